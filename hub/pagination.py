@@ -1,0 +1,30 @@
+from rest_framework import pagination
+from rest_framework.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+
+class PageNumberPagination(pagination.PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+    def get_page_number(self, request, paginator) -> int:
+        return self._positive_int(request, self.page_query_param, default=1)
+
+    def get_page_size(self, request) -> int:
+        if self.page_size_query_param not in request.query_params:
+            return self.page_size
+        size = self._positive_int(request, self.page_size_query_param, default=self.page_size)
+        if size > self.max_page_size:
+            raise ValidationError(
+                {self.page_size_query_param: _("The page size cannot exceed %(max)s.") % {"max": self.max_page_size}}
+            )
+        return size
+
+    @staticmethod
+    def _positive_int(request, name: str, *, default: int) -> int:
+        raw = request.query_params.get(name)
+        if raw is None or raw == "":
+            return default
+        if not raw.isdigit() or int(raw) < 1:
+            raise ValidationError({name: _("Enter a whole number greater than or equal to 1.")})
+        return int(raw)

@@ -1,0 +1,222 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+# Quebec's SME definition: a firm under 500 employees.
+SME_MAX_EMPLOYEES = 499
+
+
+class Language(models.TextChoices):
+    FRENCH = "fr", _("French")
+    ENGLISH = "en", _("English")
+
+
+neq_validator = RegexValidator(
+    r"^\d{10}$",
+    _("A Quebec enterprise number (NEQ) has exactly 10 digits."),
+    code="invalid_neq",
+)
+
+
+def validate_languages(value: list) -> None:
+    if not isinstance(value, list) or any(item not in Language.values for item in value):
+        raise ValidationError(
+            _("Languages must be a list of language codes among: %(codes)s.")
+            % {"codes": ", ".join(Language.values)},
+            code="invalid_languages",
+        )
+
+
+def validate_text_list(value: list) -> None:
+    if not isinstance(value, list) or any(not isinstance(item, str) or not item.strip() for item in value):
+        raise ValidationError(_("This must be a list of non-empty texts."), code="invalid_text_list")
+
+
+class BilingualLabel(models.Model):
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    label_fr = models.CharField(_("French label"), max_length=255)
+    label_en = models.CharField(_("English label"), max_length=255)
+
+    class Meta:
+        abstract = True
+        ordering = ["code"]
+
+    @property
+    def label(self) -> str:
+        return self.label_en if (get_language() or "fr").startswith("en") else self.label_fr
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Region(BilingualLabel):
+    """One of Quebec's 17 administrative regions."""
+
+    class Meta(BilingualLabel.Meta):
+        verbose_name = _("administrative region")
+        verbose_name_plural = _("administrative regions")
+
+
+class Expertise(BilingualLabel):
+    """A coarse code of the expertise taxonomy."""
+
+    class Meta(BilingualLabel.Meta):
+        verbose_name = _("expertise")
+        verbose_name_plural = _("expertise taxonomy")
+
+
+class Vendor(models.Model):
+    """An SME that offers its expertise to public organizations."""
+
+    key = models.SlugField(_("catalogue key"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    neq = models.CharField(_("enterprise number (NEQ)"), max_length=10, unique=True, validators=[neq_validator])
+    description = models.TextField(_("description"))
+    languages = models.JSONField(_("delivery languages"), default=list, validators=[validate_languages])
+    regions = models.ManyToManyField(Region, verbose_name=_("regions served"), related_name="vendors")
+    employees = models.PositiveIntegerField(_("employees"), validators=[MinValueValidator(1)])
+    founded = models.PositiveSmallIntegerField(
+        _("founding year"), validators=[MinValueValidator(1800), MaxValueValidator(2100)]
+    )
+    expertise = models.ManyToManyField(Expertise, verbose_name=_("expertise"), related_name="vendors")
+    certifications = models.JSONField(_("certifications"), default=list, blank=True, validators=[validate_text_list])
+    is_active = models.BooleanField(_("active"), default=True)
+    is_verified = models.BooleanField(
+        _("verified"), default=False, help_text=_("A coordinator checked the firm's identity and NEQ.")
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("members"), related_name="vendors", blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("vendor")
+        verbose_name_plural = _("vendors")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_sme(self) -> bool:
+        return self.employees <= SME_MAX_EMPLOYEES
+
+
+class VendorReference(models.Model):
+    """A past engagement the vendor cites as evidence of its expertise."""
+
+    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="references")
+    client = models.CharField(_("client"), max_length=255)
+    title = models.CharField(_("title"), max_length=255)
+    summary = models.TextField(_("summary"), blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1950), MaxValueValidator(2100)])
+
+    class Meta:
+        ordering = ["-year", "id"]
+        verbose_name = _("reference")
+        verbose_name_plural = _("references")
+
+    def __str__(self) -> str:
+        return f"{self.client} — {self.title}"
+
+
+class Challenge(models.Model):
+    """A digital-transformation need posted by a public organization."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted for publication")
+        PUBLISHED = "published", _("Published")
+        CLOSED = "closed", _("Closed")
+        AWARDED = "awarded", _("Awarded")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    key = models.SlugField(_("catalogue key"), max_length=64, unique=True)
+    organization = models.ForeignKey(
+        "hub.Organization", verbose_name=_("organization"), on_delete=models.PROTECT, related_name="challenges"
+    )
+    title = models.CharField(_("title"), max_length=255)
+    description = models.TextField(_("description"))
+    language = models.CharField(_("posting language"), max_length=2, choices=Language.choices)
+    expertise = models.ManyToManyField(Expertise, verbose_name=_("expertise"), related_name="challenges")
+    regions = models.ManyToManyField(
+        Region, verbose_name=_("regions"), related_name="challenges", blank=True, help_text=_("Empty means anywhere.")
+    )
+    budget_min = models.DecimalField(_("minimum budget (CAD)"), max_digits=12, decimal_places=2)
+    budget_max = models.DecimalField(_("maximum budget (CAD)"), max_digits=12, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, default="CAD", editable=False)
+    deadline = models.DateField(_("deadline"))
+    required_languages = models.JSONField(
+        _("required delivery languages"), default=list, blank=True, validators=[validate_languages]
+    )
+    required_certifications = models.JSONField(
+        _("required certifications"), default=list, blank=True, validators=[validate_text_list]
+    )
+    max_employees = models.PositiveIntegerField(
+        _("SME ceiling (employees)"), null=True, blank=True, help_text=_("Empty means no ceiling.")
+    )
+    on_site = models.BooleanField(_("on-site work"), default=False)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    awarded_vendor = models.ForeignKey(
+        Vendor, verbose_name=_("awarded vendor"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        verbose_name = _("challenge")
+        verbose_name_plural = _("challenges")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(budget_min__gte=0) & models.Q(budget_max__gte=models.F("budget_min")),
+                name="challenge_budget_range_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.budget_min is not None and self.budget_max is not None and self.budget_max < self.budget_min:
+            raise ValidationError(
+                {"budget_max": _("The maximum budget must be greater than or equal to the minimum budget.")},
+                code="budget_range",
+            )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class ChallengeTransition(models.Model):
+    """Who moved a challenge from one status to another, and when."""
+
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=16, choices=Challenge.Status.choices)
+    to_status = models.CharField(max_length=16, choices=Challenge.Status.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class RelevanceJudgment(models.Model):
+    """A graded (challenge, vendor) pair from a catalogue, used to evaluate the matcher."""
+
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="judgments")
+    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="judgments")
+    grade = models.PositiveSmallIntegerField(validators=[MaxValueValidator(3)])
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["challenge", "vendor"], name="judgment_unique_pair")]
