@@ -1,0 +1,34 @@
+from decimal import Decimal
+
+from django import template
+from django.urls import translate_url
+from django.utils.formats import number_format
+from django.utils.translation import get_language
+
+register = template.Library()
+
+NO_BREAK_SPACE = "\u00a0"
+
+
+@register.filter
+def cad(amount: Decimal | int | None) -> str:
+    """Format an amount in Canadian dollars for the active language: "750 000 $" or "$750,000"."""
+    if amount is None or amount == "":
+        return ""
+    amount = Decimal(amount)
+    # Budgets are round figures; show cents only when there are some.
+    decimal_places = 0 if amount == amount.to_integral_value() else 2
+    number = number_format(amount, decimal_pos=decimal_places, use_l10n=True, force_grouping=True)
+    # French puts the symbol after the amount, with a no-break space so it never wraps alone.
+    if (get_language() or "fr").startswith("fr"):
+        return f"{number}{NO_BREAK_SPACE}$"
+    return f"${number}"
+
+
+@register.simple_tag(takes_context=True)
+def translated_path(context: template.Context, language_code: str) -> str:
+    """The current page's path and query string in another language, e.g. /fr/login/ -> /en/login/."""
+    request = context.get("request")
+    if request is None:
+        return "/"
+    return translate_url(request.get_full_path(), language_code)
