@@ -16,7 +16,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
         size = self._positive_int(request, self.page_size_query_param, default=self.page_size)
         if size > self.max_page_size:
             raise ValidationError(
-                {self.page_size_query_param: _("The page size cannot exceed %(max)s.") % {"max": self.max_page_size}}
+                {self.page_size_query_param: [_("The page size cannot exceed %(max)s.") % {"max": self.max_page_size}]}
             )
         return size
 
@@ -26,5 +26,5 @@ class PageNumberPagination(pagination.PageNumberPagination):
         if raw is None or raw == "":
             return default
         if not raw.isdigit() or int(raw) < 1:
-            raise ValidationError({name: _("Enter a whole number greater than or equal to 1.")})
+            raise ValidationError({name: [_("Enter a whole number greater than or equal to 1.")]})
         return int(raw)

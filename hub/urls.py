@@ -1,6 +1,21 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from hub import api
+
+api_v1 = [
+    path("auth/token/", api.TokenCreateApi.as_view(), name="token-create"),
+    path("me/", api.MeApi.as_view(), name="me"),
+    path("", include("marketplace.urls")),
+]
 
 urlpatterns = [
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+urlpatterns += i18n_patterns(path("", include("frontend.urls")))

@@ -116,7 +116,7 @@ class VendorReference(models.Model):
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1950), MaxValueValidator(2100)])
 
     class Meta:
-        ordering = ["-year", "id"]
+        ordering = ["id"]  # As the vendor listed them.
         verbose_name = _("reference")
         verbose_name_plural = _("references")
 

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class MatchingConfig(AppConfig):
     name = "matching"
     verbose_name = _("Matching")
+
+    def ready(self) -> None:
+        from marketplace.signals import catalog_imported, searchable_changed
+        from matching import documents, services
+
+        documents.search_connect()
+        searchable_changed.connect(services.outbox_record, dispatch_uid="matching.outbox_record")
+        catalog_imported.connect(services.outbox_record_rebuild, dispatch_uid="matching.outbox_record_rebuild")

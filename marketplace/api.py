@@ -1,0 +1,246 @@
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from hub.models import User
+from hub.pagination import PageNumberPagination
+from hub.permissions import IsCoordinator, IsOrganizationMember, IsVendorMember
+from marketplace import selectors, services
+from marketplace.filters import ChallengeFilter, VendorFilter
+from marketplace.models import Challenge
+from marketplace.serializers import (
+    ChallengeAwardInputSerializer,
+    ChallengeInputSerializer,
+    ChallengeOutputSerializer,
+    ChallengeTransitionInputSerializer,
+    LabelOutputSerializer,
+    OrganizationInputSerializer,
+    OrganizationOutputSerializer,
+    VendorInputSerializer,
+    VendorOutputSerializer,
+)
+
+
+class MethodPermissionsMixin:
+    """Permission classes per HTTP method: reading a collection and writing to it differ."""
+
+    permissions_by_method: dict[str, list] = {}
+
+    def get_permissions(self) -> list:
+        classes = self.permissions_by_method.get(self.request.method, self.permission_classes)
+        return [permission() for permission in classes]
+
+
+def filtered(filterset_class, request: Request, queryset: QuerySet) -> QuerySet:
+    filterset = filterset_class(request.query_params, queryset=queryset)
+    if not filterset.is_valid():
+        raise ValidationError(filterset.errors)
+    return filterset.qs.distinct()
+
+
+def paginated(request: Request, view: APIView, queryset: QuerySet, serializer_class) -> Response:
+    paginator = PageNumberPagination()
+    page = paginator.paginate_queryset(queryset, request, view=view)
+    return paginator.get_paginated_response(serializer_class(page, many=True).data)
+
+
+class RegionListApi(APIView):
+    permission_classes = [AllowAny]
+    pagination_class = None
+
+    @extend_schema(responses=LabelOutputSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        return Response(LabelOutputSerializer(selectors.region_list(), many=True).data)
+
+
+class ExpertiseListApi(APIView):
+    permission_classes = [AllowAny]
+    pagination_class = None
+
+    @extend_schema(responses=LabelOutputSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        return Response(LabelOutputSerializer(selectors.expertise_list(), many=True).data)
+
+
+class OrganizationListCreateApi(MethodPermissionsMixin, APIView):
+    permissions_by_method = {"GET": [AllowAny], "POST": [IsCoordinator]}
+
+    @extend_schema(responses=OrganizationOutputSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        return paginated(request, self, selectors.organization_list(), OrganizationOutputSerializer)
+
+    @extend_schema(request=OrganizationInputSerializer, responses={201: OrganizationOutputSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = OrganizationInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        organization = services.organization_create(user=request.user, data=serializer.validated_data)
+        return Response(OrganizationOutputSerializer(organization).data, status=status.HTTP_201_CREATED)
+
+
+class OrganizationDetailApi(MethodPermissionsMixin, APIView):
+    permissions_by_method = {"GET": [AllowAny], "PATCH": [IsCoordinator]}
+
+    @extend_schema(responses=OrganizationOutputSerializer)
+    def get(self, request: Request, organization_id: int) -> Response:
+        organization = selectors.organization_get(organization_id=organization_id)
+        return Response(OrganizationOutputSerializer(organization).data)
+
+    @extend_schema(request=OrganizationInputSerializer, responses=OrganizationOutputSerializer)
+    def patch(self, request: Request, organization_id: int) -> Response:
+        organization = selectors.organization_get(organization_id=organization_id)
+        serializer = OrganizationInputSerializer(organization, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        organization = services.organization_update(
+            organization=organization, user=request.user, data=serializer.validated_data
+        )
+        return Response(OrganizationOutputSerializer(organization).data)
+
+
+class VendorListCreateApi(MethodPermissionsMixin, APIView):
+    permissions_by_method = {"GET": [AllowAny], "POST": [IsVendorMember]}
+
+    @extend_schema(responses=VendorOutputSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        vendors = filtered(VendorFilter, request, selectors.vendor_list(user=request.user))
+        return paginated(request, self, vendors, VendorOutputSerializer)
+
+    @extend_schema(request=VendorInputSerializer, responses={201: VendorOutputSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = VendorInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        vendor = services.vendor_create(user=request.user, data=serializer.validated_data)
+        return Response(VendorOutputSerializer(vendor).data, status=status.HTTP_201_CREATED)
+
+
+class VendorDetailApi(MethodPermissionsMixin, APIView):
+    permissions_by_method = {"GET": [AllowAny], "PATCH": [IsAuthenticated], "DELETE": [IsCoordinator]}
+
+    @extend_schema(responses=VendorOutputSerializer)
+    def get(self, request: Request, vendor_id: int) -> Response:
+        vendor = selectors.vendor_get(user=request.user, vendor_id=vendor_id)
+        return Response(VendorOutputSerializer(vendor).data)
+
+    @extend_schema(request=VendorInputSerializer, responses=VendorOutputSerializer)
+    def patch(self, request: Request, vendor_id: int) -> Response:
+        vendor = selectors.vendor_get(user=request.user, vendor_id=vendor_id)
+        serializer = VendorInputSerializer(vendor, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        vendor = services.vendor_update(vendor=vendor, user=request.user, data=serializer.validated_data)
+        return Response(VendorOutputSerializer(selectors.vendor_get(user=request.user, vendor_id=vendor.pk)).data)
+
+    def delete(self, request: Request, vendor_id: int) -> Response:
+        services.vendor_delete(vendor=selectors.vendor_get(user=request.user, vendor_id=vendor_id), user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ChallengeListCreateApi(MethodPermissionsMixin, APIView):
+    permissions_by_method = {"GET": [AllowAny], "POST": [IsOrganizationMember]}
+
+    @extend_schema(responses=ChallengeOutputSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        challenges = filtered(ChallengeFilter, request, selectors.challenge_list(user=request.user))
+        return paginated(request, self, challenges, ChallengeOutputSerializer)
+
+    @extend_schema(request=ChallengeInputSerializer, responses={201: ChallengeOutputSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = ChallengeInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        organization = data.pop("organization", None) or _single_organization(request.user)
+        challenge = services.challenge_create(user=request.user, organization=organization, data=data)
+        return Response(ChallengeOutputSerializer(challenge).data, status=status.HTTP_201_CREATED)
+
+
+def _single_organization(user: User):
+    organizations = list(selectors.organization_list_for_member(user=user)[:2])
+    if len(organizations) != 1:
+        raise ValidationError({"organization": [_("Choose the organization this challenge is posted for.")]})
+    return organizations[0]
+
+
+class ChallengeDetailApi(MethodPermissionsMixin, APIView):
+    permissions_by_method = {"GET": [AllowAny], "PATCH": [IsOrganizationMember], "DELETE": [IsOrganizationMember]}
+
+    @extend_schema(responses=ChallengeOutputSerializer)
+    def get(self, request: Request, challenge_id: int) -> Response:
+        challenge = selectors.challenge_get(user=request.user, challenge_id=challenge_id)
+        return Response(ChallengeOutputSerializer(challenge).data)
+
+    @extend_schema(request=ChallengeInputSerializer, responses=ChallengeOutputSerializer)
+    def patch(self, request: Request, challenge_id: int) -> Response:
+        challenge = selectors.challenge_get(user=request.user, challenge_id=challenge_id)
+        serializer = ChallengeInputSerializer(challenge, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        if "organization" in data and data["organization"] != challenge.organization:
+            raise ValidationError({"organization": [_("A challenge cannot move to another organization.")]})
+        data.pop("organization", None)
+        services.challenge_update(challenge=challenge, user=request.user, data=data)
+        return Response(ChallengeOutputSerializer(selectors.challenge_get(user=request.user, challenge_id=challenge_id)).data)
+
+    def delete(self, request: Request, challenge_id: int) -> Response:
+        challenge = selectors.challenge_get(user=request.user, challenge_id=challenge_id)
+        services.challenge_delete(challenge=challenge, user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ChallengeTransitionApi(APIView):
+    """One endpoint per lifecycle move; `to_status` is fixed by the URL."""
+
+    permission_classes = [IsOrganizationMember]
+    to_status: str = ""
+
+    @extend_schema(request=ChallengeTransitionInputSerializer, responses=ChallengeOutputSerializer)
+    def post(self, request: Request, challenge_id: int) -> Response:
+        challenge = selectors.challenge_get(user=request.user, challenge_id=challenge_id)
+        serializer = ChallengeTransitionInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.challenge_transition(
+            challenge=challenge, user=request.user, to_status=self.to_status, note=serializer.validated_data["note"]
+        )
+        return Response(ChallengeOutputSerializer(selectors.challenge_get(user=request.user, challenge_id=challenge_id)).data)
+
+
+class ChallengeSubmitApi(ChallengeTransitionApi):
+    to_status = Challenge.Status.SUBMITTED
+
+
+class ChallengeWithdrawApi(ChallengeTransitionApi):
+    to_status = Challenge.Status.DRAFT
+
+
+class ChallengePublishApi(ChallengeTransitionApi):
+    permission_classes = [IsCoordinator]
+    to_status = Challenge.Status.PUBLISHED
+
+
+class ChallengeCloseApi(ChallengeTransitionApi):
+    to_status = Challenge.Status.CLOSED
+
+
+class ChallengeCancelApi(ChallengeTransitionApi):
+    to_status = Challenge.Status.CANCELLED
+
+
+class ChallengeAwardApi(APIView):
+    permission_classes = [IsOrganizationMember]
+
+    @extend_schema(request=ChallengeAwardInputSerializer, responses=ChallengeOutputSerializer)
+    def post(self, request: Request, challenge_id: int) -> Response:
+        challenge = selectors.challenge_get(user=request.user, challenge_id=challenge_id)
+        serializer = ChallengeAwardInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.challenge_transition(
+            challenge=challenge,
+            user=request.user,
+            to_status=Challenge.Status.AWARDED,
+            note=serializer.validated_data["note"],
+            awarded_vendor=serializer.validated_data["vendor"],
+        )
+        return Response(ChallengeOutputSerializer(selectors.challenge_get(user=request.user, challenge_id=challenge_id)).data)

@@ -1,0 +1,78 @@
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from hub.models import Organization, User
+from marketplace.models import Challenge, Expertise, Region, Vendor
+
+PUBLIC_CHALLENGE_STATUSES = [Challenge.Status.PUBLISHED, Challenge.Status.CLOSED, Challenge.Status.AWARDED]
+
+
+def region_list() -> QuerySet[Region]:
+    return Region.objects.order_by("code")
+
+
+def expertise_list() -> QuerySet[Expertise]:
+    return Expertise.objects.order_by("code")
+
+
+def organization_list() -> QuerySet[Organization]:
+    return Organization.objects.select_related("region").order_by("name")
+
+
+def organization_get(*, organization_id: int) -> Organization:
+    return get_object_or_404(organization_list(), pk=organization_id)
+
+
+def organization_list_for_member(*, user: User) -> QuerySet[Organization]:
+    if user.is_authenticated and user.is_coordinator:
+        return organization_list()
+    return organization_list().filter(members=user)
+
+
+def challenge_list(*, user: User) -> QuerySet[Challenge]:
+    """Challenges this user may see: public ones, plus their organization's drafts (all, for coordinators)."""
+    challenges = Challenge.objects.select_related("organization", "organization__region").prefetch_related(
+        "expertise", "regions"
+    )
+    if not (user.is_authenticated and user.is_coordinator):
+        visible = Q(status__in=PUBLIC_CHALLENGE_STATUSES)
+        if user.is_authenticated:
+            visible |= Q(organization__in=Organization.objects.filter(members=user))
+        challenges = challenges.filter(visible)
+    return challenges.order_by("-published_at", "-created_at", "-id")
+
+
+def challenge_get(*, user: User, challenge_id: int) -> Challenge:
+    return get_object_or_404(challenge_list(user=user), pk=challenge_id)
+
+
+def challenge_list_latest_published(*, limit: int = 6) -> QuerySet[Challenge]:
+    return (
+        Challenge.objects.filter(status=Challenge.Status.PUBLISHED)
+        .select_related("organization")
+        .prefetch_related("expertise", "regions")
+        .order_by("-published_at", "-id")[:limit]
+    )
+
+
+def vendor_list(*, user: User) -> QuerySet[Vendor]:
+    """Active vendors are public; members also see their own inactive firm, coordinators see all."""
+    vendors = Vendor.objects.prefetch_related("expertise", "regions", "references")
+    if not (user.is_authenticated and user.is_coordinator):
+        visible = Q(is_active=True)
+        if user.is_authenticated:
+            visible |= Q(pk__in=Vendor.objects.filter(members=user).values("pk"))
+        vendors = vendors.filter(visible)
+    return vendors.order_by("name", "id")
+
+
+def vendor_get(*, user: User, vendor_id: int) -> Vendor:
+    return get_object_or_404(vendor_list(user=user), pk=vendor_id)
+
+
+def user_can_edit_vendor(*, user: User, vendor: Vendor) -> bool:
+    return user.is_coordinator or vendor.members.filter(pk=user.pk).exists()
+
+
+def user_can_edit_challenge(*, user: User, challenge: Challenge) -> bool:
+    return user.is_coordinator or challenge.organization.members.filter(pk=user.pk).exists()

@@ -1,0 +1,8 @@
+"""Signals the marketplace sends so that apps to its right (matching) can follow its changes
+without the marketplace importing them."""
+from django.dispatch import Signal
+
+# Sent inside the writing transaction. kwargs: kind ("vendor" | "challenge"), ids (list[int]).
+searchable_changed = Signal()
+# Sent inside the import transaction after a bulk catalogue import.
+catalog_imported = Signal()

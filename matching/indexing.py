@@ -1,0 +1,203 @@
+"""Copies database rows into the search index.
+
+Each document carries the row's `updated_at` as an external version, so a slow writer can never
+overwrite a newer state with an older one, and syncing the same row twice is harmless.
+"""
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from elasticsearch.helpers import bulk, scan
+from elasticsearch_dsl import connections
+
+from marketplace.models import Challenge, Vendor
+from matching.documents import DOCUMENTS, ChallengeDocument, VendorDocument, index_alias, stable_tiebreak
+
+BULK_CHUNK = 1000
+
+
+def _version(moment: datetime) -> int:
+    return int(moment.timestamp() * 1_000_000)
+
+
+def _labels(items: Iterable) -> list[str]:
+    return [label for item in items for label in (item.label_fr, item.label_en)]
+
+
+def searchable_rows(kind: str) -> QuerySet:
+    """The rows that belong in the index: active vendors, published (open) challenges."""
+    if kind == "vendor":
+        return Vendor.objects.filter(is_active=True).prefetch_related("expertise", "regions", "references")
+    return (
+        Challenge.objects.filter(status=Challenge.Status.PUBLISHED)
+        .select_related("organization")
+        .prefetch_related("expertise", "regions")
+    )
+
+
+def vendor_document(vendor: Vendor) -> VendorDocument:
+    expertise = list(vendor.expertise.all())
+    return VendorDocument(
+        meta={"id": vendor.pk},
+        key=vendor.key,
+        name=vendor.name,
+        description=vendor.description,
+        references=[f"{r.title}. {r.summary} ({r.client})" for r in vendor.references.all()],
+        expertise=[item.code for item in expertise],
+        expertise_labels=_labels(expertise),
+        regions=[region.code for region in vendor.regions.all()],
+        languages=vendor.languages,
+        certifications=vendor.certifications,
+        employees=vendor.employees,
+        founded=vendor.founded,
+        is_active=vendor.is_active,
+        is_verified=vendor.is_verified,
+        tiebreak=stable_tiebreak(vendor.key),
+    )
+
+
+def challenge_document(challenge: Challenge) -> ChallengeDocument:
+    expertise = list(challenge.expertise.all())
+    return ChallengeDocument(
+        meta={"id": challenge.pk},
+        key=challenge.key,
+        title=challenge.title,
+        description=challenge.description,
+        language=challenge.language,
+        organization_id=challenge.organization_id,
+        organization_name=challenge.organization.name,
+        organization_kind=challenge.organization.kind,
+        expertise=[item.code for item in expertise],
+        expertise_labels=_labels(expertise),
+        regions=[region.code for region in challenge.regions.all()],
+        budget_min=float(challenge.budget_min),
+        budget_max=float(challenge.budget_max),
+        deadline=challenge.deadline,
+        published_at=challenge.published_at,
+        required_languages=challenge.required_languages,
+        required_certifications=challenge.required_certifications,
+        max_employees=challenge.max_employees,
+        on_site=challenge.on_site,
+        status=challenge.status,
+        tiebreak=stable_tiebreak(challenge.key),
+    )
+
+
+BUILDERS = {"vendor": vendor_document, "challenge": challenge_document}
+
+
+def _index_actions(kind: str, rows: Iterable, index: str) -> Iterator[dict]:
+    for row in rows:
+        yield {
+            "_index": index,
+            "_id": row.pk,
+            "_source": BUILDERS[kind](row).to_dict(),
+            "_version": _version(row.updated_at),
+            "_version_type": "external_gte",
+        }
+
+
+def index_create(kind: str) -> str:
+    """Create a new, empty, versioned index for `kind` and return its name."""
+    name = f"{index_alias(DOCUMENTS[kind].kind())}-{timezone.now():%Y%m%d%H%M%S%f}"
+    DOCUMENTS[kind].init(index=name)
+    return name
+
+
+def index_ensure(kind: str) -> None:
+    """Create the index behind the alias if there is none yet."""
+    client = connections.get_connection()
+    alias = index_alias(DOCUMENTS[kind].kind())
+    if not client.indices.exists_alias(name=alias):
+        client.indices.put_alias(index=index_create(kind), name=alias)
+
+
+def index_sync(kind: str, ids: Iterable[int]) -> None:
+    """Upsert the searchable rows among `ids`; delete the others from the index."""
+    ids = set(ids)
+    if not ids:
+        return
+    index_ensure(kind)
+    alias = index_alias(DOCUMENTS[kind].kind())
+    rows = list(searchable_rows(kind).filter(pk__in=ids))
+    actions = list(_index_actions(kind, rows, alias))
+    gone = ids - {row.pk for row in rows}
+    # A row that left the index is versioned "now": any slower writer holding its older state loses.
+    now = _version(timezone.now())
+    actions += [
+        {"_op_type": "delete", "_index": alias, "_id": pk, "_version": now, "_version_type": "external_gte"}
+        for pk in gone
+    ]
+    _bulk(actions)
+
+
+def _bulk(actions: Iterable[dict]) -> None:
+    _ok, errors = bulk(
+        connections.get_connection(), actions, chunk_size=BULK_CHUNK, raise_on_error=False, refresh=False
+    )
+    # 409: the index already holds a newer state. 404: deleting what is already gone. Both are fine.
+    real = [error for error in errors if next(iter(error.values())).get("status") not in (404, 409)]
+    if real:
+        raise RuntimeError(f"Search index rejected {len(real)} document(s), first: {real[0]}")
+
+
+def index_rebuild(kind: str) -> str:
+    """Build a new index from the database, then swap the alias to it in one atomic step."""
+    client = connections.get_connection()
+    alias = index_alias(DOCUMENTS[kind].kind())
+    name = index_create(kind)
+    try:
+        client.indices.put_settings(index=name, body={"index": {"refresh_interval": "-1"}})
+        _bulk(_index_actions(kind, searchable_rows(kind).order_by("pk").iterator(chunk_size=BULK_CHUNK), name))
+        client.indices.put_settings(index=name, body={"index": {"refresh_interval": "1s"}})
+        client.indices.refresh(index=name)
+    except BaseException:
+        client.indices.delete(index=name, ignore_unavailable=True)  # Never leave a half-built index behind.
+        raise
+    old = list(client.indices.get_alias(name=alias).keys()) if client.indices.exists_alias(name=alias) else []
+    client.indices.update_aliases(
+        body={"actions": [{"remove": {"index": i, "alias": alias}} for i in old] + [{"add": {"index": name, "alias": alias}}]}
+    )
+    for index in old:
+        client.indices.delete(index=index, ignore_unavailable=True)
+    # Writes that landed in the old index while this one was being built are replayed now.
+    index_repair(kind, index_diff(kind))
+    return name
+
+
+@dataclass
+class IndexDiff:
+    missing: set[int] = field(default_factory=set)  # In the database, not in the index.
+    stale: set[int] = field(default_factory=set)  # Indexed with an older version.
+    extra: set[int] = field(default_factory=set)  # In the index, not searchable in the database.
+
+    @property
+    def total(self) -> int:
+        return len(self.missing) + len(self.stale) + len(self.extra)
+
+
+def index_diff(kind: str) -> IndexDiff:
+    index_ensure(kind)
+    expected = {pk: _version(updated_at) for pk, updated_at in searchable_rows(kind).values_list("pk", "updated_at")}
+    client = connections.get_connection()
+    client.indices.refresh(index=index_alias(DOCUMENTS[kind].kind()))
+    indexed = {
+        int(hit["_id"]): hit["_version"]
+        for hit in scan(
+            client,
+            index=index_alias(DOCUMENTS[kind].kind()),
+            query={"query": {"match_all": {}}, "_source": False, "version": True},
+            size=2000,
+        )
+    }
+    return IndexDiff(
+        missing=expected.keys() - indexed.keys(),
+        stale={pk for pk, version in indexed.items() if pk in expected and version < expected[pk]},
+        extra=indexed.keys() - expected.keys(),
+    )
+
+
+def index_repair(kind: str, diff: IndexDiff) -> None:
+    index_sync(kind, diff.missing | diff.stale | diff.extra)

@@ -1,0 +1,43 @@
+"""Prepare the demo: catalogue, one account per role, search indexes. Demo only: passwords are printed."""
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from hub.models import Organization, User
+from marketplace.catalog import catalog_import, catalog_load
+from marketplace.models import Vendor
+from matching.services import outbox_drain
+
+DEMO_PASSWORD = "Maillage-demo-2026"
+DEMO_ACCOUNTS = [
+    # username, role, organization key, vendor key
+    ("admin", User.Role.ADMINISTRATOR, None, None),
+    ("coordination", User.Role.COORDINATOR, None, None),
+    ("ministere", User.Role.MINISTRY_MEMBER, "org-mcn", None),
+    ("pme", User.Role.VENDOR_MEMBER, None, "v-0001"),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo catalogue, create demo accounts for each role and build the search indexes."
+
+    def handle(self, *args, **options) -> None:
+        report = catalog_import(data=catalog_load(settings.CATALOG_PATH))
+        self.stdout.write(f"Catalogue {settings.CATALOG_PATH.name}: {sum(report.created.values())} records created.")
+        with transaction.atomic():
+            for username, role, organization_key, vendor_key in DEMO_ACCOUNTS:
+                user, _created = User.objects.get_or_create(username=username, defaults={"role": role})
+                user.role = role
+                user.email = f"{username}@demo.maillage.quebec"
+                user.is_staff = user.is_superuser = role == User.Role.ADMINISTRATOR
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+                if organization_key:
+                    Organization.objects.get(key=organization_key).members.add(user)
+                if vendor_key:
+                    Vendor.objects.get(key=vendor_key).members.add(user)
+        outbox_drain()
+        self.stdout.write("\nDemo accounts (demo only):")
+        for username, role, organization_key, vendor_key in DEMO_ACCOUNTS:
+            member_of = f" ({organization_key or vendor_key})" if organization_key or vendor_key else ""
+            self.stdout.write(f"  {username:<14} {DEMO_PASSWORD}   {User.Role(role).label}{member_of}")

@@ -1,0 +1,57 @@
+import pytest
+from elasticsearch_dsl import connections
+from rest_framework.test import APIClient
+
+from hub.models import User
+from matching.documents import index_alias
+from matching.services import INDEXED_KINDS
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _french_by_default(settings):
+    settings.LANGUAGE_CODE = "fr"
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def search_index(settings):
+    """Empty indexes for one test, removed afterwards."""
+    client = connections.get_connection()
+    pattern = f"{settings.SEARCH_INDEX_PREFIX}-*"
+    client.indices.delete(index=pattern, ignore_unavailable=True)
+    from matching import indexing
+
+    for kind in INDEXED_KINDS:
+        indexing.index_ensure(kind)
+    yield client
+    client.indices.delete(index=pattern, ignore_unavailable=True)
+
+
+@pytest.fixture
+def coordinator(db) -> User:
+    return factories.UserFactory(role=User.Role.COORDINATOR)
+
+
+@pytest.fixture
+def ministry_member(db):
+    user = factories.UserFactory(role=User.Role.MINISTRY_MEMBER)
+    factories.OrganizationFactory(members=[user])
+    return user
+
+
+@pytest.fixture
+def vendor_member(db):
+    user = factories.UserFactory(role=User.Role.VENDOR_MEMBER)
+    factories.VendorFactory(members=[user])
+    return user
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "search" in item.keywords:
+            item.fixturenames.insert(0, "search_index")

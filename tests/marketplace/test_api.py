@@ -1,0 +1,290 @@
+import pytest
+from django.urls import reverse
+
+from hub.models import User
+from marketplace.models import Challenge, ChallengeTransition, Vendor
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def challenge_payload(**overrides) -> dict:
+    payload = {
+        "title": "Plateforme de données ouvertes",
+        "description": "Publier les jeux de données du ministère.",
+        "language": "fr",
+        "expertise": ["cloud"],
+        "regions": ["03"],
+        "budget_min": "100000.00",
+        "budget_max": "250000.00",
+        "deadline": "2027-06-30",
+        "required_languages": ["fr"],
+    }
+    payload.update(overrides)
+    return payload
+
+
+def vendor_payload(**overrides) -> dict:
+    payload = {
+        "name": "Nordik Données inc.",
+        "neq": "1171234567",
+        "description": "Analytique et infonuagique pour le secteur public.",
+        "languages": ["fr", "en"],
+        "regions": ["03"],
+        "employees": 35,
+        "founded": 2012,
+        "expertise": ["cloud"],
+        "certifications": ["ISO 27001"],
+        "references": [{"client": "Ville de Lévis", "title": "Portail", "summary": "Refonte.", "year": 2023}],
+    }
+    payload.update(overrides)
+    return payload
+
+
+@pytest.fixture(autouse=True)
+def _taxonomy(db):
+    factories.RegionFactory()
+    factories.ExpertiseFactory()
+
+
+def test_challenge_list_shows_anonymous_users_only_public_challenges(api_client):
+    published = factories.ChallengeFactory()
+    factories.ChallengeFactory(status=Challenge.Status.DRAFT, published_at=None)
+
+    response = api_client.get(reverse("challenge-list"))
+
+    assert response.status_code == 200
+    assert [item["id"] for item in response.data["results"]] == [published.id]
+
+
+def test_challenge_detail_hides_a_draft_from_another_organization(api_client, ministry_member):
+    draft = factories.ChallengeFactory(status=Challenge.Status.DRAFT, published_at=None)
+    api_client.force_authenticate(ministry_member)
+
+    response = api_client.get(reverse("challenge-detail", args=[draft.id]))
+
+    assert response.status_code == 404
+
+
+def test_challenge_detail_shows_a_draft_to_its_organization_and_coordinators(api_client, ministry_member, coordinator):
+    draft = factories.ChallengeFactory(
+        status=Challenge.Status.DRAFT, published_at=None, organization=ministry_member.organizations.get()
+    )
+
+    for user in (ministry_member, coordinator):
+        api_client.force_authenticate(user)
+        assert api_client.get(reverse("challenge-detail", args=[draft.id])).status_code == 200
+
+
+def test_challenge_create_makes_a_draft_for_the_members_organization(api_client, ministry_member):
+    api_client.force_authenticate(ministry_member)
+
+    response = api_client.post(reverse("challenge-list"), challenge_payload(), format="json")
+
+    assert response.status_code == 201, response.data
+    challenge = Challenge.objects.get(pk=response.data["id"])
+    assert challenge.status == Challenge.Status.DRAFT
+    assert challenge.organization == ministry_member.organizations.get()
+    assert challenge.created_by == ministry_member
+
+
+def test_challenge_create_refuses_another_organization(api_client, ministry_member):
+    other = factories.OrganizationFactory()
+    api_client.force_authenticate(ministry_member)
+
+    response = api_client.post(reverse("challenge-list"), challenge_payload(organization=other.id), format="json")
+
+    assert response.status_code == 403
+    assert not Challenge.objects.exists()
+
+
+def test_challenge_create_refuses_vendor_members(api_client, vendor_member):
+    api_client.force_authenticate(vendor_member)
+
+    response = api_client.post(reverse("challenge-list"), challenge_payload(), format="json")
+
+    assert response.status_code == 403
+
+
+def test_challenge_create_names_the_inverted_budget_in_french_and_english(api_client, ministry_member):
+    api_client.force_authenticate(ministry_member)
+    payload = challenge_payload(budget_min="300000", budget_max="1000")
+
+    french = api_client.post(reverse("challenge-list"), payload, format="json", HTTP_ACCEPT_LANGUAGE="fr")
+    english = api_client.post(reverse("challenge-list"), payload, format="json", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert french.status_code == english.status_code == 400
+    assert "budget maximal" in french.data["budget_max"][0]
+    assert "maximum budget" in english.data["budget_max"][0]
+    assert not Challenge.objects.exists()
+
+
+def test_challenge_create_names_an_unknown_expertise_code(api_client, ministry_member):
+    api_client.force_authenticate(ministry_member)
+
+    response = api_client.post(reverse("challenge-list"), challenge_payload(expertise=["quantum"]), format="json")
+
+    assert response.status_code == 400
+    assert "quantum" in str(response.data["expertise"])
+
+
+def test_challenge_lifecycle_records_who_did_each_transition(api_client, ministry_member, coordinator):
+    challenge = factories.ChallengeFactory(
+        status=Challenge.Status.DRAFT, published_at=None, organization=ministry_member.organizations.get()
+    )
+
+    api_client.force_authenticate(ministry_member)
+    assert api_client.post(reverse("challenge-submit", args=[challenge.id])).status_code == 200
+    api_client.force_authenticate(coordinator)
+    response = api_client.post(reverse("challenge-publish", args=[challenge.id]))
+
+    assert response.status_code == 200
+    assert response.data["status"] == "published"
+    assert list(ChallengeTransition.objects.values_list("to_status", "actor")) == [
+        ("submitted", ministry_member.id),
+        ("published", coordinator.id),
+    ]
+
+
+def test_challenge_publish_is_refused_to_ministry_members(api_client, ministry_member):
+    challenge = factories.ChallengeFactory(
+        status=Challenge.Status.SUBMITTED, published_at=None, organization=ministry_member.organizations.get()
+    )
+    api_client.force_authenticate(ministry_member)
+
+    response = api_client.post(reverse("challenge-publish", args=[challenge.id]))
+
+    assert response.status_code == 403
+    challenge.refresh_from_db()
+    assert challenge.status == Challenge.Status.SUBMITTED
+
+
+def test_challenge_transition_refuses_an_impossible_move(api_client, coordinator):
+    challenge = factories.ChallengeFactory(status=Challenge.Status.DRAFT, published_at=None)
+    api_client.force_authenticate(coordinator)
+
+    response = api_client.post(reverse("challenge-publish", args=[challenge.id]), HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 400
+    assert "cannot become published" in response.data["non_field_errors"][0]
+
+
+def test_challenge_update_refuses_a_published_challenge_for_its_members(api_client, ministry_member):
+    challenge = factories.ChallengeFactory(organization=ministry_member.organizations.get())
+    api_client.force_authenticate(ministry_member)
+
+    response = api_client.patch(reverse("challenge-detail", args=[challenge.id]), {"title": "Autre"}, format="json")
+
+    assert response.status_code == 400
+    challenge.refresh_from_db()
+    assert challenge.title != "Autre"
+
+
+def test_challenge_list_filters_by_expertise_and_refuses_unknown_codes(api_client):
+    factories.ChallengeFactory()
+
+    known = api_client.get(reverse("challenge-list"), {"expertise": "cloud"})
+    unknown = api_client.get(reverse("challenge-list"), {"expertise": "quantum"})
+
+    assert known.status_code == 200 and known.data["count"] == 1
+    assert unknown.status_code == 400
+    assert "expertise" in unknown.data
+
+
+@pytest.mark.parametrize("params", [{"page": "abc"}, {"page": "0"}, {"page_size": "1000"}])
+def test_challenge_list_refuses_malformed_pagination(api_client, params):
+    response = api_client.get(reverse("challenge-list"), params)
+
+    assert response.status_code == 400
+
+
+def test_vendor_create_registers_the_member_firm(api_client):
+    user = factories.UserFactory(role=User.Role.VENDOR_MEMBER)
+    api_client.force_authenticate(user)
+
+    response = api_client.post(reverse("vendor-list"), vendor_payload(), format="json")
+
+    assert response.status_code == 201, response.data
+    vendor = Vendor.objects.get(neq="1171234567")
+    assert list(vendor.members.all()) == [user]
+    assert vendor.references.count() == 1
+    assert not vendor.is_verified
+
+
+def test_vendor_create_names_an_invalid_neq(api_client, vendor_member):
+    api_client.force_authenticate(vendor_member)
+
+    response = api_client.post(reverse("vendor-list"), vendor_payload(neq="12AB"), format="json")
+
+    assert response.status_code == 400
+    assert "NEQ" in response.data["neq"][0]
+    assert Vendor.objects.count() == 1
+
+
+def test_vendor_create_refuses_a_duplicate_neq(api_client, vendor_member):
+    existing = vendor_member.vendors.get()
+    api_client.force_authenticate(vendor_member)
+
+    response = api_client.post(reverse("vendor-list"), vendor_payload(neq=existing.neq), format="json")
+
+    assert response.status_code == 400
+    assert "neq" in response.data
+
+
+def test_vendor_update_refuses_another_firm(api_client, vendor_member):
+    other = factories.VendorFactory()
+    api_client.force_authenticate(vendor_member)
+
+    response = api_client.patch(reverse("vendor-detail", args=[other.id]), {"employees": 3}, format="json")
+
+    assert response.status_code == 403
+    other.refresh_from_db()
+    assert other.employees != 3
+
+
+def test_vendor_update_refuses_self_verification(api_client, vendor_member):
+    vendor = vendor_member.vendors.get()
+    vendor.is_verified = False
+    vendor.save()
+    api_client.force_authenticate(vendor_member)
+
+    response = api_client.patch(reverse("vendor-detail", args=[vendor.id]), {"is_verified": True}, format="json")
+
+    assert response.status_code == 403
+    vendor.refresh_from_db()
+    assert not vendor.is_verified
+
+
+def test_vendor_update_replaces_references(api_client, vendor_member):
+    vendor = vendor_member.vendors.get()
+    api_client.force_authenticate(vendor_member)
+    references = [{"client": "Revenu Québec", "title": "Analyse", "summary": "", "year": 2024}]
+
+    response = api_client.patch(reverse("vendor-detail", args=[vendor.id]), {"references": references}, format="json")
+
+    assert response.status_code == 200
+    assert [r["client"] for r in response.data["references"]] == ["Revenu Québec"]
+
+
+def test_token_create_authenticates_the_api(api_client, ministry_member):
+    ministry_member.set_password("Un-mot-de-passe-solide-42")
+    ministry_member.save()
+
+    token = api_client.post(
+        reverse("token-create"), {"username": ministry_member.username, "password": "Un-mot-de-passe-solide-42"}
+    ).data["token"]
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+
+    assert api_client.get(reverse("me")).data["username"] == ministry_member.username
+
+
+def test_token_create_refuses_a_wrong_password_in_french(api_client, ministry_member):
+    response = api_client.post(reverse("token-create"), {"username": ministry_member.username, "password": "non"})
+
+    assert response.status_code in (401, 403)
+    assert "incorrect" in str(response.data["detail"])
+
+
+def test_api_docs_and_schema_are_served(api_client):
+    assert api_client.get("/api/schema/").status_code == 200
+    assert api_client.get("/api/docs/").status_code == 200
