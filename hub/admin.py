@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from hub.models import Organization, User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "email", "role", "is_active", "last_login"]
+    list_filter = ["role", "is_active", "is_staff"]
+    fieldsets = DjangoUserAdmin.fieldsets + ((_("Maillage"), {"fields": ["role", "preferred_language"]}),)
+    add_fieldsets = DjangoUserAdmin.add_fieldsets + ((_("Maillage"), {"fields": ["role"]}),)
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "region", "key"]
+    list_filter = ["kind", "region"]
+    search_fields = ["name", "key"]
+    filter_horizontal = ["members"]

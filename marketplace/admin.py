@@ -1,0 +1,81 @@
+from django.contrib import admin
+
+from marketplace.models import (
+    Challenge,
+    ChallengeTransition,
+    Expertise,
+    Region,
+    RelevanceJudgment,
+    Vendor,
+    VendorReference,
+)
+from marketplace.signals import searchable_changed
+
+
+class SearchableAdmin(admin.ModelAdmin):
+    """Admin edits bypass the services, so they announce their changes to the search index themselves."""
+
+    search_kind = ""
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        searchable_changed.send(sender=self.model, kind=self.search_kind, ids=[form.instance.pk])
+
+    def delete_model(self, request, obj) -> None:
+        pk = obj.pk
+        super().delete_model(request, obj)
+        searchable_changed.send(sender=self.model, kind=self.search_kind, ids=[pk])
+
+    def delete_queryset(self, request, queryset) -> None:
+        ids = list(queryset.values_list("pk", flat=True))
+        super().delete_queryset(request, queryset)
+        searchable_changed.send(sender=self.model, kind=self.search_kind, ids=ids)
+
+
+@admin.register(Region, Expertise)
+class LabelAdmin(admin.ModelAdmin):
+    list_display = ["code", "label_fr", "label_en"]
+    search_fields = ["code", "label_fr", "label_en"]
+
+
+class VendorReferenceInline(admin.TabularInline):
+    model = VendorReference
+    extra = 0
+
+
+@admin.register(Vendor)
+class VendorAdmin(SearchableAdmin):
+    search_kind = "vendor"
+    list_display = ["name", "neq", "employees", "is_active", "is_verified", "updated_at"]
+    list_filter = ["is_active", "is_verified", "expertise", "regions"]
+    search_fields = ["name", "neq", "key"]
+    filter_horizontal = ["regions", "expertise", "members"]
+    inlines = [VendorReferenceInline]
+
+
+class ChallengeTransitionInline(admin.TabularInline):
+    model = ChallengeTransition
+    extra = 0
+    can_delete = False
+    readonly_fields = ["from_status", "to_status", "actor", "note", "created_at"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Challenge)
+class ChallengeAdmin(SearchableAdmin):
+    search_kind = "challenge"
+    list_display = ["title", "organization", "status", "deadline", "published_at"]
+    list_filter = ["status", "language", "expertise", "regions"]
+    search_fields = ["title", "key", "organization__name"]
+    filter_horizontal = ["regions", "expertise"]
+    raw_id_fields = ["awarded_vendor"]
+    inlines = [ChallengeTransitionInline]
+
+
+@admin.register(RelevanceJudgment)
+class RelevanceJudgmentAdmin(admin.ModelAdmin):
+    list_display = ["challenge", "vendor", "grade"]
+    list_filter = ["grade"]
+    raw_id_fields = ["challenge", "vendor"]
