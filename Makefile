@@ -1,0 +1,75 @@
+# Development tasks. `make run` for a local demo, `make test` for the full suite.
+SHELL := /bin/bash
+
+PYTHON := .venv/bin/python
+SERVICES := bash scripts/services.sh
+
+PGPORT ?= 5433
+REDIS_PORT ?= 6380
+SEARCH_PORT ?= 9200
+export PGPORT REDIS_PORT SEARCH_PORT
+
+# Tests always run against the local services that `make services` starts.
+TEST_ENV := \
+	DATABASE_URL=postgres://maillage@127.0.0.1:$(PGPORT)/maillage \
+	CELERY_BROKER_URL=redis://127.0.0.1:$(REDIS_PORT)/0 \
+	SEARCH_URL=http://127.0.0.1:$(SEARCH_PORT)
+
+# docker-compose.yml requires DJANGO_SECRET_KEY; validation only needs a placeholder.
+COMPOSE_CHECK_ENV := DJANGO_SECRET_KEY=compose-validation-only
+
+.PHONY: .venv services stop run test compose-check messages clean
+
+.venv: .venv/.installed
+
+# Re-installs whenever pyproject.toml changes.
+.venv/.installed: pyproject.toml
+	@if [ ! -x $(PYTHON) ]; then \
+		if command -v python3.11 >/dev/null 2>&1; then python3.11 -m venv .venv; \
+		else python3 -m venv .venv; fi; \
+	fi
+	.venv/bin/pip install -q -e '.[dev]'
+	@touch $@
+
+services:
+	$(SERVICES) start
+
+stop:
+	$(SERVICES) stop
+
+# The demo uses SQLite and eager Celery unless DATABASE_URL / CELERY_BROKER_URL are set;
+# only the search engine is never optional.
+run: export DJANGO_DEBUG = 1
+run: .venv
+	$(SERVICES) start search
+	$(PYTHON) manage.py migrate --noinput
+	$(PYTHON) manage.py demo_setup
+	$(PYTHON) manage.py runserver 127.0.0.1:8000
+
+# pytest exits with 5 when it collects no tests; make treats that as a failure, on purpose.
+test: .venv services compose-check
+	$(TEST_ENV) $(PYTHON) -m pytest $(PYTEST_ARGS)
+
+compose-check:
+	@if ! command -v docker-compose >/dev/null 2>&1; then \
+		if [ "$$(id -u)" -eq 0 ]; then \
+			echo "docker-compose not found; installing the Debian package docker-compose."; \
+			DEBIAN_FRONTEND=noninteractive apt-get update -qq; \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose; \
+		else \
+			echo "docker-compose not found; skipping compose validation (sudo apt-get install -y docker-compose)."; \
+			exit 0; \
+		fi; \
+	fi; \
+	$(COMPOSE_CHECK_ENV) docker-compose config -q && echo "docker-compose.yml is valid."
+
+# Management commands need settings, and settings need a secret key unless DEBUG is on.
+messages: export DJANGO_DEBUG = 1
+messages: .venv
+	$(PYTHON) manage.py makemessages -l fr -l en --ignore=.venv --ignore=.var --ignore=staticfiles
+	$(PYTHON) manage.py compilemessages --ignore=.venv
+
+# Stops the services first: deleting the data of a running server would corrupt it.
+clean:
+	$(SERVICES) stop
+	rm -rf .var
