@@ -4,6 +4,7 @@ Every free text is indexed twice, analysed for French (the main field) and for E
 sub-field), because either side may write in either language.
 """
 import hashlib
+from pathlib import Path
 
 from django.conf import settings
 from elasticsearch_dsl import (
@@ -26,21 +27,47 @@ french_elision = token_filter(
     articles_case=True,
     articles=["l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu"],
 )
+# Stop words are removed after the synonyms: removing them earlier leaves position gaps that
+# multi-word rules such as "chaîne de blocs" never match. They therefore meet folded, stemmed
+# tokens, so the list holds those forms too (computed with this chain; real words such as
+# "fusion" and "avion" left out).
+FRENCH_STEMMED_STOPWORDS = [
+    "aurion", "auron", "avai", "avon", "ayon", "dan", "etai", "etion", "eume", "euse", "eusent", "eusiez",
+    "eusion", "eute", "fume", "fuse", "fusent", "fusiez", "fute", "mai", "notr", "nou", "serion", "seron",
+    "soi", "some", "soyon", "sui", "votr", "vou", "a", "ete", "etee", "etees", "etes", "etant", "etante", "etants",
+    "etantes", "etais", "etait", "etions", "etiez", "etaient", "fumes", "futes", "fut", "eumes", "eutes", "eut",
+    "meme",
+]
 french_stop = token_filter("french_stop", type="stop", stopwords="_french_")
+french_stemmed_stop = token_filter("french_stemmed_stop", type="stop", stopwords=FRENCH_STEMMED_STOPWORDS)
 french_stemmer = token_filter("french_stemmer", type="stemmer", language="light_french")
 english_stop = token_filter("english_stop", type="stop", stopwords="_english_")
 english_possessive = token_filter("english_possessive", type="stemmer", language="possessive_english")
 english_stemmer = token_filter("english_stemmer", type="stemmer", language="light_english")
 
+SYNONYMS_FILE = Path(__file__).resolve().parent / "synonyms" / "fr_en.txt"
+
+
+def curated_synonyms() -> list[str]:
+    lines = SYNONYMS_FILE.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+# After stemming, so that its rules are analysed (folded, stemmed) exactly like the text and every
+# inflection matches. Lenient: a rule that analyses to nothing in one language is skipped.
+bilingual_synonyms = token_filter("bilingual_synonyms", type="synonym", lenient=True, synonyms=curated_synonyms())
+
 french_text = analyzer(
     "french_text",
     tokenizer="standard",
-    filter=[french_elision, "lowercase", french_stop, "asciifolding", french_stemmer],
+    filter=[
+        french_elision, "lowercase", "asciifolding", french_stemmer, bilingual_synonyms, french_stop, french_stemmed_stop
+    ],
 )
 english_text = analyzer(
     "english_text",
     tokenizer="standard",
-    filter=[english_possessive, "lowercase", "asciifolding", english_stop, english_stemmer],
+    filter=[english_possessive, "lowercase", "asciifolding", english_stemmer, bilingual_synonyms, english_stop],
 )
 folded_keyword = analyzer("folded_keyword", tokenizer="keyword", filter=["lowercase", "asciifolding"])
 
@@ -118,6 +145,13 @@ class ChallengeDocument(Document):
     @classmethod
     def kind(cls) -> str:
         return "challenges"
+
+
+def index_body(document: type[Document], *, extra_synonyms: list[str]) -> dict:
+    """Settings and mappings for a new index, with synonym groups known only at build time (taxonomy)."""
+    body = document._index.to_dict()
+    body["settings"]["analysis"]["filter"]["bilingual_synonyms"]["synonyms"] = curated_synonyms() + extra_synonyms
+    return body
 
 
 DOCUMENTS: dict[str, type[Document]] = {"vendor": VendorDocument, "challenge": ChallengeDocument}

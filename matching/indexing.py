@@ -12,8 +12,15 @@ from django.utils import timezone
 from elasticsearch.helpers import bulk, scan
 from elasticsearch_dsl import connections
 
-from marketplace.models import Challenge, Vendor
-from matching.documents import DOCUMENTS, ChallengeDocument, VendorDocument, index_alias, stable_tiebreak
+from marketplace.models import Challenge, Expertise, Vendor
+from matching.documents import (
+    DOCUMENTS,
+    ChallengeDocument,
+    VendorDocument,
+    index_alias,
+    index_body,
+    stable_tiebreak,
+)
 
 BULK_CHUNK = 1000
 
@@ -102,7 +109,10 @@ def _index_actions(kind: str, rows: Iterable, index: str) -> Iterator[dict]:
 def index_create(kind: str) -> str:
     """Create a new, empty, versioned index for `kind` and return its name."""
     name = f"{index_alias(DOCUMENTS[kind].kind())}-{timezone.now():%Y%m%d%H%M%S%f}"
-    DOCUMENTS[kind].init(index=name)
+    taxonomy = [f"{label_fr}, {label_en}" for label_fr, label_en in Expertise.objects.values_list("label_fr", "label_en")]
+    connections.get_connection().indices.create(
+        index=name, body=index_body(DOCUMENTS[kind], extra_synonyms=taxonomy)
+    )
     return name
 
 

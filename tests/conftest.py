@@ -3,7 +3,7 @@ from elasticsearch_dsl import connections
 from rest_framework.test import APIClient
 
 from hub.models import User
-from matching.documents import index_alias
+from matching import indexing
 from matching.services import INDEXED_KINDS
 from tests import factories
 
@@ -19,15 +19,14 @@ def api_client() -> APIClient:
 
 
 @pytest.fixture
-def search_index(settings):
+def search_index(settings, django_db_setup, django_db_blocker):
     """Empty indexes for one test, removed afterwards."""
     client = connections.get_connection()
     pattern = f"{settings.SEARCH_INDEX_PREFIX}-*"
     client.indices.delete(index=pattern, ignore_unavailable=True)
-    from matching import indexing
-
-    for kind in INDEXED_KINDS:
-        indexing.index_ensure(kind)
+    with django_db_blocker.unblock():  # Index creation reads the taxonomy for its synonyms.
+        for kind in INDEXED_KINDS:
+            indexing.index_ensure(kind)
     yield client
     client.indices.delete(index=pattern, ignore_unavailable=True)
 
