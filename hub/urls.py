@@ -9,6 +9,7 @@ api_v1 = [
     path("auth/token/", api.TokenCreateApi.as_view(), name="token-create"),
     path("me/", api.MeApi.as_view(), name="me"),
     path("", include("marketplace.urls")),
+    path("", include("matching.urls")),
 ]
 
 urlpatterns = [

@@ -20,3 +20,22 @@ class OutboxEntry(models.Model):
     class Meta:
         ordering = ["id"]
         verbose_name_plural = "outbox entries"
+
+
+class VendorExposure(models.Model):
+    """How often a vendor was shown or proposed, per day and channel: is attention spread fairly?"""
+
+    class Channel(models.TextChoices):
+        MATCHES = "matches"  # Ranked for a challenge (coordinators, the challenge's organization).
+        PROPOSAL = "proposal"  # Recorded as a match proposal.
+        SEARCH = "search"  # Listed in a vendor search.
+
+    vendor = models.ForeignKey("marketplace.Vendor", on_delete=models.CASCADE, related_name="exposures")
+    day = models.DateField()
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["vendor", "day", "channel"], name="vendor_exposure_unique_day_channel")
+        ]

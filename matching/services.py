@@ -1,7 +1,9 @@
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from matching import indexing
-from matching.models import OutboxEntry
+from matching.models import OutboxEntry, VendorExposure
 
 INDEXED_KINDS = ("vendor", "challenge")
 
@@ -49,3 +51,15 @@ def index_rebuild_all() -> int:
     for kind in INDEXED_KINDS:
         indexing.index_rebuild(kind)
     return OutboxEntry.objects.filter(id__lte=last_id).delete()[0] if last_id is not None else 0
+
+
+def vendor_exposure_record(*, vendor_ids: list[int], channel: str) -> None:
+    """Count one exposure for each vendor shown; two statements, safe under concurrent requests."""
+    vendor_ids = set(vendor_ids)
+    if not vendor_ids:
+        return
+    today = timezone.localdate()
+    VendorExposure.objects.bulk_create(
+        [VendorExposure(vendor_id=pk, day=today, channel=channel) for pk in vendor_ids], ignore_conflicts=True
+    )
+    VendorExposure.objects.filter(vendor_id__in=vendor_ids, day=today, channel=channel).update(count=F("count") + 1)
