@@ -134,6 +134,9 @@ class ChallengeDocument(Document):
     published_at = Date()
     required_languages = Keyword()
     required_certifications = Keyword()
+    # Counts let the engine test "every requirement is offered" (terms_set) without a script.
+    required_languages_count = Integer()
+    required_certifications_count = Integer()
     max_employees = Integer()
     on_site = Boolean()
     status = Keyword()

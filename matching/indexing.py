@@ -85,6 +85,8 @@ def challenge_document(challenge: Challenge) -> ChallengeDocument:
         published_at=challenge.published_at,
         required_languages=challenge.required_languages,
         required_certifications=challenge.required_certifications,
+        required_languages_count=len(challenge.required_languages),
+        required_certifications_count=len(challenge.required_certifications),
         max_employees=challenge.max_employees,
         on_site=challenge.on_site,
         status=challenge.status,

@@ -1,0 +1,125 @@
+"""The matcher's plain functions: queries built and explanations read, without a database."""
+from matching.matcher import (
+    ChallengeProfile,
+    VendorProfile,
+    challenges_for_vendor_query,
+    explain_challenge_hit,
+    explain_vendor_hit,
+    vendors_for_challenge_query,
+)
+
+CHALLENGE = ChallengeProfile(
+    title="Portail citoyen",
+    description="Connexion par identité numérique.",
+    expertise=["web-mobile", "identity"],
+    regions=["03"],
+    required_languages=["fr"],
+    required_certifications=["ISO 27001", "Cote de sécurité (fiabilité)"],
+    max_employees=499,
+)
+VENDOR = VendorProfile(
+    description="Identity federation.",
+    references=["Portail. Connexion fédérée."],
+    expertise=["identity"],
+    regions=["06"],
+    languages=["en"],
+    certifications=["ISO 27001"],
+    employees=60,
+)
+
+
+def clause_names(query: dict) -> set[str]:
+    def names(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "_name":
+                    yield value
+                yield from names(value)
+        elif isinstance(node, list):
+            for item in node:
+                yield from names(item)
+
+    return set(names(query["query"]))
+
+
+def test_vendors_for_challenge_query_filters_hard_eligibility():
+    filters = vendors_for_challenge_query(CHALLENGE)["query"]["bool"]["filter"]
+
+    assert {"term": {"is_active": True}} in filters
+    assert {"term": {"is_verified": True}} in filters
+    assert {"range": {"employees": {"lte": 499}}} in filters
+
+
+def test_vendors_for_challenge_query_names_one_clause_per_requirement():
+    assert clause_names(vendors_for_challenge_query(CHALLENGE)) == {
+        "text", "references", "expertise:web-mobile", "expertise:identity", "region", "language:fr",
+        "certification:ISO 27001", "certification:Cote de sécurité (fiabilité)",
+    }
+
+
+def test_vendors_for_challenge_query_orders_ties_by_stable_hash_not_by_id():
+    assert vendors_for_challenge_query(CHALLENGE)["sort"] == [{"_score": "desc"}, {"tiebreak": "asc"}]
+
+
+def test_vendors_for_challenge_query_has_no_ceiling_filter_when_there_is_none():
+    challenge = ChallengeProfile(**{**CHALLENGE.__dict__, "max_employees": None})
+
+    filters = vendors_for_challenge_query(challenge)["query"]["bool"]["filter"]
+
+    assert not any("range" in item for item in filters)
+
+
+def test_challenges_for_vendor_query_keeps_only_open_challenges_within_the_vendor_size():
+    filters = challenges_for_vendor_query(VENDOR)["query"]["bool"]["filter"]
+
+    assert {"term": {"status": "published"}} in filters
+    assert "max_employees" in str(filters) and "60" in str(filters)
+
+
+def test_explain_vendor_hit_reads_matches_and_gaps_from_named_scores():
+    hit = {
+        "_id": "7",
+        "_score": 12.5,
+        "_source": {"employees": 60},
+        "matched_queries": {"text": 8.0, "references": 1.0, "expertise:identity": 1.5, "certification:ISO 27001": 1.0},
+        "highlight": {"description": ["<mark>Identity</mark> federation"], "description.en": ["<mark>Identity</mark> federation"]},
+    }
+
+    explanation = explain_vendor_hit(hit, CHALLENGE)
+
+    assert explanation.text_score == 9.0
+    assert explanation.expertise_matched == ["identity"]
+    assert explanation.expertise_missing == ["web-mobile"]
+    assert explanation.region_fit is False
+    assert explanation.languages_missing == ["fr"]
+    assert explanation.certifications_present == ["ISO 27001"]
+    assert explanation.certifications_missing == ["Cote de sécurité (fiabilité)"]
+    assert explanation.sme_eligible is True
+    assert explanation.highlights == {"description": ["<mark>Identity</mark> federation"]}
+
+
+def test_explain_vendor_hit_says_region_does_not_matter_for_work_anywhere():
+    challenge = ChallengeProfile(**{**CHALLENGE.__dict__, "regions": []})
+
+    explanation = explain_vendor_hit({"_score": 1.0, "_source": {}, "matched_queries": {}}, challenge)
+
+    assert explanation.region_fit is None
+
+
+def test_explain_challenge_hit_compares_requirements_with_what_the_vendor_offers():
+    hit = {
+        "_score": 5.0,
+        "_source": {
+            "expertise": ["identity", "cloud"], "regions": ["03"], "required_languages": ["fr", "en"],
+            "required_certifications": ["ISO 27001", "SOC 2"],
+        },
+        "matched_queries": {"text": 4.0, "expertise:identity": 1.5},
+    }
+
+    explanation = explain_challenge_hit(hit, VENDOR)
+
+    assert explanation.expertise_matched == ["identity"]
+    assert explanation.region_fit is False
+    assert explanation.languages_matched == ["en"] and explanation.languages_missing == ["fr"]
+    assert explanation.certifications_present == ["ISO 27001"]
+    assert explanation.certifications_missing == ["SOC 2"]

@@ -1,0 +1,117 @@
+"""The matcher against the real engine: eligibility, explanations, fairness of ties."""
+import pytest
+
+from marketplace.models import Challenge
+from matching import indexing
+from matching.documents import stable_tiebreak
+from matching.selectors import challenge_ranking, vendor_ranking
+from tests import factories
+
+pytestmark = [pytest.mark.django_db, pytest.mark.search]
+
+CLOUD_TEXT = "Migration des applications vers l'infonuagique gouvernementale et hébergement sécurisé."
+
+
+def index(*records) -> None:
+    for record in records:
+        indexing.index_sync("vendor" if hasattr(record, "neq") else "challenge", [record.id])
+    indexing.connections.get_connection().indices.refresh(index="_all")
+
+
+@pytest.fixture
+def challenge():
+    return factories.ChallengeFactory(
+        title="Migration infonuagique",
+        description=CLOUD_TEXT,
+        required_languages=["fr"],
+        required_certifications=["ISO 27001"],
+        max_employees=100,
+    )
+
+
+def ranked_keys(challenge: Challenge) -> list[str]:
+    return [hit.source["key"] for hit in vendor_ranking(challenge=challenge)[1]]
+
+
+def test_vendor_ranking_leaves_out_inactive_unverified_and_oversized_vendors(challenge):
+    eligible = factories.VendorFactory(key="ok", description=CLOUD_TEXT)
+    inactive = factories.VendorFactory(key="inactive", description=CLOUD_TEXT)
+    unverified = factories.VendorFactory(key="unverified", description=CLOUD_TEXT, is_verified=False)
+    too_big = factories.VendorFactory(key="big", description=CLOUD_TEXT, employees=101)
+    index(eligible, inactive, unverified, too_big)
+    inactive.is_active = False
+    inactive.save()
+    index(inactive)
+
+    assert ranked_keys(challenge) == ["ok"]
+
+
+def test_vendor_ranking_finds_a_vendor_writing_in_english(challenge):
+    english = factories.VendorFactory(key="en", description="We migrate government applications to the cloud.", languages=["en"])
+    unrelated = factories.VendorFactory(key="print", description="Impression d'affiches et de dépliants.", languages=["en"])
+    index(english, unrelated)
+
+    assert ranked_keys(challenge)[0] == "en"
+
+
+def test_vendor_ranking_ranks_a_gap_below_a_full_fit(challenge):
+    full = factories.VendorFactory(key="full", description=CLOUD_TEXT, certifications=["ISO 27001"], languages=["fr"])
+    gap = factories.VendorFactory(key="gap", description=CLOUD_TEXT, certifications=[], languages=["en"])
+    index(full, gap)
+
+    assert ranked_keys(challenge) == ["full", "gap"]
+
+
+def test_vendor_ranking_explains_each_element(challenge):
+    vendor = factories.VendorFactory(
+        description=CLOUD_TEXT, certifications=[], languages=["en"], regions=[factories.RegionFactory(code="06")]
+    )
+    index(vendor)
+
+    explanation = vendor_ranking(challenge=challenge)[1][0].explanation
+
+    assert explanation.expertise_matched == ["cloud"]
+    assert any("<mark>" in fragment for fragment in explanation.highlights["description"])
+    assert explanation.region_fit is False
+    assert explanation.languages_missing == ["fr"]
+    assert explanation.certifications_missing == ["ISO 27001"]
+    assert explanation.sme_eligible is True
+    assert explanation.clause_scores["text"] > 0
+
+
+def test_vendor_ranking_orders_equal_scores_by_stable_hash_not_by_registration(challenge):
+    vendors = [factories.VendorFactory(key=f"twin-{n}", description=CLOUD_TEXT) for n in range(6)]
+    index(*vendors)
+
+    keys = ranked_keys(challenge)
+
+    assert keys == sorted(keys, key=stable_tiebreak)
+    assert keys != sorted(keys)  # Registration order (keys were created in order) is not the ranking.
+
+
+def test_challenge_ranking_keeps_only_open_challenges_the_vendor_may_answer():
+    vendor = factories.VendorFactory(description=CLOUD_TEXT, employees=200)
+    open_challenge = factories.ChallengeFactory(description=CLOUD_TEXT, max_employees=499)
+    closed = factories.ChallengeFactory(description=CLOUD_TEXT, status=Challenge.Status.CLOSED)
+    too_small = factories.ChallengeFactory(description=CLOUD_TEXT, max_employees=50)
+    index(open_challenge, closed, too_small)
+
+    total, hits = challenge_ranking(vendor=vendor)
+
+    assert total == 1
+    assert [hit.id for hit in hits] == [open_challenge.id]
+
+
+def test_challenge_ranking_explains_requirements_the_vendor_lacks():
+    vendor = factories.VendorFactory(description=CLOUD_TEXT, certifications=["ISO 27001"], languages=["fr"])
+    challenge = factories.ChallengeFactory(
+        description=CLOUD_TEXT, required_languages=["fr", "en"], required_certifications=["ISO 27001", "SOC 2"]
+    )
+    index(challenge)
+
+    explanation = challenge_ranking(vendor=vendor)[1][0].explanation
+
+    assert explanation.languages_missing == ["en"]
+    assert explanation.certifications_present == ["ISO 27001"]
+    assert explanation.certifications_missing == ["SOC 2"]
+    assert explanation.region_fit is True
