@@ -8,7 +8,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from hub.serializers import TokenInputSerializer, TokenOutputSerializer, UserOutputSerializer
+from hub import selectors, services
+from hub.pagination import PageNumberPagination
+from hub.serializers import (
+    NotificationOutputSerializer,
+    TokenInputSerializer,
+    TokenOutputSerializer,
+    UserOutputSerializer,
+)
 
 
 class TokenCreateApi(APIView):
@@ -32,3 +39,24 @@ class MeApi(APIView):
     @extend_schema(responses=UserOutputSerializer)
     def get(self, request: Request) -> Response:
         return Response(UserOutputSerializer(request.user).data)
+
+
+class NotificationListApi(APIView):
+    permission_classes = [IsAuthenticated]
+    pagination_class = PageNumberPagination
+
+    @extend_schema(responses=NotificationOutputSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(selectors.notification_list(user=request.user), request, view=self)
+        return paginator.get_paginated_response(NotificationOutputSerializer(page, many=True).data)
+
+
+class NotificationReadApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses=NotificationOutputSerializer)
+    def post(self, request: Request, notification_id: int) -> Response:
+        notification = selectors.notification_get(user=request.user, notification_id=notification_id)
+        notification = services.notification_mark_read(notification=notification, user=request.user)
+        return Response(NotificationOutputSerializer(notification).data)

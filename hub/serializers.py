@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from hub.models import User
+from hub.models import Notification, User
 
 
 class UserOutputSerializer(serializers.ModelSerializer):
@@ -20,3 +20,11 @@ class TokenInputSerializer(serializers.Serializer):
 
 class TokenOutputSerializer(serializers.Serializer):
     token = serializers.CharField()
+
+
+class NotificationOutputSerializer(serializers.ModelSerializer):
+    is_read = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "title", "body", "url", "created_at", "read_at", "is_read"]

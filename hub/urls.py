@@ -8,6 +8,10 @@ from hub import api
 api_v1 = [
     path("auth/token/", api.TokenCreateApi.as_view(), name="token-create"),
     path("me/", api.MeApi.as_view(), name="me"),
+    path("notifications/", api.NotificationListApi.as_view(), name="notification-list"),
+    path(
+        "notifications/<int:notification_id>/read/", api.NotificationReadApi.as_view(), name="notification-read"
+    ),
     path("", include("marketplace.urls")),
     path("", include("matching.urls")),
 ]

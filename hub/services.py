@@ -1,0 +1,34 @@
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+
+from hub.models import Notification, User
+
+
+def notification_create(
+    *, user: User, kind: str, title: str, body: str = "", url: str = "", dedupe_key: str
+) -> tuple[Notification, bool]:
+    """Record an in-app notification once per (user, dedupe_key); return it and whether it is new.
+
+    The texts are stored as given: callers write them in the recipient's preferred language."""
+    return Notification.objects.get_or_create(
+        user=user,
+        dedupe_key=dedupe_key,
+        defaults={
+            "kind": kind,
+            "title": Truncator(title).chars(Notification._meta.get_field("title").max_length),
+            "body": body,
+            "url": url,
+        },
+    )
+
+
+def notification_mark_read(*, notification: Notification, user: User) -> Notification:
+    """Mark as read; the first reading time is kept when it is marked again."""
+    if notification.user_id != user.pk:
+        raise PermissionDenied(_("You can only mark your own notifications as read."))
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
