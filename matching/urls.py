@@ -1,3 +1,8 @@
 from django.urls import path
 
-urlpatterns: list = []
+from matching import api
+
+urlpatterns: list = [
+    path("search/challenges/", api.ChallengeSearchApi.as_view(), name="challenge-search"),
+    path("search/vendors/", api.VendorSearchApi.as_view(), name="vendor-search"),
+]

@@ -1,0 +1,192 @@
+from collections.abc import Callable, Iterable
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework import serializers
+
+from hub.models import Organization
+from marketplace.models import Expertise, Language, Region
+from matching.search import (
+    MAX_QUERY_LENGTH,
+    BudgetRange,
+    ChallengeSort,
+    DeadlineWindow,
+    VendorSize,
+    VendorSort,
+)
+
+MAX_FACET_VALUES = 50
+
+
+def _expertise_codes() -> Iterable[str]:
+    return Expertise.objects.values_list("code", flat=True)
+
+
+def _region_codes() -> Iterable[str]:
+    return Region.objects.values_list("code", flat=True)
+
+
+class FacetValuesField(serializers.ListField):
+    """A repeatable query parameter (`?region=03&region=06`); with `choices`, every value must be known.
+
+    Blank values are dropped: a form's "any" option sends an empty one."""
+
+    def __init__(self, *, choices: Callable[[], Iterable[str]] | None = None, **kwargs) -> None:
+        kwargs.setdefault("child", serializers.CharField(max_length=120, allow_blank=True))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", MAX_FACET_VALUES)
+        super().__init__(**kwargs)
+        self.known_values = choices
+
+    def to_internal_value(self, data) -> list[str]:
+        values = list(dict.fromkeys(value for value in super().to_internal_value(data) if value))
+        if self.known_values is None:
+            return values
+        known = sorted(self.known_values())
+        for value in values:
+            if value not in known:
+                raise serializers.ValidationError(
+                    _("“%(value)s” is not a valid value for %(parameter)s. Choose among: %(choices)s.")
+                    % {"value": value, "parameter": self.field_name, "choices": ", ".join(known)}
+                )
+        return values
+
+
+def validate_search_words(value: str) -> str:
+    if not value:
+        raise serializers.ValidationError(_("Enter search words, or leave the field out to browse everything."))
+    if len(value) > MAX_QUERY_LENGTH:
+        raise serializers.ValidationError(
+            _("Search words are limited to %(max)s characters. Shorten the search.") % {"max": MAX_QUERY_LENGTH}
+        )
+    return value
+
+
+class ChallengeSearchInputSerializer(serializers.Serializer):
+    q = serializers.CharField(
+        required=False, allow_blank=True, help_text=gettext_lazy("Search words; leave out to browse everything.")
+    )
+    expertise = FacetValuesField(choices=_expertise_codes, help_text=gettext_lazy("Expertise codes."))
+    region = FacetValuesField(
+        choices=_region_codes,
+        help_text=gettext_lazy("Region codes. Challenges open anywhere in Quebec match every region."),
+    )
+    organization_kind = FacetValuesField(choices=lambda: Organization.Kind.values)
+    language = FacetValuesField(choices=lambda: Language.values, help_text=gettext_lazy("Posting languages."))
+    budget = FacetValuesField(
+        choices=lambda: BudgetRange.values,
+        help_text=gettext_lazy("Budget ranges; a challenge is in every range its budget overlaps."),
+    )
+    deadline = FacetValuesField(
+        choices=lambda: DeadlineWindow.values, help_text=gettext_lazy("Deadline windows, counted from today.")
+    )
+    sort = serializers.ChoiceField(
+        choices=ChallengeSort.choices,
+        required=False,
+        help_text=gettext_lazy("Relevance by default when there are search words, newest otherwise."),
+    )
+
+    def validate_q(self, value: str) -> str:
+        return validate_search_words(value)
+
+
+class VendorSearchInputSerializer(serializers.Serializer):
+    q = serializers.CharField(
+        required=False, allow_blank=True, help_text=gettext_lazy("Search words; leave out to browse everything.")
+    )
+    expertise = FacetValuesField(choices=_expertise_codes, help_text=gettext_lazy("Expertise codes."))
+    region = FacetValuesField(choices=_region_codes, help_text=gettext_lazy("Codes of regions served."))
+    language = FacetValuesField(choices=lambda: Language.values, help_text=gettext_lazy("Delivery languages."))
+    size = FacetValuesField(choices=lambda: VendorSize.values, help_text=gettext_lazy("Size bands (employees)."))
+    certification = FacetValuesField(help_text=gettext_lazy("Certifications, as written on vendor profiles."))
+    sort = serializers.ChoiceField(choices=VendorSort.choices, required=False)
+
+    def validate_q(self, value: str) -> str:
+        return validate_search_words(value)
+
+
+class FacetValueOutputSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class ChallengeHighlightsOutputSerializer(serializers.Serializer):
+    """Fragments with the matched words in <mark> tags; the rest of the text is HTML-escaped."""
+
+    title = serializers.ListField(child=serializers.CharField())
+    description = serializers.ListField(child=serializers.CharField())
+
+
+class ChallengeSearchResultOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    key = serializers.CharField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    language = serializers.CharField()
+    organization_id = serializers.IntegerField()
+    organization_name = serializers.CharField()
+    organization_kind = serializers.CharField()
+    expertise = serializers.ListField(child=serializers.CharField(), default=list)
+    regions = serializers.ListField(child=serializers.CharField(), default=list)
+    budget_min = serializers.DecimalField(max_digits=12, decimal_places=2)
+    budget_max = serializers.DecimalField(max_digits=12, decimal_places=2)
+    deadline = serializers.DateField()
+    published_at = serializers.DateTimeField()
+    highlights = ChallengeHighlightsOutputSerializer()
+    score = serializers.FloatField(allow_null=True, help_text=gettext_lazy("Relevance; null without search words."))
+
+
+class ChallengeFacetsOutputSerializer(serializers.Serializer):
+    expertise = FacetValueOutputSerializer(many=True)
+    region = FacetValueOutputSerializer(many=True)
+    organization_kind = FacetValueOutputSerializer(many=True)
+    language = FacetValueOutputSerializer(many=True)
+    budget = FacetValueOutputSerializer(many=True)
+    deadline = FacetValueOutputSerializer(many=True)
+
+
+class ChallengeSearchOutputSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    page = serializers.IntegerField()
+    page_size = serializers.IntegerField()
+    results = ChallengeSearchResultOutputSerializer(many=True)
+    facets = ChallengeFacetsOutputSerializer()
+
+
+class VendorHighlightsOutputSerializer(serializers.Serializer):
+    """Fragments with the matched words in <mark> tags; the rest of the text is HTML-escaped."""
+
+    name = serializers.ListField(child=serializers.CharField())
+    description = serializers.ListField(child=serializers.CharField())
+
+
+class VendorSearchResultOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    key = serializers.CharField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    expertise = serializers.ListField(child=serializers.CharField(), default=list)
+    regions = serializers.ListField(child=serializers.CharField(), default=list)
+    languages = serializers.ListField(child=serializers.CharField(), default=list)
+    employees = serializers.IntegerField()
+    certifications = serializers.ListField(child=serializers.CharField(), default=list)
+    highlights = VendorHighlightsOutputSerializer()
+    score = serializers.FloatField(allow_null=True, help_text=gettext_lazy("Relevance; null without search words."))
+
+
+class VendorFacetsOutputSerializer(serializers.Serializer):
+    expertise = FacetValueOutputSerializer(many=True)
+    region = FacetValueOutputSerializer(many=True)
+    language = FacetValueOutputSerializer(many=True)
+    size = FacetValueOutputSerializer(many=True)
+    certification = FacetValueOutputSerializer(many=True)
+
+
+class VendorSearchOutputSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    page = serializers.IntegerField()
+    page_size = serializers.IntegerField()
+    results = VendorSearchResultOutputSerializer(many=True)
+    facets = VendorFacetsOutputSerializer()
+
