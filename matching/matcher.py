@@ -16,10 +16,13 @@ from dataclasses import dataclass, field
 # any catalogue whatever the length of the texts.
 TEXT_WEIGHT = 10.0
 REFERENCES_WEIGHT = 3.0
-EXPERTISE_WEIGHT = 1.5
-REGION_WEIGHT = 1.0
-LANGUAGE_WEIGHT = 1.0
-CERTIFICATION_WEIGHT = 1.0
+EXPERTISE_WEIGHT = 2.0
+REGION_WEIGHT = 0.5
+LANGUAGE_WEIGHT = 0.5
+CERTIFICATION_WEIGHT = 0.5
+# For a vendor browsing opportunities, fit only breaks ties between equally relevant challenges:
+# any larger, and challenges that merely fit (anywhere, no certification) outrank relevant ones.
+OPPORTUNITY_FIT_WEIGHT = 0.05
 
 TEXT_FIELDS_VENDOR = ["description", "description.en", "name", "name.en"]
 REFERENCE_FIELDS = ["references", "references.en"]
@@ -145,11 +148,17 @@ def challenges_for_vendor_query(vendor: VendorProfile) -> dict:
     should.append(_constant("region", {"bool": {"should": [
         {"bool": {"must_not": {"exists": {"field": "regions"}}}},
         {"terms": {"regions": vendor.regions}},
-    ]}}, REGION_WEIGHT))
+    ]}}, OPPORTUNITY_FIT_WEIGHT))
     # Languages and certifications fit when the vendor offers every one the challenge requires.
-    should.append(_constant("languages", _all_required_offered("required_languages", vendor.languages), LANGUAGE_WEIGHT))
     should.append(
-        _constant("certifications", _all_required_offered("required_certifications", vendor.certifications), CERTIFICATION_WEIGHT)
+        _constant("languages", _all_required_offered("required_languages", vendor.languages), OPPORTUNITY_FIT_WEIGHT)
+    )
+    should.append(
+        _constant(
+            "certifications",
+            _all_required_offered("required_certifications", vendor.certifications),
+            OPPORTUNITY_FIT_WEIGHT,
+        )
     )
     return {
         "query": {"bool": {"filter": filters, "should": should, "minimum_should_match": 1}},
