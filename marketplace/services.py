@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from hub.models import Organization, User
 from marketplace.models import Challenge, ChallengeTransition, Vendor, VendorReference
 from marketplace.selectors import user_can_edit_challenge, user_can_edit_vendor
-from marketplace.signals import searchable_changed
+from marketplace.signals import challenge_published, searchable_changed
 
 VENDOR_RELATIONS = ("regions", "expertise")
 CHALLENGE_RELATIONS = ("regions", "expertise")
@@ -216,4 +216,6 @@ def challenge_transition(
     challenge.status = to_status
     challenge.save(update_fields=["status", "awarded_vendor", "published_at", "updated_at"])
     _notify_search("challenge", challenge.pk)
+    if to_status == Challenge.Status.PUBLISHED:
+        challenge_published.send(sender=Challenge, challenge_id=challenge.pk)
     return challenge

@@ -6,3 +6,5 @@ from django.dispatch import Signal
 searchable_changed = Signal()
 # Sent inside the import transaction after a bulk catalogue import.
 catalog_imported = Signal()
+# Sent inside the transaction that publishes a challenge. kwargs: challenge_id (int).
+challenge_published = Signal()

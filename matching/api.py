@@ -1,6 +1,7 @@
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -8,17 +9,18 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hub.pagination import PageNumberPagination
-from hub.permissions import IsOrganizationMember
-from matching import search
+from hub.permissions import IsOrganizationMember, IsVendorMember
+from matching import search, services
 from matching.models import VendorExposure
 from matching.search import MAX_RESULT_WINDOW, engine_errors
 from matching.serializers import (
     ChallengeSearchInputSerializer,
     ChallengeSearchOutputSerializer,
+    SavedSearchCreateInputSerializer,
+    SavedSearchOutputSerializer,
     VendorSearchInputSerializer,
     VendorSearchOutputSerializer,
 )
-from matching.services import vendor_exposure_record
 
 PAGE_PARAMETERS = [
     OpenApiParameter("page", OpenApiTypes.INT, description="Page number, from 1."),
@@ -78,7 +80,40 @@ class VendorSearchApi(APIView):
         q, sort, filters = search_params(VendorSearchInputSerializer, request)
         with engine_errors():
             results = search.vendor_search(q=q, filters=filters, sort=sort, page=page, page_size=page_size)
-        vendor_exposure_record(
+        services.vendor_exposure_record(
             vendor_ids=[hit["id"] for hit in results.results], channel=VendorExposure.Channel.SEARCH
         )
         return Response(VendorSearchOutputSerializer(results).data)
+
+
+class SavedSearchListCreateApi(APIView):
+    """A vendor member's saved challenge searches; each alerts its owner when a new challenge matches."""
+
+    permission_classes = [IsVendorMember]
+    pagination_class = PageNumberPagination
+
+    @extend_schema(responses=SavedSearchOutputSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(search.saved_search_list(user=request.user), request, view=self)
+        return paginator.get_paginated_response(SavedSearchOutputSerializer(page, many=True).data)
+
+    @extend_schema(request=SavedSearchCreateInputSerializer, responses={201: SavedSearchOutputSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = SavedSearchCreateInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        name, q, vendor = data.pop("name"), data.pop("q", ""), data.pop("vendor", None)
+        with engine_errors():
+            saved_search = services.saved_search_create(user=request.user, name=name, q=q, filters=data, vendor=vendor)
+        return Response(SavedSearchOutputSerializer(saved_search).data, status=status.HTTP_201_CREATED)
+
+
+class SavedSearchDeleteApi(APIView):
+    permission_classes = [IsVendorMember]
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, saved_search_id: int) -> Response:
+        saved_search = search.saved_search_get(user=request.user, saved_search_id=saved_search_id)
+        services.saved_search_delete(saved_search=saved_search, user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -7,9 +7,12 @@ class MatchingConfig(AppConfig):
     verbose_name = _("Matching")
 
     def ready(self) -> None:
-        from marketplace.signals import catalog_imported, searchable_changed
+        from marketplace.signals import catalog_imported, challenge_published, searchable_changed
         from matching import documents, services
 
         documents.search_connect()
         searchable_changed.connect(services.outbox_record, dispatch_uid="matching.outbox_record")
         catalog_imported.connect(services.outbox_record_rebuild, dispatch_uid="matching.outbox_record_rebuild")
+        challenge_published.connect(
+            services.saved_search_alerts_queue, dispatch_uid="matching.saved_search_alerts_queue"
+        )

@@ -21,6 +21,8 @@ from matching.documents import (
     index_body,
     stable_tiebreak,
 )
+from matching.models import SavedSearch
+from matching.search import SAVED_SEARCHES, challenge_query
 
 BULK_CHUNK = 1000
 
@@ -108,12 +110,20 @@ def _index_actions(kind: str, rows: Iterable, index: str) -> Iterator[dict]:
         }
 
 
+def taxonomy_synonyms() -> list[str]:
+    """One synonym group per expertise: its French and English labels."""
+    return [f"{label_fr}, {label_en}" for label_fr, label_en in Expertise.objects.values_list("label_fr", "label_en")]
+
+
+def _versioned_name(alias: str) -> str:
+    return f"{alias}-{timezone.now():%Y%m%d%H%M%S%f}"
+
+
 def index_create(kind: str) -> str:
     """Create a new, empty, versioned index for `kind` and return its name."""
-    name = f"{index_alias(DOCUMENTS[kind].kind())}-{timezone.now():%Y%m%d%H%M%S%f}"
-    taxonomy = [f"{label_fr}, {label_en}" for label_fr, label_en in Expertise.objects.values_list("label_fr", "label_en")]
+    name = _versioned_name(index_alias(DOCUMENTS[kind].kind()))
     connections.get_connection().indices.create(
-        index=name, body=index_body(DOCUMENTS[kind], extra_synonyms=taxonomy)
+        index=name, body=index_body(DOCUMENTS[kind], extra_synonyms=taxonomy_synonyms())
     )
     return name
 
@@ -213,3 +223,91 @@ def index_diff(kind: str) -> IndexDiff:
 
 def index_repair(kind: str, diff: IndexDiff) -> None:
     index_sync(kind, diff.missing | diff.stale | diff.extra)
+
+
+# Saved searches: a percolator index holding each saved search's query, so that publishing a
+# challenge finds every saved search it matches in one request instead of running each of them.
+
+
+def saved_search_index_body() -> dict:
+    """The challenge index's analysis and mappings plus the stored-query field.
+
+    Derived from ChallengeDocument, so a stored query is parsed and run against a challenge with the
+    very fields and analyzers a search on the challenge index uses; the two cannot drift apart."""
+    body = index_body(ChallengeDocument, extra_synonyms=taxonomy_synonyms())
+    body["mappings"]["properties"]["query"] = {"type": "percolator"}
+    return body
+
+
+def saved_search_index_create() -> str:
+    name = _versioned_name(index_alias(SAVED_SEARCHES))
+    connections.get_connection().indices.create(index=name, body=saved_search_index_body())
+    return name
+
+
+def saved_search_index_ensure() -> None:
+    client = connections.get_connection()
+    alias = index_alias(SAVED_SEARCHES)
+    if not client.indices.exists_alias(name=alias):
+        client.indices.put_alias(index=saved_search_index_create(), name=alias)
+
+
+def saved_search_stored_query(saved_search: SavedSearch) -> dict:
+    """Exactly what the challenge search runs for the same words and filters, sorting and paging aside."""
+    return challenge_query(q=saved_search.query, filters=saved_search.filters).combined().to_dict()
+
+
+def _saved_search_actions(rows: Iterable[SavedSearch], index: str) -> Iterator[dict]:
+    for row in rows:
+        yield {
+            "_index": index,
+            "_id": row.pk,
+            "_source": {"query": saved_search_stored_query(row)},
+            "_version": _version(row.updated_at),
+            "_version_type": "external_gte",
+        }
+
+
+def saved_search_index_sync(ids: Iterable[int]) -> None:
+    """Upsert the stored query of each saved search among `ids`; delete those that no longer exist.
+
+    The index is refreshed at once: the next challenge published must already find a new search."""
+    ids = set(ids)
+    if not ids:
+        return
+    saved_search_index_ensure()
+    alias = index_alias(SAVED_SEARCHES)
+    rows = list(SavedSearch.objects.filter(pk__in=ids))
+    now = _version(timezone.now())
+    deletes = [
+        {"_op_type": "delete", "_index": alias, "_id": pk, "_version": now, "_version_type": "external_gte"}
+        for pk in ids - {row.pk for row in rows}
+    ]
+    _bulk([*_saved_search_actions(rows, alias), *deletes])
+    connections.get_connection().indices.refresh(index=alias)
+
+
+def saved_search_index_rebuild() -> str:
+    """Build a new saved-search index from the SavedSearch table, then swap the alias to it atomically.
+
+    Needed when the challenge mapping or the taxonomy synonyms change, like the other indexes."""
+    client = connections.get_connection()
+    alias = index_alias(SAVED_SEARCHES)
+    started = timezone.now()
+    name = saved_search_index_create()
+    try:
+        _bulk(_saved_search_actions(SavedSearch.objects.order_by("pk").iterator(chunk_size=BULK_CHUNK), name))
+        client.indices.refresh(index=name)
+    except BaseException:
+        client.indices.delete(index=name, ignore_unavailable=True)  # Never leave a half-built index behind.
+        raise
+    old = list(client.indices.get_alias(name=alias).keys()) if client.indices.exists_alias(name=alias) else []
+    swap = [{"remove": {"index": index, "alias": alias}} for index in old] + [{"add": {"index": name, "alias": alias}}]
+    client.indices.update_aliases(body={"actions": swap})
+    for index in old:
+        client.indices.delete(index=index, ignore_unavailable=True)
+    # Searches saved or deleted while the new index was being built went to the old one: replay them.
+    indexed = {int(hit["_id"]) for hit in scan(client, index=alias, query={"_source": False}, size=2000)}
+    changed = set(SavedSearch.objects.filter(updated_at__gte=started).values_list("pk", flat=True))
+    saved_search_index_sync(changed | (indexed - set(SavedSearch.objects.values_list("pk", flat=True))))
+    return name

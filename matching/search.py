@@ -11,6 +11,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from elasticsearch import ConnectionError as SearchConnectionError
@@ -21,9 +23,10 @@ from elasticsearch_dsl.aggs import Agg
 from elasticsearch_dsl.query import Query
 
 from hub.api_errors import ServiceUnavailable
-from hub.models import Organization
+from hub.models import Organization, User
 from marketplace.models import Expertise, Language, Region
 from matching.documents import ChallengeDocument, VendorDocument, index_alias
+from matching.models import SavedSearch
 
 
 class SearchUnavailable(ServiceUnavailable):
@@ -135,14 +138,15 @@ VENDOR_SORTS: dict[str, list] = {
     VendorSort.NAME: [{"name.raw": {"order": "asc"}}, TIEBREAK],
 }
 
-CHALLENGE_FACETS = ("expertise", "region", "organization_kind", "language", "budget", "deadline")
-VENDOR_FACETS = ("expertise", "region", "language", "size", "certification")
 CHALLENGE_RESULT_FIELDS = [
     "key", "title", "description", "language", "organization_id", "organization_name", "organization_kind",
     "expertise", "regions", "budget_min", "budget_max", "deadline", "published_at",
 ]
-VENDOR_RESULT_FIELDS = ["key", "name", "description", "expertise", "regions", "languages", "employees", "certifications"]
+VENDOR_RESULT_FIELDS = [
+    "key", "name", "description", "expertise", "regions", "languages", "employees", "certifications",
+]
 TERMS_FACET_SIZE = 100
+DESCRIPTION_HIGHLIGHT = {"fragment_size": 160, "number_of_fragments": 3}
 
 
 @dataclass(frozen=True)
@@ -154,9 +158,14 @@ class SearchQuery:
     filters: dict[str, Query]
     base: list[Query] = field(default_factory=list)
 
+    def unfaceted(self) -> Query:
+        """The words and the filters that always apply: what the facets count within."""
+        return Q("bool", must=[self.text or Q("match_all")], filter=self.base)
+
     def combined(self) -> Query:
-        """The whole query in one piece, as a saved search stores it for its alerts."""
-        return Q("bool", must=[self.text or Q("match_all")], filter=[*self.base, *self.filters.values()])
+        """The whole query in one piece, as a saved search stores it for its alerts. A search runs the
+        same: `unfaceted()` as its query and the facet filters as its post_filter."""
+        return Q("bool", must=[self.unfaceted()], filter=list(self.filters.values()))
 
 
 @dataclass(frozen=True)
@@ -222,7 +231,9 @@ def _region_clause(codes: Sequence[str]) -> Query:
     return _any([Q("terms", regions=list(codes)), Q("bool", must_not=[Q("exists", field="regions")])])
 
 
-def challenge_query(*, q: str = "", filters: Mapping[str, Sequence[str]], today: datetime.date | None = None) -> SearchQuery:
+def challenge_query(
+    *, q: str = "", filters: Mapping[str, Sequence[str]], today: datetime.date | None = None
+) -> SearchQuery:
     """The one definition of what a challenge search matches, shared by search and saved-search alerts."""
     clauses: dict[str, Query] = {}
     if filters.get("expertise"):
@@ -270,7 +281,7 @@ def _search(
     page_size: int,
 ) -> dict:
     start = (page - 1) * page_size
-    search = Search(index=index).query(Q("bool", must=[query.text or Q("match_all")], filter=query.base))
+    search = Search(index=index).query(query.unfaceted())
     if query.filters:
         search = search.post_filter(Q("bool", filter=list(query.filters.values())))
     for name, aggs in facet_aggs.items():
@@ -353,7 +364,7 @@ def challenge_search(
         },
         sort=CHALLENGE_SORTS[sort],
         source=CHALLENGE_RESULT_FIELDS,
-        highlight={"title": {"number_of_fragments": 0}, "description": {"fragment_size": 160, "number_of_fragments": 3}},
+        highlight={"title": {"number_of_fragments": 0}, "description": DESCRIPTION_HIGHLIGHT},
         page=page,
         page_size=page_size,
     )
@@ -406,7 +417,7 @@ def vendor_search(
         },
         sort=VENDOR_SORTS[sort or VendorSort.RELEVANCE],
         source=VENDOR_RESULT_FIELDS,
-        highlight={"name": {"number_of_fragments": 0}, "description": {"fragment_size": 160, "number_of_fragments": 3}},
+        highlight={"name": {"number_of_fragments": 0}, "description": DESCRIPTION_HIGHLIGHT},
         page=page,
         page_size=page_size,
     )
@@ -454,3 +465,15 @@ def saved_search_ids_matching(*, document: dict) -> list[int]:
         size=500,
     )
     return [int(hit["_id"]) for hit in hits]
+
+
+# Saved searches (database reads).
+
+
+def saved_search_list(*, user: User) -> QuerySet[SavedSearch]:
+    """The user's own saved searches, newest first: nobody else's are ever visible."""
+    return SavedSearch.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def saved_search_get(*, user: User, saved_search_id: int) -> SavedSearch:
+    return get_object_or_404(saved_search_list(user=user), pk=saved_search_id)

@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from hub.models import Organization
-from marketplace.models import Expertise, Language, Region
+from marketplace.models import Expertise, Language, Region, Vendor
+from matching.models import SavedSearch
 from matching.search import (
     MAX_QUERY_LENGTH,
     BudgetRange,
@@ -190,3 +191,22 @@ class VendorSearchOutputSerializer(serializers.Serializer):
     results = VendorSearchResultOutputSerializer(many=True)
     facets = VendorFacetsOutputSerializer()
 
+
+class SavedSearchCreateInputSerializer(ChallengeSearchInputSerializer):
+    """The challenge-search parameters to keep, plus a name. Sorting means nothing for alerts."""
+
+    name = serializers.CharField(max_length=120)
+    vendor = serializers.PrimaryKeyRelatedField(
+        queryset=Vendor.objects.all(),
+        required=False,
+        help_text=gettext_lazy("The firm the search is saved for; needed only by members of several firms."),
+    )
+    sort = None
+
+
+class SavedSearchOutputSerializer(serializers.ModelSerializer):
+    q = serializers.CharField(source="query")
+
+    class Meta:
+        model = SavedSearch
+        fields = ["id", "name", "q", "filters", "vendor", "created_at", "updated_at"]

@@ -13,3 +13,33 @@ def outbox_drain_task() -> int:
     from matching.services import outbox_drain
 
     return outbox_drain()  # Syncs current database state: safe to run twice or concurrently.
+
+
+@shared_task(
+    name="matching.saved_search_alerts_send",
+    autoretry_for=(SearchConnectionError,),
+    retry_backoff=2,
+    retry_backoff_max=60,
+    max_retries=8,
+)
+def saved_search_alerts_send_task(challenge_id: int) -> int:
+    from marketplace.models import Challenge
+    from matching.services import saved_search_alerts_send
+
+    challenge = Challenge.objects.select_related("organization").filter(pk=challenge_id).first()
+    if challenge is None:
+        return 0  # Deleted after it was queued.
+    return saved_search_alerts_send(challenge=challenge)  # Notifications are deduplicated: safe to repeat.
+
+
+@shared_task(
+    name="matching.saved_search_index_sync",
+    autoretry_for=(SearchConnectionError,),
+    retry_backoff=2,
+    retry_backoff_max=60,
+    max_retries=8,
+)
+def saved_search_index_sync_task(saved_search_id: int) -> None:
+    from matching.indexing import saved_search_index_sync
+
+    saved_search_index_sync([saved_search_id])  # Upserts or deletes by the row's current state.

@@ -289,8 +289,9 @@ def test_challenge_search_refuses_words_longer_than_200_characters(api_client):
 
 
 def test_challenge_search_accepts_200_characters_of_synonym_rich_words(api_client):
-    words = "infonuagique intelligence artificielle cybersécurité tests d'intrusion données ouvertes tableau de bord "
-    response = api_client.get(CHALLENGES, {"q": (words * 3)[:200]})
+    words = "infonuagique intelligence artificielle cybersécurité tests d'intrusion données ouvertes tableau de bord"
+
+    response = api_client.get(CHALLENGES, {"q": (f"{words} " * 3)[:200]})
 
     assert response.status_code == 200
 
