@@ -84,6 +84,7 @@ class ChallengeSearchInputSerializer(serializers.Serializer):
     sort = serializers.ChoiceField(
         choices=ChallengeSort.choices,
         required=False,
+        allow_blank=True,
         help_text=gettext_lazy("Relevance by default when there are search words, newest otherwise."),
     )
 
@@ -100,7 +101,7 @@ class VendorSearchInputSerializer(serializers.Serializer):
     language = FacetValuesField(choices=lambda: Language.values, help_text=gettext_lazy("Delivery languages."))
     size = FacetValuesField(choices=lambda: VendorSize.values, help_text=gettext_lazy("Size bands (employees)."))
     certification = FacetValuesField(help_text=gettext_lazy("Certifications, as written on vendor profiles."))
-    sort = serializers.ChoiceField(choices=VendorSort.choices, required=False)
+    sort = serializers.ChoiceField(choices=VendorSort.choices, required=False, allow_blank=True)
 
     def validate_q(self, value: str) -> str:
         return validate_search_words(value)

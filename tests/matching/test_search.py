@@ -311,6 +311,15 @@ def test_challenge_search_refuses_an_unknown_budget_range_naming_it(api_client):
     assert "gratuit" in response.data["budget"][0]
 
 
+def test_challenge_search_ignores_blank_form_values(api_client):
+    (challenge,) = indexed(factories.ChallengeFactory())
+
+    response = api_client.get(CHALLENGES, {"expertise": "", "sort": "", "page": ""})
+
+    assert response.status_code == 200
+    assert ids(response) == [challenge.id]
+
+
 def test_challenge_search_refuses_an_unknown_sort(api_client):
     response = api_client.get(CHALLENGES, {"sort": "random"})
 
