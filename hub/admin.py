@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from hub.models import Organization, User
+from hub.models import Notification, Organization, User
 
 
 @admin.register(User)
@@ -19,3 +19,11 @@ class OrganizationAdmin(admin.ModelAdmin):
     list_filter = ["kind", "region"]
     search_fields = ["name", "key"]
     filter_horizontal = ["members"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["user", "kind", "title", "created_at", "read_at"]
+    list_filter = ["kind"]
+    search_fields = ["user__username", "title"]
+    raw_id_fields = ["user"]

@@ -150,6 +150,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two models have a `kind` field; name their enums apart in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "OrganizationKindEnum": "hub.models.Organization.Kind",
+        "NotificationKindEnum": "hub.models.Notification.Kind",
+    },
 }
 
 # Celery: tasks run eagerly in-process unless a broker is configured.

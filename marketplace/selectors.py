@@ -76,3 +76,11 @@ def user_can_edit_vendor(*, user: User, vendor: Vendor) -> bool:
 
 def user_can_edit_challenge(*, user: User, challenge: Challenge) -> bool:
     return user.is_coordinator or challenge.organization.members.filter(pk=user.pk).exists()
+
+
+def vendor_get_for_member(*, user: User, vendor_id: int) -> Vendor:
+    """A vendor its own member is acting for (any vendor, for coordinators)."""
+    vendors = vendor_list(user=user)
+    if not (user.is_authenticated and user.is_coordinator):
+        vendors = vendors.filter(members=user)
+    return get_object_or_404(vendors, pk=vendor_id)

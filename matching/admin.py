@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from matching.models import OutboxEntry
+from matching.models import OutboxEntry, SavedSearch, VendorExposure
 
 
 @admin.register(OutboxEntry)
@@ -9,6 +9,31 @@ class OutboxEntryAdmin(admin.ModelAdmin):
 
     list_display = ["id", "kind", "object_id", "created_at"]
     list_filter = ["kind"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(SavedSearch)
+class SavedSearchAdmin(admin.ModelAdmin):
+    """Read-only here: a saved search's stored query is kept in step by the services, not the admin."""
+
+    list_display = ["name", "user", "vendor", "query", "created_at"]
+    search_fields = ["name", "query", "user__username", "vendor__name"]
+    readonly_fields = ["user", "vendor", "name", "query", "filters"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(VendorExposure)
+class VendorExposureAdmin(admin.ModelAdmin):
+    list_display = ["vendor", "day", "channel", "count"]
+    list_filter = ["channel", "day"]
+    search_fields = ["vendor__name"]
 
     def has_add_permission(self, request) -> bool:
         return False

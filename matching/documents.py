@@ -27,7 +27,8 @@ french_elision = token_filter(
     articles_case=True,
     articles=["l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu"],
 )
-# Stop words are removed after the synonyms: removing them earlier leaves position gaps that
+# Either language may appear in either field, and synonyms bring the other language's words in,
+# so both chains drop both languages' stop words. They are removed after the synonyms: removing them earlier leaves position gaps that
 # multi-word rules such as "chaîne de blocs" never match. They therefore meet folded, stemmed
 # tokens, so the list holds those forms too (computed with this chain; real words such as
 # "fusion" and "avion" left out).
@@ -61,13 +62,17 @@ french_text = analyzer(
     "french_text",
     tokenizer="standard",
     filter=[
-        french_elision, "lowercase", "asciifolding", french_stemmer, bilingual_synonyms, french_stop, french_stemmed_stop
+        french_elision, "lowercase", "asciifolding", french_stemmer, bilingual_synonyms,
+        french_stop, french_stemmed_stop, english_stop,
     ],
 )
 english_text = analyzer(
     "english_text",
     tokenizer="standard",
-    filter=[english_possessive, "lowercase", "asciifolding", english_stemmer, bilingual_synonyms, english_stop],
+    filter=[
+        french_elision, english_possessive, "lowercase", "asciifolding", english_stemmer, bilingual_synonyms,
+        english_stop, french_stop, french_stemmed_stop,
+    ],
 )
 folded_keyword = analyzer("folded_keyword", tokenizer="keyword", filter=["lowercase", "asciifolding"])
 

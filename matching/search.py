@@ -11,8 +11,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from elasticsearch import ConnectionError as SearchConnectionError
@@ -23,10 +21,9 @@ from elasticsearch_dsl.aggs import Agg
 from elasticsearch_dsl.query import Query
 
 from hub.api_errors import ServiceUnavailable
-from hub.models import Organization, User
+from hub.models import Organization
 from marketplace.models import Expertise, Language, Region
 from matching.documents import ChallengeDocument, VendorDocument, index_alias
-from matching.models import SavedSearch
 
 
 class SearchUnavailable(ServiceUnavailable):
@@ -465,15 +462,3 @@ def saved_search_ids_matching(*, document: dict) -> list[int]:
         size=500,
     )
     return [int(hit["_id"]) for hit in hits]
-
-
-# Saved searches (database reads).
-
-
-def saved_search_list(*, user: User) -> QuerySet[SavedSearch]:
-    """The user's own saved searches, newest first: nobody else's are ever visible."""
-    return SavedSearch.objects.filter(user=user).order_by("-created_at", "-id")
-
-
-def saved_search_get(*, user: User, saved_search_id: int) -> SavedSearch:
-    return get_object_or_404(saved_search_list(user=user), pk=saved_search_id)

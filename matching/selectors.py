@@ -1,7 +1,13 @@
+import math
 from dataclasses import dataclass
+from datetime import date, timedelta
 
+from django.db.models import QuerySet, Sum
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from elasticsearch_dsl import connections
 
+from hub.models import User
 from marketplace.models import Challenge, Vendor
 from matching.documents import index_alias
 from matching.matcher import (
@@ -13,6 +19,7 @@ from matching.matcher import (
     explain_vendor_hit,
     vendors_for_challenge_query,
 )
+from matching.models import SavedSearch, VendorExposure
 from matching.search import engine_errors
 
 # The engine gives per-clause scores only when asked.
@@ -78,3 +85,55 @@ def challenge_ranking(*, vendor: Vendor, offset: int = 0, size: int = 20) -> tup
         for hit in response["hits"]["hits"]
     ]
     return response["hits"]["total"]["value"], hits
+
+
+@dataclass
+class ExposureSummary:
+    since: date
+    total: int
+    vendors_shown: int
+    vendors_active: int
+    top_decile_share: float  # Share of all exposures that went to the most-shown 10 % of vendors shown.
+    gini: float  # 0 = attention spread evenly over the vendors shown, 1 = all on one firm.
+    top: list[dict]
+
+
+def vendor_exposure_summary(*, days: int = 30, channel: str | None = None, top: int = 20) -> ExposureSummary:
+    """How attention is spread over vendors: does the same handful of firms get it all?"""
+    since = timezone.localdate() - timedelta(days=days - 1)
+    exposures = VendorExposure.objects.filter(day__gte=since)
+    if channel:
+        exposures = exposures.filter(channel=channel)
+    per_vendor = list(
+        exposures.values("vendor_id", "vendor__name").annotate(shown=Sum("count")).order_by("-shown", "vendor__name")
+    )
+    counts = sorted((row["shown"] for row in per_vendor), reverse=True)
+    total = sum(counts)
+    decile = max(1, math.ceil(len(counts) / 10)) if counts else 0
+    return ExposureSummary(
+        since=since,
+        total=total,
+        vendors_shown=len(counts),
+        vendors_active=Vendor.objects.filter(is_active=True, is_verified=True).count(),
+        top_decile_share=round(sum(counts[:decile]) / total, 4) if total else 0.0,
+        gini=_gini(counts),
+        top=[{"vendor": row["vendor_id"], "name": row["vendor__name"], "shown": row["shown"]} for row in per_vendor[:top]],
+    )
+
+
+def _gini(counts: list[int]) -> float:
+    if not counts or not sum(counts):
+        return 0.0
+    ordered = sorted(counts)
+    n = len(ordered)
+    weighted = sum((index + 1) * value for index, value in enumerate(ordered))
+    return round((2 * weighted) / (n * sum(ordered)) - (n + 1) / n, 4)
+
+
+def saved_search_list(*, user: User) -> QuerySet[SavedSearch]:
+    """The user's own saved searches, newest first: nobody else's are ever visible."""
+    return SavedSearch.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def saved_search_get(*, user: User, saved_search_id: int) -> SavedSearch:
+    return get_object_or_404(saved_search_list(user=user), pk=saved_search_id)

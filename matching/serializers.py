@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from hub.models import Organization
 from marketplace.models import Expertise, Language, Region, Vendor
-from matching.models import SavedSearch
+from matching.models import SavedSearch, VendorExposure
 from matching.search import (
     MAX_QUERY_LENGTH,
     BudgetRange,
@@ -211,3 +211,130 @@ class SavedSearchOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = SavedSearch
         fields = ["id", "name", "q", "filters", "vendor", "created_at", "updated_at"]
+
+
+# The matcher
+
+
+class MatchExplanationOutputSerializer(serializers.Serializer):
+    """Why a result ranks where it does, read from the engine's own signals."""
+
+    reasons = serializers.SerializerMethodField(help_text=gettext_lazy("The explanation in plain sentences."))
+    text_score = serializers.FloatField()
+    expertise_matched = serializers.ListField(child=serializers.CharField())
+    expertise_missing = serializers.ListField(child=serializers.CharField())
+    highlights = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    region_fit = serializers.BooleanField(allow_null=True)
+    languages_matched = serializers.ListField(child=serializers.CharField())
+    languages_missing = serializers.ListField(child=serializers.CharField())
+    certifications_present = serializers.ListField(child=serializers.CharField())
+    certifications_missing = serializers.ListField(child=serializers.CharField())
+    sme_eligible = serializers.BooleanField()
+    clause_scores = serializers.DictField(child=serializers.FloatField())
+
+    def get_reasons(self, explanation) -> list[str]:
+        return explanation_reasons(explanation, expertise_labels=self.context["expertise_labels"])
+
+
+def explanation_reasons(explanation, *, expertise_labels: dict[str, str]) -> list[str]:
+    """Short sentences a coordinator can check in ten seconds."""
+    def labels(codes: list[str]) -> str:
+        return ", ".join(expertise_labels.get(code, code) for code in codes)
+
+    reasons = []
+    if explanation.expertise_matched:
+        reasons.append(_("Shared expertise: %(labels)s.") % {"labels": labels(explanation.expertise_matched)})
+    if explanation.highlights:
+        reasons.append(_("Their texts describe the same work (see the highlighted passages)."))
+    if explanation.region_fit is True:
+        reasons.append(_("Present in the region of the work."))
+    elif explanation.region_fit is False:
+        reasons.append(_("Not present in the region of the work."))
+    if explanation.languages_missing:
+        reasons.append(
+            _("Cannot deliver in: %(languages)s.") % {"languages": ", ".join(explanation.languages_missing)}
+        )
+    if explanation.certifications_present:
+        reasons.append(
+            _("Certifications held: %(names)s.") % {"names": ", ".join(explanation.certifications_present)}
+        )
+    if explanation.certifications_missing:
+        reasons.append(
+            _("Certifications missing: %(names)s.") % {"names": ", ".join(explanation.certifications_missing)}
+        )
+    reasons.append(_("Eligible as an SME.") if explanation.sme_eligible else _("Above the SME ceiling."))
+    return reasons
+
+
+class MatchedVendorOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    key = serializers.CharField()
+    name = serializers.CharField()
+    expertise = serializers.ListField(child=serializers.CharField(), default=list)
+    regions = serializers.ListField(child=serializers.CharField(), default=list)
+    languages = serializers.ListField(child=serializers.CharField(), default=list)
+    certifications = serializers.ListField(child=serializers.CharField(), default=list)
+    employees = serializers.IntegerField()
+
+
+class MatchedChallengeOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    key = serializers.CharField()
+    title = serializers.CharField()
+    organization_name = serializers.CharField()
+    expertise = serializers.ListField(child=serializers.CharField(), default=list)
+    regions = serializers.ListField(child=serializers.CharField(), default=list)
+    required_languages = serializers.ListField(child=serializers.CharField(), default=list)
+    required_certifications = serializers.ListField(child=serializers.CharField(), default=list)
+    deadline = serializers.DateField()
+    budget_min = serializers.DecimalField(max_digits=12, decimal_places=2)
+    budget_max = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+class VendorMatchOutputSerializer(serializers.Serializer):
+    rank = serializers.IntegerField()
+    score = serializers.FloatField()
+    vendor = MatchedVendorOutputSerializer()
+    explanation = MatchExplanationOutputSerializer()
+
+
+class ChallengeMatchOutputSerializer(serializers.Serializer):
+    rank = serializers.IntegerField()
+    score = serializers.FloatField()
+    challenge = MatchedChallengeOutputSerializer()
+    explanation = MatchExplanationOutputSerializer()
+
+
+class VendorMatchPageOutputSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    page = serializers.IntegerField()
+    page_size = serializers.IntegerField()
+    results = VendorMatchOutputSerializer(many=True)
+
+
+class ChallengeMatchPageOutputSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    page = serializers.IntegerField()
+    page_size = serializers.IntegerField()
+    results = ChallengeMatchOutputSerializer(many=True)
+
+
+class ExposureSummaryInputSerializer(serializers.Serializer):
+    days = serializers.IntegerField(min_value=1, max_value=366, default=30)
+    channel = serializers.ChoiceField(choices=VendorExposure.Channel.choices, required=False)
+
+
+class ExposedVendorOutputSerializer(serializers.Serializer):
+    vendor = serializers.IntegerField()
+    name = serializers.CharField()
+    shown = serializers.IntegerField()
+
+
+class ExposureSummaryOutputSerializer(serializers.Serializer):
+    since = serializers.DateField()
+    total = serializers.IntegerField()
+    vendors_shown = serializers.IntegerField()
+    vendors_active = serializers.IntegerField()
+    top_decile_share = serializers.FloatField()
+    gini = serializers.FloatField()
+    top = ExposedVendorOutputSerializer(many=True)

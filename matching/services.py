@@ -61,6 +61,7 @@ def index_rebuild_all() -> int:
     last_id = OutboxEntry.objects.order_by("-id").values_list("id", flat=True).first()
     for kind in INDEXED_KINDS:
         indexing.index_rebuild(kind)
+    indexing.saved_search_index_rebuild()  # Its mapping follows the challenges' and the taxonomy.
     return OutboxEntry.objects.filter(id__lte=last_id).delete()[0] if last_id is not None else 0
 
 

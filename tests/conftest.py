@@ -4,6 +4,7 @@ from rest_framework.test import APIClient
 
 from hub.models import User
 from matching import indexing
+from matching.documents import search_connect
 from matching.services import INDEXED_KINDS
 from tests import factories
 
@@ -29,6 +30,14 @@ def search_index(settings, django_db_setup, django_db_blocker):
             indexing.index_ensure(kind)
     yield client
     client.indices.delete(index=pattern, ignore_unavailable=True)
+
+
+@pytest.fixture
+def engine_down():
+    """Point the app at a port where no engine listens: to the app, the node is down."""
+    connections.create_connection(alias="default", hosts=["http://127.0.0.1:9"], timeout=1, max_retries=0)
+    yield
+    search_connect()
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from hub.models import Notification, User
 from marketplace import services as marketplace_services
 from marketplace.models import Challenge
 from matching import indexing, search, services
-from matching.documents import ChallengeDocument, index_alias, index_body, search_connect
+from matching.documents import ChallengeDocument, index_alias, index_body
 from matching.models import SavedSearch
 from matching.tasks import saved_search_alerts_send_task
 from tests import factories
@@ -27,14 +27,6 @@ def taxonomy(db):
     factories.RegionFactory(code="06", label_fr="Montréal", label_en="Montreal")
     factories.ExpertiseFactory(code="cloud", label_fr="Infonuagique", label_en="Cloud computing")
     factories.ExpertiseFactory(code="security", label_fr="Cybersécurité", label_en="Cybersecurity")
-
-
-@pytest.fixture
-def engine_down():
-    """Point the app at a port where no engine listens: to the app, the node is down."""
-    connections.create_connection(alias="default", hosts=["http://127.0.0.1:9"], timeout=1, max_retries=0)
-    yield
-    search_connect()
 
 
 @pytest.fixture

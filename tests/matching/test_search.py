@@ -8,7 +8,7 @@ from elasticsearch_dsl import connections
 
 from hub.models import Organization
 from matching import indexing
-from matching.documents import index_alias, search_connect, stable_tiebreak
+from matching.documents import index_alias, stable_tiebreak
 from matching.models import VendorExposure
 from tests import factories
 
@@ -25,14 +25,6 @@ def taxonomy(db):
     factories.ExpertiseFactory(code="cloud", label_fr="Infonuagique", label_en="Cloud computing")
     factories.ExpertiseFactory(code="security", label_fr="Cybersécurité", label_en="Cybersecurity")
     factories.ExpertiseFactory(code="geomatics", label_fr="Géomatique", label_en="Geomatics")
-
-
-@pytest.fixture
-def engine_down():
-    """Point the app at a port where no engine listens: to the app, the node is down."""
-    connections.create_connection(alias="default", hosts=["http://127.0.0.1:9"], timeout=1, max_retries=0)
-    yield
-    search_connect()
 
 
 def region(code: str):
