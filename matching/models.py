@@ -28,9 +28,9 @@ class VendorExposure(models.Model):
     """How often a vendor was shown or proposed, per day and channel: is attention spread fairly?"""
 
     class Channel(models.TextChoices):
-        MATCHES = "matches"  # Ranked for a challenge (coordinators, the challenge's organization).
-        PROPOSAL = "proposal"  # Recorded as a match proposal.
-        SEARCH = "search"  # Listed in a vendor search.
+        MATCHES = "matches", _("Ranked for a challenge")
+        PROPOSAL = "proposal", _("Proposed for a challenge")
+        SEARCH = "search", _("Listed in a vendor search")
 
     vendor = models.ForeignKey("marketplace.Vendor", on_delete=models.CASCADE, related_name="exposures")
     day = models.DateField()

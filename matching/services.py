@@ -188,7 +188,7 @@ def saved_search_alerts_send(*, challenge: Challenge) -> int:
                 )
                 % {
                     "organization": challenge.organization.name,
-                    "searches": ", ".join(f"“{name}”" for name in names),
+                    "searches": ", ".join(_("“%(name)s”") % {"name": name} for name in names),
                     "deadline": date_format(challenge.deadline),
                 },
                 url=reverse("frontend:challenge_detail", kwargs={"challenge_id": challenge.pk}),
