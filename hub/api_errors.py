@@ -6,6 +6,10 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
+class Conflict(DjangoValidationError):
+    """The object's state changed under the caller (or forbids this move now): answered 409."""
+
+
 class ServiceUnavailable(exceptions.APIException):
     """A backing service (the search engine) is away; the client should retry later."""
 
@@ -16,6 +20,10 @@ class ServiceUnavailable(exceptions.APIException):
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
+    if isinstance(exc, Conflict):
+        response = drf_exception_handler(exceptions.ValidationError(_django_error_detail(exc)), context)
+        response.status_code = status.HTTP_409_CONFLICT
+        return response
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(_django_error_detail(exc))
     response = drf_exception_handler(exc, context)

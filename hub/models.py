@@ -59,6 +59,19 @@ class Notification(models.Model):
 
     class Kind(models.TextChoices):
         CHALLENGE_MATCH = "challenge_match", _("New challenge matching a saved search")
+        CHALLENGE_PUBLISHED = "challenge_published", _("Challenge published")
+        PROPOSALS_READY = "proposals_ready", _("Proposals to review")
+        INTRODUCTION = "introduction", _("Introduction")
+        INTEREST = "interest", _("Vendor interested")
+        DECLINE = "decline", _("Vendor declined")
+        CLARIFICATION = "clarification", _("Clarification published")
+        SHORTLISTED = "shortlisted", _("Shortlisted")
+        AWARDED = "awarded", _("Challenge awarded")
+        NOT_SELECTED = "not_selected", _("Not selected")
+        MILESTONE_DELIVERED = "milestone_delivered", _("Milestone delivered")
+        MILESTONE_ACCEPTED = "milestone_accepted", _("Milestone accepted")
+        PAYOUT_PAID = "payout_paid", _("Payment sent")
+        PAYOUT_FAILED = "payout_failed", _("Payment failed")
 
     user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
@@ -84,3 +97,29 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class AuditEntry(models.Model):
+    """One state change of a workflow object: who, when, from what to what, why. Append-only.
+
+    The app only ever inserts rows; on PostgreSQL a trigger also refuses UPDATE and DELETE."""
+
+    actor = models.ForeignKey(User, verbose_name=_("actor"), null=True, blank=True, on_delete=models.SET_NULL)
+    # Kept when the actor's account is later anonymized or deleted, so the log stays readable.
+    actor_label = models.CharField(_("actor"), max_length=150, blank=True)
+    object_type = models.CharField(_("object type"), max_length=40)
+    object_id = models.BigIntegerField(_("object id"))
+    action = models.CharField(_("action"), max_length=40)
+    from_state = models.CharField(_("from"), max_length=32, blank=True)
+    to_state = models.CharField(_("to"), max_length=32, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+
+    def __str__(self) -> str:
+        return f"{self.object_type}#{self.object_id} {self.from_state}→{self.to_state}"

@@ -1,9 +1,10 @@
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from hub.models import Notification, User
+from hub.models import AuditEntry, Notification, User
 
 
 def notification_create(
@@ -32,3 +33,19 @@ def notification_mark_read(*, notification: Notification, user: User) -> Notific
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
     return notification
+
+
+def audit_record(
+    *, actor: User | None, obj: models.Model, action: str, from_state: str = "", to_state: str = "", reason: str = ""
+) -> AuditEntry:
+    """Append one entry to the audit log, in the caller's transaction."""
+    return AuditEntry.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_label=actor.get_username() if actor is not None and actor.is_authenticated else "system",
+        object_type=obj._meta.model_name,
+        object_id=obj.pk,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason,
+    )

@@ -1,4 +1,7 @@
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -70,3 +73,164 @@ class SavedSearch(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class MatchProposal(models.Model):
+    """A vendor proposed for a challenge, waiting for a coordinator's decision before any introduction."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        ON_HOLD = "on_hold", _("On hold")
+
+    class Source(models.TextChoices):
+        ENGINE = "engine", _("Proposed by the matcher")
+        MANUAL = "manual", _("Added by a coordinator")
+
+    challenge = models.ForeignKey(
+        "marketplace.Challenge", verbose_name=_("challenge"), on_delete=models.CASCADE, related_name="proposals"
+    )
+    vendor = models.ForeignKey(
+        "marketplace.Vendor", verbose_name=_("vendor"), on_delete=models.CASCADE, related_name="proposals"
+    )
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices, default=Source.ENGINE)
+    rank = models.PositiveIntegerField(_("rank"), null=True, blank=True)
+    score = models.FloatField(_("score"), null=True, blank=True)
+    # What the engine saw when it proposed the vendor, kept as it was for the coordinator.
+    explanation = models.JSONField(_("explanation"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    reason = models.TextField(_("reason"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["challenge", "rank", "id"]
+        verbose_name = _("match proposal")
+        verbose_name_plural = _("match proposals")
+        constraints = [models.UniqueConstraint(fields=["challenge", "vendor"], name="proposal_unique_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.challenge} ↔ {self.vendor}"
+
+
+class Introduction(models.Model):
+    """An approved pairing: the vendor and the public organization now know of each other."""
+
+    class Status(models.TextChoices):
+        INTRODUCED = "introduced", _("Introduced")
+        INTERESTED = "interested", _("Interested")
+        DECLINED = "declined", _("Declined")
+        SHORTLISTED = "shortlisted", _("Shortlisted")
+        AWARDED = "awarded", _("Awarded")
+        NOT_SELECTED = "not_selected", _("Not selected")
+
+    proposal = models.OneToOneField(MatchProposal, on_delete=models.PROTECT, related_name="introduction")
+    challenge = models.ForeignKey(
+        "marketplace.Challenge", verbose_name=_("challenge"), on_delete=models.CASCADE, related_name="introductions"
+    )
+    vendor = models.ForeignKey(
+        "marketplace.Vendor", verbose_name=_("vendor"), on_delete=models.CASCADE, related_name="introductions"
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.INTRODUCED)
+    pitch = models.TextField(_("pitch"), blank=True)
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("introduction")
+        verbose_name_plural = _("introductions")
+        constraints = [models.UniqueConstraint(fields=["challenge", "vendor"], name="introduction_unique_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.challenge} ↔ {self.vendor}"
+
+
+class Clarification(models.Model):
+    """A question about a challenge and its answer, published to every introduced vendor.
+
+    Who asked is never shown to vendors or to the organization, as public procurement expects."""
+
+    challenge = models.ForeignKey(
+        "marketplace.Challenge", verbose_name=_("challenge"), on_delete=models.CASCADE, related_name="clarifications"
+    )
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    question = models.TextField(_("question"))
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("clarification")
+        verbose_name_plural = _("clarifications")
+
+
+class Engagement(models.Model):
+    """The pilot contract that follows an award."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        COMPLETED = "completed", _("Completed")
+
+    challenge = models.OneToOneField(
+        "marketplace.Challenge", verbose_name=_("challenge"), on_delete=models.PROTECT, related_name="engagement"
+    )
+    vendor = models.ForeignKey(
+        "marketplace.Vendor", verbose_name=_("vendor"), on_delete=models.PROTECT, related_name="engagements"
+    )
+    introduction = models.OneToOneField(Introduction, on_delete=models.PROTECT, related_name="engagement")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("engagement")
+        verbose_name_plural = _("engagements")
+
+    def __str__(self) -> str:
+        return f"{self.challenge} — {self.vendor}"
+
+
+class Milestone(models.Model):
+    """A deliverable of an engagement, paid to the vendor once the organization accepts it."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        DELIVERED = "delivered", _("Delivered")
+        ACCEPTED = "accepted", _("Accepted")
+        PAID = "paid", _("Paid")
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(_("title"), max_length=255)
+    amount = models.DecimalField(
+        _("amount (CAD)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    due_date = models.DateField(_("due date"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PLANNED)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+
+    def __str__(self) -> str:
+        return self.title
