@@ -1,6 +1,8 @@
+from collections.abc import Callable, Iterable
+
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
@@ -49,3 +51,20 @@ def audit_record(
         to_state=to_state,
         reason=reason,
     )
+
+
+def notify(
+    *, users: Iterable[User], kind: str, dedupe_key: str, render: Callable[[], tuple[str, str]], url: str = ""
+) -> int:
+    """Notify each active user once per dedupe_key, in their own language; return how many are new.
+
+    `render` is called under each recipient's language and returns (title, body)."""
+    created_count = 0
+    for user in {user.pk: user for user in users if user.is_active}.values():
+        with translation.override(user.preferred_language):
+            title, body = render()
+        _notification, created = notification_create(
+            user=user, kind=kind, title=title, body=body, url=url, dedupe_key=dedupe_key
+        )
+        created_count += created
+    return created_count

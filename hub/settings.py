@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -168,12 +169,46 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "drain-search-outbox": {"task": "matching.outbox_drain", "schedule": 30.0},
+    # CELERY_TIMEZONE is the site's (America/Toronto): 7:00 local time, summer and winter.
+    "notifications-digest": {"task": "hub.notifications_digest", "schedule": crontab(hour=7, minute=0)},
+    "reconcile-payouts": {"task": "matching.payouts_reconcile", "schedule": 300.0},
+    "refresh-proposals": {"task": "matching.proposals_refresh", "schedule": crontab(hour=2, minute=30)},
 }
+
+# How many vendors the matcher proposes to coordinators when a challenge is published.
+PROPOSALS_PER_CHALLENGE = int(os.environ.get("PROPOSALS_PER_CHALLENGE", "10"))
+
+# Where the site is served; emails link to SITE_URL + path.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Notification emails, sent by Celery tasks. Under DEBUG they are printed on the console.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Bounds how long a sending task holds the notification's row lock (see hub.services.notification_email).
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Maillage <no-reply@maillage.quebec>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # The search engine (OpenSearch 2.19, Elasticsearch 7.10 API) is never optional.
 SEARCH_URL = os.environ.get("SEARCH_URL", "http://127.0.0.1:9200")
 SEARCH_INDEX_PREFIX = os.environ.get("SEARCH_INDEX_PREFIX", "maillage")
 SEARCH_TIMEOUT = float(os.environ.get("SEARCH_TIMEOUT", "10"))
+
+# Payouts to vendors (matching/payments.py). "sandbox" answers locally like the provider (the default
+# under DEBUG, so `make run` pays nobody); "http" calls the provider's REST API.
+PAYMENT_PROVIDER = os.environ.get("PAYMENT_PROVIDER", "sandbox" if DEBUG else "http")
+PAYMENT_API_URL = os.environ.get("PAYMENT_API_URL", "")
+PAYMENT_API_KEY = os.environ.get("PAYMENT_API_KEY", "")
+# Shared with the provider to sign its webhooks; while empty, every webhook is refused.
+PAYMENT_WEBHOOK_SECRET = os.environ.get("PAYMENT_WEBHOOK_SECRET", "")
+PAYMENT_TIMEOUT = float(os.environ.get("PAYMENT_TIMEOUT", "10"))
 
 # Demo catalogue loaded by `make run`; the app never reads ../shared at run time.
 CATALOG_PATH = Path(

@@ -2,7 +2,6 @@ from django.contrib import admin
 
 from marketplace.models import (
     Challenge,
-    ChallengeTransition,
     Expertise,
     Region,
     RelevanceJudgment,
@@ -53,16 +52,6 @@ class VendorAdmin(SearchableAdmin):
     inlines = [VendorReferenceInline]
 
 
-class ChallengeTransitionInline(admin.TabularInline):
-    model = ChallengeTransition
-    extra = 0
-    can_delete = False
-    readonly_fields = ["from_status", "to_status", "actor", "note", "created_at"]
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(Challenge)
 class ChallengeAdmin(SearchableAdmin):
     search_kind = "challenge"
@@ -71,7 +60,6 @@ class ChallengeAdmin(SearchableAdmin):
     search_fields = ["title", "key", "organization__name"]
     filter_horizontal = ["regions", "expertise"]
     raw_id_fields = ["awarded_vendor"]
-    inlines = [ChallengeTransitionInline]
 
 
 @admin.register(RelevanceJudgment)

@@ -15,7 +15,6 @@ from marketplace import selectors, services
 from marketplace.filters import ChallengeFilter, VendorFilter
 from marketplace.models import Challenge
 from marketplace.serializers import (
-    ChallengeAwardInputSerializer,
     ChallengeInputSerializer,
     ChallengeOutputSerializer,
     ChallengeTransitionInputSerializer,
@@ -226,21 +225,3 @@ class ChallengeCloseApi(ChallengeTransitionApi):
 
 class ChallengeCancelApi(ChallengeTransitionApi):
     to_status = Challenge.Status.CANCELLED
-
-
-class ChallengeAwardApi(APIView):
-    permission_classes = [IsOrganizationMember]
-
-    @extend_schema(request=ChallengeAwardInputSerializer, responses=ChallengeOutputSerializer)
-    def post(self, request: Request, challenge_id: int) -> Response:
-        challenge = selectors.challenge_get(user=request.user, challenge_id=challenge_id)
-        serializer = ChallengeAwardInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.challenge_transition(
-            challenge=challenge,
-            user=request.user,
-            to_status=Challenge.Status.AWARDED,
-            note=serializer.validated_data["note"],
-            awarded_vendor=serializer.validated_data["vendor"],
-        )
-        return Response(ChallengeOutputSerializer(selectors.challenge_get(user=request.user, challenge_id=challenge_id)).data)

@@ -197,20 +197,6 @@ class Challenge(models.Model):
         return self.status == self.Status.PUBLISHED
 
 
-class ChallengeTransition(models.Model):
-    """Who moved a challenge from one status to another, and when."""
-
-    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=16, choices=Challenge.Status.choices)
-    to_status = models.CharField(max_length=16, choices=Challenge.Status.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    note = models.TextField(_("note"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-
-
 class RelevanceJudgment(models.Model):
     """A graded (challenge, vendor) pair from a catalogue, used to evaluate the matcher."""
 

@@ -119,8 +119,3 @@ class ChallengeInputSerializer(serializers.Serializer):
 
 class ChallengeTransitionInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
-
-
-class ChallengeAwardInputSerializer(serializers.Serializer):
-    vendor = serializers.PrimaryKeyRelatedField(queryset=Vendor.objects.filter(is_active=True))
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")

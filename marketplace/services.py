@@ -9,7 +9,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from hub.models import Organization, User
-from marketplace.models import Challenge, ChallengeTransition, Vendor, VendorReference
+from hub.services import audit_record
+from marketplace.models import Challenge, Vendor, VendorReference
 from marketplace.selectors import user_can_edit_challenge, user_can_edit_vendor
 from marketplace.signals import challenge_published, searchable_changed
 
@@ -210,9 +211,7 @@ def challenge_transition(
         challenge.awarded_vendor = awarded_vendor
     if to_status == Challenge.Status.PUBLISHED:
         challenge.published_at = timezone.now()
-    ChallengeTransition.objects.create(
-        challenge=challenge, from_status=challenge.status, to_status=to_status, actor=user, note=note
-    )
+    audit_record(actor=user, obj=challenge, action=to_status, from_state=challenge.status, to_state=to_status, reason=note)
     challenge.status = to_status
     challenge.save(update_fields=["status", "awarded_vendor", "published_at", "updated_at"])
     _notify_search("challenge", challenge.pk)

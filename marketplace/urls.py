@@ -16,5 +16,4 @@ urlpatterns = [
     path("challenges/<int:challenge_id>/publish/", api.ChallengePublishApi.as_view(), name="challenge-publish"),
     path("challenges/<int:challenge_id>/close/", api.ChallengeCloseApi.as_view(), name="challenge-close"),
     path("challenges/<int:challenge_id>/cancel/", api.ChallengeCancelApi.as_view(), name="challenge-cancel"),
-    path("challenges/<int:challenge_id>/award/", api.ChallengeAwardApi.as_view(), name="challenge-award"),
 ]

@@ -3,7 +3,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,6 +15,23 @@ from matching import search, selectors, services
 from matching.models import VendorExposure
 from matching.search import MAX_RESULT_WINDOW, engine_errors
 from matching.serializers import (
+    ChallengeAwardInputSerializer,
+    ClarificationAnswerInputSerializer,
+    ClarificationInputSerializer,
+    ClarificationOutputSerializer,
+    EngagementOutputSerializer,
+    IntroductionDeclineInputSerializer,
+    IntroductionInterestInputSerializer,
+    IntroductionOutputSerializer,
+    MilestoneInputSerializer,
+    MilestoneOutputSerializer,
+    ProposalBulkApproveInputSerializer,
+    ProposalBulkApproveOutputSerializer,
+    ProposalCreateInputSerializer,
+    ProposalDecisionInputSerializer,
+    ProposalListInputSerializer,
+    ProposalOutputSerializer,
+    ProposalRejectInputSerializer,
     ChallengeMatchPageOutputSerializer,
     ChallengeSearchInputSerializer,
     ChallengeSearchOutputSerializer,
@@ -189,3 +206,246 @@ class ExposureSummaryApi(APIView):
         serializer.is_valid(raise_exception=True)
         summary = selectors.vendor_exposure_summary(**serializer.validated_data)
         return Response(ExposureSummaryOutputSerializer(summary).data)
+
+
+# The workflow
+
+
+def _paginated(request: Request, view: APIView, queryset, serializer_class) -> Response:
+    paginator = PageNumberPagination()
+    page = paginator.paginate_queryset(queryset, request, view=view)
+    return paginator.get_paginated_response(serializer_class(page, many=True).data)
+
+
+class ProposalListCreateApi(APIView):
+    """The coordinators' queue of proposals; a coordinator may add a vendor the matcher did not propose."""
+
+    permission_classes = [IsCoordinator]
+
+    @extend_schema(parameters=[ProposalListInputSerializer], responses=ProposalOutputSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        serializer = ProposalListInputSerializer(data=request.query_params)
+        serializer.is_valid(raise_exception=True)
+        filters = serializer.validated_data
+        proposals = selectors.proposal_list(
+            user=request.user,
+            status=filters.get("status"),
+            organization_id=filters.get("organization"),
+            expertise=filters["expertise"].code if filters.get("expertise") else None,
+            region=filters["region"].code if filters.get("region") else None,
+            older_than_days=filters.get("older_than_days"),
+            ordering=filters["ordering"],
+        )
+        return _paginated(request, self, proposals, ProposalOutputSerializer)
+
+    @extend_schema(request=ProposalCreateInputSerializer, responses={201: ProposalOutputSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = ProposalCreateInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        proposal = services.proposal_add_manual(user=request.user, **serializer.validated_data)
+        return Response(ProposalOutputSerializer(proposal).data, status=status.HTTP_201_CREATED)
+
+
+class ProposalApproveApi(APIView):
+    permission_classes = [IsCoordinator]
+
+    @extend_schema(request=None, responses=ProposalOutputSerializer)
+    def post(self, request: Request, proposal_id: int) -> Response:
+        proposal = selectors.proposal_get(user=request.user, proposal_id=proposal_id)
+        proposal = services.proposal_approve(proposal=proposal, user=request.user)
+        return Response(ProposalOutputSerializer(proposal).data)
+
+
+class ProposalRejectApi(APIView):
+    permission_classes = [IsCoordinator]
+
+    @extend_schema(request=ProposalRejectInputSerializer, responses=ProposalOutputSerializer)
+    def post(self, request: Request, proposal_id: int) -> Response:
+        proposal = selectors.proposal_get(user=request.user, proposal_id=proposal_id)
+        serializer = ProposalRejectInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        proposal = services.proposal_reject(proposal=proposal, user=request.user, **serializer.validated_data)
+        return Response(ProposalOutputSerializer(proposal).data)
+
+
+class ProposalHoldApi(APIView):
+    permission_classes = [IsCoordinator]
+
+    @extend_schema(request=ProposalDecisionInputSerializer, responses=ProposalOutputSerializer)
+    def post(self, request: Request, proposal_id: int) -> Response:
+        proposal = selectors.proposal_get(user=request.user, proposal_id=proposal_id)
+        serializer = ProposalDecisionInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        proposal = services.proposal_hold(proposal=proposal, user=request.user, **serializer.validated_data)
+        return Response(ProposalOutputSerializer(proposal).data)
+
+
+class ProposalBulkApproveApi(APIView):
+    permission_classes = [IsCoordinator]
+
+    @extend_schema(request=ProposalBulkApproveInputSerializer, responses=ProposalBulkApproveOutputSerializer)
+    def post(self, request: Request) -> Response:
+        serializer = ProposalBulkApproveInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        ids = serializer.validated_data["proposals"]
+        proposals = list(selectors.proposal_list(user=request.user).filter(pk__in=ids))
+        unknown = set(ids) - {proposal.pk for proposal in proposals}
+        if unknown:
+            raise ValidationError(
+                {"proposals": [_("Unknown proposals: %(ids)s.") % {"ids": ", ".join(map(str, sorted(unknown)))}]}
+            )
+        approved, refused = services.proposals_bulk_approve(proposals=proposals, user=request.user)
+        return Response(ProposalBulkApproveOutputSerializer({"approved": approved, "refused": refused}).data)
+
+
+class IntroductionListApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=IntroductionOutputSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        return _paginated(request, self, selectors.introduction_list(user=request.user), IntroductionOutputSerializer)
+
+
+class IntroductionDetailApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=IntroductionOutputSerializer)
+    def get(self, request: Request, introduction_id: int) -> Response:
+        introduction = selectors.introduction_get(user=request.user, introduction_id=introduction_id)
+        return Response(IntroductionOutputSerializer(introduction).data)
+
+
+class IntroductionInterestApi(APIView):
+    permission_classes = [IsVendorMember]
+
+    @extend_schema(request=IntroductionInterestInputSerializer, responses=IntroductionOutputSerializer)
+    def post(self, request: Request, introduction_id: int) -> Response:
+        introduction = selectors.introduction_get(user=request.user, introduction_id=introduction_id)
+        serializer = IntroductionInterestInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        introduction = services.introduction_express_interest(
+            introduction=introduction, user=request.user, **serializer.validated_data
+        )
+        return Response(IntroductionOutputSerializer(introduction).data)
+
+
+class IntroductionDeclineApi(APIView):
+    permission_classes = [IsVendorMember]
+
+    @extend_schema(request=IntroductionDeclineInputSerializer, responses=IntroductionOutputSerializer)
+    def post(self, request: Request, introduction_id: int) -> Response:
+        introduction = selectors.introduction_get(user=request.user, introduction_id=introduction_id)
+        serializer = IntroductionDeclineInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        introduction = services.introduction_decline(
+            introduction=introduction, user=request.user, **serializer.validated_data
+        )
+        return Response(IntroductionOutputSerializer(introduction).data)
+
+
+class IntroductionShortlistApi(APIView):
+    permission_classes = [IsOrganizationMember]
+
+    @extend_schema(request=None, responses=IntroductionOutputSerializer)
+    def post(self, request: Request, introduction_id: int) -> Response:
+        introduction = selectors.introduction_get(user=request.user, introduction_id=introduction_id)
+        introduction = services.introduction_shortlist(introduction=introduction, user=request.user)
+        return Response(IntroductionOutputSerializer(introduction).data)
+
+
+class ClarificationListCreateApi(APIView):
+    """Questions about a challenge and their answers; who asked is never shown."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=ClarificationOutputSerializer(many=True))
+    def get(self, request: Request, challenge_id: int) -> Response:
+        challenge = challenge_get(user=request.user, challenge_id=challenge_id)
+        clarifications = selectors.clarification_list(user=request.user, challenge=challenge)
+        return _paginated(request, self, clarifications, ClarificationOutputSerializer)
+
+    @extend_schema(request=ClarificationInputSerializer, responses={201: ClarificationOutputSerializer})
+    def post(self, request: Request, challenge_id: int) -> Response:
+        challenge = challenge_get(user=request.user, challenge_id=challenge_id)
+        serializer = ClarificationInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        clarification = services.clarification_ask(challenge=challenge, user=request.user, **serializer.validated_data)
+        return Response(ClarificationOutputSerializer(clarification).data, status=status.HTTP_201_CREATED)
+
+
+class ClarificationAnswerApi(APIView):
+    permission_classes = [IsOrganizationMember]
+
+    @extend_schema(request=ClarificationAnswerInputSerializer, responses=ClarificationOutputSerializer)
+    def post(self, request: Request, clarification_id: int) -> Response:
+        clarification = selectors.clarification_get(user=request.user, clarification_id=clarification_id)
+        serializer = ClarificationAnswerInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        clarification = services.clarification_answer(
+            clarification=clarification, user=request.user, **serializer.validated_data
+        )
+        return Response(ClarificationOutputSerializer(clarification).data)
+
+
+class ChallengeAwardApi(APIView):
+    """Award a challenge to an interested vendor; the other introduced vendors are told courteously."""
+
+    permission_classes = [IsOrganizationMember]
+
+    @extend_schema(request=ChallengeAwardInputSerializer, responses={201: EngagementOutputSerializer})
+    def post(self, request: Request, challenge_id: int) -> Response:
+        challenge = challenge_get(user=request.user, challenge_id=challenge_id)
+        serializer = ChallengeAwardInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        introduction = selectors.introduction_get(
+            user=request.user, introduction_id=serializer.validated_data["introduction"]
+        )
+        engagement = services.challenge_award(challenge=challenge, introduction=introduction, user=request.user)
+        return Response(EngagementOutputSerializer(engagement).data, status=status.HTTP_201_CREATED)
+
+
+class EngagementListApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=EngagementOutputSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        return _paginated(request, self, selectors.engagement_list(user=request.user), EngagementOutputSerializer)
+
+
+class EngagementDetailApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=EngagementOutputSerializer)
+    def get(self, request: Request, engagement_id: int) -> Response:
+        engagement = selectors.engagement_get(user=request.user, engagement_id=engagement_id)
+        return Response(EngagementOutputSerializer(engagement).data)
+
+
+class MilestoneCreateApi(APIView):
+    permission_classes = [IsOrganizationMember]
+
+    @extend_schema(request=MilestoneInputSerializer, responses={201: MilestoneOutputSerializer})
+    def post(self, request: Request, engagement_id: int) -> Response:
+        engagement = selectors.engagement_get(user=request.user, engagement_id=engagement_id)
+        serializer = MilestoneInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        milestone = services.milestone_create(engagement=engagement, user=request.user, **serializer.validated_data)
+        return Response(MilestoneOutputSerializer(milestone).data, status=status.HTTP_201_CREATED)
+
+
+class MilestoneDeliverApi(APIView):
+    permission_classes = [IsVendorMember]
+
+    @extend_schema(request=None, responses=MilestoneOutputSerializer)
+    def post(self, request: Request, milestone_id: int) -> Response:
+        milestone = selectors.milestone_get(user=request.user, milestone_id=milestone_id)
+        return Response(MilestoneOutputSerializer(services.milestone_deliver(milestone=milestone, user=request.user)).data)
+
+
+class MilestoneAcceptApi(APIView):
+    permission_classes = [IsOrganizationMember]
+
+    @extend_schema(request=None, responses=MilestoneOutputSerializer)
+    def post(self, request: Request, milestone_id: int) -> Response:
+        milestone = selectors.milestone_get(user=request.user, milestone_id=milestone_id)
+        return Response(MilestoneOutputSerializer(services.milestone_accept(milestone=milestone, user=request.user)).data)

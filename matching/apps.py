@@ -16,3 +16,4 @@ class MatchingConfig(AppConfig):
         challenge_published.connect(
             services.saved_search_alerts_queue, dispatch_uid="matching.saved_search_alerts_queue"
         )
+        challenge_published.connect(services.proposals_generate_queue, dispatch_uid="matching.proposals_generate_queue")

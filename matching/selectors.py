@@ -2,7 +2,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from elasticsearch_dsl import connections
@@ -19,7 +19,15 @@ from matching.matcher import (
     explain_vendor_hit,
     vendors_for_challenge_query,
 )
-from matching.models import SavedSearch, VendorExposure
+from matching.models import (
+    Clarification,
+    Engagement,
+    Introduction,
+    MatchProposal,
+    Milestone,
+    SavedSearch,
+    VendorExposure,
+)
 from matching.search import engine_errors
 
 # The engine gives per-clause scores only when asked.
@@ -137,3 +145,89 @@ def saved_search_list(*, user: User) -> QuerySet[SavedSearch]:
 
 def saved_search_get(*, user: User, saved_search_id: int) -> SavedSearch:
     return get_object_or_404(saved_search_list(user=user), pk=saved_search_id)
+
+
+# The workflow
+
+
+def proposal_list(
+    *,
+    user: User,
+    status: str | None = None,
+    organization_id: int | None = None,
+    expertise: str | None = None,
+    region: str | None = None,
+    older_than_days: int | None = None,
+    ordering: str = "-score",
+) -> QuerySet[MatchProposal]:
+    """The coordinators' queue; nobody else sees proposals."""
+    if not (user.is_authenticated and user.is_coordinator):
+        return MatchProposal.objects.none()
+    proposals = MatchProposal.objects.select_related("challenge", "challenge__organization", "vendor", "decided_by")
+    if status:
+        proposals = proposals.filter(status=status)
+    if organization_id:
+        proposals = proposals.filter(challenge__organization_id=organization_id)
+    if expertise:
+        proposals = proposals.filter(challenge__expertise__code=expertise)
+    if region:
+        proposals = proposals.filter(challenge__regions__code=region)
+    if older_than_days is not None:
+        proposals = proposals.filter(created_at__lte=timezone.now() - timedelta(days=older_than_days))
+    return proposals.distinct().order_by(ordering, "challenge_id", "rank", "id")
+
+
+def proposal_get(*, user: User, proposal_id: int) -> MatchProposal:
+    return get_object_or_404(proposal_list(user=user), pk=proposal_id)
+
+
+def introduction_list(*, user: User) -> QuerySet[Introduction]:
+    """Introductions of the user's firm or organization (all of them, for coordinators)."""
+    introductions = Introduction.objects.select_related("challenge", "challenge__organization", "vendor")
+    if not user.is_authenticated:
+        return introductions.none()
+    if not user.is_coordinator:
+        introductions = introductions.filter(Q(vendor__members=user) | Q(challenge__organization__members=user))
+    return introductions.distinct().order_by("-created_at", "-id")
+
+
+def introduction_get(*, user: User, introduction_id: int) -> Introduction:
+    return get_object_or_404(introduction_list(user=user), pk=introduction_id)
+
+
+def clarification_list(*, user: User, challenge: Challenge) -> QuerySet[Clarification]:
+    """The organization and coordinators see every question; introduced vendors the answered ones
+    and their own. Who asked is never part of what is shown."""
+    clarifications = challenge.clarifications.order_by("created_at", "id")
+    if user.is_authenticated and (user.is_coordinator or challenge.organization.members.filter(pk=user.pk).exists()):
+        return clarifications
+    introduced = user.is_authenticated and challenge.introductions.filter(vendor__members=user).exists()
+    if not introduced:
+        return clarifications.none()
+    return clarifications.filter(Q(answered_at__isnull=False) | Q(asked_by=user))
+
+
+def clarification_get(*, user: User, clarification_id: int) -> Clarification:
+    clarification = get_object_or_404(Clarification.objects.select_related("challenge"), pk=clarification_id)
+    return get_object_or_404(clarification_list(user=user, challenge=clarification.challenge), pk=clarification_id)
+
+
+def engagement_list(*, user: User) -> QuerySet[Engagement]:
+    engagements = Engagement.objects.select_related("challenge", "challenge__organization", "vendor").prefetch_related(
+        "milestones"
+    )
+    if not user.is_authenticated:
+        return engagements.none()
+    if not user.is_coordinator:
+        engagements = engagements.filter(Q(vendor__members=user) | Q(challenge__organization__members=user))
+    return engagements.distinct().order_by("-created_at", "-id")
+
+
+def engagement_get(*, user: User, engagement_id: int) -> Engagement:
+    return get_object_or_404(engagement_list(user=user), pk=engagement_id)
+
+
+def milestone_get(*, user: User, milestone_id: int) -> Milestone:
+    milestone = get_object_or_404(Milestone.objects.select_related("engagement"), pk=milestone_id)
+    engagement_get(user=user, engagement_id=milestone.engagement_id)  # 404 unless the user may see it.
+    return milestone

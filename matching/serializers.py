@@ -1,12 +1,21 @@
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from hub.models import Organization
-from marketplace.models import Expertise, Language, Region, Vendor
-from matching.models import SavedSearch, VendorExposure
+from marketplace.models import Challenge, Expertise, Language, Region, Vendor
+from matching.models import (
+    Clarification,
+    Engagement,
+    Introduction,
+    MatchProposal,
+    Milestone,
+    SavedSearch,
+    VendorExposure,
+)
 from matching.search import (
     MAX_QUERY_LENGTH,
     BudgetRange,
@@ -338,3 +347,129 @@ class ExposureSummaryOutputSerializer(serializers.Serializer):
     top_decile_share = serializers.FloatField()
     gini = serializers.FloatField()
     top = ExposedVendorOutputSerializer(many=True)
+
+
+# The workflow
+
+
+class ProposalListInputSerializer(serializers.Serializer):
+    ORDERINGS = ["-score", "score", "-created_at", "created_at", "rank"]
+
+    status = serializers.ChoiceField(choices=MatchProposal.Status.choices, required=False)
+    organization = serializers.IntegerField(min_value=1, required=False)
+    expertise = serializers.SlugRelatedField(slug_field="code", queryset=Expertise.objects.all(), required=False)
+    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all(), required=False)
+    older_than_days = serializers.IntegerField(min_value=0, max_value=3650, required=False)
+    ordering = serializers.ChoiceField(choices=ORDERINGS, required=False, default="-score")
+
+
+class ProposalCreateInputSerializer(serializers.Serializer):
+    challenge = serializers.PrimaryKeyRelatedField(queryset=Challenge.objects.all())
+    vendor = serializers.PrimaryKeyRelatedField(queryset=Vendor.objects.all())
+
+
+class ProposalDecisionInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class ProposalRejectInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class ProposalBulkApproveInputSerializer(serializers.Serializer):
+    proposals = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=200)
+
+
+class ProposalOutputSerializer(serializers.ModelSerializer):
+    challenge = serializers.SerializerMethodField()
+    vendor = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MatchProposal
+        fields = ["id", "challenge", "vendor", "source", "rank", "score", "explanation", "status", "reason",
+                  "decided_by", "decided_at", "created_at"]
+
+    def get_challenge(self, proposal) -> dict:
+        return {"id": proposal.challenge_id, "title": proposal.challenge.title,
+                "organization": proposal.challenge.organization.name}
+
+    def get_vendor(self, proposal) -> dict:
+        return {"id": proposal.vendor_id, "name": proposal.vendor.name}
+
+
+class ProposalBulkApproveOutputSerializer(serializers.Serializer):
+    approved = ProposalOutputSerializer(many=True)
+    refused = serializers.DictField(child=serializers.CharField(), help_text=gettext_lazy("Proposal id → why."))
+
+
+class IntroductionOutputSerializer(serializers.ModelSerializer):
+    challenge = serializers.SerializerMethodField()
+    vendor = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Introduction
+        fields = ["id", "challenge", "vendor", "status", "pitch", "decline_reason", "created_at", "updated_at"]
+
+    def get_challenge(self, introduction) -> dict:
+        return {"id": introduction.challenge_id, "title": introduction.challenge.title,
+                "organization": introduction.challenge.organization.name}
+
+    def get_vendor(self, introduction) -> dict:
+        return {"id": introduction.vendor_id, "name": introduction.vendor.name}
+
+
+class IntroductionInterestInputSerializer(serializers.Serializer):
+    pitch = serializers.CharField(max_length=2000)
+
+
+class IntroductionDeclineInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class ClarificationInputSerializer(serializers.Serializer):
+    question = serializers.CharField(max_length=4000)
+    answer = serializers.CharField(max_length=8000, required=False, allow_blank=True, default="")
+
+
+class ClarificationAnswerInputSerializer(serializers.Serializer):
+    answer = serializers.CharField(max_length=8000)
+
+
+class ClarificationOutputSerializer(serializers.ModelSerializer):
+    """Never says who asked."""
+
+    class Meta:
+        model = Clarification
+        fields = ["id", "question", "answer", "answered_at", "created_at"]
+
+
+class ChallengeAwardInputSerializer(serializers.Serializer):
+    introduction = serializers.IntegerField(min_value=1)
+
+
+class MilestoneInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=255)
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
+    due_date = serializers.DateField()
+
+
+class MilestoneOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Milestone
+        fields = ["id", "title", "amount", "due_date", "status", "delivered_at", "accepted_at", "created_at"]
+
+
+class EngagementOutputSerializer(serializers.ModelSerializer):
+    challenge = serializers.SerializerMethodField()
+    vendor = serializers.SerializerMethodField()
+    milestones = MilestoneOutputSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Engagement
+        fields = ["id", "challenge", "vendor", "status", "milestones", "created_at"]
+
+    def get_challenge(self, engagement) -> dict:
+        return {"id": engagement.challenge_id, "title": engagement.challenge.title}
+
+    def get_vendor(self, engagement) -> dict:
+        return {"id": engagement.vendor_id, "name": engagement.vendor.name}

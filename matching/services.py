@@ -1,20 +1,35 @@
+import dataclasses
 from collections import defaultdict
+from datetime import date, datetime
+from decimal import Decimal
 from functools import partial
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from hub.api_errors import Conflict
 from hub.models import Notification, User
-from hub.services import notification_create
+from hub.services import audit_record, notification_create, notify
 from marketplace.models import Challenge, Vendor
+from marketplace.services import challenge_transition
 from matching import indexing, search
-from matching.models import OutboxEntry, SavedSearch, VendorExposure
+from matching.models import (
+    Clarification,
+    Engagement,
+    Introduction,
+    MatchProposal,
+    Milestone,
+    OutboxEntry,
+    SavedSearch,
+    VendorExposure,
+)
 
 INDEXED_KINDS = ("vendor", "challenge")
 
@@ -196,3 +211,527 @@ def saved_search_alerts_send(*, challenge: Challenge) -> int:
             )
         notified += created
     return notified
+
+
+# The workflow: proposal → approval → introduction → interest → shortlist → award → milestones.
+
+
+def _organization_members(challenge: Challenge) -> QuerySet[User]:
+    return challenge.organization.members.filter(is_active=True)
+
+
+def _vendor_members(vendor: Vendor) -> QuerySet[User]:
+    return vendor.members.filter(is_active=True)
+
+
+def _coordinators() -> QuerySet[User]:
+    return User.objects.filter(is_active=True, role__in=[User.Role.COORDINATOR, User.Role.ADMINISTRATOR])
+
+
+def _challenge_url(challenge: Challenge) -> str:
+    return reverse("frontend:challenge_detail", kwargs={"challenge_id": challenge.pk})
+
+
+def _require_challenge_member(challenge: Challenge, user: User) -> None:
+    if not (user.is_coordinator or challenge.organization.members.filter(pk=user.pk).exists()):
+        raise PermissionDenied(_("Only members of the organization that posted this challenge can do this."))
+
+
+def _require_vendor_member(vendor: Vendor, user: User) -> None:
+    if not (user.is_coordinator or vendor.members.filter(pk=user.pk).exists()):
+        raise PermissionDenied(_("Only members of this vendor can do this."))
+
+
+def _locked(model_instance):
+    """The row again, locked until the end of the transaction: two deciders never both win."""
+    return type(model_instance).objects.select_for_update().get(pk=model_instance.pk)
+
+
+def _explanation_data(explanation) -> dict:
+    return dataclasses.asdict(explanation)
+
+
+@transaction.atomic
+def proposals_generate(*, challenge: Challenge, vendors_since: datetime | None = None) -> int:
+    """Record the matcher's top vendors for a published challenge as pending proposals; return how many are new.
+
+    Upserts by (challenge, vendor): a vendor already proposed keeps its proposal, rank and decision,
+    so running it again (or nightly, with `vendors_since`) never duplicates or reorders anything."""
+    from matching.selectors import vendor_ranking
+
+    if challenge.status != Challenge.Status.PUBLISHED:
+        return 0
+    _total, hits = vendor_ranking(challenge=challenge, size=settings.PROPOSALS_PER_CHALLENGE)
+    candidates = {hit.id for hit in hits} - set(challenge.proposals.values_list("vendor_id", flat=True))
+    if vendors_since is not None:
+        candidates &= set(
+            Vendor.objects.filter(pk__in=candidates, updated_at__gte=vendors_since).values_list("pk", flat=True)
+        )
+    created = []
+    for rank, hit in enumerate(hits, start=1):
+        if hit.id in candidates:
+            proposal = MatchProposal.objects.create(
+                challenge=challenge,
+                vendor_id=hit.id,
+                rank=rank,
+                score=hit.explanation.score,
+                explanation=_explanation_data(hit.explanation),
+            )
+            audit_record(actor=None, obj=proposal, action="propose", to_state=proposal.status)
+            created.append(proposal)
+    vendor_exposure_record(vendor_ids=[p.vendor_id for p in created], channel=VendorExposure.Channel.PROPOSAL)
+    if created:
+        notify(
+            users=_coordinators(),
+            kind=Notification.Kind.PROPOSALS_READY,
+            dedupe_key=f"proposals-ready:{challenge.pk}:{created[-1].pk}",
+            render=lambda: (
+                _("Proposals to review: %(title)s") % {"title": challenge.title},
+                ngettext(
+                    "The matcher proposed %(count)s vendor for this challenge.",
+                    "The matcher proposed %(count)s vendors for this challenge.",
+                    len(created),
+                )
+                % {"count": len(created)},
+            ),
+            url=_challenge_url(challenge),
+        )
+    return len(created)
+
+
+def proposals_generate_queue(*, challenge_id: int, **signal_kwargs) -> None:
+    """Receiver of `challenge_published`: propose vendors once the publication is committed."""
+    from matching.tasks import proposals_generate_task
+
+    transaction.on_commit(partial(proposals_generate_task.delay, challenge_id), robust=True)
+
+
+def proposals_refresh(*, since: datetime) -> int:
+    """Nightly: propose, for every open challenge, the vendors who joined or changed since `since`."""
+    created = 0
+    for challenge in Challenge.objects.filter(status=Challenge.Status.PUBLISHED).order_by("pk"):
+        created += proposals_generate(challenge=challenge, vendors_since=since)
+    return created
+
+
+@transaction.atomic
+def proposal_add_manual(*, challenge: Challenge, vendor: Vendor, user: User) -> MatchProposal:
+    """A coordinator proposes a vendor the matcher did not."""
+    if not user.is_coordinator:
+        raise PermissionDenied(_("Only hub coordinators can add a proposal."))
+    if challenge.status != Challenge.Status.PUBLISHED:
+        raise Conflict(
+            _("Vendors can only be proposed for a published challenge."), code="challenge_not_published"
+        )
+    if not vendor.is_active:
+        raise ValidationError({"vendor": _("This vendor is inactive and cannot be proposed.")}, code="vendor_inactive")
+    proposal, created = MatchProposal.objects.get_or_create(
+        challenge=challenge, vendor=vendor, defaults={"source": MatchProposal.Source.MANUAL}
+    )
+    if not created:
+        raise Conflict(
+            _("This vendor is already proposed for this challenge."), code="proposal_exists"
+        )
+    audit_record(actor=user, obj=proposal, action="propose_manually", to_state=proposal.status)
+    vendor_exposure_record(vendor_ids=[vendor.pk], channel=VendorExposure.Channel.PROPOSAL)
+    return proposal
+
+
+def _proposal_decide(*, proposal: MatchProposal, user: User, to_status: str, allowed_from: set[str], reason: str = "") -> MatchProposal:
+    if not user.is_coordinator:
+        raise PermissionDenied(_("Only hub coordinators can decide on a proposal."))
+    proposal = _locked(proposal)
+    if proposal.status not in allowed_from:
+        raise Conflict(
+            _("This proposal is already %(status)s; refresh the queue to see its current state.")
+            % {"status": proposal.get_status_display().lower()},
+            code="proposal_already_decided",
+        )
+    from_status = proposal.status
+    proposal.status = to_status
+    proposal.reason = reason
+    proposal.decided_by = user
+    proposal.decided_at = timezone.now()
+    proposal.save(update_fields=["status", "reason", "decided_by", "decided_at", "updated_at"])
+    audit_record(actor=user, obj=proposal, action=to_status, from_state=from_status, to_state=to_status, reason=reason)
+    return proposal
+
+
+@transaction.atomic
+def proposal_approve(*, proposal: MatchProposal, user: User) -> MatchProposal:
+    """Approve a pending (or held) proposal and introduce the vendor and the organization to each other."""
+    challenge = proposal.challenge
+    if challenge.status != Challenge.Status.PUBLISHED:
+        raise Conflict(
+            _("The challenge is no longer open; nobody can be introduced to it."), code="challenge_not_published"
+        )
+    proposal = _proposal_decide(
+        proposal=proposal,
+        user=user,
+        to_status=MatchProposal.Status.APPROVED,
+        allowed_from={MatchProposal.Status.PENDING, MatchProposal.Status.ON_HOLD},
+    )
+    introduction = Introduction.objects.create(proposal=proposal, challenge=challenge, vendor=proposal.vendor)
+    audit_record(actor=user, obj=introduction, action="introduce", to_state=introduction.status)
+    vendor = proposal.vendor
+    notify(
+        users=_vendor_members(vendor),
+        kind=Notification.Kind.INTRODUCTION,
+        dedupe_key=f"introduction:{introduction.pk}",
+        render=lambda: (
+            _("Introduced to a challenge: %(title)s") % {"title": challenge.title},
+            _("The hub introduced your firm to %(organization)s for this challenge. Tell them whether you are "
+              "interested.") % {"organization": challenge.organization.name},
+        ),
+        url=_challenge_url(challenge),
+    )
+    notify(
+        users=_organization_members(challenge),
+        kind=Notification.Kind.INTRODUCTION,
+        dedupe_key=f"introduction:{introduction.pk}",
+        render=lambda: (
+            _("A vendor for your challenge: %(vendor)s") % {"vendor": vendor.name},
+            _("The hub introduced %(vendor)s for « %(title)s ». You will hear from them if they are interested.")
+            % {"vendor": vendor.name, "title": challenge.title},
+        ),
+        url=_challenge_url(challenge),
+    )
+    return proposal
+
+
+@transaction.atomic
+def proposal_reject(*, proposal: MatchProposal, user: User, reason: str) -> MatchProposal:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the proposal is rejected.")}, code="reason_required")
+    return _proposal_decide(
+        proposal=proposal,
+        user=user,
+        to_status=MatchProposal.Status.REJECTED,
+        allowed_from={MatchProposal.Status.PENDING, MatchProposal.Status.ON_HOLD},
+        reason=reason.strip(),
+    )
+
+
+@transaction.atomic
+def proposal_hold(*, proposal: MatchProposal, user: User, reason: str = "") -> MatchProposal:
+    return _proposal_decide(
+        proposal=proposal,
+        user=user,
+        to_status=MatchProposal.Status.ON_HOLD,
+        allowed_from={MatchProposal.Status.PENDING},
+        reason=reason.strip(),
+    )
+
+
+def proposals_bulk_approve(*, proposals: list[MatchProposal], user: User) -> tuple[list[MatchProposal], dict[int, str]]:
+    """Approve each proposal on its own: one already decided elsewhere is reported, not fatal to the rest."""
+    approved, refused = [], {}
+    for proposal in proposals:
+        try:
+            approved.append(proposal_approve(proposal=proposal, user=user))
+        except ValidationError as error:  # Conflict included: reported per proposal.
+            refused[proposal.pk] = " ".join(error.messages)
+    return approved, refused
+
+
+def _introduction_move(
+    *, introduction: Introduction, user: User, to_status: str, allowed_from: set[str], action: str, reason: str = ""
+) -> Introduction:
+    introduction = _locked(introduction)
+    if introduction.status not in allowed_from:
+        raise Conflict(
+            _("This introduction is %(status)s; that is no longer possible.")
+            % {"status": introduction.get_status_display().lower()},
+            code="introduction_invalid_transition",
+        )
+    from_status = introduction.status
+    introduction.status = to_status
+    introduction.save(update_fields=["status", "pitch", "decline_reason", "updated_at"])
+    audit_record(actor=user, obj=introduction, action=action, from_state=from_status, to_state=to_status, reason=reason)
+    return introduction
+
+
+@transaction.atomic
+def introduction_express_interest(*, introduction: Introduction, user: User, pitch: str) -> Introduction:
+    """The vendor says it is interested, with a short pitch; the organization is told."""
+    _require_vendor_member(introduction.vendor, user)
+    if not pitch.strip():
+        raise ValidationError({"pitch": _("Write a short pitch for the organization.")}, code="pitch_required")
+    introduction.pitch = pitch.strip()
+    introduction = _introduction_move(
+        introduction=introduction,
+        user=user,
+        to_status=Introduction.Status.INTERESTED,
+        allowed_from={Introduction.Status.INTRODUCED},
+        action="express_interest",
+    )
+    challenge, vendor = introduction.challenge, introduction.vendor
+    notify(
+        users=_organization_members(challenge),
+        kind=Notification.Kind.INTEREST,
+        dedupe_key=f"interest:{introduction.pk}",
+        render=lambda: (
+            _("%(vendor)s is interested") % {"vendor": vendor.name},
+            _("%(vendor)s is interested in « %(title)s »: %(pitch)s")
+            % {"vendor": vendor.name, "title": challenge.title, "pitch": introduction.pitch},
+        ),
+        url=_challenge_url(challenge),
+    )
+    return introduction
+
+
+@transaction.atomic
+def introduction_decline(*, introduction: Introduction, user: User, reason: str) -> Introduction:
+    _require_vendor_member(introduction.vendor, user)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why your firm declines.")}, code="reason_required")
+    introduction.decline_reason = reason.strip()
+    introduction = _introduction_move(
+        introduction=introduction,
+        user=user,
+        to_status=Introduction.Status.DECLINED,
+        allowed_from={Introduction.Status.INTRODUCED, Introduction.Status.INTERESTED},
+        action="decline",
+        reason=introduction.decline_reason,
+    )
+    challenge, vendor = introduction.challenge, introduction.vendor
+    notify(
+        users=_organization_members(challenge),
+        kind=Notification.Kind.DECLINE,
+        dedupe_key=f"decline:{introduction.pk}",
+        render=lambda: (
+            _("%(vendor)s declined") % {"vendor": vendor.name},
+            _("%(vendor)s will not answer « %(title)s ».") % {"vendor": vendor.name, "title": challenge.title},
+        ),
+        url=_challenge_url(challenge),
+    )
+    return introduction
+
+
+@transaction.atomic
+def introduction_shortlist(*, introduction: Introduction, user: User) -> Introduction:
+    _require_challenge_member(introduction.challenge, user)
+    introduction = _introduction_move(
+        introduction=introduction,
+        user=user,
+        to_status=Introduction.Status.SHORTLISTED,
+        allowed_from={Introduction.Status.INTERESTED},
+        action="shortlist",
+    )
+    challenge = introduction.challenge
+    notify(
+        users=_vendor_members(introduction.vendor),
+        kind=Notification.Kind.SHORTLISTED,
+        dedupe_key=f"shortlisted:{introduction.pk}",
+        render=lambda: (
+            _("Shortlisted: %(title)s") % {"title": challenge.title},
+            _("%(organization)s shortlisted your firm for this challenge.")
+            % {"organization": challenge.organization.name},
+        ),
+        url=_challenge_url(challenge),
+    )
+    return introduction
+
+
+def _introduced_vendor_members(challenge: Challenge) -> QuerySet[User]:
+    return User.objects.filter(
+        is_active=True,
+        vendors__introductions__challenge=challenge,
+    ).exclude(vendors__introductions__status=Introduction.Status.DECLINED).distinct()
+
+
+@transaction.atomic
+def clarification_ask(*, challenge: Challenge, user: User, question: str, answer: str = "") -> Clarification:
+    """A question from an introduced vendor, or a clarification the organization publishes itself.
+
+    An answered clarification is published to every introduced vendor, never saying who asked."""
+    is_member = user.is_coordinator or challenge.organization.members.filter(pk=user.pk).exists()
+    introduced = challenge.introductions.filter(vendor__members=user).exclude(status=Introduction.Status.DECLINED)
+    if not (is_member or introduced.exists()):
+        raise PermissionDenied(_("Only introduced vendors and the organization can ask about this challenge."))
+    if challenge.status != Challenge.Status.PUBLISHED:
+        raise Conflict(_("Questions are closed: the challenge is no longer open."), code="challenge_not_open")
+    if not question.strip():
+        raise ValidationError({"question": _("Write the question.")}, code="question_required")
+    if answer.strip() and not is_member:
+        raise PermissionDenied(_("Only the organization answers questions."))
+    clarification = Clarification.objects.create(challenge=challenge, asked_by=user, question=question.strip())
+    audit_record(actor=user, obj=clarification, action="ask", to_state="asked")
+    if answer.strip():
+        clarification_answer(clarification=clarification, user=user, answer=answer)
+    else:
+        notify(
+            users=_organization_members(challenge),
+            kind=Notification.Kind.CLARIFICATION,
+            dedupe_key=f"clarification-asked:{clarification.pk}",
+            render=lambda: (
+                _("A question about « %(title)s »") % {"title": challenge.title},
+                clarification.question,
+            ),
+            url=_challenge_url(challenge),
+        )
+    return clarification
+
+
+@transaction.atomic
+def clarification_answer(*, clarification: Clarification, user: User, answer: str) -> Clarification:
+    challenge = clarification.challenge
+    _require_challenge_member(challenge, user)
+    if not answer.strip():
+        raise ValidationError({"answer": _("Write the answer.")}, code="answer_required")
+    clarification = _locked(clarification)
+    if clarification.answered_at is not None:
+        raise Conflict(_("This question has already been answered."), code="clarification_answered")
+    clarification.answer = answer.strip()
+    clarification.answered_by = user
+    clarification.answered_at = timezone.now()
+    clarification.save(update_fields=["answer", "answered_by", "answered_at"])
+    audit_record(actor=user, obj=clarification, action="answer", from_state="asked", to_state="published")
+    notify(
+        users=_introduced_vendor_members(challenge),
+        kind=Notification.Kind.CLARIFICATION,
+        dedupe_key=f"clarification:{clarification.pk}",
+        render=lambda: (
+            _("Clarification published: %(title)s") % {"title": challenge.title},
+            _("Question: %(question)s\nAnswer: %(answer)s")
+            % {"question": clarification.question, "answer": clarification.answer},
+        ),
+        url=_challenge_url(challenge),
+    )
+    return clarification
+
+
+@transaction.atomic
+def challenge_award(*, challenge: Challenge, introduction: Introduction, user: User) -> Engagement:
+    """Award the challenge to an interested vendor: the others are closed courteously, an engagement opens."""
+    _require_challenge_member(challenge, user)
+    challenge = _locked(challenge)
+    if introduction.challenge_id != challenge.pk:
+        raise ValidationError({"introduction": _("This introduction belongs to another challenge.")}, code="mismatch")
+    if challenge.status not in (Challenge.Status.PUBLISHED, Challenge.Status.CLOSED):
+        raise Conflict(
+            _("A challenge that is %(status)s cannot be awarded.") % {"status": challenge.get_status_display().lower()},
+            code="challenge_not_awardable",
+        )
+    introduction = _introduction_move(
+        introduction=introduction,
+        user=user,
+        to_status=Introduction.Status.AWARDED,
+        allowed_from={Introduction.Status.INTERESTED, Introduction.Status.SHORTLISTED},
+        action="award",
+    )
+    challenge_transition(
+        challenge=challenge, user=user, to_status=Challenge.Status.AWARDED, awarded_vendor=introduction.vendor
+    )
+    engagement = Engagement.objects.create(challenge=challenge, vendor=introduction.vendor, introduction=introduction)
+    audit_record(actor=user, obj=engagement, action="open", to_state=engagement.status)
+    others = challenge.introductions.exclude(pk=introduction.pk).exclude(
+        status__in=[Introduction.Status.DECLINED, Introduction.Status.NOT_SELECTED]
+    )
+    for other in others:
+        _introduction_move(
+            introduction=other,
+            user=user,
+            to_status=Introduction.Status.NOT_SELECTED,
+            allowed_from={Introduction.Status.INTRODUCED, Introduction.Status.INTERESTED, Introduction.Status.SHORTLISTED},
+            action="close",
+        )
+        notify(
+            users=_vendor_members(other.vendor),
+            kind=Notification.Kind.NOT_SELECTED,
+            dedupe_key=f"not-selected:{other.pk}",
+            render=lambda: (
+                _("« %(title)s » has been awarded") % {"title": challenge.title},
+                _("Thank you for your interest in this challenge. %(organization)s has chosen another firm this "
+                  "time. We hope to introduce you to other opportunities soon.")
+                % {"organization": challenge.organization.name},
+            ),
+            url=_challenge_url(challenge),
+        )
+    notify(
+        users=_vendor_members(introduction.vendor),
+        kind=Notification.Kind.AWARDED,
+        dedupe_key=f"awarded:{introduction.pk}",
+        render=lambda: (
+            _("Awarded: %(title)s") % {"title": challenge.title},
+            _("%(organization)s awarded this challenge to your firm. The pilot's milestones will follow.")
+            % {"organization": challenge.organization.name},
+        ),
+        url=_challenge_url(challenge),
+    )
+    return engagement
+
+
+@transaction.atomic
+def milestone_create(*, engagement: Engagement, user: User, title: str, amount: Decimal, due_date: date) -> Milestone:
+    _require_challenge_member(engagement.challenge, user)
+    if engagement.status != Engagement.Status.ACTIVE:
+        raise Conflict(_("This engagement is completed; it takes no new milestone."), code="engagement_closed")
+    milestone = Milestone(engagement=engagement, title=title, amount=amount, due_date=due_date)
+    milestone.full_clean()
+    milestone.save()
+    audit_record(actor=user, obj=milestone, action="plan", to_state=milestone.status)
+    return milestone
+
+
+def _milestone_move(*, milestone: Milestone, user: User, to_status: str, allowed_from: str) -> Milestone:
+    milestone = _locked(milestone)
+    if milestone.status != allowed_from:
+        raise Conflict(
+            _("This milestone is %(status)s; it cannot become %(target)s.")
+            % {"status": milestone.get_status_display().lower(), "target": Milestone.Status(to_status).label.lower()},
+            code="milestone_invalid_transition",
+        )
+    milestone.status = to_status
+    if to_status == Milestone.Status.DELIVERED:
+        milestone.delivered_at = timezone.now()
+    if to_status == Milestone.Status.ACCEPTED:
+        milestone.accepted_by, milestone.accepted_at = user, timezone.now()
+    milestone.save()
+    audit_record(actor=user, obj=milestone, action=to_status, from_state=allowed_from, to_state=to_status)
+    return milestone
+
+
+@transaction.atomic
+def milestone_deliver(*, milestone: Milestone, user: User) -> Milestone:
+    engagement = milestone.engagement
+    _require_vendor_member(engagement.vendor, user)
+    milestone = _milestone_move(
+        milestone=milestone, user=user, to_status=Milestone.Status.DELIVERED, allowed_from=Milestone.Status.PLANNED
+    )
+    notify(
+        users=_organization_members(engagement.challenge),
+        kind=Notification.Kind.MILESTONE_DELIVERED,
+        dedupe_key=f"milestone-delivered:{milestone.pk}",
+        render=lambda: (
+            _("Milestone delivered: %(title)s") % {"title": milestone.title},
+            _("%(vendor)s delivered « %(title)s ». Review it and accept it to release the payment.")
+            % {"vendor": engagement.vendor.name, "title": milestone.title},
+        ),
+        url=_challenge_url(engagement.challenge),
+    )
+    return milestone
+
+
+@transaction.atomic
+def milestone_accept(*, milestone: Milestone, user: User) -> Milestone:
+    """The organization accepts a delivered milestone, which pays the vendor (once, whatever happens)."""
+    engagement = milestone.engagement
+    _require_challenge_member(engagement.challenge, user)
+    milestone = _milestone_move(
+        milestone=milestone, user=user, to_status=Milestone.Status.ACCEPTED, allowed_from=Milestone.Status.DELIVERED
+    )
+    payout_request(milestone=milestone)
+    notify(
+        users=_vendor_members(engagement.vendor),
+        kind=Notification.Kind.MILESTONE_ACCEPTED,
+        dedupe_key=f"milestone-accepted:{milestone.pk}",
+        render=lambda: (
+            _("Milestone accepted: %(title)s") % {"title": milestone.title},
+            _("%(organization)s accepted « %(title)s ». The payment of %(amount)s $ is on its way.")
+            % {"organization": engagement.challenge.organization.name, "title": milestone.title,
+               "amount": milestone.amount},
+        ),
+        url=_challenge_url(engagement.challenge),
+    )
+    return milestone

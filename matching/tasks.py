@@ -43,3 +43,37 @@ def saved_search_index_sync_task(saved_search_id: int) -> None:
     from matching.indexing import saved_search_index_sync
 
     saved_search_index_sync([saved_search_id])  # Upserts or deletes by the row's current state.
+
+
+@shared_task(
+    name="matching.proposals_generate",
+    autoretry_for=(SearchConnectionError,),
+    retry_backoff=2,
+    retry_backoff_max=300,
+    max_retries=10,
+)
+def proposals_generate_task(challenge_id: int) -> int:
+    from marketplace.models import Challenge
+    from matching.services import proposals_generate
+
+    challenge = Challenge.objects.select_related("organization").filter(pk=challenge_id).first()
+    if challenge is None:
+        return 0  # Deleted after it was queued.
+    return proposals_generate(challenge=challenge)  # Upserts by (challenge, vendor): safe to repeat.
+
+
+@shared_task(
+    name="matching.proposals_refresh",
+    autoretry_for=(SearchConnectionError,),
+    retry_backoff=60,
+    max_retries=5,
+)
+def proposals_refresh_task() -> int:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from matching.services import proposals_refresh
+
+    # A little over a day, so that a late or retried run misses no vendor.
+    return proposals_refresh(since=timezone.now() - timedelta(hours=26))

@@ -2,7 +2,8 @@ import pytest
 from django.urls import reverse
 
 from hub.models import User
-from marketplace.models import Challenge, ChallengeTransition, Vendor
+from hub.models import AuditEntry
+from marketplace.models import Challenge, Vendor
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -140,9 +141,10 @@ def test_challenge_lifecycle_records_who_did_each_transition(api_client, ministr
 
     assert response.status_code == 200
     assert response.data["status"] == "published"
-    assert list(ChallengeTransition.objects.values_list("to_status", "actor")) == [
-        ("submitted", ministry_member.id),
-        ("published", coordinator.id),
+    entries = AuditEntry.objects.filter(object_type="challenge", object_id=challenge.id).order_by("id")
+    assert list(entries.values_list("from_state", "to_state", "actor")) == [
+        ("draft", "submitted", ministry_member.id),
+        ("submitted", "published", coordinator.id),
     ]
 
 
