@@ -1,3 +1,4 @@
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -234,3 +235,44 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Payout(models.Model):
+    """The payment of an accepted milestone to its vendor, through the payment provider.
+
+    One per milestone (the database refuses a second), and sent under an idempotency key generated
+    once, here, so neither a second acceptance nor a retried request can pay twice."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SUBMITTED = "submitted", _("Sent to the payment provider")
+        PAID = "paid", _("Paid")
+        FAILED = "failed", _("Failed")
+
+    milestone = models.OneToOneField(
+        Milestone, verbose_name=_("milestone"), on_delete=models.PROTECT, related_name="payout"
+    )
+    # Always the milestone's amount: payout_request copies it, and nothing changes it afterwards.
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, default="CAD")
+    idempotency_key = models.UUIDField(_("idempotency key"), default=uuid.uuid4, unique=True, editable=False)
+    provider_id = models.CharField(_("provider's id"), max_length=100, unique=True, null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(_("attempts to send"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    # The provider's time of the last change applied: an older event arriving late is ignored.
+    last_event_at = models.DateTimeField(_("last event at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("payout")
+        verbose_name_plural = _("payouts")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="payout_amount_positive"),
+            models.CheckConstraint(condition=models.Q(currency="CAD"), name="payout_currency_cad"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.milestone} — {self.amount} {self.currency}"
