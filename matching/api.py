@@ -1,3 +1,7 @@
+import logging
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -11,7 +15,7 @@ from rest_framework.views import APIView
 from hub.pagination import PageNumberPagination
 from hub.permissions import IsCoordinator, IsOrganizationMember, IsVendorMember
 from marketplace.selectors import challenge_get, expertise_list, vendor_get_for_member
-from matching import search, selectors, services
+from matching import payments, search, selectors, services
 from matching.models import VendorExposure
 from matching.search import MAX_RESULT_WINDOW, engine_errors
 from matching.serializers import (
@@ -449,3 +453,53 @@ class MilestoneAcceptApi(APIView):
     def post(self, request: Request, milestone_id: int) -> Response:
         milestone = selectors.milestone_get(user=request.user, milestone_id=milestone_id)
         return Response(MilestoneOutputSerializer(services.milestone_accept(milestone=milestone, user=request.user)).data)
+
+
+# Payments
+
+webhook_logger = logging.getLogger(__name__)
+
+
+class PaymentWebhookApi(APIView):
+    """The payment provider's news about our payouts: open to anyone, believed only when signed.
+
+    The signature covers the raw body, so it is checked before anything parses it. A refusal (bad,
+    missing or old signature, malformed body, unknown payout) is a 400, logged, that changes nothing;
+    the provider sends the event again later. Events about anything but payouts are acknowledged and ignored."""
+
+    authentication_classes: list = []  # No session, hence no CSRF check: the signature authenticates.
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        request=OpenApiTypes.OBJECT,
+        parameters=[
+            OpenApiParameter(
+                payments.SIGNATURE_HEADER,
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                required=True,
+                description="t=<unix time>,v1=<hex HMAC-SHA256 of '<t>.<raw body>' with the shared secret>",
+            )
+        ],
+        responses={200: None, 400: OpenApiTypes.OBJECT},
+    )
+    def post(self, request: Request) -> Response:
+        body = request.body
+        try:
+            payments.webhook_signature_verify(
+                header=request.headers.get(payments.SIGNATURE_HEADER, ""),
+                body=body,
+                secret=settings.PAYMENT_WEBHOOK_SECRET,
+            )
+            event = payments.webhook_event_parse(body)
+            if event is not None:
+                services.payout_apply_event(
+                    provider_id=event.provider_id,
+                    status=event.status,
+                    occurred_at=event.occurred_at,
+                    failure_message=event.failure_message,
+                )
+        except DjangoValidationError as error:
+            webhook_logger.warning("Payment webhook refused: %s", " ".join(error.messages))
+            raise
+        return Response(status=status.HTTP_200_OK)

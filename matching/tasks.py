@@ -1,6 +1,8 @@
 from celery import shared_task
 from elasticsearch import ConnectionError as SearchConnectionError
 
+from matching.payments import PaymentProviderUnavailable
+
 
 @shared_task(
     name="matching.outbox_drain",
@@ -77,3 +79,28 @@ def proposals_refresh_task() -> int:
 
     # A little over a day, so that a late or retried run misses no vendor.
     return proposals_refresh(since=timezone.now() - timedelta(hours=26))
+
+
+@shared_task(
+    name="matching.payout_submit",
+    autoretry_for=(PaymentProviderUnavailable,),  # Timeouts, connection errors, 429 and 5xx only.
+    retry_backoff=2,
+    retry_backoff_max=300,
+    max_retries=8,
+)
+def payout_submit_task(payout_id: int) -> None:
+    from matching.models import Payout
+    from matching.services import payout_submit
+
+    payout = Payout.objects.filter(pk=payout_id).first()
+    if payout is None:
+        return  # Rolled back or deleted after it was queued.
+    payout_submit(payout=payout)  # Same idempotency key every time, and a no-op once sent: safe to repeat.
+
+
+@shared_task(name="matching.payouts_reconcile")
+def payouts_reconcile_task() -> int:
+    from matching.services import payouts_reconcile
+
+    # Not retried: it runs every few minutes anyway, and stops by itself while the provider is away.
+    return payouts_reconcile()

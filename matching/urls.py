@@ -28,4 +28,5 @@ urlpatterns: list = [
     path("engagements/<int:engagement_id>/milestones/", api.MilestoneCreateApi.as_view(), name="milestone-create"),
     path("milestones/<int:milestone_id>/deliver/", api.MilestoneDeliverApi.as_view(), name="milestone-deliver"),
     path("milestones/<int:milestone_id>/accept/", api.MilestoneAcceptApi.as_view(), name="milestone-accept"),
+    path("payments/webhook/", api.PaymentWebhookApi.as_view(), name="payment-webhook"),
 ]

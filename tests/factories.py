@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from hub.models import Organization, User
 from marketplace.models import Challenge, Expertise, Region, Vendor
+from matching.models import Engagement, Introduction, MatchProposal, Milestone, Payout
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -110,3 +111,53 @@ class ChallengeFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def expertise(self, create, extracted, **kwargs):
         self.expertise.set(extracted if extracted is not None else [ExpertiseFactory()])
+
+
+class MatchProposalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MatchProposal
+
+    challenge = factory.SubFactory(ChallengeFactory)
+    vendor = factory.SubFactory(VendorFactory)
+    source = MatchProposal.Source.ENGINE
+    status = MatchProposal.Status.APPROVED
+
+
+class IntroductionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Introduction
+
+    proposal = factory.SubFactory(MatchProposalFactory)
+    challenge = factory.SelfAttribute("proposal.challenge")
+    vendor = factory.SelfAttribute("proposal.vendor")
+    status = Introduction.Status.AWARDED
+
+
+class EngagementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Engagement
+
+    introduction = factory.SubFactory(IntroductionFactory)
+    challenge = factory.SelfAttribute("introduction.challenge")
+    vendor = factory.SelfAttribute("introduction.vendor")
+    status = Engagement.Status.ACTIVE
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Milestone
+
+    engagement = factory.SubFactory(EngagementFactory)
+    title = factory.Sequence(lambda n: f"Livrable {n}")
+    amount = Decimal("1234.56")
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))
+    status = Milestone.Status.PLANNED
+
+
+class PayoutFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Payout
+
+    milestone = factory.SubFactory(MilestoneFactory, status=Milestone.Status.ACCEPTED)
+    amount = factory.SelfAttribute("milestone.amount")
+    status = Payout.Status.PENDING
