@@ -4,12 +4,13 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from hub.models import Organization, User
-from hub.services import audit_record
+from hub.models import Notification, Organization, User
+from hub.services import audit_record, notify
 from marketplace.models import Challenge, Vendor, VendorReference
 from marketplace.selectors import user_can_edit_challenge, user_can_edit_vendor
 from marketplace.signals import challenge_published, searchable_changed
@@ -217,4 +218,14 @@ def challenge_transition(
     _notify_search("challenge", challenge.pk)
     if to_status == Challenge.Status.PUBLISHED:
         challenge_published.send(sender=Challenge, challenge_id=challenge.pk)
+        notify(
+            users=challenge.organization.members.all(),
+            kind=Notification.Kind.CHALLENGE_PUBLISHED,
+            dedupe_key=f"challenge-published:{challenge.pk}",
+            render=lambda: (
+                _("Published: %(title)s") % {"title": challenge.title},
+                _("The hub published your challenge. Coordinators are reviewing the vendors the matcher proposed."),
+            ),
+            url=reverse("frontend:challenge_detail", kwargs={"challenge_id": challenge.pk}),
+        )
     return challenge

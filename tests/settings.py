@@ -7,7 +7,8 @@ os.environ.setdefault("DATABASE_URL", "postgres://maillage@127.0.0.1:5433/mailla
 os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6380/0")
 os.environ.setdefault("SEARCH_URL", "http://127.0.0.1:9200")
 # A fresh prefix per run, so parallel or leftover runs never share an index.
-os.environ["SEARCH_INDEX_PREFIX"] = f"test-{uuid.uuid4().hex[:8]}"
+RUN_ID = uuid.uuid4().hex[:8]
+os.environ["SEARCH_INDEX_PREFIX"] = f"test-{RUN_ID}"
 
 from hub.settings import *  # noqa: E402,F403
 
@@ -16,5 +17,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+DATABASES["default"]["TEST"] = {"NAME": f"test_maillage_{RUN_ID}"}  # noqa: F405  Concurrent runs never collide.
 STATIC_ROOT = VAR_DIR / "test-static"  # noqa: F405
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
