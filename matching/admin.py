@@ -1,6 +1,16 @@
 from django.contrib import admin
 
-from matching.models import OutboxEntry, SavedSearch, VendorExposure
+from matching.models import (
+    Clarification,
+    Engagement,
+    Introduction,
+    MatchProposal,
+    Milestone,
+    OutboxEntry,
+    Payout,
+    SavedSearch,
+    VendorExposure,
+)
 
 
 @admin.register(OutboxEntry)
@@ -39,4 +49,33 @@ class VendorExposureAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(MatchProposal)
+class MatchProposalAdmin(admin.ModelAdmin):
+    """Read-only: proposals are decided through the coordinators' queue, which audits every decision."""
+
+    list_display = ["challenge", "vendor", "rank", "score", "source", "status", "decided_by", "decided_at"]
+    list_filter = ["status", "source"]
+    search_fields = ["challenge__title", "vendor__name"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Introduction, Engagement, Milestone, Clarification, Payout)
+class WorkflowAdmin(admin.ModelAdmin):
+    """Read-only: every change goes through the services, which keep the state machines and the audit log."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False

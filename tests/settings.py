@@ -20,3 +20,4 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 DATABASES["default"]["TEST"] = {"NAME": f"test_maillage_{RUN_ID}"}  # noqa: F405  Concurrent runs never collide.
 STATIC_ROOT = VAR_DIR / "test-static"  # noqa: F405
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+PAYMENT_PROVIDER = "sandbox"

@@ -1,8 +1,11 @@
 """From proposal to pilot, through the API, on the real database, broker path and search engine."""
+import json
 import threading
+import time
 from datetime import timedelta
 
 import pytest
+import responses
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -10,7 +13,7 @@ from rest_framework.test import APIClient
 
 from hub.models import AuditEntry, Notification, User
 from marketplace.models import Challenge
-from matching import indexing
+from matching import indexing, payments
 from matching.models import Engagement, Introduction, MatchProposal, Milestone
 from matching.services import proposals_generate, proposals_refresh
 from tests import factories
@@ -381,3 +384,51 @@ def test_milestone_create_refuses_a_zero_amount(people, engagement):
 
     assert response.status_code == 400
     assert "amount" in response.data
+
+
+PROVIDER = "https://payments.example.test/v1"
+WEBHOOK_SECRET = "whsec-test"
+
+
+@responses.activate
+def test_the_whole_path_from_publication_to_a_paid_milestone(people, settings, mailoutbox):
+    settings.PAYMENT_PROVIDER = "http"
+    settings.PAYMENT_API_URL = PROVIDER
+    settings.PAYMENT_API_KEY = "key"
+    settings.PAYMENT_WEBHOOK_SECRET = WEBHOOK_SECRET
+    challenge = publish(people)
+    first, _second = approve_all(people)
+    vendor_member = first.vendor.members.get()
+    ministry, vendor = client_for(people["ministry"]), client_for(vendor_member)
+    assert vendor.post(reverse("introduction-interest", args=[first.id]), {"pitch": "Déjà fait."}).status_code == 200
+    asked = vendor.post(reverse("clarification-list", args=[challenge.id]), {"question": "Hébergement au Québec?"})
+    assert ministry.post(reverse("clarification-answer", args=[asked.data["id"]]), {"answer": "Oui."}).status_code == 200
+    assert ministry.post(reverse("introduction-shortlist", args=[first.id])).status_code == 200
+    engagement_id = ministry.post(reverse("challenge-award", args=[challenge.id]), {"introduction": first.id}).data["id"]
+    milestone_id = ministry.post(
+        reverse("milestone-create", args=[engagement_id]),
+        {"title": "Preuve de concept", "amount": "1234.56", "due_date": "2027-03-31"},
+    ).data["id"]
+    assert vendor.post(reverse("milestone-deliver", args=[milestone_id])).status_code == 200
+    responses.add(responses.POST, f"{PROVIDER}/payouts", json={
+        "id": "po_1", "status": "pending", "amount": 123456, "currency": "CAD", "updated": int(time.time()),
+    })
+
+    accepted = ministry.post(reverse("milestone-accept", args=[milestone_id]))
+    body = json.dumps({"type": "payout.updated", "created": int(time.time()), "data": {
+        "id": "po_1", "status": "paid", "amount": 123456, "currency": "CAD", "updated": int(time.time()),
+    }}).encode()
+    signature = payments.webhook_signature(secret=WEBHOOK_SECRET, timestamp=int(time.time()), body=body)
+    webhook = APIClient().post(
+        reverse("payment-webhook"), data=body, content_type="application/json", HTTP_MAILLAGE_SIGNATURE=signature
+    )
+
+    assert accepted.status_code == 200 and webhook.status_code == 200
+    assert Milestone.objects.get(pk=milestone_id).status == Milestone.Status.PAID
+    assert json.loads(responses.calls[0].request.body)["amount"] == 123456
+    assert Notification.objects.filter(user=vendor_member, kind=Notification.Kind.PAYOUT_PAID).count() == 1
+    audited = set(AuditEntry.objects.values_list("object_type", flat=True))
+    assert {"challenge", "matchproposal", "introduction", "engagement", "milestone", "payout"} <= audited
+    subjects = [message.subject for message in mailoutbox]
+    assert any("Présenté" in subject for subject in subjects)  # The French vendor member.
+    assert any("Payment sent" in subject or "Paiement" in subject for subject in subjects)
