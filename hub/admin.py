@@ -9,7 +9,9 @@ from hub.models import Notification, Organization, User
 class UserAdmin(DjangoUserAdmin):
     list_display = ["username", "email", "role", "is_active", "last_login"]
     list_filter = ["role", "is_active", "is_staff"]
-    fieldsets = DjangoUserAdmin.fieldsets + ((_("Maillage"), {"fields": ["role", "preferred_language"]}),)
+    fieldsets = DjangoUserAdmin.fieldsets + (
+        (_("Maillage"), {"fields": ["role", "preferred_language", "email_frequency"]}),
+    )
     add_fieldsets = DjangoUserAdmin.add_fieldsets + ((_("Maillage"), {"fields": ["role"]}),)
 
 
@@ -23,7 +25,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["user", "kind", "title", "created_at", "read_at"]
+    list_display = ["user", "kind", "title", "created_at", "read_at", "emailed_at"]
     list_filter = ["kind"]
     search_fields = ["user__username", "title"]
     raw_id_fields = ["user"]

@@ -15,6 +15,8 @@ from hub.serializers import (
     TokenInputSerializer,
     TokenOutputSerializer,
     UserOutputSerializer,
+    UserPreferencesOutputSerializer,
+    UserPreferencesUpdateInputSerializer,
 )
 
 
@@ -60,3 +62,18 @@ class NotificationReadApi(APIView):
         notification = selectors.notification_get(user=request.user, notification_id=notification_id)
         notification = services.notification_mark_read(notification=notification, user=request.user)
         return Response(NotificationOutputSerializer(notification).data)
+
+
+class MePreferencesApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=UserPreferencesOutputSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(UserPreferencesOutputSerializer(request.user).data)
+
+    @extend_schema(request=UserPreferencesUpdateInputSerializer, responses=UserPreferencesOutputSerializer)
+    def patch(self, request: Request) -> Response:
+        serializer = UserPreferencesUpdateInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = services.user_preferences_update(user=request.user, **serializer.validated_data)
+        return Response(UserPreferencesOutputSerializer(user).data)

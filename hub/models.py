@@ -10,9 +10,17 @@ class User(AbstractUser):
         COORDINATOR = "coordinator", _("Hub coordinator")
         ADMINISTRATOR = "admin", _("Administrator")
 
+    class EmailFrequency(models.TextChoices):
+        IMMEDIATE = "immediate", _("Immediately")
+        DAILY_DIGEST = "daily_digest", _("Once a day, in a digest")
+        OFF = "off", _("Never")
+
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.VENDOR_MEMBER)
     preferred_language = models.CharField(
         _("preferred language"), max_length=2, choices=[("fr", "Français"), ("en", "English")], default="fr"
+    )
+    email_frequency = models.CharField(
+        _("notification emails"), max_length=16, choices=EmailFrequency.choices, default=EmailFrequency.IMMEDIATE
     )
 
     @property
@@ -82,6 +90,8 @@ class Notification(models.Model):
     dedupe_key = models.CharField(_("deduplication key"), max_length=120)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # Set once the notification went out by email, alone or in a digest: it is never emailed twice.
+    emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from hub.models import Notification, User
@@ -10,7 +11,7 @@ class UserOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = ["id", "username", "first_name", "last_name", "email", "role", "preferred_language",
-                  "organizations", "vendors"]
+                  "email_frequency", "organizations", "vendors"]
 
 
 class TokenInputSerializer(serializers.Serializer):
@@ -28,3 +29,25 @@ class NotificationOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Notification
         fields = ["id", "kind", "title", "body", "url", "created_at", "read_at", "is_read"]
+
+
+class UserPreferencesUpdateInputSerializer(serializers.Serializer):
+    preferred_language = serializers.ChoiceField(
+        choices=User._meta.get_field("preferred_language").choices,
+        required=False,
+        error_messages={"invalid_choice": _("“{input}” is not a language of the site. Choose fr or en.")},
+    )
+    email_frequency = serializers.ChoiceField(
+        choices=User.EmailFrequency.choices,
+        required=False,
+        help_text=_("immediate: one email per notification; daily_digest: one summary each morning; off: no email."),
+        error_messages={
+            "invalid_choice": _("“{input}” is not an email frequency. Choose immediate, daily_digest or off.")
+        },
+    )
+
+
+class UserPreferencesOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["preferred_language", "email_frequency"]

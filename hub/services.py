@@ -1,12 +1,20 @@
+import datetime
 from collections.abc import Callable, Iterable
+from functools import partial
 
-from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import models, transaction
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from hub import selectors
 from hub.models import AuditEntry, Notification, User
+from hub.tasks import notification_digest_send_task, notification_email_task
 
 
 def notification_create(
@@ -14,8 +22,10 @@ def notification_create(
 ) -> tuple[Notification, bool]:
     """Record an in-app notification once per (user, dedupe_key); return it and whether it is new.
 
-    The texts are stored as given: callers write them in the recipient's preferred language."""
-    return Notification.objects.get_or_create(
+    The texts are stored as given: callers write them in the recipient's preferred language.
+    A new notification is also emailed after commit when the recipient wants emails immediately;
+    this is the one place that decides it, for every caller."""
+    notification, created = Notification.objects.get_or_create(
         user=user,
         dedupe_key=dedupe_key,
         defaults={
@@ -25,6 +35,43 @@ def notification_create(
             "url": url,
         },
     )
+    if created and user.email and user.email_frequency == User.EmailFrequency.IMMEDIATE:
+        # Robust: a broker outage must not fail the workflow write that was just committed.
+        transaction.on_commit(partial(notification_email_task.delay, notification.pk), robust=True)
+    return notification, created
+
+
+def notify(
+    *, users: Iterable[User], kind: str, dedupe_key: str, render: Callable[[], tuple[str, str]], url: str = ""
+) -> int:
+    """Notify each distinct active user once per dedupe_key, in their own language; return how many are new.
+
+    `render` returns (title, body) and is called under each recipient's language (once per language).
+    A site path in `url` ("/fr/challenges/12/") is given each recipient's language prefix.
+    Emails follow each recipient's preference (see notification_create). Safe to repeat."""
+    if kind not in Notification.Kind.values:
+        raise ValueError(f"Unknown notification kind {kind!r}; add it to Notification.Kind first.")
+    texts_by_language: dict[str, tuple[str, str]] = {}
+    created_count = 0
+    for user in {user.pk: user for user in users if user.is_active}.values():
+        language = user.preferred_language
+        if language not in texts_by_language:
+            with translation.override(language):
+                texts_by_language[language] = render()
+        title, body = texts_by_language[language]
+        _notification, created = notification_create(
+            user=user, kind=kind, title=title, body=body, url=_path_in_language(url, language), dedupe_key=dedupe_key
+        )
+        created_count += created
+    return created_count
+
+
+def _path_in_language(url: str, language: str) -> str:
+    """"/fr/challenges/12/" becomes "/en/challenges/12/" for an English reader; other links are kept."""
+    for code, _name in settings.LANGUAGES:
+        if url.startswith(f"/{code}/"):
+            return f"/{language}/{url[len(code) + 2:]}"
+    return url
 
 
 def notification_mark_read(*, notification: Notification, user: User) -> Notification:
@@ -35,6 +82,141 @@ def notification_mark_read(*, notification: Notification, user: User) -> Notific
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
     return notification
+
+
+def notification_email(*, notification: Notification) -> bool:
+    """Email one notification to its recipient, if they want emails immediately; return whether it was sent.
+
+    Sent at most once, however many times or concurrently this runs (see the comment inside)."""
+    with transaction.atomic():
+        # The row stays locked until commit, so a concurrent run or a retry waits here and then
+        # finds `emailed_at` set. `emailed_at` is written before sending but is visible only at
+        # commit: if sending raises, the transaction rolls back and a retry still finds the
+        # notification unsent. Trade-offs: (1) if the mail server accepted the message and the
+        # commit then fails (database lost, worker killed), a retry sends it again; a mail server
+        # and a database cannot commit together, and a rare duplicate beats a lost email.
+        # (2) Marking this notification read waits for the lock meanwhile; EMAIL_TIMEOUT bounds it.
+        notification = (
+            Notification.objects.select_for_update(of=("self",))
+            .select_related("user")
+            .filter(pk=notification.pk)
+            .first()
+        )
+        if notification is None or notification.emailed_at is not None:
+            return False
+        user = notification.user
+        if not _wants_email(user, frequency=User.EmailFrequency.IMMEDIATE):
+            return False
+        with translation.override(user.preferred_language):
+            message = _email_message(
+                user=user,
+                subject=notification.title,
+                template="notification",
+                context={"notification": notification, "link": _absolute_url(notification.url)},
+            )
+        notification.emailed_at = timezone.now()
+        notification.save(update_fields=["emailed_at"])
+        message.send()
+    return True
+
+
+def notifications_digest(*, until: datetime.datetime) -> int:
+    """Queue one digest email for each user who wants a daily digest and has notifications to list; return how many."""
+    user_ids = list(selectors.notification_digest_recipients(until=until).values_list("pk", flat=True))
+    for user_id in user_ids:
+        notification_digest_send_task.delay(user_id, until.isoformat())
+    return len(user_ids)
+
+
+def notification_digest_send(*, user: User, until: datetime.datetime) -> int:
+    """Email the user one digest of their notifications not emailed yet, then mark them emailed; return how many.
+
+    Locks the listed rows like notification_email: a second or concurrent run finds nothing left."""
+    if not _wants_email(user, frequency=User.EmailFrequency.DAILY_DIGEST):
+        return 0
+    with transaction.atomic():
+        notifications = list(selectors.notification_digest_pending(user=user, until=until).select_for_update())
+        if not notifications:
+            return 0
+        with translation.override(user.preferred_language):
+            message = _email_message(
+                user=user,
+                subject=ngettext(
+                    "Daily summary: %(count)s new notification",
+                    "Daily summary: %(count)s new notifications",
+                    len(notifications),
+                )
+                % {"count": len(notifications)},
+                template="digest",
+                context={
+                    "notifications": [
+                        {"notification": notification, "link": _absolute_url(notification.url)}
+                        for notification in notifications
+                    ]
+                },
+            )
+        Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(emailed_at=timezone.now())
+        message.send()
+    return len(notifications)
+
+
+def _wants_email(user: User, *, frequency: str) -> bool:
+    return user.is_active and bool(user.email) and user.email_frequency == frequency
+
+
+def _absolute_url(url: str) -> str:
+    return settings.SITE_URL + url if url.startswith("/") else url
+
+
+def _email_message(*, user: User, subject: str, template: str, context: dict) -> EmailMultiAlternatives:
+    """Render hub/email/<template>.txt and .html in the active language."""
+    context = {"user": user, "site_url": settings.SITE_URL, **context}
+    message = EmailMultiAlternatives(
+        # A header cannot span lines.
+        subject="[Maillage] " + " ".join(subject.split()),
+        body=render_to_string(f"hub/email/{template}.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[user.email],
+        headers={"Content-Language": translation.get_language()},
+    )
+    message.attach_alternative(render_to_string(f"hub/email/{template}.html", context), "text/html")
+    return message
+
+
+def user_preferences_update(
+    *, user: User, preferred_language: str | None = None, email_frequency: str | None = None
+) -> User:
+    """Change the user's language and how often notifications are emailed; omitted values are kept."""
+    fields = []
+    if preferred_language is not None:
+        languages = [code for code, _name in User._meta.get_field("preferred_language").choices]
+        if preferred_language not in languages:
+            raise ValidationError(
+                {
+                    "preferred_language": ValidationError(
+                        _("Choose one of these languages: %(choices)s.") % {"choices": ", ".join(languages)},
+                        code="invalid_language",
+                    )
+                }
+            )
+        user.preferred_language = preferred_language
+        fields.append("preferred_language")
+    if email_frequency is not None:
+        if email_frequency not in User.EmailFrequency.values:
+            raise ValidationError(
+                {
+                    "email_frequency": ValidationError(
+                        _("Choose one of these email frequencies: %(choices)s.")
+                        % {"choices": ", ".join(User.EmailFrequency.values)},
+                        code="invalid_email_frequency",
+                    )
+                }
+            )
+        user.email_frequency = email_frequency
+        fields.append("email_frequency")
+    if fields:
+        user.save(update_fields=fields)
+    return user
 
 
 def audit_record(
@@ -51,20 +233,3 @@ def audit_record(
         to_state=to_state,
         reason=reason,
     )
-
-
-def notify(
-    *, users: Iterable[User], kind: str, dedupe_key: str, render: Callable[[], tuple[str, str]], url: str = ""
-) -> int:
-    """Notify each active user once per dedupe_key, in their own language; return how many are new.
-
-    `render` is called under each recipient's language and returns (title, body)."""
-    created_count = 0
-    for user in {user.pk: user for user in users if user.is_active}.values():
-        with translation.override(user.preferred_language):
-            title, body = render()
-        _notification, created = notification_create(
-            user=user, kind=kind, title=title, body=body, url=url, dedupe_key=dedupe_key
-        )
-        created_count += created
-    return created_count

@@ -12,6 +12,7 @@ api_v1 = [
     path(
         "notifications/<int:notification_id>/read/", api.NotificationReadApi.as_view(), name="notification-read"
     ),
+    path("me/preferences/", api.MePreferencesApi.as_view(), name="me-preferences"),
     path("", include("marketplace.urls")),
     path("", include("matching.urls")),
 ]
