@@ -1,6 +1,13 @@
+import csv
+from collections.abc import Iterable, Iterator
+
 from django.contrib.auth import authenticate
+from django.db.models import QuerySet
+from django.http import StreamingHttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -9,8 +16,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hub import selectors, services
+from hub.models import AuditEntry
 from hub.pagination import PageNumberPagination
+from hub.permissions import IsCoordinator
 from hub.serializers import (
+    AuditEntryListInputSerializer,
+    AuditEntryOutputSerializer,
     NotificationOutputSerializer,
     TokenInputSerializer,
     TokenOutputSerializer,
@@ -18,6 +29,11 @@ from hub.serializers import (
     UserPreferencesOutputSerializer,
     UserPreferencesUpdateInputSerializer,
 )
+
+PAGE_PARAMETERS = [
+    OpenApiParameter("page", OpenApiTypes.INT, description="Page number, from 1."),
+    OpenApiParameter("page_size", OpenApiTypes.INT, description="Results per page, at most 100."),
+]
 
 
 class TokenCreateApi(APIView):
@@ -77,3 +93,90 @@ class MePreferencesApi(APIView):
         serializer.is_valid(raise_exception=True)
         user = services.user_preferences_update(user=request.user, **serializer.validated_data)
         return Response(UserPreferencesOutputSerializer(user).data)
+
+
+def audit_entries(request: Request) -> QuerySet[AuditEntry]:
+    """The audit log filtered by the query parameters, which are validated first."""
+    serializer = AuditEntryListInputSerializer(data=request.query_params)
+    serializer.is_valid(raise_exception=True)
+    filters = dict(serializer.validated_data)
+    if "actor" in filters:
+        filters["actor_id"] = filters.pop("actor")
+    return selectors.audit_entry_list(**filters)
+
+
+class AuditEntryListApi(APIView):
+    permission_classes = [IsCoordinator]
+    pagination_class = PageNumberPagination
+
+    @extend_schema(
+        parameters=[AuditEntryListInputSerializer, *PAGE_PARAMETERS],
+        responses=AuditEntryOutputSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(audit_entries(request), request, view=self)
+        return paginator.get_paginated_response(AuditEntryOutputSerializer(page, many=True).data)
+
+
+class AuditEntryExportApi(APIView):
+    permission_classes = [IsCoordinator]
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> tuple:
+        # The body is CSV whatever the client accepts; refusals are rendered as JSON rather than a 406.
+        return super().perform_content_negotiation(request, force=True)
+
+    @extend_schema(
+        parameters=[AuditEntryListInputSerializer],
+        responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="The whole filtered log.")},
+    )
+    def get(self, request: Request) -> StreamingHttpResponse:
+        entries = audit_entries(request)
+        # Translated now: the rows are produced after this view returns, outside the request's language.
+        header = [
+            _("When"), _("Actor id"), _("Actor"), _("Object type"), _("Object id"),
+            _("Action"), _("Previous state"), _("New state"), _("Reason"),
+        ]
+        response = StreamingHttpResponse(
+            csv_lines(header, audit_csv_rows(entries.iterator(chunk_size=2000))), content_type="text/csv; charset=utf-8"
+        )
+        filename = f"audit-log-{timezone.localdate():%Y-%m-%d}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+def audit_csv_rows(entries: Iterable[AuditEntry]) -> Iterator[list]:
+    for entry in entries:
+        yield [
+            timezone.localtime(entry.created_at).isoformat(timespec="seconds"),
+            entry.actor_id or "",
+            entry.actor_label,
+            entry.object_type,
+            entry.object_id,
+            entry.action,
+            entry.from_state,
+            entry.to_state,
+            entry.reason,
+        ]
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(header: list[str], rows: Iterable[list]) -> Iterator[str]:
+    """CSV for Excel in French: a byte-order mark so it reads UTF-8, and semicolons, the list
+    separator of French regional settings (with commas everything lands in column A)."""
+    writer = csv.writer(_Echo(), delimiter=";")
+    yield "\ufeff" + writer.writerow(header)
+    for row in rows:
+        yield writer.writerow([_defused(value) for value in row])
+
+
+def _defused(value: object) -> object:
+    # A reason typed by a user could start with "=" and run as a formula in a coordinator's
+    # spreadsheet (CSV injection); a leading apostrophe makes the cell plain text.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value

@@ -2,8 +2,9 @@ import datetime
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from hub.models import Notification, User
+from hub.models import AuditEntry, Notification, User
 
 
 def notification_list(*, user: User) -> QuerySet[Notification]:
@@ -39,3 +40,30 @@ def notification_digest_recipients(*, until: datetime.datetime) -> QuerySet[User
 
 def _digest_pending(until: datetime.datetime) -> Q:
     return Q(emailed_at__isnull=True, created_at__lt=until, created_at__gte=until - DIGEST_LOOKBACK)
+
+
+def audit_entry_list(
+    *,
+    object_type: str | None = None,
+    object_id: int | None = None,
+    actor_id: int | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> QuerySet[AuditEntry]:
+    """Audit entries, newest first; the dates are whole days in the site's time zone, both included."""
+    entries = AuditEntry.objects.all()
+    if object_type:
+        entries = entries.filter(object_type=object_type)
+    if object_id is not None:
+        entries = entries.filter(object_id=object_id)
+    if actor_id is not None:
+        entries = entries.filter(actor_id=actor_id)
+    if date_from is not None:
+        entries = entries.filter(created_at__gte=_start_of_day(date_from))
+    if date_to is not None:
+        entries = entries.filter(created_at__lt=_start_of_day(date_to + datetime.timedelta(days=1)))
+    return entries.order_by("-created_at", "-id")
+
+
+def _start_of_day(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))

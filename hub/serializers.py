@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from hub.models import Notification, User
+from hub.models import AuditEntry, Notification, User
 
 
 class UserOutputSerializer(serializers.ModelSerializer):
@@ -51,3 +51,29 @@ class UserPreferencesOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = ["preferred_language", "email_frequency"]
+
+
+class AuditEntryListInputSerializer(serializers.Serializer):
+    object_type = serializers.CharField(
+        required=False, max_length=40, help_text=_("Model name, e.g. challenge, matchproposal, introduction.")
+    )
+    object_id = serializers.IntegerField(required=False, min_value=1)
+    actor = serializers.IntegerField(required=False, min_value=1, help_text=_("Id of the user who made the change."))
+    date_from = serializers.DateField(required=False, help_text=_("First day included (YYYY-MM-DD)."))
+    date_to = serializers.DateField(required=False, help_text=_("Last day included (YYYY-MM-DD)."))
+
+    def validate(self, data: dict) -> dict:
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise serializers.ValidationError(
+                {"date_to": [_("The last day cannot come before the first day. Swap the two dates.")]}
+            )
+        return data
+
+
+class AuditEntryOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AuditEntry
+        fields = [
+            "id", "created_at", "actor", "actor_label", "object_type", "object_id",
+            "action", "from_state", "to_state", "reason",
+        ]

@@ -13,6 +13,8 @@ api_v1 = [
         "notifications/<int:notification_id>/read/", api.NotificationReadApi.as_view(), name="notification-read"
     ),
     path("me/preferences/", api.MePreferencesApi.as_view(), name="me-preferences"),
+    path("audit/", api.AuditEntryListApi.as_view(), name="audit-list"),
+    path("audit/export.csv", api.AuditEntryExportApi.as_view(), name="audit-export"),
     path("", include("marketplace.urls")),
     path("", include("matching.urls")),
 ]
