@@ -18,7 +18,7 @@ TEST_ENV := \
 # docker-compose.yml requires DJANGO_SECRET_KEY; validation only needs a placeholder.
 COMPOSE_CHECK_ENV := DJANGO_SECRET_KEY=compose-validation-only
 
-.PHONY: .venv services stop run test compose-check messages clean
+.PHONY: .venv services stop run test compose-check browser-deps messages clean
 
 .venv: .venv/.installed
 
@@ -47,7 +47,7 @@ run: .venv
 	$(PYTHON) manage.py runserver 127.0.0.1:8000
 
 # pytest exits with 5 when it collects no tests; make treats that as a failure, on purpose.
-test: .venv services compose-check
+test: .venv services compose-check browser-deps
 	$(TEST_ENV) $(PYTHON) -m pytest $(PYTEST_ARGS)
 
 compose-check:
@@ -62,6 +62,22 @@ compose-check:
 		fi; \
 	fi; \
 	$(COMPOSE_CHECK_ENV) docker-compose config -q && echo "docker-compose.yml is valid."
+
+# Browser tests drive Debian's Chromium (never a downloaded browser) and inject axe-core from npm.
+AXE_CORE_VERSION := 4.14.1
+browser-deps:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+		if [ "$$(id -u)" -eq 0 ]; then \
+			echo "Chromium not found; installing the Debian package chromium."; \
+			DEBIAN_FRONTEND=noninteractive apt-get update -qq; \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+		else \
+			echo "Chromium is missing. Run: sudo apt-get install -y chromium"; exit 1; \
+		fi; \
+	fi
+	@if [ ! -f .var/node/node_modules/axe-core/axe.min.js ]; then \
+		npm install --silent --no-audit --no-fund --prefix .var/node axe-core@$(AXE_CORE_VERSION); \
+	fi
 
 # Management commands need settings, and settings need a secret key unless DEBUG is on.
 messages: export DJANGO_DEBUG = 1

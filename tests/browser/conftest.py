@@ -1,0 +1,72 @@
+"""Browser tests: Playwright driving Debian's Chromium against the live server and the real services."""
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+AXE = ROOT / ".var" / "node" / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make there
+# are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        # Without these, Chromium keeps calling home, and this machine's closed network refuses it.
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": DESKTOP, "locale": "fr-CA"}
+
+
+def accessibility_violations(page) -> list[dict]:
+    """axe-core's serious and critical violations on the current page."""
+    page.add_script_tag(path=str(AXE))
+    results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def screenshot(page, name: str) -> None:
+    """Desktop and phone screenshots as test artefacts; also into docs/screenshots/ when asked
+    (UPDATE_SCREENSHOTS=1), so the committed set shows the product as it is."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    targets = [ARTIFACTS]
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        targets.append(SCREENSHOTS)
+    original = page.viewport_size
+    for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
+        page.set_viewport_size(size)
+        for folder in targets:
+            page.screenshot(path=str(folder / f"{name}-{label}.png"), full_page=True)
+    page.set_viewport_size(original)
+
+
+@pytest.fixture
+def check_page():
+    """Assert a page has no serious or critical accessibility violation, and keep its screenshots."""
+
+    def check(page, name: str) -> None:
+        screenshot(page, name)
+        violations = accessibility_violations(page)
+        assert violations == [], f"{name}: {violations}"
+
+    return check
