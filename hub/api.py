@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from hub import selectors, services
 from hub.models import AuditEntry
-from hub.pagination import PageNumberPagination
+from hub.pagination import paginated_response
 from hub.permissions import IsCoordinator
 from hub.serializers import (
     AuditEntryListInputSerializer,
@@ -61,13 +61,10 @@ class MeApi(APIView):
 
 class NotificationListApi(APIView):
     permission_classes = [IsAuthenticated]
-    pagination_class = PageNumberPagination
 
     @extend_schema(responses=NotificationOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(selectors.notification_list(user=request.user), request, view=self)
-        return paginator.get_paginated_response(NotificationOutputSerializer(page, many=True).data)
+        return paginated_response(request, self, selectors.notification_list(user=request.user), NotificationOutputSerializer)
 
 
 class NotificationReadApi(APIView):
@@ -107,16 +104,13 @@ def audit_entries(request: Request) -> QuerySet[AuditEntry]:
 
 class AuditEntryListApi(APIView):
     permission_classes = [IsCoordinator]
-    pagination_class = PageNumberPagination
 
     @extend_schema(
         parameters=[AuditEntryListInputSerializer, *PAGE_PARAMETERS],
         responses=AuditEntryOutputSerializer(many=True),
     )
     def get(self, request: Request) -> Response:
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(audit_entries(request), request, view=self)
-        return paginator.get_paginated_response(AuditEntryOutputSerializer(page, many=True).data)
+        return paginated_response(request, self, audit_entries(request), AuditEntryOutputSerializer)
 
 
 class AuditEntryExportApi(APIView):

@@ -28,3 +28,10 @@ class PageNumberPagination(pagination.PageNumberPagination):
         if not raw.isdigit() or int(raw) < 1:
             raise ValidationError({name: [_("Enter a whole number greater than or equal to 1.")]})
         return int(raw)
+
+
+def paginated_response(request, view, queryset, serializer_class):
+    """One page of `queryset`, rendered by `serializer_class`, with the count and the neighbours' links."""
+    paginator = PageNumberPagination()
+    page = paginator.paginate_queryset(queryset, request, view=view)
+    return paginator.get_paginated_response(serializer_class(page, many=True).data)

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hub.models import User
-from hub.pagination import PageNumberPagination
+from hub.pagination import paginated_response
 from hub.permissions import IsCoordinator, IsOrganizationMember, IsVendorMember
 from marketplace import selectors, services
 from marketplace.filters import ChallengeFilter, VendorFilter
@@ -43,12 +43,6 @@ def filtered(filterset_class, request: Request, queryset: QuerySet) -> QuerySet:
     return filterset.qs.distinct()
 
 
-def paginated(request: Request, view: APIView, queryset: QuerySet, serializer_class) -> Response:
-    paginator = PageNumberPagination()
-    page = paginator.paginate_queryset(queryset, request, view=view)
-    return paginator.get_paginated_response(serializer_class(page, many=True).data)
-
-
 class RegionListApi(APIView):
     permission_classes = [AllowAny]
     pagination_class = None
@@ -72,7 +66,7 @@ class OrganizationListCreateApi(MethodPermissionsMixin, APIView):
 
     @extend_schema(responses=OrganizationOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
-        return paginated(request, self, selectors.organization_list(), OrganizationOutputSerializer)
+        return paginated_response(request, self, selectors.organization_list(), OrganizationOutputSerializer)
 
     @extend_schema(request=OrganizationInputSerializer, responses={201: OrganizationOutputSerializer})
     def post(self, request: Request) -> Response:
@@ -107,7 +101,7 @@ class VendorListCreateApi(MethodPermissionsMixin, APIView):
     @extend_schema(responses=VendorOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
         vendors = filtered(VendorFilter, request, selectors.vendor_list(user=request.user))
-        return paginated(request, self, vendors, VendorOutputSerializer)
+        return paginated_response(request, self, vendors, VendorOutputSerializer)
 
     @extend_schema(request=VendorInputSerializer, responses={201: VendorOutputSerializer})
     def post(self, request: Request) -> Response:
@@ -144,7 +138,7 @@ class ChallengeListCreateApi(MethodPermissionsMixin, APIView):
     @extend_schema(responses=ChallengeOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
         challenges = filtered(ChallengeFilter, request, selectors.challenge_list(user=request.user))
-        return paginated(request, self, challenges, ChallengeOutputSerializer)
+        return paginated_response(request, self, challenges, ChallengeOutputSerializer)
 
     @extend_schema(request=ChallengeInputSerializer, responses={201: ChallengeOutputSerializer})
     def post(self, request: Request) -> Response:

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from hub.pagination import PageNumberPagination
+from hub.pagination import PageNumberPagination, paginated_response
 from hub.permissions import IsCoordinator, IsOrganizationMember, IsVendorMember
 from marketplace.selectors import challenge_get, expertise_list, vendor_get_for_member
 from matching import payments, search, selectors, services
@@ -116,13 +116,10 @@ class SavedSearchListCreateApi(APIView):
     """A vendor member's saved challenge searches; each alerts its owner when a new challenge matches."""
 
     permission_classes = [IsVendorMember]
-    pagination_class = PageNumberPagination
 
     @extend_schema(responses=SavedSearchOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(selectors.saved_search_list(user=request.user), request, view=self)
-        return paginator.get_paginated_response(SavedSearchOutputSerializer(page, many=True).data)
+        return paginated_response(request, self, selectors.saved_search_list(user=request.user), SavedSearchOutputSerializer)
 
     @extend_schema(request=SavedSearchCreateInputSerializer, responses={201: SavedSearchOutputSerializer})
     def post(self, request: Request) -> Response:
@@ -215,12 +212,6 @@ class ExposureSummaryApi(APIView):
 # The workflow
 
 
-def _paginated(request: Request, view: APIView, queryset, serializer_class) -> Response:
-    paginator = PageNumberPagination()
-    page = paginator.paginate_queryset(queryset, request, view=view)
-    return paginator.get_paginated_response(serializer_class(page, many=True).data)
-
-
 class ProposalListCreateApi(APIView):
     """The coordinators' queue of proposals; a coordinator may add a vendor the matcher did not propose."""
 
@@ -240,7 +231,7 @@ class ProposalListCreateApi(APIView):
             older_than_days=filters.get("older_than_days"),
             ordering=filters["ordering"],
         )
-        return _paginated(request, self, proposals, ProposalOutputSerializer)
+        return paginated_response(request, self, proposals, ProposalOutputSerializer)
 
     @extend_schema(request=ProposalCreateInputSerializer, responses={201: ProposalOutputSerializer})
     def post(self, request: Request) -> Response:
@@ -307,7 +298,7 @@ class IntroductionListApi(APIView):
 
     @extend_schema(responses=IntroductionOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
-        return _paginated(request, self, selectors.introduction_list(user=request.user), IntroductionOutputSerializer)
+        return paginated_response(request, self, selectors.introduction_list(user=request.user), IntroductionOutputSerializer)
 
 
 class IntroductionDetailApi(APIView):
@@ -366,7 +357,7 @@ class ClarificationListCreateApi(APIView):
     def get(self, request: Request, challenge_id: int) -> Response:
         challenge = challenge_get(user=request.user, challenge_id=challenge_id)
         clarifications = selectors.clarification_list(user=request.user, challenge=challenge)
-        return _paginated(request, self, clarifications, ClarificationOutputSerializer)
+        return paginated_response(request, self, clarifications, ClarificationOutputSerializer)
 
     @extend_schema(request=ClarificationInputSerializer, responses={201: ClarificationOutputSerializer})
     def post(self, request: Request, challenge_id: int) -> Response:
@@ -413,7 +404,7 @@ class EngagementListApi(APIView):
 
     @extend_schema(responses=EngagementOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
-        return _paginated(request, self, selectors.engagement_list(user=request.user), EngagementOutputSerializer)
+        return paginated_response(request, self, selectors.engagement_list(user=request.user), EngagementOutputSerializer)
 
 
 class EngagementDetailApi(APIView):
