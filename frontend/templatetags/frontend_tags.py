@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django import template
+from django.core.paginator import Page
 from django.urls import translate_url
 from django.utils.formats import number_format
 from django.utils.translation import get_language
@@ -32,3 +33,9 @@ def translated_path(context: template.Context, language_code: str) -> str:
     if request is None:
         return "/"
     return translate_url(request.get_full_path(), language_code)
+
+
+@register.filter
+def elided_page_range(page: Page) -> list[int | str]:
+    """Page numbers around the current one with the first and last, gaps shown as the paginator's ELLIPSIS."""
+    return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
