@@ -67,3 +67,8 @@ def audit_entry_list(
 
 def _start_of_day(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def notification_unread_count(*, user: User) -> int:
+    """How many of the user's notifications are unread: the badge next to "Notifications"."""
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

@@ -233,3 +233,35 @@ def audit_record(
         to_state=to_state,
         reason=reason,
     )
+
+
+def notification_mark_all_read(*, user: User) -> int:
+    """Mark every unread notification of the user as read; return how many were unread."""
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+USER_PROFILE_FIELDS = ("first_name", "last_name", "email")
+
+
+def user_profile_update(*, user: User, first_name: str, last_name: str, email: str) -> User:
+    """Change the user's name and email address, checked with the model fields' own validators.
+
+    The email address is required here: password resets and notification emails go to it. Nothing
+    is changed on `user`, even in memory, unless every value is valid."""
+    values = {"first_name": first_name.strip(), "last_name": last_name.strip(), "email": email.strip()}
+    errors: dict[str, list[ValidationError]] = {}
+    if not values["email"]:
+        errors["email"] = [ValidationError(_("Enter your email address."), code="email_required")]
+    for name, value in values.items():
+        if name in errors:
+            continue
+        try:
+            values[name] = User._meta.get_field(name).clean(value, user)
+        except ValidationError as error:
+            errors[name] = error.error_list
+    if errors:
+        raise ValidationError(errors)
+    for name, value in values.items():
+        setattr(user, name, value)
+    user.save(update_fields=list(USER_PROFILE_FIELDS))
+    return user
