@@ -1,18 +1,30 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from frontend.views import account
 from frontend.views import public
 
 app_name = "frontend"
 
 urlpatterns = [
     path("", public.home, name="home"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(template_name="frontend/login.html", redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("opportunities/", public.challenge_search, name="challenge_search"),
+    path("challenges/<int:challenge_id>/", public.challenge_detail, name="challenge_detail"),
+    path("vendors/", public.vendor_directory, name="vendor_directory"),
+    path("vendors/<int:vendor_id>/", public.vendor_detail, name="vendor_detail"),
+    # Account
+    path("login/", account.LoginView.as_view(), name="login"),
     # Django 5 accepts only POST here, so a link or a prefetch cannot sign anyone out.
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("challenges/<int:challenge_id>/", public.challenge_detail, name="challenge_detail"),
+    path("notifications/", account.notifications, name="notifications"),
+    path("notifications/<int:notification_id>/read/", account.notification_read, name="notification_read"),
+    path("notifications/read-all/", account.notifications_read_all, name="notifications_read_all"),
+    path("account/", account.account, name="account"),
+    path("account/password/", account.PasswordChangeView.as_view(), name="password_change"),
+    path("password-reset/", account.PasswordResetView.as_view(), name="password_reset"),
+    path("password-reset/sent/", account.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "password-reset/<uidb64>/<token>/", account.PasswordResetConfirmView.as_view(), name="password_reset_confirm"
+    ),
+    path("password-reset/done/", account.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
 ]

@@ -6,6 +6,8 @@ from django.urls import translate_url
 from django.utils.formats import number_format
 from django.utils.translation import get_language
 
+from hub.selectors import notification_unread_count
+
 register = template.Library()
 
 NO_BREAK_SPACE = "\u00a0"
@@ -39,3 +41,12 @@ def translated_path(context: template.Context, language_code: str) -> str:
 def elided_page_range(page: Page) -> list[int | str]:
     """Page numbers around the current one with the first and last, gaps shown as the paginator's ELLIPSIS."""
     return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+
+
+@register.simple_tag(takes_context=True)
+def unread_notification_count(context: template.Context) -> int:
+    """The signed-in user's unread notifications, for the badge in the navigation."""
+    user = context.get("user")
+    if user is None or not user.is_authenticated:
+        return 0
+    return notification_unread_count(user=user)

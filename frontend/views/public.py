@@ -1,16 +1,238 @@
+"""Public pages: home, the opportunity search, challenge detail, and the vendor directory for the public sector."""
+import datetime
+from collections.abc import Mapping, Sequence
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.dateparse import parse_datetime
+from django.utils.html import escape
+from django.utils.text import slugify
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
 
-from marketplace.selectors import challenge_get, challenge_list_latest_published
+from frontend.forms.public import ChallengeSearchForm, SearchForm, VendorSearchForm
+from hub.permissions import IsOrganizationMember
+from marketplace.models import Challenge
+from marketplace.selectors import challenge_get, challenge_list_latest_published, vendor_get
+from matching import search
+from matching.models import VendorExposure
+from matching.search import SearchResults, SearchUnavailable, engine_errors
+from matching.services import vendor_exposure_record
 
 HOME_CHALLENGE_COUNT = 6
+
+CHALLENGE_FACET_LEGENDS = {
+    "expertise": _("Expertise"),
+    "region": _("Region"),
+    "organization_kind": _("Type of organization"),
+    "language": _("Language of the posting"),
+    "budget": _("Budget"),
+    "deadline": _("Deadline"),
+}
+VENDOR_FACET_LEGENDS = {
+    "expertise": _("Expertise"),
+    "region": _("Regions served"),
+    "language": _("Delivery languages"),
+    "size": _("Size"),
+    "certification": _("Certifications"),
+}
+# How a challenge's status reads as a badge: the words say it, the colour only repeats it.
+STATUS_BADGES = {
+    Challenge.Status.DRAFT: "",
+    Challenge.Status.SUBMITTED: "info",
+    Challenge.Status.PUBLISHED: "success",
+    Challenge.Status.CLOSED: "warning",
+    Challenge.Status.AWARDED: "info",
+    Challenge.Status.CANCELLED: "danger",
+}
 
 
 def home(request: HttpRequest) -> HttpResponse:
     challenges = challenge_list_latest_published(limit=HOME_CHALLENGE_COUNT)
-    return render(request, "frontend/home.html", {"challenges": challenges})
+    return render(request, "frontend/public/home.html", {"challenges": challenges})
 
 
 def challenge_detail(request: HttpRequest, challenge_id: int) -> HttpResponse:
     challenge = challenge_get(user=request.user, challenge_id=challenge_id)
-    return render(request, "frontend/challenge_detail.html", {"challenge": challenge})
+    return render(
+        request,
+        "frontend/public/challenge_detail.html",
+        {"challenge": challenge, "status_badge": STATUS_BADGES.get(challenge.status, "")},
+    )
+
+
+def challenge_search(request: HttpRequest) -> HttpResponse:
+    form = ChallengeSearchForm(request.GET, request=request)
+    return _search_page(
+        request,
+        form=form,
+        run=search.challenge_search,
+        legends=CHALLENGE_FACET_LEGENDS,
+        hit=_challenge_hit,
+        template="frontend/public/challenge_search.html",
+        partial="frontend/public/_challenge_results.html",
+    )
+
+
+def vendor_directory(request: HttpRequest) -> HttpResponse:
+    # The directory's audience, by the API's own rule (IsOrganizationMember): sign in first, else 403.
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not IsOrganizationMember().has_permission(request, None):
+        raise PermissionDenied(IsOrganizationMember.message)
+    form = VendorSearchForm(request.GET, request=request)
+    return _search_page(
+        request,
+        form=form,
+        run=search.vendor_search,
+        legends=VENDOR_FACET_LEGENDS,
+        hit=_vendor_hit,
+        template="frontend/public/vendor_directory.html",
+        partial="frontend/public/_vendor_results.html",
+        # Like the API: every vendor shown in the directory counts one exposure.
+        on_results=lambda results: vendor_exposure_record(
+            vendor_ids=[hit["id"] for hit in results.results], channel=VendorExposure.Channel.SEARCH
+        ),
+    )
+
+
+def vendor_detail(request: HttpRequest, vendor_id: int) -> HttpResponse:
+    # Public like GET /api/v1/vendors/<id>/: the selector shows active vendors to everyone.
+    vendor = vendor_get(user=request.user, vendor_id=vendor_id)
+    return render(request, "frontend/public/vendor_detail.html", {"vendor": vendor})
+
+
+def _search_page(
+    request: HttpRequest,
+    *,
+    form: SearchForm,
+    run,
+    legends: Mapping[str, str],
+    hit,
+    template: str,
+    partial: str,
+    on_results=None,
+) -> HttpResponse:
+    """Run a faceted search and render the whole page, or only its results for an htmx refresh.
+
+    A refused parameter answers 400 and the search engine being away 503, each with the page and a
+    message; htmx refreshes answer 200, because htmx leaves the page as it was on an error status."""
+    results: SearchResults | None = None
+    engine_down = False
+    status = 200
+    if form.is_valid():
+        try:
+            with engine_errors():
+                results = run(**form.search_arguments())
+        except SearchUnavailable:
+            engine_down = True
+            status = 503
+        else:
+            if on_results is not None:
+                on_results(results)
+    else:
+        status = 400
+    labels = _labels(results) if results else {}
+    context = {
+        "form": form,
+        "results": results,
+        "engine_down": engine_down,
+        "facets": _facet_groups(results, form=form, legends=legends) if results else [],
+        "hits": [hit(item, labels=labels) for item in results.results] if results else [],
+        "page_obj": _engine_page(results) if results else None,
+        "active_filters": _active_filters(results, form=form, legends=legends) if results else [],
+    }
+    if request.htmx and not request.htmx.boosted:
+        return render(request, partial, context)
+    return render(request, template, context, status=status)
+
+
+def _labels(results: SearchResults) -> dict[str, dict[str, str]]:
+    """Labels of the codes in the hits (expertise, regions…), read from the facets, which hold every code shown."""
+    return {name: {option["value"]: option["label"] for option in options} for name, options in results.facets.items()}
+
+
+def _engine_page(results: SearchResults) -> Page:
+    """A Django Page for the pagination include, over a range: nothing is loaded. The engine pages no
+    deeper than its result window, so neither do the links."""
+    reachable = min(results.count, search.MAX_RESULT_WINDOW)
+    paginator = Paginator(range(reachable), results.page_size)
+    return Page(range(0), results.page, paginator)
+
+
+def _facet_groups(results: SearchResults, *, form: SearchForm, legends: Mapping[str, str]) -> list[dict]:
+    groups = []
+    for name in form.facet_names:
+        selected = set(form.cleaned_data["filters"].get(name, []))
+        options = [
+            {**option, "selected": option["value"] in selected, "id": f"facet-{name}-{slugify(option['value']) or index}"}
+            for index, option in enumerate(results.facets.get(name, []))
+        ]
+        if options:
+            groups.append({"name": name, "legend": legends[name], "options": options})
+    return groups
+
+
+def _active_filters(results: SearchResults, *, form: SearchForm, legends: Mapping[str, str]) -> list[dict]:
+    """The chosen facet values, each with a link that removes it: shown above the results."""
+    labels = {(name, option["value"]): option["label"] for name, options in results.facets.items() for option in options}
+    active = []
+    for name in form.facet_names:
+        for value in form.cleaned_data["filters"].get(name, []):
+            remaining = form.data.copy()
+            remaining.setlist(name, [kept for kept in remaining.getlist(name) if kept != value])
+            remaining.pop("page", None)
+            active.append(
+                {
+                    "legend": legends[name],
+                    "label": labels.get((name, value), value),
+                    "remove_url": f"?{remaining.urlencode()}",
+                }
+            )
+    return active
+
+
+def _highlighted(fragments: Sequence[str], fallback: str, *, separator: str = " … ") -> SafeString:
+    """The engine's highlighted fragments as HTML, or the plain text escaped when nothing was highlighted.
+
+    mark_safe is deliberate: the search runs with the highlighter's encoder="html" (matching.search),
+    so the engine HTML-escapes the indexed text itself and adds nothing but <mark> and </mark>."""
+    if fragments:
+        return mark_safe(separator.join(fragments))  # noqa: S308 (escaped by the engine, see above)
+    return escape(fallback)
+
+
+def _snippet(text: str, *, length: int = 240) -> str:
+    return text if len(text) <= length else text[:length].rsplit(" ", 1)[0] + " …"
+
+
+def _challenge_hit(item: dict, *, labels: Mapping[str, Mapping[str, str]]) -> dict:
+    highlights = item.get("highlights", {})
+    return {
+        **item,
+        "expertise_labels": [labels["expertise"].get(code, code) for code in item.get("expertise", [])],
+        "region_labels": [labels["region"].get(code, code) for code in item.get("regions", [])],
+        "organization_kind_label": labels["organization_kind"].get(item.get("organization_kind"), ""),
+        "url": reverse("frontend:challenge_detail", kwargs={"challenge_id": item["id"]}),
+        "title_html": _highlighted(highlights.get("title", []), item["title"]),
+        "snippet_html": _highlighted(highlights.get("description", []), _snippet(item.get("description", ""))),
+        "deadline": datetime.date.fromisoformat(item["deadline"]) if item.get("deadline") else None,
+        "published_at": parse_datetime(item["published_at"]) if item.get("published_at") else None,
+    }
+
+
+def _vendor_hit(item: dict, *, labels: Mapping[str, Mapping[str, str]]) -> dict:
+    highlights = item.get("highlights", {})
+    return {
+        **item,
+        "expertise_labels": [labels["expertise"].get(code, code) for code in item.get("expertise", [])],
+        "region_labels": [labels["region"].get(code, code) for code in item.get("regions", [])],
+        "language_labels": [labels["language"].get(code, code) for code in item.get("languages", [])],
+        "url": reverse("frontend:vendor_detail", kwargs={"vendor_id": item["id"]}),
+        "name_html": _highlighted(highlights.get("name", []), item["name"]),
+        "snippet_html": _highlighted(highlights.get("description", []), _snippet(item.get("description", ""))),
+    }

@@ -15,8 +15,14 @@
     focusErrorSummary(document);
   });
 
-  // After htmx swaps in a form that came back with errors, do the same.
-  document.addEventListener("htmx:afterSwap", function (event) {
+  // After an htmx swap: to the error summary if the form came back with errors; otherwise to an element
+  // that asks for it (the confirmation that replaces a button that was just used and is now gone).
+  document.addEventListener("htmx:afterSettle", function (event) {
     focusErrorSummary(event.detail.target);
+    var target = document.querySelector("[data-autofocus]");
+    if (target) {
+      target.removeAttribute("data-autofocus");
+      target.focus();
+    }
   });
 })();

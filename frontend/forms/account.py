@@ -1,0 +1,51 @@
+"""Forms of the account pages. Preferences are checked by the API's input serializer, the name and
+email by the user model's fields, through the services."""
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from frontend.forms.public import _messages
+from hub.models import User
+from hub.serializers import UserPreferencesUpdateInputSerializer
+
+LANGUAGE_CHOICES = User._meta.get_field("preferred_language").choices
+
+
+class AccountForm(forms.Form):
+    first_name = User._meta.get_field("first_name").formfield()
+    last_name = User._meta.get_field("last_name").formfield()
+    email = User._meta.get_field("email").formfield(
+        required=True, help_text=_("Notifications and password-reset links are sent to this address.")
+    )
+    # Plain CharFields drawn as radio buttons: the values are checked once, by the API's serializer below.
+    preferred_language = forms.CharField(
+        label=_("Language"),
+        help_text=_("The language of the site when you sign in, and of the notifications and emails you receive."),
+        widget=forms.RadioSelect(choices=LANGUAGE_CHOICES),
+    )
+    email_frequency = forms.CharField(
+        label=_("Notification emails"),
+        help_text=_("Notifications always appear on the site; choose when they are also sent to you by email."),
+        widget=forms.RadioSelect(choices=User.EmailFrequency.choices),
+    )
+
+    def clean(self) -> dict:
+        cleaned_data = super().clean()
+        preferences = {
+            name: cleaned_data[name] for name in ("preferred_language", "email_frequency") if name in cleaned_data
+        }
+        serializer = UserPreferencesUpdateInputSerializer(data=preferences)
+        if not serializer.is_valid():
+            for name, detail in serializer.errors.items():
+                for message in _messages(detail):
+                    self.add_error(name if name in self.fields else None, message)
+        return cleaned_data
+
+    @staticmethod
+    def initial_for(user: User) -> dict:
+        return {
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": user.email,
+            "preferred_language": user.preferred_language,
+            "email_frequency": user.email_frequency,
+        }

@@ -1,0 +1,330 @@
+"""Account pages: sign in, notifications, account and language preferences, password change and reset."""
+import re
+
+import pytest
+from django.core import mail
+
+from hub.models import Notification, User
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "Un-mot-de-passe-solide-42"
+
+
+def notify(user: User, n: int, *, read: bool = False) -> Notification:
+    from django.utils import timezone
+
+    return Notification.objects.create(
+        user=user,
+        kind=Notification.Kind.INTRODUCTION,
+        title=f"Introduction {n}",
+        body="Un coordonnateur vous présente un défi.",
+        url="/fr/challenges/1/",
+        dedupe_key=f"test:{n}",
+        read_at=timezone.now() if read else None,
+    )
+
+
+@pytest.fixture
+def user(db) -> User:
+    return factories.UserFactory(first_name="Alice", last_name="Tremblay", email="alice@example.qc.ca")
+
+
+# Sign in
+
+
+def test_login_page_links_to_password_reset(client):
+    content = client.get("/en/login/").content.decode()
+
+    assert 'href="/en/password-reset/"' in content
+
+
+def test_login_page_renders_in_french(client):
+    response = client.get("/fr/login/")
+
+    assert response.status_code == 200
+    assert '<html lang="fr">' in response.content.decode()
+
+
+# Notifications
+
+
+def test_notifications_require_sign_in(client):
+    response = client.get("/en/notifications/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/en/login/?next=")
+
+
+def test_notifications_list_unread_first_with_text_badges(client, user):
+    notify(user, 1)
+    notify(user, 2, read=True)
+    notify(user, 3)
+    client.force_login(user)
+
+    content = client.get("/en/notifications/").content.decode()
+
+    positions = [content.index(f"Introduction {n}") for n in (1, 2, 3)]
+    assert positions[1] > positions[0] and positions[1] > positions[2]
+    assert content.count('<span class="badge badge--info">Unread</span>') == 2
+    assert content.count('<span class="badge">Read</span>') == 1
+
+
+def test_notifications_show_only_the_users_own(client, user):
+    notify(factories.UserFactory(), 9)
+    client.force_login(user)
+
+    content = client.get("/en/notifications/").content.decode()
+
+    assert "Introduction 9" not in content
+
+
+def test_notifications_render_in_french(client, user):
+    client.force_login(user)
+
+    response = client.get("/fr/notifications/")
+
+    assert response.status_code == 200
+    assert '<html lang="fr">' in response.content.decode()
+
+
+def test_notification_read_marks_it_and_redirects_without_javascript(client, user):
+    notification = notify(user, 1)
+    client.force_login(user)
+
+    response = client.post(f"/en/notifications/{notification.pk}/read/")
+
+    notification.refresh_from_db()
+    assert response.status_code == 302
+    assert response["Location"] == "/en/notifications/"
+    assert notification.is_read
+
+
+def test_notification_read_with_htmx_returns_the_item_and_the_new_count(client, user):
+    notification = notify(user, 1)
+    notify(user, 2)
+    client.force_login(user)
+
+    response = client.post(f"/en/notifications/{notification.pk}/read/", headers={"HX-Request": "true"})
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in content
+    assert f'id="notification-{notification.pk}"' in content
+    assert '<span id="nav-unread" hx-swap-oob="true"> <span class="badge badge--count">1<' in content
+
+
+def test_notification_read_refuses_another_users_notification(client, user):
+    notification = notify(factories.UserFactory(), 1)
+    client.force_login(user)
+
+    response = client.post(f"/en/notifications/{notification.pk}/read/")
+
+    notification.refresh_from_db()
+    assert response.status_code == 404
+    assert not notification.is_read
+
+
+def test_notification_read_refuses_get(client, user):
+    notification = notify(user, 1)
+    client.force_login(user)
+
+    response = client.get(f"/en/notifications/{notification.pk}/read/")
+
+    assert response.status_code == 405
+
+
+def test_notifications_read_all_marks_every_unread_one(client, user):
+    notify(user, 1)
+    notify(user, 2)
+    other = notify(factories.UserFactory(), 3)
+    client.force_login(user)
+
+    response = client.post("/en/notifications/read-all/", follow=True)
+
+    other.refresh_from_db()
+    assert not Notification.objects.filter(user=user, read_at__isnull=True).exists()
+    assert not other.is_read
+    assert "All your notifications are marked as read." in response.content.decode()
+
+
+# Account
+
+
+def test_account_requires_sign_in(client):
+    response = client.get("/en/account/")
+
+    assert response.status_code == 302
+
+
+def test_account_shows_current_values(client, user):
+    client.force_login(user)
+
+    content = client.get("/en/account/").content.decode()
+
+    assert 'value="alice@example.qc.ca"' in content
+    assert 'value="immediate"' in content and "checked" in content
+    assert "<legend>Notification emails" in content
+
+
+def test_account_renders_in_french(client, user):
+    client.force_login(user)
+
+    response = client.get("/fr/account/")
+
+    assert response.status_code == 200
+    assert '<html lang="fr">' in response.content.decode()
+
+
+def test_account_saves_preferences_and_switches_the_site_language(client, user):
+    client.force_login(user)
+
+    response = client.post(
+        "/fr/account/",
+        {
+            "first_name": "Alice",
+            "last_name": "Tremblay",
+            "email": "alice@example.qc.ca",
+            "preferred_language": "en",
+            "email_frequency": "daily_digest",
+        },
+    )
+
+    user.refresh_from_db()
+    assert response.status_code == 302
+    assert response["Location"] == "/en/account/"
+    assert response.cookies["django_language"].value == "en"
+    assert user.preferred_language == "en"
+    assert user.email_frequency == User.EmailFrequency.DAILY_DIGEST
+
+
+def test_account_confirms_in_the_new_language(client, user):
+    client.force_login(user)
+    data = {"first_name": "A", "last_name": "T", "email": "a@example.qc.ca", "email_frequency": "off"}
+
+    response = client.post("/fr/account/", {**data, "preferred_language": "en"}, follow=True)
+
+    assert "Your account is saved." in response.content.decode()
+
+
+def test_account_saves_name_and_email(client, user):
+    client.force_login(user)
+
+    client.post(
+        "/en/account/",
+        {
+            "first_name": "Alicia",
+            "last_name": "Roy",
+            "email": "alicia@example.qc.ca",
+            "preferred_language": "fr",
+            "email_frequency": "off",
+        },
+    )
+
+    user.refresh_from_db()
+    assert (user.first_name, user.last_name, user.email) == ("Alicia", "Roy", "alicia@example.qc.ca")
+    assert user.email_frequency == User.EmailFrequency.OFF
+
+
+def test_account_refuses_an_unknown_frequency_with_the_api_message_and_keeps_typed_values(client, user):
+    client.force_login(user)
+
+    response = client.post(
+        "/en/account/",
+        {
+            "first_name": "Alicia",
+            "last_name": "Roy",
+            "email": "alicia@example.qc.ca",
+            "preferred_language": "fr",
+            "email_frequency": "hourly",
+        },
+    )
+
+    content = response.content.decode()
+    user.refresh_from_db()
+    assert response.status_code == 200
+    assert "“hourly” is not an email frequency. Choose immediate, daily_digest or off." in content
+    assert 'href="#id_email_frequency_0"' in content
+    assert 'value="Alicia"' in content
+    assert user.first_name == "Alice"
+
+
+def test_account_refuses_an_invalid_email_and_keeps_it(client, user):
+    client.force_login(user)
+
+    response = client.post(
+        "/en/account/",
+        {"first_name": "Alice", "last_name": "T", "email": "pas-une-adresse", "preferred_language": "fr",
+         "email_frequency": "off"},
+    )
+
+    content = response.content.decode()
+    user.refresh_from_db()
+    assert 'class="error-summary"' in content
+    assert 'href="#id_email"' in content
+    assert 'value="pas-une-adresse"' in content
+    assert user.email == "alice@example.qc.ca"
+    assert user.email_frequency == User.EmailFrequency.IMMEDIATE
+
+
+# Password change and reset
+
+
+def test_password_change_changes_it_and_returns_to_the_account(client, user):
+    client.force_login(user)
+
+    response = client.post(
+        "/en/account/password/",
+        {"old_password": PASSWORD, "new_password1": "Autre-mot-de-passe-99", "new_password2": "Autre-mot-de-passe-99"},
+    )
+
+    user.refresh_from_db()
+    assert response.status_code == 302
+    assert response["Location"] == "/en/account/"
+    assert user.check_password("Autre-mot-de-passe-99")
+
+
+def test_password_change_with_a_wrong_old_password_shows_the_error_summary(client, user):
+    client.force_login(user)
+
+    response = client.post(
+        "/en/account/password/",
+        {"old_password": "wrong", "new_password1": "Autre-mot-de-passe-99", "new_password2": "Autre-mot-de-passe-99"},
+    )
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert 'href="#id_old_password"' in content
+
+
+def test_password_reset_emails_a_link_in_the_pages_language(client, user):
+    response = client.post("/fr/password-reset/", {"email": "alice@example.qc.ca"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/fr/password-reset/sent/"
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["alice@example.qc.ca"]
+    assert re.search(r"http://testserver/fr/password-reset/[^/]+/[^/]+/", mail.outbox[0].body)
+
+
+def test_password_reset_link_lets_the_user_choose_a_new_password(client, user):
+    client.post("/en/password-reset/", {"email": "alice@example.qc.ca"})
+    link = re.search(r"http://testserver(/en/password-reset/[^/]+/[^/]+/)", mail.outbox[0].body).group(1)
+
+    form_page = client.get(link, follow=True)
+    response = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "Nouveau-mot-de-passe-77", "new_password2": "Nouveau-mot-de-passe-77"},
+    )
+
+    user.refresh_from_db()
+    assert response["Location"] == "/en/password-reset/done/"
+    assert user.check_password("Nouveau-mot-de-passe-77")
+
+
+def test_password_reset_with_a_bad_link_says_so(client, user):
+    response = client.get("/en/password-reset/MQ/bad-token/")
+
+    assert response.status_code == 200
+    assert "This link no longer works" in response.content.decode()
