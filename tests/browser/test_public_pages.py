@@ -1,8 +1,27 @@
-import pytest
+"""The public and account pages in a real browser: search, detail, sign in, notifications, language.
 
+Selectors use ids, names and addresses rather than visible words, which change with the language."""
+import re
+
+import pytest
+from elasticsearch_dsl import connections
+from playwright.sync_api import expect
+
+from hub.models import Notification, User
+from matching import indexing
+from matching.documents import index_alias
 from tests import factories
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.search, pytest.mark.browser]
+
+PASSWORD = "Un-mot-de-passe-solide-42"  # tests.factories.UserFactory's
+
+
+def indexed(*rows):
+    kind = "vendor" if rows and rows[0].__class__.__name__ == "Vendor" else "challenge"
+    indexing.index_sync(kind, [row.id for row in rows])
+    connections.get_connection().indices.refresh(index=index_alias(f"{kind}s"))
+    return rows
 
 
 def test_home_page_is_accessible_in_french_and_english(live_server, page, check_page):
@@ -14,3 +33,98 @@ def test_home_page_is_accessible_in_french_and_english(live_server, page, check_
 
     assert page.locator("html").get_attribute("lang") == "en"
     check_page(page, "home-en")
+
+
+def test_a_public_servant_searches_reads_signs_in_and_switches_to_english(live_server, page, check_page):
+    cloud = factories.ExpertiseFactory(code="cloud", label_fr="Infonuagique", label_en="Cloud computing")
+    security = factories.ExpertiseFactory(code="security", label_fr="Cybersécurité", label_en="Cybersecurity")
+    montreal = factories.RegionFactory(code="06", label_fr="Montréal", label_en="Montreal")
+    indexed(
+        factories.ChallengeFactory(
+            title="Migration des applications vers l'infonuagique",
+            description="Le ministère migre ses applications et ses serveurs vers un nuage gouvernemental.",
+            expertise=[cloud],
+        ),
+        factories.ChallengeFactory(
+            title="Centre des opérations de sécurité",
+            description="Surveiller les serveurs du ministère jour et nuit.",
+            expertise=[security],
+            regions=[montreal],
+            budget_min=750000,
+            budget_max=1200000,
+        ),
+    )
+    indexed(
+        factories.VendorFactory(name="Nuage Boréal inc.", expertise=[cloud]),
+        factories.VendorFactory(name="Vigie Cyber inc.", expertise=[security]),
+    )
+    user = factories.UserFactory(
+        username="sophie", first_name="Sophie", last_name="Gagnon", role=User.Role.MINISTRY_MEMBER
+    )
+    factories.OrganizationFactory(members=[user])
+    for n, title in enumerate(["Nouvelle proposition à examiner", "Défi publié"]):
+        Notification.objects.create(
+            user=user, kind=Notification.Kind.CHALLENGE_PUBLISHED, title=title, body="Votre défi est en ligne.",
+            url="/fr/", dedupe_key=f"browser:{n}",
+        )
+
+    # Home: the search box leads to the opportunity search.
+    page.goto(f"{live_server.url}/fr/")
+    check_page(page, "home")
+    page.locator("#home-q").fill("serveurs")
+    page.locator("#home-q").press("Enter")
+    expect(page).to_have_url(re.compile(r"/fr/opportunities/\?q=serveurs$"))
+    expect(page.locator("mark").first).to_have_text("serveurs")
+    expect(page.locator(".result")).to_have_count(2)
+
+    # Ticking a facet refreshes the results (htmx) and the address, which can be shared.
+    page.locator("#facet-expertise-security").focus()
+    page.keyboard.press("Space")
+    expect(page).to_have_url(re.compile(r"expertise=security"))
+    expect(page.locator("#facet-expertise-security")).to_be_focused()
+    expect(page.locator(".result")).to_have_count(1)
+    expect(page.locator("#facet-expertise-security")).to_be_checked()
+    expect(page.locator("#search-status")).not_to_be_empty()
+    check_page(page, "opportunities")
+
+    # The same address without JavaScript's help gives the same page.
+    page.reload()
+    expect(page.locator(".result")).to_have_count(1)
+    expect(page.locator("#facet-expertise-security")).to_be_checked()
+
+    page.locator(".result__title a").click()
+    expect(page.locator("h1")).to_have_text("Centre des opérations de sécurité")
+    expect(page.locator(".status-line .badge")).to_be_visible()
+    check_page(page, "challenge")
+
+    # Sign in through the form; back on the same page afterwards.
+    challenge_url = page.url
+    page.locator(".site-nav__account a[href^='/fr/login/']").click()
+    page.locator("#id_username").fill("sophie")
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("#id_password").press("Enter")
+    expect(page).to_have_url(challenge_url)
+    expect(page.locator("#nav-unread .badge--count")).to_contain_text("2")
+
+    page.locator(".site-nav a[href='/fr/vendors/']").click()
+    expect(page.locator(".result")).to_have_count(2)
+    check_page(page, "vendors")
+
+    # Notifications: mark one as read with the keyboard; the badge follows without a page load.
+    page.locator(".site-nav__account a[href='/fr/notifications/']").click()
+    check_page(page, "notifications")
+    page.locator(".notification form button").first.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".notification__done")).to_be_focused()
+    expect(page.locator("#nav-unread .badge--count")).to_contain_text("1")
+
+    # Account: choosing English saves the preference and switches the site.
+    page.locator(".site-nav__account a[href='/fr/account/']").click()
+    check_page(page, "account")
+    page.locator("#id_preferred_language_1").check()
+    page.locator("form[action='/fr/account/'] button[type='submit']").click()
+    expect(page).to_have_url(f"{live_server.url}/en/account/")
+    assert page.locator("html").get_attribute("lang") == "en"
+    expect(page.locator(".message--success")).to_have_text("Your account is saved.")
+    user.refresh_from_db()
+    assert user.preferred_language == "en"
