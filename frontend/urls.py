@@ -3,6 +3,7 @@ from django.urls import path
 
 from frontend.views import account
 from frontend.views import public
+from frontend.views import vendor
 
 app_name = "frontend"
 
@@ -27,4 +28,17 @@ urlpatterns = [
         "password-reset/<uidb64>/<token>/", account.PasswordResetConfirmView.as_view(), name="password_reset_confirm"
     ),
     path("password-reset/done/", account.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    # SME (vendor member) pages
+    path("sme/", vendor.vendor_dashboard, name="vendor_dashboard"),
+    path("sme/register/", vendor.vendor_register, name="vendor_register"),
+    path("sme/profile/", vendor.vendor_profile_edit, name="vendor_profile_edit"),
+    path("sme/opportunities/", vendor.vendor_recommendations, name="vendor_recommendations"),
+    path("sme/saved-searches/", vendor.saved_searches, name="saved_searches"),
+    path("sme/introductions/", vendor.vendor_introductions, name="vendor_introductions"),
+    path(
+        "sme/introductions/<int:introduction_id>/",
+        vendor.vendor_introduction_detail,
+        name="vendor_introduction_detail",
+    ),
+    path("sme/engagements/<int:engagement_id>/", vendor.vendor_engagement, name="vendor_engagement"),
 ]

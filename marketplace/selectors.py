@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -84,3 +86,40 @@ def vendor_get_for_member(*, user: User, vendor_id: int) -> Vendor:
     if not (user.is_authenticated and user.is_coordinator):
         vendors = vendors.filter(members=user)
     return get_object_or_404(vendors, pk=vendor_id)
+
+
+def vendor_list_for_member(*, user: User) -> QuerySet[Vendor]:
+    """The firms this user is a member of, active or not: the ones they act for on the SME pages."""
+    if not user.is_authenticated:
+        return Vendor.objects.none()
+    return vendor_list(user=user).filter(members=user)
+
+
+# The matcher reads the description against challenges' texts: a few lines match little.
+PROFILE_DESCRIPTION_MIN_LENGTH = 300
+
+
+@dataclass(frozen=True)
+class ProfileCompleteness:
+    """Which parts of a firm's profile the matcher can use, and which are still missing."""
+
+    done: list[str]
+    missing: list[str]
+
+    @property
+    def percent(self) -> int:
+        return round(100 * len(self.done) / (len(self.done) + len(self.missing)))
+
+
+def vendor_profile_completeness(*, vendor: Vendor) -> ProfileCompleteness:
+    checks = {
+        "description": len(vendor.description.strip()) >= PROFILE_DESCRIPTION_MIN_LENGTH,
+        "expertise": bool(vendor.expertise.all()),
+        "regions": bool(vendor.regions.all()),
+        "languages": bool(vendor.languages),
+        "certifications": bool(vendor.certifications),
+        "references": bool(vendor.references.all()),
+    }
+    return ProfileCompleteness(
+        done=[name for name, ok in checks.items() if ok], missing=[name for name, ok in checks.items() if not ok]
+    )

@@ -7,7 +7,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from elasticsearch_dsl import connections
 
-from hub.models import User
+from hub.models import Notification, User
+from hub.selectors import notification_list
 from marketplace.models import Challenge, Vendor
 from matching.documents import index_alias
 from matching.matcher import (
@@ -231,3 +232,25 @@ def milestone_get(*, user: User, milestone_id: int) -> Milestone:
     milestone = get_object_or_404(Milestone.objects.select_related("engagement"), pk=milestone_id)
     engagement_get(user=user, engagement_id=milestone.engagement_id)  # 404 unless the user may see it.
     return milestone
+
+
+def introduction_list_for_vendor(*, user: User, vendor: Vendor, status: str | None = None) -> QuerySet[Introduction]:
+    """One firm's introductions, newest first, as its member sees them."""
+    introductions = introduction_list(user=user).filter(vendor=vendor)
+    if status:
+        introductions = introductions.filter(status=status)
+    return introductions
+
+
+def engagement_list_for_vendor(*, user: User, vendor: Vendor) -> QuerySet[Engagement]:
+    return engagement_list(user=user).filter(vendor=vendor)
+
+
+def milestone_list(*, engagement: Engagement) -> QuerySet[Milestone]:
+    """An engagement's milestones, soonest due first, each with its payout (if any) in the same query."""
+    return engagement.milestones.select_related("payout").order_by("due_date", "id")
+
+
+def saved_search_alert_list(*, user: User) -> QuerySet[Notification]:
+    """The alerts the user's saved searches sent (new challenges that matched them), unread first."""
+    return notification_list(user=user).filter(kind=Notification.Kind.CHALLENGE_MATCH)

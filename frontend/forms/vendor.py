@@ -1,0 +1,369 @@
+"""Forms of the SME (vendor member) pages.
+
+A form here only parses what was typed (text, whole numbers, ticked boxes, one certification per line);
+the API's own input serializer then checks it, and the service checks it again against the model, so
+every rule is written once and the pages answer with the API's words. The errors, wherever they come
+from, land on the field they are about, and what the user typed is kept."""
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.formsets import DELETION_FIELD_NAME
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from hub.models import Organization
+from marketplace.models import Language, Vendor, VendorReference
+from marketplace.selectors import expertise_list, region_list
+from marketplace.serializers import VendorInputSerializer
+from matching.search import BudgetRange, DeadlineWindow
+from matching.serializers import (
+    ClarificationInputSerializer,
+    IntroductionDeclineInputSerializer,
+    IntroductionInterestInputSerializer,
+    SavedSearchCreateInputSerializer,
+)
+
+
+def _messages(detail: Any) -> list[str]:
+    """Every message of a DRF error detail, however nested (a list field answers per item)."""
+    if isinstance(detail, dict):
+        return [message for value in detail.values() for message in _messages(value)]
+    if isinstance(detail, (list, tuple)):
+        return [message for value in detail for message in _messages(value)]
+    return [str(detail)]
+
+
+def add_validation_error(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the fields it names, and above the form otherwise."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        messages = [message for item in errors for message in item.messages]
+        form.add_error(field if field in form.fields else None, messages)
+
+
+class ApiValidatedForm(forms.Form):
+    """A form whose parsed input is checked by the API's input serializer for the same operation."""
+
+    serializer_class: type[serializers.Serializer]
+    validated_data: dict
+
+    def serializer_input(self) -> dict:
+        return self.cleaned_data
+
+    def serializer_errors(self, errors: dict) -> None:
+        for field, detail in errors.items():
+            self.add_error(field if field in self.fields else None, _messages(detail))
+
+    def clean(self) -> dict:
+        cleaned_data = super().clean()
+        if self._errors:
+            return cleaned_data  # What could not even be read is reported first, alone.
+        serializer = self.serializer_class(data=self.serializer_input())
+        if serializer.is_valid():
+            self.validated_data = dict(serializer.validated_data)
+        else:
+            self.serializer_errors(serializer.errors)
+        return cleaned_data
+
+
+def _verbose_name(model: type, field: str) -> str:
+    return capfirst(model._meta.get_field(field).verbose_name)
+
+
+def _region_choices() -> list[tuple[str, str]]:
+    return [(region.code, region.label) for region in region_list()]
+
+
+def _expertise_choices() -> list[tuple[str, str]]:
+    return [(item.code, item.label) for item in expertise_list()]
+
+
+class LinesField(forms.CharField):
+    """A list of texts typed one per line; blank lines are dropped."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def to_python(self, value: str | None) -> list[str]:
+        text = super().to_python(value)
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+    def prepare_value(self, value: Any) -> str:
+        if isinstance(value, (list, tuple)):
+            return "\n".join(value)
+        return value
+
+
+class VendorProfileForm(forms.Form):
+    name = forms.CharField(label=_verbose_name(Vendor, "name"))
+    neq = forms.CharField(
+        label=_verbose_name(Vendor, "neq"),
+        help_text=_("The 10 digits of your firm's number in the Quebec enterprise register."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    description = forms.CharField(
+        label=_verbose_name(Vendor, "description"),
+        help_text=_(
+            "What your firm does and for whom, in your own words. The matcher compares this text with the "
+            "challenges: a few precise paragraphs work best."
+        ),
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    languages = forms.MultipleChoiceField(
+        label=_verbose_name(Vendor, "languages"), choices=Language.choices, widget=forms.CheckboxSelectMultiple
+    )
+    regions = forms.MultipleChoiceField(
+        label=_verbose_name(Vendor, "regions"), choices=_region_choices, widget=forms.CheckboxSelectMultiple
+    )
+    employees = forms.IntegerField(label=_verbose_name(Vendor, "employees"))
+    founded = forms.IntegerField(label=_verbose_name(Vendor, "founded"))
+    expertise = forms.MultipleChoiceField(
+        label=_verbose_name(Vendor, "expertise"), choices=_expertise_choices, widget=forms.CheckboxSelectMultiple
+    )
+    certifications = LinesField(
+        label=_verbose_name(Vendor, "certifications"),
+        help_text=_("One per line, as written on the certificate, for example ISO 27001."),
+        required=False,
+    )
+
+    @staticmethod
+    def initial_from(vendor: Vendor) -> dict:
+        return {
+            "name": vendor.name,
+            "neq": vendor.neq,
+            "description": vendor.description,
+            "languages": list(vendor.languages),
+            "regions": [region.code for region in vendor.regions.all()],
+            "employees": vendor.employees,
+            "founded": vendor.founded,
+            "expertise": [item.code for item in vendor.expertise.all()],
+            "certifications": list(vendor.certifications),
+        }
+
+
+class VendorReferenceForm(forms.Form):
+    client = forms.CharField(label=_verbose_name(VendorReference, "client"))
+    title = forms.CharField(label=_verbose_name(VendorReference, "title"))
+    summary = forms.CharField(
+        label=_verbose_name(VendorReference, "summary"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    year = forms.IntegerField(label=_verbose_name(VendorReference, "year"))
+
+
+VendorReferenceFormSet = forms.formset_factory(VendorReferenceForm, extra=1, can_delete=True, can_delete_extra=False)
+
+
+@dataclass(frozen=True)
+class FormError:
+    """One line of an error summary: what the error is about, the message, and the id of the field to go to."""
+
+    label: str
+    message: str
+    target: str
+
+
+class VendorProfileForms:
+    """The profile form and its references, checked together by the API's VendorInputSerializer."""
+
+    def __init__(self, data: Any = None, *, vendor: Vendor | None = None) -> None:
+        self.vendor = vendor
+        initial = VendorProfileForm.initial_from(vendor) if vendor is not None and data is None else None
+        references = None
+        if vendor is not None and data is None:
+            references = [
+                {name: getattr(reference, name) for name in VendorReferenceForm.base_fields}
+                for reference in vendor.references.all()
+            ]
+        self.profile = VendorProfileForm(data, initial=initial)
+        self.references = VendorReferenceFormSet(data, initial=references, prefix="references")
+        self.validated_data: dict = {}
+
+    def _kept_references(self) -> list[VendorReferenceForm]:
+        return [form for form in self.references.forms if form.has_changed() and not _deleted(form)]
+
+    def is_valid(self) -> bool:
+        profile_valid = self.profile.is_valid()
+        references_valid = self.references.is_valid()
+        if not (profile_valid and references_valid):
+            return False
+        kept = self._kept_references()
+        payload = {
+            **self.profile.cleaned_data,
+            "references": [
+                {name: form.cleaned_data[name] for name in VendorReferenceForm.base_fields} for form in kept
+            ],
+        }
+        serializer = VendorInputSerializer(self.vendor, data=payload)
+        if serializer.is_valid():
+            self.validated_data = dict(serializer.validated_data)
+            return True
+        for field, detail in serializer.errors.items():
+            per_reference = _per_item(detail, len(kept)) if field == "references" else None
+            if per_reference is None:
+                self.profile.add_error(field if field in self.profile.fields else None, _messages(detail))
+                continue
+            for form, form_detail in zip(kept, per_reference):
+                for name, messages in form_detail.items():
+                    form.add_error(name if name in form.fields else None, _messages(messages))
+        return False
+
+    def add_validation_error(self, error: ValidationError) -> None:
+        add_validation_error(self.profile, error)
+
+    def error_summary(self) -> list[FormError]:
+        references = [
+            FormError(_("Reference %(number)s – %(field)s") % {"number": number, "field": error.label}, error.message,
+                      error.target)
+            if error.label else error
+            for number, form in enumerate(self.references.forms, start=1)
+            if not _deleted(form)
+            for error in _form_errors(form)
+        ]
+        tampered = [FormError("", str(message), "references") for message in self.references.non_form_errors()]
+        return [*_form_errors(self.profile), *references, *tampered]
+
+
+def _per_item(detail: Any, count: int) -> list[dict] | None:
+    """A list serializer's errors per item (DRF gives {index: errors} or a list), or None if they are about the list."""
+    if isinstance(detail, dict) and all(isinstance(key, int) for key in detail):
+        return [detail.get(index) or {} for index in range(count)]
+    if isinstance(detail, list) and len(detail) == count and all(isinstance(item, dict) for item in detail):
+        return detail
+    return None
+
+
+def _deleted(form: forms.Form) -> bool:
+    """Whether the user ticked "Delete" on this reference (ignored then, even if it is not valid)."""
+    return bool(getattr(form, "cleaned_data", {}).get(DELETION_FIELD_NAME))
+
+
+def _field_target(form: forms.Form, name: str) -> str:
+    """The id to link to: the field itself, or the first box of a group of checkboxes."""
+    field = form[name]
+    if isinstance(field.field.widget, forms.CheckboxSelectMultiple):
+        return f"{field.auto_id}_0"
+    return field.id_for_label
+
+
+def _form_errors(form: forms.Form) -> Iterator[FormError]:
+    first_field = next(iter(form.fields))
+    for message in form.non_field_errors():
+        yield FormError("", message, _field_target(form, first_field))
+    for name in form.fields:
+        for message in form[name].errors:
+            yield FormError(str(form[name].label), message, _field_target(form, name))
+
+
+# Introductions and clarifications
+
+
+class InterestForm(ApiValidatedForm):
+    serializer_class = IntroductionInterestInputSerializer
+
+    pitch = forms.CharField(
+        label=_("Your pitch"),
+        help_text=_("In a few sentences, why your firm is a good fit. The organization reads it first."),
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+class DeclineForm(ApiValidatedForm):
+    serializer_class = IntroductionDeclineInputSerializer
+
+    reason = forms.CharField(
+        label=_("Why your firm declines"),
+        help_text=_("Only the organization and the hub read it."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ClarificationForm(ApiValidatedForm):
+    serializer_class = ClarificationInputSerializer
+
+    question = forms.CharField(
+        label=_("Your question"),
+        help_text=_(
+            "Once answered, the question and its answer are published to every introduced firm, without "
+            "saying who asked."
+        ),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+# Saved searches
+
+
+def _organization_kind_choices() -> list[tuple[str, str]]:
+    return list(Organization.Kind.choices)
+
+
+class SavedSearchForm(ApiValidatedForm):
+    """A name and the opportunity-search parameters, as the opportunity search page puts them in its URL."""
+
+    serializer_class = SavedSearchCreateInputSerializer
+    FILTERS = ("expertise", "region", "organization_kind", "language", "budget", "deadline")
+
+    name = forms.CharField(
+        label=_("Name of the search"), help_text=_("For example: Cloud projects in Quebec City.")
+    )
+    q = forms.CharField(label=_("Search words"), required=False)
+    expertise = forms.MultipleChoiceField(
+        label=_("Expertise"), choices=_expertise_choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    region = forms.MultipleChoiceField(
+        label=_("Regions"), choices=_region_choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    organization_kind = forms.MultipleChoiceField(
+        label=_("Kind of organization"),
+        choices=_organization_kind_choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    language = forms.MultipleChoiceField(
+        label=_("Posting language"), choices=Language.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    budget = forms.MultipleChoiceField(
+        label=_("Budget"), choices=BudgetRange.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    # Shown only when the search brought one: saved_search_create says why it cannot be kept.
+    deadline = forms.MultipleChoiceField(
+        label=_("Deadline"), choices=DeadlineWindow.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    @classmethod
+    def initial_from_query(cls, query: Any) -> dict:
+        """The opportunity search's parameters, from its query string (`?q=…&region=03&region=06`)."""
+        initial = {name: [value for value in query.getlist(name) if value] for name in cls.FILTERS}
+        initial["q"] = query.get("q", "")
+        initial["name"] = query.get("name", "") or query.get("q", "")
+        return initial
+
+    def has_deadline(self) -> bool:
+        return bool(self["deadline"].value())
+
+    def serializer_input(self) -> dict:
+        # The serializer refuses blank search words: a search without words leaves them out.
+        return {key: value for key, value in self.cleaned_data.items() if value not in ("", [], None)}
+
+    def search_parameters(self) -> tuple[str, str, dict[str, list[str]]]:
+        """The name, the words and the filters, for saved_search_create (which refuses a deadline, and says why)."""
+        filters = dict(self.validated_data)
+        return filters.pop("name"), filters.pop("q", ""), filters
+
+    def describe(self, filters: dict[str, list[str]]) -> list[tuple[str, str]]:
+        """A saved search's filters in words, with this form's labels: [("Regions", "Capitale-Nationale")]."""
+        return [
+            (str(self.fields[name].label), ", ".join(_labelled(self.fields[name].choices, values)))
+            for name, values in filters.items()
+            if name in self.fields and values
+        ]
+
+
+def _labelled(choices: Iterable[tuple[str, str]], values: Iterable[str]) -> list[str]:
+    labels = dict(choices)
+    return [str(labels.get(value, value)) for value in values]

@@ -1,0 +1,452 @@
+"""The SME pages, for vendor members: the firm at a glance, its profile, the opportunities recommended for
+it, saved searches and their alerts, introductions with their clarifications, and engagements.
+
+A member of several firms acts for one at a time: `?vendor=<id>` chooses it, and the choice is kept for the
+session so the navigation links follow it. Every action is a plain form post answered by a redirect; the
+introduction and engagement pages also answer htmx with the part of the page that changed."""
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from frontend.forms.vendor import (
+    ApiValidatedForm,
+    ClarificationForm,
+    DeclineForm,
+    InterestForm,
+    SavedSearchForm,
+    VendorProfileForms,
+    add_validation_error,
+)
+from hub.api_errors import Conflict
+from hub.models import User
+from marketplace.models import Vendor
+from marketplace.selectors import (
+    PROFILE_DESCRIPTION_MIN_LENGTH,
+    expertise_list,
+    vendor_get_for_member,
+    vendor_list_for_member,
+    vendor_profile_completeness,
+)
+from marketplace.services import vendor_create, vendor_update
+from matching.models import Introduction
+from matching.search import MAX_RESULT_WINDOW, SearchUnavailable
+from matching.selectors import (
+    RankedHit,
+    challenge_ranking,
+    clarification_list,
+    engagement_get,
+    engagement_list_for_vendor,
+    introduction_get,
+    introduction_list_for_vendor,
+    milestone_get,
+    milestone_list,
+    saved_search_alert_list,
+    saved_search_get,
+    saved_search_list,
+)
+from matching.serializers import explanation_reasons
+from matching.services import (
+    clarification_ask,
+    introduction_decline,
+    introduction_express_interest,
+    milestone_deliver,
+    saved_search_create,
+    saved_search_delete,
+)
+
+VENDOR_PARAMETER = "vendor"
+SESSION_VENDOR = "sme_vendor_id"
+DASHBOARD_RECOMMENDATIONS = 5
+RECOMMENDATIONS_PER_PAGE = 10
+INTRODUCTIONS_PER_PAGE = 20
+ALERTS_SHOWN = 20
+
+
+
+def _completeness_items() -> dict[str, tuple[str, str]]:
+    """The profile's parts the dashboard checks, each with the id of its field on the profile form."""
+    return {
+        "description": (
+            "id_description",
+            _("A description of at least %(count)s characters") % {"count": PROFILE_DESCRIPTION_MIN_LENGTH},
+        ),
+        "expertise": ("id_expertise_0", _("Your areas of expertise")),
+        "regions": ("id_regions_0", _("The regions you serve")),
+        "languages": ("id_languages_0", _("Your delivery languages")),
+        "certifications": ("id_certifications", _("Your certifications")),
+        "references": ("references", _("At least one reference")),
+    }
+
+
+def vendor_member_required(view: Callable) -> Callable:
+    """Signed-in vendor members only; everyone else is refused (403), anonymous users sent to sign in."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.role != User.Role.VENDOR_MEMBER:
+            raise PermissionDenied(_("These pages are for members of a vendor."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _firm_context(request: HttpRequest, *, vendor: Vendor | None = None) -> dict:
+    """The firm the member acts for, and the firms to switch between.
+
+    `vendor` fixes the firm (the page is about one of its objects); otherwise `?vendor=` chooses it, then the
+    session, then the member's first firm. A firm the user is not a member of is a 404, as for the API."""
+    firms = list(vendor_list_for_member(user=request.user))
+    if vendor is not None and vendor not in firms:
+        raise Http404
+    if vendor is None:
+        requested = request.GET.get(VENDOR_PARAMETER, "")
+        if requested.isdigit():
+            vendor = vendor_get_for_member(user=request.user, vendor_id=int(requested))
+        else:
+            remembered = request.session.get(SESSION_VENDOR)
+            vendor = next((firm for firm in firms if firm.pk == remembered), firms[0] if firms else None)
+    if vendor is not None:
+        request.session[SESSION_VENDOR] = vendor.pk
+    return {"vendor": vendor, "firms": firms}
+
+
+def _no_firm_yet(request: HttpRequest) -> HttpResponse:
+    messages.info(request, _("Register your firm first: the SME pages are about it."))
+    return redirect("frontend:vendor_register")
+
+
+def _with_vendor(url: str, vendor: Vendor) -> str:
+    return f"{url}?{urlencode({VENDOR_PARAMETER: vendor.pk})}"
+
+
+# The firm
+
+
+@vendor_member_required
+def vendor_dashboard(request: HttpRequest) -> HttpResponse:
+    context = _firm_context(request)
+    vendor = context["vendor"]
+    if vendor is not None:
+        completeness = vendor_profile_completeness(vendor=vendor)
+        context.update(
+            completeness=completeness,
+            missing=[_completeness_items()[name] for name in completeness.missing],
+            awaiting=introduction_list_for_vendor(
+                user=request.user, vendor=vendor, status=Introduction.Status.INTRODUCED
+            ),
+            engagements=engagement_list_for_vendor(user=request.user, vendor=vendor),
+        )
+        try:
+            _total, hits = challenge_ranking(vendor=vendor, size=DASHBOARD_RECOMMENDATIONS)
+            context["recommendations"] = _recommendations(hits, first_rank=1)
+        except SearchUnavailable:
+            context["search_unavailable"] = True
+    return render(request, "frontend/vendor/dashboard.html", context)
+
+
+@vendor_member_required
+def vendor_register(request: HttpRequest) -> HttpResponse:
+    forms = VendorProfileForms(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and forms.is_valid():
+        try:
+            vendor = vendor_create(user=request.user, data=forms.validated_data)
+        except ValidationError as error:
+            forms.add_validation_error(error)
+        else:
+            messages.success(
+                request,
+                _("Your firm is registered. A hub coordinator will verify it before it is proposed for challenges."),
+            )
+            return redirect(_with_vendor(reverse("frontend:vendor_dashboard"), vendor))
+    return render(request, "frontend/vendor/profile_form.html", {"forms": forms, "registering": True})
+
+
+@vendor_member_required
+def vendor_profile_edit(request: HttpRequest) -> HttpResponse:
+    context = _firm_context(request)
+    vendor = context["vendor"]
+    if vendor is None:
+        return _no_firm_yet(request)
+    forms = VendorProfileForms(request.POST if request.method == "POST" else None, vendor=vendor)
+    if request.method == "POST" and forms.is_valid():
+        try:
+            vendor_update(vendor=vendor, user=request.user, data=forms.validated_data)
+        except ValidationError as error:
+            forms.add_validation_error(error)
+        else:
+            messages.success(request, _("Your firm's profile is saved. The matcher uses it from now on."))
+            return redirect(_with_vendor(reverse("frontend:vendor_dashboard"), vendor))
+    return render(request, "frontend/vendor/profile_form.html", {**context, "forms": forms, "registering": False})
+
+
+# Opportunities
+
+
+def _recommendations(hits: list[RankedHit], *, first_rank: int) -> list[dict]:
+    """What a card needs from each ranked challenge: the engine's fields, the reasons in the API's words, and
+    the highlighted passages (escaped by the engine, matched words in <mark>)."""
+    expertise_labels = {item.code: item.label for item in expertise_list()}
+    return [
+        {
+            "rank": rank,
+            "id": hit.id,
+            "title": hit.source.get("title", ""),
+            "organization_name": hit.source.get("organization_name", ""),
+            "expertise": [expertise_labels.get(code, code) for code in hit.source.get("expertise", [])],
+            "deadline": datetime.date.fromisoformat(hit.source["deadline"]) if hit.source.get("deadline") else None,
+            "budget_min": Decimal(str(hit.source.get("budget_min", 0))),
+            "budget_max": Decimal(str(hit.source.get("budget_max", 0))),
+            "reasons": explanation_reasons(hit.explanation, expertise_labels=expertise_labels),
+            "highlights": [
+                mark_safe(fragment)  # noqa: S308 The engine HTML-escapes the text and adds only <mark>.
+                for name in ("title", "description")
+                for fragment in hit.explanation.highlights.get(name, [])
+            ],
+        }
+        for rank, hit in enumerate(hits, start=first_rank)
+    ]
+
+
+def _page_number(request: HttpRequest) -> int:
+    raw = request.GET.get("page", "")
+    return int(raw) if raw.isdigit() and int(raw) >= 1 else 1
+
+
+@vendor_member_required
+def vendor_recommendations(request: HttpRequest) -> HttpResponse:
+    context = _firm_context(request)
+    vendor = context["vendor"]
+    if vendor is None:
+        return _no_firm_yet(request)
+    number = min(_page_number(request), MAX_RESULT_WINDOW // RECOMMENDATIONS_PER_PAGE)
+    try:
+        total, hits = _ranking_page(vendor, number)
+        page_obj = Paginator(range(min(total, MAX_RESULT_WINDOW)), RECOMMENDATIONS_PER_PAGE).get_page(number)
+        if total and page_obj.number != number:  # Past the last page: show the last one.
+            total, hits = _ranking_page(vendor, page_obj.number)
+        context.update(
+            total=total,
+            page_obj=page_obj,
+            recommendations=_recommendations(hits, first_rank=page_obj.start_index() or 1),
+        )
+    except SearchUnavailable:
+        context["search_unavailable"] = True
+    return render(request, "frontend/vendor/recommendations.html", context)
+
+
+def _ranking_page(vendor: Vendor, number: int) -> tuple[int, list[RankedHit]]:
+    return challenge_ranking(
+        vendor=vendor, offset=(number - 1) * RECOMMENDATIONS_PER_PAGE, size=RECOMMENDATIONS_PER_PAGE
+    )
+
+
+@vendor_member_required
+def saved_searches(request: HttpRequest) -> HttpResponse:
+    context = _firm_context(request)
+    vendor = context["vendor"]
+    if vendor is None:
+        return _no_firm_yet(request)
+    action = request.POST.get("action")
+    if action == "delete":
+        saved_search = saved_search_get(user=request.user, saved_search_id=_posted_id(request, "saved_search"))
+        saved_search_delete(saved_search=saved_search, user=request.user)
+        messages.success(request, _("The saved search “%(name)s” is deleted.") % {"name": saved_search.name})
+        return redirect("frontend:saved_searches")
+    if action == "create":
+        form = SavedSearchForm(request.POST)
+        if form.is_valid():
+            name, q, filters = form.search_parameters()
+            try:
+                saved_search = saved_search_create(user=request.user, name=name, q=q, filters=filters, vendor=vendor)
+            except SearchUnavailable as error:
+                form.add_error(None, str(error.detail))
+            except ValidationError as error:
+                add_validation_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("The search “%(name)s” is saved. You will be alerted when a new challenge matches it.")
+                    % {"name": saved_search.name},
+                )
+                return redirect("frontend:saved_searches")
+    else:
+        # "Save this search" on the opportunity search page links here with its own query string.
+        form = SavedSearchForm(initial=SavedSearchForm.initial_from_query(request.GET))
+    context.update(
+        form=form,
+        saved_searches=[
+            (saved_search, form.describe(saved_search.filters)) for saved_search in saved_search_list(user=request.user)
+        ],
+        alerts=saved_search_alert_list(user=request.user)[:ALERTS_SHOWN],
+    )
+    return render(request, "frontend/vendor/saved_searches.html", context)
+
+
+def _posted_id(request: HttpRequest, name: str) -> int:
+    raw = request.POST.get(name, "")
+    if not raw.isdigit():
+        raise Http404
+    return int(raw)
+
+
+# Introductions
+
+
+@vendor_member_required
+def vendor_introductions(request: HttpRequest) -> HttpResponse:
+    context = _firm_context(request)
+    vendor = context["vendor"]
+    if vendor is None:
+        return _no_firm_yet(request)
+    introductions = introduction_list_for_vendor(user=request.user, vendor=vendor)
+    context["page_obj"] = Paginator(introductions, INTRODUCTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "frontend/vendor/introductions.html", context)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How an action went: done, refused because the state changed (the API's 409), or not valid (the form says why)."""
+
+    done: bool = False
+    conflict: str = ""
+
+
+def _perform(form: ApiValidatedForm | None, action: Callable[[], object]) -> Outcome:
+    if form is not None and not form.is_valid():
+        return Outcome()
+    try:
+        action()
+    except Conflict as error:
+        return Outcome(conflict=" ".join(error.messages))
+    except ValidationError as error:
+        if form is None:
+            raise
+        add_validation_error(form, error)
+        return Outcome()
+    return Outcome(done=True)
+
+
+def _answer(
+    request: HttpRequest, outcome: Outcome, *, done: str, redirect_to: str, render_page: Callable
+) -> HttpResponse:
+    """A plain post is answered by a redirect once done, or by the page again (409 when the state changed).
+    An htmx post is answered by the part of the page that changed, saying what happened."""
+    if request.htmx:
+        notice = {"message": done, "level": "success"} if outcome.done else None
+        if outcome.conflict:
+            notice = {"message": outcome.conflict, "level": "error"}
+        return render_page(partial=True, notice=notice, fresh=outcome.done)
+    if outcome.done:
+        messages.success(request, done)
+        return redirect(redirect_to)
+    if outcome.conflict:
+        messages.error(request, outcome.conflict)
+        return render_page(partial=False, notice=None, fresh=False, status=409)
+    return render_page(partial=False, notice=None, fresh=False)
+
+
+INTRODUCTION_FORMS = {"interest": InterestForm, "decline": DeclineForm, "ask": ClarificationForm}
+
+
+@vendor_member_required
+def vendor_introduction_detail(request: HttpRequest, introduction_id: int) -> HttpResponse:
+    introduction = introduction_get(user=request.user, introduction_id=introduction_id)
+    firm = _firm_context(request, vendor=introduction.vendor)
+    action = request.POST.get("action") if request.method == "POST" else None
+    forms = {name: form_class() for name, form_class in INTRODUCTION_FORMS.items()}
+
+    def render_page(*, partial: bool, notice: dict | None, fresh: bool, status: int = 200) -> HttpResponse:
+        if fresh:
+            forms[action] = INTRODUCTION_FORMS[action]()
+        current = introduction_get(user=request.user, introduction_id=introduction_id)  # As it is now.
+        context = {
+            **firm,
+            "interest_form": forms["interest"],
+            "decline_form": forms["decline"],
+            "question_form": forms["ask"],
+            "introduction": current,
+            "challenge": current.challenge,
+            "clarifications": clarification_list(user=request.user, challenge=current.challenge),
+            "can_answer": current.status == Introduction.Status.INTRODUCED,
+            "can_decline": current.status in (Introduction.Status.INTRODUCED, Introduction.Status.INTERESTED),
+            "can_ask": current.status != Introduction.Status.DECLINED and current.challenge.is_open,
+            "notice": notice,
+            "action": action,
+        }
+        template = "_introduction_workspace.html" if partial else "introduction_detail.html"
+        return render(request, f"frontend/vendor/{template}", context, status=status)
+
+    if action not in INTRODUCTION_FORMS:
+        return render_page(partial=False, notice=None, fresh=False)
+    form = forms[action] = INTRODUCTION_FORMS[action](request.POST)
+    if action == "interest":
+        outcome = _perform(form, lambda: introduction_express_interest(
+            introduction=introduction, user=request.user, **form.validated_data
+        ))
+        done = _("Your interest is sent to the organization.")
+    elif action == "decline":
+        outcome = _perform(form, lambda: introduction_decline(
+            introduction=introduction, user=request.user, **form.validated_data
+        ))
+        done = _("You declined this introduction. The organization is told.")
+    else:
+        outcome = _perform(form, lambda: clarification_ask(
+            challenge=introduction.challenge, user=request.user, **form.validated_data
+        ))
+        done = _("Your question is sent. Its answer will be published here, for every introduced firm.")
+    return _answer(
+        request,
+        outcome,
+        done=done,
+        redirect_to=reverse("frontend:vendor_introduction_detail", kwargs={"introduction_id": introduction.pk}),
+        render_page=render_page,
+    )
+
+
+# Engagements
+
+
+@vendor_member_required
+def vendor_engagement(request: HttpRequest, engagement_id: int) -> HttpResponse:
+    engagement = engagement_get(user=request.user, engagement_id=engagement_id)
+    firm = _firm_context(request, vendor=engagement.vendor)
+
+    def render_page(*, partial: bool, notice: dict | None, fresh: bool, status: int = 200) -> HttpResponse:
+        context = {
+            **firm,
+            "engagement": engagement,
+            "challenge": engagement.challenge,
+            "milestones": milestone_list(engagement=engagement),
+            "notice": notice,
+        }
+        template = "_milestones.html" if partial else "engagement.html"
+        return render(request, f"frontend/vendor/{template}", context, status=status)
+
+    if request.method != "POST" or request.POST.get("action") != "deliver":
+        return render_page(partial=False, notice=None, fresh=False)
+    milestone = milestone_get(user=request.user, milestone_id=_posted_id(request, "milestone"))
+    if milestone.engagement_id != engagement.pk:
+        raise Http404
+    outcome = _perform(None, lambda: milestone_deliver(milestone=milestone, user=request.user))
+    return _answer(
+        request,
+        outcome,
+        done=_("“%(title)s” is marked as delivered. The organization is told, and pays once it accepts it.")
+        % {"title": milestone.title},
+        redirect_to=reverse("frontend:vendor_engagement", kwargs={"engagement_id": engagement.pk}),
+        render_page=render_page,
+    )

@@ -1,0 +1,121 @@
+"""The SME pages in a real browser: a vendor member's morning, in French then in English, keyboard included."""
+import re
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from hub.models import User
+from matching import indexing
+from matching.models import Clarification, Introduction, Milestone, Payout
+from tests import factories
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.search, pytest.mark.browser]
+
+PASSWORD = "Un-mot-de-passe-solide-42"
+TEXT = "Migration des applications vers l'infonuagique gouvernementale, sécurité et hébergement."
+
+
+@pytest.fixture
+def firm_member() -> User:
+    user = factories.UserFactory(username="sme", first_name="Élise", last_name="Tremblay", role=User.Role.VENDOR_MEMBER)
+    factories.VendorFactory(name="Nuage Boréal inc.", description=TEXT, members=[user])
+    return user
+
+
+@pytest.fixture
+def introduction(firm_member) -> Introduction:
+    challenge = factories.ChallengeFactory(
+        title="Migration vers le nuage gouvernemental", description=TEXT, required_certifications=["SOC 2"]
+    )
+    indexing.index_sync("challenge", [challenge.id])
+    indexing.connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
+    Clarification.objects.create(
+        challenge=challenge, question="Quel est l'hébergement actuel ?", answer="Un centre de données interne.",
+        answered_at=timezone.now(),
+    )
+    return factories.IntroductionFactory(
+        proposal__challenge=challenge, proposal__vendor=firm_member.vendors.get(), status=Introduction.Status.INTRODUCED
+    )
+
+
+def sign_in(page, live_server, user: User) -> None:
+    page.goto(f"{live_server.url}/fr/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/fr/$"))
+
+
+def test_vendor_member_answers_an_introduction_in_french_then_english(
+    live_server, page, check_page, firm_member, introduction
+):
+    sign_in(page, live_server, firm_member)
+
+    page.locator("nav.site-nav a[href='/fr/sme/introductions/']").click()
+    page.get_by_role("link", name=introduction.challenge.title).click()
+
+    assert page.locator("html").get_attribute("lang") == "fr"
+    expect(page.locator("#introduction-workspace .badge")).to_have_text("Présenté")
+    expect(page.get_by_text("Un centre de données interne.")).to_be_visible()
+
+    page.get_by_role("button", name="English").click()
+
+    assert page.locator("html").get_attribute("lang") == "en"
+    expect(page.locator("#introduction-workspace .badge")).to_have_text("Introduced")
+
+    page.get_by_label("Your pitch").fill("We moved forty applications to the government cloud.")
+    page.get_by_role("button", name="Tell them we are interested").click()
+
+    expect(page.get_by_role("status")).to_contain_text("Your interest is sent to the organization.")
+    expect(page.locator("#introduction-workspace .badge")).to_have_text("Interested")
+
+    question = page.get_by_label("Your question")
+    question.fill("Is the source code open?")
+    question.focus()
+    page.keyboard.press("Tab")  # Keyboard only: from the question to its button.
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("status")).to_contain_text("Your question is sent.")
+    expect(page.get_by_text("Is the source code open?")).to_be_visible()
+    assert Clarification.objects.filter(asked_by=firm_member, question="Is the source code open?").exists()
+    assert Introduction.objects.get(pk=introduction.pk).status == Introduction.Status.INTERESTED
+    check_page(page, "sme-introduction")
+
+
+def test_vendor_pages_are_accessible(live_server, page, check_page, firm_member, introduction):
+    firm = firm_member.vendors.get()
+    awarded = factories.IntroductionFactory(proposal__vendor=firm, status=Introduction.Status.AWARDED)
+    engagement = factories.EngagementFactory(introduction=awarded)
+    factories.MilestoneFactory(engagement=engagement, title="Plan de migration")
+    accepted = factories.MilestoneFactory(engagement=engagement, title="Migration", status=Milestone.Status.ACCEPTED)
+    factories.PayoutFactory(milestone=accepted, status=Payout.Status.SUBMITTED)
+    sign_in(page, live_server, firm_member)
+
+    page.locator("nav.site-nav a[href='/fr/sme/']").click()
+    check_page(page, "sme-dashboard")
+
+    page.goto(f"{live_server.url}/fr/sme/profile/")
+    page.fill("#id_neq", "123")
+    page.locator("form.sme-form button[type=submit]").click()
+    expect(page.locator("[data-error-summary]")).to_be_focused()
+    check_page(page, "sme-profile")
+
+    page.goto(f"{live_server.url}/fr/sme/opportunities/")
+    expect(page.get_by_role("link", name=introduction.challenge.title)).to_be_visible()
+    check_page(page, "sme-recommendations")
+
+    page.goto(f"{live_server.url}/fr/sme/introductions/")
+    check_page(page, "sme-introductions")
+
+    page.goto(f"{live_server.url}/fr/sme/saved-searches/?q=nuage&region=03")
+    expect(page.locator("#id_q")).to_have_value("nuage")
+    check_page(page, "sme-saved-searches")
+
+    page.goto(f"{live_server.url}/fr/sme/engagements/{engagement.pk}/")
+    page.get_by_role("button", name=re.compile("Plan de migration")).click()
+    expect(page.get_by_role("status")).to_be_visible()
+    check_page(page, "sme-engagement")
+
+
