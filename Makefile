@@ -18,7 +18,7 @@ TEST_ENV := \
 # docker-compose.yml requires DJANGO_SECRET_KEY; validation only needs a placeholder.
 COMPOSE_CHECK_ENV := DJANGO_SECRET_KEY=compose-validation-only
 
-.PHONY: .venv services stop run test compose-check browser-deps messages clean
+.PHONY: .venv services stop run test compose-check browser-deps messages bench clean
 
 .venv: .venv/.installed
 
@@ -84,6 +84,21 @@ messages: export DJANGO_DEBUG = 1
 messages: .venv
 	$(PYTHON) manage.py makemessages -l fr -l en --ignore=.venv --ignore=.var --ignore=staticfiles
 	$(PYTHON) manage.py compilemessages --ignore=.venv
+
+# Benchmarks on the real services (docs/benchmarks.md): `make bench BENCH_ARGS="--scale 10k"`.
+# The load comes from wrk, Debian's package; without it, a fixed-rate Python generator runs instead.
+BENCH_ARGS ?= --scale 1k
+bench: .venv services
+	@if ! command -v wrk >/dev/null 2>&1; then \
+		if [ "$$(id -u)" -eq 0 ]; then \
+			echo "wrk not found; installing the Debian package wrk."; \
+			DEBIAN_FRONTEND=noninteractive apt-get update -qq; \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
+		else \
+			echo "wrk not found; using the fixed-rate Python load generator (sudo apt-get install -y wrk)."; \
+		fi; \
+	fi
+	$(PYTHON) -m bench $(BENCH_ARGS)
 
 # Stops the services first: deleting the data of a running server would corrupt it.
 clean:
