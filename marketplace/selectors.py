@@ -1,9 +1,10 @@
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from hub.models import Organization, User
+from hub.models import AuditEntry, Organization, User
 from marketplace.models import Challenge, Expertise, Region, Vendor
 
 PUBLIC_CHALLENGE_STATUSES = [Challenge.Status.PUBLISHED, Challenge.Status.CLOSED, Challenge.Status.AWARDED]
@@ -122,4 +123,21 @@ def vendor_profile_completeness(*, vendor: Vendor) -> ProfileCompleteness:
     }
     return ProfileCompleteness(
         done=[name for name, ok in checks.items() if ok], missing=[name for name, ok in checks.items() if not ok]
+    )
+
+
+def challenge_list_submitted(*, user: User) -> QuerySet[Challenge]:
+    """Challenges waiting for a coordinator to publish them, longest waiting first; only coordinators review them.
+
+    Each has `submitted_at`: when it was last submitted, from the audit log (its last change, if the log has none)."""
+    if not (user.is_authenticated and user.is_coordinator):
+        return Challenge.objects.none()
+    submitted = AuditEntry.objects.filter(
+        object_type=Challenge._meta.model_name, object_id=OuterRef("pk"), to_state=Challenge.Status.SUBMITTED
+    ).order_by("-created_at", "-id")
+    return (
+        challenge_list(user=user)
+        .filter(status=Challenge.Status.SUBMITTED)
+        .annotate(submitted_at=Coalesce(Subquery(submitted.values("created_at")[:1]), F("updated_at")))
+        .order_by("submitted_at", "id")
     )

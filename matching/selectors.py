@@ -1,15 +1,17 @@
 import math
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, DateField, F, Min, Q, QuerySet, Sum
+from django.db.models.functions import TruncWeek
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from elasticsearch_dsl import connections
 
 from hub.models import Notification, User
 from hub.selectors import notification_list
-from marketplace.models import Challenge, Vendor
+from marketplace.models import Challenge, Expertise, Region, Vendor
+from marketplace.selectors import PUBLIC_CHALLENGE_STATUSES
 from matching.documents import index_alias
 from matching.matcher import (
     ChallengeProfile,
@@ -254,3 +256,126 @@ def milestone_list(*, engagement: Engagement) -> QuerySet[Milestone]:
 def saved_search_alert_list(*, user: User) -> QuerySet[Notification]:
     """The alerts the user's saved searches sent (new challenges that matched them), unread first."""
     return notification_list(user=user).filter(kind=Notification.Kind.CHALLENGE_MATCH)
+
+
+def proposal_list_for_queue(
+    *,
+    user: User,
+    status: str | None = None,
+    organization_id: int | None = None,
+    expertise: str | None = None,
+    region: str | None = None,
+    older_than_days: int | None = None,
+    ordering: str = "-score",
+) -> QuerySet[MatchProposal]:
+    """proposal_list, with each challenge's expertise and regions loaded in two queries for the whole page."""
+    return proposal_list(
+        user=user,
+        status=status,
+        organization_id=organization_id,
+        expertise=expertise,
+        region=region,
+        older_than_days=older_than_days,
+        ordering=ordering,
+    ).prefetch_related("challenge__expertise", "challenge__regions")
+
+
+# The coordinators' dashboard: every figure is counted by the database.
+
+
+@dataclass
+class WeekOfProposals:
+    week: date  # The Monday that starts it, in the site's time zone.
+    counts: dict[str, int]  # Every proposal status, zero included.
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def dashboard_proposals_by_week(*, weeks: int = 8) -> list[WeekOfProposals]:
+    """Proposals made in each of the last `weeks` weeks (this one included), by the status they have now."""
+    today = timezone.localdate()
+    first_week = today - timedelta(days=today.weekday(), weeks=weeks - 1)
+    rows = (
+        MatchProposal.objects.filter(created_at__gte=timezone.make_aware(datetime.combine(first_week, time.min)))
+        .annotate(week=TruncWeek("created_at", output_field=DateField()))
+        .values("week", "status")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    counts = {(row["week"], row["status"]): row["count"] for row in rows}
+    return [
+        WeekOfProposals(
+            week=week, counts={status: counts.get((week, status), 0) for status in MatchProposal.Status.values}
+        )
+        for week in (first_week + timedelta(weeks=n) for n in range(weeks))
+    ]
+
+
+@dataclass
+class FirstIntroductionDelays:
+    median_days: float | None  # Over every challenge that had an introduction; None before the first one.
+    challenge_count: int
+    latest: list[Challenge]  # Annotated with first_introduction_at and delay (a timedelta), newest first.
+    waiting: int  # Published challenges nobody has been introduced to yet.
+
+
+def dashboard_first_introduction_delays(*, latest: int = 12) -> FirstIntroductionDelays:
+    """How long organizations wait, from publication to the first vendor introduced to their challenge."""
+    challenges = (
+        Challenge.objects.filter(published_at__isnull=False)
+        .annotate(first_introduction_at=Min("introductions__created_at"))
+        .filter(first_introduction_at__isnull=False)
+        .annotate(delay=F("first_introduction_at") - F("published_at"))
+    )
+    count = challenges.count()
+    median_days = None
+    if count:
+        # The middle one (or the mean of the middle two), picked by the database from the sorted delays.
+        delays = challenges.order_by("delay", "id").values_list("delay", flat=True)
+        middle = list(delays[(count - 1) // 2 : count // 2 + 1])
+        median_days = round(sum(delay.total_seconds() for delay in middle) / len(middle) / 86400, 1)
+    return FirstIntroductionDelays(
+        median_days=median_days,
+        challenge_count=count,
+        latest=list(challenges.order_by("-published_at", "-id")[:latest]),
+        waiting=Challenge.objects.filter(status=Challenge.Status.PUBLISHED, introductions__isnull=True).count(),
+    )
+
+
+@dataclass
+class ChallengesByRegion:
+    regions: list[Region]  # Annotated with challenge_count, most challenges first; regions without any left out.
+    anywhere: int  # Challenges open to vendors from anywhere in Quebec (no region given).
+
+
+def dashboard_challenges_by_region() -> ChallengesByRegion:
+    """Challenges ever published (now open, closed or awarded) per region; one in several regions counts in each."""
+    regions = (
+        Region.objects.annotate(
+            challenge_count=Count(
+                "challenges", filter=Q(challenges__status__in=PUBLIC_CHALLENGE_STATUSES), distinct=True
+            )
+        )
+        .filter(challenge_count__gt=0)
+        .order_by("-challenge_count", "code")
+    )
+    anywhere = Challenge.objects.filter(status__in=PUBLIC_CHALLENGE_STATUSES, regions__isnull=True).count()
+    return ChallengesByRegion(regions=list(regions), anywhere=anywhere)
+
+
+def dashboard_proposals_by_expertise() -> QuerySet[Expertise]:
+    """Proposals per expertise of their challenge (one with several counts in each), and how many were approved."""
+    return (
+        Expertise.objects.annotate(
+            proposal_count=Count("challenges__proposals", distinct=True),
+            approved_count=Count(
+                "challenges__proposals",
+                filter=Q(challenges__proposals__status=MatchProposal.Status.APPROVED),
+                distinct=True,
+            ),
+        )
+        .filter(proposal_count__gt=0)
+        .order_by("-proposal_count", "code")
+    )
