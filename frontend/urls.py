@@ -3,6 +3,7 @@ from django.urls import path
 
 from frontend.views import account
 from frontend.views import public
+from frontend.views import coordinator
 from frontend.views import vendor
 
 app_name = "frontend"
@@ -41,4 +42,30 @@ urlpatterns = [
         name="vendor_introduction_detail",
     ),
     path("sme/engagements/<int:engagement_id>/", vendor.vendor_engagement, name="vendor_engagement"),
+    # Coordinators
+    path("coordination/", coordinator.queue, name="coordinator_queue"),
+    path(
+        "coordination/proposals/<int:proposal_id>/approve/",
+        coordinator.proposal_approve,
+        name="coordinator_proposal_approve",
+    ),
+    path(
+        "coordination/proposals/<int:proposal_id>/reject/", coordinator.proposal_reject, name="coordinator_proposal_reject"
+    ),
+    path("coordination/proposals/<int:proposal_id>/hold/", coordinator.proposal_hold, name="coordinator_proposal_hold"),
+    path(
+        "coordination/proposals/approve/", coordinator.proposals_bulk_approve, name="coordinator_proposals_bulk_approve"
+    ),
+    path("coordination/publication/", coordinator.publication_requests, name="coordinator_publication_requests"),
+    path(
+        "coordination/publication/<int:challenge_id>/publish/",
+        coordinator.challenge_publish,
+        name="coordinator_challenge_publish",
+    ),
+    path(
+        "coordination/publication/<int:challenge_id>/return/",
+        coordinator.challenge_return,
+        name="coordinator_challenge_return",
+    ),
+    path("coordination/dashboard/", coordinator.dashboard, name="coordinator_dashboard"),
 ]
