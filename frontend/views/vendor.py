@@ -319,7 +319,8 @@ def vendor_introductions(request: HttpRequest) -> HttpResponse:
 
 @dataclass(frozen=True)
 class Outcome:
-    """How an action went: done, refused because the state changed (the API's 409), or not valid (the form says why)."""
+    """How an action went: done, refused because the state changed (the API's 409), or not valid (the form
+    says why)."""
 
     done: bool = False
     conflict: str = ""
@@ -340,81 +341,87 @@ def _perform(form: ApiValidatedForm | None, action: Callable[[], object]) -> Out
     return Outcome(done=True)
 
 
-def _answer(
-    request: HttpRequest, outcome: Outcome, *, done: str, redirect_to: str, render_page: Callable
-) -> HttpResponse:
-    """A plain post is answered by a redirect once done, or by the page again (409 when the state changed).
-    An htmx post is answered by the part of the page that changed, saying what happened."""
+def _plain_post_answer(request: HttpRequest, outcome: Outcome, *, done: str, redirect_to: str) -> HttpResponse | None:
+    """A plain post that worked is answered by a redirect; one refused for the state is shown in the messages.
+    htmx posts get the changed part of the page instead, with its own notice (see _notice)."""
     if request.htmx:
-        notice = {"message": done, "level": "success"} if outcome.done else None
-        if outcome.conflict:
-            notice = {"message": outcome.conflict, "level": "error"}
-        return render_page(partial=True, notice=notice, fresh=outcome.done)
+        return None
     if outcome.done:
         messages.success(request, done)
         return redirect(redirect_to)
     if outcome.conflict:
         messages.error(request, outcome.conflict)
-        return render_page(partial=False, notice=None, fresh=False, status=409)
-    return render_page(partial=False, notice=None, fresh=False)
+    return None
+
+
+def _notice(request: HttpRequest, outcome: Outcome, *, done: str) -> dict | None:
+    """What an htmx answer says first, focused, as the part of the page it replaces has no messages area."""
+    if not request.htmx:
+        return None
+    if outcome.conflict:
+        return {"message": outcome.conflict, "level": "error"}
+    return {"message": done, "level": "success"} if outcome.done else None
+
+
+def _status(request: HttpRequest, outcome: Outcome) -> int:
+    # htmx swaps only 2xx answers; a plain post refused for the state says 409, like the API.
+    return 409 if outcome.conflict and not request.htmx else 200
 
 
 INTRODUCTION_FORMS = {"interest": InterestForm, "decline": DeclineForm, "ask": ClarificationForm}
 
 
+def _introduction_act(action: str, *, introduction: Introduction, user: User, data: dict) -> object:
+    if action == "interest":
+        return introduction_express_interest(introduction=introduction, user=user, **data)
+    if action == "decline":
+        return introduction_decline(introduction=introduction, user=user, **data)
+    return clarification_ask(challenge=introduction.challenge, user=user, **data)
+
+
+def _introduction_done(action: str) -> str:
+    return {
+        "interest": _("Your interest is sent to the organization."),
+        "decline": _("You declined this introduction. The organization is told."),
+        "ask": _("Your question is sent. Its answer will be published here, for every introduced firm."),
+    }[action]
+
+
 @vendor_member_required
 def vendor_introduction_detail(request: HttpRequest, introduction_id: int) -> HttpResponse:
     introduction = introduction_get(user=request.user, introduction_id=introduction_id)
-    firm = _firm_context(request, vendor=introduction.vendor)
-    action = request.POST.get("action") if request.method == "POST" else None
+    context = _firm_context(request, vendor=introduction.vendor)
     forms = {name: form_class() for name, form_class in INTRODUCTION_FORMS.items()}
-
-    def render_page(*, partial: bool, notice: dict | None, fresh: bool, status: int = 200) -> HttpResponse:
-        if fresh:
-            forms[action] = INTRODUCTION_FORMS[action]()
-        current = introduction_get(user=request.user, introduction_id=introduction_id)  # As it is now.
-        context = {
-            **firm,
-            "interest_form": forms["interest"],
-            "decline_form": forms["decline"],
-            "question_form": forms["ask"],
-            "introduction": current,
-            "challenge": current.challenge,
-            "clarifications": clarification_list(user=request.user, challenge=current.challenge),
-            "can_answer": current.status == Introduction.Status.INTRODUCED,
-            "can_decline": current.status in (Introduction.Status.INTRODUCED, Introduction.Status.INTERESTED),
-            "can_ask": current.status != Introduction.Status.DECLINED and current.challenge.is_open,
-            "notice": notice,
-            "action": action,
-        }
-        template = "_introduction_workspace.html" if partial else "introduction_detail.html"
-        return render(request, f"frontend/vendor/{template}", context, status=status)
-
-    if action not in INTRODUCTION_FORMS:
-        return render_page(partial=False, notice=None, fresh=False)
-    form = forms[action] = INTRODUCTION_FORMS[action](request.POST)
-    if action == "interest":
-        outcome = _perform(form, lambda: introduction_express_interest(
-            introduction=introduction, user=request.user, **form.validated_data
-        ))
-        done = _("Your interest is sent to the organization.")
-    elif action == "decline":
-        outcome = _perform(form, lambda: introduction_decline(
-            introduction=introduction, user=request.user, **form.validated_data
-        ))
-        done = _("You declined this introduction. The organization is told.")
-    else:
-        outcome = _perform(form, lambda: clarification_ask(
-            challenge=introduction.challenge, user=request.user, **form.validated_data
-        ))
-        done = _("Your question is sent. Its answer will be published here, for every introduced firm.")
-    return _answer(
-        request,
-        outcome,
-        done=done,
-        redirect_to=reverse("frontend:vendor_introduction_detail", kwargs={"introduction_id": introduction.pk}),
-        render_page=render_page,
+    action = request.POST.get("action") if request.method == "POST" else None
+    outcome, done = Outcome(), ""
+    if action in INTRODUCTION_FORMS:
+        form = forms[action] = INTRODUCTION_FORMS[action](request.POST)
+        outcome = _perform(
+            form,
+            lambda: _introduction_act(action, introduction=introduction, user=request.user, data=form.validated_data),
+        )
+        done = _introduction_done(action)
+        redirect_to = reverse("frontend:vendor_introduction_detail", kwargs={"introduction_id": introduction.pk})
+        if answer := _plain_post_answer(request, outcome, done=done, redirect_to=redirect_to):
+            return answer
+        if outcome.done:
+            forms[action] = INTRODUCTION_FORMS[action]()  # Blank again, for the next one.
+        introduction = introduction_get(user=request.user, introduction_id=introduction_id)  # As it is now.
+    context.update(
+        interest_form=forms["interest"],
+        decline_form=forms["decline"],
+        question_form=forms["ask"],
+        introduction=introduction,
+        challenge=introduction.challenge,
+        clarifications=clarification_list(user=request.user, challenge=introduction.challenge),
+        # Which forms to offer; the services decide, and a stale page gets their 409.
+        can_answer=introduction.status == Introduction.Status.INTRODUCED,
+        can_decline=introduction.status in (Introduction.Status.INTRODUCED, Introduction.Status.INTERESTED),
+        can_ask=introduction.status != Introduction.Status.DECLINED and introduction.challenge.is_open,
+        notice=_notice(request, outcome, done=done),
     )
+    template = "_introduction_workspace.html" if request.htmx and action else "introduction_detail.html"
+    return render(request, f"frontend/vendor/{template}", context, status=_status(request, outcome))
 
 
 # Engagements
@@ -423,30 +430,24 @@ def vendor_introduction_detail(request: HttpRequest, introduction_id: int) -> Ht
 @vendor_member_required
 def vendor_engagement(request: HttpRequest, engagement_id: int) -> HttpResponse:
     engagement = engagement_get(user=request.user, engagement_id=engagement_id)
-    firm = _firm_context(request, vendor=engagement.vendor)
-
-    def render_page(*, partial: bool, notice: dict | None, fresh: bool, status: int = 200) -> HttpResponse:
-        context = {
-            **firm,
-            "engagement": engagement,
-            "challenge": engagement.challenge,
-            "milestones": milestone_list(engagement=engagement),
-            "notice": notice,
+    context = _firm_context(request, vendor=engagement.vendor)
+    outcome, done = Outcome(), ""
+    if request.method == "POST" and request.POST.get("action") == "deliver":
+        milestone = milestone_get(user=request.user, milestone_id=_posted_id(request, "milestone"))
+        if milestone.engagement_id != engagement.pk:
+            raise Http404
+        outcome = _perform(None, lambda: milestone_deliver(milestone=milestone, user=request.user))
+        done = _("“%(title)s” is marked as delivered. The organization is told, and pays once it accepts it.") % {
+            "title": milestone.title
         }
-        template = "_milestones.html" if partial else "engagement.html"
-        return render(request, f"frontend/vendor/{template}", context, status=status)
-
-    if request.method != "POST" or request.POST.get("action") != "deliver":
-        return render_page(partial=False, notice=None, fresh=False)
-    milestone = milestone_get(user=request.user, milestone_id=_posted_id(request, "milestone"))
-    if milestone.engagement_id != engagement.pk:
-        raise Http404
-    outcome = _perform(None, lambda: milestone_deliver(milestone=milestone, user=request.user))
-    return _answer(
-        request,
-        outcome,
-        done=_("“%(title)s” is marked as delivered. The organization is told, and pays once it accepts it.")
-        % {"title": milestone.title},
-        redirect_to=reverse("frontend:vendor_engagement", kwargs={"engagement_id": engagement.pk}),
-        render_page=render_page,
+        redirect_to = reverse("frontend:vendor_engagement", kwargs={"engagement_id": engagement.pk})
+        if answer := _plain_post_answer(request, outcome, done=done, redirect_to=redirect_to):
+            return answer
+    context.update(
+        engagement=engagement,
+        challenge=engagement.challenge,
+        milestones=milestone_list(engagement=engagement),
+        notice=_notice(request, outcome, done=done),
     )
+    template = "_milestones.html" if request.htmx and request.method == "POST" else "engagement.html"
+    return render(request, f"frontend/vendor/{template}", context, status=_status(request, outcome))
