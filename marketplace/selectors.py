@@ -141,3 +141,20 @@ def challenge_list_submitted(*, user: User) -> QuerySet[Challenge]:
         .annotate(submitted_at=Coalesce(Subquery(submitted.values("created_at")[:1]), F("updated_at")))
         .order_by("submitted_at", "id")
     )
+
+
+def challenge_list_for_member(*, user: User) -> QuerySet[Challenge]:
+    """Challenges of the user's own organizations, in every status (all of them, for coordinators).
+
+    Unlike challenge_list, another organization's published challenge is not among them."""
+    challenges = challenge_list(user=user)
+    if not user.is_authenticated:
+        return challenges.none()
+    if not user.is_coordinator:
+        challenges = challenges.filter(organization__in=Organization.objects.filter(members=user))
+    return challenges
+
+
+def challenge_get_for_member(*, user: User, challenge_id: int) -> Challenge:
+    """A challenge its organization's member is managing (any challenge, for coordinators)."""
+    return get_object_or_404(challenge_list_for_member(user=user), pk=challenge_id)

@@ -379,3 +379,8 @@ def dashboard_proposals_by_expertise() -> QuerySet[Expertise]:
         .filter(proposal_count__gt=0)
         .order_by("-proposal_count", "code")
     )
+
+
+def introduction_list_for_challenge(*, user: User, challenge: Challenge) -> QuerySet[Introduction]:
+    """The introductions of one challenge that the user may see, with the proposals they came from."""
+    return introduction_list(user=user).filter(challenge=challenge).select_related("proposal")
