@@ -28,8 +28,14 @@ NOTIFICATIONS_PER_PAGE = 20
 
 
 class LoginView(auth_views.LoginView):
+    """Sign in; the site then continues in the user's preferred language."""
+
     template_name = "frontend/account/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form) -> HttpResponse:
+        response = super().form_valid(form)
+        return _in_language(response, form.get_user().preferred_language)
 
 
 @login_required
@@ -93,11 +99,16 @@ def account(request: HttpRequest) -> HttpResponse:
 
 
 def _switch_language(request: HttpRequest, language: str) -> HttpResponse:
-    """Back to the account page in the chosen language, which the language cookie also remembers
-    (as Django's set_language does), so the site opens in it next time."""
+    """Back to the account page in the chosen language."""
     with translation.override(language):
         messages.success(request, _("Your account is saved."))
-    response = redirect(translate_url(reverse("frontend:account"), language))
+    return _in_language(redirect(reverse("frontend:account")), language)
+
+
+def _in_language(response: HttpResponse, language: str) -> HttpResponse:
+    """The redirect goes to the same page in `language`, which the language cookie also remembers (as
+    Django's set_language does), so the site opens in it next time."""
+    response["Location"] = translate_url(response["Location"], language)
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         language,

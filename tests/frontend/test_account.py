@@ -328,3 +328,14 @@ def test_password_reset_with_a_bad_link_says_so(client, user):
 
     assert response.status_code == 200
     assert "This link no longer works" in response.content.decode()
+
+
+def test_login_continues_in_the_users_preferred_language(client, user):
+    user.preferred_language = "en"
+    user.save()
+
+    response = client.post("/fr/login/", {"username": user.username, "password": PASSWORD, "next": "/fr/notifications/"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/en/notifications/"
+    assert response.cookies["django_language"].value == "en"

@@ -380,3 +380,14 @@ def test_pagination_include_marks_the_current_page_and_keeps_the_query_string():
     assert 'href="?q=nuage&amp;page=2" aria-current="page"' in html
     assert 'href="?q=nuage&amp;page=3" rel="next"' in html
     assert 'href="?q=nuage&amp;page=1" rel="prev"' in html
+
+
+@pytest.mark.search
+@pytest.mark.django_db
+def test_challenge_search_beyond_the_last_page_links_back_to_the_first(client, taxonomy):
+    indexed(factories.ChallengeFactory())
+
+    content = client.get("/en/opportunities/?q=migration&page=4").content.decode()
+
+    assert "There is no page 4 for this search." in content
+    assert 'href="?q=migration"' in content
