@@ -117,5 +117,3 @@ def test_vendor_pages_are_accessible(live_server, page, check_page, firm_member,
     page.get_by_role("button", name=re.compile("Plan de migration")).click()
     expect(page.get_by_role("status")).to_be_visible()
     check_page(page, "sme-engagement")
-
-
