@@ -3,7 +3,7 @@ email by the user model's fields, through the services."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from frontend.forms.public import _messages
+from frontend.forms.public import api_error_messages
 from hub.models import User
 from hub.serializers import UserPreferencesUpdateInputSerializer
 
@@ -36,7 +36,7 @@ class AccountForm(forms.Form):
         serializer = UserPreferencesUpdateInputSerializer(data=preferences)
         if not serializer.is_valid():
             for name, detail in serializer.errors.items():
-                for message in _messages(detail):
+                for message in api_error_messages(detail):
                     self.add_error(name if name in self.fields else None, message)
         return cleaned_data
 

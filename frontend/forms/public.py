@@ -17,12 +17,12 @@ from matching.search import ChallengeSort, VendorSort
 from matching.serializers import ChallengeSearchInputSerializer, VendorSearchInputSerializer
 
 
-def _messages(detail: Any) -> list[str]:
+def api_error_messages(detail: Any) -> list[str]:
     """The plain messages of a DRF error detail, however nested (a list field's errors are keyed by index)."""
     if isinstance(detail, dict):
-        return [message for value in detail.values() for message in _messages(value)]
+        return [message for value in detail.values() for message in api_error_messages(value)]
     if isinstance(detail, (list, tuple)):
-        return [message for value in detail for message in _messages(value)]
+        return [message for value in detail for message in api_error_messages(value)]
     return [str(detail)]
 
 
@@ -56,13 +56,13 @@ class SearchForm(forms.Form):
         serializer = self.serializer_class(data=params)
         if not serializer.is_valid():
             for name, detail in serializer.errors.items():
-                for message in _messages(detail):
+                for message in api_error_messages(detail):
                     self.add_error(name if name in self.fields else None, message)
             return self.cleaned_data
         try:
             page, page_size = search_page(Request(self.request))
         except ApiValidationError as error:
-            for message in _messages(error.detail):
+            for message in api_error_messages(error.detail):
                 self.add_error(None, message)
             return self.cleaned_data
         filters = dict(serializer.validated_data)
