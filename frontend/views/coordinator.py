@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -164,6 +165,13 @@ def _expertise_labels() -> dict[str, str]:
     return {item.code: item.label for item in expertise_list()}
 
 
+def _queue_proposals(request: HttpRequest, filter_form: ProposalQueueFilterForm) -> QuerySet[MatchProposal]:
+    if not filter_form.is_valid():
+        # Unknown filter values (an old bookmark): show the whole pending queue, and the page says why.
+        return proposal_list_for_queue(user=request.user, status=MatchProposal.Status.PENDING, ordering="created_at")
+    return proposal_list_for_queue(user=request.user, **filter_form.selector_filters())
+
+
 def _queue_context(
     request: HttpRequest,
     query: QueryDict,
@@ -172,13 +180,7 @@ def _queue_context(
     bulk_form: ProposalBulkApproveForm | None = None,
 ) -> dict:
     filter_form = ProposalQueueFilterForm(query)
-    if not filter_form.is_valid():
-        # Unknown filter values (an old bookmark): show the whole pending queue and say why.
-        proposals = proposal_list_for_queue(
-            user=request.user, status=MatchProposal.Status.PENDING, ordering="created_at"
-        )
-    else:
-        proposals = proposal_list_for_queue(user=request.user, **filter_form.selector_filters())
+    proposals = _queue_proposals(request, filter_form)
     page = Paginator(proposals, PROPOSALS_PER_PAGE).get_page(query.get("page"))
     expertise_labels = _expertise_labels()
     groups: dict[int, QueueGroup] = {}
@@ -221,10 +223,12 @@ def _decided(
 ) -> HttpResponse:
     """The proposal is out of the queue: htmx gets the line that replaces it, a plain form a redirect."""
     if request.htmx:
+        # The count of proposals at the top of the queue follows, with the filters the queue has.
+        remaining = _queue_proposals(request, ProposalQueueFilterForm(_query_of(_queue_url(request)))).count()
         return render(
             request,
             "frontend/coordinator/_decided.html",
-            {"proposal": proposal, "message": message, "is_error": level >= messages.WARNING},
+            {"proposal": proposal, "message": message, "is_error": level >= messages.WARNING, "remaining": remaining},
         )
     messages.add_message(request, level, message)
     return redirect(_queue_url(request))

@@ -65,6 +65,7 @@ def test_a_coordinator_decides_the_queue_with_the_keyboard(live_server, page, ch
 
     expect(page.locator(f"#proposal-{second.pk}[data-queue-item-done]")).to_be_visible()
     expect(page.locator(f"#proposal-{third.pk}")).to_be_focused()
+    expect(page.locator("#queue-results-title")).to_contain_text("1")
     first.refresh_from_db()
     second.refresh_from_db()
     third.refresh_from_db()

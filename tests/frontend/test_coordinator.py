@@ -296,6 +296,19 @@ def test_approve_with_htmx_swaps_the_proposal_for_its_outcome(coordinator_client
     assert "<html" not in content
 
 
+def test_approve_with_htmx_updates_the_count_of_the_queue_as_filtered(coordinator_client):
+    proposal = pending_proposal()
+    pending_proposal()
+    pending_proposal(status=MatchProposal.Status.ON_HOLD)
+    next_url = url("coordinator_queue") + "?status=pending"
+
+    response = coordinator_client.post(
+        url("coordinator_proposal_approve", proposal_id=proposal.pk), {"next": next_url}, **HTMX
+    )
+
+    assert '<h2 id="queue-results-title" hx-swap-oob="innerHTML">1 proposal</h2>' in response.content.decode()
+
+
 def test_reject_with_a_reason_records_it(coordinator_client):
     proposal = pending_proposal()
 
