@@ -5,6 +5,7 @@ from frontend.views import account
 from frontend.views import public
 from frontend.views import coordinator
 from frontend.views import vendor
+from frontend.views import ministry
 
 app_name = "frontend"
 
@@ -68,4 +69,19 @@ urlpatterns = [
         name="coordinator_challenge_return",
     ),
     path("coordination/dashboard/", coordinator.dashboard, name="coordinator_dashboard"),
+    # Public-organization (ministry) pages
+    path("organization/", ministry.ministry_dashboard, name="ministry_dashboard"),
+    path("organization/challenges/new/", ministry.challenge_create, name="challenge_create"),
+    path("organization/challenges/reach/", ministry.challenge_reach, name="challenge_reach"),
+    path("organization/challenges/<int:challenge_id>/", ministry.challenge_manage, name="challenge_manage"),
+    path("organization/challenges/<int:challenge_id>/edit/", ministry.challenge_edit, name="challenge_edit"),
+    path("organization/challenges/<int:challenge_id>/preview/", ministry.challenge_preview, name="challenge_preview"),
+    path("organization/challenges/<int:challenge_id>/close/", ministry.challenge_close, name="challenge_close"),
+    path("organization/challenges/<int:challenge_id>/cancel/", ministry.challenge_cancel, name="challenge_cancel"),
+    path(
+        "organization/challenges/<int:challenge_id>/award/<int:introduction_id>/",
+        ministry.challenge_award,
+        name="challenge_award",
+    ),
+    path("organization/engagements/<int:engagement_id>/", ministry.engagement_manage, name="engagement_manage"),
 ]

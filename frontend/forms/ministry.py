@@ -1,0 +1,316 @@
+"""Forms of the public-organization (ministry) pages.
+
+A form parses what was typed (amounts written the French or the English way, ticked boxes, one
+certification per line), then hands it to the API's input serializer for the same operation, so the pages
+and the API accept exactly the same input; the services check the rest against the models and the
+workflow, and their errors land on the field they name. What the user typed is kept."""
+import re
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils.formats import get_format
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from hub.models import Organization
+from marketplace.models import SME_MAX_EMPLOYEES, Challenge, Language
+from marketplace.selectors import expertise_list, region_list
+from marketplace.serializers import ChallengeInputSerializer, ChallengeTransitionInputSerializer
+from matching.matcher import ChallengeProfile
+from matching.serializers import (
+    ClarificationAnswerInputSerializer,
+    ClarificationInputSerializer,
+    MilestoneInputSerializer,
+)
+
+# Spaces people type between thousands ("150 000"), including the no-break ones French text uses.
+GROUPING_SPACES = re.compile(r"[\s\u00a0\u202f]")
+
+
+def _messages(detail: Any) -> list[str]:
+    """Every message of a DRF error detail, however nested (a list field answers per item)."""
+    if isinstance(detail, dict):
+        return [message for value in detail.values() for message in _messages(value)]
+    if isinstance(detail, (list, tuple)):
+        return [message for value in detail for message in _messages(value)]
+    return [str(detail)]
+
+
+def add_service_error(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the fields it names, and above the form otherwise."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, [m for item in errors for m in item.messages])
+
+
+class SerializerCheckedForm(forms.Form):
+    """After its own parsing, the form's data goes through the API's input serializer."""
+
+    serializer_class: type[serializers.Serializer]
+    validated_data: dict
+
+    def serializer_input(self) -> dict:
+        return self.cleaned_data
+
+    def clean(self) -> dict:
+        cleaned_data = super().clean()
+        # Checked even when a field could not be read, so that every problem is listed at once.
+        serializer = self.serializer_class(data=self.serializer_input())
+        if serializer.is_valid():
+            self.validated_data = dict(serializer.validated_data)
+            return cleaned_data
+        for field, detail in serializer.errors.items():
+            if field not in self._errors:  # A field that could not be read has said so already.
+                self.add_error(field if field in self.fields else None, _messages(detail))
+        return cleaned_data
+
+
+class AmountField(forms.DecimalField):
+    """An amount in dollars as people type it in French or English: "150 000", "1 234,56", "$1,234.56"."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("localize", True)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = GROUPING_SPACES.sub("", value).replace("$", "")
+            # In English a comma groups thousands; so does one before a point ("1,234.56") in any language.
+            comma_groups = "," in value and "." in value and value.index(",") < value.index(".")
+            if get_format("DECIMAL_SEPARATOR") == "." or comma_groups:
+                value = value.replace(",", "")
+        return super().to_python(value)
+
+    def prepare_value(self, value):
+        # Budgets are round figures: show "150000", not "150000,00".
+        if isinstance(value, Decimal) and value == value.to_integral_value():
+            value = int(value)
+        return super().prepare_value(value)
+
+
+class LinesField(forms.CharField):
+    """A list of short texts, one per line (certifications)."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def to_python(self, value) -> list[str]:
+        lines = [line.strip() for line in (value or "").splitlines()]
+        return list(dict.fromkeys(line for line in lines if line))
+
+    def prepare_value(self, value):
+        if isinstance(value, (list, tuple)):
+            return "\n".join(value)
+        return value
+
+
+def _expertise_choices() -> list[tuple[str, str]]:
+    return [(item.code, item.label) for item in expertise_list()]
+
+
+def _region_choices() -> list[tuple[str, str]]:
+    return [(region.code, region.label) for region in region_list()]
+
+
+class ChallengeForm(SerializerCheckedForm):
+    """The guided challenge form, in the four steps its template shows; checked like POST /api/v1/challenges/."""
+
+    serializer_class = ChallengeInputSerializer
+    STEPS = [
+        ("need", _("What you need"), ["organization", "title", "description", "language"]),
+        ("scope", _("Expertise and regions"), ["expertise", "regions"]),
+        ("budget", _("Budget and deadline"), ["budget_min", "budget_max", "deadline"]),
+        (
+            "requirements",
+            _("Requirements"),
+            ["required_languages", "required_certifications", "max_employees", "on_site"],
+        ),
+    ]
+
+    organization = forms.ModelChoiceField(
+        label=_("Organization"),
+        queryset=Organization.objects.none(),
+        help_text=_("You are a member of several organizations: choose the one that posts this challenge."),
+    )
+    title = forms.CharField(
+        label=_("Title"), help_text=_("A short name for the need, as vendors will see it in their results.")
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_(
+            "The problem to solve, who it serves, what exists today and what success looks like. "
+            "The matcher compares this text with the vendors' descriptions and references."
+        ),
+    )
+    language = forms.ChoiceField(
+        label=_("Posting language"),
+        choices=Language.choices,
+        widget=forms.RadioSelect,
+        help_text=_("The language the title and description are written in."),
+    )
+    expertise = forms.MultipleChoiceField(
+        label=_("Expertise needed"),
+        choices=_expertise_choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Choose every area the work calls for. Vendors with one of them rank higher."),
+    )
+    regions = forms.MultipleChoiceField(
+        label=_("Regions of the work"),
+        choices=_region_choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Leave every box empty if the work can be done from anywhere in Quebec."),
+    )
+    budget_min = AmountField(label=_("Minimum budget (CAD)"), help_text=_("In dollars, for example 50 000."))
+    budget_max = AmountField(label=_("Maximum budget (CAD)"))
+    deadline = forms.DateField(
+        label=_("Deadline"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d"],
+        help_text=_("The last day vendors can say they are interested."),
+    )
+    required_languages = forms.MultipleChoiceField(
+        label=_("Required delivery languages"),
+        choices=Language.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("The languages the vendor must be able to work and deliver in."),
+    )
+    required_certifications = LinesField(
+        label=_("Required certifications"),
+        required=False,
+        help_text=_("One per line, written as vendors write them on their profiles, for example ISO 27001."),
+    )
+    max_employees = forms.IntegerField(
+        label=_("SME ceiling (employees)"),
+        required=False,
+        help_text=_("Only firms with at most this many employees are proposed. Leave empty for no ceiling."),
+    )
+    on_site = forms.BooleanField(label=_("The work must be done on site"), required=False)
+
+    def __init__(self, *args, organizations: QuerySet[Organization] | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.organizations = list(organizations or [])
+        # Asked only of members of several organizations; a challenge never moves to another one.
+        if len(self.organizations) > 1:
+            self.fields["organization"].queryset = organizations
+        else:
+            del self.fields["organization"]
+
+    @classmethod
+    def for_new(cls, data=None, *, organizations: QuerySet[Organization]) -> "ChallengeForm":
+        initial = {"language": Language.FRENCH, "max_employees": SME_MAX_EMPLOYEES}
+        return cls(data, organizations=organizations, initial=initial)
+
+    @classmethod
+    def for_challenge(cls, challenge: Challenge, data=None) -> "ChallengeForm":
+        initial = {
+            "title": challenge.title,
+            "description": challenge.description,
+            "language": challenge.language,
+            "expertise": [item.code for item in challenge.expertise.all()],
+            "regions": [region.code for region in challenge.regions.all()],
+            "budget_min": challenge.budget_min,
+            "budget_max": challenge.budget_max,
+            "deadline": challenge.deadline,
+            "required_languages": challenge.required_languages,
+            "required_certifications": challenge.required_certifications,
+            "max_employees": challenge.max_employees,
+            "on_site": challenge.on_site,
+        }
+        return cls(data, initial=initial)
+
+    def steps(self) -> list[dict]:
+        steps = []
+        for slug, title, names in self.STEPS:
+            fields = [self[name] for name in names if name in self.fields]
+            steps.append({"slug": slug, "title": title, "fields": fields, "has_errors": any(f.errors for f in fields)})
+        return steps
+
+    def serializer_input(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name != "organization"}
+
+    def chosen_organization(self) -> Organization:
+        return self.cleaned_data.get("organization") or self.organizations[0]
+
+    def challenge_data(self) -> dict:
+        """The serializer's validated data, as challenge_create and challenge_update take it (like the API)."""
+        return self.validated_data
+
+    def reach_profile(self) -> ChallengeProfile:
+        """What the matcher would know of the draft so far: the fields that can be read, the others empty."""
+        if self.is_bound:
+            self.is_valid()
+            data = self.cleaned_data
+        else:
+            data = {name: self.get_initial_for_field(field, name) for name, field in self.fields.items()}
+        max_employees = data.get("max_employees")
+        return ChallengeProfile(
+            title=data.get("title") or "",
+            description=data.get("description") or "",
+            expertise=list(data.get("expertise") or []),
+            regions=list(data.get("regions") or []),
+            required_languages=list(data.get("required_languages") or []),
+            required_certifications=list(data.get("required_certifications") or []),
+            # A ceiling the API would refuse counts as none.
+            max_employees=max_employees if max_employees and max_employees > 0 else None,
+            on_site=bool(data.get("on_site")),
+        )
+
+
+class TransitionNoteForm(SerializerCheckedForm):
+    serializer_class = ChallengeTransitionInputSerializer
+
+    note = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the challenge's history."),
+    )
+
+
+class ClarificationAnswerForm(SerializerCheckedForm):
+    serializer_class = ClarificationAnswerInputSerializer
+
+    answer = forms.CharField(
+        label=_("Answer"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Published to every introduced vendor, without saying who asked."),
+    )
+
+
+class ClarificationPublishForm(SerializerCheckedForm):
+    """A clarification the organization publishes itself: a topic and the answer, at once."""
+
+    serializer_class = ClarificationInputSerializer
+
+    question = forms.CharField(
+        label=_("Topic or question"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: Can the pilot use the ministry's existing cloud tenant?"),
+    )
+    answer = forms.CharField(
+        label=_("Clarification"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Published to every introduced vendor."),
+    )
+
+
+class MilestoneForm(SerializerCheckedForm):
+    serializer_class = MilestoneInputSerializer
+
+    title = forms.CharField(label=_("Title"), help_text=_("What the vendor delivers, for example: Working prototype."))
+    amount = AmountField(
+        label=_("Amount (CAD)"), help_text=_("Paid to the vendor once you accept it, for example 12 500.")
+    )
+    due_date = forms.DateField(
+        label=_("Due date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d"],
+    )

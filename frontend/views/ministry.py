@@ -1,0 +1,536 @@
+"""Pages of public-organization members: their challenges from draft to award, and the engagements that follow.
+
+Coordinators may open every one of them; members of another organization get a 404, as from the selectors."""
+import dataclasses
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from frontend.forms.ministry import (
+    ChallengeForm,
+    ClarificationAnswerForm,
+    ClarificationPublishForm,
+    MilestoneForm,
+    TransitionNoteForm,
+    add_service_error,
+)
+from hub.api_errors import Conflict
+from hub.models import User
+from hub.selectors import audit_entry_list
+from marketplace import services as marketplace_services
+from marketplace.models import Challenge
+from marketplace.selectors import (
+    challenge_get_for_member,
+    challenge_list_for_member,
+    expertise_list,
+    organization_list_for_member,
+    user_can_edit_challenge,
+)
+from matching import selectors as matching_selectors
+from matching import services as matching_services
+from matching.matcher import ChallengeProfile, Explanation
+from matching.models import Engagement, Introduction, Milestone
+from matching.search import Reach, SearchUnavailable, challenge_reach as reach_count
+from matching.serializers import explanation_reasons
+
+Status = Challenge.Status
+
+# The dashboard lists challenges in the order of their lifecycle (docs/workflow.md).
+STATUS_ORDER = [Status.DRAFT, Status.SUBMITTED, Status.PUBLISHED, Status.CLOSED, Status.AWARDED, Status.CANCELLED]
+# Buttons are shown only where matching.services would accept the move; the services still decide.
+SHORTLISTABLE = {Introduction.Status.INTERESTED}
+AWARDABLE = {Introduction.Status.INTERESTED, Introduction.Status.SHORTLISTED}
+STILL_IN_THE_RUNNING = {Introduction.Status.INTRODUCED, Introduction.Status.INTERESTED, Introduction.Status.SHORTLISTED}
+
+
+def organization_member_required(view: Callable) -> Callable:
+    """Signed in as a public-organization member or a coordinator; anyone else is refused (403)."""
+
+    @wraps(view)
+    def checked(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        user = request.user
+        if not (user.role == User.Role.MINISTRY_MEMBER or user.is_coordinator):
+            raise PermissionDenied(_("Only members of a public organization can open this page."))
+        return view(request, *args, **kwargs)
+
+    return login_required(checked)
+
+
+def _can_move(challenge: Challenge, to_status: str) -> bool:
+    """Whether the challenge's lifecycle allows this move for a member (not the coordinators' publication)."""
+    needs_coordinator = marketplace_services.TRANSITIONS.get((challenge.status, to_status))
+    return needs_coordinator is False
+
+
+def _refusal(request: HttpRequest, error: ValidationError) -> None:
+    """A move the current state refused (a 409 in the API): say why, then show the page as it is now."""
+    messages.error(request, " ".join(error.messages))
+
+
+def _posted_id(request: HttpRequest, name: str) -> int:
+    try:
+        return int(request.POST.get(name, ""))
+    except ValueError:
+        raise Http404 from None
+
+
+def _reach(profile: ChallengeProfile) -> Reach | None:
+    """The draft's reach, or None while the search engine is away (the page says so)."""
+    try:
+        return reach_count(profile=profile)
+    except SearchUnavailable:
+        return None
+
+
+# The dashboard
+
+
+@organization_member_required
+@require_GET
+def ministry_dashboard(request: HttpRequest) -> HttpResponse:
+    by_status: dict[str, list[Challenge]] = {status: [] for status in STATUS_ORDER}
+    for challenge in challenge_list_for_member(user=request.user):
+        by_status[challenge.status].append(challenge)
+    groups = [
+        {"status": status, "label": Status(status).label, "challenges": challenges}
+        for status, challenges in by_status.items()
+        if challenges
+    ]
+    organizations = organization_list_for_member(user=request.user)
+    return render(
+        request,
+        "frontend/ministry/dashboard.html",
+        {
+            "groups": groups,
+            "organizations": organizations,
+            "show_organization": request.user.is_coordinator or len(organizations) > 1,
+        },
+    )
+
+
+# Writing a challenge
+
+
+def _render_challenge_form(request: HttpRequest, form: ChallengeForm, *, challenge: Challenge | None) -> HttpResponse:
+    return render(
+        request,
+        "frontend/ministry/challenge_form.html",
+        {"form": form, "challenge": challenge, "reach": _reach(form.reach_profile()), "profile": form.reach_profile()},
+    )
+
+
+@organization_member_required
+@require_http_methods(["GET", "POST"])
+def challenge_create(request: HttpRequest) -> HttpResponse:
+    organizations = organization_list_for_member(user=request.user)
+    if not organizations.exists():
+        return render(request, "frontend/ministry/no_organization.html", status=403)
+    form = ChallengeForm.for_new(request.POST if request.method == "POST" else None, organizations=organizations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            challenge = marketplace_services.challenge_create(
+                user=request.user, organization=form.chosen_organization(), data=form.challenge_data()
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Draft saved. Check how vendors will see it, then submit it for publication."))
+            return redirect("frontend:challenge_preview", challenge_id=challenge.pk)
+    return _render_challenge_form(request, form, challenge=None)
+
+
+@organization_member_required
+@require_http_methods(["GET", "POST"])
+def challenge_edit(request: HttpRequest, challenge_id: int) -> HttpResponse:
+    challenge = challenge_get_for_member(user=request.user, challenge_id=challenge_id)
+    if challenge.status not in marketplace_services.EDITABLE_STATUSES and not request.user.is_coordinator:
+        messages.error(
+            request,
+            _("A challenge that is %(status)s can no longer be changed. Ask a hub coordinator.")
+            % {"status": challenge.get_status_display().lower()},
+        )
+        return redirect("frontend:challenge_manage", challenge_id=challenge.pk)
+    form = ChallengeForm.for_challenge(challenge, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            marketplace_services.challenge_update(challenge=challenge, user=request.user, data=form.challenge_data())
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Changes saved. Check how vendors will see the challenge."))
+            return redirect("frontend:challenge_preview", challenge_id=challenge.pk)
+    return _render_challenge_form(request, form, challenge=challenge)
+
+
+@organization_member_required
+@require_GET
+def challenge_reach(request: HttpRequest) -> HttpResponse:
+    """The live count beside the challenge form (an htmx fragment); the preview page shows the same numbers."""
+    profile = ChallengeForm(request.GET).reach_profile()
+    return render(request, "frontend/ministry/reach_fragment.html", {"reach": _reach(profile), "profile": profile})
+
+
+@organization_member_required
+@require_http_methods(["GET", "POST"])
+def challenge_preview(request: HttpRequest, challenge_id: int) -> HttpResponse:
+    challenge = challenge_get_for_member(user=request.user, challenge_id=challenge_id)
+    if request.method == "POST":
+        try:
+            marketplace_services.challenge_transition(
+                challenge=challenge, user=request.user, to_status=Status.SUBMITTED
+            )
+        except ValidationError as error:
+            _refusal(request, error)
+            return redirect("frontend:challenge_preview", challenge_id=challenge.pk)
+        messages.success(
+            request,
+            _("Your challenge is submitted. A hub coordinator reviews it before publication; you will be notified."),
+        )
+        return redirect("frontend:challenge_manage", challenge_id=challenge.pk)
+    profile = matching_selectors.challenge_profile(challenge)
+    return render(
+        request,
+        "frontend/ministry/challenge_preview.html",
+        {
+            "challenge": challenge,
+            "profile": profile,
+            "reach": _reach(profile),
+            "can_edit": challenge.status in marketplace_services.EDITABLE_STATUSES,
+            "can_submit": _can_move(challenge, Status.SUBMITTED),
+        },
+    )
+
+
+# Following a challenge
+
+
+def _frozen_explanation(data: dict) -> Explanation | None:
+    """The explanation the matcher gave when it proposed the vendor; None for a coordinator's own proposal."""
+    if "score" not in data:
+        return None
+    names = {field.name for field in dataclasses.fields(Explanation)}
+    return Explanation(**{name: value for name, value in data.items() if name in names})
+
+
+def _introduction_row(introduction: Introduction, *, challenge: Challenge, expertise_labels: dict[str, str]) -> dict:
+    explanation = _frozen_explanation(introduction.proposal.explanation or {})
+    return {
+        "introduction": introduction,
+        "reasons": explanation_reasons(explanation, expertise_labels=expertise_labels) if explanation else [],
+        "highlights": [fragment for fragments in explanation.highlights.values() for fragment in fragments]
+        if explanation
+        else [],
+        "can_shortlist": introduction.status in SHORTLISTABLE and challenge.status == Status.PUBLISHED,
+        "can_award": introduction.status in AWARDABLE and _can_move(challenge, Status.AWARDED),
+    }
+
+
+def _introduction_rows(request: HttpRequest, challenge: Challenge) -> list[dict]:
+    labels = {item.code: item.label for item in expertise_list()}
+    introductions = matching_selectors.introduction_list_for_challenge(user=request.user, challenge=challenge)
+    return [_introduction_row(item, challenge=challenge, expertise_labels=labels) for item in introductions]
+
+
+def _history(challenge: Challenge) -> list[dict]:
+    entries = audit_entry_list(object_type=challenge._meta.model_name, object_id=challenge.pk)
+    return [
+        {
+            "entry": entry,
+            "from_label": Status(entry.from_state).label if entry.from_state in Status.values else entry.from_state,
+            "to_label": Status(entry.to_state).label if entry.to_state in Status.values else entry.to_state,
+        }
+        for entry in entries
+    ]
+
+
+def _engagement_of(challenge: Challenge) -> Engagement | None:
+    return getattr(challenge, "engagement", None)  # Only an awarded challenge has one.
+
+
+def _render_manage(
+    request: HttpRequest,
+    challenge: Challenge,
+    *,
+    answer_forms: dict[int, ClarificationAnswerForm] | None = None,
+    clarify_form: ClarificationPublishForm | None = None,
+) -> HttpResponse:
+    answer_forms = answer_forms or {}
+    is_open = challenge.status == Status.PUBLISHED
+    clarifications = [
+        {
+            "clarification": clarification,
+            "form": answer_forms.get(clarification.pk)
+            or ClarificationAnswerForm(prefix=f"answer-{clarification.pk}"),
+        }
+        for clarification in matching_selectors.clarification_list(user=request.user, challenge=challenge)
+    ]
+    return render(
+        request,
+        "frontend/ministry/challenge_manage.html",
+        {
+            "challenge": challenge,
+            "error_form": next(iter(answer_forms.values()), None) or clarify_form,
+            "history": _history(challenge),
+            "introductions": _introduction_rows(request, challenge),
+            "clarifications": clarifications,
+            "clarify_form": clarify_form or ClarificationPublishForm(prefix="clarify"),
+            "is_open": is_open,
+            "engagement": _engagement_of(challenge),
+            "can_edit": challenge.status in marketplace_services.EDITABLE_STATUSES,
+            "can_submit": _can_move(challenge, Status.SUBMITTED),
+            "can_withdraw": _can_move(challenge, Status.DRAFT),
+            "can_close": _can_move(challenge, Status.CLOSED),
+            "can_cancel": _can_move(challenge, Status.CANCELLED),
+        },
+    )
+
+
+def _manage_url(challenge: Challenge, anchor: str = "") -> str:
+    url = reverse("frontend:challenge_manage", kwargs={"challenge_id": challenge.pk})
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _shortlist(request: HttpRequest, challenge: Challenge) -> HttpResponse:
+    introduction = matching_selectors.introduction_get(
+        user=request.user, introduction_id=_posted_id(request, "introduction")
+    )
+    if introduction.challenge_id != challenge.pk:
+        raise Http404
+    try:
+        introduction = matching_services.introduction_shortlist(introduction=introduction, user=request.user)
+    except ValidationError as error:
+        notice, is_error = " ".join(error.messages), True
+    else:
+        notice, is_error = _("%(vendor)s is on your shortlist.") % {"vendor": introduction.vendor.name}, False
+    if request.htmx:
+        # Only the vendor's card changes, and says what happened where the keyboard focus lands.
+        introduction = matching_selectors.introduction_get(user=request.user, introduction_id=introduction.pk)
+        labels = {item.code: item.label for item in expertise_list()}
+        row = _introduction_row(introduction, challenge=challenge, expertise_labels=labels)
+        context = {"row": row, "challenge": challenge, "notice": notice, "notice_is_error": is_error}
+        return render(request, "frontend/ministry/_introduction.html", context)
+    (messages.error if is_error else messages.success)(request, notice)
+    return redirect(_manage_url(challenge, f"introduction-{introduction.pk}"))
+
+
+def _answer(request: HttpRequest, challenge: Challenge) -> HttpResponse:
+    clarification = matching_selectors.clarification_get(
+        user=request.user, clarification_id=_posted_id(request, "clarification")
+    )
+    if clarification.challenge_id != challenge.pk:
+        raise Http404
+    form = ClarificationAnswerForm(request.POST, prefix=f"answer-{clarification.pk}")
+    if form.is_valid():
+        try:
+            matching_services.clarification_answer(
+                clarification=clarification, user=request.user, answer=form.validated_data["answer"]
+            )
+        except Conflict as error:
+            _refusal(request, error)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Answer published to every introduced vendor."))
+        if not form.errors:
+            return redirect(_manage_url(challenge, "clarifications"))
+    return _render_manage(request, challenge, answer_forms={clarification.pk: form})
+
+
+def _clarify(request: HttpRequest, challenge: Challenge) -> HttpResponse:
+    form = ClarificationPublishForm(request.POST, prefix="clarify")
+    if form.is_valid():
+        try:
+            matching_services.clarification_ask(challenge=challenge, user=request.user, **form.validated_data)
+        except Conflict as error:
+            _refusal(request, error)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Clarification published to every introduced vendor."))
+        if not form.errors:
+            return redirect(_manage_url(challenge, "clarifications"))
+    return _render_manage(request, challenge, clarify_form=form)
+
+
+def _withdraw(request: HttpRequest, challenge: Challenge) -> HttpResponse:
+    try:
+        marketplace_services.challenge_transition(challenge=challenge, user=request.user, to_status=Status.DRAFT)
+    except ValidationError as error:
+        _refusal(request, error)
+    else:
+        messages.success(request, _("Your challenge is a draft again. Change it, then submit it once more."))
+    return redirect(_manage_url(challenge))
+
+
+MANAGE_ACTIONS: dict[str, Callable[[HttpRequest, Challenge], HttpResponse]] = {
+    "shortlist": _shortlist,
+    "answer": _answer,
+    "clarify": _clarify,
+    "withdraw": _withdraw,
+}
+
+
+@organization_member_required
+@require_http_methods(["GET", "POST"])
+def challenge_manage(request: HttpRequest, challenge_id: int) -> HttpResponse:
+    challenge = challenge_get_for_member(user=request.user, challenge_id=challenge_id)
+    if request.method == "POST":
+        action = MANAGE_ACTIONS.get(request.POST.get("action", ""))
+        if action is None:
+            raise Http404
+        return action(request, challenge)
+    return _render_manage(request, challenge)
+
+
+@organization_member_required
+@require_http_methods(["GET", "POST"])
+def challenge_award(request: HttpRequest, challenge_id: int, introduction_id: int) -> HttpResponse:
+    """Confirm, then award: the other vendors still in the running are told they were not selected."""
+    challenge = challenge_get_for_member(user=request.user, challenge_id=challenge_id)
+    introduction = matching_selectors.introduction_get(user=request.user, introduction_id=introduction_id)
+    if introduction.challenge_id != challenge.pk:
+        raise Http404
+    if request.method == "POST":
+        try:
+            engagement = matching_services.challenge_award(
+                challenge=challenge, introduction=introduction, user=request.user
+            )
+        except ValidationError as error:
+            _refusal(request, error)
+            return redirect(_manage_url(challenge, "introductions"))
+        messages.success(
+            request,
+            _("Awarded to %(vendor)s. The other vendors are told courteously. Plan the pilot's milestones now.")
+            % {"vendor": introduction.vendor.name},
+        )
+        return redirect("frontend:engagement_manage", engagement_id=engagement.pk)
+    others = [
+        row["introduction"]
+        for row in _introduction_rows(request, challenge)
+        if row["introduction"].pk != introduction.pk and row["introduction"].status in STILL_IN_THE_RUNNING
+    ]
+    return render(
+        request,
+        "frontend/ministry/challenge_award.html",
+        {"challenge": challenge, "introduction": introduction, "others": others},
+    )
+
+
+def _transition_with_confirmation(request: HttpRequest, challenge_id: int, *, to_status: str) -> HttpResponse:
+    challenge = challenge_get_for_member(user=request.user, challenge_id=challenge_id)
+    form = TransitionNoteForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            marketplace_services.challenge_transition(
+                challenge=challenge, user=request.user, to_status=to_status, note=form.validated_data["note"]
+            )
+        except ValidationError as error:
+            _refusal(request, error)
+        else:
+            done = {
+                Status.CLOSED: _("The challenge is closed: it no longer appears to vendors. You can still award it."),
+                Status.CANCELLED: _("The challenge is cancelled."),
+            }
+            messages.success(request, done[to_status])
+        return redirect(_manage_url(challenge))
+    return render(
+        request,
+        "frontend/ministry/challenge_confirm.html",
+        {"challenge": challenge, "form": form, "to_status": to_status, "allowed": _can_move(challenge, to_status)},
+    )
+
+
+@organization_member_required
+@require_http_methods(["GET", "POST"])
+def challenge_close(request: HttpRequest, challenge_id: int) -> HttpResponse:
+    return _transition_with_confirmation(request, challenge_id, to_status=Status.CLOSED)
+
+
+@organization_member_required
+@require_http_methods(["GET", "POST"])
+def challenge_cancel(request: HttpRequest, challenge_id: int) -> HttpResponse:
+    return _transition_with_confirmation(request, challenge_id, to_status=Status.CANCELLED)
+
+
+# The engagement
+
+
+def _accept(request: HttpRequest, engagement: Engagement) -> None:
+    milestone = matching_selectors.milestone_get(user=request.user, milestone_id=_posted_id(request, "milestone"))
+    if milestone.engagement_id != engagement.pk:
+        raise Http404
+    try:
+        matching_services.milestone_accept(milestone=milestone, user=request.user)
+    except ValidationError as error:
+        _refusal(request, error)
+    else:
+        messages.success(
+            request,
+            _("“%(title)s” is accepted. The payment to %(vendor)s is on its way.")
+            % {"title": milestone.title, "vendor": engagement.vendor.name},
+        )
+
+
+def _milestones_url(engagement: Engagement) -> str:
+    return reverse("frontend:engagement_manage", kwargs={"engagement_id": engagement.pk}) + "#milestones"
+
+
+@organization_member_required
+@require_http_methods(["GET", "POST"])
+def engagement_manage(request: HttpRequest, engagement_id: int) -> HttpResponse:
+    engagement = matching_selectors.engagement_get(user=request.user, engagement_id=engagement_id)
+    if not user_can_edit_challenge(user=request.user, challenge=engagement.challenge):
+        raise Http404  # The vendor's own members follow it from their pages.
+    form = MilestoneForm(prefix="milestone")
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action == "accept":
+            _accept(request, engagement)
+            return redirect(_milestones_url(engagement))
+        if action != "add_milestone":
+            raise Http404
+        form = MilestoneForm(request.POST, prefix="milestone")
+        if form.is_valid():
+            try:
+                milestone = matching_services.milestone_create(
+                    engagement=engagement, user=request.user, **form.validated_data
+                )
+            except Conflict as error:
+                _refusal(request, error)
+                return redirect("frontend:engagement_manage", engagement_id=engagement.pk)
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, _("Milestone “%(title)s” added.") % {"title": milestone.title})
+                return redirect(_milestones_url(engagement))
+    milestones = list(engagement.milestones.all())  # Prefetched by the selector, soonest due first.
+    # A milestone has a payout once accepted; getattr, because a missing one-to-one raises.
+    rows = [{"milestone": milestone, "payout": getattr(milestone, "payout", None)} for milestone in milestones]
+    return render(
+        request,
+        "frontend/ministry/engagement_manage.html",
+        {
+            "engagement": engagement,
+            "challenge": engagement.challenge,
+            "rows": rows,
+            "form": form,
+            "can_add": engagement.status == Engagement.Status.ACTIVE,
+            "total": sum(milestone.amount for milestone in milestones),
+            "accepted_total": sum(
+                milestone.amount
+                for milestone in milestones
+                if milestone.status in (Milestone.Status.ACCEPTED, Milestone.Status.PAID)
+            ),
+            "paid_total": sum(
+                milestone.amount for milestone in milestones if milestone.status == Milestone.Status.PAID
+            ),
+        },
+    )
