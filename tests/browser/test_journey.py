@@ -1,0 +1,118 @@
+"""The whole journey in a real browser, three people in three browser contexts, on the real services:
+a ministry posts and submits a challenge; the coordinator publishes it; proposals appear; the
+coordinator approves two; the SME sees the introduction in French, switches to English and says it
+is interested; the ministry shortlists and awards; the coordinator sees it on the dashboard."""
+import re
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from playwright.sync_api import expect
+
+from hub.models import User
+from marketplace.models import Challenge
+from matching import indexing
+from matching.models import Introduction, MatchProposal
+from tests import factories
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.search, pytest.mark.browser]
+
+TEXT = "Migration des applications vers l'infonuagique gouvernementale, hébergement sécurisé et sauvegardes."
+
+
+def signed_in_page(browser, live_server, user: User):
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-CA")
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
+                          "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": live_server.url}])
+    return context.new_page()
+
+
+@pytest.fixture
+def world(db):
+    cloud = factories.ExpertiseFactory()
+    ministry = factories.UserFactory(username="cheffe", role=User.Role.MINISTRY_MEMBER, preferred_language="en")
+    factories.OrganizationFactory(name="Ministère de la Cybersécurité et du Numérique", members=[ministry])
+    sme = factories.UserFactory(username="pme", role=User.Role.VENDOR_MEMBER, preferred_language="fr")
+    vendors = [
+        factories.VendorFactory(name="Nuage Boréal inc.", description=TEXT, expertise=[cloud], members=[sme]),
+        factories.VendorFactory(name="Cumulus Conseil", description=TEXT, expertise=[cloud],
+                                members=[factories.UserFactory(role=User.Role.VENDOR_MEMBER)]),
+    ]
+    indexing.index_sync("vendor", [vendor.pk for vendor in vendors])
+    indexing.connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
+    coordinator = factories.UserFactory(username="coordination", role=User.Role.COORDINATOR, preferred_language="en")
+    return {"ministry": ministry, "sme": sme, "coordinator": coordinator, "vendors": vendors}
+
+
+def test_from_a_ministrys_need_to_an_award_through_the_pages(live_server, browser, check_page, world):
+    url = live_server.url
+    ministry = signed_in_page(browser, live_server, world["ministry"])
+    coordinator = signed_in_page(browser, live_server, world["coordinator"])
+    sme = signed_in_page(browser, live_server, world["sme"])
+
+    # The ministry writes the challenge, previews it and submits it.
+    ministry.goto(f"{url}/en/organization/challenges/new/")
+    ministry.get_by_label("Title", exact=True).fill("Migration vers le nuage gouvernemental")
+    ministry.get_by_label("Description", exact=True).fill(TEXT)
+    ministry.get_by_label("Cloud computing").check()
+    ministry.get_by_label("Minimum budget (CAD)").fill("100 000")
+    ministry.get_by_label("Maximum budget (CAD)").fill("400 000")
+    ministry.get_by_label("Deadline", exact=True).fill("2031-03-31")
+    expect(ministry.locator("#reach-count strong")).to_have_text("2")
+    check_page(ministry, "journey-challenge-form")
+    ministry.get_by_role("button", name="Save the draft and preview it").click()
+    ministry.get_by_role("button", name="Submit for publication").click()
+    expect(ministry.locator(".org-status .badge")).to_have_text("Submitted for publication")
+    challenge = Challenge.objects.get(title="Migration vers le nuage gouvernemental")
+
+    # The coordinator publishes it; the matcher's proposals appear in the morning queue; two approved.
+    coordinator.goto(f"{url}/en/coordination/publication/")
+    check_page(coordinator, "journey-publication")
+    coordinator.locator(f"form[action$='/{challenge.pk}/publish/'] button").click()
+    expect(coordinator.locator(".message--success")).to_be_visible()
+    coordinator.goto(f"{url}/en/coordination/")
+    proposals = list(MatchProposal.objects.filter(challenge=challenge).order_by("rank"))
+    assert len(proposals) == 2
+    for proposal in proposals:
+        expect(coordinator.locator(f"#proposal-{proposal.pk}")).to_be_visible()
+    check_page(coordinator, "journey-queue")
+    for proposal in proposals:
+        coordinator.locator(f"#proposal-{proposal.pk}").get_by_role("button", name=re.compile("^Approve")).click()
+        expect(coordinator.locator(f"#proposal-{proposal.pk}[data-queue-item-done]")).to_be_visible()
+    assert Introduction.objects.filter(challenge=challenge).count() == 2
+
+    # The SME sees the introduction in French, switches to English, says it is interested.
+    sme.goto(f"{url}/fr/sme/introductions/")
+    check_page(sme, "journey-sme-introductions")
+    sme.get_by_role("link", name=challenge.title).click()
+    expect(sme.locator("#introduction-workspace .badge")).to_have_text("Présenté")
+    sme.get_by_role("button", name="English").click()
+    assert sme.locator("html").get_attribute("lang") == "en"
+    expect(sme.locator("#introduction-workspace .badge")).to_have_text("Introduced")
+    sme.get_by_label("Your pitch").fill("We moved forty applications to the government cloud.")
+    sme.get_by_role("button", name="Tell them we are interested").click()
+    expect(sme.locator("#introduction-workspace .badge")).to_have_text("Interested")
+    check_page(sme, "journey-sme-interested")
+
+    # The ministry shortlists and awards.
+    winner = Introduction.objects.get(challenge=challenge, vendor__members=world["sme"])
+    ministry.goto(f"{url}/en/organization/challenges/{challenge.pk}/")
+    card = ministry.locator(f"#introduction-{winner.pk}")
+    card.get_by_role("button", name=re.compile("Shortlist")).click()
+    expect(card.locator(".badge")).to_have_text("Shortlisted")
+    check_page(ministry, "journey-challenge-manage")
+    card.get_by_role("link", name=re.compile("Award")).click()
+    ministry.get_by_role("button", name="Award to Nuage Boréal inc.").click()
+    expect(ministry.get_by_role("heading", name="Pilot with Nuage Boréal inc.")).to_be_visible()
+    assert Challenge.objects.get(pk=challenge.pk).status == Challenge.Status.AWARDED
+
+    # The coordinator sees it on the dashboard.
+    coordinator.goto(f"{url}/en/coordination/dashboard/")
+    expertise_table = coordinator.locator("table", has=coordinator.locator("#expertise-table-caption"))
+    expect(expertise_table.locator("tbody tr").first).to_contain_text("Cloud computing")
+    expect(expertise_table.locator("tbody tr").first.locator("td").nth(1)).to_have_text("2")
+    delays = coordinator.locator("table", has=coordinator.locator("#delay-table-caption"))
+    expect(delays).to_contain_text(challenge.title)
+    check_page(coordinator, "journey-dashboard")
