@@ -1,9 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.http import HttpRequest
+from django.db.models import QuerySet
+from django.http import HttpRequest, StreamingHttpResponse
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from hub.models import AuditEntry, Notification, Organization, User
+from hub.models import AuditEntry, ConfidentialityIncident, Consent, Notification, Organization, User
 
 
 @admin.register(User)
@@ -49,3 +51,72 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
         return False
+
+
+@admin.register(Consent)
+class ConsentAdmin(admin.ModelAdmin):
+    """Read-only: the record of consents is append-only, in the admin as in the database."""
+
+    list_display = ["created_at", "user", "kind", "version", "granted"]
+    list_filter = ["kind", "version", "granted"]
+    search_fields = ["user__username"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Consent | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Consent | None = None) -> bool:
+        return False
+
+
+def is_administrator(user: User) -> bool:
+    return user.is_active and (user.is_superuser or user.role == User.Role.ADMINISTRATOR)
+
+
+@admin.register(ConfidentialityIncident)
+class ConfidentialityIncidentAdmin(admin.ModelAdmin):
+    """The register of confidentiality incidents (Law 25): administrators only, whatever their model permissions."""
+
+    list_display = [
+        "discovered_at", "short_description", "people_affected", "risk_of_serious_injury",
+        "reported_to_commission_at", "people_notified_at",
+    ]
+    list_filter = ["risk_of_serious_injury"]
+    search_fields = ["description", "personal_information"]
+    date_hierarchy = "discovered_at"
+    readonly_fields = ["recorded_by", "created_at", "updated_at"]
+    actions = ["export_csv"]
+
+    @admin.display(description=_("description"))
+    def short_description(self, incident: ConfidentialityIncident) -> str:
+        return Truncator(incident.description).chars(80)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_administrator(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: ConfidentialityIncident | None = None) -> bool:
+        return is_administrator(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return is_administrator(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: ConfidentialityIncident | None = None) -> bool:
+        return is_administrator(request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj: ConfidentialityIncident | None = None) -> bool:
+        return is_administrator(request.user)
+
+    def save_model(self, request: HttpRequest, obj: ConfidentialityIncident, form, change: bool) -> None:
+        if not change:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Export the selected incidents as CSV"))
+    def export_csv(self, request: HttpRequest, queryset: QuerySet[ConfidentialityIncident]) -> StreamingHttpResponse:
+        # Imported when used: the admin loads while apps are set up, and the API pulls in DRF and its settings.
+        from hub.api import incident_csv_response
+
+        return incident_csv_response(queryset.select_related("recorded_by").order_by("-discovered_at", "-id"))

@@ -1,13 +1,16 @@
 import csv
+import datetime
 from collections.abc import Iterable, Iterator
 
-from django.contrib.auth import authenticate
+from django.conf import settings
+from django.contrib.auth import authenticate, logout
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -16,15 +19,19 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hub import selectors, services
-from hub.models import AuditEntry
+from hub.models import AuditEntry, ConfidentialityIncident
 from hub.pagination import paginated_response
-from hub.permissions import IsCoordinator
+from hub.permissions import IsAdministrator, IsCoordinator
 from hub.serializers import (
     AuditEntryListInputSerializer,
     AuditEntryOutputSerializer,
+    ConsentCreateInputSerializer,
+    ConsentListOutputSerializer,
+    ConsentOutputSerializer,
     NotificationOutputSerializer,
     TokenInputSerializer,
     TokenOutputSerializer,
+    UserDeleteInputSerializer,
     UserOutputSerializer,
     UserPreferencesOutputSerializer,
     UserPreferencesUpdateInputSerializer,
@@ -174,3 +181,103 @@ def _defused(value: object) -> object:
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
+
+
+# Privacy (Quebec's Law 25)
+
+
+class MeDataApi(APIView):
+    """Everything Maillage holds about the signed-in user, as one JSON document to download."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="The user's personal information.")})
+    def get(self, request: Request) -> Response:
+        response = Response(selectors.personal_data_collect(user=request.user))
+        filename = f"maillage-personal-data-{timezone.localdate():%Y-%m-%d}.json"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+class MeDeleteApi(APIView):
+    """Delete the signed-in user's personal information: the account is anonymized and signed out."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=UserDeleteInputSerializer, responses={204: None})
+    def post(self, request: Request) -> Response:
+        serializer = UserDeleteInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.user_delete(user=request.user, password=serializer.validated_data["password"])
+        logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ConsentListCreateApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=ConsentListOutputSerializer)
+    def get(self, request: Request) -> Response:
+        data = {"current_versions": settings.CONSENT_VERSIONS, "consents": selectors.consent_list(user=request.user)}
+        return Response(ConsentListOutputSerializer(data).data)
+
+    @extend_schema(request=ConsentCreateInputSerializer, responses={201: ConsentOutputSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = ConsentCreateInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        consent = services.consent_record(user=request.user, **serializer.validated_data)
+        return Response(ConsentOutputSerializer(consent).data, status=status.HTTP_201_CREATED)
+
+
+class ConfidentialityIncidentExportApi(APIView):
+    permission_classes = [IsAdministrator]
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> tuple:
+        # CSV whatever the client accepts, like the audit log's export.
+        return super().perform_content_negotiation(request, force=True)
+
+    @extend_schema(
+        responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="The whole register.")}
+    )
+    def get(self, request: Request) -> StreamingHttpResponse:
+        return incident_csv_response(selectors.confidentiality_incident_list())
+
+
+def incident_csv_response(incidents: Iterable[ConfidentialityIncident]) -> StreamingHttpResponse:
+    """The register of confidentiality incidents as CSV for Excel (see csv_lines); also the admin's export."""
+    # Translated now: the rows are produced after the view returns, outside the request's language.
+    header = [
+        _("Number"), _("Occurred at"), _("Discovered at"), _("Description"), _("Personal information concerned"),
+        _("People affected"), _("Risk of serious injury"), _("Risk assessment"), _("Measures taken"),
+        _("Reported to the Commission d'accès à l'information on"), _("People concerned notified on"),
+        _("Recorded by"), _("Recorded at"),
+    ]
+    yes, no = _("yes"), _("no")
+    response = StreamingHttpResponse(
+        csv_lines(header, _incident_csv_rows(incidents, yes=yes, no=no)), content_type="text/csv; charset=utf-8"
+    )
+    filename = f"confidentiality-incidents-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _incident_csv_rows(incidents: Iterable[ConfidentialityIncident], *, yes: str, no: str) -> Iterator[list]:
+    def moment(value: datetime.datetime | None) -> str:
+        return timezone.localtime(value).isoformat(timespec="minutes") if value else ""
+
+    for incident in incidents:
+        yield [
+            incident.pk,
+            moment(incident.occurred_at),
+            moment(incident.discovered_at),
+            incident.description,
+            incident.personal_information,
+            "" if incident.people_affected is None else incident.people_affected,
+            yes if incident.risk_of_serious_injury else no,
+            incident.risk_assessment,
+            incident.measures_taken,
+            incident.reported_to_commission_at.isoformat() if incident.reported_to_commission_at else "",
+            incident.people_notified_at.isoformat() if incident.people_notified_at else "",
+            incident.recorded_by.get_username() if incident.recorded_by else "",
+            moment(incident.created_at),
+        ]

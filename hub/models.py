@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -133,3 +134,83 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.object_type}#{self.object_id} {self.from_state}→{self.to_state}"
+
+
+class Consent(models.Model):
+    """One consent given or withdrawn by a user, for one version of what they agreed to. Append-only.
+
+    The current state of a consent is the user's latest record of that kind; older records stay as
+    proof of what was agreed to, and when (Quebec's Law 25). On PostgreSQL a trigger refuses UPDATE
+    and DELETE."""
+
+    class Kind(models.TextChoices):
+        TERMS = "terms", _("Terms of use and privacy policy")
+        NOTIFICATIONS = "notifications", _("Notification emails")
+
+    # PROTECT: a user is anonymized, never deleted, so the proof of consent outlives the identity.
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.PROTECT, related_name="consents")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    version = models.CharField(_("version"), max_length=32)
+    granted = models.BooleanField(_("granted"))
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "kind", "-created_at"])]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind} v{self.version} {'granted' if self.granted else 'withdrawn'}"
+
+
+class ConfidentialityIncident(models.Model):
+    """An entry of the register of confidentiality incidents that Quebec's Law 25 requires.
+
+    Its fields follow the Regulation respecting confidentiality incidents (section 11)."""
+
+    occurred_at = models.DateTimeField(
+        _("occurred at"), null=True, blank=True, help_text=_("When the incident happened or began; empty if unknown.")
+    )
+    discovered_at = models.DateTimeField(_("discovered at"), help_text=_("When the hub became aware of it."))
+    description = models.TextField(_("description"), help_text=_("The circumstances of the incident."))
+    personal_information = models.TextField(
+        _("personal information concerned"),
+        help_text=_("Which personal information is involved, or why it cannot be described."),
+    )
+    people_affected = models.PositiveIntegerField(
+        _("people affected"), null=True, blank=True, help_text=_("How many people are concerned; empty if unknown.")
+    )
+    risk_of_serious_injury = models.BooleanField(_("risk of serious injury"), default=False)
+    risk_assessment = models.TextField(
+        _("risk assessment"),
+        blank=True,
+        help_text=_("The sensitivity of the information, the consequences to expect and how likely misuse is."),
+    )
+    measures_taken = models.TextField(
+        _("measures taken"), blank=True, help_text=_("What was done to reduce the risk of injury.")
+    )
+    reported_to_commission_at = models.DateField(
+        _("reported to the Commission d'accès à l'information on"), null=True, blank=True
+    )
+    people_notified_at = models.DateField(_("people concerned notified on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        User, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-discovered_at", "-id"]
+        verbose_name = _("confidentiality incident")
+        verbose_name_plural = _("confidentiality incidents")
+
+    def __str__(self) -> str:
+        return f"{self.discovered_at:%Y-%m-%d} — {self.description[:60]}"
+
+    def clean(self) -> None:
+        if self.occurred_at and self.discovered_at and self.occurred_at > self.discovered_at:
+            raise ValidationError(
+                {"discovered_at": _("An incident cannot be discovered before it occurred. Check both dates.")},
+                code="incident_dates",
+            )

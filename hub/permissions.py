@@ -26,3 +26,13 @@ class IsVendorMember(BasePermission):
     def has_permission(self, request, view) -> bool:
         user = request.user
         return bool(user and user.is_authenticated and (user.role == User.Role.VENDOR_MEMBER or user.is_coordinator))
+
+
+class IsAdministrator(BasePermission):
+    message = _("Only administrators can do this.")
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        return bool(
+            user and user.is_authenticated and (user.is_superuser or user.role == User.Role.ADMINISTRATOR)
+        )

@@ -4,7 +4,8 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from hub.models import AuditEntry, Notification, User
+from hub.models import AuditEntry, ConfidentialityIncident, Consent, Notification, User
+from hub.signals import personal_data_requested
 
 
 def notification_list(*, user: User) -> QuerySet[Notification]:
@@ -72,3 +73,45 @@ def _start_of_day(day: datetime.date) -> datetime.datetime:
 def notification_unread_count(*, user: User) -> int:
     """How many of the user's notifications are unread: the badge next to "Notifications"."""
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def consent_list(*, user: User) -> QuerySet[Consent]:
+    """The user's record of consents, newest first: the latest of each kind is the one that counts."""
+    return Consent.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def personal_data_collect(*, user: User) -> dict:
+    """All the personal information Maillage holds about the user, as plain data (Law 25: right of access).
+
+    The hub's own tables, plus the sections the other apps add (signals.personal_data_requested)."""
+    data = {
+        "generated_at": timezone.now(),
+        "account": {
+            field: getattr(user, field)
+            for field in (
+                "id", "username", "first_name", "last_name", "email", "role", "preferred_language",
+                "email_frequency", "date_joined", "last_login", "is_active",
+            )
+        },
+        "organizations": list(user.organizations.order_by("name").values("id", "name")),
+        "notifications": list(
+            Notification.objects.filter(user=user)
+            .order_by("created_at", "id")
+            .values("id", "kind", "title", "body", "url", "created_at", "read_at", "emailed_at")
+        ),
+        "consents": list(consent_list(user=user).values("kind", "version", "granted", "created_at")),
+        "audit_entries": list(
+            AuditEntry.objects.filter(actor=user)
+            .order_by("created_at", "id")
+            .values("id", "created_at", "actor_label", "object_type", "object_id", "action", "from_state",
+                    "to_state", "reason")
+        ),
+    }
+    for _receiver, sections in personal_data_requested.send(sender=User, user=user):
+        data.update(sections)
+    return data
+
+
+def confidentiality_incident_list() -> QuerySet[ConfidentialityIncident]:
+    """The register of confidentiality incidents, the latest discovered first."""
+    return ConfidentialityIncident.objects.select_related("recorded_by").order_by("-discovered_at", "-id")

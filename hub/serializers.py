@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from hub.models import AuditEntry, Notification, User
+from hub.models import AuditEntry, Consent, Notification, User
 
 
 class UserOutputSerializer(serializers.ModelSerializer):
@@ -77,3 +77,31 @@ class AuditEntryOutputSerializer(serializers.ModelSerializer):
             "id", "created_at", "actor", "actor_label", "object_type", "object_id",
             "action", "from_state", "to_state", "reason",
         ]
+
+
+class ConsentCreateInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=Consent.Kind.choices,
+        error_messages={"invalid_choice": _("“{input}” is not a consent. Choose terms or notifications.")},
+    )
+    granted = serializers.BooleanField(help_text=_("true to give the consent, false to withdraw it."))
+    version = serializers.CharField(
+        max_length=32, required=False, help_text=_("The version of the text the user was shown; it must be current.")
+    )
+
+
+class ConsentOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Consent
+        fields = ["id", "kind", "version", "granted", "created_at"]
+
+
+class ConsentListOutputSerializer(serializers.Serializer):
+    current_versions = serializers.DictField(child=serializers.CharField())
+    consents = ConsentOutputSerializer(many=True)
+
+
+class UserDeleteInputSerializer(serializers.Serializer):
+    password = serializers.CharField(
+        style={"input_type": "password"}, trim_whitespace=False, help_text=_("The current password, to confirm.")
+    )

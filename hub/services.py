@@ -3,17 +3,22 @@ from collections.abc import Callable, Iterable
 from functools import partial
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from rest_framework.authtoken.models import Token
 
 from hub import selectors
-from hub.models import AuditEntry, Notification, User
+from hub.models import AuditEntry, Consent, Notification, User
+from hub.signals import personal_data_erase_requested
 from hub.tasks import notification_digest_send_task, notification_email_task
 
 
@@ -265,3 +270,77 @@ def user_profile_update(*, user: User, first_name: str, last_name: str, email: s
         setattr(user, name, value)
     user.save(update_fields=list(USER_PROFILE_FIELDS))
     return user
+
+
+# Privacy (Quebec's Law 25): consents, and the right to have one's personal information deleted.
+
+
+def consent_record(*, user: User, kind: str, granted: bool, version: str | None = None) -> Consent:
+    """Append the user's consent (or its withdrawal) for the current version of `kind`.
+
+    `version` is the one the user was shown; it must be the current one. Withdrawing the consent to
+    notification emails also stops them (email frequency "never")."""
+    if kind not in Consent.Kind.values:
+        raise ValidationError(
+            {"kind": _("Choose one of these consents: %(choices)s.") % {"choices": ", ".join(Consent.Kind.values)}},
+            code="invalid_consent_kind",
+        )
+    current = settings.CONSENT_VERSIONS[kind]
+    if version is not None and version != current:
+        raise ValidationError(
+            {
+                "version": _("This text changed: the current version is %(current)s. Read it again, then answer.")
+                % {"current": current}
+            },
+            code="consent_version_outdated",
+        )
+    consent = Consent.objects.create(user=user, kind=kind, version=current, granted=granted)
+    if kind == Consent.Kind.NOTIFICATIONS and not granted and user.email_frequency != User.EmailFrequency.OFF:
+        user.email_frequency = User.EmailFrequency.OFF
+        user.save(update_fields=["email_frequency"])
+    return consent
+
+
+def user_pseudonym(*, user: User) -> str:
+    """The stable pseudonym that replaces an anonymized user's name: always the same for one account.
+
+    A keyed hash of the id (derived from SECRET_KEY), so nobody can recompute it from the id alone.
+    The audit log's trigger accepts exactly this shape (hub/migrations/0008)."""
+    return "user-" + salted_hmac("hub.privacy.pseudonym", str(user.pk)).hexdigest()[:16]
+
+
+@transaction.atomic
+def user_delete(*, user: User, password: str) -> str:
+    """Delete the user's personal information at their request, confirmed by their password; return the pseudonym.
+
+    The account row stays, anonymized, so that what the user did keeps its author in the workflow
+    and the audit log: username replaced by the pseudonym, names and email cleared, password
+    unusable, account inactive, tokens and sessions removed, memberships, notifications and saved
+    searches deleted. The audit log keeps every entry; its actor label becomes the pseudonym. The
+    record of consents is kept as proof, now tied to the pseudonym."""
+    if not user.check_password(password):
+        raise ValidationError(
+            {"password": _("The password is incorrect. Enter your current password to confirm the deletion.")},
+            code="wrong_password",
+        )
+    pseudonym = user_pseudonym(user=user)
+    personal_data_erase_requested.send(sender=User, user=user)
+    AuditEntry.objects.filter(actor=user).exclude(actor_label=pseudonym).update(actor_label=pseudonym)
+    Notification.objects.filter(user=user).delete()
+    Token.objects.filter(user=user).delete()
+    _sessions_delete(user=user)
+    user.organizations.clear()
+    user.username = pseudonym
+    user.first_name = user.last_name = user.email = ""
+    user.set_unusable_password()
+    user.is_active = user.is_staff = user.is_superuser = False
+    user.save()
+    audit_record(actor=user, obj=user, action="anonymize", reason="Deleted at the user's request (Law 25).")
+    return pseudonym
+
+
+def _sessions_delete(*, user: User) -> None:
+    # Sessions live in the database (the default engine) and are not indexed by user: read them all.
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk):
+            session.delete()

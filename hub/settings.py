@@ -212,6 +212,13 @@ PAYMENT_API_KEY = os.environ.get("PAYMENT_API_KEY", "")
 PAYMENT_WEBHOOK_SECRET = os.environ.get("PAYMENT_WEBHOOK_SECRET", "")
 PAYMENT_TIMEOUT = float(os.environ.get("PAYMENT_TIMEOUT", "10"))
 
+# Quebec's Law 25: the current version of each text users consent to (hub.models.Consent). Change a
+# version when its text changes: consents recorded for an older version no longer count as current.
+CONSENT_VERSIONS = {
+    "terms": os.environ.get("PRIVACY_TERMS_VERSION", "2026-11-28"),
+    "notifications": os.environ.get("PRIVACY_NOTIFICATIONS_VERSION", "2026-11-28"),
+}
+
 # Demo catalogue loaded by `make run`; the app never reads ../shared at run time.
 CATALOG_PATH = Path(
     os.environ.get("MAILLAGE_CATALOG", BASE_DIR / "marketplace" / "fixtures" / "catalog-dev.json")

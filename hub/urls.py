@@ -15,6 +15,14 @@ api_v1 = [
     path("me/preferences/", api.MePreferencesApi.as_view(), name="me-preferences"),
     path("audit/", api.AuditEntryListApi.as_view(), name="audit-list"),
     path("audit/export.csv", api.AuditEntryExportApi.as_view(), name="audit-export"),
+    path("me/data/", api.MeDataApi.as_view(), name="me-data"),
+    path("me/delete/", api.MeDeleteApi.as_view(), name="me-delete"),
+    path("me/consents/", api.ConsentListCreateApi.as_view(), name="me-consents"),
+    path(
+        "privacy/incidents/export.csv",
+        api.ConfidentialityIncidentExportApi.as_view(),
+        name="confidentiality-incident-export",
+    ),
     path("", include("marketplace.urls")),
     path("", include("matching.urls")),
 ]

@@ -108,6 +108,8 @@ class VendorListCreateApi(MethodPermissionsMixin, APIView):
         serializer = VendorInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         vendor = services.vendor_create(user=request.user, data=serializer.validated_data)
+        # Read back through the selector, which knows the creator may see the whole profile.
+        vendor = selectors.vendor_get(user=request.user, vendor_id=vendor.pk)
         return Response(VendorOutputSerializer(vendor).data, status=status.HTTP_201_CREATED)
 
 

@@ -68,6 +68,31 @@ class Expertise(BilingualLabel):
         verbose_name_plural = _("expertise taxonomy")
 
 
+class ProfileSection(models.TextChoices):
+    """The parts of a vendor's profile its members may show or hide on the public profile."""
+
+    DESCRIPTION = "description", _("Description")
+    REFERENCES = "references", _("References")
+    CERTIFICATIONS = "certifications", _("Certifications")
+    REGIONS = "regions", _("Regions served")
+    EMPLOYEES = "employees", _("Number of employees")
+    CONTACT = "contact", _("Contact person")
+
+
+def default_public_profile() -> list[str]:
+    # Privacy by default (Law 25): the contact person is personal information, shown only if chosen.
+    return [section for section in ProfileSection.values if section != ProfileSection.CONTACT]
+
+
+def validate_profile_sections(value: list) -> None:
+    if not isinstance(value, list) or any(item not in ProfileSection.values for item in value):
+        raise ValidationError(
+            _("The public profile is a list of sections among: %(sections)s.")
+            % {"sections": ", ".join(ProfileSection.values)},
+            code="invalid_profile_sections",
+        )
+
+
 class Vendor(models.Model):
     """An SME that offers its expertise to public organizations."""
 
@@ -89,6 +114,16 @@ class Vendor(models.Model):
     )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("members"), related_name="vendors", blank=True
+    )
+    contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
+    public_profile = models.JSONField(
+        _("public profile"),
+        default=default_public_profile,
+        blank=True,
+        validators=[validate_profile_sections],
+        help_text=_("The sections anyone may see; the firm's members and the hub's coordinators see everything."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -1,11 +1,11 @@
 from dataclasses import dataclass
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from hub.models import AuditEntry, Organization, User
-from marketplace.models import Challenge, Expertise, Region, Vendor
+from marketplace.models import Challenge, Expertise, ProfileSection, Region, Vendor
 
 PUBLIC_CHALLENGE_STATUSES = [Challenge.Status.PUBLISHED, Challenge.Status.CLOSED, Challenge.Status.AWARDED]
 
@@ -59,14 +59,34 @@ def challenge_list_latest_published(*, limit: int = 6) -> QuerySet[Challenge]:
 
 
 def vendor_list(*, user: User) -> QuerySet[Vendor]:
-    """Active vendors are public; members also see their own inactive firm, coordinators see all."""
+    """Active vendors are public; members also see their own inactive firm, coordinators see all.
+
+    Each vendor comes with `full_profile`: whether this user sees its whole profile (its members and
+    coordinators do) or only the sections the firm made public (see vendor_profile_sections)."""
     vendors = Vendor.objects.prefetch_related("expertise", "regions", "references")
     if not (user.is_authenticated and user.is_coordinator):
         visible = Q(is_active=True)
         if user.is_authenticated:
             visible |= Q(pk__in=Vendor.objects.filter(members=user).values("pk"))
         vendors = vendors.filter(visible)
-    return vendors.order_by("name", "id")
+    return vendors.annotate(full_profile=_sees_full_profile(user)).order_by("name", "id")
+
+
+def _sees_full_profile(user: User) -> Exists | Value:
+    if not user.is_authenticated:
+        return Value(False)
+    if user.is_coordinator:
+        return Value(True)
+    return Exists(Vendor.members.through.objects.filter(vendor_id=OuterRef("pk"), user_id=user.pk))
+
+
+def vendor_profile_sections(*, vendor: Vendor) -> set[str]:
+    """The sections of the vendor's profile that the user it was selected for may see (ProfileSection values).
+
+    Private by default: a vendor that did not come through vendor_list shows only its public sections."""
+    if getattr(vendor, "full_profile", False):
+        return set(ProfileSection.values)
+    return set(vendor.public_profile)
 
 
 def vendor_get(*, user: User, vendor_id: int) -> Vendor:
@@ -158,3 +178,20 @@ def challenge_list_for_member(*, user: User) -> QuerySet[Challenge]:
 def challenge_get_for_member(*, user: User, challenge_id: int) -> Challenge:
     """A challenge its organization's member is managing (any challenge, for coordinators)."""
     return get_object_or_404(challenge_list_for_member(user=user), pk=challenge_id)
+
+
+def vendor_personal_data(*, user: User, **signal_kwargs) -> dict:
+    """Receiver of hub's `personal_data_requested`: the firms the user belongs to, and those naming them as contact."""
+    return {
+        "vendor_memberships": list(Vendor.objects.filter(members=user).order_by("name", "id").values("id", "name")),
+        "vendor_contacts": list(
+            vendor_list_for_contact(user=user).values("id", "name", "contact_name", "contact_email", "contact_phone")
+        ),
+    }
+
+
+def vendor_list_for_contact(*, user: User) -> QuerySet[Vendor]:
+    """The firms whose contact person is this user, recognised by their email address."""
+    if not user.email:
+        return Vendor.objects.none()
+    return Vendor.objects.filter(contact_email__iexact=user.email).order_by("name", "id")

@@ -2,7 +2,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from hub.models import Organization
-from marketplace.models import Challenge, Expertise, Language, Region, Vendor, VendorReference
+from marketplace.models import Challenge, Expertise, Language, ProfileSection, Region, Vendor, VendorReference
+from marketplace.selectors import vendor_profile_sections
 
 
 
@@ -37,7 +38,20 @@ class VendorReferenceSerializer(serializers.ModelSerializer):
         fields = ["client", "title", "summary", "year"]
 
 
+# The output fields of each section a vendor may hide from its public profile.
+PROFILE_SECTION_FIELDS = {
+    ProfileSection.DESCRIPTION: ["description"],
+    ProfileSection.REFERENCES: ["references"],
+    ProfileSection.CERTIFICATIONS: ["certifications"],
+    ProfileSection.REGIONS: ["regions"],
+    ProfileSection.EMPLOYEES: ["employees"],
+    ProfileSection.CONTACT: ["contact_name", "contact_email", "contact_phone"],
+}
+
+
 class VendorOutputSerializer(serializers.ModelSerializer):
+    """A vendor's profile; the sections this reader may not see (vendor_profile_sections) are null."""
+
     regions = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     expertise = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     references = VendorReferenceSerializer(many=True, read_only=True)
@@ -48,8 +62,17 @@ class VendorOutputSerializer(serializers.ModelSerializer):
         fields = [
             "id", "key", "name", "neq", "description", "languages", "regions", "employees", "founded",
             "expertise", "certifications", "references", "is_sme", "is_active", "is_verified",
+            "contact_name", "contact_email", "contact_phone", "public_profile",
             "created_at", "updated_at",
         ]
+
+    def to_representation(self, vendor: Vendor) -> dict:
+        data = super().to_representation(vendor)
+        visible = vendor_profile_sections(vendor=vendor)
+        for section, fields in PROFILE_SECTION_FIELDS.items():
+            if section not in visible:
+                data.update(dict.fromkeys(fields))
+        return data
 
 
 class VendorInputSerializer(serializers.Serializer):
@@ -67,6 +90,15 @@ class VendorInputSerializer(serializers.Serializer):
     references = VendorReferenceSerializer(many=True, required=False)
     is_active = serializers.BooleanField(required=False)
     is_verified = serializers.BooleanField(required=False)
+    contact_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    contact_email = serializers.EmailField(required=False, allow_blank=True)
+    contact_phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    public_profile = serializers.ListField(
+        child=serializers.ChoiceField(choices=ProfileSection.choices),
+        required=False,
+        allow_empty=True,
+        help_text=_("The sections anyone may see; the contact person is hidden unless listed."),
+    )
 
     def validate_neq(self, value: str) -> str:
         vendors = Vendor.objects.filter(neq=value)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from hub.models import Notification, Organization, User
 from hub.services import audit_record, notify
 from marketplace.models import Challenge, Vendor, VendorReference
-from marketplace.selectors import user_can_edit_challenge, user_can_edit_vendor
+from marketplace.selectors import user_can_edit_challenge, user_can_edit_vendor, vendor_list_for_contact
 from marketplace.signals import challenge_published, searchable_changed
 
 VENDOR_RELATIONS = ("regions", "expertise")
@@ -229,3 +229,18 @@ def challenge_transition(
             url=reverse("frontend:challenge_detail", kwargs={"challenge_id": challenge.pk}),
         )
     return challenge
+
+
+# Privacy (Quebec's Law 25)
+
+
+@transaction.atomic
+def vendor_personal_data_erase(*, user: User, **signal_kwargs) -> None:
+    """Receiver of hub's `personal_data_erase_requested`: the user leaves their firms and is no longer a contact."""
+    user.vendors.clear()
+    vendor_ids = list(vendor_list_for_contact(user=user).values_list("pk", flat=True))
+    if vendor_ids:
+        Vendor.objects.filter(pk__in=vendor_ids).update(
+            contact_name="", contact_email="", contact_phone="", updated_at=timezone.now()
+        )
+        _notify_search("vendor", *vendor_ids)

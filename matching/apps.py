@@ -7,8 +7,9 @@ class MatchingConfig(AppConfig):
     verbose_name = _("Matching")
 
     def ready(self) -> None:
+        from hub.signals import personal_data_erase_requested, personal_data_requested
         from marketplace.signals import catalog_imported, challenge_published, searchable_changed
-        from matching import documents, services
+        from matching import documents, selectors, services
 
         documents.search_connect()
         searchable_changed.connect(services.outbox_record, dispatch_uid="matching.outbox_record")
@@ -17,3 +18,5 @@ class MatchingConfig(AppConfig):
             services.saved_search_alerts_queue, dispatch_uid="matching.saved_search_alerts_queue"
         )
         challenge_published.connect(services.proposals_generate_queue, dispatch_uid="matching.proposals_generate_queue")
+        personal_data_requested.connect(selectors.matching_personal_data, dispatch_uid="matching.personal_data")
+        personal_data_erase_requested.connect(services.saved_searches_erase, dispatch_uid="matching.saved_searches_erase")

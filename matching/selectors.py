@@ -384,3 +384,19 @@ def dashboard_proposals_by_expertise() -> QuerySet[Expertise]:
 def introduction_list_for_challenge(*, user: User, challenge: Challenge) -> QuerySet[Introduction]:
     """The introductions of one challenge that the user may see, with the proposals they came from."""
     return introduction_list(user=user).filter(challenge=challenge).select_related("proposal")
+
+
+def matching_personal_data(*, user: User, **signal_kwargs) -> dict:
+    """Receiver of hub's `personal_data_requested`: the user's saved searches and the questions they asked."""
+    return {
+        "saved_searches": list(
+            SavedSearch.objects.filter(user=user)
+            .order_by("created_at", "id")
+            .values("id", "vendor_id", "name", "query", "filters", "created_at", "updated_at")
+        ),
+        "clarifications_asked": list(
+            Clarification.objects.filter(asked_by=user)
+            .order_by("created_at", "id")
+            .values("id", "challenge_id", "question", "created_at")
+        ),
+    }

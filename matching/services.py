@@ -1002,3 +1002,12 @@ def _payout_notify(*, payout: Payout) -> None:
                 url=reverse("frontend:challenge_detail", kwargs={"challenge_id": engagement.challenge_id}),
                 dedupe_key=dedupe_key,
             )
+
+
+# Privacy (Quebec's Law 25)
+
+
+def saved_searches_erase(*, user: User, **signal_kwargs) -> None:
+    """Receiver of hub's `personal_data_erase_requested`: delete the user's saved searches (and their stored queries)."""
+    for saved_search in SavedSearch.objects.filter(user=user):
+        saved_search_delete(saved_search=saved_search, user=user)
