@@ -168,9 +168,15 @@ class _Importer:
             regions = self.codes(where, item["regions"], self.regions, _("region"))
             expertise = self.codes(where, item["expertise"], self.expertise, _("expertise"))
             self.save(where, vendor)
-            vendor.regions.set(regions)
-            vendor.expertise.set(expertise)
-            vendor.references.all().delete()
+            if created:
+                # Nothing to replace yet: adding without reading the current rows first saves three
+                # queries per new vendor, most of a large import's time.
+                vendor.regions.add(*regions)
+                vendor.expertise.add(*expertise)
+            else:
+                vendor.regions.set(regions)
+                vendor.expertise.set(expertise)
+                vendor.references.all().delete()
             references = item.get("references", [])
             if not isinstance(references, list):
                 raise _fail(where, _("references must be a list."))
@@ -181,6 +187,7 @@ class _Importer:
                 self.save(
                     f"{where} references[{number}]",
                     VendorReference(vendor=vendor, summary=reference.get("summary", ""), **fields),
+                    exclude=["vendor"],  # Saved just above: checking that it exists costs a query per reference.
                 )
             self.vendors[item["key"]] = vendor
             self.report.count("vendors", created)
