@@ -1,8 +1,10 @@
 """python -m bench --scale 1k|10k|100k [--quick] [--keep] [--out DIR]   (see docs/benchmarks.md)
 
 python -m bench compare RESULTS.json…   prints one Markdown table across scales, with growth ratios.
+python -m bench report RESULTS.json       writes report.md next to it again (an interrupted run keeps its phases).
 """
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
@@ -14,6 +16,12 @@ PROJECT = Path(__file__).resolve().parent.parent
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["report"]:  # Re-render report.md from a results.json, e.g. of an interrupted run.
+        from bench.report import render
+
+        path = Path(argv[1])
+        (path.parent / "report.md").write_text(render(json.loads(path.read_text())))
+        return 0
     if argv[:1] == ["compare"]:
         from bench.report import compare
 
@@ -42,6 +50,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--web-workers", type=int, default=2 * (os.cpu_count() or 1) + 1,
                         help="gunicorn sync workers (default 2 × cores + 1).")
     parser.add_argument("--seed", type=int, default=20261128)
+    parser.add_argument("--until", choices=("quality", "import", "reindex", "postgres_fts_build", "matcher_engine",
+                                            "search_engine", "api", "http_load"),
+                        help="Stop after this phase (memory is still reported): for a partial run when time is short.")
     args = parser.parse_args(argv)
 
     from bench.runner import Options, run
@@ -62,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         load=args.load,
         web_workers=args.web_workers,
         seed=args.seed,
+        until=args.until,
     )
     run(options)
     print(f"Report: {options.out / 'report.md'}\nRaw results: {options.out / 'results.json'}")

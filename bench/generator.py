@@ -4,8 +4,8 @@ Every record copies the shape of a randomly chosen record of the development cat
 languages, number of regions, size, certifications, references, expertise, requirements), so the
 proportions of regions, languages and sizes are those of the development catalogue. Text is made of
 the development catalogue's own sentences for the same language and expertise, plus one sentence
-from a word-level Markov chain trained on them and the taxonomy labels, so the vocabulary is real
-and postings vary. Same seed and scale, same file, byte for byte.
+from a word-level Markov chain trained on them and the taxonomy labels, as long as the record it
+copies, so the vocabulary and the lengths are real and postings vary. Same seed and scale, same file, byte for byte.
 """
 import json
 import random
@@ -107,11 +107,21 @@ class Vocabulary:
             for code in codes:
                 self.by_code[(language, code)].append(sentence)
 
-    def paragraph(self, rng: random.Random, *, language: str, codes: list[str], count: int) -> str:
+    def paragraph(self, rng: random.Random, *, language: str, codes: list[str], words: int) -> str:
+        """About `words` words (the length of the development record it copies, so lengths keep the
+        development catalogue's spread): its expertise's sentences, one Markov sentence, the labels."""
         pool = [s for code in codes for s in self.by_code.get((language, code), [])] or self.by_language[language]
-        chosen = rng.sample(pool, min(count, len(pool)))
-        chosen.insert(rng.randrange(len(chosen) + 1), self.chains[language].sentence(rng))
         labels = ", ".join(self.taxonomy[code][language] for code in codes)
+        chosen = [self.chains[language].sentence(rng, max_words=max(8, words // 4))]
+        length = len(chosen[0].split()) + len(codes) + 2
+        for sentence in rng.sample(pool, len(pool)):
+            if length >= words:
+                break
+            if length + len(sentence.split()) > words and len(chosen) > 1:
+                continue
+            chosen.append(sentence)
+            length += len(sentence.split())
+        rng.shuffle(chosen)
         chosen.append(("Domaines : " if language == "fr" else "Areas: ") + labels + ".")
         return " ".join(chosen)
 
@@ -140,7 +150,8 @@ def generate(*, scale: Scale, seed: int = 20261128, dev: dict | None = None) -> 
             "key": f"v-{number:06d}",
             "name": words.name(rng),
             "neq": f"88{number:08d}",
-            "description": words.paragraph(rng, language=language, codes=model["expertise"], count=rng.randint(2, 4)),
+            "description": words.paragraph(rng, language=language, codes=model["expertise"],
+                                           words=len(model["description"].split())),
             "languages": model["languages"],
             "regions": model["regions"],
             "employees": max(1, int(model["employees"] * rng.uniform(0.8, 1.2))),
@@ -158,7 +169,8 @@ def generate(*, scale: Scale, seed: int = 20261128, dev: dict | None = None) -> 
                                               "deadline", "requirements")},
             "key": f"c-{number:05d}",
             "title": words.title(rng, language=language, codes=model["expertise"]),
-            "description": words.paragraph(rng, language=language, codes=model["expertise"], count=rng.randint(4, 7)),
+            "description": words.paragraph(rng, language=language, codes=model["expertise"],
+                                           words=len(model["description"].split())),
             "budget_min": model["budget_min"],
             "budget_max": model["budget_max"],
         })

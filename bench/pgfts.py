@@ -9,14 +9,15 @@ A challenge or a vendor profile is hundreds of words: as a single `plainto_tsque
 required) it matches nothing, and OR-ing every word matches everything and ranks by noise. So the
 text is reduced to its TOP_TERMS most distinctive lexemes (term frequency in the text times the
 inverse document frequency in the searched table, both analyses) OR-ed together, the usual way to
-run "more like this" on PostgreSQL. The same hard eligibility filters as the matcher apply
+run "more like this" on PostgreSQL. 16 is the best of 8, 16, 24, 32, 48 and "all" on the development
+catalogue's judgments (docs/benchmarks.md): the baseline gets its best setting, as the matcher did. The same hard eligibility filters as the matcher apply
 (active and verified vendor, SME ceiling, published challenge); the ranking is ts_rank alone.
 """
 import time
 
 from django.db import connection
 
-TOP_TERMS = 24
+TOP_TERMS = 16
 DEPTH = 20
 
 BUILD = """

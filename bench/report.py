@@ -70,7 +70,8 @@ def render(results: dict) -> str:
         f"# Maillage benchmark, {meta['scale']} ({meta['vendors']:,} vendors, {meta['challenges']:,} challenges)",
         "",
         f"Run {meta['started_at']} → {meta.get('finished_at', '?')}"
-        + (" — **quick smoke run: too few samples for the numbers to mean anything**" if meta["quick"] else ""),
+        + (" — **quick smoke run: too few samples for the numbers to mean anything**" if meta["quick"] else "")
+        + (f" — **partial run, stopped after `{meta['stopped_after']}`**" if meta.get("stopped_after") else ""),
         "",
         f"Machine: {machine['nproc']} cores ({machine['cpu']}), {machine['memory_gib']} GiB, Linux {machine['kernel']}; "
         f"load average at start {machine['load_average_at_start']}, at end {machine.get('load_average_at_end')} "

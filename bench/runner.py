@@ -10,6 +10,7 @@ import os
 import platform
 import random
 import secrets
+import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -44,6 +45,7 @@ class Options:
     load: str
     web_workers: int
     seed: int
+    until: str | None = None
 
 
 def _log(message: str) -> None:
@@ -62,6 +64,10 @@ def _environment(options: Options) -> dict:
         "DJANGO_SECURE_COOKIES": "0",
         "DJANGO_SSL_REDIRECT": "0",
         "DJANGO_HSTS_SECONDS": "0",
+        # The API's rate limits are per client address and per user; every request here comes from one
+        # address and two users, so a load test would measure the throttle. Empty means no limit.
+        "API_THROTTLE_ANON": "",
+        "API_THROTTLE_USER": "",
         "DATABASE_URL": f"{options.pg}/{options.db}",
         "CELERY_BROKER_URL": options.broker,
         "SEARCH_URL": options.search_url,
@@ -69,6 +75,12 @@ def _environment(options: Options) -> dict:
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(PROJECT),
     }
+
+
+def busiest_processes(count: int = 6) -> list[str]:
+    """What else is using the CPU (the machine is shared): `ps`'s busiest processes, as lines."""
+    result = subprocess.run(["ps", "-eo", "pcpu,rss,comm", "--sort=-pcpu"], capture_output=True, text=True)
+    return [" ".join(line.split()) for line in result.stdout.splitlines()[1 : count + 1]]
 
 
 def _admin_sql(options: Options, statement: str) -> None:
@@ -90,6 +102,7 @@ class Run:
 
     def phase(self, name: str, data: dict) -> None:
         data["load_average"] = [round(value, 2) for value in os.getloadavg()]
+        data["finished_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
         self.results["phases"][name] = data
         self.write()
 
@@ -163,6 +176,7 @@ class Run:
                 "memory_gib": round(memory / 1024 / 1024, 1),
                 "kernel": platform.release(),
                 "load_average_at_start": [round(value, 2) for value in os.getloadavg()],
+                "busiest_processes_at_start": busiest_processes(),
             },
             "versions": {
                 "python": platform.python_version(),
@@ -264,6 +278,7 @@ class Run:
     def matcher_engine(self) -> None:
         """Each ranking timed at the engine call (client round trip), its profile built beforehand;
         the PostgreSQL baseline runs the same rankings."""
+        from elasticsearch import TransportError
         from elasticsearch_dsl import connections
 
         from bench import pgfts
@@ -283,13 +298,18 @@ class Run:
         def engine(kind: str, bodies: list[dict]) -> dict:
             for body in bodies[:self.warmup]:  # Warm-up, not counted.
                 client.search(index=index_alias(kind), body=body, params=NAMED_SCORES)
-            times, took = [], []
+            times, took, errors = [], [], []
             for body in bodies:
                 started = time.perf_counter()
-                response = client.search(index=index_alias(kind), body=body, params=NAMED_SCORES)
+                try:
+                    response = client.search(index=index_alias(kind), body=body, params=NAMED_SCORES)
+                except TransportError as error:  # Counted and shown: the API would answer 500 here.
+                    errors.append(str(error.info)[:300] if error.info else str(error))
+                    continue
                 times.append(time.perf_counter() - started)
                 took.append(response["took"] / 1000)
-            return {**summary_ms(times), "engine_took": summary_ms(took)}
+            return {**summary_ms(times), "engine_took": summary_ms(took), "errors": len(errors),
+                    "first_error": errors[0] if errors else None}
 
         def postgres(calls: list) -> dict:
             for call in calls[:self.warmup]:
@@ -405,13 +425,14 @@ class Run:
             headers = {"Authorization": token} if token else {}
             for path in paths[:self.warmup]:
                 session.get(self.base + path, headers=headers, timeout=30)
-            times, errors = [], 0
+            times, errors = [], {}
             for path in paths:
                 started = time.perf_counter()
                 response = session.get(self.base + path, headers=headers, timeout=30)
                 times.append(time.perf_counter() - started)
-                errors += response.status_code != 200
-            return {**summary_ms(times), "errors": errors}
+                if response.status_code != 200:
+                    errors[str(response.status_code)] = errors.get(str(response.status_code), 0) + 1
+            return {**summary_ms(times), "errors": sum(errors.values()), "error_statuses": errors}
 
         self.search_paths = {
             "opportunity_search": [f"/api/v1/search/challenges/?{urlencode(q, doseq=True)}" for q in self.challenge_queries],
@@ -506,9 +527,9 @@ class Run:
     def run(self) -> dict:
         steps = [
             ("quality", self.quality), ("import", self.import_catalog), ("reindex", self.reindex),
-            ("postgres build", self.pg_build), ("matcher at the engine", self.matcher_engine),
-            ("search at the engine", self.search_engine), ("services", self.start_services), ("API", self.api),
-            ("HTTP load", self.http_load), ("freshness", self.freshness), ("memory", self.memory),
+            ("postgres_fts_build", self.pg_build), ("matcher_engine", self.matcher_engine),
+            ("search_engine", self.search_engine), ("services", self.start_services), ("api", self.api),
+            ("http_load", self.http_load), ("freshness", self.freshness),
         ]
         self.setup()
         try:
@@ -519,9 +540,14 @@ class Run:
                     self.tokens = self.users()
                 step()
                 _log(f"{name}: {time.perf_counter() - started:.1f} s")
+                if name == self.options.until:
+                    self.results["meta"]["stopped_after"] = name
+                    break
+            self.memory()
         finally:
             self.results["meta"]["finished_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
             self.results["meta"]["machine"]["load_average_at_end"] = [round(v, 2) for v in os.getloadavg()]
+            self.results["meta"]["machine"]["busiest_processes_at_end"] = busiest_processes()
             self.write()
             self.teardown()
         from bench.report import render
