@@ -3,7 +3,6 @@ import logging
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -40,7 +39,9 @@ def _drain_after_commit() -> None:
     from matching.tasks import outbox_drain_task
 
     # Robust: a broker or engine outage must not fail the write that was just committed;
-    # the entries stay in the outbox and the periodic drain picks them up.
+    # the entries stay in the outbox and the periodic drain picks them up. Every robust callback in
+    # this module is a bound method, never a partial: Django 5.2 logs a failing one by its
+    # __qualname__, which a partial lacks, so the error would escape after all (Django ticket #36487).
     transaction.on_commit(outbox_drain_task.delay, robust=True)
 
 
@@ -161,14 +162,14 @@ def saved_search_delete(*, saved_search: SavedSearch, user: User) -> None:
         raise PermissionDenied(_("You can only delete your own saved searches."))
     saved_search_id = saved_search.pk
     saved_search.delete()
-    transaction.on_commit(partial(saved_search_index_sync_task.delay, saved_search_id), robust=True)
+    transaction.on_commit(saved_search_index_sync_task.si(saved_search_id).delay, robust=True)
 
 
 def saved_search_alerts_queue(*, challenge_id: int, **signal_kwargs) -> None:
     """Receiver of `challenge_published`: alert after commit, once the publication is visible."""
     from matching.tasks import saved_search_alerts_send_task
 
-    transaction.on_commit(partial(saved_search_alerts_send_task.delay, challenge_id), robust=True)
+    transaction.on_commit(saved_search_alerts_send_task.si(challenge_id).delay, robust=True)
 
 
 def saved_search_alerts_send(*, challenge: Challenge) -> int:
@@ -305,7 +306,7 @@ def proposals_generate_queue(*, challenge_id: int, **signal_kwargs) -> None:
     """Receiver of `challenge_published`: propose vendors once the publication is committed."""
     from matching.tasks import proposals_generate_task
 
-    transaction.on_commit(partial(proposals_generate_task.delay, challenge_id), robust=True)
+    transaction.on_commit(proposals_generate_task.si(challenge_id).delay, robust=True)
 
 
 def proposals_refresh(*, since: datetime) -> int:
@@ -437,8 +438,16 @@ def proposals_bulk_approve(*, proposals: list[MatchProposal], user: User) -> tup
 
 
 def _introduction_move(
-    *, introduction: Introduction, user: User, to_status: str, allowed_from: set[str], action: str, reason: str = ""
+    *,
+    introduction: Introduction,
+    user: User,
+    to_status: str,
+    allowed_from: set[str],
+    action: str,
+    reason: str = "",
+    changes: dict | None = None,
 ) -> Introduction:
+    """Move an introduction, locked, and apply `changes` (pitch, decline reason) to the locked row."""
     introduction = _locked(introduction)
     if introduction.status not in allowed_from:
         raise Conflict(
@@ -448,6 +457,8 @@ def _introduction_move(
         )
     from_status = introduction.status
     introduction.status = to_status
+    for field, value in (changes or {}).items():
+        setattr(introduction, field, value)
     introduction.save(update_fields=["status", "pitch", "decline_reason", "updated_at"])
     audit_record(actor=user, obj=introduction, action=action, from_state=from_status, to_state=to_status, reason=reason)
     return introduction
@@ -459,13 +470,13 @@ def introduction_express_interest(*, introduction: Introduction, user: User, pit
     _require_vendor_member(introduction.vendor, user)
     if not pitch.strip():
         raise ValidationError({"pitch": _("Write a short pitch for the organization.")}, code="pitch_required")
-    introduction.pitch = pitch.strip()
     introduction = _introduction_move(
         introduction=introduction,
         user=user,
         to_status=Introduction.Status.INTERESTED,
         allowed_from={Introduction.Status.INTRODUCED},
         action="express_interest",
+        changes={"pitch": pitch.strip()},
     )
     challenge, vendor = introduction.challenge, introduction.vendor
     notify(
@@ -487,14 +498,14 @@ def introduction_decline(*, introduction: Introduction, user: User, reason: str)
     _require_vendor_member(introduction.vendor, user)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why your firm declines.")}, code="reason_required")
-    introduction.decline_reason = reason.strip()
     introduction = _introduction_move(
         introduction=introduction,
         user=user,
         to_status=Introduction.Status.DECLINED,
         allowed_from={Introduction.Status.INTRODUCED, Introduction.Status.INTERESTED},
         action="decline",
-        reason=introduction.decline_reason,
+        reason=reason.strip(),
+        changes={"decline_reason": reason.strip()},
     )
     challenge, vendor = introduction.challenge, introduction.vendor
     notify(
@@ -781,7 +792,7 @@ def payout_request(*, milestone: Milestone) -> Payout:
     )
     if created:
         audit_record(actor=milestone.accepted_by, obj=payout, action="request", to_state=payout.status)
-        transaction.on_commit(partial(payout_submit_task.delay, payout.pk), robust=True)
+        transaction.on_commit(payout_submit_task.si(payout.pk).delay, robust=True)
     return payout
 
 
@@ -1011,3 +1022,29 @@ def saved_searches_erase(*, user: User, **signal_kwargs) -> None:
     """Receiver of hub's `personal_data_erase_requested`: delete the user's saved searches (and their stored queries)."""
     for saved_search in SavedSearch.objects.filter(user=user):
         saved_search_delete(saved_search=saved_search, user=user)
+
+
+# Publications whose follow-up tasks were never queued (broker down at commit) or gave up (engine down
+# for longer than their retries).
+PUBLICATION_FOLLOWUP_AFTER = timedelta(minutes=10)
+PUBLICATION_FOLLOWUP_LOOKBACK = timedelta(days=7)
+
+
+def publication_followups_requeue(*, now: datetime) -> int:
+    """Queue again the proposals and saved-search alerts of every challenge published in the last week that still
+    has no proposal; return how many challenges. Run periodically.
+
+    Both tasks are safe to repeat (proposals upsert by pair, alerts are deduplicated per user). A
+    challenge the matcher finds no vendor for is tried again each time: one engine query."""
+    from matching.selectors import challenge_list_without_proposals
+    from matching.tasks import proposals_generate_task, saved_search_alerts_send_task
+
+    challenge_ids = list(
+        challenge_list_without_proposals(
+            published_since=now - PUBLICATION_FOLLOWUP_LOOKBACK, published_before=now - PUBLICATION_FOLLOWUP_AFTER
+        ).values_list("pk", flat=True)
+    )
+    for challenge_id in challenge_ids:
+        proposals_generate_task.delay(challenge_id)
+        saved_search_alerts_send_task.delay(challenge_id)
+    return len(challenge_ids)

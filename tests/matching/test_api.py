@@ -1,5 +1,6 @@
 """The matcher's endpoints: ranked, explained, counted, and closed to those who should not see them."""
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from matching import indexing
@@ -15,7 +16,7 @@ TEXT = "Migration des applications vers l'infonuagique gouvernementale."
 def challenge():
     challenge = factories.ChallengeFactory(description=TEXT, required_certifications=["SOC 2"])
     indexing.index_sync("challenge", [challenge.id])
-    indexing.connections.get_connection().indices.refresh(index="_all")
+    indexing.connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
     return challenge
 
 
@@ -23,7 +24,7 @@ def challenge():
 def vendors():
     vendors = [factories.VendorFactory(description=TEXT), factories.VendorFactory(description="Impression d'affiches.")]
     indexing.index_sync("vendor", [vendor.id for vendor in vendors])
-    indexing.connections.get_connection().indices.refresh(index="_all")
+    indexing.connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
     return vendors
 
 

@@ -1,5 +1,6 @@
 """The matcher against the real engine: eligibility, explanations, fairness of ties."""
 import pytest
+from django.conf import settings
 
 from marketplace.models import Challenge
 from matching import indexing
@@ -15,7 +16,7 @@ CLOUD_TEXT = "Migration des applications vers l'infonuagique gouvernementale et 
 def index(*records) -> None:
     for record in records:
         indexing.index_sync("vendor" if hasattr(record, "neq") else "challenge", [record.id])
-    indexing.connections.get_connection().indices.refresh(index="_all")
+    indexing.connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
 
 
 @pytest.fixture

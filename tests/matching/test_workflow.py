@@ -5,6 +5,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 import responses
 from django.db import connection
 from django.urls import reverse
@@ -36,7 +37,7 @@ def people(coordinator):
     vendor_users = [factories.UserFactory(role=User.Role.VENDOR_MEMBER, preferred_language=lang) for lang in ("fr", "en")]
     vendors = [factories.VendorFactory(description=TEXT, members=[user]) for user in vendor_users]
     indexing.index_sync("vendor", [vendor.id for vendor in vendors])
-    indexing.connections.get_connection().indices.refresh(index="_all")
+    indexing.connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
     challenge = factories.ChallengeFactory(
         organization=organization, description=TEXT, status=Challenge.Status.SUBMITTED, published_at=None
     )
@@ -84,7 +85,7 @@ def test_nightly_refresh_proposes_vendors_who_joined_since(people):
     publish(people)
     newcomer = factories.VendorFactory(description=TEXT)
     indexing.index_sync("vendor", [newcomer.id])
-    indexing.connections.get_connection().indices.refresh(index="_all")
+    indexing.connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
 
     created = proposals_refresh(since=timezone.now() - timedelta(hours=1))
 
@@ -219,6 +220,7 @@ def test_vendor_expresses_interest_and_the_organization_is_told(people):
     )
 
     assert response.status_code == 200 and response.data["status"] == "interested"
+    assert Introduction.objects.get(pk=introduction.pk).pitch == "Nous l'avons fait pour trois villes."
     assert Notification.objects.filter(user=people["ministry"], kind=Notification.Kind.INTEREST).count() == 1
 
 
@@ -242,6 +244,7 @@ def test_vendor_declines_with_a_reason(people):
 
     assert missing.status_code == 400
     assert declined.status_code == 200 and declined.data["status"] == "declined"
+    assert Introduction.objects.get(pk=introduction.pk).decline_reason == "Carnet plein."
 
 
 def test_clarification_is_published_to_every_introduced_vendor_without_the_askers_identity(people):
