@@ -366,12 +366,6 @@ def test_vendor_introduction_express_interest_marks_the_firm_interested(client, 
     assert introduction.status == Introduction.Status.INTERESTED
 
 
-# matching.services._introduction_move re-reads the row under its lock, which drops the pitch and the
-# reason the calling service had just set on the instance (the API loses them too).
-SERVICE_DROPS_TEXT = "introduction_express_interest and introduction_decline do not store the pitch or the reason"
-
-
-@pytest.mark.xfail(strict=True, reason=SERVICE_DROPS_TEXT)
 def test_vendor_introduction_express_interest_keeps_the_pitch(client, vendor):
     introduction = introduce(vendor)
 
@@ -418,7 +412,6 @@ def test_vendor_introduction_decline_marks_the_firm_declined(client, vendor):
     assert introduction.status == Introduction.Status.DECLINED
 
 
-@pytest.mark.xfail(strict=True, reason=SERVICE_DROPS_TEXT)
 def test_vendor_introduction_decline_keeps_the_reason(client, vendor):
     introduction = introduce(vendor)
 
