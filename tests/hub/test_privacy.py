@@ -452,7 +452,9 @@ def test_incident_cannot_be_discovered_before_it_occurred():
         description="x", personal_information="y",
     )
 
-    with pytest.raises(ValidationError) as error, translation.override("en"):
-        entry.full_clean()
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as error:
+            entry.full_clean()
+        message = str(error.value.message_dict["discovered_at"][0])  # Lazy: read while English is active.
 
-    assert "cannot be discovered before" in error.value.message_dict["discovered_at"][0]
+    assert "cannot be discovered before" in message
