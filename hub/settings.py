@@ -144,7 +144,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "hub.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "hub.schema.AutoSchema",
     "EXCEPTION_HANDLER": "hub.api_errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -161,6 +161,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OrganizationKindEnum": "hub.models.Organization.Kind",
         "NotificationKindEnum": "hub.models.Notification.Kind",
+        "ConsentKindEnum": "hub.models.Consent.Kind",
+        # Delivery languages and required languages are the same choice set: one name for both.
+        "LanguageEnum": "marketplace.models.Language",
     },
 }
 

@@ -129,6 +129,7 @@ class VendorDetailApi(MethodPermissionsMixin, APIView):
         vendor = services.vendor_update(vendor=vendor, user=request.user, data=serializer.validated_data)
         return Response(VendorOutputSerializer(selectors.vendor_get(user=request.user, vendor_id=vendor.pk)).data)
 
+    @extend_schema(responses={204: None})
     def delete(self, request: Request, vendor_id: int) -> Response:
         services.vendor_delete(vendor=selectors.vendor_get(user=request.user, vendor_id=vendor_id), user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -179,6 +180,7 @@ class ChallengeDetailApi(MethodPermissionsMixin, APIView):
         services.challenge_update(challenge=challenge, user=request.user, data=data)
         return Response(ChallengeOutputSerializer(selectors.challenge_get(user=request.user, challenge_id=challenge_id)).data)
 
+    @extend_schema(responses={204: None})
     def delete(self, request: Request, challenge_id: int) -> Response:
         challenge = selectors.challenge_get(user=request.user, challenge_id=challenge_id)
         services.challenge_delete(challenge=challenge, user=request.user)

@@ -7,8 +7,18 @@ from marketplace.selectors import vendor_profile_sections
 
 
 
-def code_field(model, **kwargs) -> serializers.SlugRelatedField:
-    return serializers.SlugRelatedField(slug_field="code", queryset=model.objects.all(), many=True, **kwargs)
+class CodeRelatedField(serializers.SlugRelatedField):
+    """A region or an expertise given by its code."""
+
+    def to_internal_value(self, data):
+        # PostgreSQL refuses a NUL character even in a lookup (a 500); no code contains one anyway.
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data.replace("\x00", "\\x00"))
+        return super().to_internal_value(data)
+
+
+def code_field(model, **kwargs) -> CodeRelatedField:
+    return CodeRelatedField(slug_field="code", queryset=model.objects.all(), many=True, **kwargs)
 
 
 class LabelOutputSerializer(serializers.Serializer):
@@ -19,7 +29,7 @@ class LabelOutputSerializer(serializers.Serializer):
 
 
 class OrganizationOutputSerializer(serializers.ModelSerializer):
-    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Organization
@@ -29,7 +39,7 @@ class OrganizationOutputSerializer(serializers.ModelSerializer):
 class OrganizationInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=255)
     kind = serializers.ChoiceField(choices=Organization.Kind.choices)
-    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all(), allow_null=True, required=False)
+    region = CodeRelatedField(slug_field="code", queryset=Region.objects.all(), allow_null=True, required=False)
 
 
 class VendorReferenceSerializer(serializers.ModelSerializer):
@@ -65,6 +75,13 @@ class VendorOutputSerializer(serializers.ModelSerializer):
             "contact_name", "contact_email", "contact_phone", "public_profile",
             "created_at", "updated_at",
         ]
+
+    def get_fields(self) -> dict:
+        fields = super().get_fields()
+        for names in PROFILE_SECTION_FIELDS.values():
+            for name in names:
+                fields[name].allow_null = True  # A hidden section is null (to_representation), as the schema says.
+        return fields
 
     def to_representation(self, vendor: Vendor) -> dict:
         data = super().to_representation(vendor)
@@ -113,7 +130,7 @@ class ChallengeOutputSerializer(serializers.ModelSerializer):
     organization = OrganizationOutputSerializer(read_only=True)
     regions = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     expertise = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    awarded_vendor = serializers.PrimaryKeyRelatedField(read_only=True)
+    awarded_vendor = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = Challenge

@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from hub.models import Organization
 from marketplace.models import Challenge, Expertise, Language, Region, Vendor
+from marketplace.serializers import CodeRelatedField
 from matching.models import (
     Clarification,
     Engagement,
@@ -357,8 +358,8 @@ class ProposalListInputSerializer(serializers.Serializer):
 
     status = serializers.ChoiceField(choices=MatchProposal.Status.choices, required=False)
     organization = serializers.IntegerField(min_value=1, required=False)
-    expertise = serializers.SlugRelatedField(slug_field="code", queryset=Expertise.objects.all(), required=False)
-    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all(), required=False)
+    expertise = CodeRelatedField(slug_field="code", queryset=Expertise.objects.all(), required=False)
+    region = CodeRelatedField(slug_field="code", queryset=Region.objects.all(), required=False)
     older_than_days = serializers.IntegerField(min_value=0, max_value=3650, required=False)
     ordering = serializers.ChoiceField(choices=ORDERINGS, required=False, default="-score")
 
