@@ -6,6 +6,7 @@ from frontend.views import public
 from frontend.views import coordinator
 from frontend.views import vendor
 from frontend.views import ministry
+from hub.security import LockoutAuthenticationForm
 
 app_name = "frontend"
 
@@ -16,7 +17,8 @@ urlpatterns = [
     path("vendors/", public.vendor_directory, name="vendor_directory"),
     path("vendors/<int:vendor_id>/", public.vendor_detail, name="vendor_detail"),
     # Account
-    path("login/", account.LoginView.as_view(), name="login"),
+    # The form refuses locked-out usernames and addresses and says when to retry (hub/security.py).
+    path("login/", account.LoginView.as_view(authentication_form=LockoutAuthenticationForm), name="login"),
     # Django 5 accepts only POST here, so a link or a prefetch cannot sign anyone out.
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("notifications/", account.notifications, name="notifications"),

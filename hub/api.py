@@ -12,13 +12,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, Throttled
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from hub import selectors, services
+from hub import security, selectors, services
 from hub.models import AuditEntry, ConfidentialityIncident
 from hub.pagination import paginated_response
 from hub.permissions import IsAdministrator, IsCoordinator
@@ -44,18 +44,33 @@ PAGE_PARAMETERS = [
 
 
 class TokenCreateApi(APIView):
+    """A token for a username and password; refused with 429 while the username or address is locked out."""
+
     permission_classes = [AllowAny]
     authentication_classes: list = []
+    throttle_classes = [security.LoginRateThrottle]
 
     @extend_schema(request=TokenInputSerializer, responses=TokenOutputSerializer)
     def post(self, request: Request) -> Response:
         serializer = TokenInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        username = serializer.validated_data["username"]
+        _refuse_if_locked_out(request=request, username=username)
         user = authenticate(request=request._request, **serializer.validated_data)
         if user is None:
+            _refuse_if_locked_out(request=request, username=username)  # This failure may be the one that locked it.
             raise AuthenticationFailed(_("The username or password is incorrect."))
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
+
+
+def _refuse_if_locked_out(*, request: Request, username: str) -> None:
+    try:
+        security.login_lockout_check(request=request._request, username=username)
+    except security.LoginLockedOut as locked:
+        refusal = Throttled(detail=locked.message)
+        refusal.wait = locked.retry_after  # Sent as Retry-After; the message already says when.
+        raise refusal from None
 
 
 class MeApi(APIView):

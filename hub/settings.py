@@ -25,6 +25,11 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_rate(name: str, default: str) -> str | None:
+    """A DRF throttle rate such as "120/minute"; set but empty means no limit."""
+    return os.environ.get(name, default).strip() or None
+
+
 DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
@@ -55,6 +60,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "hub.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -99,6 +105,14 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "hub.User"
 
+# Django's password check behind the sign-in lockout (hub/security.py).
+AUTHENTICATION_BACKENDS = ["hub.security.LockoutModelBackend"]
+# Failed sign-ins allowed within LOGIN_LOCKOUT_MINUTES, per username and per client address, before
+# signing in is refused for LOGIN_LOCKOUT_MINUTES. The address allows more: a ministry's staff may share one.
+LOGIN_FAILURES_PER_USERNAME = int(os.environ.get("LOGIN_FAILURES_PER_USERNAME", "5"))
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "20"))
+LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -129,10 +143,17 @@ STORAGES = {
     },
 }
 
+# HTTPS only unless debugging: `make run` stays on plain http, production needs nothing set.
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", False)
-SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0"))
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+# Preloading commits the whole domain, every subdomain included, to HTTPS in browsers for months, however
+# it is served later: the domain owner's decision, not the app's. Off by default, and Django's reminder
+# that it is off (security.W021) is silenced until DJANGO_HSTS_PRELOAD=1.
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 
@@ -146,6 +167,14 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "hub.schema.AutoSchema",
     "EXCEPTION_HANDLER": "hub.api_errors.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["hub.security.AnonRateThrottle", "hub.security.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_rate("API_THROTTLE_ANON", "300/minute"),  # Per client address.
+        "user": env_rate("API_THROTTLE_USER", "1200/minute"),  # Per signed-in user.
+        "login": env_rate("API_THROTTLE_LOGIN", "20/minute"),  # Token requests per client address.
+    },
+    # Proxies in front of the app that append to X-Forwarded-For (0: trust only the connection's address).
+    "NUM_PROXIES": int(os.environ.get("NUM_PROXIES", "0")),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Maillage API",
@@ -183,6 +212,24 @@ CELERY_BEAT_SCHEDULE = {
     "reconcile-payouts": {"task": "matching.payouts_reconcile", "schedule": 300.0},
     "refresh-proposals": {"task": "matching.proposals_refresh", "schedule": crontab(hour=2, minute=30)},
 }
+
+# The cache holds the API throttles' and the sign-in lockout's counters, which every web process must
+# share: Redis (REDIS_CACHE_URL, else the Celery broker's Redis), or memory in one process otherwise.
+REDIS_CACHE_URL = os.environ.get("REDIS_CACHE_URL") or (
+    CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else ""
+)
+if REDIS_CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_CACHE_URL,
+            "KEY_PREFIX": "maillage",
+            # A stalled Redis must not stall every request: hub/security.py lets requests through then.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # How many vendors the matcher proposes to coordinators when a challenge is published.
 PROPOSALS_PER_CHALLENGE = int(os.environ.get("PROPOSALS_PER_CHALLENGE", "10"))

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from elasticsearch_dsl import connections
 from rest_framework.test import APIClient
 
@@ -12,6 +13,12 @@ from tests import factories
 @pytest.fixture(autouse=True)
 def _french_by_default(settings):
     settings.LANGUAGE_CODE = "fr"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The cache holds throttling and sign-in lockout counters: each test starts without any."""
+    cache.clear()
 
 
 @pytest.fixture

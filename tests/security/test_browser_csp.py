@@ -1,0 +1,46 @@
+"""The strict Content-Security-Policy in a real browser: pages, the API documentation and the admin run
+without the browser refusing anything (a refused script or style is reported on the console)."""
+import pytest
+
+from tests import factories
+from tests.browser.conftest import browser_context_args, browser_type_launch_args  # noqa: F401  Debian's Chromium.
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.search, pytest.mark.browser]
+
+PASSWORD = "Un-mot-de-passe-solide-42"
+
+
+def _violations(page, url: str) -> list[str]:
+    messages: list[str] = []
+    page.on("console", lambda message: messages.append(message.text))
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    return [text for text in messages if "Content Security Policy" in text or "EvalError" in text]
+
+
+@pytest.mark.parametrize("path", ["/fr/", "/fr/opportunities/?q=portail", "/en/login/", "/fr/challenges/{challenge}/"])
+def test_public_pages_run_under_the_policy(live_server, page, path):
+    challenge = factories.ChallengeFactory(title="Portail citoyen")
+
+    violations = _violations(page, live_server.url + path.format(challenge=challenge.pk))
+
+    assert violations == []
+
+
+def test_api_documentation_runs_under_the_policy(live_server, page):
+    violations = _violations(page, f"{live_server.url}/api/docs/")
+
+    assert violations == []
+    assert page.locator(".opblock").count() > 10  # Swagger UI drew the operations.
+
+
+def test_admin_runs_under_the_policy(live_server, page):
+    factories.UserFactory(username="gestion", role="admin", is_staff=True, is_superuser=True)
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "gestion")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+
+    violations = _violations(page, f"{live_server.url}/admin/hub/user/add/")
+
+    assert violations == []
