@@ -1,0 +1,125 @@
+"""One world per test module, owned by two sides, with an API client signed in (by token) as each role.
+
+Side A (the `vendor` and `ministry` roles) owns every object the tests aim at; side B (`other_vendor`,
+`other_ministry`) owns the same kinds of objects and must never reach side A's. The world is built once
+per module inside a transaction that is rolled back afterwards; each test runs in a savepoint within it,
+so a test that changes the world leaves it unchanged for the next.
+"""
+import datetime
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+from elasticsearch_dsl import connections
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from hub.models import Notification, User
+from marketplace.models import Challenge
+from matching import indexing
+from matching.models import Clarification, Introduction, MatchProposal, Milestone, SavedSearch
+from matching.services import INDEXED_KINDS
+from tests import factories
+
+ROLES = ("anonymous", "vendor", "other_vendor", "ministry", "other_ministry", "coordinator", "admin")
+
+
+def _challenge(organization, status: str, **fields) -> Challenge:
+    published = status not in (Challenge.Status.DRAFT, Challenge.Status.SUBMITTED)
+    return factories.ChallengeFactory(
+        organization=organization, status=status, published_at=timezone.now() if published else None, **fields
+    )
+
+
+def _introduction(challenge: Challenge, vendor, status: str) -> Introduction:
+    proposal = factories.MatchProposalFactory(challenge=challenge, vendor=vendor)
+    return factories.IntroductionFactory(proposal=proposal, status=status)
+
+
+def build_world() -> SimpleNamespace:
+    users = {
+        "vendor": factories.UserFactory(role=User.Role.VENDOR_MEMBER),
+        "other_vendor": factories.UserFactory(role=User.Role.VENDOR_MEMBER),
+        "ministry": factories.UserFactory(role=User.Role.MINISTRY_MEMBER),
+        "other_ministry": factories.UserFactory(role=User.Role.MINISTRY_MEMBER),
+        "coordinator": factories.UserFactory(role=User.Role.COORDINATOR),
+        "admin": factories.UserFactory(role=User.Role.ADMINISTRATOR, is_staff=True, is_superuser=True),
+    }
+    w = SimpleNamespace(users=users, tokens={role: Token.objects.create(user=user).key for role, user in users.items()})
+    w.vendor_a = factories.VendorFactory(members=[users["vendor"]])
+    w.vendor_b = factories.VendorFactory(members=[users["other_vendor"]])
+    w.organization_a = factories.OrganizationFactory(members=[users["ministry"]])
+    w.organization_b = factories.OrganizationFactory(members=[users["other_ministry"]])
+
+    w.draft_a = _challenge(w.organization_a, Challenge.Status.DRAFT, title="Brouillon confidentiel A")
+    w.submitted_a = _challenge(w.organization_a, Challenge.Status.SUBMITTED)
+    w.published_a = _challenge(w.organization_a, Challenge.Status.PUBLISHED)
+    w.shortlisting_a = _challenge(w.organization_a, Challenge.Status.PUBLISHED)
+    w.awarded_a = _challenge(w.organization_a, Challenge.Status.AWARDED)
+    w.draft_b = _challenge(w.organization_b, Challenge.Status.DRAFT, title="Brouillon confidentiel B")
+    w.published_b = _challenge(w.organization_b, Challenge.Status.PUBLISHED)
+
+    # The coordinators' queue: vendor B proposed for challenge A, not decided yet.
+    w.proposal = factories.MatchProposalFactory(
+        challenge=w.published_a, vendor=w.vendor_b, status=MatchProposal.Status.PENDING
+    )
+    w.introduction = _introduction(w.published_a, w.vendor_a, Introduction.Status.INTRODUCED)
+    w.interested_introduction = _introduction(w.shortlisting_a, w.vendor_a, Introduction.Status.INTERESTED)
+    w.introduction_b = _introduction(w.published_b, w.vendor_b, Introduction.Status.INTRODUCED)
+    w.clarification = Clarification.objects.create(
+        challenge=w.published_a, asked_by=users["vendor"], question="Le code source sera-t-il ouvert ?"
+    )
+    w.engagement = factories.EngagementFactory(
+        introduction=_introduction(w.awarded_a, w.vendor_a, Introduction.Status.AWARDED)
+    )
+    w.planned_milestone = factories.MilestoneFactory(engagement=w.engagement, status=Milestone.Status.PLANNED)
+    w.delivered_milestone = factories.MilestoneFactory(
+        engagement=w.engagement, status=Milestone.Status.DELIVERED, delivered_at=timezone.now()
+    )
+    w.payout = factories.PayoutFactory(
+        milestone=factories.MilestoneFactory(engagement=w.engagement, status=Milestone.Status.ACCEPTED)
+    )
+    w.saved_search = SavedSearch.objects.create(user=users["vendor"], vendor=w.vendor_a, name="Infonuagique")
+    w.notification = Notification.objects.create(
+        user=users["vendor"], kind=Notification.Kind.INTRODUCTION, title="Présentation", dedupe_key="security-test"
+    )
+    w.milestone_due = (timezone.localdate() + datetime.timedelta(days=60)).isoformat()
+    w.amount = str(Decimal("1500.00"))
+    return w
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, search_indexes):
+    """Built once per module in a transaction that is rolled back at the end of the module."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield build_world()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def search_indexes(django_db_setup, django_db_blocker):
+    """Empty indexes for the module: the search endpoints answer from them (nothing is indexed)."""
+    from django.conf import settings
+
+    client = connections.get_connection()
+    pattern = f"{settings.SEARCH_INDEX_PREFIX}-*"
+    client.indices.delete(index=pattern, ignore_unavailable=True)
+    with django_db_blocker.unblock():
+        for kind in INDEXED_KINDS:
+            indexing.index_ensure(kind)
+    yield
+    client.indices.delete(index=pattern, ignore_unavailable=True)
+
+
+def client_as(world: SimpleNamespace, role: str) -> APIClient:
+    client = APIClient()
+    if role != "anonymous":
+        client.credentials(HTTP_AUTHORIZATION=f"Token {world.tokens[role]}")
+    return client

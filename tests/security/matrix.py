@@ -1,0 +1,84 @@
+"""The permission matrix: what each role gets from each API endpoint, aimed at side A's objects.
+
+Read by tests/security/test_permissions.py (which checks every cell) and by test_schemathesis.py (which
+fuzzes only what a role gets through to). Roles are in the order of ROLES (tests/security/conftest.py).
+2xx, or a 4xx from a state or input check, means the role got through; 403 means the endpoint refused
+the role (DRF answers 403, not 401, to anonymous callers: session authentication comes first); 404 means
+the object is hidden from this role, as if it did not exist.
+"""
+
+# fmt: off
+MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
+    #                                          anonymous vendor other_v ministry other_m coord admin
+    # Accounts
+    ("token-create", "POST"):                   (200,    200,   200,    200,     200,    200,  200),
+    ("me", "GET"):                              (403,    200,   200,    200,     200,    200,  200),
+    ("me-preferences", "GET"):                  (403,    200,   200,    200,     200,    200,  200),
+    ("me-preferences", "PATCH"):                (403,    200,   200,    200,     200,    200,  200),
+    ("notification-list", "GET"):               (403,    200,   200,    200,     200,    200,  200),
+    ("notification-read", "POST"):              (403,    200,   404,    404,     404,    404,  404),
+    ("me-data", "GET"):                         (403,    200,   200,    200,     200,    200,  200),
+    ("me-consents", "GET"):                     (403,    200,   200,    200,     200,    200,  200),
+    ("me-consents", "POST"):                    (403,    201,   201,    201,     201,    201,  201),
+    ("me-delete", "POST"):                      (403,    204,   204,    204,     204,    204,  204),
+    ("audit-list", "GET"):                      (403,    403,   403,    403,     403,    200,  200),
+    ("audit-export", "GET"):                    (403,    403,   403,    403,     403,    200,  200),
+    ("confidentiality-incident-export", "GET"): (403,    403,   403,    403,     403,    403,  200),
+    # Catalogue
+    ("region-list", "GET"):                     (200,    200,   200,    200,     200,    200,  200),
+    ("expertise-list", "GET"):                  (200,    200,   200,    200,     200,    200,  200),
+    ("organization-list", "GET"):               (200,    200,   200,    200,     200,    200,  200),
+    ("organization-list", "POST"):              (403,    403,   403,    403,     403,    201,  201),
+    ("organization-detail", "GET"):             (200,    200,   200,    200,     200,    200,  200),
+    ("organization-detail", "PATCH"):           (403,    403,   403,    403,     403,    200,  200),
+    ("vendor-list", "GET"):                     (200,    200,   200,    200,     200,    200,  200),
+    ("vendor-list", "POST"):                    (403,    201,   201,    403,     403,    201,  201),
+    ("vendor-detail", "GET"):                   (200,    200,   200,    200,     200,    200,  200),
+    ("vendor-detail", "PATCH"):                 (403,    200,   403,    403,     403,    200,  200),
+    ("vendor-detail", "DELETE"):                (403,    403,   403,    403,     403,    400,  400),
+    # Challenges (aimed at side A's draft, or at the challenge in the state each move starts from)
+    ("challenge-list", "GET"):                  (200,    200,   200,    200,     200,    200,  200),
+    ("challenge-list", "POST"):                 (403,    403,   403,    201,     201,    400,  400),
+    ("challenge-detail", "GET"):                (404,    404,   404,    200,     404,    200,  200),
+    ("challenge-detail", "PATCH"):              (403,    403,   403,    200,     404,    200,  200),
+    ("challenge-detail", "DELETE"):             (403,    403,   403,    204,     404,    204,  204),
+    ("challenge-submit", "POST"):               (403,    403,   403,    200,     404,    200,  200),
+    ("challenge-withdraw", "POST"):             (403,    403,   403,    200,     404,    200,  200),
+    ("challenge-publish", "POST"):              (403,    403,   403,    403,     403,    200,  200),
+    ("challenge-close", "POST"):                (403,    403,   403,    200,     403,    200,  200),
+    ("challenge-cancel", "POST"):               (403,    403,   403,    200,     403,    200,  200),
+    # Search and the matcher
+    ("challenge-search", "GET"):                (200,    200,   200,    200,     200,    200,  200),
+    ("vendor-search", "GET"):                   (403,    403,   403,    200,     200,    200,  200),
+    ("challenge-matches", "GET"):               (403,    403,   403,    403,     403,    200,  200),
+    ("vendor-opportunities", "GET"):            (403,    200,   404,    403,     403,    200,  200),
+    ("exposure-summary", "GET"):                (403,    403,   403,    403,     403,    200,  200),
+    ("saved-search-list", "GET"):               (403,    200,   200,    403,     403,    200,  200),
+    ("saved-search-list", "POST"):              (403,    201,   201,    403,     403,    403,  403),
+    ("saved-search-detail", "DELETE"):          (403,    204,   404,    403,     403,    404,  404),
+    # Proposals: the coordinators' queue, nobody else's business
+    ("proposal-list", "GET"):                   (403,    403,   403,    403,     403,    200,  200),
+    ("proposal-list", "POST"):                  (403,    403,   403,    403,     403,    201,  201),
+    ("proposal-bulk-approve", "POST"):          (403,    403,   403,    403,     403,    200,  200),
+    ("proposal-approve", "POST"):               (403,    403,   403,    403,     403,    200,  200),
+    ("proposal-reject", "POST"):                (403,    403,   403,    403,     403,    200,  200),
+    ("proposal-hold", "POST"):                  (403,    403,   403,    403,     403,    200,  200),
+    # Introductions, questions, award
+    ("introduction-list", "GET"):               (403,    200,   200,    200,     200,    200,  200),
+    ("introduction-detail", "GET"):             (403,    200,   404,    200,     404,    200,  200),
+    ("introduction-interest", "POST"):          (403,    200,   404,    403,     403,    200,  200),
+    ("introduction-decline", "POST"):           (403,    200,   404,    403,     403,    200,  200),
+    ("introduction-shortlist", "POST"):         (403,    403,   403,    200,     404,    200,  200),
+    ("clarification-list", "GET"):              (403,    200,   200,    200,     200,    200,  200),
+    ("clarification-list", "POST"):             (403,    201,   403,    201,     403,    201,  201),
+    ("clarification-answer", "POST"):           (403,    403,   403,    200,     404,    200,  200),
+    ("challenge-award", "POST"):                (403,    403,   403,    201,     404,    201,  201),
+    # Engagements, milestones and payouts (payouts have no endpoint but the provider's signed webhook)
+    ("engagement-list", "GET"):                 (403,    200,   200,    200,     200,    200,  200),
+    ("engagement-detail", "GET"):               (403,    200,   404,    200,     404,    200,  200),
+    ("milestone-create", "POST"):               (403,    403,   403,    201,     404,    201,  201),
+    ("milestone-deliver", "POST"):              (403,    200,   404,    403,     403,    200,  200),
+    ("milestone-accept", "POST"):               (403,    403,   403,    200,     404,    200,  200),
+    ("payment-webhook", "POST"):                (400,    400,   400,    400,     400,    400,  400),
+}
+# fmt: on

@@ -1,0 +1,174 @@
+"""Who may call which API endpoint on which object: every endpoint × every method × every role.
+
+The expected statuses are in tests/security/matrix.py. A new endpoint under /api/v1/ without a row there
+fails `test_matrix_covers_every_api_endpoint`.
+"""
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.security.conftest import ROLES, client_as
+from tests.security.matrix import MATRIX
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "Un-mot-de-passe-solide-42"  # Every factory user's.
+
+# The object each URL aims at (always side A's), as URL keyword arguments.
+TARGETS = {
+    "challenge-detail": lambda w: {"challenge_id": w.draft_a.pk},
+    "challenge-submit": lambda w: {"challenge_id": w.draft_a.pk},
+    "challenge-withdraw": lambda w: {"challenge_id": w.submitted_a.pk},
+    "challenge-publish": lambda w: {"challenge_id": w.submitted_a.pk},
+    "challenge-close": lambda w: {"challenge_id": w.published_a.pk},
+    "challenge-cancel": lambda w: {"challenge_id": w.published_a.pk},
+    "challenge-matches": lambda w: {"challenge_id": w.published_a.pk},
+    "challenge-award": lambda w: {"challenge_id": w.shortlisting_a.pk},
+    "clarification-list": lambda w: {"challenge_id": w.published_a.pk},
+    "clarification-answer": lambda w: {"clarification_id": w.clarification.pk},
+    "organization-detail": lambda w: {"organization_id": w.organization_a.pk},
+    "vendor-detail": lambda w: {"vendor_id": w.vendor_a.pk},
+    "vendor-opportunities": lambda w: {"vendor_id": w.vendor_a.pk},
+    "saved-search-detail": lambda w: {"saved_search_id": w.saved_search.pk},
+    "notification-read": lambda w: {"notification_id": w.notification.pk},
+    "proposal-approve": lambda w: {"proposal_id": w.proposal.pk},
+    "proposal-reject": lambda w: {"proposal_id": w.proposal.pk},
+    "proposal-hold": lambda w: {"proposal_id": w.proposal.pk},
+    "introduction-detail": lambda w: {"introduction_id": w.introduction.pk},
+    "introduction-interest": lambda w: {"introduction_id": w.introduction.pk},
+    "introduction-decline": lambda w: {"introduction_id": w.introduction.pk},
+    "introduction-shortlist": lambda w: {"introduction_id": w.interested_introduction.pk},
+    "engagement-detail": lambda w: {"engagement_id": w.engagement.pk},
+    "milestone-create": lambda w: {"engagement_id": w.engagement.pk},
+    "milestone-deliver": lambda w: {"milestone_id": w.planned_milestone.pk},
+    "milestone-accept": lambda w: {"milestone_id": w.delivered_milestone.pk},
+}
+
+# A valid body for each write, so that a role allowed through gets the success status.
+BODIES = {
+    ("organization-list", "POST"): lambda w: {"name": "Nouvel organisme", "kind": "agency"},
+    ("organization-detail", "PATCH"): lambda w: {"name": "Organisme renommé"},
+    ("vendor-list", "POST"): lambda w: {
+        "name": "Nouvelle firme inc.", "neq": "1199999999", "description": "Services infonuagiques.",
+        "languages": ["fr"], "regions": ["03"], "employees": 12, "founded": 2015, "expertise": ["cloud"],
+    },
+    ("vendor-detail", "PATCH"): lambda w: {"description": "Nous migrons des applications vers le nuage."},
+    ("challenge-list", "POST"): lambda w: {
+        "title": "Nouveau défi", "description": "Un portail citoyen.", "language": "fr", "expertise": ["cloud"],
+        "budget_min": "10000", "budget_max": "20000", "deadline": w.milestone_due,
+    },
+    ("challenge-detail", "PATCH"): lambda w: {"title": "Brouillon renommé"},
+    ("saved-search-list", "POST"): lambda w: {"name": "Nuage", "q": "infonuagique"},
+    ("proposal-list", "POST"): lambda w: {"challenge": w.shortlisting_a.pk, "vendor": w.vendor_b.pk},
+    ("proposal-bulk-approve", "POST"): lambda w: {"proposals": [w.proposal.pk]},
+    ("proposal-reject", "POST"): lambda w: {"reason": "Hors sujet."},
+    ("introduction-interest", "POST"): lambda w: {"pitch": "Nous avons fait la même chose ailleurs."},
+    ("introduction-decline", "POST"): lambda w: {"reason": "Pas disponibles."},
+    ("clarification-list", "POST"): lambda w: {"question": "Quelle est la date de début ?"},
+    ("clarification-answer", "POST"): lambda w: {"answer": "Oui, sous licence libre."},
+    ("challenge-award", "POST"): lambda w: {"introduction": w.interested_introduction.pk},
+    ("milestone-create", "POST"): lambda w: {"title": "Prototype", "amount": w.amount, "due_date": w.milestone_due},
+    ("me-preferences", "PATCH"): lambda w: {"email_frequency": "off"},
+    ("me-consents", "POST"): lambda w: {"kind": "terms", "granted": True},
+    ("me-delete", "POST"): lambda w: {"password": PASSWORD},
+    ("token-create", "POST"): lambda w: {"username": w.users["vendor"].username, "password": PASSWORD},
+}
+
+
+
+def _api_endpoints() -> set[tuple[str, str]]:
+    """(URL name, method) of every view under /api/v1/, from Django's URL resolver."""
+    found = set()
+
+    def walk(patterns: list, prefix: str) -> None:
+        for pattern in patterns:
+            path = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, path)
+            elif isinstance(pattern, URLPattern) and path.startswith("api/v1/"):
+                view_class = pattern.callback.view_class
+                for method in ("get", "post", "put", "patch", "delete"):
+                    if hasattr(view_class, method):
+                        found.add((pattern.name, method.upper()))
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+def test_matrix_covers_every_api_endpoint():
+    endpoints = _api_endpoints()
+
+    missing, stale = endpoints - MATRIX.keys(), MATRIX.keys() - endpoints
+
+    assert not missing, f"API endpoints without a row in the permission matrix: {sorted(missing)}"
+    assert not stale, f"Permission matrix rows for endpoints that no longer exist: {sorted(stale)}"
+
+
+def _request(world, role: str, name: str, method: str):
+    url = reverse(name, kwargs=TARGETS[name](world) if name in TARGETS else None)
+    body = BODIES[(name, method)](world) if (name, method) in BODIES else {}
+    return getattr(client_as(world, role), method.lower())(url, body, format="json")
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("name", "method"), list(MATRIX))
+def test_permission_matrix(world, role, name, method):
+    expected = MATRIX[(name, method)][ROLES.index(role)]
+
+    response = _request(world, role, name, method)
+
+    assert response.status_code == expected, (
+        f"{method} {name} as {role}: expected {expected}, got {response.status_code}: "
+        f"{getattr(response, 'data', response.content[:300])}"
+    )
+
+
+# Lists answer 200 to everyone signed in, so what matters is what they hold: never side A's objects for side B.
+LISTS = {
+    "challenge-list": lambda w: w.draft_a.pk,
+    "introduction-list": lambda w: w.introduction.pk,
+    "engagement-list": lambda w: w.engagement.pk,
+    "notification-list": lambda w: w.notification.pk,
+    "saved-search-list": lambda w: w.saved_search.pk,
+}
+
+
+@pytest.mark.parametrize("role", ["anonymous", "other_vendor", "other_ministry"])
+@pytest.mark.parametrize("name", list(LISTS))
+def test_lists_never_show_another_organizations_objects(world, role, name):
+    response = _request(world, role, name, "GET")
+
+    ids = [item["id"] for item in response.data["results"]] if response.status_code == 200 else []
+    assert LISTS[name](world) not in ids
+
+
+@pytest.mark.parametrize("role", ["anonymous", "other_vendor", "other_ministry"])
+def test_clarifications_of_a_challenge_are_hidden_from_those_not_introduced(world, role):
+    response = _request(world, role, "clarification-list", "GET")
+
+    assert response.status_code in (200, 403)
+    assert response.status_code == 403 or response.data["results"] == []
+
+
+@pytest.mark.parametrize("role", ["vendor", "ministry", "coordinator"])
+def test_lists_show_the_owners_their_objects(world, role):
+    """The other side of the leak tests: the same lists do hold the objects for those who may see them."""
+    visible = {
+        "vendor": ["introduction-list", "engagement-list", "notification-list", "saved-search-list"],
+        "ministry": ["challenge-list", "introduction-list", "engagement-list"],
+        "coordinator": ["challenge-list", "introduction-list", "engagement-list"],
+    }[role]
+
+    for name in visible:
+        response = _request(world, role, name, "GET")
+        assert LISTS[name](world) in [item["id"] for item in response.data["results"]], name
+
+
+def test_payment_webhook_refuses_an_unsigned_event_and_changes_nothing(world, settings):
+    settings.PAYMENT_WEBHOOK_SECRET = "whsec-test"
+    body = {"type": "payout.paid", "data": {"id": "po_123", "status": "paid"}}
+
+    response = client_as(world, "anonymous").post("/api/v1/payments/webhook/", body, format="json")
+
+    assert response.status_code == 400
+    world.payout.refresh_from_db()
+    assert world.payout.status == "pending"
