@@ -115,3 +115,19 @@ def personal_data_collect(*, user: User) -> dict:
 def confidentiality_incident_list() -> QuerySet[ConfidentialityIncident]:
     """The register of confidentiality incidents, the latest discovered first."""
     return ConfidentialityIncident.objects.select_related("recorded_by").order_by("-discovered_at", "-id")
+
+
+# Past this age an email is stale news, like an old notification in a digest (DIGEST_LOOKBACK).
+EMAIL_RETRY_LOOKBACK = datetime.timedelta(days=1)
+
+
+def notification_email_overdue(*, created_before: datetime.datetime) -> QuerySet[Notification]:
+    """Notifications that should have gone out by email at once and have not, created in the last
+    EMAIL_RETRY_LOOKBACK and before `created_before`, oldest first."""
+    return Notification.objects.filter(
+        emailed_at__isnull=True,
+        created_at__lt=created_before,
+        created_at__gte=created_before - EMAIL_RETRY_LOOKBACK,
+        user__is_active=True,
+        user__email_frequency=User.EmailFrequency.IMMEDIATE,
+    ).exclude(user__email="").order_by("created_at", "id")

@@ -211,6 +211,9 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-digest": {"task": "hub.notifications_digest", "schedule": crontab(hour=7, minute=0)},
     "reconcile-payouts": {"task": "matching.payouts_reconcile", "schedule": 300.0},
     "refresh-proposals": {"task": "matching.proposals_refresh", "schedule": crontab(hour=2, minute=30)},
+    # Work whose task could not be queued (broker down at commit) or gave up: see docs/reliability.md.
+    "requeue-overdue-emails": {"task": "hub.notifications_email_requeue", "schedule": 600.0},
+    "requeue-publication-followups": {"task": "matching.publication_followups_requeue", "schedule": 600.0},
 }
 
 # The cache holds the API throttles' and the sign-in lockout's counters, which every web process must

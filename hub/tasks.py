@@ -49,3 +49,11 @@ def notification_digest_send_task(user_id: int, until: str) -> int:
         return 0  # Deleted after it was queued.
     # Marks what it sends, under lock: safe to repeat.
     return notification_digest_send(user=user, until=datetime.datetime.fromisoformat(until))
+
+
+@shared_task(name="hub.notifications_email_requeue")
+def notifications_email_requeue_task() -> int:
+    from hub.services import notifications_email_requeue
+
+    # Not retried: it runs every few minutes anyway. Each email it queues is sent at most once.
+    return notifications_email_requeue(now=timezone.now())

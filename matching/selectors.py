@@ -400,3 +400,14 @@ def matching_personal_data(*, user: User, **signal_kwargs) -> dict:
             .values("id", "challenge_id", "question", "created_at")
         ),
     }
+
+
+def challenge_list_without_proposals(*, published_since: datetime, published_before: datetime) -> QuerySet[Challenge]:
+    """Open challenges published in this window that have no proposal at all, oldest publication first."""
+    return (
+        Challenge.objects.filter(
+            status=Challenge.Status.PUBLISHED, published_at__gte=published_since, published_at__lt=published_before
+        )
+        .exclude(pk__in=MatchProposal.objects.values("challenge_id"))
+        .order_by("published_at", "id")
+    )

@@ -104,3 +104,13 @@ def payouts_reconcile_task() -> int:
 
     # Not retried: it runs every few minutes anyway, and stops by itself while the provider is away.
     return payouts_reconcile()
+
+
+@shared_task(name="matching.publication_followups_requeue")
+def publication_followups_requeue_task() -> int:
+    from django.utils import timezone
+
+    from matching.services import publication_followups_requeue
+
+    # Not retried: it runs every few minutes anyway, and what it queues is safe to repeat.
+    return publication_followups_requeue(now=timezone.now())
