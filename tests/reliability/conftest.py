@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import kombu.pools
+import psycopg
 import pytest
 import redis
 import requests
@@ -264,15 +265,16 @@ class CeleryWorker:
         """(task name, task id, event) for every task event in the log, oldest first."""
         return [match.groups() for match in TASK_EVENT.finditer(self.log.read_text(errors="replace"))]
 
-    def running_task(self) -> tuple[str, str] | None:
-        """(name, id) of the task this worker is running now, read from its log: received, not yet finished."""
+    def running_task(self) -> tuple[str, str]:
+        """(name, id) of the task this worker is running now, read from its log: received, not yet finished
+        (two empty strings when it runs none)."""
         running: dict[str, str] = {}
         for name, task_id, event in self.task_events():
             if event == "received":
                 running[task_id] = name
             else:
                 running.pop(task_id, None)
-        return next(((name, task_id) for task_id, name in reversed(running.items())), None)
+        return next(((name, task_id) for task_id, name in reversed(running.items())), ("", ""))
 
     def children(self) -> list[int]:
         path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
@@ -287,6 +289,38 @@ class CeleryWorker:
             for message in path.read_text().split(separator)
             if message.strip()
         ]
+
+
+def direct_connection() -> psycopg.Connection:
+    """A connection of our own to the test database, outside Django."""
+    database = settings.DATABASES["default"]
+    return psycopg.connect(
+        dbname=database["NAME"], user=database["USER"], password=database["PASSWORD"] or None,
+        host=database["HOST"], port=database["PORT"], autocommit=True,
+    )
+
+
+@contextmanager
+def locked_table(table: str) -> Iterator[Callable[[], list[int]]]:
+    """Hold an exclusive lock on `table` (released on exit); yield a function listing the backends of the
+    test database that wait for a lock, such as a task stopped mid-way by this one."""
+    with direct_connection() as locker, direct_connection() as observer:
+        locker.execute("BEGIN")
+        locker.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+
+        def waiting() -> list[int]:
+            return [
+                pid
+                for (pid,) in observer.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock' AND pid <> %s",
+                    [settings.DATABASES["default"]["NAME"], locker.info.backend_pid],
+                )
+            ]
+
+        try:
+            yield waiting
+        finally:
+            locker.execute("ROLLBACK")
 
 
 @contextmanager

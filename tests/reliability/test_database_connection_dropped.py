@@ -5,16 +5,14 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import psycopg
 import pytest
-from django.conf import settings
 from django.db import close_old_connections, connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
 from tests import factories
-from tests.reliability.conftest import wait_until
+from tests.reliability.conftest import direct_connection, locked_table, wait_until
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -33,33 +31,13 @@ def served(client: Client, method: str, url: str, **kwargs):
         close_old_connections()
 
 
-def direct_connection() -> psycopg.Connection:
-    """A connection of our own to the test database, outside Django."""
-    database = settings.DATABASES["default"]
-    return psycopg.connect(
-        dbname=database["NAME"], user=database["USER"], password=database["PASSWORD"] or None,
-        host=database["HOST"], port=database["PORT"], autocommit=True,
-    )
-
-
 @contextmanager
 def terminated_while_waiting_on(table: str) -> Iterator[list[int]]:
     """Lock `table`; terminate the one backend of this test database that then waits for it (the request's)."""
     terminated: list[int] = []
-    with direct_connection() as locker, direct_connection() as killer:
-        locker.execute("BEGIN")
-        locker.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+    with locked_table(table) as waiting, direct_connection() as killer:
 
         def terminate() -> None:
-            def waiting() -> list[int]:
-                return [
-                    pid
-                    for (pid,) in killer.execute(
-                        "SELECT pid FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock' AND pid <> %s",
-                        [settings.DATABASES["default"]["NAME"], locker.info.backend_pid],
-                    )
-                ]
-
             if wait_until(waiting, timeout=20, interval=0.05):
                 for pid in waiting():
                     killer.execute("SELECT pg_terminate_backend(%s)", [pid])
@@ -71,7 +49,6 @@ def terminated_while_waiting_on(table: str) -> Iterator[list[int]]:
             yield terminated
         finally:
             thread.join()
-            locker.execute("ROLLBACK")
 
 
 def test_read_whose_connection_is_dropped_answers_503_then_the_next_request_works(api_client):

@@ -16,7 +16,7 @@ from marketplace.models import Challenge, Vendor
 from matching import indexing
 from matching.models import MatchProposal, OutboxEntry
 from tests import factories
-from tests.reliability.conftest import celery_broker, wait_until
+from tests.reliability.conftest import celery_broker, locked_table, wait_until
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -89,12 +89,12 @@ def test_worker_killed_mid_batch_every_task_takes_effect_exactly_once(
     worker.start()
     started = time.monotonic()
     assert wait_until(lambda: MatchProposal.objects.values("challenge").distinct().count() >= CHALLENGES // 3, timeout=60)
-    # Killed while it runs a proposals_generate: its transaction is open and its message taken, unacknowledged.
-    assert wait_until(
-        lambda: (worker.running_task() or ("",))[0] == "matching.proposals_generate", timeout=30, interval=0.01
-    )
-    worker.kill()
-    _name, killed_task_id = worker.running_task()
+    # Killed in the middle of a proposals_generate: the proposals table is locked, so the task stops at its
+    # first read of it, transaction open and message taken but not acknowledged.
+    with locked_table("matching_matchproposal") as waiting:
+        assert wait_until(lambda: waiting() and worker.running_task()[0] == "matching.proposals_generate", timeout=60)
+        _name, killed_task_id = worker.running_task()
+        worker.kill()
     killed_after = time.monotonic() - started
     in_flight = private_redis.unacked()
     left = private_redis.queued()
@@ -164,14 +164,13 @@ def test_pool_process_killed_mid_task_its_task_is_requeued_at_once_and_runs_once
             marketplace_services.challenge_transition(
                 challenge=challenge, user=batch_data["coordinator"], to_status=Challenge.Status.PUBLISHED
             )
-    worker.start()
-    assert wait_until(
-        lambda: (worker.running_task() or ("",))[0] == "matching.proposals_generate", timeout=60, interval=0.01
-    )
-    _name, killed_task_id = worker.running_task()
-    (pool_process,) = worker.children()
+    with locked_table("matching_matchproposal") as waiting:  # Stops the first proposals_generate mid-way.
+        worker.start()
+        assert wait_until(lambda: waiting() and worker.running_task()[0] == "matching.proposals_generate", timeout=60)
+        _name, killed_task_id = worker.running_task()
+        (pool_process,) = worker.children()
 
-    os.kill(pool_process, signal.SIGKILL)
+        os.kill(pool_process, signal.SIGKILL)
     killed_at = time.monotonic()
 
     assert wait_until(
