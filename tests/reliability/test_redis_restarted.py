@@ -69,14 +69,33 @@ def test_tasks_queued_before_a_redis_restart_run_after_it(site, api_client, priv
     assert len(worker.emails()) == Notification.objects.count() == 3  # Two members told, the coordinator too.
 
 
+@pytest.fixture
+def cache_and_throttles_on(settings, private_redis):
+    """As in production: the cache (the API throttles' counters) in the broker's Redis, throttling on."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": private_redis.url,
+            "KEY_PREFIX": "maillage",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "300/minute", "user": "1200/minute", "login": "20/minute"},
+    }
+
+
 def test_web_app_keeps_answering_while_redis_is_down_and_work_resumes_after(
-    site, api_client, private_redis, worker_factory, capsys
+    site, api_client, private_redis, worker_factory, cache_and_throttles_on, capsys
 ):
     worker = worker_factory(broker_url=private_redis.url)
     worker.start()
     coordinator = site["coordinator"]
     api_client.force_authenticate(coordinator)
     vendors, challenges = site["vendors"], site["challenges"]
+    assert api_client.get(reverse("vendor-list")).status_code == 200
+    assert private_redis.client().keys("maillage:*")  # The throttle's counter: the cache is in this Redis.
 
     with celery_broker(private_redis.url):
         private_redis.stop()
