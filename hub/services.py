@@ -17,6 +17,7 @@ from rest_framework.authtoken.models import Token
 
 from hub import selectors
 from hub.models import AuditEntry, Consent, Notification, User
+from hub.security import login_failure_record
 from hub.signals import personal_data_erase_requested
 from hub.tasks import notification_digest_send_task, notification_email_task
 
@@ -319,8 +320,12 @@ def user_delete(*, user: User, password: str) -> str:
     and the audit log: username replaced by the pseudonym, names and email cleared, password
     unusable, account inactive, tokens and sessions removed, memberships, notifications and saved
     searches deleted. The audit log keeps every entry; its actor label becomes the pseudonym. The
-    record of consents is kept as proof, now tied to the pseudonym."""
+    record of consents is kept as proof, now tied to the pseudonym.
+
+    A wrong password counts as a failed sign-in (hub.security), so that a stolen session cannot be used
+    to guess the password here either."""
     if not user.check_password(password):
+        login_failure_record(request=None, username=user.get_username())
         raise ValidationError(
             {"password": _("The password is incorrect. Enter your current password to confirm the deletion.")},
             code="wrong_password",

@@ -200,6 +200,21 @@ def test_me_delete_refuses_a_wrong_password_and_changes_nothing(api_client):
     assert (user.username, user.is_active) == ("julie", True)
 
 
+def test_me_delete_counts_wrong_passwords_like_failed_sign_ins(api_client, settings):
+    settings.LOGIN_FAILURES_PER_USERNAME = 3
+    user = factories.UserFactory(username="julie")
+    api_client.force_authenticate(user)
+    for _attempt in range(3):
+        api_client.post(reverse("me-delete"), {"password": "pas le bon"}, format="json")
+
+    response = api_client.post(reverse("me-delete"), {"password": PASSWORD}, format="json")
+
+    assert response.status_code == 429
+    assert response["Retry-After"]
+    user.refresh_from_db()
+    assert (user.username, user.is_active) == ("julie", True)
+
+
 def test_me_delete_anonymizes_the_account_and_erases_what_it_owns(api_client):
     user = factories.UserFactory(email="julie@firme.qc.ca", first_name="Julie", last_name="Tremblay")
     organization = factories.OrganizationFactory(members=[user])
