@@ -34,6 +34,15 @@ def pytest_configure(config) -> None:
     config.addinivalue_line("markers", "reliability: a fault test that stops, kills or restarts a private service")
 
 
+# Every process these tests start, so that none outlives the run, whatever failed on the way.
+STARTED: list[subprocess.Popen] = []
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    for process in STARTED:
+        _kill_group(process)
+
+
 def free_port(*, between: tuple[int, int] | None = None) -> int:
     """A port nothing listens on: any, or the first free one in an inclusive range."""
     for port in range(between[0], between[1] + 1) if between else [0]:
@@ -68,8 +77,10 @@ def _kill(process: subprocess.Popen | None, sig: int = signal.SIGKILL) -> None:
 
 
 def _kill_group(process: subprocess.Popen | None) -> None:
-    """SIGKILL a process started in a session of its own, and whatever it started (a worker's pool)."""
-    if process is not None:
+    """SIGKILL a running process started in a session of its own, and whatever it started (a worker's pool).
+
+    Only while it runs: once it has exited and been waited for, its id may belong to someone else."""
+    if process is not None and process.poll() is None:
         try:
             os.killpg(process.pid, signal.SIGKILL)
         except ProcessLookupError:
@@ -106,7 +117,9 @@ class RedisServer:
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
+        STARTED.append(self.process)
         if not wait_until(self.ping, timeout=30):
             raise RuntimeError(f"Private Redis did not start:\n{log_tail(self.directory / 'redis.log')}")
 
@@ -184,6 +197,7 @@ class SearchNode:
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,
             )
+        STARTED.append(self.process)
 
         def this_run_log() -> str:
             with self.log.open("rb") as log:
@@ -250,6 +264,7 @@ class CeleryWorker:
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,
             )
+        STARTED.append(self.process)
         if not wait_until(lambda: b" ready." in self.log.read_bytes() or self.process.poll() is not None, timeout=60):
             raise RuntimeError(f"Celery worker did not start:\n{log_tail(self.log)}")
         if self.process.poll() is not None:
