@@ -9,6 +9,7 @@ bilingual synonyms) + expertise overlap + structured fit (region, delivery langu
 Hard eligibility (active and verified vendor, SME ceiling, open challenge) is a filter; softer gaps
 only lower the rank, so a good partner with a gap still reaches the coordinator.
 """
+import re
 from dataclasses import dataclass, field
 
 # Weights, tuned on the development catalogue (docs/matching.md). Text relevance is normalised to
@@ -27,6 +28,13 @@ OPPORTUNITY_FIT_WEIGHT = 0.05
 TEXT_FIELDS_VENDOR = ["description", "description.en", "name", "name.en"]
 REFERENCE_FIELDS = ["references", "references.en"]
 TEXT_FIELDS_CHALLENGE = ["title^2", "title.en^2", "description", "description.en"]
+# The other side's text is cut after its first QUERY_WORDS words of four letters or more (shorter
+# words are mostly stop words, which cost nothing). Every analysed word becomes a clause per field, and
+# the engine refuses a query of more than 1,024 clauses (`indices.query.bool.max_clause_count`): a
+# 250-word posting used to hit it. Time also grows with the clauses. A text's opening carries its
+# subject: on the development catalogue the first 64 words rank as well as the whole text (docs/matching.md).
+QUERY_WORDS = 64
+_LONG_WORD = re.compile(r"\w{4,}")
 HIGHLIGHT_TAGS = {"pre_tags": ["<mark>"], "post_tags": ["</mark>"], "encoder": "html"}
 
 
@@ -83,13 +91,23 @@ class Explanation:
     clause_scores: dict[str, float] = field(default_factory=dict)
 
 
+def query_text(text: str) -> str:
+    """The text up to its QUERY_WORDS-th word of four letters or more, whitespace kept."""
+    words = 0
+    for match in _LONG_WORD.finditer(text):
+        words += 1
+        if words > QUERY_WORDS:
+            return text[: match.start()]
+    return text
+
+
 def _constant(name: str, query: dict, weight: float) -> dict:
     return {"constant_score": {"filter": query, "boost": weight, "_name": name}}
 
 
 def _text_clause(name: str, text: str, fields: list[str], weight: float) -> dict:
     """Relevance of a long text, squashed to [0, weight) so it weighs the same for short and long texts."""
-    match = {"multi_match": {"query": text, "fields": fields, "type": "most_fields"}}
+    match = {"multi_match": {"query": query_text(text), "fields": fields, "type": "most_fields"}}
     return {
         "function_score": {
             "query": match,
@@ -126,7 +144,7 @@ def vendors_for_challenge_query(challenge: ChallengeProfile) -> dict:
         "highlight": {
             **HIGHLIGHT_TAGS,
             "fields": {"description": {}, "description.en": {}, "references": {}, "references.en": {}},
-            "highlight_query": {"multi_match": {"query": challenge.text, "fields": TEXT_FIELDS_VENDOR + REFERENCE_FIELDS}},
+            "highlight_query": {"multi_match": {"query": query_text(challenge.text), "fields": TEXT_FIELDS_VENDOR + REFERENCE_FIELDS}},
             "fragment_size": 160,
             "number_of_fragments": 3,
         },
@@ -166,7 +184,7 @@ def challenges_for_vendor_query(vendor: VendorProfile) -> dict:
         "highlight": {
             **HIGHLIGHT_TAGS,
             "fields": {"title": {}, "title.en": {}, "description": {}, "description.en": {}},
-            "highlight_query": {"multi_match": {"query": vendor.text, "fields": TEXT_FIELDS_CHALLENGE}},
+            "highlight_query": {"multi_match": {"query": query_text(vendor.text), "fields": TEXT_FIELDS_CHALLENGE}},
             "fragment_size": 160,
             "number_of_fragments": 3,
         },

@@ -1,10 +1,12 @@
 """The matcher's plain functions: queries built and explanations read, without a database."""
 from matching.matcher import (
+    QUERY_WORDS,
     ChallengeProfile,
     VendorProfile,
     challenges_for_vendor_query,
     explain_challenge_hit,
     explain_vendor_hit,
+    query_text,
     vendors_for_challenge_query,
 )
 
@@ -123,3 +125,16 @@ def test_explain_challenge_hit_compares_requirements_with_what_the_vendor_offers
     assert explanation.languages_matched == ["en"] and explanation.languages_missing == ["fr"]
     assert explanation.certifications_present == ["ISO 27001"]
     assert explanation.certifications_missing == ["SOC 2"]
+
+
+def test_query_text_keeps_a_short_text_whole():
+    assert query_text(CHALLENGE.text) == CHALLENGE.text
+
+
+def test_query_text_cuts_a_long_text_after_its_first_words_of_four_letters_or_more():
+    text = "Le portail de la ville " + " ".join(f"mot{n}" for n in range(500))
+
+    cut = query_text(text)
+
+    assert cut.startswith("Le portail de la ville mot0 ")
+    assert len([word for word in cut.split() if len(word) >= 4]) == QUERY_WORDS

@@ -116,3 +116,15 @@ def test_challenge_ranking_explains_requirements_the_vendor_lacks():
     assert explanation.certifications_present == ["ISO 27001"]
     assert explanation.certifications_missing == ["SOC 2"]
     assert explanation.region_fit is True
+
+
+def test_rankings_answer_for_texts_far_longer_than_the_engine_accepts_as_clauses():
+    # Every word of the other side's text used to become a clause per field: past about 250 words the
+    # engine refused the query (more than 1,024 clauses) and the matches page answered 500.
+    words = " ".join(f"{word}{n}" for n in range(400) for word in ("infonuagique", "hébergement", "migration"))
+    vendor = factories.VendorFactory(description=f"{CLOUD_TEXT} {words}")
+    challenge = factories.ChallengeFactory(description=f"{CLOUD_TEXT} {words}")
+    index(vendor, challenge)
+
+    assert [hit.id for hit in vendor_ranking(challenge=challenge)[1]] == [vendor.id]
+    assert [hit.id for hit in challenge_ranking(vendor=vendor)[1]] == [challenge.id]
