@@ -97,6 +97,9 @@ class Run:
         self.services: list = []
         self.sampler = MemorySampler()
         self.warmup = min(20, options.queries // 6)  # Requests sent first and not counted, per workload.
+        # Logs and load scripts stay out of the report's folder (which may be committed), under .var/.
+        self.workdir = PROJECT / ".var" / "bench" / f"work-{options.prefix}"
+        self.workdir.mkdir(parents=True, exist_ok=True)
 
     # Helpers
 
@@ -404,7 +407,7 @@ class Run:
         }
 
     def start_services(self) -> None:
-        out = self.options.out
+        out = self.workdir
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         gunicorn = start_gunicorn(env=self.env, port=self.port, workers=self.options.web_workers, log=out / "gunicorn.log")
@@ -464,11 +467,11 @@ class Run:
                 _log(f"load {key}")
                 if tool == "wrk":
                     results[key] = run_wrk(base=self.base, paths=paths, headers=headers, concurrency=concurrency,
-                                           duration=self.options.load_seconds, workdir=self.options.out, name=key)
+                                           duration=self.options.load_seconds, workdir=self.workdir, name=key)
                 else:
                     results[key] = run_python(base=self.base, paths=paths, headers=headers, concurrency=concurrency,
                                               duration=self.options.load_seconds, rate=300.0,
-                                              workdir=self.options.out, name=key)
+                                              workdir=self.workdir, name=key)
         self.phase("http_load", results)
 
     def freshness(self) -> None:
