@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from frontend.forms.public import ChallengeSearchForm, SearchForm, VendorSearchForm
 from hub.permissions import IsOrganizationMember
 from marketplace.models import Challenge
-from marketplace.selectors import challenge_get, challenge_list_latest_published, vendor_get
+from marketplace.selectors import challenge_get, challenge_list_latest_published, vendor_get, vendor_profile_sections
 from matching import search
 from matching.models import VendorExposure
 from matching.search import SearchResults, SearchUnavailable, engine_errors
@@ -102,8 +102,10 @@ def vendor_directory(request: HttpRequest) -> HttpResponse:
 
 def vendor_detail(request: HttpRequest, vendor_id: int) -> HttpResponse:
     # Public like GET /api/v1/vendors/<id>/: the selector shows active vendors to everyone.
+    # Only the sections the firm made public, unless the reader is one of its members or a coordinator.
     vendor = vendor_get(user=request.user, vendor_id=vendor_id)
-    return render(request, "frontend/public/vendor_detail.html", {"vendor": vendor})
+    sections = vendor_profile_sections(vendor=vendor)
+    return render(request, "frontend/public/vendor_detail.html", {"vendor": vendor, "sections": sections})
 
 
 def _search_page(

@@ -92,6 +92,40 @@ def test_vendor_profile_shows_everything_to_its_members_and_coordinators(api_cli
     assert body["public_profile"] == []
 
 
+def test_vendor_page_shows_only_the_sections_the_vendor_made_public(client, ministry_member):
+    vendor = vendor_with_contact(public_profile=["regions"], description="Notre savoir-faire confidentiel.")
+    client.force_login(ministry_member)
+
+    html = client.get(reverse("frontend:vendor_detail", args=[vendor.id])).content.decode()
+
+    assert vendor.name in html
+    assert "Capitale-Nationale" in html or "03" in html
+    for private in ("Notre savoir-faire confidentiel", "Portail citoyen", "ISO 27001", "Julie Tremblay",
+                    "julie@firme.qc.ca", "418 555-0101"):
+        assert private not in html
+
+
+def test_vendor_page_hides_the_contact_person_by_default_and_shows_it_when_chosen(client):
+    hidden = vendor_with_contact()
+    shown = vendor_with_contact(public_profile=["contact"])
+
+    hidden_html = client.get(reverse("frontend:vendor_detail", args=[hidden.id])).content.decode()
+    shown_html = client.get(reverse("frontend:vendor_detail", args=[shown.id])).content.decode()
+
+    assert "Portail citoyen" in hidden_html and "julie@firme.qc.ca" not in hidden_html
+    assert "julie@firme.qc.ca" in shown_html and "418 555-0101" in shown_html
+
+
+def test_vendor_page_shows_everything_to_the_firms_members(client):
+    member = factories.UserFactory()
+    vendor = vendor_with_contact(public_profile=[], members=[member], description="Notre savoir-faire complet.")
+    client.force_login(member)
+
+    html = client.get(reverse("frontend:vendor_detail", args=[vendor.id])).content.decode()
+
+    assert "Notre savoir-faire complet." in html and "418 555-0101" in html and "Portail citoyen" in html
+
+
 def test_vendor_list_applies_each_vendors_own_public_profile(api_client):
     vendor_with_contact(name="A", public_profile=["contact"])
     vendor_with_contact(name="B")
