@@ -9,6 +9,7 @@ from elasticsearch_dsl import connections
 from hub.models import User
 from marketplace.models import Challenge
 from matching import indexing
+from matching.documents import index_alias
 from matching.search import challenge_query, vendor_query
 from tests import factories
 
@@ -40,7 +41,7 @@ def hostile_challenge() -> Challenge:
 
 def _refresh(kind: str, ids: list[int]) -> None:
     indexing.index_sync(kind, ids)
-    connections.get_connection().indices.refresh(index="_all")
+    connections.get_connection().indices.refresh(index=index_alias(f"{kind}s"))  # Only this run's index.
 
 
 def test_challenge_title_is_escaped_on_its_public_page(client, hostile_challenge):
