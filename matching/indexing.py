@@ -3,20 +3,22 @@
 Each document carries the row's `updated_at` as an external version, so a slow writer can never
 overwrite a newer state with an older one, and syncing the same row twice is harmless.
 """
-from collections.abc import Iterable, Iterator
+from collections import defaultdict, deque
+from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from elasticsearch.helpers import bulk, scan
 from elasticsearch_dsl import connections
 
-from marketplace.models import Challenge, Expertise, Vendor
+from marketplace.models import Challenge, Expertise, Region, Vendor, VendorReference
 from matching.documents import (
     DOCUMENTS,
     ChallengeDocument,
-    VendorDocument,
     index_alias,
     index_body,
     stable_tiebreak,
@@ -25,87 +27,121 @@ from matching.models import SavedSearch
 from matching.search import SAVED_SEARCHES, challenge_query
 
 BULK_CHUNK = 1000
+# Bulk requests in flight during a rebuild, while this process builds the next: two keep both of the
+# engine's cores busy on a small node.
+REBUILD_THREADS = 2
 
 
 def _version(moment: datetime) -> int:
     return int(moment.timestamp() * 1_000_000)
 
 
-def _labels(items: Iterable) -> list[str]:
-    return [label for item in items for label in (item.label_fr, item.label_en)]
-
-
 def searchable_rows(kind: str) -> QuerySet:
     """The rows that belong in the index: active vendors, published (open) challenges."""
     if kind == "vendor":
-        return Vendor.objects.filter(is_active=True).prefetch_related("expertise", "regions", "references")
-    return (
-        Challenge.objects.filter(status=Challenge.Status.PUBLISHED)
-        .select_related("organization")
-        .prefetch_related("expertise", "regions")
-    )
+        return Vendor.objects.filter(is_active=True)
+    return Challenge.objects.filter(status=Challenge.Status.PUBLISHED)
 
 
-def vendor_document(vendor: Vendor) -> VendorDocument:
-    expertise = list(vendor.expertise.all())
-    return VendorDocument(
-        meta={"id": vendor.pk},
-        key=vendor.key,
-        name=vendor.name,
-        description=vendor.description,
-        references=[f"{r.title}. {r.summary} ({r.client})" for r in vendor.references.all()],
-        expertise=[item.code for item in expertise],
-        expertise_labels=_labels(expertise),
-        regions=[region.code for region in vendor.regions.all()],
-        languages=vendor.languages,
-        certifications=vendor.certifications,
-        employees=vendor.employees,
-        founded=vendor.founded,
-        is_active=vendor.is_active,
-        is_verified=vendor.is_verified,
-        tiebreak=stable_tiebreak(vendor.key),
-    )
+@dataclass(frozen=True)
+class Source:
+    """A row's index document, with what versions it."""
+
+    id: int
+    updated_at: datetime
+    body: dict
 
 
-def challenge_document(challenge: Challenge) -> ChallengeDocument:
-    expertise = list(challenge.expertise.all())
-    return ChallengeDocument(
-        meta={"id": challenge.pk},
-        key=challenge.key,
-        title=challenge.title,
-        description=challenge.description,
-        language=challenge.language,
-        organization_id=challenge.organization_id,
-        organization_name=challenge.organization.name,
-        organization_kind=challenge.organization.kind,
-        expertise=[item.code for item in expertise],
-        expertise_labels=_labels(expertise),
-        regions=[region.code for region in challenge.regions.all()],
-        budget_min=float(challenge.budget_min),
-        budget_max=float(challenge.budget_max),
-        deadline=challenge.deadline,
-        published_at=challenge.published_at,
-        required_languages=challenge.required_languages,
-        required_certifications=challenge.required_certifications,
-        required_languages_count=len(challenge.required_languages),
-        required_certifications_count=len(challenge.required_certifications),
-        max_employees=challenge.max_employees,
-        on_site=challenge.on_site,
-        status=challenge.status,
-        tiebreak=stable_tiebreak(challenge.key),
-    )
+COLUMNS = {
+    "vendor": (
+        "id", "updated_at", "key", "name", "description", "languages", "certifications", "employees", "founded",
+        "is_active", "is_verified",
+    ),
+    "challenge": (
+        "id", "updated_at", "key", "title", "description", "language", "organization_id", "organization__name",
+        "organization__kind", "budget_min", "budget_max", "deadline", "published_at", "required_languages",
+        "required_certifications", "max_employees", "on_site", "status",
+    ),
+}
 
 
-BUILDERS = {"vendor": vendor_document, "challenge": challenge_document}
+def document_sources(kind: str, rows: QuerySet) -> Iterator[Source]:
+    """The index document of each row, by chunks of BULK_CHUNK rows and four queries per chunk.
+
+    Plain values, not model instances with prefetches: a rebuild reads every row, and building
+    documents was most of its time (docs/benchmarks.md)."""
+    expertise = {item.pk: item for item in Expertise.objects.all()}
+    region_codes = dict(Region.objects.values_list("pk", "code"))
+    model = rows.model
+    last = 0
+    while chunk := list(rows.filter(pk__gt=last).order_by("pk").values(*COLUMNS[kind])[:BULK_CHUNK]):
+        last = chunk[-1]["id"]
+        ids = [row["id"] for row in chunk]
+        owner = f"{kind}_id"
+        expertise_ids = _grouped(
+            model.expertise.through.objects.filter(**{f"{owner}__in": ids}).values_list(owner, "expertise_id")
+        )
+        region_ids = _grouped(model.regions.through.objects.filter(**{f"{owner}__in": ids}).values_list(owner, "region_id"))
+        references = (
+            _grouped(
+                VendorReference.objects.filter(vendor_id__in=ids)
+                .order_by("id")
+                .values_list("vendor_id", "title", "summary", "client"),
+                value=lambda title, summary, client: f"{title}. {summary} ({client})",
+            )
+            if kind == "vendor"
+            else {}
+        )
+        for row in chunk:
+            items = sorted((expertise[pk] for pk in expertise_ids.get(row["id"], [])), key=lambda item: item.code)
+            body = {
+                **_row_fields(kind, row),
+                "expertise": [item.code for item in items],
+                "expertise_labels": [label for item in items for label in (item.label_fr, item.label_en)],
+                "regions": sorted(region_codes[pk] for pk in region_ids.get(row["id"], [])),
+                "tiebreak": stable_tiebreak(row["key"]),
+            }
+            if kind == "vendor":
+                body["references"] = references.get(row["id"], [])
+            # As elasticsearch-dsl writes documents: no empty values (an empty list and a missing field
+            # are the same to the engine's `exists`).
+            yield Source(row["id"], row["updated_at"], {k: v for k, v in body.items() if v is not None and v != []})
 
 
-def _index_actions(kind: str, rows: Iterable, index: str) -> Iterator[dict]:
-    for row in rows:
+def _row_fields(kind: str, row: dict) -> dict:
+    fields = {name: row[name] for name in COLUMNS[kind] if name not in ("id", "updated_at") and "__" not in name}
+    if kind == "challenge":
+        fields |= {
+            "organization_name": row["organization__name"],
+            "organization_kind": row["organization__kind"],
+            "budget_min": float(row["budget_min"]),
+            "budget_max": float(row["budget_max"]),
+            "required_languages_count": len(row["required_languages"]),
+            "required_certifications_count": len(row["required_certifications"]),
+        }
+    return fields
+
+
+def _grouped(pairs: Iterable[tuple], value: Callable = lambda item: item) -> dict[int, list]:
+    grouped: dict[int, list] = defaultdict(list)
+    for owner, *rest in pairs:
+        grouped[owner].append(value(*rest))
+    return grouped
+
+
+def document_source(kind: str, pk: int) -> dict:
+    """The index document of one row, searchable or not (e.g. to percolate a challenge)."""
+    model = Vendor if kind == "vendor" else Challenge
+    return next(document_sources(kind, model.objects.filter(pk=pk))).body
+
+
+def _index_actions(sources: Iterable[Source], index: str) -> Iterator[dict]:
+    for source in sources:
         yield {
             "_index": index,
-            "_id": row.pk,
-            "_source": BUILDERS[kind](row).to_dict(),
-            "_version": _version(row.updated_at),
+            "_id": source.id,
+            "_source": source.body,
+            "_version": _version(source.updated_at),
             "_version_type": "external_gte",
         }
 
@@ -143,9 +179,9 @@ def index_sync(kind: str, ids: Iterable[int]) -> None:
         return
     index_ensure(kind)
     alias = index_alias(DOCUMENTS[kind].kind())
-    rows = list(searchable_rows(kind).filter(pk__in=ids))
-    actions = list(_index_actions(kind, rows, alias))
-    gone = ids - {row.pk for row in rows}
+    sources = list(document_sources(kind, searchable_rows(kind).filter(pk__in=ids)))
+    actions = list(_index_actions(sources, alias))
+    gone = ids - {source.id for source in sources}
     # A row that left the index is versioned "now": any slower writer holding its older state loses.
     now = _version(timezone.now())
     actions += [
@@ -155,10 +191,26 @@ def index_sync(kind: str, ids: Iterable[int]) -> None:
     _bulk(actions)
 
 
-def _bulk(actions: Iterable[dict]) -> None:
-    _ok, errors = bulk(
-        connections.get_connection(), actions, chunk_size=BULK_CHUNK, raise_on_error=False, refresh=False
-    )
+def _bulk(actions: Iterable[dict], *, threads: int = 1) -> None:
+    """Send the actions by chunks of BULK_CHUNK, `threads` chunks in flight while this thread builds the next.
+
+    Actions are built here only: they may read the database, and other threads have other connections
+    (outside this one's transaction)."""
+    client = connections.get_connection()
+
+    def send(chunk: list[dict]) -> list[dict]:
+        return bulk(client, chunk, chunk_size=BULK_CHUNK, raise_on_error=False, refresh=False)[1]
+
+    errors: list[dict] = []
+    actions = iter(actions)
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        in_flight: deque[Future] = deque()
+        while chunk := list(islice(actions, BULK_CHUNK)):
+            if len(in_flight) == threads:
+                errors += in_flight.popleft().result()
+            in_flight.append(pool.submit(send, chunk))
+        for future in in_flight:
+            errors += future.result()
     # 409: the index already holds a newer state. 404: deleting what is already gone. Both are fine.
     real = [error for error in errors if next(iter(error.values())).get("status") not in (404, 409)]
     if real:
@@ -172,7 +224,7 @@ def index_rebuild(kind: str) -> str:
     name = index_create(kind)
     try:
         client.indices.put_settings(index=name, body={"index": {"refresh_interval": "-1"}})
-        _bulk(_index_actions(kind, searchable_rows(kind).order_by("pk").iterator(chunk_size=BULK_CHUNK), name))
+        _bulk(_index_actions(document_sources(kind, searchable_rows(kind)), name), threads=REBUILD_THREADS)
         client.indices.put_settings(index=name, body={"index": {"refresh_interval": "1s"}})
         client.indices.refresh(index=name)
     except BaseException:

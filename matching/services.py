@@ -179,7 +179,7 @@ def saved_search_alerts_send(*, challenge: Challenge) -> int:
     when run again."""
     if challenge.status != Challenge.Status.PUBLISHED:
         return 0
-    document = indexing.challenge_document(challenge).to_dict()
+    document = indexing.document_source("challenge", challenge.pk)
     matching_ids = search.saved_search_ids_matching(document=document)
     # Only members still in the firm the search was saved for, with an active account.
     saved_searches = (

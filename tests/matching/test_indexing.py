@@ -4,7 +4,7 @@ from elasticsearch_dsl import Search, connections
 
 from hub.models import User
 from marketplace import services as marketplace_services
-from marketplace.models import Challenge
+from marketplace.models import Challenge, Vendor
 from matching import indexing
 from matching.documents import VendorDocument, index_alias
 from matching.models import OutboxEntry
@@ -65,13 +65,13 @@ def test_challenge_enters_the_index_when_published_only(coordinator):
 
 def test_index_sync_never_overwrites_a_newer_state_with_an_older_one():
     vendor = factories.VendorFactory(description="Ancienne description.")
-    stale_copy = type(vendor).objects.get(pk=vendor.pk)
+    stale_copy = list(indexing.document_sources("vendor", Vendor.objects.filter(pk=vendor.pk)))
     vendor.description = "Nouvelle description."
     vendor.save()
     indexing.index_sync("vendor", [vendor.id])
 
-    # A slow writer still holding the older row arrives last.
-    indexing._bulk(indexing._index_actions("vendor", [stale_copy], index_alias("vendors")))
+    # A slow writer that read the older row arrives last.
+    indexing._bulk(indexing._index_actions(stale_copy, index_alias("vendors")))
 
     assert VendorDocument.get(id=vendor.id, index=index_alias("vendors")).description == "Nouvelle description."
 
@@ -107,3 +107,39 @@ def test_catalog_import_rebuilds_the_index_once():
     assert len(indexed_ids("vendors")) == 240
     assert len(indexed_ids("challenges")) == 30
     assert not OutboxEntry.objects.exists()
+
+
+def test_rebuild_reads_rows_by_chunks_and_keeps_each_vendors_own_relations(monkeypatch):
+    monkeypatch.setattr(indexing, "BULK_CHUNK", 2)  # Five vendors: chunks of 2, 2 and 1.
+    cloud, data = factories.ExpertiseFactory(), factories.ExpertiseFactory(code="data", label_fr="Données", label_en="Data")
+    montreal = factories.RegionFactory(code="06", label_fr="Montréal", label_en="Montréal")
+    vendors = factories.VendorFactory.create_batch(5)
+    for number, vendor in enumerate(vendors):
+        vendor.expertise.set([cloud, data][: 1 + number % 2])
+        vendor.regions.add(montreal)
+        vendor.references.create(client=f"Client {number}", title=f"Projet {number}", summary="Résumé.", year=2024)
+    factories.VendorFactory(is_active=False)  # Not searchable: left out.
+
+    indexing.index_rebuild("vendor")
+
+    assert indexed_ids("vendors") == {vendor.id for vendor in vendors}
+    for number, vendor in enumerate(vendors):
+        document = VendorDocument.get(id=vendor.id, index=index_alias("vendors")).to_dict()
+        assert document["expertise"] == ["cloud", "data"][: 1 + number % 2]
+        assert document["expertise_labels"][:2] == ["Infonuagique", "Cloud computing"]
+        assert document["regions"] == ["03", "06"]
+        assert document["references"] == [f"Projet {number}. Résumé. (Client {number})"]
+        assert document["key"] == vendor.key and document["employees"] == 25 and document["is_verified"] is True
+
+
+def test_challenge_document_carries_its_organization_budget_and_requirement_counts():
+    challenge = factories.ChallengeFactory(required_languages=["fr", "en"], required_certifications=[], max_employees=None)
+
+    document = indexing.document_source("challenge", challenge.pk)
+
+    assert document["organization_name"] == challenge.organization.name
+    assert document["organization_kind"] == challenge.organization.kind
+    assert (document["budget_min"], document["budget_max"]) == (50000.0, 150000.0)
+    assert (document["required_languages_count"], document["required_certifications_count"]) == (2, 0)
+    assert "max_employees" not in document and "required_certifications" not in document  # Empty: left out.
+    assert document["deadline"] == challenge.deadline

@@ -271,7 +271,7 @@ def test_saved_search_stored_query_matches_the_challenges_its_search_returns(ven
             challenge.id
             for challenge in challenges
             if saved_search.id
-            in search.saved_search_ids_matching(document=indexing.challenge_document(challenge).to_dict())
+            in search.saved_search_ids_matching(document=indexing.document_source("challenge", challenge.pk))
         }
         assert percolated == searched, (q, filters)
 
