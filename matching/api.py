@@ -1,4 +1,5 @@
 import logging
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -88,11 +89,16 @@ class ChallengeSearchApi(APIView):
         parameters=[ChallengeSearchInputSerializer, *PAGE_PARAMETERS], responses=ChallengeSearchOutputSerializer
     )
     def get(self, request: Request) -> Response:
-        page, page_size = search_page(request)
-        q, sort, filters = search_params(ChallengeSearchInputSerializer, request)
-        with engine_errors():
-            results = search.challenge_search(q=q, filters=filters, sort=sort, page=page, page_size=page_size)
-        return Response(ChallengeSearchOutputSerializer(results).data)
+        def answer() -> dict:
+            page, page_size = search_page(request)
+            q, sort, filters = search_params(ChallengeSearchInputSerializer, request)
+            with engine_errors():
+                results = search.challenge_search(q=q, filters=filters, sort=sort, page=page, page_size=page_size)
+            return ChallengeSearchOutputSerializer(results).data
+
+        # Only answers are kept: a refused parameter raises before anything is kept.
+        params = urlencode(sorted(request.query_params.lists()), doseq=True)
+        return Response(search.opportunity_search_cached(params=params, answer=answer))
 
 
 class VendorSearchApi(APIView):

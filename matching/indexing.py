@@ -24,7 +24,7 @@ from matching.documents import (
     stable_tiebreak,
 )
 from matching.models import SavedSearch
-from matching.search import SAVED_SEARCHES, challenge_query
+from matching.search import SAVED_SEARCHES, challenge_query, opportunity_cache_advance
 
 BULK_CHUNK = 1000
 # Bulk requests in flight during a rebuild, while this process builds the next: two keep both of the
@@ -188,10 +188,15 @@ def index_sync(kind: str, ids: Iterable[int]) -> None:
         {"_op_type": "delete", "_index": alias, "_id": pk, "_version": now, "_version_type": "external_gte"}
         for pk in gone
     ]
-    _bulk(actions)
+    if kind == "challenge":
+        # Searchable before the kept opportunity search answers are retired, or one could be kept stale.
+        _bulk(actions, refresh="wait_for")
+        opportunity_cache_advance()
+    else:
+        _bulk(actions)
 
 
-def _bulk(actions: Iterable[dict], *, threads: int = 1) -> None:
+def _bulk(actions: Iterable[dict], *, threads: int = 1, refresh: bool | str = False) -> None:
     """Send the actions by chunks of BULK_CHUNK, `threads` chunks in flight while this thread builds the next.
 
     Actions are built here only: they may read the database, and other threads have other connections
@@ -199,7 +204,7 @@ def _bulk(actions: Iterable[dict], *, threads: int = 1) -> None:
     client = connections.get_connection()
 
     def send(chunk: list[dict]) -> list[dict]:
-        return bulk(client, chunk, chunk_size=BULK_CHUNK, raise_on_error=False, refresh=False)[1]
+        return bulk(client, chunk, chunk_size=BULK_CHUNK, raise_on_error=False, refresh=refresh)[1]
 
     errors: list[dict] = []
     actions = iter(actions)
@@ -238,6 +243,8 @@ def index_rebuild(kind: str) -> str:
         client.indices.delete(index=index, ignore_unavailable=True)
     # Writes that landed in the old index while this one was being built are replayed now.
     index_repair(kind, index_diff(kind))
+    if kind == "challenge":
+        opportunity_cache_advance()
     return name
 
 

@@ -6,12 +6,16 @@ of every *other* active filter but ignores its own, so choosing a value never hi
 sits under a filter aggregation of the others.
 """
 import datetime
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import hashlib
+import logging
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from elasticsearch import ConnectionError as SearchConnectionError
 from elasticsearch import TransportError
@@ -22,9 +26,13 @@ from elasticsearch_dsl.query import Query
 
 from hub.api_errors import ServiceUnavailable
 from hub.models import Organization
+from hub.security import CACHE_OUTAGE_ERRORS
 from marketplace.models import Expertise, Language, Region
 from matching.documents import ChallengeDocument, VendorDocument, index_alias
 from matching.matcher import ChallengeProfile, vendors_for_challenge_query
+
+
+logger = logging.getLogger(__name__)
 
 
 class SearchUnavailable(ServiceUnavailable):
@@ -565,3 +573,50 @@ def challenge_reach(*, profile: ChallengeProfile) -> Reach:
         # Stable: equal requirements keep the order of the form.
         requirements=sorted(reached, key=lambda requirement: -requirement.removes),
     )
+
+
+# Opportunity search answers are the same for every reader: they are kept in the cache, filed under
+# the challenge index's generation, which every write to that index advances once it is searchable
+# (matching/indexing.py). A kept answer is therefore never older than the index; the timeout only
+# bounds what the cache holds. Without the cache (down, or OPPORTUNITY_CACHE_SECONDS=0), each request
+# asks the engine.
+
+
+def _generation_key() -> str:
+    return f"{settings.SEARCH_INDEX_PREFIX}:opportunity-search-generation"
+
+
+def opportunity_cache_advance() -> None:
+    """Retire every kept opportunity search answer: the challenge index changed."""
+    try:
+        try:
+            cache.incr(_generation_key())
+        except ValueError:  # No generation yet (a new or emptied cache).
+            cache.set(_generation_key(), 1, timeout=None)
+    except CACHE_OUTAGE_ERRORS as error:
+        # Answers kept before the outage are still filed under the old generation: forget them all.
+        logger.warning("Opportunity search answers could not be retired, the cache is unavailable: %s", error)
+
+
+def opportunity_search_cached(*, params: str, answer: Callable[[], dict]) -> dict:
+    """The kept answer to these query parameters in the reader's language, or `answer()`, then kept."""
+    seconds = settings.OPPORTUNITY_CACHE_SECONDS
+    if not seconds:
+        return answer()
+    digest = hashlib.sha256(params.encode()).hexdigest()
+    try:
+        generation = cache.get(_generation_key(), 0)
+        key = f"{settings.SEARCH_INDEX_PREFIX}:opportunity-search:{generation}:{translation.get_language()}:" \
+              f"{timezone.localdate().isoformat()}:{digest}"
+        kept = cache.get(key)
+    except CACHE_OUTAGE_ERRORS as error:
+        logger.warning("Opportunity search answered without the cache, which is unavailable: %s", error)
+        return answer()
+    if kept is not None:
+        return kept
+    data = answer()
+    try:
+        cache.set(key, data, timeout=seconds)
+    except CACHE_OUTAGE_ERRORS as error:
+        logger.warning("Opportunity search answer not kept, the cache is unavailable: %s", error)
+    return data

@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from elasticsearch_dsl import connections
@@ -340,6 +341,66 @@ def test_challenge_search_answers_503_with_a_retry_hint_while_the_engine_is_away
     assert response.status_code == 503
     assert response["Retry-After"]
     assert "try again" in response.data["detail"]
+
+
+# Opportunity search answers kept in the cache
+
+
+def delete_behind_the_apps_back(challenge) -> None:
+    client = connections.get_connection()
+    client.delete(index=index_alias("challenges"), id=challenge.id, refresh=True)
+
+
+def test_opportunity_search_answer_is_kept_until_the_challenge_index_changes(api_client):
+    first, second = indexed(factories.ChallengeFactory(), factories.ChallengeFactory())
+    assert sorted(ids(api_client.get(CHALLENGES, {"q": "infonuagique"}))) == sorted([first.id, second.id])
+
+    delete_behind_the_apps_back(first)  # Not through the app: the kept answer is not retired.
+    assert sorted(ids(api_client.get(CHALLENGES, {"q": "infonuagique"}))) == sorted([first.id, second.id])
+
+    third = factories.ChallengeFactory()
+    indexing.index_sync("challenge", [third.id])  # Through the app: every kept answer is retired.
+    assert sorted(ids(api_client.get(CHALLENGES, {"q": "infonuagique"}))) == sorted([second.id, third.id])
+
+
+def test_opportunity_search_keeps_one_answer_per_language_and_per_parameters(api_client):
+    indexed(factories.ChallengeFactory(expertise=[expertise("cloud")]))
+
+    french = api_client.get(CHALLENGES, HTTP_ACCEPT_LANGUAGE="fr").data["facets"]["expertise"]
+    english = api_client.get(CHALLENGES, HTTP_ACCEPT_LANGUAGE="en").data["facets"]["expertise"]
+    filtered = api_client.get(CHALLENGES, {"expertise": "security"}, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert (french[0]["label"], english[0]["label"]) == ("Infonuagique", "Cloud computing")
+    assert filtered.data["count"] == 0
+
+
+def test_opportunity_search_does_not_keep_a_refused_request(api_client):
+    for _attempt in range(2):
+        assert api_client.get(CHALLENGES, {"expertise": "nope"}).status_code == 400
+
+
+@override_settings(OPPORTUNITY_CACHE_SECONDS=0)
+def test_opportunity_search_asks_the_engine_every_time_without_the_cache(api_client):
+    challenge, = indexed(factories.ChallengeFactory())
+    assert ids(api_client.get(CHALLENGES)) == [challenge.id]
+
+    delete_behind_the_apps_back(challenge)
+
+    assert ids(api_client.get(CHALLENGES)) == []
+
+
+@override_settings(CACHES={"default": {
+    "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:9/0",
+    "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+}})
+def test_opportunity_search_answers_while_the_cache_is_down(api_client, caplog):
+    challenge, = indexed(factories.ChallengeFactory())
+
+    response = api_client.get(CHALLENGES)
+
+    assert response.status_code == 200 and ids(response) == [challenge.id]
+    assert "the cache, which is unavailable" in caplog.text
+    assert "could not be retired, the cache is unavailable" in caplog.text
 
 
 # Vendor search
