@@ -145,7 +145,7 @@ def render(results: dict) -> str:
         rows = [[key.replace("@c", ", c="), v["requests"], v["requests_per_s"], v["p50_ms"], v["p95_ms"], v["p99_ms"], v["errors"]]
                 for key, v in h.items() if isinstance(v, dict)]
         out += ["", f"## HTTP load ({h['tool']}, {h['seconds_per_run']} s per level)", "",
-                _table(["Endpoint, concurrency", "Requests", "Requests/s", "p50 (ms)", "p95 (ms)", "p99 (ms)", "Errors"], rows)]
+                _table(["Endpoint, concurrency", "Requests", "Requests/s", "p50 (ms)", "p95 (ms)", "p99 (ms)", "Errors"], rows), "", h.get("note", "")]
     if "freshness" in p:
         f = p["freshness"]
         c, r = f["from_committed_response"], f["from_request_start"]
@@ -191,6 +191,8 @@ def compare(paths: list[Path]) -> str:
         ("vendor search, API p95 ms", ("api", "vendor_search", "p95_ms")),
         ("opportunity search c=32, req/s", ("http_load", "opportunity_search@c32", "requests_per_s")),
         ("opportunity search c=32, p95 ms", ("http_load", "opportunity_search@c32", "p95_ms")),
+        ("opportunity search uncached c=32, req/s", ("http_load", "opportunity_search_uncached@c32", "requests_per_s")),
+        ("opportunity search uncached c=32, p95 ms", ("http_load", "opportunity_search_uncached@c32", "p95_ms")),
         ("freshness p95 ms", ("freshness", "from_committed_response", "p95_ms")),
         ("search node peak RSS MiB", ("memory", "search_node", "peak_total_mib")),
     ]

@@ -455,24 +455,39 @@ class Run:
 
     def http_load(self) -> None:
         tool = load_tool(self.options.load)
+        opportunity_searches = self.search_paths["opportunity_search"]
         endpoints = {
-            "opportunity_search": (self.search_paths["opportunity_search"], {}),
+            "opportunity_search": (opportunity_searches, {}),
             "vendor_search": (self.search_paths["vendor_search"], {"Authorization": self.tokens["ministry"]}),
             "challenge_list": ([f"/api/v1/challenges/?page={1 + i % 5}" for i in range(50)], {}),
         }
         results: dict = {"tool": tool, "seconds_per_run": self.options.load_seconds}
         for name, (paths, headers) in endpoints.items():
             for concurrency in (8, 32):
-                key = f"{name}@c{concurrency}"
-                _log(f"load {key}")
-                if tool == "wrk":
-                    results[key] = run_wrk(base=self.base, paths=paths, headers=headers, concurrency=concurrency,
-                                           duration=self.options.load_seconds, workdir=self.workdir, name=key)
-                else:
-                    results[key] = run_python(base=self.base, paths=paths, headers=headers, concurrency=concurrency,
-                                              duration=self.options.load_seconds, rate=300.0,
-                                              workdir=self.workdir, name=key)
+                results[f"{name}@c{concurrency}"] = self._load(tool, self.base, f"{name}@c{concurrency}", paths, headers,
+                                                               concurrency)
+        # The same opportunity searches with no answer kept (OPPORTUNITY_CACHE_SECONDS=0): every request
+        # asks the engine, as a first-time query does. Measured on web workers of their own.
+        port = free_port()
+        uncached = start_gunicorn(env={**self.env, "OPPORTUNITY_CACHE_SECONDS": "0"}, port=port,
+                                  workers=self.options.web_workers, log=self.workdir / "gunicorn-uncached.log")
+        try:
+            for concurrency in (8, 32):
+                key = f"opportunity_search_uncached@c{concurrency}"
+                results[key] = self._load(tool, f"http://127.0.0.1:{port}", key, opportunity_searches, {}, concurrency)
+        finally:
+            uncached.stop()
+        results["note"] = ("opportunity search: the same searches asked before in the API phase, so answers come "
+                           "from the cache (matching/search.py); uncached: every request asks the engine.")
         self.phase("http_load", results)
+
+    def _load(self, tool: str, base: str, key: str, paths: list[str], headers: dict, concurrency: int) -> dict:
+        _log(f"load {key}")
+        if tool == "wrk":
+            return run_wrk(base=base, paths=paths, headers=headers, concurrency=concurrency,
+                           duration=self.options.load_seconds, workdir=self.workdir, name=key)
+        return run_python(base=base, paths=paths, headers=headers, concurrency=concurrency,
+                          duration=self.options.load_seconds, rate=300.0, workdir=self.workdir, name=key)
 
     def freshness(self) -> None:
         """API write → outbox → Celery task → index → visible to a search: the delay, per write."""
