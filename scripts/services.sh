@@ -332,6 +332,8 @@ start_search() {
     command -v java >/dev/null || die "Java 17+ is required. Install it with: sudo apt-get install -y openjdk-17-jre-headless"
     search_classpath
     mkdir -p "$SEARCH_BASE"
+    # A pid file left by a node that died (machine restarted) would be read as the new node's pid.
+    rm -f "$SEARCH_PIDFILE"
     log "Starting the search node on $SEARCH_URL (heap $SEARCH_HEAP)."
     # setsid: Ctrl-C in the terminal that ran `make run` must not stop the node.
     # The inner shell writes its own pid, which `exec` hands over to java.
