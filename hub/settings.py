@@ -204,6 +204,10 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A Redis that stops answering (a network partition, not a refused connection) must not hang the web
+# request queueing a task: socket timeouts above the worker's 1-second BRPOP. Redelivery of a dead
+# worker's tasks keeps the default one-hour visibility timeout (docs/reliability.md).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 5, "socket_connect_timeout": 5}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "drain-search-outbox": {"task": "matching.outbox_drain", "schedule": 30.0},

@@ -11,6 +11,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # taken is redelivered only after this long. Tests cannot wait an hour, so they shorten it, and sweep
 # for such messages every second instead of every ~100 s.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
+    **CELERY_BROKER_TRANSPORT_OPTIONS,  # noqa: F405
     "visibility_timeout": int(os.environ["RELIABILITY_VISIBILITY_TIMEOUT"]),
     "unacked_restore_interval": 1,
     "unacked_restore_throttle": 1,
