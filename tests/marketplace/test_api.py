@@ -193,6 +193,20 @@ def test_challenge_list_filters_by_expertise_and_refuses_unknown_codes(api_clien
     assert "expertise" in unknown.data
 
 
+@pytest.mark.parametrize("list_name", ["challenge-list", "vendor-list"])
+def test_lists_filtered_by_several_codes_hold_each_record_once(api_client, list_name):
+    codes = [factories.ExpertiseFactory(code=code) for code in ("cloud", "data")]
+    factories.RegionFactory(code="06", label_fr="Montréal", label_en="Montréal")
+    record = (factories.ChallengeFactory if list_name == "challenge-list" else factories.VendorFactory)(expertise=codes)
+    record.regions.add(factories.RegionFactory(code="06"))
+
+    response = api_client.get(reverse(list_name), {"expertise": ["cloud", "data"], "region": ["03", "06"]})
+
+    assert response.status_code == 200
+    assert [item["id"] for item in response.data["results"]] == [record.id]
+    assert response.data["count"] == 1
+
+
 @pytest.mark.parametrize("params", [{"page": "abc"}, {"page": "0"}, {"page_size": "1000"}])
 def test_challenge_list_refuses_malformed_pagination(api_client, params):
     response = api_client.get(reverse("challenge-list"), params)
