@@ -4,8 +4,8 @@ Each document carries the row's `updated_at` as an external version, so a slow w
 overwrite a newer state with an older one, and syncing the same row twice is harmless.
 """
 from collections import defaultdict, deque
-from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice

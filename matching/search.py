@@ -594,7 +594,8 @@ def opportunity_cache_advance() -> None:
         except ValueError:  # No generation yet (a new or emptied cache).
             cache.set(_generation_key(), 1, timeout=None)
     except CACHE_OUTAGE_ERRORS as error:
-        # Answers kept before the outage are still filed under the old generation: forget them all.
+        # Requests meanwhile ask the engine. A Redis that comes back with its data (not restarted) may
+        # serve answers kept before this change, for at most OPPORTUNITY_CACHE_SECONDS.
         logger.warning("Opportunity search answers could not be retired, the cache is unavailable: %s", error)
 
 
@@ -603,11 +604,10 @@ def opportunity_search_cached(*, params: str, answer: Callable[[], dict]) -> dic
     seconds = settings.OPPORTUNITY_CACHE_SECONDS
     if not seconds:
         return answer()
-    digest = hashlib.sha256(params.encode()).hexdigest()
+    # The language (facet labels) and the day (deadline windows) change the answer too.
+    scope = f"{translation.get_language()}:{timezone.localdate().isoformat()}:{hashlib.sha256(params.encode()).hexdigest()}"
     try:
-        generation = cache.get(_generation_key(), 0)
-        key = f"{settings.SEARCH_INDEX_PREFIX}:opportunity-search:{generation}:{translation.get_language()}:" \
-              f"{timezone.localdate().isoformat()}:{digest}"
+        key = f"{settings.SEARCH_INDEX_PREFIX}:opportunity-search:{cache.get(_generation_key(), 0)}:{scope}"
         kept = cache.get(key)
     except CACHE_OUTAGE_ERRORS as error:
         logger.warning("Opportunity search answered without the cache, which is unavailable: %s", error)
