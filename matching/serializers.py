@@ -246,6 +246,11 @@ class MatchExplanationOutputSerializer(serializers.Serializer):
         return explanation_reasons(explanation, expertise_labels=self.context["expertise_labels"])
 
 
+def language_name(code: str) -> str:
+    """"French" for "fr", in the reader's language; an unknown code as it is."""
+    return str(Language(code).label) if code in Language.values else code
+
+
 def explanation_reasons(explanation, *, expertise_labels: dict[str, str]) -> list[str]:
     """Short sentences a coordinator can check in ten seconds."""
     def labels(codes: list[str]) -> str:
@@ -262,7 +267,8 @@ def explanation_reasons(explanation, *, expertise_labels: dict[str, str]) -> lis
         reasons.append(_("Not present in the region of the work."))
     if explanation.languages_missing:
         reasons.append(
-            _("Cannot deliver in: %(languages)s.") % {"languages": ", ".join(explanation.languages_missing)}
+            _("Cannot deliver in: %(languages)s.")
+            % {"languages": ", ".join(language_name(code) for code in explanation.languages_missing)}
         )
     if explanation.certifications_present:
         reasons.append(

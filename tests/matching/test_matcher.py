@@ -1,4 +1,6 @@
 """The matcher's plain functions: queries built and explanations read, without a database."""
+from django.utils import translation
+
 from matching.matcher import (
     QUERY_WORDS,
     ChallengeProfile,
@@ -9,6 +11,7 @@ from matching.matcher import (
     query_text,
     vendors_for_challenge_query,
 )
+from matching.serializers import explanation_reasons
 
 CHALLENGE = ChallengeProfile(
     title="Portail citoyen",
@@ -138,3 +141,16 @@ def test_query_text_cuts_a_long_text_after_its_first_words_of_four_letters_or_mo
 
     assert cut.startswith("Le portail de la ville mot0 ")
     assert len([word for word in cut.split() if len(word) >= 4]) == QUERY_WORDS
+
+
+def test_reasons_name_missing_languages_in_the_readers_language():
+    explanation = explain_vendor_hit({"_score": 1.0, "matched_queries": {}, "_source": {}}, CHALLENGE)
+
+    with translation.override("en"):
+        english = explanation_reasons(explanation, expertise_labels={})
+    with translation.override("fr"):
+        french = explanation_reasons(explanation, expertise_labels={})
+
+    assert "Cannot deliver in: French." in english
+    assert any("français" in reason.lower() for reason in french)
+    assert not any(": fr." in reason for reason in english + french)
