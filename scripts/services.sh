@@ -335,13 +335,15 @@ start_search() {
     # A pid file left by a node that died (machine restarted) would be read as the new node's pid.
     rm -f "$SEARCH_PIDFILE"
     log "Starting the search node on $SEARCH_URL (heap $SEARCH_HEAP)."
+    # One cluster name per port: nodes of two checkouts on one machine (say, a fresh clone's CI beside
+    # the working copy) would otherwise discover each other and form one cluster, sharing shards.
     # setsid: Ctrl-C in the terminal that ran `make run` must not stop the node.
     # The inner shell writes its own pid, which `exec` hands over to java.
     # shellcheck disable=SC2016  # $$ and $@ belong to the inner shell.
     nohup setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$SEARCH_PIDFILE" \
         java "-Xms$SEARCH_HEAP" "-Xmx$SEARCH_HEAP" -cp "$(cat "$SEARCH_CLASSPATH")" \
         org.codelibs.opensearch.runner.OpenSearchRunner \
-        -basePath "$SEARCH_BASE" -numOfNode 1 -baseHttpPort "$(( SEARCH_PORT - 1 ))" -clusterName maillage \
+        -basePath "$SEARCH_BASE" -numOfNode 1 -baseHttpPort "$(( SEARCH_PORT - 1 ))" -clusterName "maillage-$SEARCH_PORT" \
         >"$SEARCH_LOG" 2>&1 </dev/null &
     local waited=0
     while [ ! -s "$SEARCH_PIDFILE" ] && (( waited < 50 )); do sleep 0.1; waited=$(( waited + 1 )); done
