@@ -3,7 +3,7 @@ email by the user model's fields, through the services."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from frontend.forms.public import api_error_messages
+from frontend.forms import api_error_messages
 from hub.models import User
 from hub.serializers import UserPreferencesUpdateInputSerializer
 

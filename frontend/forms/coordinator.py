@@ -6,10 +6,9 @@ reason, a decided proposal cannot be decided again) and their errors land on the
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
 
+from frontend.forms import SerializerCheckedForm
 from hub.models import User
 from marketplace.selectors import expertise_list, organization_list, region_list
 from marketplace.serializers import ChallengeTransitionInputSerializer
@@ -20,45 +19,6 @@ from matching.serializers import (
     ProposalListInputSerializer,
     ProposalRejectInputSerializer,
 )
-
-
-def _messages(detail: Any) -> list[str]:
-    if isinstance(detail, dict):
-        return [message for value in detail.values() for message in _messages(value)]
-    if isinstance(detail, (list, tuple)):
-        return [message for value in detail for message in _messages(value)]
-    return [str(detail)]
-
-
-def add_service_error(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the fields it names, and above the form otherwise."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, [m for item in errors for m in item.messages])
-
-
-class SerializerCheckedForm(forms.Form):
-    """After its own parsing, the form's data goes through the API's input serializer."""
-
-    serializer_class: type[serializers.Serializer]
-    validated_data: dict
-
-    def serializer_input(self) -> dict:
-        return self.cleaned_data
-
-    def clean(self) -> dict:
-        cleaned_data = super().clean()
-        if self.errors:
-            return cleaned_data
-        serializer = self.serializer_class(data=self.serializer_input())
-        if serializer.is_valid():
-            self.validated_data = dict(serializer.validated_data)
-        else:
-            for field, detail in serializer.errors.items():
-                self.add_error(field if field in self.fields else None, _messages(detail))
-        return cleaned_data
 
 
 class ProposalQueueFilterForm(SerializerCheckedForm):

@@ -6,15 +6,13 @@ and the API accept exactly the same input; the services check the rest against t
 workflow, and their errors land on the field they name. What the user typed is kept."""
 import re
 from decimal import Decimal
-from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
 
+from frontend.forms import SerializerCheckedForm
 from hub.models import Organization
 from marketplace.models import SME_MAX_EMPLOYEES, Challenge, Language
 from marketplace.selectors import expertise_list, region_list
@@ -28,46 +26,6 @@ from matching.serializers import (
 
 # Spaces people type between thousands ("150 000"), including the no-break ones French text uses.
 GROUPING_SPACES = re.compile(r"[\s\u00a0\u202f]")
-
-
-def _messages(detail: Any) -> list[str]:
-    """Every message of a DRF error detail, however nested (a list field answers per item)."""
-    if isinstance(detail, dict):
-        return [message for value in detail.values() for message in _messages(value)]
-    if isinstance(detail, (list, tuple)):
-        return [message for value in detail for message in _messages(value)]
-    return [str(detail)]
-
-
-def add_service_error(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the fields it names, and above the form otherwise."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, [m for item in errors for m in item.messages])
-
-
-class SerializerCheckedForm(forms.Form):
-    """After its own parsing, the form's data goes through the API's input serializer."""
-
-    serializer_class: type[serializers.Serializer]
-    validated_data: dict
-
-    def serializer_input(self) -> dict:
-        return self.cleaned_data
-
-    def clean(self) -> dict:
-        cleaned_data = super().clean()
-        # Checked even when a field could not be read, so that every problem is listed at once.
-        serializer = self.serializer_class(data=self.serializer_input())
-        if serializer.is_valid():
-            self.validated_data = dict(serializer.validated_data)
-            return cleaned_data
-        for field, detail in serializer.errors.items():
-            if field not in self._errors:  # A field that could not be read has said so already.
-                self.add_error(field if field in self.fields else None, _messages(detail))
-        return cleaned_data
 
 
 class AmountField(forms.DecimalField):
@@ -121,6 +79,7 @@ class ChallengeForm(SerializerCheckedForm):
     """The guided challenge form, in the four steps its template shows; checked like POST /api/v1/challenges/."""
 
     serializer_class = ChallengeInputSerializer
+    check_all_at_once = True
     STEPS = [
         ("need", _("What you need"), ["organization", "title", "description", "language"]),
         ("scope", _("Expertise and regions"), ["expertise", "regions"]),
@@ -266,6 +225,7 @@ class ChallengeForm(SerializerCheckedForm):
 
 class TransitionNoteForm(SerializerCheckedForm):
     serializer_class = ChallengeTransitionInputSerializer
+    check_all_at_once = True
 
     note = forms.CharField(
         label=_("Reason"),
@@ -277,6 +237,7 @@ class TransitionNoteForm(SerializerCheckedForm):
 
 class ClarificationAnswerForm(SerializerCheckedForm):
     serializer_class = ClarificationAnswerInputSerializer
+    check_all_at_once = True
 
     answer = forms.CharField(
         label=_("Answer"),
@@ -289,6 +250,7 @@ class ClarificationPublishForm(SerializerCheckedForm):
     """A clarification the organization publishes itself: a topic and the answer, at once."""
 
     serializer_class = ClarificationInputSerializer
+    check_all_at_once = True
 
     question = forms.CharField(
         label=_("Topic or question"),
@@ -304,6 +266,7 @@ class ClarificationPublishForm(SerializerCheckedForm):
 
 class MilestoneForm(SerializerCheckedForm):
     serializer_class = MilestoneInputSerializer
+    check_all_at_once = True
 
     title = forms.CharField(label=_("Title"), help_text=_("What the vendor delivers, for example: Working prototype."))
     amount = AmountField(

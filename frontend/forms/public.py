@@ -3,7 +3,6 @@
 A search form checks its query string with the API's own input serializer and page rules, so a page
 and `GET /api/v1/…/search/` accept and refuse exactly the same parameters, with the same messages."""
 from collections.abc import Iterable
-from typing import Any
 
 from django import forms
 from django.http import HttpRequest, QueryDict
@@ -12,18 +11,10 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.request import Request
 
+from frontend.forms import api_error_messages
 from matching.api import search_page
 from matching.search import ChallengeSort, VendorSort
 from matching.serializers import ChallengeSearchInputSerializer, VendorSearchInputSerializer
-
-
-def api_error_messages(detail: Any) -> list[str]:
-    """The plain messages of a DRF error detail, however nested (a list field's errors are keyed by index)."""
-    if isinstance(detail, dict):
-        return [message for value in detail.values() for message in api_error_messages(value)]
-    if isinstance(detail, (list, tuple)):
-        return [message for value in detail for message in api_error_messages(value)]
-    return [str(detail)]
 
 
 class SearchForm(forms.Form):

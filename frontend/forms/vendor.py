@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
 
+from frontend.forms import SerializerCheckedForm, add_service_error, api_error_messages
 from hub.models import Organization
 from marketplace.models import Language, Vendor, VendorReference
 from marketplace.selectors import expertise_list, region_list
@@ -26,50 +26,6 @@ from matching.serializers import (
     IntroductionInterestInputSerializer,
     SavedSearchCreateInputSerializer,
 )
-
-
-def _messages(detail: Any) -> list[str]:
-    """Every message of a DRF error detail, however nested (a list field answers per item)."""
-    if isinstance(detail, dict):
-        return [message for value in detail.values() for message in _messages(value)]
-    if isinstance(detail, (list, tuple)):
-        return [message for value in detail for message in _messages(value)]
-    return [str(detail)]
-
-
-def add_validation_error(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the fields it names, and above the form otherwise."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        messages = [message for item in errors for message in item.messages]
-        form.add_error(field if field in form.fields else None, messages)
-
-
-class ApiValidatedForm(forms.Form):
-    """A form whose parsed input is checked by the API's input serializer for the same operation."""
-
-    serializer_class: type[serializers.Serializer]
-    validated_data: dict
-
-    def serializer_input(self) -> dict:
-        return self.cleaned_data
-
-    def serializer_errors(self, errors: dict) -> None:
-        for field, detail in errors.items():
-            self.add_error(field if field in self.fields else None, _messages(detail))
-
-    def clean(self) -> dict:
-        cleaned_data = super().clean()
-        if self._errors:
-            return cleaned_data  # What could not even be read is reported first, alone.
-        serializer = self.serializer_class(data=self.serializer_input())
-        if serializer.is_valid():
-            self.validated_data = dict(serializer.validated_data)
-        else:
-            self.serializer_errors(serializer.errors)
-        return cleaned_data
 
 
 def _verbose_name(model: type, field: str) -> str:
@@ -205,15 +161,15 @@ class VendorProfileForms:
         for field, detail in serializer.errors.items():
             per_reference = _per_item(detail, len(kept)) if field == "references" else None
             if per_reference is None:
-                self.profile.add_error(field if field in self.profile.fields else None, _messages(detail))
+                self.profile.add_error(field if field in self.profile.fields else None, api_error_messages(detail))
                 continue
             for form, form_detail in zip(kept, per_reference):
                 for name, messages in form_detail.items():
-                    form.add_error(name if name in form.fields else None, _messages(messages))
+                    form.add_error(name if name in form.fields else None, api_error_messages(messages))
         return False
 
     def add_validation_error(self, error: ValidationError) -> None:
-        add_validation_error(self.profile, error)
+        add_service_error(self.profile, error)
 
     def error_summary(self) -> list[FormError]:
         references = [
@@ -262,7 +218,7 @@ def _form_errors(form: forms.Form) -> Iterator[FormError]:
 # Introductions and clarifications
 
 
-class InterestForm(ApiValidatedForm):
+class InterestForm(SerializerCheckedForm):
     serializer_class = IntroductionInterestInputSerializer
 
     pitch = forms.CharField(
@@ -272,7 +228,7 @@ class InterestForm(ApiValidatedForm):
     )
 
 
-class DeclineForm(ApiValidatedForm):
+class DeclineForm(SerializerCheckedForm):
     serializer_class = IntroductionDeclineInputSerializer
 
     reason = forms.CharField(
@@ -282,7 +238,7 @@ class DeclineForm(ApiValidatedForm):
     )
 
 
-class ClarificationForm(ApiValidatedForm):
+class ClarificationForm(SerializerCheckedForm):
     serializer_class = ClarificationInputSerializer
 
     question = forms.CharField(
@@ -302,7 +258,7 @@ def _organization_kind_choices() -> list[tuple[str, str]]:
     return list(Organization.Kind.choices)
 
 
-class SavedSearchForm(ApiValidatedForm):
+class SavedSearchForm(SerializerCheckedForm):
     """A name and the opportunity-search parameters, as the opportunity search page puts them in its URL."""
 
     serializer_class = SavedSearchCreateInputSerializer

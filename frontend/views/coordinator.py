@@ -27,12 +27,12 @@ from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from frontend.forms import add_service_error
 from frontend.forms.coordinator import (
     ChallengeReturnForm,
     ProposalBulkApproveForm,
     ProposalQueueFilterForm,
     ProposalRejectForm,
-    add_service_error,
 )
 from marketplace.models import Challenge
 from marketplace.selectors import challenge_get, challenge_list_submitted, expertise_list

@@ -14,13 +14,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from frontend.forms import add_service_error
 from frontend.forms.ministry import (
     ChallengeForm,
     ClarificationAnswerForm,
     ClarificationPublishForm,
     MilestoneForm,
     TransitionNoteForm,
-    add_service_error,
 )
 from hub.api_errors import Conflict
 from hub.models import User

@@ -21,15 +21,8 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from frontend.forms.vendor import (
-    ApiValidatedForm,
-    ClarificationForm,
-    DeclineForm,
-    InterestForm,
-    SavedSearchForm,
-    VendorProfileForms,
-    add_validation_error,
-)
+from frontend.forms import SerializerCheckedForm, add_service_error
+from frontend.forms.vendor import ClarificationForm, DeclineForm, InterestForm, SavedSearchForm, VendorProfileForms
 from hub.api_errors import Conflict
 from hub.models import User
 from marketplace.models import Vendor
@@ -275,7 +268,7 @@ def saved_searches(request: HttpRequest) -> HttpResponse:
             except SearchUnavailable as error:
                 form.add_error(None, str(error.detail))
             except ValidationError as error:
-                add_validation_error(form, error)
+                add_service_error(form, error)
             else:
                 messages.success(
                     request,
@@ -326,7 +319,7 @@ class Outcome:
     conflict: str = ""
 
 
-def _perform(form: ApiValidatedForm | None, action: Callable[[], object]) -> Outcome:
+def _perform(form: SerializerCheckedForm | None, action: Callable[[], object]) -> Outcome:
     if form is not None and not form.is_valid():
         return Outcome()
     try:
@@ -336,7 +329,7 @@ def _perform(form: ApiValidatedForm | None, action: Callable[[], object]) -> Out
     except ValidationError as error:
         if form is None:
             raise
-        add_validation_error(form, error)
+        add_service_error(form, error)
         return Outcome()
     return Outcome(done=True)
 
