@@ -12,27 +12,33 @@ only lower the rank, so a good partner with a gap still reaches the coordinator.
 import re
 from dataclasses import dataclass, field
 
-# Weights, tuned on the development catalogue (docs/matching.md). Text relevance is normalised to
-# [0, 1] per query by the engine (see `_text_clause`), so the structured weights mean the same on
-# any catalogue whatever the length of the texts.
-TEXT_WEIGHT = 10.0
-REFERENCES_WEIGHT = 3.0
+# Weights, tuned on the development catalogue (docs/matching.md). Text relevance is squashed to
+# [0, weight) by s / (s + half), `half` being the BM25 score worth half the weight (see `_text_clause`),
+# so a long text cannot outweigh the requirements and the weights mean the same on any catalogue.
+# Challenge → vendors: the challenge's text against the vendor's name, description and references.
+TEXT_WEIGHT = 2.0
+TEXT_HALF = 8.0
 EXPERTISE_WEIGHT = 2.0
 REGION_WEIGHT = 0.5
 LANGUAGE_WEIGHT = 0.5
 CERTIFICATION_WEIGHT = 0.5
+# Vendor → challenges: the vendor's description and references against the challenge's title and description.
+OPPORTUNITY_TEXT_WEIGHT = 1.0
+OPPORTUNITY_TEXT_HALF = 3.0
 # For a vendor browsing opportunities, fit only breaks ties between equally relevant challenges:
 # any larger, and challenges that merely fit (anywhere, no certification) outrank relevant ones.
 OPPORTUNITY_FIT_WEIGHT = 0.05
 
-TEXT_FIELDS_VENDOR = ["description", "description.en", "name", "name.en"]
-REFERENCE_FIELDS = ["references", "references.en"]
-TEXT_FIELDS_CHALLENGE = ["title^2", "title.en^2", "description", "description.en"]
-# The other side's text is cut after its first QUERY_WORDS words of four letters or more (shorter
-# words are mostly stop words, which cost nothing). Every analysed word becomes a clause per field, and
-# the engine refuses a query of more than 1,024 clauses (`indices.query.bool.max_clause_count`): a
-# 250-word posting used to hit it. Time also grows with the clauses. A text's opening carries its
-# subject: on the development catalogue the first 64 words rank as well as the whole text (docs/matching.md).
+TEXT_FIELDS_VENDOR = ["description", "description.en", "name", "name.en", "references", "references.en"]
+TEXT_FIELDS_CHALLENGE = ["title", "title.en", "description", "description.en"]
+# The other side's text is matched by its QUERY_TERMS most distinctive terms (by tf-idf in the index
+# searched: `more_like_this`), not by every word. A word most documents share ("gestion", "données")
+# ranks nothing but makes the engine score every document that has it (docs/benchmarks.md). It also
+# keeps the query far below the engine's limit of 1,024 clauses, which a 250-word posting used to reach.
+QUERY_TERMS = 25
+# The terms are chosen in the opening of the text, up to its QUERY_WORDS-th word of four letters or
+# more (shorter words are mostly stop words): the opening carries the subject, ranks as well as the
+# whole text on the development catalogue, and costs less to analyse (docs/matching.md).
 QUERY_WORDS = 64
 _LONG_WORD = re.compile(r"\w{4,}")
 HIGHLIGHT_TAGS = {"pre_tags": ["<mark>"], "post_tags": ["</mark>"], "encoder": "html"}
@@ -105,49 +111,79 @@ def _constant(name: str, query: dict, weight: float) -> dict:
     return {"constant_score": {"filter": query, "boost": weight, "_name": name}}
 
 
-def _text_clause(name: str, text: str, fields: list[str], weight: float) -> dict:
-    """Relevance of a long text, squashed to [0, weight) so it weighs the same for short and long texts."""
-    match = {"multi_match": {"query": query_text(text), "fields": fields, "type": "most_fields"}}
+def _text_clause(name: str, text: str, fields: list[str], weight: float, half: float) -> dict:
+    """Relevance of a long text, squashed to [0, weight) so it weighs the same for short and long texts.
+
+    The weight goes into the script, not into the clause's `boost`: the engine multiplies the inner
+    query's score by the boost before the script sees it.
+    """
+    match = {"more_like_this": {
+        "fields": fields,
+        "like": query_text(text),
+        "max_query_terms": QUERY_TERMS,
+        "min_term_freq": 1,
+        "min_doc_freq": 1,
+        "minimum_should_match": 1,
+    }}
     return {
         "function_score": {
             "query": match,
-            "functions": [{"script_score": {"script": {"source": "_score / (_score + params.k)", "params": {"k": 40.0}}}}],
+            "functions": [{"script_score": {"script": {
+                "source": "params.weight * _score / (_score + params.half)",
+                "params": {"weight": weight, "half": half},
+            }}}],
             "boost_mode": "replace",
-            "boost": weight,
             "_name": name,
         }
     }
+
+
+def _highlight(text: str, fields: list[str]) -> dict:
+    """Passages marked by the opening's words, since the engine cannot highlight a `more_like_this`.
+
+    Only the French-analysed fields: the synonyms bring the other language's words into them, and
+    analysing each text a second time for English doubled the cost of a ranking's highlights.
+    """
+    return {
+        **HIGHLIGHT_TAGS,
+        "fields": {name: {} for name in fields},
+        "highlight_query": {"multi_match": {"query": query_text(text), "fields": fields}},
+        "fragment_size": 160,
+        "number_of_fragments": 3,
+    }
+
+
+def _ranking_query(filters: list[dict], relevance: list[dict], fit: list[dict]) -> dict:
+    """Eligible documents relevant to the other side (shared words or expertise), fit adding to the score.
+
+    Fit alone does not make a match: a vendor who merely works in French is no partner for a French
+    posting, and listing every French-speaking firm as a match made the totals meaningless.
+    """
+    relevant = {"bool": {"should": relevance, "minimum_should_match": 1}}
+    return {"bool": {"filter": filters, "must": [relevant], "should": fit}}
 
 
 def vendors_for_challenge_query(challenge: ChallengeProfile) -> dict:
     filters = [{"term": {"is_active": True}}, {"term": {"is_verified": True}}]
     if challenge.max_employees is not None:
         filters.append({"range": {"employees": {"lte": challenge.max_employees}}})
-    should = [
-        _text_clause("text", challenge.text, TEXT_FIELDS_VENDOR, TEXT_WEIGHT),
-        _text_clause("references", challenge.text, REFERENCE_FIELDS, REFERENCES_WEIGHT),
+    relevance = [_text_clause("text", challenge.text, TEXT_FIELDS_VENDOR, TEXT_WEIGHT, TEXT_HALF)]
+    relevance += [
+        _constant(f"expertise:{code}", {"term": {"expertise": code}}, EXPERTISE_WEIGHT) for code in challenge.expertise
     ]
-    should += [_constant(f"expertise:{code}", {"term": {"expertise": code}}, EXPERTISE_WEIGHT) for code in challenge.expertise]
-    if challenge.regions:
-        should.append(_constant("region", {"terms": {"regions": challenge.regions}}, REGION_WEIGHT))
-    should += [
+    fit = [_constant("region", {"terms": {"regions": challenge.regions}}, REGION_WEIGHT)] if challenge.regions else []
+    fit += [
         _constant(f"language:{code}", {"term": {"languages": code}}, LANGUAGE_WEIGHT)
         for code in challenge.required_languages
     ]
-    should += [
+    fit += [
         _constant(f"certification:{name}", {"term": {"certifications": name}}, CERTIFICATION_WEIGHT)
         for name in challenge.required_certifications
     ]
     return {
-        "query": {"bool": {"filter": filters, "should": should, "minimum_should_match": 1}},
+        "query": _ranking_query(filters, relevance, fit),
         "sort": [{"_score": "desc"}, {"tiebreak": "asc"}],
-        "highlight": {
-            **HIGHLIGHT_TAGS,
-            "fields": {"description": {}, "description.en": {}, "references": {}, "references.en": {}},
-            "highlight_query": {"multi_match": {"query": query_text(challenge.text), "fields": TEXT_FIELDS_VENDOR + REFERENCE_FIELDS}},
-            "fragment_size": 160,
-            "number_of_fragments": 3,
-        },
+        "highlight": _highlight(challenge.text, ["description", "references"]),
         "_source": ["key", "name", "expertise", "regions", "languages", "certifications", "employees"],
     }
 
@@ -160,34 +196,28 @@ def challenges_for_vendor_query(vendor: VendorProfile) -> dict:
             {"range": {"max_employees": {"gte": vendor.employees}}},
         ]}},
     ]
-    should = [_text_clause("text", vendor.text, TEXT_FIELDS_CHALLENGE, TEXT_WEIGHT + REFERENCES_WEIGHT)]
-    should += [_constant(f"expertise:{code}", {"term": {"expertise": code}}, EXPERTISE_WEIGHT) for code in vendor.expertise]
-    # Region fits when the challenge is anywhere in Quebec or in a region the vendor serves.
-    should.append(_constant("region", {"bool": {"should": [
-        {"bool": {"must_not": {"exists": {"field": "regions"}}}},
-        {"terms": {"regions": vendor.regions}},
-    ]}}, OPPORTUNITY_FIT_WEIGHT))
-    # Languages and certifications fit when the vendor offers every one the challenge requires.
-    should.append(
-        _constant("languages", _all_required_offered("required_languages", vendor.languages), OPPORTUNITY_FIT_WEIGHT)
-    )
-    should.append(
+    relevance = [_text_clause("text", vendor.text, TEXT_FIELDS_CHALLENGE, OPPORTUNITY_TEXT_WEIGHT, OPPORTUNITY_TEXT_HALF)]
+    relevance += [
+        _constant(f"expertise:{code}", {"term": {"expertise": code}}, EXPERTISE_WEIGHT) for code in vendor.expertise
+    ]
+    fit = [
+        # Region fits when the challenge is anywhere in Quebec or in a region the vendor serves.
+        _constant("region", {"bool": {"should": [
+            {"bool": {"must_not": {"exists": {"field": "regions"}}}},
+            {"terms": {"regions": vendor.regions}},
+        ]}}, OPPORTUNITY_FIT_WEIGHT),
+        # Languages and certifications fit when the vendor offers every one the challenge requires.
+        _constant("languages", _all_required_offered("required_languages", vendor.languages), OPPORTUNITY_FIT_WEIGHT),
         _constant(
             "certifications",
             _all_required_offered("required_certifications", vendor.certifications),
             OPPORTUNITY_FIT_WEIGHT,
-        )
-    )
+        ),
+    ]
     return {
-        "query": {"bool": {"filter": filters, "should": should, "minimum_should_match": 1}},
+        "query": _ranking_query(filters, relevance, fit),
         "sort": [{"_score": "desc"}, {"tiebreak": "asc"}],
-        "highlight": {
-            **HIGHLIGHT_TAGS,
-            "fields": {"title": {}, "title.en": {}, "description": {}, "description.en": {}},
-            "highlight_query": {"multi_match": {"query": query_text(vendor.text), "fields": TEXT_FIELDS_CHALLENGE}},
-            "fragment_size": 160,
-            "number_of_fragments": 3,
-        },
+        "highlight": _highlight(vendor.text, ["title", "description"]),
         "_source": ["key", "title", "organization_name", "expertise", "regions", "required_languages",
                     "required_certifications", "max_employees", "deadline", "budget_min", "budget_max"],
     }
@@ -214,7 +244,7 @@ def explain_vendor_hit(hit: dict, challenge: ChallengeProfile) -> Explanation:
     max_employees = challenge.max_employees
     return Explanation(
         score=hit["_score"],
-        text_score=clauses.get("text", 0.0) + clauses.get("references", 0.0),
+        text_score=clauses.get("text", 0.0),
         expertise_matched=matched_expertise,
         expertise_missing=[code for code in challenge.expertise if code not in matched_expertise],
         highlights=_merge_highlights(hit.get("highlight", {})),

@@ -2,7 +2,12 @@
 from django.utils import translation
 
 from matching.matcher import (
+    OPPORTUNITY_TEXT_HALF,
+    OPPORTUNITY_TEXT_WEIGHT,
+    QUERY_TERMS,
     QUERY_WORDS,
+    TEXT_HALF,
+    TEXT_WEIGHT,
     ChallengeProfile,
     VendorProfile,
     challenges_for_vendor_query,
@@ -47,6 +52,15 @@ def clause_names(query: dict) -> set[str]:
     return set(names(query["query"]))
 
 
+def relevance_clauses(ranking: dict) -> list[dict]:
+    return ranking["query"]["bool"]["must"][0]["bool"]["should"]
+
+
+def clause_name(clause: dict) -> str:
+    (body,) = clause.values()
+    return body["_name"]
+
+
 def test_vendors_for_challenge_query_filters_hard_eligibility():
     filters = vendors_for_challenge_query(CHALLENGE)["query"]["bool"]["filter"]
 
@@ -57,9 +71,35 @@ def test_vendors_for_challenge_query_filters_hard_eligibility():
 
 def test_vendors_for_challenge_query_names_one_clause_per_requirement():
     assert clause_names(vendors_for_challenge_query(CHALLENGE)) == {
-        "text", "references", "expertise:web-mobile", "expertise:identity", "region", "language:fr",
+        "text", "expertise:web-mobile", "expertise:identity", "region", "language:fr",
         "certification:ISO 27001", "certification:Cote de sécurité (fiabilité)",
     }
+
+
+def test_rankings_match_the_other_sides_distinctive_terms_squashed_below_the_text_weight():
+    for ranking, text, weight, half in [
+        (vendors_for_challenge_query(CHALLENGE), CHALLENGE.text, TEXT_WEIGHT, TEXT_HALF),
+        (challenges_for_vendor_query(VENDOR), VENDOR.text, OPPORTUNITY_TEXT_WEIGHT, OPPORTUNITY_TEXT_HALF),
+    ]:
+        text_clause = relevance_clauses(ranking)[0]["function_score"]
+
+        assert text_clause["query"]["more_like_this"]["like"] == query_text(text)
+        assert text_clause["query"]["more_like_this"]["max_query_terms"] == QUERY_TERMS
+        # The weight is in the script: a clause boost would scale the score the script squashes.
+        assert "boost" not in text_clause
+        assert text_clause["functions"][0]["script_score"]["script"]["params"] == {"weight": weight, "half": half}
+
+
+def test_fit_alone_does_not_make_a_match():
+    for ranking in [vendors_for_challenge_query(CHALLENGE), challenges_for_vendor_query(VENDOR)]:
+        query = ranking["query"]["bool"]
+
+        assert {clause["constant_score"]["_name"] for clause in query["should"]} <= {
+            "region", "language:fr", "languages", "certifications",
+            "certification:ISO 27001", "certification:Cote de sécurité (fiabilité)",
+        }
+        assert query["must"][0]["bool"]["minimum_should_match"] == 1
+        assert {clause_name(clause) for clause in relevance_clauses(ranking)} >= {"text", "expertise:identity"}
 
 
 def test_vendors_for_challenge_query_orders_ties_by_stable_hash_not_by_id():
@@ -86,13 +126,13 @@ def test_explain_vendor_hit_reads_matches_and_gaps_from_named_scores():
         "_id": "7",
         "_score": 12.5,
         "_source": {"employees": 60},
-        "matched_queries": {"text": 8.0, "references": 1.0, "expertise:identity": 1.5, "certification:ISO 27001": 1.0},
+        "matched_queries": {"text": 1.5, "expertise:identity": 2.0, "certification:ISO 27001": 0.5},
         "highlight": {"description": ["<mark>Identity</mark> federation"], "description.en": ["<mark>Identity</mark> federation"]},
     }
 
     explanation = explain_vendor_hit(hit, CHALLENGE)
 
-    assert explanation.text_score == 9.0
+    assert explanation.text_score == 1.5
     assert explanation.expertise_matched == ["identity"]
     assert explanation.expertise_missing == ["web-mobile"]
     assert explanation.region_fit is False

@@ -63,6 +63,17 @@ def test_vendor_ranking_ranks_a_gap_below_a_full_fit(challenge):
     assert ranked_keys(challenge) == ["full", "gap"]
 
 
+def test_vendor_ranking_leaves_out_a_vendor_who_fits_but_shares_neither_words_nor_expertise(challenge):
+    fits_only = factories.VendorFactory(
+        key="fits", description="Impression d'affiches et de dépliants.", expertise=[],
+        languages=["fr"], certifications=["ISO 27001"],
+    )
+    relevant = factories.VendorFactory(key="ok", description=CLOUD_TEXT, languages=["en"])
+    index(fits_only, relevant)
+
+    assert ranked_keys(challenge) == ["ok"]
+
+
 def test_vendor_ranking_explains_each_element(challenge):
     vendor = factories.VendorFactory(
         description=CLOUD_TEXT, certifications=[], languages=["en"], regions=[factories.RegionFactory(code="06")]
