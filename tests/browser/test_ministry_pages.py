@@ -40,7 +40,8 @@ def lead(db) -> User:
 
 @pytest.fixture
 def catalogue(db) -> list:
-    """Three verified SMEs: two in cloud computing, one in data; each with a member."""
+    """Three verified SMEs: two in cloud computing, one in data whose backups make it a weaker match; each
+    with a member."""
     cloud = factories.ExpertiseFactory()
     data = factories.ExpertiseFactory(code="data", label_fr="Données", label_en="Data and analytics")
     factories.RegionFactory(code="06", label_fr="Montréal", label_en="Montréal")
@@ -49,7 +50,7 @@ def catalogue(db) -> list:
                                 members=[factories.UserFactory(role=User.Role.VENDOR_MEMBER)]),
         factories.VendorFactory(name="Infonuagique Laurentides", description=TEXT, expertise=[cloud],
                                 members=[factories.UserFactory(role=User.Role.VENDOR_MEMBER)]),
-        factories.VendorFactory(name="Données Fleuve", description="Entrepôts de données et tableaux de bord.",
+        factories.VendorFactory(name="Données Fleuve", description="Entrepôts de données, tableaux de bord et sauvegardes.",
                                 expertise=[data], members=[factories.UserFactory(role=User.Role.VENDOR_MEMBER)]),
     ]
     indexing.index_sync("vendor", [vendor.pk for vendor in vendors])
