@@ -111,6 +111,11 @@ def _constant(name: str, query: dict, weight: float) -> dict:
     return {"constant_score": {"filter": query, "boost": weight, "_name": name}}
 
 
+def _expertise_clauses(codes: list[str]) -> list[dict]:
+    """One clause per taxonomy code of the other side: each one shared adds EXPERTISE_WEIGHT."""
+    return [_constant(f"expertise:{code}", {"term": {"expertise": code}}, EXPERTISE_WEIGHT) for code in codes]
+
+
 def _text_clause(name: str, text: str, fields: list[str], weight: float, half: float) -> dict:
     """Relevance of a long text, squashed to [0, weight) so it weighs the same for short and long texts.
 
@@ -167,9 +172,9 @@ def vendors_for_challenge_query(challenge: ChallengeProfile) -> dict:
     filters = [{"term": {"is_active": True}}, {"term": {"is_verified": True}}]
     if challenge.max_employees is not None:
         filters.append({"range": {"employees": {"lte": challenge.max_employees}}})
-    relevance = [_text_clause("text", challenge.text, TEXT_FIELDS_VENDOR, TEXT_WEIGHT, TEXT_HALF)]
-    relevance += [
-        _constant(f"expertise:{code}", {"term": {"expertise": code}}, EXPERTISE_WEIGHT) for code in challenge.expertise
+    relevance = [
+        _text_clause("text", challenge.text, TEXT_FIELDS_VENDOR, TEXT_WEIGHT, TEXT_HALF),
+        *_expertise_clauses(challenge.expertise),
     ]
     fit = [_constant("region", {"terms": {"regions": challenge.regions}}, REGION_WEIGHT)] if challenge.regions else []
     fit += [
@@ -196,9 +201,9 @@ def challenges_for_vendor_query(vendor: VendorProfile) -> dict:
             {"range": {"max_employees": {"gte": vendor.employees}}},
         ]}},
     ]
-    relevance = [_text_clause("text", vendor.text, TEXT_FIELDS_CHALLENGE, OPPORTUNITY_TEXT_WEIGHT, OPPORTUNITY_TEXT_HALF)]
-    relevance += [
-        _constant(f"expertise:{code}", {"term": {"expertise": code}}, EXPERTISE_WEIGHT) for code in vendor.expertise
+    relevance = [
+        _text_clause("text", vendor.text, TEXT_FIELDS_CHALLENGE, OPPORTUNITY_TEXT_WEIGHT, OPPORTUNITY_TEXT_HALF),
+        *_expertise_clauses(vendor.expertise),
     ]
     fit = [
         # Region fits when the challenge is anywhere in Quebec or in a region the vendor serves.
