@@ -96,6 +96,15 @@ def stable_tiebreak(key: str) -> int:
 
 
 INDEX_SETTINGS = {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": "1s"}
+# A challenge's ranking may score tens of thousands of vendors, on one core. Searched as two slices of
+# the index's segments (OpenSearch's concurrent segment search), it uses a second one. The count is
+# explicit because the default slicing puts up to 250,000 documents in one slice, which is no
+# concurrency at this size (docs/benchmarks.md). The challenges index, ten times smaller, gained nothing.
+VENDOR_INDEX_SETTINGS = {
+    **INDEX_SETTINGS,
+    "search.concurrent_segment_search.mode": "all",
+    "search.concurrent.max_slice_count": 2,
+}
 
 
 class VendorDocument(Document):
@@ -115,7 +124,7 @@ class VendorDocument(Document):
     tiebreak = Long()
 
     class Index:
-        settings = INDEX_SETTINGS
+        settings = VENDOR_INDEX_SETTINGS
 
     @classmethod
     def kind(cls) -> str:

@@ -89,6 +89,15 @@ def test_reindex_swaps_the_alias_to_a_new_complete_index():
     assert indexed_ids("vendors") == {vendor.id for vendor in vendors}
 
 
+def test_vendor_index_searches_its_segments_in_two_slices():
+    call_command("reindex")
+    settings = connections.get_connection().indices.get_settings(index=index_alias("vendors"), flat_settings=True)
+
+    (index_settings,) = [entry["settings"] for entry in settings.values()]
+    assert index_settings["index.search.concurrent_segment_search.mode"] == "all"
+    assert index_settings["index.search.concurrent.max_slice_count"] == "2"
+
+
 def test_check_index_reports_and_fixes_differences(capsys):
     vendor = factories.VendorFactory()  # Written without a service: the index never heard of it.
 
