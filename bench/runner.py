@@ -288,7 +288,7 @@ class Run:
         from marketplace.models import Challenge, Vendor
         from matching.documents import index_alias
         from matching.matcher import challenges_for_vendor_query, vendors_for_challenge_query
-        from matching.selectors import NAMED_SCORES, challenge_profile, vendor_profile
+        from matching.selectors import NAMED_SCORES, challenge_profile, indexed_documents, vendor_profile
 
         client = connections.get_connection()
         challenge_ids, vendor_ids = self._samples()
@@ -325,13 +325,14 @@ class Run:
             return summary_ms(times)
 
         size = {"from": 0, "size": 20}
+        vendor_count, challenge_count = indexed_documents("vendors"), indexed_documents("challenges")
         self.phase("matcher_engine", {
-            "challenge_to_vendors": engine(
-                "vendors", [{**vendors_for_challenge_query(profile), **size} for _c, profile in to_vendors]
-            ),
-            "vendor_to_challenges": engine(
-                "challenges", [{**challenges_for_vendor_query(profile), **size} for _v, profile in to_challenges]
-            ),
+            "challenge_to_vendors": engine("vendors", [
+                {**vendors_for_challenge_query(profile, indexed=vendor_count), **size} for _c, profile in to_vendors
+            ]),
+            "vendor_to_challenges": engine("challenges", [
+                {**challenges_for_vendor_query(profile, indexed=challenge_count), **size} for _v, profile in to_challenges
+            ]),
             "postgres_challenge_to_vendors": postgres([
                 (lambda c=c, p=p: pgfts.vendors_for_challenge(text=p.text, max_employees=c.max_employees))
                 for c, p in to_vendors

@@ -9,6 +9,7 @@ bilingual synonyms) + expertise overlap + structured fit (region, delivery langu
 Hard eligibility (active and verified vendor, SME ceiling, open challenge) is a filter; softer gaps
 only lower the rank, so a good partner with a gap still reaches the coordinator.
 """
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -36,6 +37,12 @@ TEXT_FIELDS_CHALLENGE = ["title", "title.en", "description", "description.en"]
 # ranks nothing but makes the engine score every document that has it (docs/benchmarks.md). It also
 # keeps the query far below the engine's limit of 1,024 clauses, which a 250-word posting used to reach.
 QUERY_TERMS = 25
+# Nor is a term found in more than COMMON_TERM_SHARE of the documents searched distinctive: it barely
+# ranks, and the engine must score every document that has it. Leaving such terms out kept the
+# development catalogue's rankings as good and made the 100k benchmark's a third faster at p95
+# (docs/matching.md, docs/benchmarks.md). A small catalogue keeps its words up to COMMON_TERM_FLOOR.
+COMMON_TERM_SHARE = 0.05
+COMMON_TERM_FLOOR = 20
 # The terms are chosen in the opening of the text, up to its QUERY_WORDS-th word of four letters or
 # more (shorter words are mostly stop words): the opening carries the subject, ranks as well as the
 # whole text on the development catalogue, and costs less to analyse (docs/matching.md).
@@ -116,7 +123,12 @@ def _expertise_clauses(codes: list[str]) -> list[dict]:
     return [_constant(f"expertise:{code}", {"term": {"expertise": code}}, EXPERTISE_WEIGHT) for code in codes]
 
 
-def _text_clause(name: str, text: str, fields: list[str], weight: float, half: float) -> dict:
+def common_term_ceiling(indexed: int) -> int:
+    """The most documents a query term may be found in, out of the `indexed` documents searched."""
+    return max(COMMON_TERM_FLOOR, math.ceil(COMMON_TERM_SHARE * indexed))
+
+
+def _text_clause(name: str, text: str, fields: list[str], weight: float, half: float, indexed: int) -> dict:
     """Relevance of a long text, squashed to [0, weight) so it weighs the same for short and long texts.
 
     The weight goes into the script, not into the clause's `boost`: the engine multiplies the inner
@@ -128,6 +140,7 @@ def _text_clause(name: str, text: str, fields: list[str], weight: float, half: f
         "max_query_terms": QUERY_TERMS,
         "min_term_freq": 1,
         "min_doc_freq": 1,
+        "max_doc_freq": common_term_ceiling(indexed),
         "minimum_should_match": 1,
     }}
     return {
@@ -168,12 +181,18 @@ def _ranking_query(filters: list[dict], relevance: list[dict], fit: list[dict]) 
     return {"bool": {"filter": filters, "must": [relevant], "should": fit}}
 
 
-def vendors_for_challenge_query(challenge: ChallengeProfile) -> dict:
+def vendor_eligibility(challenge: ChallengeProfile) -> list[dict]:
+    """The vendors a challenge may be paired with at all: active, verified, under its size ceiling."""
     filters = [{"term": {"is_active": True}}, {"term": {"is_verified": True}}]
     if challenge.max_employees is not None:
         filters.append({"range": {"employees": {"lte": challenge.max_employees}}})
+    return filters
+
+
+def vendors_for_challenge_query(challenge: ChallengeProfile, *, indexed: int) -> dict:
+    """The ranking of vendors for a challenge, out of the `indexed` vendors of the index searched."""
     relevance = [
-        _text_clause("text", challenge.text, TEXT_FIELDS_VENDOR, TEXT_WEIGHT, TEXT_HALF),
+        _text_clause("text", challenge.text, TEXT_FIELDS_VENDOR, TEXT_WEIGHT, TEXT_HALF, indexed),
         *_expertise_clauses(challenge.expertise),
     ]
     fit = [_constant("region", {"terms": {"regions": challenge.regions}}, REGION_WEIGHT)] if challenge.regions else []
@@ -186,14 +205,15 @@ def vendors_for_challenge_query(challenge: ChallengeProfile) -> dict:
         for name in challenge.required_certifications
     ]
     return {
-        "query": _ranking_query(filters, relevance, fit),
+        "query": _ranking_query(vendor_eligibility(challenge), relevance, fit),
         "sort": [{"_score": "desc"}, {"tiebreak": "asc"}],
         "highlight": _highlight(challenge.text, ["description", "references"]),
         "_source": ["key", "name", "expertise", "regions", "languages", "certifications", "employees"],
     }
 
 
-def challenges_for_vendor_query(vendor: VendorProfile) -> dict:
+def challenges_for_vendor_query(vendor: VendorProfile, *, indexed: int) -> dict:
+    """The ranking of open challenges for a vendor, out of the `indexed` challenges of the index searched."""
     filters = [
         {"term": {"status": "published"}},
         {"bool": {"should": [
@@ -202,7 +222,9 @@ def challenges_for_vendor_query(vendor: VendorProfile) -> dict:
         ]}},
     ]
     relevance = [
-        _text_clause("text", vendor.text, TEXT_FIELDS_CHALLENGE, OPPORTUNITY_TEXT_WEIGHT, OPPORTUNITY_TEXT_HALF),
+        _text_clause(
+            "text", vendor.text, TEXT_FIELDS_CHALLENGE, OPPORTUNITY_TEXT_WEIGHT, OPPORTUNITY_TEXT_HALF, indexed
+        ),
         *_expertise_clauses(vendor.expertise),
     ]
     fit = [

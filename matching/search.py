@@ -29,7 +29,7 @@ from hub.models import Organization
 from hub.security import CACHE_OUTAGE_ERRORS
 from marketplace.models import Expertise, Language, Region
 from matching.documents import ChallengeDocument, VendorDocument, index_alias
-from matching.matcher import ChallengeProfile, vendors_for_challenge_query
+from matching.matcher import ChallengeProfile, vendor_eligibility
 
 
 logger = logging.getLogger(__name__)
@@ -535,7 +535,7 @@ def challenge_reach(*, profile: ChallengeProfile) -> Reach:
     requirement means what the vendor directory's facet means. The matcher only ranks vendors that miss a
     soft requirement lower, so `matching` is the pool that fits everything, not a limit on proposals."""
     requirements = _requirement_clauses(profile)
-    eligibility = _all_of(Q(clause) for clause in vendors_for_challenge_query(profile)["query"]["bool"]["filter"])
+    eligibility = _all_of(Q(clause) for clause in vendor_eligibility(profile))
     counts = {"eligible": eligibility, "all": _all_of([eligibility, *(clause for _kind, _value, clause in requirements)])}
     for index, (_kind, _value, clause) in enumerate(requirements):
         others = [other for position, (_k, _v, other) in enumerate(requirements) if position != index]

@@ -1,6 +1,7 @@
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from time import monotonic
 
 from django.db.models import Count, DateField, F, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncWeek
@@ -35,6 +36,9 @@ from matching.search import engine_errors
 
 # The engine gives per-clause scores only when asked.
 NAMED_SCORES = {"include_named_queries_score": "true"}
+# How long a web or worker process reuses an index's document count (see `indexed_documents`).
+INDEXED_COUNT_SECONDS = 300
+_indexed_counts: dict[str, tuple[float, int]] = {}
 
 
 @dataclass
@@ -69,6 +73,18 @@ def vendor_profile(vendor: Vendor) -> VendorProfile:
     )
 
 
+def indexed_documents(kind: str) -> int:
+    """How many documents the kind's index holds, counted at most once every INDEXED_COUNT_SECONDS per
+    process: the matcher only derives a share from it (`common_term_ceiling`), so it need not be exact."""
+    alias = index_alias(kind)
+    counted_at, count = _indexed_counts.get(alias, (-INDEXED_COUNT_SECONDS, 0))
+    if monotonic() - counted_at >= INDEXED_COUNT_SECONDS:
+        with engine_errors():
+            count = connections.get_connection().count(index=alias)["count"]
+        _indexed_counts[alias] = (monotonic(), count)
+    return count
+
+
 def _search(kind: str, body: dict, *, offset: int, size: int) -> dict:
     with engine_errors():
         return connections.get_connection().search(
@@ -79,7 +95,8 @@ def _search(kind: str, body: dict, *, offset: int, size: int) -> dict:
 def vendor_ranking(*, challenge: Challenge, offset: int = 0, size: int = 20) -> tuple[int, list[RankedHit]]:
     """Eligible vendors for a challenge, best first, each with its explanation; and the total."""
     profile = challenge_profile(challenge)
-    response = _search("vendors", vendors_for_challenge_query(profile), offset=offset, size=size)
+    query = vendors_for_challenge_query(profile, indexed=indexed_documents("vendors"))
+    response = _search("vendors", query, offset=offset, size=size)
     hits = [
         RankedHit(id=int(hit["_id"]), source=hit["_source"], explanation=explain_vendor_hit(hit, profile))
         for hit in response["hits"]["hits"]
@@ -90,7 +107,8 @@ def vendor_ranking(*, challenge: Challenge, offset: int = 0, size: int = 20) -> 
 def challenge_ranking(*, vendor: Vendor, offset: int = 0, size: int = 20) -> tuple[int, list[RankedHit]]:
     """Open challenges for a vendor, best first, each with its explanation; and the total."""
     profile = vendor_profile(vendor)
-    response = _search("challenges", challenges_for_vendor_query(profile), offset=offset, size=size)
+    query = challenges_for_vendor_query(profile, indexed=indexed_documents("challenges"))
+    response = _search("challenges", query, offset=offset, size=size)
     hits = [
         RankedHit(id=int(hit["_id"]), source=hit["_source"], explanation=explain_challenge_hit(hit, profile))
         for hit in response["hits"]["hits"]

@@ -2,6 +2,7 @@
 from django.utils import translation
 
 from matching.matcher import (
+    COMMON_TERM_FLOOR,
     OPPORTUNITY_TEXT_HALF,
     OPPORTUNITY_TEXT_WEIGHT,
     QUERY_TERMS,
@@ -11,6 +12,7 @@ from matching.matcher import (
     ChallengeProfile,
     VendorProfile,
     challenges_for_vendor_query,
+    common_term_ceiling,
     explain_challenge_hit,
     explain_vendor_hit,
     query_text,
@@ -27,6 +29,8 @@ CHALLENGE = ChallengeProfile(
     required_certifications=["ISO 27001", "Cote de sécurité (fiabilité)"],
     max_employees=499,
 )
+# Documents in the index searched: the common-term ceiling is a share of them.
+INDEXED = 10_000
 VENDOR = VendorProfile(
     description="Identity federation.",
     references=["Portail. Connexion fédérée."],
@@ -57,7 +61,7 @@ def relevance_clauses(ranking: dict) -> list[dict]:
 
 
 def test_vendors_for_challenge_query_filters_hard_eligibility():
-    filters = vendors_for_challenge_query(CHALLENGE)["query"]["bool"]["filter"]
+    filters = vendors_for_challenge_query(CHALLENGE, indexed=INDEXED)["query"]["bool"]["filter"]
 
     assert {"term": {"is_active": True}} in filters
     assert {"term": {"is_verified": True}} in filters
@@ -65,7 +69,7 @@ def test_vendors_for_challenge_query_filters_hard_eligibility():
 
 
 def test_vendors_for_challenge_query_names_one_clause_per_requirement():
-    assert clause_names(vendors_for_challenge_query(CHALLENGE)) == {
+    assert clause_names(vendors_for_challenge_query(CHALLENGE, indexed=INDEXED)) == {
         "text", "expertise:web-mobile", "expertise:identity", "region", "language:fr",
         "certification:ISO 27001", "certification:Cote de sécurité (fiabilité)",
     }
@@ -73,20 +77,36 @@ def test_vendors_for_challenge_query_names_one_clause_per_requirement():
 
 def test_rankings_match_the_other_sides_distinctive_terms_squashed_below_the_text_weight():
     for ranking, text, weight, half in [
-        (vendors_for_challenge_query(CHALLENGE), CHALLENGE.text, TEXT_WEIGHT, TEXT_HALF),
-        (challenges_for_vendor_query(VENDOR), VENDOR.text, OPPORTUNITY_TEXT_WEIGHT, OPPORTUNITY_TEXT_HALF),
+        (vendors_for_challenge_query(CHALLENGE, indexed=INDEXED), CHALLENGE.text, TEXT_WEIGHT, TEXT_HALF),
+        (
+            challenges_for_vendor_query(VENDOR, indexed=INDEXED),
+            VENDOR.text, OPPORTUNITY_TEXT_WEIGHT, OPPORTUNITY_TEXT_HALF,
+        ),
     ]:
         text_clause = relevance_clauses(ranking)[0]["function_score"]
 
         assert text_clause["query"]["more_like_this"]["like"] == query_text(text)
         assert text_clause["query"]["more_like_this"]["max_query_terms"] == QUERY_TERMS
+        assert text_clause["query"]["more_like_this"]["max_doc_freq"] == 500
         # The weight is in the script: a clause boost would scale the score the script squashes.
         assert "boost" not in text_clause
         assert text_clause["functions"][0]["script_score"]["script"]["params"] == {"weight": weight, "half": half}
 
 
+def test_a_term_in_more_than_five_percent_of_the_documents_is_not_distinctive():
+    assert common_term_ceiling(100_000) == 5_000
+    assert common_term_ceiling(10_001) == 501  # Rounded up: never below the share.
+
+
+def test_a_small_catalogue_keeps_its_words():
+    assert common_term_ceiling(0) == COMMON_TERM_FLOOR
+    assert common_term_ceiling(240) == COMMON_TERM_FLOOR
+
+
 def test_fit_alone_does_not_make_a_match():
-    for ranking in [vendors_for_challenge_query(CHALLENGE), challenges_for_vendor_query(VENDOR)]:
+    for ranking in [
+        vendors_for_challenge_query(CHALLENGE, indexed=INDEXED), challenges_for_vendor_query(VENDOR, indexed=INDEXED)
+    ]:
         query = ranking["query"]["bool"]
 
         assert clause_names({"query": query["should"]}) <= {
@@ -98,19 +118,19 @@ def test_fit_alone_does_not_make_a_match():
 
 
 def test_vendors_for_challenge_query_orders_ties_by_stable_hash_not_by_id():
-    assert vendors_for_challenge_query(CHALLENGE)["sort"] == [{"_score": "desc"}, {"tiebreak": "asc"}]
+    assert vendors_for_challenge_query(CHALLENGE, indexed=INDEXED)["sort"] == [{"_score": "desc"}, {"tiebreak": "asc"}]
 
 
 def test_vendors_for_challenge_query_has_no_ceiling_filter_when_there_is_none():
     challenge = ChallengeProfile(**{**CHALLENGE.__dict__, "max_employees": None})
 
-    filters = vendors_for_challenge_query(challenge)["query"]["bool"]["filter"]
+    filters = vendors_for_challenge_query(challenge, indexed=INDEXED)["query"]["bool"]["filter"]
 
     assert not any("range" in item for item in filters)
 
 
 def test_challenges_for_vendor_query_keeps_only_open_challenges_within_the_vendor_size():
-    filters = challenges_for_vendor_query(VENDOR)["query"]["bool"]["filter"]
+    filters = challenges_for_vendor_query(VENDOR, indexed=INDEXED)["query"]["bool"]["filter"]
 
     assert {"term": {"status": "published"}} in filters
     assert "max_employees" in str(filters) and "60" in str(filters)

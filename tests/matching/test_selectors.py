@@ -5,6 +5,7 @@ from django.conf import settings
 from marketplace.models import Challenge
 from matching import indexing
 from matching.documents import stable_tiebreak
+from matching.matcher import COMMON_TERM_FLOOR
 from matching.selectors import challenge_ranking, vendor_ranking
 from tests import factories
 
@@ -72,6 +73,21 @@ def test_vendor_ranking_leaves_out_a_vendor_who_fits_but_shares_neither_words_no
     index(fits_only, relevant)
 
     assert ranked_keys(challenge) == ["ok"]
+
+
+def test_vendor_ranking_does_not_match_on_a_word_most_vendors_use():
+    challenge = factories.ChallengeFactory(
+        title="Audit d'accessibilité", description="Audit WCAG de l'accessibilité du portail.", expertise=[]
+    )
+    common = [
+        factories.VendorFactory(key=f"print-{n}", description="Impression et accessibilité des dépliants.", expertise=[])
+        for n in range(COMMON_TERM_FLOOR + 1)
+    ]
+    auditor = factories.VendorFactory(key="audit", description="Audits WCAG de portails publics.", expertise=[])
+    indexing.index_sync("vendor", [vendor.id for vendor in [*common, auditor]])
+    indexing.connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
+
+    assert ranked_keys(challenge) == ["audit"]
 
 
 def test_vendor_ranking_explains_each_element(challenge):
