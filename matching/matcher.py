@@ -39,7 +39,7 @@ TEXT_FIELDS_CHALLENGE = ["title", "title.en", "description", "description.en"]
 QUERY_TERMS = 25
 # Nor is a term found in more than COMMON_TERM_SHARE of the documents searched distinctive: it barely
 # ranks, and the engine must score every document that has it. Leaving such terms out kept the
-# development catalogue's rankings as good and made the 100k benchmark's a third faster at p95
+# development catalogue's rankings as good and took a quarter off the 100k rankings' p95
 # (docs/matching.md, docs/benchmarks.md). A small catalogue keeps its words up to COMMON_TERM_FLOOR.
 COMMON_TERM_SHARE = 0.05
 COMMON_TERM_FLOOR = 20
