@@ -84,8 +84,7 @@ def test_vendor_ranking_does_not_match_on_a_word_most_vendors_use():
         for n in range(COMMON_TERM_FLOOR + 1)
     ]
     auditor = factories.VendorFactory(key="audit", description="Audits WCAG de portails publics.", expertise=[])
-    indexing.index_sync("vendor", [vendor.id for vendor in [*common, auditor]])
-    indexing.connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
+    index(*common, auditor)
 
     assert ranked_keys(challenge) == ["audit"]
 
