@@ -181,7 +181,8 @@ def challenge_get_for_member(*, user: User, challenge_id: int) -> Challenge:
 
 
 def vendor_personal_data(*, user: User, **signal_kwargs) -> dict:
-    """Receiver of hub's `personal_data_requested`: the firms the user belongs to, and those naming them as contact."""
+    """Receiver of hub's `personal_data_requested`: the firms the user belongs to, and which of them name them as
+    contact person."""
     return {
         "vendor_memberships": list(Vendor.objects.filter(members=user).order_by("name", "id").values("id", "name")),
         "vendor_contacts": list(
@@ -191,7 +192,10 @@ def vendor_personal_data(*, user: User, **signal_kwargs) -> dict:
 
 
 def vendor_list_for_contact(*, user: User) -> QuerySet[Vendor]:
-    """The firms whose contact person is this user, recognised by their email address."""
+    """The firms the user belongs to that name them as their contact person.
+
+    Membership links the firm to the account; an email address alone never does, since the address only
+    says who the firm names, not who typed it on an account (issue 13)."""
     if not user.email:
         return Vendor.objects.none()
-    return Vendor.objects.filter(contact_email__iexact=user.email).order_by("name", "id")
+    return Vendor.objects.filter(members=user, contact_email__iexact=user.email).order_by("name", "id")

@@ -219,6 +219,17 @@ def test_me_data_lists_everything_maillage_holds_about_the_user(api_client, coor
     assert [c["question"] for c in data["clarifications_asked"]] == ["Quel budget?"]
 
 
+def test_me_data_omits_a_firms_contact_person_matched_only_by_the_users_email(api_client):
+    vendor_with_contact()  # Names julie@firme.qc.ca as its private contact person.
+    stranger = factories.UserFactory(email="Julie@Firme.qc.ca")  # Not a member of that firm.
+    api_client.force_authenticate(stranger)
+
+    data = api_client.get(reverse("me-data")).json()
+
+    assert data["vendor_contacts"] == []
+    assert data["vendor_memberships"] == []
+
+
 # Deletion: anonymized, the audit log intact
 
 
@@ -273,6 +284,18 @@ def test_me_delete_anonymizes_the_account_and_erases_what_it_owns(api_client):
     assert not SavedSearch.objects.exists()
     vendor.refresh_from_db()
     assert (vendor.contact_name, vendor.contact_email, vendor.contact_phone) == ("", "", "")
+
+
+def test_me_delete_leaves_a_firms_contact_person_matched_only_by_the_users_email(api_client):
+    vendor = vendor_with_contact()
+    stranger = factories.UserFactory(email="julie@firme.qc.ca")  # Not a member of that firm.
+    api_client.force_authenticate(stranger)
+
+    response = api_client.post(reverse("me-delete"), {"password": PASSWORD}, format="json")
+
+    assert response.status_code == 204
+    vendor.refresh_from_db()
+    assert (vendor.contact_name, vendor.contact_email, vendor.contact_phone) == tuple(CONTACT.values())
 
 
 def test_me_delete_ends_every_session_of_the_user(client):
