@@ -26,6 +26,7 @@ urlpatterns = [
     path("notifications/read-all/", account.notifications_read_all, name="notifications_read_all"),
     path("account/", account.account, name="account"),
     path("account/password/", account.PasswordChangeView.as_view(), name="password_change"),
+    path("account/email/confirm/<str:key>/", account.email_confirm, name="email_confirm"),
     path("password-reset/", account.PasswordResetView.as_view(), name="password_reset"),
     path("password-reset/sent/", account.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(

@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 
@@ -23,6 +24,19 @@ class User(AbstractUser):
     email_frequency = models.CharField(
         _("notification emails"), max_length=16, choices=EmailFrequency.choices, default=EmailFrequency.IMMEDIATE
     )
+
+    class Meta(AbstractUser.Meta):
+        constraints = [
+            # One account per address: password resets, notifications and allauth's email confirmation rely on it.
+            # Empty stays allowed (an anonymized account has none).
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name="user_unique_email",
+                violation_error_code="email_taken",
+                violation_error_message=_("Another account already uses this email address. Enter an address of your own."),
+            )
+        ]
 
     @property
     def is_coordinator(self) -> bool:

@@ -1,5 +1,6 @@
 import datetime
 
+from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -75,6 +76,17 @@ def notification_unread_count(*, user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
+def user_email_pending(*, user: User) -> EmailAddress | None:
+    """The address the user is changing to, until its emailed link is opened."""
+    return EmailAddress.objects.get_new(user)
+
+
+def user_email_confirmation_get(*, key: str) -> EmailAddress | None:
+    """The pending address that an emailed link's key confirms; None if the key is forged, expired or used."""
+    confirmation = EmailConfirmationHMAC.from_key(key)
+    return confirmation.email_address if confirmation is not None else None
+
+
 def consent_list(*, user: User) -> QuerySet[Consent]:
     """The user's record of consents, newest first: the latest of each kind is the one that counts."""
     return Consent.objects.filter(user=user).order_by("-created_at", "-id")
@@ -93,6 +105,8 @@ def personal_data_collect(*, user: User) -> dict:
                 "email_frequency", "date_joined", "last_login", "is_active",
             )
         },
+        # With an address waiting for its confirmation link, if any.
+        "email_addresses": list(EmailAddress.objects.filter(user=user).order_by("pk").values("email", "verified")),
         "organizations": list(user.organizations.order_by("name").values("id", "name")),
         "notifications": list(
             Notification.objects.filter(user=user)

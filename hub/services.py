@@ -1,12 +1,17 @@
 import datetime
 from collections.abc import Callable, Iterable
 
+# allauth's own flow, pinned in pyproject.toml: the rate-limited sending that add_new_email also uses.
+from allauth.account.internal.flows.email_verification import send_verification_email_to_address
+from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+from allauth.core import context as allauth_context
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import models, transaction
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
@@ -248,14 +253,12 @@ def notification_mark_all_read(*, user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
 
 
-USER_PROFILE_FIELDS = ("first_name", "last_name", "email")
+def user_profile_update(*, request: HttpRequest, user: User, first_name: str, last_name: str, email: str) -> User:
+    """Change the user's name at once and ask a new email address to confirm itself before it replaces the old one.
 
-
-def user_profile_update(*, user: User, first_name: str, last_name: str, email: str) -> User:
-    """Change the user's name and email address, checked with the model fields' own validators.
-
-    The email address is required here: password resets and notification emails go to it. Nothing
-    is changed on `user`, even in memory, unless every value is valid."""
+    Every value is checked first with the model fields' own validators, the email address also against the other
+    accounts: nothing is changed, even in memory, unless all are valid. The email address is required: password
+    resets and notification emails go to it. See user_email_change_request for the change of address."""
     values = {"first_name": first_name.strip(), "last_name": last_name.strip(), "email": email.strip()}
     errors: dict[str, list[ValidationError]] = {}
     if not values["email"]:
@@ -267,12 +270,83 @@ def user_profile_update(*, user: User, first_name: str, last_name: str, email: s
             values[name] = User._meta.get_field(name).clean(value, user)
         except ValidationError as error:
             errors[name] = error.error_list
+    if "email" not in errors and _email_taken(email=values["email"], user=user):
+        errors["email"] = [_email_taken_error()]
     if errors:
         raise ValidationError(errors)
-    for name, value in values.items():
-        setattr(user, name, value)
-    user.save(update_fields=list(USER_PROFILE_FIELDS))
+    user.first_name, user.last_name = values["first_name"], values["last_name"]
+    user.save(update_fields=["first_name", "last_name"])
+    if values["email"].lower() != user.email.lower():
+        user_email_change_request(request=request, user=user, email=values["email"])
     return user
+
+
+@transaction.atomic
+def user_email_change_request(*, request: HttpRequest, user: User, email: str) -> EmailAddress:
+    """Email the new address a signed link that expires (ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS); return it, pending.
+
+    The account keeps its address until the link is opened (user_email_change_confirm): an address nobody
+    confirmed never reaches `user.email`. A new request replaces the pending one; asking again for the pending
+    address sends its link again (allauth limits how often)."""
+    email = User._meta.get_field("email").clean(email.strip(), user).lower()
+    if _email_taken(email=email, user=user):
+        raise ValidationError({"email": _email_taken_error()})
+    with allauth_context.request_context(request):  # allauth reads the request from its context (links, limits).
+        _email_address_current_sync(user=user)
+        pending = EmailAddress.objects.get_new(user)
+        if pending is not None and pending.email == email:
+            send_verification_email_to_address(request, pending)
+            return pending
+        return EmailAddress.objects.add_new_email(request, user, email)
+
+
+@transaction.atomic
+def user_email_change_confirm(*, request: HttpRequest, key: str) -> EmailAddress:
+    """Make the confirmed address the account's own; allauth then emails the old address that it changed."""
+    confirmation = EmailConfirmationHMAC.from_key(key)
+    if confirmation is None:
+        raise ValidationError(
+            _(
+                "This link no longer works: it expired, it was already used, or a newer change replaced it. "
+                "Change your email address again from your account page."
+            ),
+            code="email_confirmation_invalid",
+        )
+    address = confirmation.email_address
+    if _email_taken(email=address.email, user=address.user):
+        raise ValidationError({"email": _email_taken_error()})
+    with allauth_context.request_context(request):
+        _email_address_current_sync(user=address.user)
+        if confirmation.confirm(request) is None:
+            raise ValidationError({"email": _email_taken_error()})  # Verified by another account meanwhile.
+    return address
+
+
+def _email_taken(*, email: str, user: User) -> bool:
+    others = User.objects.exclude(pk=user.pk)
+    return (
+        others.filter(email__iexact=email).exists()
+        or EmailAddress.objects.filter(email__iexact=email, verified=True).exclude(user_id=user.pk).exists()
+    )
+
+
+def _email_taken_error() -> ValidationError:
+    return ValidationError(
+        _("Another account already uses this email address. Enter an address of your own."), code="email_taken"
+    )
+
+
+def _email_address_current_sync(*, user: User) -> None:
+    """Give the account's current address its allauth record (primary, verified) if it has none.
+
+    Accounts created outside allauth (admin, demo_setup, tests) have none; without it allauth would not know
+    which address to tell of the change. An address on the account was set by the hub or confirmed."""
+    current = user.email.strip().lower()
+    if not current:
+        return
+    stale = EmailAddress.objects.filter(user=user, verified=True).exclude(email=current)
+    stale.delete()  # Changed outside allauth, for example in the admin.
+    EmailAddress.objects.update_or_create(user=user, email=current, defaults={"primary": True, "verified": True})
 
 
 # Privacy (Quebec's Law 25): consents, and the right to have one's personal information deleted.
@@ -335,6 +409,7 @@ def user_delete(*, user: User, password: str) -> str:
     AuditEntry.objects.filter(actor=user).exclude(actor_label=pseudonym).update(actor_label=pseudonym)
     Notification.objects.filter(user=user).delete()
     Token.objects.filter(user=user).delete()
+    EmailAddress.objects.filter(user=user).delete()  # allauth's copies of the address, pending ones included.
     _sessions_delete(user=user)
     user.organizations.clear()
     user.username = pseudonym

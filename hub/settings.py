@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "marketplace",
     "matching",
     "frontend",
+    # After our apps, so that our templates (frontend/templates/account/email/) replace allauth's.
+    "allauth",
+    "allauth.account",
 ]
 
 MIDDLEWARE = [
@@ -69,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -112,6 +116,19 @@ AUTHENTICATION_BACKENDS = ["hub.security.LockoutModelBackend"]
 LOGIN_FAILURES_PER_USERNAME = int(os.environ.get("LOGIN_FAILURES_PER_USERNAME", "5"))
 LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "20"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+
+# django-allauth keeps the accounts' email addresses (hub.services.user_email_change_request). Sign-in stays
+# ours (hub.security) until issue 16; allauth only confirms a new address before it replaces the old one.
+ACCOUNT_ADAPTER = "frontend.account_adapter.AccountAdapter"
+ACCOUNT_CHANGE_EMAIL = True  # The new address replaces the old one only once it confirms the emailed link.
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # The old address is told when the change happens.
+ACCOUNT_UNIQUE_EMAIL = True  # Also a constraint on hub.User.email (case-insensitive).
+ACCOUNT_EMAIL_CONFIRMATION_HMAC = True  # A signed key: nothing stored, and it expires.
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = int(os.environ.get("EMAIL_CONFIRMATION_DAYS", "3"))
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Maillage] "
+ACCOUNT_LOGIN_METHODS = {"username"}
+# allauth reads the client's address (its rate limits, its emails' context) behind the API's proxies (NUM_PROXIES).
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("NUM_PROXIES", "0"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

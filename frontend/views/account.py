@@ -16,10 +16,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from frontend.forms.account import AccountForm
-from hub.selectors import notification_get, notification_list
+from hub.selectors import notification_get, notification_list, user_email_confirmation_get, user_email_pending
 from hub.services import (
     notification_mark_all_read,
     notification_mark_read,
+    user_email_change_confirm,
     user_preferences_update,
     user_profile_update,
 )
@@ -81,28 +82,59 @@ def account(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             try:
                 with transaction.atomic():
-                    user_profile_update(
-                        user=user, first_name=data["first_name"], last_name=data["last_name"], email=data["email"]
-                    )
                     user_preferences_update(
                         user=user,
                         preferred_language=data["preferred_language"],
                         email_frequency=data["email_frequency"],
                     )
+                    # Last: a new email address is sent its link in the language just chosen.
+                    with translation.override(user.preferred_language):
+                        user_profile_update(
+                            request=request,
+                            user=user,
+                            first_name=data["first_name"],
+                            last_name=data["last_name"],
+                            email=data["email"],
+                        )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
                 return _switch_language(request, user.preferred_language)
     else:
         form = AccountForm(initial=AccountForm.initial_for(user))
-    return render(request, "frontend/account/account.html", {"form": form})
+    return render(
+        request, "frontend/account/account.html", {"form": form, "email_pending": user_email_pending(user=user)}
+    )
 
 
 def _switch_language(request: HttpRequest, language: str) -> HttpResponse:
     """Back to the account page in the chosen language."""
     with translation.override(language):
         messages.success(request, _("Your account is saved."))
+        pending = user_email_pending(user=request.user)
+        if pending is not None:
+            messages.info(
+                request,
+                _(
+                    "To change your email address, open the link we sent to %(email)s. Until then, your emails "
+                    "keep going to %(current)s."
+                )
+                % {"email": pending.email, "current": request.user.email},
+            )
     return _in_language(redirect(reverse("frontend:account")), language)
+
+
+def email_confirm(request: HttpRequest, key: str) -> HttpResponse:
+    """The page an emailed link opens: a button confirms the new address (a mail scanner only follows links)."""
+    if request.method == "POST":
+        try:
+            address = user_email_change_confirm(request=request, key=key)
+        except ValidationError as error:
+            return render(request, "frontend/account/email_confirm.html", {"errors": error.messages})
+        messages.success(request, _("Your email address is now %(email)s.") % {"email": address.email})
+        return redirect("frontend:account" if request.user.is_authenticated else "frontend:login")
+    address = user_email_confirmation_get(key=key)
+    return render(request, "frontend/account/email_confirm.html", {"address": address, "errors": []})
 
 
 def _in_language(response: HttpResponse, language: str) -> HttpResponse:

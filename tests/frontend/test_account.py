@@ -208,23 +208,106 @@ def test_account_confirms_in_the_new_language(client, user):
     assert "Your account is saved." in response.content.decode()
 
 
-def test_account_saves_name_and_email(client, user):
+def account_data(**changes) -> dict:
+    return {
+        "first_name": "Alice",
+        "last_name": "Tremblay",
+        "email": "alice@example.qc.ca",
+        "preferred_language": "fr",
+        "email_frequency": "immediate",
+        **changes,
+    }
+
+
+def confirmation_link(message) -> str:
+    return re.search(r"http://127\.0\.0\.1:8000(/\w\w/account/email/confirm/[^/\s]+/)", message.body).group(1)
+
+
+def test_account_saves_the_name_and_waits_for_the_new_email_address_to_confirm(client, user):
     client.force_login(user)
 
-    client.post(
-        "/en/account/",
-        {
-            "first_name": "Alicia",
-            "last_name": "Roy",
-            "email": "alicia@example.qc.ca",
-            "preferred_language": "fr",
-            "email_frequency": "off",
-        },
-    )
+    response = client.post("/en/account/", account_data(first_name="Alicia", last_name="Roy", email="alicia@example.qc.ca"))
 
     user.refresh_from_db()
-    assert (user.first_name, user.last_name, user.email) == ("Alicia", "Roy", "alicia@example.qc.ca")
-    assert user.email_frequency == User.EmailFrequency.OFF
+    assert response.status_code == 302
+    assert (user.first_name, user.last_name, user.email) == ("Alicia", "Roy", "alice@example.qc.ca")
+    assert [message.to for message in mail.outbox] == [["alicia@example.qc.ca"]]
+    assert confirmation_link(mail.outbox[0]).startswith("/fr/account/email/confirm/")  # The language chosen.
+    assert "alicia@example.qc.ca" in client.get("/en/account/").content.decode()  # Shown as waiting.
+
+
+def test_account_email_changes_once_the_new_address_confirms_and_the_old_one_is_told(client, user):
+    client.force_login(user)
+    client.post("/fr/account/", account_data(email="Alicia@Example.qc.ca"))
+    link = confirmation_link(mail.outbox[0])
+    client.logout()  # The link works from any browser: it proves who reads the new mailbox.
+
+    page = client.get(link)
+    response = client.post(link)
+
+    user.refresh_from_db()
+    assert page.status_code == 200
+    assert response.status_code == 302
+    assert user.email == "alicia@example.qc.ca"
+    assert mail.outbox[-1].to == ["alice@example.qc.ca"]
+    assert "alicia@example.qc.ca" in mail.outbox[-1].body
+
+
+def test_account_email_confirmation_page_changes_nothing_before_the_button_is_pressed(client, user):
+    client.force_login(user)
+    client.post("/en/account/", account_data(email="alicia@example.qc.ca"))
+
+    response = client.get(confirmation_link(mail.outbox[0]))
+
+    user.refresh_from_db()
+    assert response.status_code == 200
+    assert "alicia@example.qc.ca" in response.content.decode()
+    assert user.email == "alice@example.qc.ca"
+
+
+@pytest.mark.parametrize(
+    "tamper", [lambda link: link.replace("/confirm/", "/confirm/x"), lambda link: link], ids=["forged", "expired"]
+)
+def test_account_email_confirmation_refuses_a_forged_or_expired_link(client, user, settings, tamper):
+    client.force_login(user)
+    client.post("/en/account/", account_data(email="alicia@example.qc.ca"))
+    link = tamper(confirmation_link(mail.outbox[0]))
+    settings.ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 0  # The untampered link is then expired.
+
+    response = client.post(link)
+
+    user.refresh_from_db()
+    assert response.status_code == 200
+    assert "This link no longer works" in response.content.decode()
+    assert user.email == "alice@example.qc.ca"
+
+
+def test_account_refuses_an_email_address_another_account_uses(client, user):
+    factories.UserFactory(email="bob@example.qc.ca")
+    client.force_login(user)
+
+    response = client.post("/en/account/", account_data(first_name="Alicia", email="Bob@Example.qc.ca"))
+
+    content = response.content.decode()
+    user.refresh_from_db()
+    assert response.status_code == 200
+    assert "Another account already uses this email address." in content
+    assert 'href="#id_email"' in content
+    assert (user.first_name, user.email) == ("Alice", "alice@example.qc.ca")
+    assert mail.outbox == []
+
+
+def test_account_email_confirmation_refuses_an_address_another_account_took_meanwhile(client, user):
+    client.force_login(user)
+    client.post("/en/account/", account_data(email="alicia@example.qc.ca"))
+    link = confirmation_link(mail.outbox[0])
+    factories.UserFactory(email="alicia@example.qc.ca")
+
+    response = client.post(link)
+
+    user.refresh_from_db()
+    assert "Another account already uses this email address." in response.content.decode()
+    assert user.email == "alice@example.qc.ca"
 
 
 def test_account_refuses_an_unknown_frequency_with_the_api_message_and_keeps_typed_values(client, user):
