@@ -172,7 +172,7 @@ def audit_csv_rows(entries: Iterable[AuditEntry]) -> Iterator[list]:
             entry.action,
             entry.from_state,
             entry.to_state,
-            entry.reason,
+            entry.reason_display,
         ]
 
 
@@ -209,8 +209,7 @@ class MeDataApi(APIView):
     @extend_schema(responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="The user's personal information.")})
     def get(self, request: Request) -> Response:
         response = Response(selectors.personal_data_collect(user=request.user))
-        filename = f"maillage-personal-data-{timezone.localdate():%Y-%m-%d}.json"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Content-Disposition"] = f'attachment; filename="{selectors.personal_data_filename()}"'
         return response
 
 

@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 
@@ -127,7 +128,13 @@ class Notification(models.Model):
 class AuditEntry(models.Model):
     """One state change of a workflow object: who, when, from what to what, why. Append-only.
 
-    The app only ever inserts rows; on PostgreSQL a trigger also refuses UPDATE and DELETE."""
+    The app only ever inserts rows; on PostgreSQL a trigger also refuses UPDATE and DELETE, except what deleting
+    an account at the person's request changes (hub.services.user_delete, hub/migrations/0010)."""
+
+    # What replaces the words a person typed (`reason`) when they have their account deleted (Law 25). Stored
+    # as written here, which the trigger checks; shown in the reader's language (reason_display).
+    REASON_ERASED = gettext_noop("Text erased at the request of the person concerned (Law 25).")
+    REASON_ANONYMIZED = gettext_noop("Deleted at the user's request (Law 25).")
 
     actor = models.ForeignKey(User, verbose_name=_("actor"), null=True, blank=True, on_delete=models.SET_NULL)
     # Kept when the actor's account is later anonymized or deleted, so the log stays readable.
@@ -148,6 +155,11 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.object_type}#{self.object_id} {self.from_state}→{self.to_state}"
+
+    @property
+    def reason_display(self) -> str:
+        """The reason as typed, or the hub's own fixed texts in the reader's language."""
+        return gettext(self.reason) if self.reason in {self.REASON_ERASED, self.REASON_ANONYMIZED} else self.reason
 
 
 class Consent(models.Model):

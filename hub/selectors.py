@@ -92,6 +92,11 @@ def consent_list(*, user: User) -> QuerySet[Consent]:
     return Consent.objects.filter(user=user).order_by("-created_at", "-id")
 
 
+def personal_data_filename() -> str:
+    """The name under which personal_data_collect's document is downloaded, from the API or the account page."""
+    return f"maillage-personal-data-{timezone.localdate():%Y-%m-%d}.json"
+
+
 def personal_data_collect(*, user: User) -> dict:
     """All the personal information Maillage holds about the user, as plain data (Law 25: right of access).
 

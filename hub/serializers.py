@@ -71,6 +71,8 @@ class AuditEntryListInputSerializer(serializers.Serializer):
 
 
 class AuditEntryOutputSerializer(serializers.ModelSerializer):
+    reason = serializers.CharField(source="reason_display", read_only=True)
+
     class Meta:
         model = AuditEntry
         fields = [

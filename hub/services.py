@@ -393,8 +393,10 @@ def user_delete(*, user: User, password: str) -> str:
     The account row stays, anonymized, so that what the user did keeps its author in the workflow
     and the audit log: username replaced by the pseudonym, names and email cleared, password
     unusable, account inactive, tokens and sessions removed, memberships, notifications and saved
-    searches deleted. The audit log keeps every entry; its actor label becomes the pseudonym. The
-    record of consents is kept as proof, now tied to the pseudonym.
+    searches deleted. The audit log keeps every entry; its actor label becomes the pseudonym and the
+    words the user typed (its reasons) become AuditEntry.REASON_ERASED. The record of consents is kept
+    as proof, now tied to the pseudonym. The other apps erase or unlink what they hold
+    (signals.personal_data_erase_requested).
 
     A wrong password counts as a failed sign-in (hub.security), so that a stolen session cannot be used
     to guess the password here either."""
@@ -406,7 +408,10 @@ def user_delete(*, user: User, password: str) -> str:
         )
     pseudonym = user_pseudonym(user=user)
     personal_data_erase_requested.send(sender=User, user=user)
-    AuditEntry.objects.filter(actor=user).exclude(actor_label=pseudonym).update(actor_label=pseudonym)
+    entries = AuditEntry.objects.filter(actor=user)
+    entries.exclude(actor_label=pseudonym).update(actor_label=pseudonym)
+    # The log keeps who (the pseudonym), what and when; the person's own words go (docs/privacy.md).
+    entries.exclude(reason="").update(reason=AuditEntry.REASON_ERASED)
     Notification.objects.filter(user=user).delete()
     Token.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()  # allauth's copies of the address, pending ones included.
@@ -417,7 +422,7 @@ def user_delete(*, user: User, password: str) -> str:
     user.set_unusable_password()
     user.is_active = user.is_staff = user.is_superuser = False
     user.save()
-    audit_record(actor=user, obj=user, action="anonymize", reason="Deleted at the user's request (Law 25).")
+    audit_record(actor=user, obj=user, action="anonymize", reason=AuditEntry.REASON_ANONYMIZED)
     return pseudonym
 
 

@@ -1024,6 +1024,13 @@ def saved_searches_erase(*, user: User, **signal_kwargs) -> None:
         saved_search_delete(saved_search=saved_search, user=user)
 
 
+def workflow_authorship_erase(*, user: User, **signal_kwargs) -> None:
+    """Receiver of hub's `personal_data_erase_requested`: the questions the user asked and the proposals they decided
+    stay, as the challenge's and the hub's records, but no longer say who wrote them (docs/privacy.md)."""
+    Clarification.objects.filter(asked_by=user).update(asked_by=None)
+    MatchProposal.objects.filter(decided_by=user).update(decided_by=None, updated_at=timezone.now())
+
+
 # Publications whose follow-up tasks were never queued (broker down at commit) or gave up (engine down
 # for longer than their retries).
 PUBLICATION_FOLLOWUP_AFTER = timedelta(minutes=10)

@@ -315,22 +315,65 @@ def test_me_delete_ends_every_session_of_the_user(client):
     assert second_browser.get(reverse("me")).status_code in (401, 403)
 
 
-def test_me_delete_keeps_the_audit_log_with_the_pseudonym_as_actor(api_client, coordinator):
+ERASED = "Text erased at the request of the person concerned (Law 25)."
+
+
+def test_me_delete_keeps_the_audit_log_with_the_pseudonym_as_actor_and_without_the_users_words(api_client, coordinator):
     user = factories.UserFactory(username="julie")
     organization = factories.OrganizationFactory()
-    entry = services.audit_record(actor=user, obj=organization, action="publish", reason="Complet.")
-    other = services.audit_record(actor=coordinator, obj=organization, action="close")
+    entry = services.audit_record(actor=user, obj=organization, action="decline", reason="Julie est en congé.")
+    silent = services.audit_record(actor=user, obj=organization, action="publish")
+    other = services.audit_record(actor=coordinator, obj=organization, action="close", reason="Terminé.")
     api_client.force_authenticate(user)
 
     api_client.post(reverse("me-delete"), {"password": PASSWORD}, format="json")
 
     pseudonym = services.user_pseudonym(user=user)
     entry.refresh_from_db()
-    assert (entry.actor_id, entry.actor_label, entry.action, entry.reason) == (user.id, pseudonym, "publish", "Complet.")
+    assert (entry.actor_id, entry.actor_label, entry.action, entry.reason) == (user.id, pseudonym, "decline", ERASED)
+    silent.refresh_from_db()
+    assert (silent.actor_label, silent.reason) == (pseudonym, "")
     other.refresh_from_db()
-    assert other.actor_label == coordinator.username
+    assert (other.actor_label, other.reason) == (coordinator.username, "Terminé.")
     assert AuditEntry.objects.filter(object_type="user", object_id=user.id, action="anonymize", actor_label=pseudonym).exists()
     assert not AuditEntry.objects.filter(actor_label="julie").exists()
+
+
+def test_audit_export_shows_the_erased_marker_in_the_readers_language(api_client, coordinator):
+    user = factories.UserFactory()
+    services.audit_record(actor=user, obj=factories.OrganizationFactory(), action="decline", reason="Mes raisons.")
+    services.user_delete(user=user, password=PASSWORD)
+    api_client.force_authenticate(coordinator)
+
+    rows = csv_rows(api_client.get(reverse("audit-export"), HTTP_ACCEPT_LANGUAGE="fr"))
+    listed = api_client.get(reverse("audit-list"), HTTP_ACCEPT_LANGUAGE="fr").json()
+
+    assert "Texte effacé à la demande de la personne concernée (Loi 25)." in [row[-1] for row in rows]
+    assert "Texte effacé à la demande de la personne concernée (Loi 25)." in [e["reason"] for e in listed["results"]]
+
+
+def test_me_delete_keeps_the_questions_the_user_asked_without_saying_who_asked(api_client):
+    user = factories.UserFactory()
+    clarification = Clarification.objects.create(
+        challenge=factories.ChallengeFactory(), asked_by=user, question="Quel budget?"
+    )
+    api_client.force_authenticate(user)
+
+    api_client.post(reverse("me-delete"), {"password": PASSWORD}, format="json")
+
+    clarification.refresh_from_db()
+    assert (clarification.asked_by_id, clarification.question) == (None, "Quel budget?")
+
+
+def test_me_delete_keeps_the_proposals_the_user_decided_without_saying_who_decided(api_client):
+    user = factories.UserFactory(role=User.Role.COORDINATOR)
+    proposal = factories.MatchProposalFactory(status="rejected", reason="Hors sujet.", decided_by=user)
+    api_client.force_authenticate(user)
+
+    api_client.post(reverse("me-delete"), {"password": PASSWORD}, format="json")
+
+    proposal.refresh_from_db()
+    assert (proposal.decided_by_id, proposal.status, proposal.reason) == (None, "rejected", "Hors sujet.")
 
 
 def test_me_delete_keeps_the_record_of_consents(api_client):
@@ -356,14 +399,30 @@ def test_user_pseudonym_is_stable_and_distinct_per_account():
     [
         {"actor_label": "someone-else"},
         {"actor_label": "user-0123456789abcdef", "reason": "Réécrit."},
+        {"actor_label": "user-0123456789abcdef", "reason": ""},
+        {"actor_label": "user-0123456789abcdef", "reason": ERASED + " "},
+        {"reason": ERASED},  # Only once the actor is a pseudonym.
         {"to_state": "closed"},
     ],
 )
-def test_audit_log_refuses_any_change_but_the_pseudonym(change):
-    entry = services.audit_record(actor=factories.UserFactory(), obj=factories.OrganizationFactory(), action="publish")
+def test_audit_log_refuses_any_change_but_the_pseudonym_and_the_erased_marker(change):
+    user = factories.UserFactory()
+    entry = services.audit_record(actor=user, obj=factories.OrganizationFactory(), action="publish", reason="Mot.")
 
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AuditEntry.objects.filter(pk=entry.pk).update(**change)
+
+
+@postgresql_only
+def test_audit_log_lets_a_pseudonymized_entry_lose_its_reason_to_the_erased_marker_only():
+    entry = services.audit_record(actor=factories.UserFactory(), obj=factories.OrganizationFactory(), action="x", reason="Mot.")
+
+    AuditEntry.objects.filter(pk=entry.pk).update(actor_label="user-0123456789abcdef", reason=ERASED)
+
+    entry.refresh_from_db()
+    assert entry.reason == ERASED
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEntry.objects.filter(pk=entry.pk).update(reason="Mot.")  # No way back.
 
 
 # Consents
