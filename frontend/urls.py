@@ -27,6 +27,9 @@ urlpatterns = [
     path("account/", account.account, name="account"),
     path("account/password/", account.PasswordChangeView.as_view(), name="password_change"),
     path("account/email/confirm/<str:key>/", account.email_confirm, name="email_confirm"),
+    path("account/data/", account.account_data, name="account_data"),
+    path("account/delete/", account.account_delete, name="account_delete"),
+    path("account/consents/", account.consent_update, name="consent_update"),
     path("password-reset/", account.PasswordResetView.as_view(), name="password_reset"),
     path("password-reset/sent/", account.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(

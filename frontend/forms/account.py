@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from frontend.forms import api_error_messages
 from hub.models import User
-from hub.serializers import UserPreferencesUpdateInputSerializer
+from hub.serializers import ConsentCreateInputSerializer, UserPreferencesUpdateInputSerializer
 
 LANGUAGE_CHOICES = User._meta.get_field("preferred_language").choices
 
@@ -49,3 +49,30 @@ class AccountForm(forms.Form):
             "preferred_language": user.preferred_language,
             "email_frequency": user.email_frequency,
         }
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        help_text=_("To confirm that you are the one asking."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class ConsentForm(forms.Form):
+    """A consent given or withdrawn from the account page, checked by the API's input serializer."""
+
+    kind = forms.CharField()
+    granted = forms.CharField()
+    version = forms.CharField(required=False)
+
+    def clean(self) -> dict:
+        cleaned_data = super().clean()
+        serializer = ConsentCreateInputSerializer(data={k: v for k, v in cleaned_data.items() if v})
+        if not serializer.is_valid():
+            for message in api_error_messages(serializer.errors):
+                self.add_error(None, message)
+            return cleaned_data
+        cleaned_data["consent"] = serializer.validated_data
+        return cleaned_data

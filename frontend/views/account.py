@@ -1,6 +1,7 @@
 """Account pages: sign in, notifications, account and language preferences, password change and reset."""
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.messages.views import SuccessMessageMixin
@@ -14,12 +15,26 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from rest_framework.renderers import JSONRenderer
 
-from frontend.forms.account import AccountForm
-from hub.selectors import notification_get, notification_list, user_email_confirmation_get, user_email_pending
+from frontend.forms import add_service_error
+from frontend.forms.account import AccountDeleteForm, AccountForm, ConsentForm
+from hub import security
+from hub.models import Consent
+from hub.selectors import (
+    consent_list,
+    notification_get,
+    notification_list,
+    personal_data_collect,
+    personal_data_filename,
+    user_email_confirmation_get,
+    user_email_pending,
+)
 from hub.services import (
+    consent_record,
     notification_mark_all_read,
     notification_mark_read,
+    user_delete,
     user_email_change_confirm,
     user_preferences_update,
     user_profile_update,
@@ -102,9 +117,71 @@ def account(request: HttpRequest) -> HttpResponse:
                 return _switch_language(request, user.preferred_language)
     else:
         form = AccountForm(initial=AccountForm.initial_for(user))
+    consents = list(consent_list(user=user))
+    current_consents = {}
+    for consent in consents:  # Newest first: the first of each kind is the one that counts.
+        current_consents.setdefault(consent.kind, consent)
     return render(
-        request, "frontend/account/account.html", {"form": form, "email_pending": user_email_pending(user=user)}
+        request,
+        "frontend/account/account.html",
+        {
+            "form": form,
+            "email_pending": user_email_pending(user=user),
+            "consents": consents,
+            "notifications_consent": current_consents.get(Consent.Kind.NOTIFICATIONS),
+            "consent_versions": settings.CONSENT_VERSIONS,
+        },
     )
+
+
+# Law 25 rights on the account page, with the API's selectors and services (/api/v1/me/data/, /me/delete/, /consents/).
+
+
+@login_required
+def account_data(request: HttpRequest) -> HttpResponse:
+    """The same JSON document as GET /api/v1/me/data/, to download."""
+    response = HttpResponse(
+        JSONRenderer().render(personal_data_collect(user=request.user)), content_type="application/json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{personal_data_filename()}"'
+    return response
+
+
+@login_required
+def account_delete(request: HttpRequest) -> HttpResponse:
+    form = AccountDeleteForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            # As the API does: a locked-out username cannot keep guessing here.
+            security.login_lockout_check(request=request, username=request.user.get_username())
+            user_delete(user=request.user, password=form.cleaned_data["password"])
+        except security.LoginLockedOut as locked:
+            form.add_error("password", locked.message)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            logout(request)
+            messages.success(request, _("Your personal information is deleted and you are signed out."))
+            return redirect("frontend:home")
+    return render(request, "frontend/account/account_delete.html", {"form": form})
+
+
+@login_required
+@require_POST
+def consent_update(request: HttpRequest) -> HttpResponse:
+    form = ConsentForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.non_field_errors() or _("Choose a consent to give or withdraw."))
+        consent = consent_record(user=request.user, **form.cleaned_data["consent"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if consent.granted:
+            messages.success(request, _("Your consent is recorded: %(kind)s.") % {"kind": consent.get_kind_display()})
+        else:
+            messages.success(request, _("Your consent is withdrawn: %(kind)s.") % {"kind": consent.get_kind_display()})
+    return redirect("frontend:account")
 
 
 def _switch_language(request: HttpRequest, language: str) -> HttpResponse:

@@ -1,10 +1,12 @@
 """Account pages: sign in, notifications, account and language preferences, password change and reset."""
+import json
 import re
 
 import pytest
 from django.core import mail
 
-from hub.models import Notification, User
+from hub import services
+from hub.models import Consent, Notification, User
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -422,3 +424,104 @@ def test_login_continues_in_the_users_preferred_language(client, user):
     assert response.status_code == 302
     assert response["Location"] == "/en/notifications/"
     assert response.cookies["django_language"].value == "en"
+
+
+# Law 25 rights: access, deletion, consents
+
+
+def test_account_data_download_is_the_apis_document(client, user):
+    services.consent_record(user=user, kind="terms", granted=True)
+    client.force_login(user)
+
+    page = client.get("/fr/account/data/")
+    api = client.get("/api/v1/me/data/")
+
+    assert page.status_code == 200
+    assert page["Content-Type"] == "application/json"
+    assert page["Content-Disposition"] == api["Content-Disposition"]
+    page_data, api_data = json.loads(page.content), json.loads(api.content)
+    assert {**page_data, "generated_at": None} == {**api_data, "generated_at": None}
+    assert page_data["account"]["email"] == "alice@example.qc.ca"
+
+
+def test_account_page_links_to_the_download_the_deletion_and_lists_the_consents(client, user, settings):
+    settings.CONSENT_VERSIONS = {"terms": "2026-11-28", "notifications": "2026-11-28"}
+    services.consent_record(user=user, kind="notifications", granted=True)
+    client.force_login(user)
+
+    content = client.get("/en/account/").content.decode()
+
+    assert 'href="/en/account/data/"' in content
+    assert 'href="/en/account/delete/"' in content
+    assert "Notification emails" in content and "2026-11-28" in content and "Given" in content
+    assert "Withdraw" in content
+
+
+def test_account_consent_withdrawal_records_it_and_stops_notification_emails(client, user, settings):
+    services.consent_record(user=user, kind="notifications", granted=True)
+    client.force_login(user)
+
+    response = client.post(
+        "/en/account/consents/",
+        {"kind": "notifications", "granted": "false", "version": settings.CONSENT_VERSIONS["notifications"]},
+    )
+
+    user.refresh_from_db()
+    assert response.status_code == 302
+    assert Consent.objects.filter(user=user).first().granted is False
+    assert user.email_frequency == User.EmailFrequency.OFF
+
+
+def test_account_consent_refuses_an_outdated_version_with_the_services_message(client, user):
+    client.force_login(user)
+
+    response = client.post("/en/account/consents/", {"kind": "notifications", "granted": "false", "version": "1999"}, follow=True)
+
+    assert "This text changed" in response.content.decode()
+    assert not Consent.objects.filter(user=user).exists()
+
+
+def test_account_delete_page_says_what_is_kept_and_why(client, user):
+    client.force_login(user)
+
+    content = client.get("/en/account/delete/").content.decode()
+
+    assert 'type="password"' in content
+    assert "audit log" in content and "consents" in content
+
+
+def test_account_delete_with_the_password_anonymizes_and_signs_out(client, user):
+    client.force_login(user)
+
+    response = client.post("/en/account/delete/", {"password": PASSWORD})
+
+    user.refresh_from_db()
+    assert response.status_code == 302
+    assert response["Location"] == "/en/"
+    assert (user.is_active, user.email) == (False, "")
+    assert client.get("/en/account/").status_code == 302  # Signed out.
+
+
+def test_account_delete_refuses_a_wrong_password_and_changes_nothing(client, user):
+    client.force_login(user)
+
+    response = client.post("/en/account/delete/", {"password": "pas le bon"})
+
+    user.refresh_from_db()
+    assert response.status_code == 200
+    assert "The password is incorrect." in response.content.decode()
+    assert 'href="#id_password"' in response.content.decode()
+    assert user.is_active
+
+
+def test_account_delete_counts_wrong_passwords_like_failed_sign_ins(client, user, settings):
+    settings.LOGIN_FAILURES_PER_USERNAME = 2
+    client.force_login(user)
+    for _attempt in range(2):
+        client.post("/en/account/delete/", {"password": "pas le bon"})
+
+    response = client.post("/en/account/delete/", {"password": PASSWORD})
+
+    user.refresh_from_db()
+    assert "Too many failed sign-in attempts." in response.content.decode()
+    assert user.is_active
