@@ -97,20 +97,19 @@ def account(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             try:
                 with transaction.atomic():
+                    # A new email address is sent its link in the language of this page.
+                    user_profile_update(
+                        request=request,
+                        user=user,
+                        first_name=data["first_name"],
+                        last_name=data["last_name"],
+                        email=data["email"],
+                    )
                     user_preferences_update(
                         user=user,
                         preferred_language=data["preferred_language"],
                         email_frequency=data["email_frequency"],
                     )
-                    # Last: a new email address is sent its link in the language just chosen.
-                    with translation.override(user.preferred_language):
-                        user_profile_update(
-                            request=request,
-                            user=user,
-                            first_name=data["first_name"],
-                            last_name=data["last_name"],
-                            email=data["email"],
-                        )
             except ValidationError as error:
                 form.add_error(None, error)
             else:

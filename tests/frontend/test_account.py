@@ -234,7 +234,7 @@ def test_account_saves_the_name_and_waits_for_the_new_email_address_to_confirm(c
     assert response.status_code == 302
     assert (user.first_name, user.last_name, user.email) == ("Alicia", "Roy", "alice@example.qc.ca")
     assert [message.to for message in mail.outbox] == [["alicia@example.qc.ca"]]
-    assert confirmation_link(mail.outbox[0]).startswith("/fr/account/email/confirm/")  # The language chosen.
+    assert confirmation_link(mail.outbox[0]).startswith("/en/account/email/confirm/")  # The page's language.
     assert "alicia@example.qc.ca" in client.get("/en/account/").content.decode()  # Shown as waiting.
 
 
