@@ -292,7 +292,9 @@ def user_email_change_request(*, request: HttpRequest, user: User, email: str) -
     if _email_taken(email=email, user=user):
         raise ValidationError({"email": _email_taken_error()})
     with allauth_context.request_context(request):  # allauth reads the request from its context (links, limits).
-        _email_address_current_sync(user=user)
+        current = _email_address_current_sync(user=user)
+        if current is not None and current.email == email:
+            return current  # Already the account's address: nothing to confirm.
         pending = EmailAddress.objects.get_new(user)
         if pending is not None and pending.email == email:
             send_verification_email_to_address(request, pending)
@@ -336,17 +338,20 @@ def _email_taken_error() -> ValidationError:
     )
 
 
-def _email_address_current_sync(*, user: User) -> None:
-    """Give the account's current address its allauth record (primary, verified) if it has none.
+def _email_address_current_sync(*, user: User) -> EmailAddress | None:
+    """Give the account's current address its allauth record (primary, verified) if it has none; return it.
 
     Accounts created outside allauth (admin, demo_setup, tests) have none; without it allauth would not know
     which address to tell of the change. An address on the account was set by the hub or confirmed."""
     current = user.email.strip().lower()
     if not current:
-        return
+        return None
     stale = EmailAddress.objects.filter(user=user, verified=True).exclude(email=current)
     stale.delete()  # Changed outside allauth, for example in the admin.
-    EmailAddress.objects.update_or_create(user=user, email=current, defaults={"primary": True, "verified": True})
+    address, _created = EmailAddress.objects.update_or_create(
+        user=user, email=current, defaults={"primary": True, "verified": True}
+    )
+    return address
 
 
 # Privacy (Quebec's Law 25): consents, and the right to have one's personal information deleted.

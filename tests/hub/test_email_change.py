@@ -76,3 +76,13 @@ def test_user_email_change_request_for_the_pending_address_sends_the_same_link_a
     assert again.pk == first.pk
     assert len(mail.outbox) == 2
     assert mail.outbox[0].body == mail.outbox[1].body
+
+
+def test_user_email_change_request_for_the_accounts_own_address_sends_nothing():
+    user = factories.UserFactory(email="julie@firme.qc.ca")
+
+    address = services.user_email_change_request(request=RequestFactory().post("/"), user=user, email="Julie@Firme.qc.ca")
+
+    assert (address.email, address.verified) == ("julie@firme.qc.ca", True)
+    assert mail.outbox == []
+    assert EmailAddress.objects.get_new(user) is None
