@@ -86,3 +86,14 @@ def test_user_email_change_request_for_the_accounts_own_address_sends_nothing():
     assert (address.email, address.verified) == ("julie@firme.qc.ca", True)
     assert mail.outbox == []
     assert EmailAddress.objects.get_new(user) is None
+
+
+def test_user_validation_refuses_a_taken_email_with_a_clear_message_as_the_admins_forms_do():
+    factories.UserFactory(email="julie@firme.qc.ca")
+    user = User(username="autre", email="JULIE@firme.qc.ca", password="x")
+
+    with pytest.raises(ValidationError) as error:
+        user.full_clean()
+
+    assert error.value.error_dict["__all__"][0].code == "email_taken"
+    assert "Un autre compte utilise déjà cette adresse courriel." in str(error.value)  # The site's default language.
