@@ -26,6 +26,8 @@ urlpatterns = [
     path("notifications/read-all/", account.notifications_read_all, name="notifications_read_all"),
     path("account/", account.account, name="account"),
     path("account/password/", account.PasswordChangeView.as_view(), name="password_change"),
+    path("account/tokens/", account.api_tokens, name="api_tokens"),
+    path("account/tokens/<int:token_id>/revoke/", account.api_token_revoke, name="api_token_revoke"),
     path("password-reset/", account.PasswordResetView.as_view(), name="password_reset"),
     path("password-reset/sent/", account.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(

@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from frontend.forms.account import AccountForm
-from hub.selectors import notification_get, notification_list
+from hub import services
+from hub.selectors import api_token_get, api_token_list, notification_get, notification_list
 from hub.services import (
     notification_mark_all_read,
     notification_mark_read,
@@ -146,3 +147,22 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "frontend/account/password_reset_complete.html"
+
+
+@login_required
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    context = {"tokens": api_token_list(user=request.user), "lifetime_days": settings.API_TOKEN_LIFETIME_DAYS}
+    return render(request, "frontend/account/tokens.html", context)
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = api_token_get(user=request.user, token_id=token_id)
+    services.api_token_revoke(token=token)
+    messages.success(
+        request,
+        _("The API token “%(name)s” is revoked: programs that use it can no longer reach the API.")
+        % {"name": token.label or f"{token.prefix}…"},
+    )
+    return redirect("frontend:api_tokens")
