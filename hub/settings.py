@@ -106,10 +106,13 @@ AUTH_USER_MODEL = "hub.User"
 
 # Django's password check behind the sign-in lockout (hub/security.py).
 AUTHENTICATION_BACKENDS = ["hub.security.LockoutModelBackend"]
-# Failed sign-ins allowed within LOGIN_LOCKOUT_MINUTES, per username and per client address, before
-# signing in is refused for LOGIN_LOCKOUT_MINUTES. The address allows more: a ministry's staff may share one.
-LOGIN_FAILURES_PER_USERNAME = int(os.environ.get("LOGIN_FAILURES_PER_USERNAME", "5"))
+# Failed sign-ins allowed within LOGIN_LOCKOUT_MINUTES before signing in is refused for LOGIN_LOCKOUT_MINUTES:
+# to one username from one address; from one address to any username (more: a ministry's staff may share
+# one); to one username from all addresses, after which only addresses that signed in to it before get
+# through (a refusal that doubles each time it trips again within a day). See hub/security.py.
+LOGIN_FAILURES_PER_USERNAME_AND_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_USERNAME_AND_ADDRESS", "5"))
 LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "20"))
+LOGIN_FAILURES_PER_USERNAME = int(os.environ.get("LOGIN_FAILURES_PER_USERNAME", "10"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
 
 AUTH_PASSWORD_VALIDATORS = [

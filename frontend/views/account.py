@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from frontend.forms.account import AccountForm
 from hub import services
+from hub.security import login_success_record
 from hub.selectors import api_token_get, api_token_list, notification_get, notification_list
 from hub.services import (
     notification_mark_all_read,
@@ -143,6 +144,12 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "frontend/account/password_reset_confirm.html"
     success_url = reverse_lazy("frontend:password_reset_complete")
+
+    def form_valid(self, form) -> HttpResponse:
+        # The link proves the mailbox is the owner's: this address may sign in even while the username is
+        # being guessed from elsewhere (hub/security.py), which gets a locked-out owner back in.
+        login_success_record(request=self.request, username=form.user.get_username())
+        return super().form_valid(form)
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
