@@ -100,6 +100,9 @@ def personal_data_collect(*, user: User) -> dict:
             .values("id", "kind", "title", "body", "url", "created_at", "read_at", "emailed_at")
         ),
         "consents": list(consent_list(user=user).values("kind", "version", "granted", "created_at")),
+        "api_tokens": list(
+            api_token_list(user=user).values("id", "label", "prefix", "created_at", "expires_at", "last_used_at")
+        ),
         "audit_entries": list(
             AuditEntry.objects.filter(actor=user)
             .order_by("created_at", "id")

@@ -176,3 +176,13 @@ def test_token_create_deletes_the_users_expired_tokens(user):
 
     assert not ApiToken.objects.filter(pk=old.pk).exists()
     assert ApiToken.objects.filter(user=user).count() == 1
+
+
+def test_personal_data_export_lists_the_users_tokens_but_not_their_digest(user):
+    token, key = api_token_create(user=user, label="Script")
+
+    data = client_with(key).get(reverse("me-data")).json()
+
+    assert [item["id"] for item in data["api_tokens"]] == [token.pk]
+    assert data["api_tokens"][0]["label"] == "Script"
+    assert token.digest not in str(data)
