@@ -186,3 +186,16 @@ def test_personal_data_export_lists_the_users_tokens_but_not_their_digest(user):
     assert [item["id"] for item in data["api_tokens"]] == [token.pk]
     assert data["api_tokens"][0]["label"] == "Script"
     assert token.digest not in str(data)
+
+
+def test_admin_lists_tokens_without_their_digest_and_deletes_one(client, user):
+    token, _key = api_token_create(user=user, label="Script")
+    client.force_login(factories.UserFactory(is_staff=True, is_superuser=True))
+
+    listing = client.get("/admin/hub/apitoken/")
+    detail = client.get(f"/admin/hub/apitoken/{token.pk}/change/")
+    client.post(f"/admin/hub/apitoken/{token.pk}/delete/", {"post": "yes"})
+
+    assert listing.status_code == 200 and token.prefix in listing.content.decode()
+    assert detail.status_code == 200 and token.digest not in detail.content.decode()
+    assert not ApiToken.objects.filter(pk=token.pk).exists()
