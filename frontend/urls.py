@@ -30,6 +30,8 @@ urlpatterns = [
     path("account/data/", account.account_data, name="account_data"),
     path("account/delete/", account.account_delete, name="account_delete"),
     path("account/consents/", account.consent_update, name="consent_update"),
+    path("account/tokens/", account.api_tokens, name="api_tokens"),
+    path("account/tokens/<int:token_id>/revoke/", account.api_token_revoke, name="api_token_revoke"),
     path("password-reset/", account.PasswordResetView.as_view(), name="password_reset"),
     path("password-reset/sent/", account.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(

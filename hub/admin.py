@@ -5,7 +5,7 @@ from django.http import HttpRequest, StreamingHttpResponse
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from hub.models import AuditEntry, ConfidentialityIncident, Consent, Notification, Organization, User
+from hub.models import ApiToken, AuditEntry, ConfidentialityIncident, Consent, Notification, Organization, User
 
 
 @admin.register(User)
@@ -16,6 +16,22 @@ class UserAdmin(DjangoUserAdmin):
         (_("Maillage"), {"fields": ["role", "preferred_language", "email_frequency"]}),
     )
     add_fieldsets = DjangoUserAdmin.add_fieldsets + ((_("Maillage"), {"fields": ["role"]}),)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """To revoke (delete) a user's token; tokens are issued by the API only, which shows the key once."""
+
+    list_display = ["user", "label", "prefix", "created_at", "expires_at", "last_used_at"]
+    search_fields = ["user__username", "label", "prefix"]
+    readonly_fields = ["user", "label", "prefix", "created_at", "expires_at", "last_used_at"]
+    exclude = ["digest"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ApiToken | None = None) -> bool:
+        return False
 
 
 @admin.register(Organization)

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed, Throttled
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -29,6 +28,7 @@ from hub.serializers import (
     ConsentListOutputSerializer,
     ConsentOutputSerializer,
     NotificationOutputSerializer,
+    TokenCreateOutputSerializer,
     TokenInputSerializer,
     TokenOutputSerializer,
     UserDeleteInputSerializer,
@@ -44,24 +44,45 @@ PAGE_PARAMETERS = [
 
 
 class TokenCreateApi(APIView):
-    """A token for a username and password; refused with 429 while the username or address is locked out."""
+    """A new token for a username and password, valid API_TOKEN_LIFETIME_DAYS; refused with 429 while signing
+    in is paused for this username from this address (hub/security.py)."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
     throttle_classes = [security.LoginRateThrottle]
 
-    @extend_schema(request=TokenInputSerializer, responses=TokenOutputSerializer)
+    @extend_schema(request=TokenInputSerializer, responses=TokenCreateOutputSerializer)
     def post(self, request: Request) -> Response:
         serializer = TokenInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        username = serializer.validated_data["username"]
+        username, password = serializer.validated_data["username"], serializer.validated_data["password"]
         _refuse_if_locked_out(request=request, username=username)
-        user = authenticate(request=request._request, **serializer.validated_data)
+        user = authenticate(request=request._request, username=username, password=password)
         if user is None:
             _refuse_if_locked_out(request=request, username=username)  # This failure may be the one that locked it.
             raise AuthenticationFailed(_("The username or password is incorrect."))
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        token, key = services.api_token_create(user=user, label=serializer.validated_data["label"])
+        token.key = key  # Returned this once: only its digest is stored.
+        return Response(TokenCreateOutputSerializer(token).data)
+
+
+class TokenListApi(APIView):
+    """The signed-in user's API tokens, without their keys."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(parameters=PAGE_PARAMETERS, responses=TokenOutputSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        return paginated_response(request, self, selectors.api_token_list(user=request.user), TokenOutputSerializer)
+
+
+class TokenRevokeApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, token_id: int) -> Response:
+        services.api_token_revoke(token=selectors.api_token_get(user=request.user, token_id=token_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 def _refuse_if_locked_out(*, request: Request, username: str) -> None:

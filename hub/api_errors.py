@@ -5,6 +5,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from hub.authentication import TokenRefused
+
 
 class Conflict(DjangoValidationError):
     """The object's state changed under the caller (or forbids this move now): answered 409."""
@@ -29,6 +31,9 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, ServiceUnavailable):
         response["Retry-After"] = str(exc.retry_after_seconds)
+    if response is not None and isinstance(exc, TokenRefused):
+        response.status_code = status.HTTP_401_UNAUTHORIZED
+        response["WWW-Authenticate"] = "Token"
     return response
 
 

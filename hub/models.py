@@ -1,7 +1,10 @@
+import hashlib
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
@@ -240,3 +243,36 @@ class ConfidentialityIncident(models.Model):
                 {"discovered_at": _("An incident cannot be discovered before it occurred. Check both dates.")},
                 code="incident_dates",
             )
+
+
+class ApiToken(models.Model):
+    """A key to the API for one user and one client. Only a digest of the key is stored: whoever reads the
+    database cannot use it. Tokens expire (API_TOKEN_LIFETIME_DAYS) and die with the password."""
+
+    PREFIX_LENGTH = 8
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens")
+    label = models.CharField(_("label"), max_length=100, blank=True)
+    # The key's first characters, shown so that a person can tell their tokens apart; not enough to use one.
+    prefix = models.CharField(_("prefix"), max_length=PREFIX_LENGTH)
+    digest = models.CharField(_("digest"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expires at"))
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.label})" if self.label else f"{self.prefix}…"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @staticmethod
+    def digest_of(key: str) -> str:
+        # A plain SHA-256 suffices: the key is 256 random bits, not a password that could be guessed.
+        return hashlib.sha256(key.encode()).hexdigest()

@@ -1,5 +1,7 @@
 """How drf-spectacular describes our views in the OpenAPI schema."""
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from rest_framework.pagination import BasePagination
 
 from hub.pagination import PageNumberPagination
@@ -15,3 +17,13 @@ class AutoSchema(SpectacularAutoSchema):
     def _get_paginator(self) -> BasePagination | None:
         pagination_class = getattr(self.view, "pagination_class", PageNumberPagination)
         return pagination_class() if pagination_class else None
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    """`Authorization: Token <key>` (hub/authentication.py), declared when this module is loaded as the schema class."""
+
+    target_class = "hub.authentication.ApiTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema: SpectacularAutoSchema) -> dict:
+        return build_bearer_security_scheme_object(header_name="Authorization", token_prefix=self.target.keyword)

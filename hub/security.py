@@ -1,9 +1,10 @@
 """Project-wide defences: the Content-Security-Policy header, the API throttles, and the sign-in lockout.
 
 The lockout rule lives here once. Every sign-in goes through `LockoutModelBackend` (the site's form, the
-API's token endpoint, the Django admin), which refuses a locked username or address before checking the
-password and counts the failures. The site's form and the token endpoint also call `login_lockout_check`
-to tell the person when to retry, which `authenticate()` alone cannot say.
+API's token endpoint, the Django admin), which refuses a locked-out attempt before checking the password
+and counts the failures. The site's form and the token endpoint also call `login_lockout_check` to tell
+the person when to retry, which `authenticate()` alone cannot say. Account deletion's password check
+counts its failures here too (hub/services.py user_delete).
 """
 import hashlib
 import logging
@@ -81,7 +82,7 @@ class UserRateThrottle(_RatesReadPerRequest, throttling.UserRateThrottle):
 
 
 class LoginRateThrottle(_RatesReadPerRequest, throttling.SimpleRateThrottle):
-    """Token requests per address (`login` rate), on top of the per-username lockout."""
+    """Token requests per address (`login` rate), on top of the sign-in lockout."""
 
     scope = "login"
 
@@ -90,18 +91,44 @@ class LoginRateThrottle(_RatesReadPerRequest, throttling.SimpleRateThrottle):
 
 
 # Sign-in lockout
+#
+# Three counters of failed sign-ins, each within LOGIN_LOCKOUT_MINUTES:
+# - per (username, address): LOGIN_FAILURES_PER_USERNAME_AND_ADDRESS lock that pair. A guesser locks only
+#   themselves out of that account; its owner, elsewhere, still signs in.
+# - per address: LOGIN_FAILURES_PER_ADDRESS lock the address for every username (one address guessing many).
+# - per username, from all addresses: LOGIN_FAILURES_PER_USERNAME mean many addresses are guessing (a botnet).
+#   The username is then refused, but only from addresses that never signed in to it; its owner's usual
+#   addresses keep working. Each time the guessing resumes within a day, the refusal lasts twice as long.
+# Nothing here locks an account everywhere, so guessing cannot be turned into a denial of service.
+
+KNOWN_ADDRESS_DAYS = 90  # An address that signed in to a username stays "known" to it for this long.
+GUARD_MEMORY_SECONDS = 24 * 60 * 60  # How long a username's past refusals make the next one longer; also the cap.
 
 
 class LoginLockedOut(Exception):
-    """Too many failed sign-ins for this username or from this address; `retry_after` is in seconds."""
+    """Signing in is refused for now; `retry_after` is in seconds. `from_new_address`: the username is being
+    guessed from many addresses and this one never signed in to it."""
 
-    def __init__(self, retry_after: int) -> None:
+    def __init__(self, retry_after: int, *, from_new_address: bool = False) -> None:
         super().__init__(retry_after)
         self.retry_after = retry_after
+        self.from_new_address = from_new_address
 
     @property
     def message(self) -> str:
         minutes = max(1, math.ceil(self.retry_after / 60))
+        if self.from_new_address:
+            return ngettext(
+                "Many failed attempts to sign in to this account were made from several places. For its security, "
+                "signing in to it from a place you have not signed in from before is paused: try again in "
+                "%(minutes)s minute, sign in from a place you used before, or reset your password from the "
+                "sign-in page, which lets you sign in from here.",
+                "Many failed attempts to sign in to this account were made from several places. For its security, "
+                "signing in to it from a place you have not signed in from before is paused: try again in "
+                "%(minutes)s minutes, sign in from a place you used before, or reset your password from the "
+                "sign-in page, which lets you sign in from here.",
+                minutes,
+            ) % {"minutes": minutes}
         return ngettext(
             "Too many failed sign-in attempts. For your security, signing in is paused: try again in %(minutes)s "
             "minute. If you forgot your password, reset it from the sign-in page.",
@@ -111,16 +138,17 @@ class LoginLockedOut(Exception):
         ) % {"minutes": minutes}
 
 
-def _lockout_subjects(*, request: HttpRequest | None, username: str) -> list[tuple[str, int]]:
-    """The counters a failed sign-in adds to, each with its limit: the username's, and the address's.
+def user_has_second_factor(*, username: str) -> bool:
+    """Whether the account signs in with a second factor, which a guessed password alone cannot pass.
 
-    The address limit is higher than the username's: a whole ministry may reach us from one address,
-    and a few colleagues' typos must not lock all of them out."""
-    digest = hashlib.sha256(username.strip().casefold().encode()).hexdigest()
-    subjects = [(f"username:{digest}", settings.LOGIN_FAILURES_PER_USERNAME)]
-    if request is not None:
-        subjects.append((f"address:{client_address(request)}", settings.LOGIN_FAILURES_PER_ADDRESS))
-    return subjects
+    Such an account is never refused because its username is being guessed (the pair and address
+    locks still apply to the guessers' addresses). No account has one yet: issue 16 brings
+    allauth.mfa, and this becomes `Authenticator.objects.filter(user__username__iexact=username).exists()`."""
+    return False
+
+
+def _account(username: str) -> str:
+    return hashlib.sha256(username.strip().casefold().encode()).hexdigest()
 
 
 def _remaining_lock(subject: str) -> int:
@@ -128,40 +156,74 @@ def _remaining_lock(subject: str) -> int:
     return max(0, math.ceil(locked_until - time.time())) if locked_until else 0
 
 
+def _lock(subject: str, seconds: int) -> None:
+    cache.set(f"login-locked:{subject}", time.time() + seconds, timeout=seconds)
+
+
 def login_lockout_check(*, request: HttpRequest | None, username: str) -> None:
-    """Raise LoginLockedOut while this username or this address is locked out."""
+    """Raise LoginLockedOut while signing in to this username from this request's address is refused.
+
+    Without a request (a password checked outside a sign-in), only the username-wide refusal applies."""
+    account = _account(username)
     try:
-        subjects = _lockout_subjects(request=request, username=username)
-        remaining = max(_remaining_lock(subject) for subject, _limit in subjects)
+        if request is not None:
+            address = client_address(request)
+            remaining = max(_remaining_lock(f"pair:{account}:{address}"), _remaining_lock(f"address:{address}"))
+            if remaining:
+                raise LoginLockedOut(retry_after=remaining)
+            if cache.get(f"login-known:{account}:{address}"):
+                return
+        remaining = _remaining_lock(f"username:{account}")
     except CACHE_OUTAGE_ERRORS as error:
         logger.warning("Sign-in lockout not checked, the cache is unavailable: %s", error)
         return
-    if remaining:
-        raise LoginLockedOut(retry_after=remaining)
+    if remaining and not user_has_second_factor(username=username):
+        raise LoginLockedOut(retry_after=remaining, from_new_address=True)
 
 
 def login_failure_record(*, request: HttpRequest | None, username: str) -> None:
-    """Count a failed sign-in; the failure that reaches a limit within the window locks for a whole window."""
+    """Count a failed sign-in; the failure that reaches a limit within the window locks for a whole window
+    (the username-wide refusal: longer each time it trips within a day)."""
     window = settings.LOGIN_LOCKOUT_MINUTES * 60
+    account = _account(username)
+    counters = [(f"username:{account}", settings.LOGIN_FAILURES_PER_USERNAME)]
+    if request is not None:
+        address = client_address(request)
+        counters += [
+            (f"pair:{account}:{address}", settings.LOGIN_FAILURES_PER_USERNAME_AND_ADDRESS),
+            (f"address:{address}", settings.LOGIN_FAILURES_PER_ADDRESS),
+        ]
     try:
-        for subject, limit in _lockout_subjects(request=request, username=username):
+        for subject, limit in counters:
             key = f"login-failures:{subject}"
             cache.add(key, 0, timeout=window)  # The window starts at the first failure.
-            if cache.incr(key) >= limit:
-                cache.set(f"login-locked:{subject}", time.time() + window, timeout=window)
-                cache.delete(key)
+            if cache.incr(key) < limit:
+                continue
+            cache.delete(key)
+            if subject.startswith("username:"):
+                cache.add(f"login-guard-trips:{account}", 0, timeout=GUARD_MEMORY_SECONDS)
+                trips = cache.incr(f"login-guard-trips:{account}")
+                _lock(subject, min(window * 2 ** (trips - 1), GUARD_MEMORY_SECONDS))
+            else:
+                _lock(subject, window)
     except CACHE_OUTAGE_ERRORS as error:
         logger.warning("Failed sign-in not counted, the cache is unavailable: %s", error)
 
 
-def login_failures_clear(*, username: str) -> None:
-    """A successful sign-in forgets the username's failures. Not the address's: an attacker with an account
-    of their own could otherwise sign in between guesses to keep guessing."""
-    digest_subject = _lockout_subjects(request=None, username=username)[0][0]
+def login_success_record(*, request: HttpRequest | None, username: str) -> None:
+    """The owner signed in (or reset the password) from this address: forget this pair's failures, and let the
+    address sign in to this username even while the username is being guessed elsewhere.
+
+    The address's own count stays: an attacker with an account of their own could otherwise sign in
+    between guesses to keep guessing."""
+    if request is None:
+        return
+    account, address = _account(username), client_address(request)
     try:
-        cache.delete_many([f"login-failures:{digest_subject}", f"login-locked:{digest_subject}"])
+        cache.delete_many([f"login-failures:pair:{account}:{address}", f"login-locked:pair:{account}:{address}"])
+        cache.set(f"login-known:{account}:{address}", True, timeout=KNOWN_ADDRESS_DAYS * 24 * 60 * 60)
     except CACHE_OUTAGE_ERRORS as error:
-        logger.warning("Sign-in failures not cleared, the cache is unavailable: %s", error)
+        logger.warning("Successful sign-in not recorded, the cache is unavailable: %s", error)
 
 
 class LockoutModelBackend(ModelBackend):
@@ -180,12 +242,12 @@ class LockoutModelBackend(ModelBackend):
         if user is None:
             login_failure_record(request=request, username=username)
         else:
-            login_failures_clear(username=username)
+            login_success_record(request=request, username=username)
         return user
 
 
 class LockoutAuthenticationForm(AuthenticationForm):
-    """The sign-in form, saying when to retry once the username or the address is locked out."""
+    """The sign-in form, saying when to retry once signing in is refused (see login_lockout_check)."""
 
     def clean(self) -> dict:
         username = self.cleaned_data.get("username") or ""

@@ -5,7 +5,7 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from hub.models import AuditEntry, ConfidentialityIncident, Consent, Notification, User
+from hub.models import ApiToken, AuditEntry, ConfidentialityIncident, Consent, Notification, User
 from hub.signals import personal_data_requested
 
 
@@ -119,6 +119,9 @@ def personal_data_collect(*, user: User) -> dict:
             .values("id", "kind", "title", "body", "url", "created_at", "read_at", "emailed_at")
         ),
         "consents": list(consent_list(user=user).values("kind", "version", "granted", "created_at")),
+        "api_tokens": list(
+            api_token_list(user=user).values("id", "label", "prefix", "created_at", "expires_at", "last_used_at")
+        ),
         "audit_entries": list(
             AuditEntry.objects.filter(actor=user)
             .order_by("created_at", "id")
@@ -150,3 +153,17 @@ def notification_email_overdue(*, created_before: datetime.datetime) -> QuerySet
         user__is_active=True,
         user__email_frequency=User.EmailFrequency.IMMEDIATE,
     ).exclude(user__email="").order_by("created_at", "id")
+
+
+def api_token_list(*, user: User) -> QuerySet[ApiToken]:
+    """The user's own tokens, newest first, expired ones included until the next token replaces them."""
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def api_token_get(*, user: User, token_id: int) -> ApiToken:
+    return get_object_or_404(api_token_list(user=user), pk=token_id)
+
+
+def api_token_find(*, key: str) -> ApiToken | None:
+    """The token whose key this is, with its user; None when no token has this key (never had, or deleted)."""
+    return ApiToken.objects.select_related("user").filter(digest=ApiToken.digest_of(key)).first()

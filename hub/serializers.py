@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from hub.models import AuditEntry, Consent, Notification, User
+from hub.models import ApiToken, AuditEntry, Consent, Notification, User
 
 
 class UserOutputSerializer(serializers.ModelSerializer):
@@ -17,10 +17,30 @@ class UserOutputSerializer(serializers.ModelSerializer):
 class TokenInputSerializer(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    label = serializers.CharField(
+        max_length=ApiToken._meta.get_field("label").max_length,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text=_("A name to tell this token apart in your list of tokens, such as the script that uses it."),
+    )
 
 
-class TokenOutputSerializer(serializers.Serializer):
-    token = serializers.CharField()
+class TokenOutputSerializer(serializers.ModelSerializer):
+    """A token in the user's list: never its key, which only its creation returns."""
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "label", "prefix", "created_at", "expires_at", "last_used_at"]
+
+
+class TokenCreateOutputSerializer(TokenOutputSerializer):
+    token = serializers.CharField(
+        source="key", help_text=_("The key, shown this once: send it as “Authorization: Token <key>”.")
+    )
+
+    class Meta(TokenOutputSerializer.Meta):
+        fields = ["token", *TokenOutputSerializer.Meta.fields]
 
 
 class NotificationOutputSerializer(serializers.ModelSerializer):

@@ -1,4 +1,5 @@
 import datetime
+import secrets
 from collections.abc import Callable, Iterable
 
 # allauth's own flow, pinned in pyproject.toml: the rate-limited sending that add_new_email also uses.
@@ -18,10 +19,9 @@ from django.utils.crypto import salted_hmac
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from rest_framework.authtoken.models import Token
 
 from hub import selectors
-from hub.models import AuditEntry, Consent, Notification, User
+from hub.models import ApiToken, AuditEntry, Consent, Notification, User
 from hub.security import login_failure_record
 from hub.signals import personal_data_erase_requested
 from hub.tasks import notification_digest_send_task, notification_email_task
@@ -418,8 +418,8 @@ def user_delete(*, user: User, password: str) -> str:
     # The log keeps who (the pseudonym), what and when; the person's own words go (docs/privacy.md).
     entries.exclude(reason="").update(reason=AuditEntry.REASON_ERASED)
     Notification.objects.filter(user=user).delete()
-    Token.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()  # allauth's copies of the address, pending ones included.
+    ApiToken.objects.filter(user=user).delete()
     _sessions_delete(user=user)
     user.organizations.clear()
     user.username = pseudonym
@@ -453,3 +453,43 @@ def notifications_email_requeue(*, now: datetime.datetime) -> int:
     for notification_id in notification_ids:
         notification_email_task.delay(notification_id)
     return len(notification_ids)
+
+
+# API tokens
+
+# Writing the last use on every request would cost a write per call; to the minute is precise enough.
+API_TOKEN_USE_PRECISION = datetime.timedelta(minutes=1)
+
+
+def api_token_create(*, user: User, label: str) -> tuple[ApiToken, str]:
+    """A new token for one client of the user, valid API_TOKEN_LIFETIME_DAYS; return it with its key.
+
+    The key is returned this once and never stored. The user's expired tokens are deleted on the way."""
+    key = secrets.token_urlsafe(32)
+    now = timezone.now()
+    ApiToken.objects.filter(user=user, expires_at__lte=now).delete()
+    token = ApiToken.objects.create(
+        user=user,
+        label=label,
+        prefix=key[: ApiToken.PREFIX_LENGTH],
+        digest=ApiToken.digest_of(key),
+        created_at=now,
+        expires_at=now + datetime.timedelta(days=settings.API_TOKEN_LIFETIME_DAYS),
+    )
+    return token, key
+
+
+def api_token_revoke(*, token: ApiToken) -> None:
+    token.delete()
+
+
+def api_tokens_delete(*, user: User) -> int:
+    """Delete every token of the user (their password changed): clients sign in again with the new one."""
+    deleted, _by_model = ApiToken.objects.filter(user=user).delete()
+    return deleted
+
+
+def api_token_use_record(*, token: ApiToken, now: datetime.datetime) -> None:
+    if token.last_used_at is None or now - token.last_used_at >= API_TOKEN_USE_PRECISION:
+        token.last_used_at = now
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

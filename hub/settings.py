@@ -47,7 +47,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -111,10 +110,13 @@ AUTH_USER_MODEL = "hub.User"
 
 # Django's password check behind the sign-in lockout (hub/security.py).
 AUTHENTICATION_BACKENDS = ["hub.security.LockoutModelBackend"]
-# Failed sign-ins allowed within LOGIN_LOCKOUT_MINUTES, per username and per client address, before
-# signing in is refused for LOGIN_LOCKOUT_MINUTES. The address allows more: a ministry's staff may share one.
-LOGIN_FAILURES_PER_USERNAME = int(os.environ.get("LOGIN_FAILURES_PER_USERNAME", "5"))
+# Failed sign-ins allowed within LOGIN_LOCKOUT_MINUTES before signing in is refused for LOGIN_LOCKOUT_MINUTES:
+# to one username from one address; from one address to any username (more: a ministry's staff may share
+# one); to one username from all addresses, after which only addresses that signed in to it before get
+# through (a refusal that doubles each time it trips again within a day). See hub/security.py.
+LOGIN_FAILURES_PER_USERNAME_AND_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_USERNAME_AND_ADDRESS", "5"))
 LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "20"))
+LOGIN_FAILURES_PER_USERNAME = int(os.environ.get("LOGIN_FAILURES_PER_USERNAME", "10"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
 
 # django-allauth keeps the accounts' email addresses (hub.services.user_email_change_request). Sign-in stays
@@ -135,7 +137,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a check: Django tells validators when a password changed, and this one deletes the API tokens then.
+    {"NAME": "hub.authentication.ApiTokensDeletedOnPasswordChange"},
 ]
+# API tokens (hub/authentication.py) are refused this many days after they were issued.
+API_TOKEN_LIFETIME_DAYS = int(os.environ.get("API_TOKEN_LIFETIME_DAYS", "30"))
 LOGIN_URL = "frontend:login"
 LOGIN_REDIRECT_URL = "frontend:home"
 LOGOUT_REDIRECT_URL = "frontend:home"
@@ -177,7 +183,7 @@ X_FRAME_OPTIONS = "DENY"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "hub.authentication.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "hub.pagination.PageNumberPagination",

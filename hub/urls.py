@@ -7,6 +7,8 @@ from hub import api
 
 api_v1 = [
     path("auth/token/", api.TokenCreateApi.as_view(), name="token-create"),
+    path("me/tokens/", api.TokenListApi.as_view(), name="token-list"),
+    path("me/tokens/<int:token_id>/", api.TokenRevokeApi.as_view(), name="token-detail"),
     path("me/", api.MeApi.as_view(), name="me"),
     path("notifications/", api.NotificationListApi.as_view(), name="notification-list"),
     path(

@@ -273,7 +273,8 @@ def webhook_signature_verify(*, header: str, body: bytes, secret: str, now: floa
             timestamp = value
         elif name == "v1":
             signatures.append(value)
-    if not timestamp.isdigit() or not signatures:
+    # ASCII only: int() reads "²" or Arabic-Indic digits, and compare_digest() refuses non-ASCII text (a 500).
+    if not (timestamp.isascii() and timestamp.isdigit()) or not signatures or not all(map(str.isascii, signatures)):
         raise ValidationError(
             _("The %(header)s header is missing or malformed. Send t=<unix time>,v1=<signature>.")
             % {"header": SIGNATURE_HEADER},

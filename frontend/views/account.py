@@ -19,9 +19,12 @@ from rest_framework.renderers import JSONRenderer
 
 from frontend.forms import add_service_error
 from frontend.forms.account import AccountDeleteForm, AccountForm, ConsentForm
-from hub import security
+from hub import security, services
 from hub.models import Consent
+from hub.security import login_success_record
 from hub.selectors import (
+    api_token_get,
+    api_token_list,
     consent_list,
     notification_get,
     notification_list,
@@ -251,6 +254,31 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "frontend/account/password_reset_confirm.html"
     success_url = reverse_lazy("frontend:password_reset_complete")
 
+    def form_valid(self, form) -> HttpResponse:
+        # The link proves the mailbox is the owner's: this address may sign in even while the username is
+        # being guessed from elsewhere (hub/security.py), which gets a locked-out owner back in.
+        login_success_record(request=self.request, username=form.user.get_username())
+        return super().form_valid(form)
+
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "frontend/account/password_reset_complete.html"
+
+
+@login_required
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    context = {"tokens": api_token_list(user=request.user), "lifetime_days": settings.API_TOKEN_LIFETIME_DAYS}
+    return render(request, "frontend/account/tokens.html", context)
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = api_token_get(user=request.user, token_id=token_id)
+    services.api_token_revoke(token=token)
+    messages.success(
+        request,
+        _("The API token “%(name)s” is revoked: programs that use it can no longer reach the API.")
+        % {"name": token.label or f"{token.prefix}…"},
+    )
+    return redirect("frontend:api_tokens")

@@ -128,3 +128,27 @@ def test_a_public_servant_searches_reads_signs_in_and_switches_to_english(live_s
     expect(page.locator(".message--success")).to_have_text("Your account is saved.")
     user.refresh_from_db()
     assert user.preferred_language == "en"
+
+
+def test_a_user_finds_and_revokes_an_api_token_from_the_account_page(live_server, page, check_page):
+    from hub.models import ApiToken
+    from hub.services import api_token_create
+
+    user = factories.UserFactory(username="sophie")
+    token, _key = api_token_create(user=user, label="Synchronisation nocturne")
+    page.goto(f"{live_server.url}/fr/login/")
+    page.fill("#id_username", "sophie")
+    page.fill("#id_password", PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/fr/$"))
+
+    page.goto(f"{live_server.url}/fr/account/")
+    page.locator("a[href='/fr/account/tokens/']").click()
+    expect(page.locator("tbody tr")).to_have_count(1)
+    check_page(page, "account-tokens")
+    page.locator(f"form[action='/fr/account/tokens/{token.pk}/revoke/'] button").focus()
+    page.keyboard.press("Enter")
+
+    expect(page.locator(".message--success")).to_be_visible()
+    expect(page.locator("tbody tr")).to_have_count(0)
+    assert not ApiToken.objects.filter(pk=token.pk).exists()

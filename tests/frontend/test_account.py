@@ -1,4 +1,5 @@
 """Account pages: sign in, notifications, account and language preferences, password change and reset."""
+import html
 import json
 import re
 
@@ -6,7 +7,8 @@ import pytest
 from django.core import mail
 
 from hub import services
-from hub.models import Consent, Notification, User
+from hub.models import ApiToken, Consent, Notification, User
+from hub.services import api_token_create
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -408,6 +410,32 @@ def test_password_reset_link_lets_the_user_choose_a_new_password(client, user):
     assert user.check_password("Nouveau-mot-de-passe-77")
 
 
+def test_password_change_deletes_the_users_api_tokens(client, user):
+    api_token_create(user=user, label="Script")
+    client.force_login(user)
+
+    client.post(
+        "/en/account/password/",
+        {"old_password": PASSWORD, "new_password1": "Autre-mot-de-passe-99", "new_password2": "Autre-mot-de-passe-99"},
+    )
+
+    assert not ApiToken.objects.filter(user=user).exists()
+
+
+def test_password_reset_deletes_the_users_api_tokens(client, user):
+    api_token_create(user=user, label="Script")
+    client.post("/en/password-reset/", {"email": "alice@example.qc.ca"})
+    link = re.search(r"http://testserver(/en/password-reset/[^/]+/[^/]+/)", mail.outbox[0].body).group(1)
+    form_page = client.get(link, follow=True)
+
+    client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "Nouveau-mot-de-passe-77", "new_password2": "Nouveau-mot-de-passe-77"},
+    )
+
+    assert not ApiToken.objects.filter(user=user).exists()
+
+
 def test_password_reset_with_a_bad_link_says_so(client, user):
     response = client.get("/en/password-reset/MQ/bad-token/")
 
@@ -525,3 +553,72 @@ def test_account_delete_counts_wrong_passwords_like_failed_sign_ins(client, user
     user.refresh_from_db()
     assert "Too many failed sign-in attempts." in response.content.decode()
     assert user.is_active
+# API tokens
+
+
+def test_account_links_to_the_api_tokens_page(client, user):
+    client.force_login(user)
+
+    content = client.get("/fr/account/").content.decode()
+
+    assert 'href="/fr/account/tokens/"' in content
+
+
+def test_api_tokens_page_requires_sign_in(client):
+    response = client.get("/fr/account/tokens/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/fr/login/")
+
+
+def test_api_tokens_page_lists_the_users_tokens_without_their_secret(client, user):
+    _token, key = api_token_create(user=user, label="Synchronisation nocturne")
+    api_token_create(user=factories.UserFactory(), label="Le jeton d’un autre")
+    client.force_login(user)
+
+    content = client.get("/fr/account/tokens/").content.decode()
+
+    assert "Synchronisation nocturne" in content
+    assert f"{key[:8]}…" in content
+    assert key not in content
+    assert "Le jeton d’un autre" not in content
+    assert "Jetons d'API" in html.unescape(content)
+
+
+def test_api_tokens_page_says_when_there_is_none(client, user):
+    client.force_login(user)
+
+    content = client.get("/en/account/tokens/").content.decode()
+
+    assert "You have no API token." in content
+
+
+def test_api_token_revoke_from_the_page_deletes_it_and_says_so(client, user):
+    token, _key = api_token_create(user=user, label="Ancien script")
+    client.force_login(user)
+
+    response = client.post(f"/fr/account/tokens/{token.pk}/revoke/", follow=True)
+
+    assert response.redirect_chain[-1][0] == "/fr/account/tokens/"
+    assert not ApiToken.objects.filter(pk=token.pk).exists()
+    assert "Le jeton d'API «\u00a0Ancien script\u00a0» est révoqué" in html.unescape(response.content.decode())
+
+
+def test_api_token_revoke_from_the_page_refuses_another_users_token(client, user):
+    token, _key = api_token_create(user=factories.UserFactory(), label="")
+    client.force_login(user)
+
+    response = client.post(f"/fr/account/tokens/{token.pk}/revoke/")
+
+    assert response.status_code == 404
+    assert ApiToken.objects.filter(pk=token.pk).exists()
+
+
+def test_api_token_revoke_from_the_page_refuses_get(client, user):
+    token, _key = api_token_create(user=user, label="")
+    client.force_login(user)
+
+    response = client.get(f"/fr/account/tokens/{token.pk}/revoke/")
+
+    assert response.status_code == 405
+    assert ApiToken.objects.filter(pk=token.pk).exists()

@@ -10,10 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
-from rest_framework.authtoken.models import Token
 
 from hub import services
-from hub.models import AuditEntry, ConfidentialityIncident, Consent, Notification, User
+from hub.models import ApiToken, AuditEntry, ConfidentialityIncident, Consent, Notification, User
 from marketplace.models import ProfileSection, Vendor, VendorReference
 from marketplace.selectors import vendor_profile_sections
 from matching.models import Clarification, SavedSearch
@@ -266,7 +265,7 @@ def test_me_delete_anonymizes_the_account_and_erases_what_it_owns(api_client):
     vendor = vendor_with_contact(members=[user])
     Notification.objects.create(user=user, kind="introduction", title="Présentée", dedupe_key="x:1")
     SavedSearch.objects.create(user=user, vendor=vendor, name="Nuage")
-    Token.objects.create(user=user)
+    services.api_token_create(user=user, label="")
     api_client.force_authenticate(user)
 
     response = api_client.post(reverse("me-delete"), {"password": PASSWORD}, format="json")
@@ -277,7 +276,7 @@ def test_me_delete_anonymizes_the_account_and_erases_what_it_owns(api_client):
     assert (user.first_name, user.last_name, user.email) == ("", "", "")
     assert not user.has_usable_password()
     assert not user.is_active
-    assert not Token.objects.filter(user=user).exists()
+    assert not ApiToken.objects.filter(user=user).exists()
     assert not organization.members.exists()
     assert not vendor.members.exists()
     assert not Notification.objects.filter(user=user).exists()

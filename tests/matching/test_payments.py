@@ -4,12 +4,14 @@ import logging
 import time
 from decimal import Decimal
 
+import hypothesis
 import pytest
 import requests
 import responses
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import strategies as st
 
 from hub.models import AuditEntry, Notification, User
 from matching import payments, services
@@ -332,6 +334,29 @@ def test_payment_webhook_refuses_a_missing_or_malformed_signature(api_client, su
     assert response.status_code == 400
     assert "Maillage-Signature header is missing or malformed" in response.json()["non_field_errors"][0]
     assert_unchanged(submitted_payout)
+
+
+# Characters outside ASCII in either part once made the check crash (int("²"), compare_digest("é")): a 500.
+@pytest.mark.parametrize("signature", ["t=²,v1=abc", "t={now},v1=é", "t=١٧٠٠٠٠٠٠٠٠,v1=abc", "t={now},v1=abc,v1=ñ"])
+def test_payment_webhook_refuses_a_signature_with_non_ascii_characters(api_client, submitted_payout, signature):
+    response = post_webhook(api_client, event_body("po_123", "paid"), signature=signature.format(now=int(time.time())))
+
+    assert response.status_code == 400
+    assert "Maillage-Signature header is missing or malformed" in response.json()["non_field_errors"][0]
+    assert_unchanged(submitted_payout)
+
+
+@hypothesis.settings(max_examples=300, derandomize=True, deadline=None)
+@hypothesis.given(
+    header=st.one_of(
+        st.text(),
+        st.builds("t={},v1={}".format, st.text(), st.text()),
+        st.builds("t={},v1={}".format, st.integers().map(str), st.text(alphabet="0123456789abcdefé²", max_size=70)),
+    )
+)
+def test_webhook_signature_verify_refuses_any_odd_header_with_a_validation_error(header):
+    with pytest.raises(ValidationError):
+        payments.webhook_signature_verify(header=header, body=b"{}", secret=SECRET)
 
 
 def test_payment_webhook_refuses_everything_while_no_secret_is_configured(api_client, submitted_payout, settings):

@@ -13,10 +13,10 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 from elasticsearch_dsl import connections
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from hub.models import Notification, User
+from hub.services import api_token_create
 from marketplace.models import Challenge
 from matching import indexing
 from matching.models import Clarification, Introduction, MatchProposal, Milestone, SavedSearch
@@ -47,7 +47,12 @@ def build_world() -> SimpleNamespace:
         "coordinator": factories.UserFactory(role=User.Role.COORDINATOR),
         "admin": factories.UserFactory(role=User.Role.ADMINISTRATOR, is_staff=True, is_superuser=True),
     }
-    w = SimpleNamespace(users=users, tokens={role: Token.objects.create(user=user).key for role, user in users.items()})
+    api_tokens = {role: api_token_create(user=user, label=role) for role, user in users.items()}
+    w = SimpleNamespace(
+        users=users,
+        tokens={role: key for role, (_token, key) in api_tokens.items()},
+        token_ids={role: token.pk for role, (token, _key) in api_tokens.items()},
+    )
     w.vendor_a = factories.VendorFactory(members=[users["vendor"]])
     w.vendor_b = factories.VendorFactory(members=[users["other_vendor"]])
     w.organization_a = factories.OrganizationFactory(members=[users["ministry"]])

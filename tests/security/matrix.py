@@ -12,6 +12,8 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     #                                          anonymous vendor other_v ministry other_m coord admin
     # Accounts
     ("token-create", "POST"):                   (200,    200,   200,    200,     200,    200,  200),
+    ("token-list", "GET"):                      (403,    200,   200,    200,     200,    200,  200),
+    ("token-detail", "DELETE"):                 (403,    204,   404,    404,     404,    404,  404),
     ("me", "GET"):                              (403,    200,   200,    200,     200,    200,  200),
     ("me-preferences", "GET"):                  (403,    200,   200,    200,     200,    200,  200),
     ("me-preferences", "PATCH"):                (403,    200,   200,    200,     200,    200,  200),

@@ -1,8 +1,14 @@
-"""Sign-in lockout (hub/security.py): the site's form, the API's token endpoint and the admin share one rule."""
+"""Sign-in lockout (hub/security.py): the site's form, the API's token endpoint and the admin share one rule.
+
+Failures lock a (username, address) pair, and an address that fails too often; a username attacked from many
+addresses is refused only from addresses that never signed in to it, so a guesser cannot lock its owner out."""
+import html
+import re
 import time
 
 import pytest
-from django.test import override_settings
+from django.core import mail
+from django.test import RequestFactory, override_settings
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -33,7 +39,7 @@ def site_login(client, username: str, password: str, address: str = "192.0.2.1")
     )
 
 
-def test_token_endpoint_locks_a_username_out_after_five_failures(user):
+def test_token_endpoint_locks_a_username_out_from_that_address_after_five_failures(user):
     statuses = [token_request("marie", WRONG).status_code for _attempt in range(5)]
 
     response = token_request("marie", PASSWORD)
@@ -77,7 +83,7 @@ def test_admin_login_is_locked_out_too(client, user):
     assert "_auth_user_id" not in client.session
 
 
-def test_a_successful_sign_in_forgets_the_usernames_failures(user):
+def test_a_successful_sign_in_forgets_the_failures_from_its_address(user):
     for _attempt in range(4):
         token_request("marie", WRONG)
     assert token_request("marie", PASSWORD).status_code == 200
@@ -131,7 +137,7 @@ def test_lockout_check_reports_the_seconds_left(user):
         token_request("marie", WRONG)
 
     with pytest.raises(LoginLockedOut) as locked:
-        login_lockout_check(request=None, username="marie")
+        login_lockout_check(request=RequestFactory().get("/", REMOTE_ADDR="192.0.2.1"), username="marie")
 
     assert 14 * 60 < locked.value.retry_after <= 15 * 60
 
@@ -145,3 +151,91 @@ def test_signing_in_still_works_while_the_cache_is_down(user, caplog):
 
     assert response.status_code == 200
     assert "the cache is unavailable" in caplog.text
+
+
+# Guessing must not become a way to lock the owner out.
+
+
+def test_the_right_password_from_another_address_still_signs_in(user):
+    for _attempt in range(5):
+        token_request("marie", WRONG, address="192.0.2.66")
+
+    from_the_guesser = token_request("marie", PASSWORD, address="192.0.2.66")
+    from_the_owner = token_request("marie", PASSWORD, address="192.0.2.7")
+
+    assert from_the_guesser.status_code == 429
+    assert from_the_owner.status_code == 200
+
+
+def test_the_site_form_signs_the_owner_in_from_another_address(client, user):
+    for _attempt in range(5):
+        site_login(client, "marie", WRONG, address="192.0.2.66")
+
+    site_login(client, "marie", PASSWORD, address="192.0.2.7")
+
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def guess_from_many_addresses(username: str, count: int = 10, first: int = 100) -> None:
+    for number in range(first, first + count):
+        token_request(username, WRONG, address=f"198.51.100.{number}")
+
+
+def test_a_username_guessed_from_many_addresses_is_refused_from_new_addresses(user):
+    guess_from_many_addresses("marie")
+
+    response = token_request("marie", PASSWORD, address="203.0.113.5")
+
+    assert response.status_code == 429
+    assert "from a place you have not signed in from before" in str(response.data["detail"])
+    assert 14 * 60 < int(response["Retry-After"]) <= 15 * 60
+
+
+def test_a_username_guessed_from_many_addresses_still_signs_in_from_an_address_it_used_before(user):
+    assert token_request("marie", PASSWORD, address="192.0.2.7").status_code == 200
+    guess_from_many_addresses("marie")
+
+    response = token_request("marie", PASSWORD, address="192.0.2.7")
+
+    assert response.status_code == 200
+
+
+def test_the_refusal_from_new_addresses_doubles_each_time_the_guessing_resumes(user, monkeypatch):
+    guess_from_many_addresses("marie")
+    later = time.time() + 15 * 60 + 1
+    monkeypatch.setattr(time, "time", lambda: later)
+    guess_from_many_addresses("marie", first=150)
+
+    with pytest.raises(LoginLockedOut) as locked:
+        login_lockout_check(request=RequestFactory().get("/", REMOTE_ADDR="203.0.113.5"), username="marie")
+
+    assert 29 * 60 < locked.value.retry_after <= 30 * 60
+
+
+def test_a_password_reset_lets_its_address_sign_in_while_the_username_is_guessed(client, user):
+    user.email = "marie@example.qc.ca"
+    user.save()
+    guess_from_many_addresses("marie")
+    client.post("/en/password-reset/", {"email": "marie@example.qc.ca"}, REMOTE_ADDR="203.0.113.5")
+    link = re.search(r"http://testserver(/en/password-reset/[^/]+/[^/]+/)", mail.outbox[0].body).group(1)
+    form_page = client.get(link, follow=True, REMOTE_ADDR="203.0.113.5")
+    client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "Nouveau-mot-de-passe-77", "new_password2": "Nouveau-mot-de-passe-77"},
+        REMOTE_ADDR="203.0.113.5",
+    )
+
+    from_the_reset = token_request("marie", "Nouveau-mot-de-passe-77", address="203.0.113.5")
+    from_elsewhere = token_request("marie", "Nouveau-mot-de-passe-77", address="203.0.113.6")
+
+    assert from_the_reset.status_code == 200
+    assert from_elsewhere.status_code == 429
+
+
+def test_the_site_form_says_why_a_new_address_is_refused_in_the_pages_language(client, user):
+    guess_from_many_addresses("marie")
+
+    response = client.post("/fr/login/", {"username": "marie", "password": PASSWORD}, REMOTE_ADDR="203.0.113.5")
+
+    assert "_auth_user_id" not in client.session
+    assert "depuis un endroit d'où vous ne vous êtes jamais connecté" in html.unescape(response.content.decode())

@@ -30,6 +30,7 @@ TARGETS = {
     "vendor-opportunities": lambda w: {"vendor_id": w.vendor_a.pk},
     "saved-search-detail": lambda w: {"saved_search_id": w.saved_search.pk},
     "notification-read": lambda w: {"notification_id": w.notification.pk},
+    "token-detail": lambda w: {"token_id": w.token_ids["vendor"]},
     "proposal-approve": lambda w: {"proposal_id": w.proposal.pk},
     "proposal-reject": lambda w: {"proposal_id": w.proposal.pk},
     "proposal-hold": lambda w: {"proposal_id": w.proposal.pk},

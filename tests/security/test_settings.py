@@ -130,6 +130,7 @@ def test_passwords_are_checked_by_djangos_validators(production):
     assert names == {
         "UserAttributeSimilarityValidator", "MinimumLengthValidator", "CommonPasswordValidator",
         "NumericPasswordValidator",
+        "ApiTokensDeletedOnPasswordChange",  # Checks nothing: deletes the API tokens once a password changed.
     }
 
 

@@ -1,8 +1,8 @@
 """API throttling (hub/security.py): per address without a user, per user once signed in, and on tokens."""
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from hub.services import api_token_create
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -47,8 +47,8 @@ def test_a_throttled_request_says_when_to_retry(rates):
 def test_signed_in_users_are_throttled_per_user_not_per_address(rates):
     rates(anon="1/minute", user="2/minute")
     first, second = APIClient(), APIClient()
-    first.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=factories.UserFactory()).key}")
-    second.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=factories.UserFactory()).key}")
+    first.credentials(HTTP_AUTHORIZATION=f"Token {api_token_create(user=factories.UserFactory(), label='')[1]}")
+    second.credentials(HTTP_AUTHORIZATION=f"Token {api_token_create(user=factories.UserFactory(), label='')[1]}")
 
     statuses = [first.get("/api/v1/me/").status_code for _request in range(3)]
 
