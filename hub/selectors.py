@@ -43,6 +43,11 @@ def _digest_pending(until: datetime.datetime) -> Q:
     return Q(emailed_at__isnull=True, created_at__lt=until, created_at__gte=until - DIGEST_LOOKBACK)
 
 
+def coordinator_list() -> QuerySet[User]:
+    """The active users for whom User.is_coordinator holds: coordinators, administrators and superusers."""
+    return User.objects.filter(Q(is_superuser=True) | Q(role__in=User.COORDINATOR_ROLES), is_active=True)
+
+
 def audit_entry_list(
     *,
     object_type: str | None = None,

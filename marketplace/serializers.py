@@ -7,6 +7,15 @@ from marketplace.selectors import vendor_profile_sections
 
 
 
+def behalf_reason_field() -> serializers.CharField:
+    return serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        help_text=_("Required from a coordinator acting for the firm or organization, which is told the reason."),
+    )
+
+
 class CodeRelatedField(serializers.SlugRelatedField):
     """A region or an expertise given by its code."""
 
@@ -116,6 +125,7 @@ class VendorInputSerializer(serializers.Serializer):
         allow_empty=True,
         help_text=_("The sections anyone may see; the contact person is hidden unless listed."),
     )
+    reason = behalf_reason_field()
 
     def validate_neq(self, value: str) -> str:
         vendors = Vendor.objects.filter(neq=value)
