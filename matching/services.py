@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 
 from hub.api_errors import Conflict
 from hub.models import Notification, User
+from hub.selectors import coordinator_list
 from hub.services import audit_record, notification_create, notify
 from marketplace.models import Challenge, Vendor
 from marketplace.services import challenge_transition
@@ -227,10 +228,6 @@ def _vendor_members(vendor: Vendor) -> QuerySet[User]:
     return vendor.members.filter(is_active=True)
 
 
-def _coordinators() -> QuerySet[User]:
-    return User.objects.filter(is_active=True, role__in=[User.Role.COORDINATOR, User.Role.ADMINISTRATOR])
-
-
 def _challenge_url(challenge: Challenge) -> str:
     return reverse("frontend:challenge_detail", kwargs={"challenge_id": challenge.pk})
 
@@ -285,7 +282,7 @@ def proposals_generate(*, challenge: Challenge, vendors_since: datetime | None =
     vendor_exposure_record(vendor_ids=[p.vendor_id for p in created], channel=VendorExposure.Channel.PROPOSAL)
     if created:
         notify(
-            users=_coordinators(),
+            users=coordinator_list(),
             kind=Notification.Kind.PROPOSALS_READY,
             dedupe_key=f"proposals-ready:{challenge.pk}:{created[-1].pk}",
             render=lambda: (
@@ -982,7 +979,7 @@ def _payout_notify(*, payout: Payout) -> None:
         users = engagement.vendor.members.filter(is_active=True)
         kind, dedupe_key = Notification.Kind.PAYOUT_PAID, f"payout-paid:{payout.pk}"
     else:
-        users = User.objects.filter(is_active=True, role=User.Role.COORDINATOR)
+        users = coordinator_list()
         kind, dedupe_key = Notification.Kind.PAYOUT_FAILED, f"payout-failed:{payout.pk}"
     for user in users:
         with translation.override(user.preferred_language):
