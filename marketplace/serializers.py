@@ -165,6 +165,7 @@ class ChallengeInputSerializer(serializers.Serializer):
     required_certifications = serializers.ListField(child=serializers.CharField(max_length=120), required=False)
     max_employees = serializers.IntegerField(min_value=1, allow_null=True, required=False)
     on_site = serializers.BooleanField(required=False)
+    reason = behalf_reason_field()
 
     def validate(self, attrs: dict) -> dict:
         budget_min = attrs.get("budget_min", getattr(self.instance, "budget_min", None))
@@ -174,6 +175,10 @@ class ChallengeInputSerializer(serializers.Serializer):
                 {"budget_max": _("The maximum budget must be greater than or equal to the minimum budget.")}
             )
         return attrs
+
+
+class ChallengeDeleteInputSerializer(serializers.Serializer):
+    reason = behalf_reason_field()
 
 
 class ChallengeTransitionInputSerializer(serializers.Serializer):

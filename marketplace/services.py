@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from hub.models import Notification, Organization, User
 from hub.selectors import coordinator_list
-from hub.services import audit_record, behalf_check, behalf_notify, notify
+from hub.services import Behalf, audit_record, behalf_check, behalf_notify, notify
 from marketplace.models import Challenge, Vendor, VendorReference
 from marketplace.selectors import user_can_edit_challenge, user_can_edit_vendor, vendor_list_for_contact
 from marketplace.signals import challenge_published, searchable_changed
@@ -53,6 +53,32 @@ def _references_replace(*, vendor: Vendor, references: list[dict]) -> None:
 
 def _notify_search(kind: str, *ids: int) -> None:
     searchable_changed.send(sender=Vendor if kind == "vendor" else Challenge, kind=kind, ids=list(ids))
+
+
+# A coordinator acting for a party: the reason is required, the party told, the audit log says for whom.
+
+
+def vendor_behalf_check(*, vendor: Vendor, user: User, reason: str, reason_field: str = "reason") -> Behalf | None:
+    """None when a member of the firm acts; the firm and the reason when a coordinator acts for it."""
+    return behalf_check(user=user, party=vendor.name, members=vendor.members.all(), reason=reason,
+                        reason_field=reason_field)
+
+
+def organization_behalf_check(
+    *, organization: Organization, user: User, reason: str, reason_field: str = "reason"
+) -> Behalf | None:
+    """None when a member of the organization acts; the organization and the reason when a coordinator acts for it."""
+    return behalf_check(user=user, party=organization.name, members=organization.members.all(), reason=reason,
+                        reason_field=reason_field)
+
+
+def behalf_audit(behalf: Behalf | None) -> dict:
+    """The audit_record arguments that say a coordinator acted for a party, and why (none when the party acted)."""
+    return {"reason": behalf.reason, "on_behalf_of": behalf.party} if behalf is not None else {}
+
+
+def _challenge_url(challenge: Challenge) -> str:
+    return reverse("frontend:challenge_detail", kwargs={"challenge_id": challenge.pk})
 
 
 # Vendors
@@ -102,7 +128,7 @@ def vendor_update(*, vendor: Vendor, user: User, data: dict) -> Vendor:
         raise PermissionDenied(_("You can only change the profile of your own firm."))
     _refuse_coordinator_fields(user=user, data=data)
     data = dict(data)
-    behalf = behalf_check(user=user, party=vendor.name, members=vendor.members.all(), reason=data.pop("reason", ""))
+    behalf = vendor_behalf_check(vendor=vendor, user=user, reason=data.pop("reason", ""))
     identity_before = {field: getattr(vendor, field) for field in VENDOR_IDENTITY_FIELDS}
     references = data.pop("references", None)
     related = _assign(vendor, data, relations=VENDOR_RELATIONS)
@@ -120,13 +146,12 @@ def vendor_update(*, vendor: Vendor, user: User, data: dict) -> Vendor:
     if unverify:
         _vendor_unverified(vendor=vendor, user=user, changes=identity_changed)
     if behalf is not None:
-        audit_record(actor=user, obj=vendor, action="update_profile", reason=behalf.reason, on_behalf_of=behalf.party)
+        audit_record(actor=user, obj=vendor, action="update_profile", **behalf_audit(behalf))
         behalf_notify(
             behalf=behalf,
             actor=user,
             dedupe_key=f"on-behalf:vendor-update:{vendor.pk}:{vendor.updated_at.isoformat()}",
             what=lambda: _("They changed your firm's profile."),
-            url=_vendor_review_url(vendor),
         )
     _notify_search("vendor", vendor.pk)
     return vendor
@@ -215,6 +240,7 @@ def challenge_create(*, user: User, organization: Organization, data: dict) -> C
     if not (user.is_coordinator or organization.members.filter(pk=user.pk).exists()):
         raise PermissionDenied(_("You can only post challenges for your own organization."))
     data = dict(data)
+    behalf = organization_behalf_check(organization=organization, user=user, reason=data.pop("reason", ""))
     challenge = Challenge(
         key=data.pop("key", None) or _new_key("c"),
         organization=organization,
@@ -222,6 +248,15 @@ def challenge_create(*, user: User, organization: Organization, data: dict) -> C
         status=Challenge.Status.DRAFT,
     )
     _save_validated(challenge, _assign(challenge, data, relations=CHALLENGE_RELATIONS))
+    if behalf is not None:
+        audit_record(actor=user, obj=challenge, action="create", to_state=challenge.status, **behalf_audit(behalf))
+        behalf_notify(
+            behalf=behalf,
+            actor=user,
+            dedupe_key=f"on-behalf:challenge-create:{challenge.pk}",
+            what=lambda: _("They wrote the draft « %(title)s ».") % {"title": challenge.title},
+            url=_challenge_url(challenge),
+        )
     return challenge
 
 
@@ -235,18 +270,39 @@ def challenge_update(*, challenge: Challenge, user: User, data: dict) -> Challen
             % {"status": challenge.get_status_display().lower()},
             code="challenge_not_editable",
         )
+    data = dict(data)
+    behalf = organization_behalf_check(organization=challenge.organization, user=user, reason=data.pop("reason", ""))
     _save_validated(challenge, _assign(challenge, data, relations=CHALLENGE_RELATIONS))
+    if behalf is not None:
+        audit_record(actor=user, obj=challenge, action="update", **behalf_audit(behalf))
+        behalf_notify(
+            behalf=behalf,
+            actor=user,
+            dedupe_key=f"on-behalf:challenge-update:{challenge.pk}:{challenge.updated_at.isoformat()}",
+            what=lambda: _("They changed « %(title)s ».") % {"title": challenge.title},
+            url=_challenge_url(challenge),
+        )
     _notify_search("challenge", challenge.pk)
     return challenge
 
 
 @transaction.atomic
-def challenge_delete(*, challenge: Challenge, user: User) -> None:
+def challenge_delete(*, challenge: Challenge, user: User, reason: str = "") -> None:
     if not user_can_edit_challenge(user=user, challenge=challenge):
         raise PermissionDenied(_("You can only delete your own organization's challenges."))
     if challenge.status != Challenge.Status.DRAFT:
         raise ValidationError(
             _("Only a draft can be deleted. Cancel the challenge instead."), code="challenge_not_draft"
+        )
+    behalf = organization_behalf_check(organization=challenge.organization, user=user, reason=reason)
+    if behalf is not None:
+        audit_record(actor=user, obj=challenge, action="delete", from_state=challenge.status, **behalf_audit(behalf))
+        title, challenge_id = challenge.title, challenge.pk
+        behalf_notify(
+            behalf=behalf,
+            actor=user,
+            dedupe_key=f"on-behalf:challenge-delete:{challenge_id}",
+            what=lambda: _("They deleted the draft « %(title)s ».") % {"title": title},
         )
     challenge.delete()
 
@@ -271,16 +327,31 @@ def challenge_transition(
         raise PermissionDenied(_("Only a hub coordinator can publish a challenge."))
     if not user_can_edit_challenge(user=user, challenge=challenge):
         raise PermissionDenied(_("You can only manage your own organization's challenges."))
+    # Publishing is the coordinators' own move; every other move is the organization's.
+    behalf = None if TRANSITIONS[move] else organization_behalf_check(
+        organization=challenge.organization, user=user, reason=note, reason_field="note"
+    )
     if to_status == Challenge.Status.AWARDED:
         if awarded_vendor is None:
             raise ValidationError({"vendor": _("Choose the vendor the challenge is awarded to.")}, code="required")
         challenge.awarded_vendor = awarded_vendor
     if to_status == Challenge.Status.PUBLISHED:
         challenge.published_at = timezone.now()
-    audit_record(actor=user, obj=challenge, action=to_status, from_state=challenge.status, to_state=to_status, reason=note)
+    audit_record(
+        actor=user, obj=challenge, action=to_status, from_state=challenge.status, to_state=to_status, reason=note,
+        on_behalf_of=behalf.party if behalf is not None else "",
+    )
     challenge.status = to_status
     challenge.save(update_fields=["status", "awarded_vendor", "published_at", "updated_at"])
     _notify_search("challenge", challenge.pk)
+    behalf_notify(
+        behalf=behalf,
+        actor=user,
+        dedupe_key=f"on-behalf:challenge-{to_status}:{challenge.pk}:{challenge.updated_at.isoformat()}",
+        what=lambda: _("« %(title)s » is now %(status)s.")
+        % {"title": challenge.title, "status": challenge.get_status_display().lower()},
+        url=_challenge_url(challenge),
+    )
     if to_status == Challenge.Status.PUBLISHED:
         challenge_published.send(sender=Challenge, challenge_id=challenge.pk)
         notify(
@@ -291,7 +362,7 @@ def challenge_transition(
                 _("Published: %(title)s") % {"title": challenge.title},
                 _("The hub published your challenge. Coordinators are reviewing the vendors the matcher proposed."),
             ),
-            url=reverse("frontend:challenge_detail", kwargs={"challenge_id": challenge.pk}),
+            url=_challenge_url(challenge),
         )
     return challenge
 

@@ -43,6 +43,9 @@ TARGETS = {
     "milestone-accept": lambda w: {"milestone_id": w.delivered_milestone.pk},
 }
 
+# Why a coordinator acts for the firm or the organization (tests/security/test_on_behalf.py); members may send it.
+BEHALF = "Demandé par la partie, absente cette semaine."
+
 # A valid body for each write, so that a role allowed through gets the success status.
 BODIES = {
     ("organization-list", "POST"): lambda w: {"name": "Nouvel organisme", "kind": "agency"},
@@ -51,22 +54,32 @@ BODIES = {
         "name": "Nouvelle firme inc.", "neq": "1199999999", "description": "Services infonuagiques.",
         "languages": ["fr"], "regions": ["03"], "employees": 12, "founded": 2015, "expertise": ["cloud"],
     },
-    ("vendor-detail", "PATCH"): lambda w: {"description": "Nous migrons des applications vers le nuage."},
+    ("vendor-detail", "PATCH"): lambda w: {"description": "Nous migrons des applications vers le nuage.", "reason": BEHALF},
     ("challenge-list", "POST"): lambda w: {
         "title": "Nouveau défi", "description": "Un portail citoyen.", "language": "fr", "expertise": ["cloud"],
         "budget_min": "10000", "budget_max": "20000", "deadline": w.milestone_due,
     },
-    ("challenge-detail", "PATCH"): lambda w: {"title": "Brouillon renommé"},
+    ("challenge-detail", "PATCH"): lambda w: {"title": "Brouillon renommé", "reason": BEHALF},
+    ("challenge-detail", "DELETE"): lambda w: {"reason": BEHALF},
+    ("challenge-submit", "POST"): lambda w: {"note": BEHALF},
+    ("challenge-withdraw", "POST"): lambda w: {"note": BEHALF},
+    ("challenge-close", "POST"): lambda w: {"note": BEHALF},
+    ("challenge-cancel", "POST"): lambda w: {"note": BEHALF},
     ("saved-search-list", "POST"): lambda w: {"name": "Nuage", "q": "infonuagique"},
     ("proposal-list", "POST"): lambda w: {"challenge": w.shortlisting_a.pk, "vendor": w.vendor_b.pk},
     ("proposal-bulk-approve", "POST"): lambda w: {"proposals": [w.proposal.pk]},
     ("proposal-reject", "POST"): lambda w: {"reason": "Hors sujet."},
-    ("introduction-interest", "POST"): lambda w: {"pitch": "Nous avons fait la même chose ailleurs."},
+    ("introduction-interest", "POST"): lambda w: {"pitch": "Nous avons fait la même chose ailleurs.", "reason": BEHALF},
+    ("introduction-shortlist", "POST"): lambda w: {"reason": BEHALF},
     ("introduction-decline", "POST"): lambda w: {"reason": "Pas disponibles."},
     ("clarification-list", "POST"): lambda w: {"question": "Quelle est la date de début ?"},
-    ("clarification-answer", "POST"): lambda w: {"answer": "Oui, sous licence libre."},
-    ("challenge-award", "POST"): lambda w: {"introduction": w.interested_introduction.pk},
-    ("milestone-create", "POST"): lambda w: {"title": "Prototype", "amount": w.amount, "due_date": w.milestone_due},
+    ("clarification-answer", "POST"): lambda w: {"answer": "Oui, sous licence libre.", "reason": BEHALF},
+    ("challenge-award", "POST"): lambda w: {"introduction": w.interested_introduction.pk, "reason": BEHALF},
+    ("milestone-create", "POST"): lambda w: {
+        "title": "Prototype", "amount": w.amount, "due_date": w.milestone_due, "reason": BEHALF,
+    },
+    ("milestone-deliver", "POST"): lambda w: {"reason": BEHALF},
+    ("milestone-accept", "POST"): lambda w: {"reason": BEHALF},
     ("me-preferences", "PATCH"): lambda w: {"email_frequency": "off"},
     ("me-consents", "POST"): lambda w: {"kind": "terms", "granted": True},
     ("me-delete", "POST"): lambda w: {"password": PASSWORD},
