@@ -48,6 +48,11 @@ def coordinator_list() -> QuerySet[User]:
     return User.objects.filter(Q(is_superuser=True) | Q(role__in=User.COORDINATOR_ROLES), is_active=True)
 
 
+def user_acts_on_behalf(*, user: User, members: QuerySet[User]) -> bool:
+    """Whether the user is a coordinator doing what a party (whose members these are) normally does itself."""
+    return user.is_coordinator and not members.filter(pk=user.pk).exists()
+
+
 def audit_entry_list(
     *,
     object_type: str | None = None,

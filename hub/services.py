@@ -270,15 +270,16 @@ def behalf_check(
 
     A coordinator must give a reason, which the party is told (a ValidationError on `reason_field` otherwise).
     Whether the user may act at all is the caller's check."""
-    if not user.is_coordinator or members.filter(pk=user.pk).exists():
+    if not selectors.user_acts_on_behalf(user=user, members=members):
         return None
     if not reason.strip():
         raise ValidationError(
             {
                 reason_field: _(
-                    "You are acting on behalf of %(party)s: give the reason in « %(field)s ». They will be told."
+                    "You are acting on behalf of %(party)s as a hub coordinator: say why. Its members will be "
+                    "told, and the audit log keeps the reason."
                 )
-                % {"party": party, "field": reason_field}
+                % {"party": party}
             },
             code="behalf_reason_required",
         )

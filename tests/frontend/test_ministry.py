@@ -732,3 +732,71 @@ def test_engagement_manage_answers_404_to_the_vendors_own_member_signed_in_as_mi
     response = client.get(f"/en/organization/engagements/{engagement.pk}/")
 
     assert response.status_code == 404
+
+
+# A coordinator acting on the organization's behalf
+
+
+@pytest.fixture
+def coordinator_client(client, coordinator):
+    client.force_login(coordinator)
+    return client
+
+
+def test_challenge_manage_asks_a_coordinator_why_they_act_for_the_organization(coordinator_client, organization):
+    challenge = challenge_for(organization)
+    introduce(challenge)
+
+    response = coordinator_client.get(f"/en/organization/challenges/{challenge.pk}/")
+
+    assert f"Why you act on behalf of {organization.name}" in response.content.decode()
+
+
+def test_challenge_manage_asks_members_no_reason(member_client, organization):
+    challenge = challenge_for(organization)
+    introduce(challenge)
+
+    response = member_client.get(f"/en/organization/challenges/{challenge.pk}/")
+
+    assert "Why you act on behalf of" not in response.content.decode()
+
+
+def test_shortlist_by_a_coordinator_without_a_reason_is_refused_with_a_message(coordinator_client, organization):
+    introduction = introduce(challenge_for(organization))
+
+    response = coordinator_client.post(
+        f"/en/organization/challenges/{introduction.challenge_id}/",
+        {"action": "shortlist", "introduction": introduction.pk},
+        follow=True,
+    )
+
+    assert "say why" in response.content.decode()
+    introduction.refresh_from_db()
+    assert introduction.status == Introduction.Status.INTERESTED
+
+
+def test_shortlist_by_a_coordinator_with_a_reason_is_audited_on_the_organizations_behalf(
+    coordinator_client, coordinator, organization
+):
+    introduction = introduce(challenge_for(organization))
+
+    coordinator_client.post(
+        f"/en/organization/challenges/{introduction.challenge_id}/",
+        {"action": "shortlist", "introduction": introduction.pk, "reason": "Demandé par téléphone."},
+    )
+
+    introduction.refresh_from_db()
+    assert introduction.status == Introduction.Status.SHORTLISTED
+    entry = AuditEntry.objects.get(object_type="introduction", action="shortlist")
+    assert (entry.actor, entry.on_behalf_of, entry.reason) == (coordinator, organization.name, "Demandé par téléphone.")
+
+
+def test_challenge_close_by_a_coordinator_without_a_reason_shows_the_form_again(coordinator_client, organization):
+    challenge = challenge_for(organization)
+
+    response = coordinator_client.post(f"/en/organization/challenges/{challenge.pk}/close/", {"note": ""})
+
+    assert response.status_code == 200
+    assert "say why" in response.content.decode()
+    challenge.refresh_from_db()
+    assert challenge.status == Challenge.Status.PUBLISHED
