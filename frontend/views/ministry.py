@@ -46,6 +46,8 @@ Status = Challenge.Status
 
 # The dashboard lists challenges in the order of their lifecycle (docs/workflow.md).
 STATUS_ORDER = [Status.DRAFT, Status.SUBMITTED, Status.PUBLISHED, Status.CLOSED, Status.AWARDED, Status.CANCELLED]
+# The lists of a draft that the reach counts with (ChallengeForm.reach_profile).
+REACH_LISTS = ("expertise", "regions", "required_languages", "required_certifications")
 # Buttons are shown only where matching.services would accept the move; the services still decide.
 SHORTLISTABLE = {Introduction.Status.INTERESTED}
 AWARDABLE = {Introduction.Status.INTERESTED, Introduction.Status.SHORTLISTED}
@@ -202,8 +204,18 @@ def challenge_edit(request: HttpRequest, challenge_id: int) -> HttpResponse:
 @require_GET
 def challenge_reach(request: HttpRequest) -> HttpResponse:
     """The live count beside the challenge form (an htmx fragment); the preview page shows the same numbers."""
-    profile = ChallengeForm(request.GET).reach_profile()
-    return render(request, "frontend/ministry/reach_fragment.html", {"reach": _reach(profile), "profile": profile})
+    form = ChallengeForm(request.GET)
+    profile = form.reach_profile()
+    # A list over its maximum is left out of the count (it would cost the engine one aggregation per value): say so.
+    left_out = [
+        _("%(field)s: %(message)s") % {"field": form[name].label, "message": message}
+        for name in REACH_LISTS
+        if name in form.errors
+        for message in form.errors[name]
+    ]
+    return render(
+        request, "frontend/ministry/reach_fragment.html", {"reach": _reach(profile), "profile": profile, "left_out": left_out}
+    )
 
 
 @organization_member_required

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from hub.models import AuditEntry, User
-from marketplace.models import Challenge
+from marketplace.models import MAX_REQUIRED_CERTIFICATIONS, Challenge
 from matching import indexing
 from matching.documents import index_alias
 from matching.matcher import Explanation
@@ -368,6 +368,18 @@ def test_challenge_reach_ignores_what_cannot_be_read_yet(member_client, catalogu
 
     reach = response.context["reach"]
     assert reach.eligible == 5  # No readable ceiling: none applies.
+
+
+def test_challenge_reach_refuses_too_many_certification_lines_and_leaves_them_out(member_client, catalogue):
+    lines = "\n".join(f"Norme {n}" for n in range(500))
+
+    response = member_client.get(
+        "/en/organization/challenges/reach/", reach_params(required_certifications=lines)
+    )
+
+    assert response.status_code == 200
+    assert response.context["profile"].required_certifications == []
+    assert f"at most {MAX_REQUIRED_CERTIFICATIONS}" in response.content.decode()
 
 
 def test_challenge_reach_is_refused_to_vendor_members(client, vendor_member):

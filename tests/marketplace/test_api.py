@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from hub.models import AuditEntry, Notification, User
-from marketplace.models import Challenge, Vendor
+from marketplace.models import MAX_CERTIFICATIONS, MAX_REQUIRED_CERTIFICATIONS, Challenge, Vendor
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -279,6 +279,38 @@ def test_vendor_create_refuses_a_duplicate_neq(api_client, vendor_member):
 
     assert response.status_code == 400
     assert "neq" in response.data
+
+
+def test_vendor_create_refuses_too_many_certifications_by_name(api_client, vendor_member):
+    api_client.force_authenticate(vendor_member)
+    certifications = [f"Certification {n}" for n in range(MAX_CERTIFICATIONS + 1)]
+
+    response = api_client.post(reverse("vendor-list"), vendor_payload(certifications=certifications), format="json")
+
+    assert response.status_code == 400
+    assert str(MAX_CERTIFICATIONS) in response.data["certifications"][0]
+    assert not Vendor.objects.filter(neq="1171234567").exists()
+
+
+def test_vendor_create_refuses_a_region_list_longer_than_quebecs_regions(api_client, vendor_member):
+    api_client.force_authenticate(vendor_member)
+
+    response = api_client.post(reverse("vendor-list"), vendor_payload(regions=["03"] * 1000), format="json")
+
+    assert response.status_code == 400
+    assert "regions" in response.data
+
+
+def test_challenge_create_refuses_too_many_required_certifications(api_client, ministry_member):
+    api_client.force_authenticate(ministry_member)
+    certifications = [f"Norme {n}" for n in range(MAX_REQUIRED_CERTIFICATIONS + 1)]
+
+    response = api_client.post(
+        reverse("challenge-list"), challenge_payload(required_certifications=certifications), format="json"
+    )
+
+    assert response.status_code == 400
+    assert str(MAX_REQUIRED_CERTIFICATIONS) in response.data["required_certifications"][0]
 
 
 def test_vendor_update_refuses_another_firm(api_client, vendor_member):
