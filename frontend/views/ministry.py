@@ -208,7 +208,7 @@ def challenge_reach(request: HttpRequest) -> HttpResponse:
     profile = form.reach_profile()
     # A list over its maximum is left out of the count (it would cost the engine one aggregation per value): say so.
     left_out = [
-        _("%(field)s: %(message)s") % {"field": form[name].label, "message": message}
+        _("%(label)s: %(message)s") % {"label": form[name].label, "message": message}
         for name in REACH_LISTS
         if name in form.errors
         for message in form.errors[name]
