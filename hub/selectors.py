@@ -49,8 +49,15 @@ def coordinator_list() -> QuerySet[User]:
 
 
 def user_acts_on_behalf(*, user: User, members: QuerySet[User]) -> bool:
-    """Whether the user is a coordinator doing what a party (whose members these are) normally does itself."""
-    return user.is_coordinator and not members.filter(pk=user.pk).exists()
+    """Whether the user is a coordinator doing what a party (whose members these are) normally does itself.
+
+    A party without active members (a catalogue firm nobody joined yet) has nobody who could act or be told:
+    the hub manages it directly."""
+    return (
+        user.is_coordinator
+        and members.filter(is_active=True).exists()
+        and not members.filter(pk=user.pk).exists()
+    )
 
 
 def audit_entry_list(

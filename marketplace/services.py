@@ -128,7 +128,10 @@ def vendor_update(*, vendor: Vendor, user: User, data: dict) -> Vendor:
         raise PermissionDenied(_("You can only change the profile of your own firm."))
     _refuse_coordinator_fields(user=user, data=data)
     data = dict(data)
-    behalf = vendor_behalf_check(vendor=vendor, user=user, reason=data.pop("reason", ""))
+    reason = data.pop("reason", "")
+    # Activating or verifying a firm is the coordinators' own decision; anything else is the firm's.
+    edits_profile = bool(data.keys() - VENDOR_COORDINATOR_FIELDS)
+    behalf = vendor_behalf_check(vendor=vendor, user=user, reason=reason) if edits_profile else None
     identity_before = {field: getattr(vendor, field) for field in VENDOR_IDENTITY_FIELDS}
     references = data.pop("references", None)
     related = _assign(vendor, data, relations=VENDOR_RELATIONS)

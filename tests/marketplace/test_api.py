@@ -452,3 +452,25 @@ def test_token_create_refuses_a_wrong_password_in_french(api_client, ministry_me
 def test_api_docs_and_schema_are_served(api_client):
     assert api_client.get("/api/schema/").status_code == 200
     assert api_client.get("/api/docs/").status_code == 200
+
+
+def test_vendor_update_by_a_coordinator_needs_no_reason_for_a_firm_without_members(api_client, coordinator):
+    vendor = factories.VendorFactory()  # From the catalogue: nobody joined it yet.
+    api_client.force_authenticate(coordinator)
+
+    response = api_client.patch(reverse("vendor-detail", args=[vendor.id]), {"employees": 40}, format="json")
+
+    assert response.status_code == 200, response.data
+    assert not AuditEntry.objects.filter(object_type="vendor", action="update_profile").exists()
+
+
+def test_vendor_update_by_a_coordinator_for_its_members_requires_a_reason(api_client, vendor_member, coordinator):
+    vendor = vendor_member.vendors.get()
+    api_client.force_authenticate(coordinator)
+
+    response = api_client.patch(reverse("vendor-detail", args=[vendor.id]), {"employees": 40}, format="json")
+
+    assert response.status_code == 400
+    assert "reason" in response.data
+    vendor.refresh_from_db()
+    assert vendor.employees != 40

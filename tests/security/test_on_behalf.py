@@ -102,3 +102,12 @@ def test_member_acting_for_their_own_firm_gives_no_reason_and_is_not_on_behalf(w
     entry = AuditEntry.objects.filter(object_type="introduction", action="express_interest").latest("id")
     assert (entry.actor, entry.on_behalf_of) == (world.users["vendor"], "")
     assert not Notification.objects.filter(kind=Notification.Kind.ON_BEHALF).exists()
+
+
+def test_coordinator_verifying_a_firm_acts_in_their_own_name(world):
+    url = reverse("vendor-detail", kwargs=TARGETS["vendor-detail"](world))
+
+    response = client_as(world, "coordinator").patch(url, {"is_verified": False}, format="json")
+
+    assert response.status_code == 200, response.data
+    assert not Notification.objects.filter(kind=Notification.Kind.ON_BEHALF).exists()
