@@ -54,9 +54,11 @@ class NotificationAdmin(admin.ModelAdmin):
 class AuditEntryAdmin(admin.ModelAdmin):
     """Read-only: the audit log is append-only, in the admin as in the database."""
 
-    list_display = ["created_at", "actor_label", "object_type", "object_id", "action", "from_state", "to_state"]
+    list_display = [
+        "created_at", "actor_label", "on_behalf_of", "object_type", "object_id", "action", "from_state", "to_state"
+    ]
     list_filter = ["object_type", "action"]
-    search_fields = ["actor_label", "reason"]
+    search_fields = ["actor_label", "on_behalf_of", "reason"]
     date_hierarchy = "created_at"
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -172,7 +172,7 @@ class AuditEntryExportApi(APIView):
         # Translated now: the rows are produced after this view returns, outside the request's language.
         header = [
             _("When"), _("Actor id"), _("Actor"), _("Object type"), _("Object id"),
-            _("Action"), _("Previous state"), _("New state"), _("Reason"),
+            _("Action"), _("Previous state"), _("New state"), _("Reason"), _("On behalf of"),
         ]
         response = StreamingHttpResponse(
             csv_lines(header, audit_csv_rows(entries.iterator(chunk_size=2000))), content_type="text/csv; charset=utf-8"
@@ -194,6 +194,7 @@ def audit_csv_rows(entries: Iterable[AuditEntry]) -> Iterator[list]:
             entry.from_state,
             entry.to_state,
             entry.reason_display,
+            entry.on_behalf_of,
         ]
 
 

@@ -29,6 +29,10 @@ class User(AbstractUser):
         _("notification emails"), max_length=16, choices=EmailFrequency.choices, default=EmailFrequency.IMMEDIATE
     )
 
+    # Coordinators and administrators (and superusers, whatever their role) see and decide everything on
+    # the hub. hub.selectors.coordinator_list finds them with the same rule.
+    COORDINATOR_ROLES = (Role.COORDINATOR, Role.ADMINISTRATOR)
+
     class Meta(AbstractUser.Meta):
         constraints = [
             # One account per address: password resets, notifications and allauth's email confirmation rely on it.
@@ -45,9 +49,7 @@ class User(AbstractUser):
     @property
     def is_coordinator(self) -> bool:
         """Coordinators and administrators see and decide everything on the hub."""
-        return self.is_authenticated and (
-            self.is_superuser or self.role in {self.Role.COORDINATOR, self.Role.ADMINISTRATOR}
-        )
+        return self.is_authenticated and (self.is_superuser or self.role in self.COORDINATOR_ROLES)
 
 
 class Organization(models.Model):
@@ -99,6 +101,8 @@ class Notification(models.Model):
         MILESTONE_ACCEPTED = "milestone_accepted", _("Milestone accepted")
         PAYOUT_PAID = "payout_paid", _("Payment sent")
         PAYOUT_FAILED = "payout_failed", _("Payment failed")
+        VENDOR_TO_VERIFY = "vendor_to_verify", _("Vendor to verify")
+        ON_BEHALF = "on_behalf", _("Done on your behalf by the hub")
 
     user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
@@ -148,6 +152,10 @@ class AuditEntry(models.Model):
     from_state = models.CharField(_("from"), max_length=32, blank=True)
     to_state = models.CharField(_("to"), max_length=32, blank=True)
     reason = models.TextField(_("reason"), blank=True)
+    # A coordinator who acts for a party (a firm, an organization) is the actor; the party is named here.
+    on_behalf_of = models.CharField(
+        _("on behalf of"), max_length=300, blank=True, help_text=_("The firm or organization the actor acted for.")
+    )
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
     class Meta:

@@ -44,6 +44,23 @@ def _digest_pending(until: datetime.datetime) -> Q:
     return Q(emailed_at__isnull=True, created_at__lt=until, created_at__gte=until - DIGEST_LOOKBACK)
 
 
+def coordinator_list() -> QuerySet[User]:
+    """The active users for whom User.is_coordinator holds: coordinators, administrators and superusers."""
+    return User.objects.filter(Q(is_superuser=True) | Q(role__in=User.COORDINATOR_ROLES), is_active=True)
+
+
+def user_acts_on_behalf(*, user: User, members: QuerySet[User]) -> bool:
+    """Whether the user is a coordinator doing what a party (whose members these are) normally does itself.
+
+    A party without active members (a catalogue firm nobody joined yet) has nobody who could act or be told:
+    the hub manages it directly."""
+    return (
+        user.is_coordinator
+        and members.filter(is_active=True).exists()
+        and not members.filter(pk=user.pk).exists()
+    )
+
+
 def audit_entry_list(
     *,
     object_type: str | None = None,

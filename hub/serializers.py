@@ -97,7 +97,7 @@ class AuditEntryOutputSerializer(serializers.ModelSerializer):
         model = AuditEntry
         fields = [
             "id", "created_at", "actor", "actor_label", "object_type", "object_id",
-            "action", "from_state", "to_state", "reason",
+            "action", "from_state", "to_state", "reason", "on_behalf_of",
         ]
 
 

@@ -1,6 +1,7 @@
 import datetime
 import secrets
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 # allauth's own flow, pinned in pyproject.toml: the rate-limited sending that add_new_email also uses.
 from allauth.account.internal.flows.email_verification import send_verification_email_to_address
@@ -233,9 +234,18 @@ def user_preferences_update(
 
 
 def audit_record(
-    *, actor: User | None, obj: models.Model, action: str, from_state: str = "", to_state: str = "", reason: str = ""
+    *,
+    actor: User | None,
+    obj: models.Model,
+    action: str,
+    from_state: str = "",
+    to_state: str = "",
+    reason: str = "",
+    on_behalf_of: str = "",
 ) -> AuditEntry:
-    """Append one entry to the audit log, in the caller's transaction."""
+    """Append one entry to the audit log, in the caller's transaction.
+
+    `on_behalf_of` names the party (a firm, an organization) a coordinator acted for."""
     return AuditEntry.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         actor_label=actor.get_username() if actor is not None and actor.is_authenticated else "system",
@@ -245,6 +255,61 @@ def audit_record(
         from_state=from_state,
         to_state=to_state,
         reason=reason,
+        on_behalf_of=on_behalf_of,
+    )
+
+
+@dataclass(frozen=True)
+class Behalf:
+    """A coordinator doing what a party (a firm, an organization) normally does itself: for whom, and why."""
+
+    party: str
+    members: models.QuerySet
+    reason: str
+
+
+def behalf_check(
+    *, user: User, party: str, members: models.QuerySet, reason: str, reason_field: str = "reason"
+) -> Behalf | None:
+    """None when the user acts as one of the party's members; a Behalf when a coordinator acts for the party.
+
+    A coordinator must give a reason, which the party is told (a ValidationError on `reason_field` otherwise).
+    Whether the user may act at all is the caller's check."""
+    if not selectors.user_acts_on_behalf(user=user, members=members):
+        return None
+    if not reason.strip():
+        raise ValidationError(
+            {
+                reason_field: _(
+                    "You are acting on behalf of %(party)s as a hub coordinator: say why. Its members will be "
+                    "told, and the audit log keeps the reason."
+                )
+                % {"party": party}
+            },
+            code="behalf_reason_required",
+        )
+    return Behalf(party=party, members=members, reason=reason.strip())
+
+
+def behalf_notify(
+    *, behalf: Behalf | None, actor: User, dedupe_key: str, what: Callable[[], str], url: str = ""
+) -> None:
+    """Tell the party's members what a coordinator did for them and why; nothing when they acted themselves.
+
+    `what` is called in each recipient's language and returns a sentence, e.g. "Declined « Portail »."."""
+    if behalf is None:
+        return
+    coordinator = actor.get_full_name() or actor.get_username()
+    notify(
+        users=behalf.members,
+        kind=Notification.Kind.ON_BEHALF,
+        dedupe_key=dedupe_key,
+        render=lambda: (
+            _("A hub coordinator acted for %(party)s") % {"party": behalf.party},
+            _("%(coordinator)s, a hub coordinator, acted on behalf of %(party)s. %(what)s Reason given: %(reason)s")
+            % {"coordinator": coordinator, "party": behalf.party, "what": what(), "reason": behalf.reason},
+        ),
+        url=url,
     )
 
 

@@ -15,6 +15,7 @@ from marketplace import selectors, services
 from marketplace.filters import ChallengeFilter, VendorFilter
 from marketplace.models import Challenge
 from marketplace.serializers import (
+    ChallengeDeleteInputSerializer,
     ChallengeInputSerializer,
     ChallengeOutputSerializer,
     ChallengeTransitionInputSerializer,
@@ -183,10 +184,12 @@ class ChallengeDetailApi(MethodPermissionsMixin, APIView):
         services.challenge_update(challenge=challenge, user=request.user, data=data)
         return Response(ChallengeOutputSerializer(selectors.challenge_get(user=request.user, challenge_id=challenge_id)).data)
 
-    @extend_schema(responses={204: None})
+    @extend_schema(request=ChallengeDeleteInputSerializer, responses={204: None})
     def delete(self, request: Request, challenge_id: int) -> Response:
         challenge = selectors.challenge_get(user=request.user, challenge_id=challenge_id)
-        services.challenge_delete(challenge=challenge, user=request.user)
+        serializer = ChallengeDeleteInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.challenge_delete(challenge=challenge, user=request.user, **serializer.validated_data)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

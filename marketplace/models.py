@@ -8,6 +8,15 @@ from django.utils.translation import gettext_lazy as _
 # Quebec's SME definition: a firm under 500 employees.
 SME_MAX_EMPLOYEES = 499
 
+# The most values a list input takes (the input serializers, hence the API, the pages and the live reach):
+# more than any real profile or challenge needs, and a bound on the work one request asks of the database
+# and the search engine (each required certification adds two aggregations to the reach).
+MAX_CERTIFICATIONS = 30
+MAX_REQUIRED_CERTIFICATIONS = 10
+MAX_REFERENCES = 20
+MAX_EXPERTISE = 20
+MAX_REGIONS = 17  # Quebec's administrative regions.
+
 
 class Language(models.TextChoices):
     FRENCH = "fr", _("French")

@@ -2,9 +2,55 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from hub.models import Organization
-from marketplace.models import Challenge, Expertise, Language, ProfileSection, Region, Vendor, VendorReference
+from marketplace.models import (
+    MAX_CERTIFICATIONS,
+    MAX_EXPERTISE,
+    MAX_REFERENCES,
+    MAX_REGIONS,
+    MAX_REQUIRED_CERTIFICATIONS,
+    Challenge,
+    Expertise,
+    Language,
+    ProfileSection,
+    Region,
+    Vendor,
+    VendorReference,
+)
 from marketplace.selectors import vendor_profile_sections
 
+
+
+def behalf_reason_field() -> serializers.CharField:
+    return serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        help_text=_("Required from a coordinator acting for the firm or organization, which is told the reason."),
+    )
+
+
+# DRF formats these with str.format: {max_length} is the maximum.
+TOO_MANY = {"max_length": _("Give at most {max_length} values here. Remove some, then send again.")}
+
+
+def capped_list(*, max_length: int, **kwargs) -> serializers.ListField:
+    """A list input with its maximum (tests/security/test_input_caps.py requires one on every list input)."""
+    return serializers.ListField(max_length=max_length, error_messages=TOO_MANY, **kwargs)
+
+
+class CodeListField(serializers.ManyRelatedField):
+    """Several regions or expertise codes: DRF's many=True field, with a maximum like every list input."""
+
+    default_error_messages = TOO_MANY
+
+    def __init__(self, *, max_length: int, **kwargs) -> None:
+        self.max_length = max_length
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, (list, tuple)) and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        return super().to_internal_value(data)
 
 
 class CodeRelatedField(serializers.SlugRelatedField):
@@ -17,8 +63,10 @@ class CodeRelatedField(serializers.SlugRelatedField):
         return super().to_internal_value(data)
 
 
-def code_field(model, **kwargs) -> CodeRelatedField:
-    return CodeRelatedField(slug_field="code", queryset=model.objects.all(), many=True, **kwargs)
+def code_field(model, *, max_length: int, **kwargs) -> CodeListField:
+    return CodeListField(
+        child_relation=CodeRelatedField(slug_field="code", queryset=model.objects.all()), max_length=max_length, **kwargs
+    )
 
 
 class LabelOutputSerializer(serializers.Serializer):
@@ -98,24 +146,28 @@ class VendorInputSerializer(serializers.Serializer):
         r"^\d{10}$", error_messages={"invalid": _("A Quebec enterprise number (NEQ) has exactly 10 digits.")}
     )
     description = serializers.CharField(max_length=5000)
-    languages = serializers.ListField(child=serializers.ChoiceField(choices=Language.choices), allow_empty=False)
-    regions = code_field(Region, allow_empty=False)
+    languages = capped_list(
+        child=serializers.ChoiceField(choices=Language.choices), allow_empty=False, max_length=len(Language.choices)
+    )
+    regions = code_field(Region, allow_empty=False, max_length=MAX_REGIONS)
     employees = serializers.IntegerField(min_value=1, max_value=1_000_000)
     founded = serializers.IntegerField(min_value=1800, max_value=2100)
-    expertise = code_field(Expertise, allow_empty=False)
-    certifications = serializers.ListField(child=serializers.CharField(max_length=120), required=False)
-    references = VendorReferenceSerializer(many=True, required=False)
+    expertise = code_field(Expertise, allow_empty=False, max_length=MAX_EXPERTISE)
+    certifications = capped_list(child=serializers.CharField(max_length=120), required=False, max_length=MAX_CERTIFICATIONS)
+    references = VendorReferenceSerializer(many=True, required=False, max_length=MAX_REFERENCES, error_messages=TOO_MANY)
     is_active = serializers.BooleanField(required=False)
     is_verified = serializers.BooleanField(required=False)
     contact_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     contact_email = serializers.EmailField(required=False, allow_blank=True)
     contact_phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
-    public_profile = serializers.ListField(
+    public_profile = capped_list(
         child=serializers.ChoiceField(choices=ProfileSection.choices),
         required=False,
         allow_empty=True,
+        max_length=len(ProfileSection.choices),
         help_text=_("The sections anyone may see; the contact person is hidden unless listed."),
     )
+    reason = behalf_reason_field()
 
     def validate_neq(self, value: str) -> str:
         vendors = Vendor.objects.filter(neq=value)
@@ -146,15 +198,20 @@ class ChallengeInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=255)
     description = serializers.CharField(max_length=10000)
     language = serializers.ChoiceField(choices=Language.choices)
-    expertise = code_field(Expertise, allow_empty=False)
-    regions = code_field(Region, required=False)
+    expertise = code_field(Expertise, allow_empty=False, max_length=MAX_EXPERTISE)
+    regions = code_field(Region, required=False, max_length=MAX_REGIONS)
     budget_min = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
     budget_max = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
     deadline = serializers.DateField()
-    required_languages = serializers.ListField(child=serializers.ChoiceField(choices=Language.choices), required=False)
-    required_certifications = serializers.ListField(child=serializers.CharField(max_length=120), required=False)
+    required_languages = capped_list(
+        child=serializers.ChoiceField(choices=Language.choices), required=False, max_length=len(Language.choices)
+    )
+    required_certifications = capped_list(
+        child=serializers.CharField(max_length=120), required=False, max_length=MAX_REQUIRED_CERTIFICATIONS
+    )
     max_employees = serializers.IntegerField(min_value=1, allow_null=True, required=False)
     on_site = serializers.BooleanField(required=False)
+    reason = behalf_reason_field()
 
     def validate(self, attrs: dict) -> dict:
         budget_min = attrs.get("budget_min", getattr(self.instance, "budget_min", None))
@@ -164,6 +221,10 @@ class ChallengeInputSerializer(serializers.Serializer):
                 {"budget_max": _("The maximum budget must be greater than or equal to the minimum budget.")}
             )
         return attrs
+
+
+class ChallengeDeleteInputSerializer(serializers.Serializer):
+    reason = behalf_reason_field()
 
 
 class ChallengeTransitionInputSerializer(serializers.Serializer):

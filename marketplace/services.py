@@ -6,11 +6,11 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from hub.models import Notification, Organization, User
-from hub.services import audit_record, notify
+from hub.selectors import coordinator_list
+from hub.services import Behalf, audit_record, behalf_check, behalf_notify, notify
 from marketplace.models import Challenge, Vendor, VendorReference
 from marketplace.selectors import user_can_edit_challenge, user_can_edit_vendor, vendor_list_for_contact
 from marketplace.signals import challenge_published, searchable_changed
@@ -19,8 +19,10 @@ VENDOR_RELATIONS = ("regions", "expertise")
 CHALLENGE_RELATIONS = ("regions", "expertise")
 
 
-def _new_key(prefix: str, name: str) -> str:
-    return f"{prefix}-{slugify(name)[:40]}-{secrets.token_hex(3)}"
+def _new_key(prefix: str) -> str:
+    # Opaque: a public identifier must not keep words its author may later change or remove (a draft title,
+    # a firm's former name). Keys made before this keep working: nothing reads meaning from a key.
+    return f"{prefix}-{secrets.token_hex(8)}"
 
 
 def _assign(instance: Any, data: dict, *, relations: tuple[str, ...]) -> dict:
@@ -53,7 +55,50 @@ def _notify_search(kind: str, *ids: int) -> None:
     searchable_changed.send(sender=Vendor if kind == "vendor" else Challenge, kind=kind, ids=list(ids))
 
 
+# A coordinator acting for a party: the reason is required, the party told, the audit log says for whom.
+
+
+def vendor_behalf_check(*, vendor: Vendor, user: User, reason: str, reason_field: str = "reason") -> Behalf | None:
+    """None when a member of the firm acts; the firm and the reason when a coordinator acts for it."""
+    return behalf_check(user=user, party=vendor.name, members=vendor.members.all(), reason=reason,
+                        reason_field=reason_field)
+
+
+def organization_behalf_check(
+    *, organization: Organization, user: User, reason: str, reason_field: str = "reason"
+) -> Behalf | None:
+    """None when a member of the organization acts; the organization and the reason when a coordinator acts for it."""
+    return behalf_check(user=user, party=organization.name, members=organization.members.all(), reason=reason,
+                        reason_field=reason_field)
+
+
+def behalf_audit(behalf: Behalf | None) -> dict:
+    """The audit_record arguments that say a coordinator acted for a party, and why (none when the party acted)."""
+    return {"reason": behalf.reason, "on_behalf_of": behalf.party} if behalf is not None else {}
+
+
+def _challenge_url(challenge: Challenge) -> str:
+    return reverse("frontend:challenge_detail", kwargs={"challenge_id": challenge.pk})
+
+
 # Vendors
+
+
+# Only coordinators set these, on every path (the catalogue import, run by an administrator, has its own rules).
+VENDOR_COORDINATOR_FIELDS = frozenset({"is_active", "is_verified"})
+# What a coordinator checks before verifying a firm: when someone else changes it, the firm is verified again.
+VENDOR_IDENTITY_FIELDS = ("name", "neq")
+
+
+def _refuse_coordinator_fields(*, user: User, data: dict) -> None:
+    # Refused rather than ignored: a caller who sends them expects them to apply.
+    if not user.is_coordinator and VENDOR_COORDINATOR_FIELDS & data.keys():
+        raise PermissionDenied(_("Only a hub coordinator can activate or verify a vendor."))
+
+
+def _vendor_review_url(vendor: Vendor) -> str:
+    # Where coordinators verify a firm (is_verified): its API resource. Services name no page (STYLE.md).
+    return reverse("vendor-detail", kwargs={"vendor_id": vendor.pk})
 
 
 @transaction.atomic
@@ -61,9 +106,11 @@ def vendor_create(*, user: User, data: dict) -> Vendor:
     """Register a firm; a vendor member who registers it becomes its first member."""
     if not (user.is_coordinator or user.role == User.Role.VENDOR_MEMBER):
         raise PermissionDenied(_("Only vendor members and coordinators can register a vendor."))
+    _refuse_coordinator_fields(user=user, data=data)
     data = dict(data)
+    data.pop("reason", None)  # A new firm has nobody a coordinator could act for.
     references = data.pop("references", [])
-    vendor = Vendor(key=data.pop("key", None) or _new_key("v", data.get("name", "")))
+    vendor = Vendor(key=data.pop("key", None) or _new_key("v"))
     related = _assign(vendor, data, relations=VENDOR_RELATIONS)
     _save_validated(vendor, related)
     _references_replace(vendor=vendor, references=references)
@@ -75,18 +122,64 @@ def vendor_create(*, user: User, data: dict) -> Vendor:
 
 @transaction.atomic
 def vendor_update(*, vendor: Vendor, user: User, data: dict) -> Vendor:
+    """Change a firm's profile. A verified firm whose name or NEQ changes goes back to the coordinators to verify,
+    unless a coordinator made the change; a coordinator editing for the firm gives a reason, which it is told."""
     if not user_can_edit_vendor(user=user, vendor=vendor):
         raise PermissionDenied(_("You can only change the profile of your own firm."))
+    _refuse_coordinator_fields(user=user, data=data)
     data = dict(data)
-    if not user.is_coordinator and ({"is_active", "is_verified"} & data.keys()):
-        raise PermissionDenied(_("Only a hub coordinator can activate or verify a vendor."))
+    reason = data.pop("reason", "")
+    # Activating or verifying a firm is the coordinators' own decision; anything else is the firm's.
+    edits_profile = bool(data.keys() - VENDOR_COORDINATOR_FIELDS)
+    behalf = vendor_behalf_check(vendor=vendor, user=user, reason=reason) if edits_profile else None
+    identity_before = {field: getattr(vendor, field) for field in VENDOR_IDENTITY_FIELDS}
     references = data.pop("references", None)
     related = _assign(vendor, data, relations=VENDOR_RELATIONS)
+    identity_changed = {
+        field: (before, getattr(vendor, field))
+        for field, before in identity_before.items()
+        if getattr(vendor, field) != before
+    }
+    unverify = vendor.is_verified and identity_changed and not user.is_coordinator
+    if unverify:
+        vendor.is_verified = False
     _save_validated(vendor, related)
     if references is not None:
         _references_replace(vendor=vendor, references=references)
+    if unverify:
+        _vendor_unverified(vendor=vendor, user=user, changes=identity_changed)
+    if behalf is not None:
+        audit_record(actor=user, obj=vendor, action="update_profile", **behalf_audit(behalf))
+        behalf_notify(
+            behalf=behalf,
+            actor=user,
+            dedupe_key=f"on-behalf:vendor-update:{vendor.pk}:{vendor.updated_at.isoformat()}",
+            what=lambda: _("They changed your firm's profile."),
+        )
     _notify_search("vendor", vendor.pk)
     return vendor
+
+
+def _vendor_unverified(*, vendor: Vendor, user: User, changes: dict[str, tuple[str, str]]) -> None:
+    """Record that a firm's identity changed since it was verified, and ask the coordinators to verify it again."""
+    change_text = "; ".join(f"{field}: {before} → {after}" for field, (before, after) in changes.items())
+    audit_record(
+        actor=user, obj=vendor, action="unverify", from_state="verified", to_state="to_verify", reason=change_text
+    )
+    notify(
+        users=coordinator_list(),
+        kind=Notification.Kind.VENDOR_TO_VERIFY,
+        dedupe_key=f"vendor-to-verify:{vendor.pk}:{vendor.updated_at.isoformat()}",
+        render=lambda: (
+            _("Vendor to verify again: %(name)s") % {"name": vendor.name},
+            _(
+                "%(name)s changed its name or enterprise number (%(changes)s), so it is no longer verified and "
+                "the matcher no longer proposes it. Check it in the enterprise register, then verify it again."
+            )
+            % {"name": vendor.name, "changes": change_text},
+        ),
+        url=_vendor_review_url(vendor),
+    )
 
 
 @transaction.atomic
@@ -111,7 +204,7 @@ def vendor_delete(*, vendor: Vendor, user: User) -> None:
 def organization_create(*, user: User, data: dict) -> Organization:
     if not user.is_coordinator:
         raise PermissionDenied(_("Only a hub coordinator can register a public organization."))
-    organization = Organization(key=data.get("key") or _new_key("org", data.get("name", "")))
+    organization = Organization(key=data.get("key") or _new_key("org"))
     _save_validated(organization, _assign(organization, {k: v for k, v in data.items() if k != "key"}, relations=()))
     return organization
 
@@ -150,13 +243,23 @@ def challenge_create(*, user: User, organization: Organization, data: dict) -> C
     if not (user.is_coordinator or organization.members.filter(pk=user.pk).exists()):
         raise PermissionDenied(_("You can only post challenges for your own organization."))
     data = dict(data)
+    behalf = organization_behalf_check(organization=organization, user=user, reason=data.pop("reason", ""))
     challenge = Challenge(
-        key=data.pop("key", None) or _new_key("c", data.get("title", "")),
+        key=data.pop("key", None) or _new_key("c"),
         organization=organization,
         created_by=user,
         status=Challenge.Status.DRAFT,
     )
     _save_validated(challenge, _assign(challenge, data, relations=CHALLENGE_RELATIONS))
+    if behalf is not None:
+        audit_record(actor=user, obj=challenge, action="create", to_state=challenge.status, **behalf_audit(behalf))
+        behalf_notify(
+            behalf=behalf,
+            actor=user,
+            dedupe_key=f"on-behalf:challenge-create:{challenge.pk}",
+            what=lambda: _("They wrote the draft « %(title)s ».") % {"title": challenge.title},
+            url=_challenge_url(challenge),
+        )
     return challenge
 
 
@@ -170,18 +273,39 @@ def challenge_update(*, challenge: Challenge, user: User, data: dict) -> Challen
             % {"status": challenge.get_status_display().lower()},
             code="challenge_not_editable",
         )
+    data = dict(data)
+    behalf = organization_behalf_check(organization=challenge.organization, user=user, reason=data.pop("reason", ""))
     _save_validated(challenge, _assign(challenge, data, relations=CHALLENGE_RELATIONS))
+    if behalf is not None:
+        audit_record(actor=user, obj=challenge, action="update", **behalf_audit(behalf))
+        behalf_notify(
+            behalf=behalf,
+            actor=user,
+            dedupe_key=f"on-behalf:challenge-update:{challenge.pk}:{challenge.updated_at.isoformat()}",
+            what=lambda: _("They changed « %(title)s ».") % {"title": challenge.title},
+            url=_challenge_url(challenge),
+        )
     _notify_search("challenge", challenge.pk)
     return challenge
 
 
 @transaction.atomic
-def challenge_delete(*, challenge: Challenge, user: User) -> None:
+def challenge_delete(*, challenge: Challenge, user: User, reason: str = "") -> None:
     if not user_can_edit_challenge(user=user, challenge=challenge):
         raise PermissionDenied(_("You can only delete your own organization's challenges."))
     if challenge.status != Challenge.Status.DRAFT:
         raise ValidationError(
             _("Only a draft can be deleted. Cancel the challenge instead."), code="challenge_not_draft"
+        )
+    behalf = organization_behalf_check(organization=challenge.organization, user=user, reason=reason)
+    if behalf is not None:
+        audit_record(actor=user, obj=challenge, action="delete", from_state=challenge.status, **behalf_audit(behalf))
+        title, challenge_id = challenge.title, challenge.pk
+        behalf_notify(
+            behalf=behalf,
+            actor=user,
+            dedupe_key=f"on-behalf:challenge-delete:{challenge_id}",
+            what=lambda: _("They deleted the draft « %(title)s ».") % {"title": title},
         )
     challenge.delete()
 
@@ -206,16 +330,31 @@ def challenge_transition(
         raise PermissionDenied(_("Only a hub coordinator can publish a challenge."))
     if not user_can_edit_challenge(user=user, challenge=challenge):
         raise PermissionDenied(_("You can only manage your own organization's challenges."))
+    # Publishing is the coordinators' own move; every other move is the organization's.
+    behalf = None if TRANSITIONS[move] else organization_behalf_check(
+        organization=challenge.organization, user=user, reason=note, reason_field="note"
+    )
     if to_status == Challenge.Status.AWARDED:
         if awarded_vendor is None:
             raise ValidationError({"vendor": _("Choose the vendor the challenge is awarded to.")}, code="required")
         challenge.awarded_vendor = awarded_vendor
     if to_status == Challenge.Status.PUBLISHED:
         challenge.published_at = timezone.now()
-    audit_record(actor=user, obj=challenge, action=to_status, from_state=challenge.status, to_state=to_status, reason=note)
+    audit_record(
+        actor=user, obj=challenge, action=to_status, from_state=challenge.status, to_state=to_status, reason=note,
+        on_behalf_of=behalf.party if behalf is not None else "",
+    )
     challenge.status = to_status
     challenge.save(update_fields=["status", "awarded_vendor", "published_at", "updated_at"])
     _notify_search("challenge", challenge.pk)
+    behalf_notify(
+        behalf=behalf,
+        actor=user,
+        dedupe_key=f"on-behalf:challenge-{to_status}:{challenge.pk}:{challenge.updated_at.isoformat()}",
+        what=lambda: _("« %(title)s » is now %(status)s.")
+        % {"title": challenge.title, "status": challenge.get_status_display().lower()},
+        url=_challenge_url(challenge),
+    )
     if to_status == Challenge.Status.PUBLISHED:
         challenge_published.send(sender=Challenge, challenge_id=challenge.pk)
         notify(
@@ -226,7 +365,7 @@ def challenge_transition(
                 _("Published: %(title)s") % {"title": challenge.title},
                 _("The hub published your challenge. Coordinators are reviewing the vendors the matcher proposed."),
             ),
-            url=reverse("frontend:challenge_detail", kwargs={"challenge_id": challenge.pk}),
+            url=_challenge_url(challenge),
         )
     return challenge
 

@@ -28,7 +28,9 @@ from matching.serializers import (
     IntroductionDeclineInputSerializer,
     IntroductionInterestInputSerializer,
     IntroductionOutputSerializer,
+    IntroductionShortlistInputSerializer,
     MilestoneInputSerializer,
+    MilestoneMoveInputSerializer,
     MilestoneOutputSerializer,
     ProposalBulkApproveInputSerializer,
     ProposalBulkApproveOutputSerializer,
@@ -347,10 +349,14 @@ class IntroductionDeclineApi(APIView):
 class IntroductionShortlistApi(APIView):
     permission_classes = [IsOrganizationMember]
 
-    @extend_schema(request=None, responses=IntroductionOutputSerializer)
+    @extend_schema(request=IntroductionShortlistInputSerializer, responses=IntroductionOutputSerializer)
     def post(self, request: Request, introduction_id: int) -> Response:
         introduction = selectors.introduction_get(user=request.user, introduction_id=introduction_id)
-        introduction = services.introduction_shortlist(introduction=introduction, user=request.user)
+        serializer = IntroductionShortlistInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        introduction = services.introduction_shortlist(
+            introduction=introduction, user=request.user, **serializer.validated_data
+        )
         return Response(IntroductionOutputSerializer(introduction).data)
 
 
@@ -401,7 +407,12 @@ class ChallengeAwardApi(APIView):
         introduction = selectors.introduction_get(
             user=request.user, introduction_id=serializer.validated_data["introduction"]
         )
-        engagement = services.challenge_award(challenge=challenge, introduction=introduction, user=request.user)
+        engagement = services.challenge_award(
+            challenge=challenge,
+            introduction=introduction,
+            user=request.user,
+            reason=serializer.validated_data.get("reason", ""),
+        )
         return Response(EngagementOutputSerializer(engagement).data, status=status.HTTP_201_CREATED)
 
 
@@ -437,19 +448,25 @@ class MilestoneCreateApi(APIView):
 class MilestoneDeliverApi(APIView):
     permission_classes = [IsVendorMember]
 
-    @extend_schema(request=None, responses=MilestoneOutputSerializer)
+    @extend_schema(request=MilestoneMoveInputSerializer, responses=MilestoneOutputSerializer)
     def post(self, request: Request, milestone_id: int) -> Response:
         milestone = selectors.milestone_get(user=request.user, milestone_id=milestone_id)
-        return Response(MilestoneOutputSerializer(services.milestone_deliver(milestone=milestone, user=request.user)).data)
+        serializer = MilestoneMoveInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        milestone = services.milestone_deliver(milestone=milestone, user=request.user, **serializer.validated_data)
+        return Response(MilestoneOutputSerializer(milestone).data)
 
 
 class MilestoneAcceptApi(APIView):
     permission_classes = [IsOrganizationMember]
 
-    @extend_schema(request=None, responses=MilestoneOutputSerializer)
+    @extend_schema(request=MilestoneMoveInputSerializer, responses=MilestoneOutputSerializer)
     def post(self, request: Request, milestone_id: int) -> Response:
         milestone = selectors.milestone_get(user=request.user, milestone_id=milestone_id)
-        return Response(MilestoneOutputSerializer(services.milestone_accept(milestone=milestone, user=request.user)).data)
+        serializer = MilestoneMoveInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        milestone = services.milestone_accept(milestone=milestone, user=request.user, **serializer.validated_data)
+        return Response(MilestoneOutputSerializer(milestone).data)
 
 
 # Payments

@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from hub.models import Organization
 from marketplace.models import Challenge, Expertise, Language, Region, Vendor
-from marketplace.serializers import CodeRelatedField
+from marketplace.serializers import CodeRelatedField, behalf_reason_field
 from matching.models import (
     Clarification,
     Engagement,
@@ -427,6 +427,11 @@ class IntroductionOutputSerializer(serializers.ModelSerializer):
 
 class IntroductionInterestInputSerializer(serializers.Serializer):
     pitch = serializers.CharField(max_length=2000)
+    reason = behalf_reason_field()
+
+
+class IntroductionShortlistInputSerializer(serializers.Serializer):
+    reason = behalf_reason_field()
 
 
 class IntroductionDeclineInputSerializer(serializers.Serializer):
@@ -436,10 +441,12 @@ class IntroductionDeclineInputSerializer(serializers.Serializer):
 class ClarificationInputSerializer(serializers.Serializer):
     question = serializers.CharField(max_length=4000)
     answer = serializers.CharField(max_length=8000, required=False, allow_blank=True, default="")
+    reason = behalf_reason_field()
 
 
 class ClarificationAnswerInputSerializer(serializers.Serializer):
     answer = serializers.CharField(max_length=8000)
+    reason = behalf_reason_field()
 
 
 class ClarificationOutputSerializer(serializers.ModelSerializer):
@@ -452,12 +459,20 @@ class ClarificationOutputSerializer(serializers.ModelSerializer):
 
 class ChallengeAwardInputSerializer(serializers.Serializer):
     introduction = serializers.IntegerField(min_value=1)
+    reason = behalf_reason_field()
 
 
 class MilestoneInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=255)
     amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
     due_date = serializers.DateField()
+    reason = behalf_reason_field()
+
+
+class MilestoneMoveInputSerializer(serializers.Serializer):
+    """Delivering or accepting a milestone: only a coordinator acting for a party says something (why)."""
+
+    reason = behalf_reason_field()
 
 
 class MilestoneOutputSerializer(serializers.ModelSerializer):

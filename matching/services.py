@@ -16,9 +16,15 @@ from django.utils.translation import ngettext
 
 from hub.api_errors import Conflict
 from hub.models import Notification, User
-from hub.services import audit_record, notification_create, notify
+from hub.selectors import coordinator_list
+from hub.services import Behalf, audit_record, behalf_notify, notification_create, notify
 from marketplace.models import Challenge, Vendor
-from marketplace.services import challenge_transition
+from marketplace.services import (
+    behalf_audit,
+    challenge_transition,
+    organization_behalf_check,
+    vendor_behalf_check,
+)
 from matching import indexing, payments, search
 from matching.models import (
     Clarification,
@@ -227,10 +233,6 @@ def _vendor_members(vendor: Vendor) -> QuerySet[User]:
     return vendor.members.filter(is_active=True)
 
 
-def _coordinators() -> QuerySet[User]:
-    return User.objects.filter(is_active=True, role__in=[User.Role.COORDINATOR, User.Role.ADMINISTRATOR])
-
-
 def _challenge_url(challenge: Challenge) -> str:
     return reverse("frontend:challenge_detail", kwargs={"challenge_id": challenge.pk})
 
@@ -285,7 +287,7 @@ def proposals_generate(*, challenge: Challenge, vendors_since: datetime | None =
     vendor_exposure_record(vendor_ids=[p.vendor_id for p in created], channel=VendorExposure.Channel.PROPOSAL)
     if created:
         notify(
-            users=_coordinators(),
+            users=coordinator_list(),
             kind=Notification.Kind.PROPOSALS_READY,
             dedupe_key=f"proposals-ready:{challenge.pk}:{created[-1].pk}",
             render=lambda: (
@@ -446,6 +448,7 @@ def _introduction_move(
     action: str,
     reason: str = "",
     changes: dict | None = None,
+    behalf: Behalf | None = None,
 ) -> Introduction:
     """Move an introduction, locked, and apply `changes` (pitch, decline reason) to the locked row."""
     introduction = _locked(introduction)
@@ -460,16 +463,26 @@ def _introduction_move(
     for field, value in (changes or {}).items():
         setattr(introduction, field, value)
     introduction.save(update_fields=["status", "pitch", "decline_reason", "updated_at"])
-    audit_record(actor=user, obj=introduction, action=action, from_state=from_status, to_state=to_status, reason=reason)
+    audit_record(
+        actor=user,
+        obj=introduction,
+        action=action,
+        from_state=from_status,
+        to_state=to_status,
+        **({"reason": reason} | behalf_audit(behalf)),
+    )
     return introduction
 
 
 @transaction.atomic
-def introduction_express_interest(*, introduction: Introduction, user: User, pitch: str) -> Introduction:
+def introduction_express_interest(
+    *, introduction: Introduction, user: User, pitch: str, reason: str = ""
+) -> Introduction:
     """The vendor says it is interested, with a short pitch; the organization is told."""
     _require_vendor_member(introduction.vendor, user)
     if not pitch.strip():
         raise ValidationError({"pitch": _("Write a short pitch for the organization.")}, code="pitch_required")
+    behalf = vendor_behalf_check(vendor=introduction.vendor, user=user, reason=reason)
     introduction = _introduction_move(
         introduction=introduction,
         user=user,
@@ -477,8 +490,17 @@ def introduction_express_interest(*, introduction: Introduction, user: User, pit
         allowed_from={Introduction.Status.INTRODUCED},
         action="express_interest",
         changes={"pitch": pitch.strip()},
+        behalf=behalf,
     )
     challenge, vendor = introduction.challenge, introduction.vendor
+    behalf_notify(
+        behalf=behalf,
+        actor=user,
+        dedupe_key=f"on-behalf:interest:{introduction.pk}",
+        what=lambda: _("They told %(organization)s that your firm is interested in « %(title)s ».")
+        % {"organization": challenge.organization.name, "title": challenge.title},
+        url=_challenge_url(challenge),
+    )
     notify(
         users=_organization_members(challenge),
         kind=Notification.Kind.INTEREST,
@@ -498,6 +520,8 @@ def introduction_decline(*, introduction: Introduction, user: User, reason: str)
     _require_vendor_member(introduction.vendor, user)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why your firm declines.")}, code="reason_required")
+    # A coordinator declining for the firm gives the firm's reason, which is also why they act.
+    behalf = vendor_behalf_check(vendor=introduction.vendor, user=user, reason=reason)
     introduction = _introduction_move(
         introduction=introduction,
         user=user,
@@ -506,8 +530,16 @@ def introduction_decline(*, introduction: Introduction, user: User, reason: str)
         action="decline",
         reason=reason.strip(),
         changes={"decline_reason": reason.strip()},
+        behalf=behalf,
     )
     challenge, vendor = introduction.challenge, introduction.vendor
+    behalf_notify(
+        behalf=behalf,
+        actor=user,
+        dedupe_key=f"on-behalf:decline:{introduction.pk}",
+        what=lambda: _("They declined « %(title)s » for your firm.") % {"title": challenge.title},
+        url=_challenge_url(challenge),
+    )
     notify(
         users=_organization_members(challenge),
         kind=Notification.Kind.DECLINE,
@@ -522,16 +554,26 @@ def introduction_decline(*, introduction: Introduction, user: User, reason: str)
 
 
 @transaction.atomic
-def introduction_shortlist(*, introduction: Introduction, user: User) -> Introduction:
+def introduction_shortlist(*, introduction: Introduction, user: User, reason: str = "") -> Introduction:
     _require_challenge_member(introduction.challenge, user)
+    behalf = organization_behalf_check(organization=introduction.challenge.organization, user=user, reason=reason)
     introduction = _introduction_move(
         introduction=introduction,
         user=user,
         to_status=Introduction.Status.SHORTLISTED,
         allowed_from={Introduction.Status.INTERESTED},
         action="shortlist",
+        behalf=behalf,
     )
     challenge = introduction.challenge
+    behalf_notify(
+        behalf=behalf,
+        actor=user,
+        dedupe_key=f"on-behalf:shortlist:{introduction.pk}",
+        what=lambda: _("They shortlisted %(vendor)s for « %(title)s ».")
+        % {"vendor": introduction.vendor.name, "title": challenge.title},
+        url=_challenge_url(challenge),
+    )
     notify(
         users=_vendor_members(introduction.vendor),
         kind=Notification.Kind.SHORTLISTED,
@@ -554,7 +596,9 @@ def _introduced_vendor_members(challenge: Challenge) -> QuerySet[User]:
 
 
 @transaction.atomic
-def clarification_ask(*, challenge: Challenge, user: User, question: str, answer: str = "") -> Clarification:
+def clarification_ask(
+    *, challenge: Challenge, user: User, question: str, answer: str = "", reason: str = ""
+) -> Clarification:
     """A question from an introduced vendor, or a clarification the organization publishes itself.
 
     An answered clarification is published to every introduced vendor, never saying who asked."""
@@ -571,7 +615,7 @@ def clarification_ask(*, challenge: Challenge, user: User, question: str, answer
     clarification = Clarification.objects.create(challenge=challenge, asked_by=user, question=question.strip())
     audit_record(actor=user, obj=clarification, action="ask", to_state="asked")
     if answer.strip():
-        clarification_answer(clarification=clarification, user=user, answer=answer)
+        clarification_answer(clarification=clarification, user=user, answer=answer, reason=reason)
     else:
         notify(
             users=_organization_members(challenge),
@@ -587,11 +631,12 @@ def clarification_ask(*, challenge: Challenge, user: User, question: str, answer
 
 
 @transaction.atomic
-def clarification_answer(*, clarification: Clarification, user: User, answer: str) -> Clarification:
+def clarification_answer(*, clarification: Clarification, user: User, answer: str, reason: str = "") -> Clarification:
     challenge = clarification.challenge
     _require_challenge_member(challenge, user)
     if not answer.strip():
         raise ValidationError({"answer": _("Write the answer.")}, code="answer_required")
+    behalf = organization_behalf_check(organization=challenge.organization, user=user, reason=reason)
     clarification = _locked(clarification)
     if clarification.answered_at is not None:
         raise Conflict(_("This question has already been answered."), code="clarification_answered")
@@ -599,7 +644,18 @@ def clarification_answer(*, clarification: Clarification, user: User, answer: st
     clarification.answered_by = user
     clarification.answered_at = timezone.now()
     clarification.save(update_fields=["answer", "answered_by", "answered_at"])
-    audit_record(actor=user, obj=clarification, action="answer", from_state="asked", to_state="published")
+    audit_record(
+        actor=user, obj=clarification, action="answer", from_state="asked", to_state="published",
+        **behalf_audit(behalf),
+    )
+    behalf_notify(
+        behalf=behalf,
+        actor=user,
+        dedupe_key=f"on-behalf:answer:{clarification.pk}",
+        what=lambda: _("They published an answer to a question about « %(title)s »: %(answer)s")
+        % {"title": challenge.title, "answer": clarification.answer},
+        url=_challenge_url(challenge),
+    )
     notify(
         users=_introduced_vendor_members(challenge),
         kind=Notification.Kind.CLARIFICATION,
@@ -615,9 +671,12 @@ def clarification_answer(*, clarification: Clarification, user: User, answer: st
 
 
 @transaction.atomic
-def challenge_award(*, challenge: Challenge, introduction: Introduction, user: User) -> Engagement:
-    """Award the challenge to an interested vendor: the others are closed courteously, an engagement opens."""
+def challenge_award(*, challenge: Challenge, introduction: Introduction, user: User, reason: str = "") -> Engagement:
+    """Award the challenge to an interested vendor: the others are closed courteously, an engagement opens.
+
+    A coordinator awarding for the organization gives a reason; the organization is told by challenge_transition."""
     _require_challenge_member(challenge, user)
+    behalf = organization_behalf_check(organization=challenge.organization, user=user, reason=reason)
     challenge = _locked(challenge)
     if introduction.challenge_id != challenge.pk:
         raise ValidationError({"introduction": _("This introduction belongs to another challenge.")}, code="mismatch")
@@ -632,12 +691,14 @@ def challenge_award(*, challenge: Challenge, introduction: Introduction, user: U
         to_status=Introduction.Status.AWARDED,
         allowed_from={Introduction.Status.INTERESTED, Introduction.Status.SHORTLISTED},
         action="award",
+        behalf=behalf,
     )
     challenge_transition(
-        challenge=challenge, user=user, to_status=Challenge.Status.AWARDED, awarded_vendor=introduction.vendor
+        challenge=challenge, user=user, to_status=Challenge.Status.AWARDED, awarded_vendor=introduction.vendor,
+        note=reason,
     )
     engagement = Engagement.objects.create(challenge=challenge, vendor=introduction.vendor, introduction=introduction)
-    audit_record(actor=user, obj=engagement, action="open", to_state=engagement.status)
+    audit_record(actor=user, obj=engagement, action="open", to_state=engagement.status, **behalf_audit(behalf))
     others = challenge.introductions.exclude(pk=introduction.pk).exclude(
         status__in=[Introduction.Status.DECLINED, Introduction.Status.NOT_SELECTED]
     )
@@ -648,6 +709,7 @@ def challenge_award(*, challenge: Challenge, introduction: Introduction, user: U
             to_status=Introduction.Status.NOT_SELECTED,
             allowed_from={Introduction.Status.INTRODUCED, Introduction.Status.INTERESTED, Introduction.Status.SHORTLISTED},
             action="close",
+            behalf=behalf,
         )
         notify(
             users=_vendor_members(other.vendor),
@@ -676,18 +738,31 @@ def challenge_award(*, challenge: Challenge, introduction: Introduction, user: U
 
 
 @transaction.atomic
-def milestone_create(*, engagement: Engagement, user: User, title: str, amount: Decimal, due_date: date) -> Milestone:
+def milestone_create(
+    *, engagement: Engagement, user: User, title: str, amount: Decimal, due_date: date, reason: str = ""
+) -> Milestone:
     _require_challenge_member(engagement.challenge, user)
     if engagement.status != Engagement.Status.ACTIVE:
         raise Conflict(_("This engagement is completed; it takes no new milestone."), code="engagement_closed")
+    behalf = organization_behalf_check(organization=engagement.challenge.organization, user=user, reason=reason)
     milestone = Milestone(engagement=engagement, title=title, amount=amount, due_date=due_date)
     milestone.full_clean()
     milestone.save()
-    audit_record(actor=user, obj=milestone, action="plan", to_state=milestone.status)
+    audit_record(actor=user, obj=milestone, action="plan", to_state=milestone.status, **behalf_audit(behalf))
+    behalf_notify(
+        behalf=behalf,
+        actor=user,
+        dedupe_key=f"on-behalf:plan:{milestone.pk}",
+        what=lambda: _("They planned the milestone « %(title)s » (%(amount)s $).")
+        % {"title": milestone.title, "amount": milestone.amount},
+        url=_challenge_url(engagement.challenge),
+    )
     return milestone
 
 
-def _milestone_move(*, milestone: Milestone, user: User, to_status: str, allowed_from: str) -> Milestone:
+def _milestone_move(
+    *, milestone: Milestone, user: User, to_status: str, allowed_from: str, behalf: Behalf | None = None
+) -> Milestone:
     milestone = _locked(milestone)
     if milestone.status != allowed_from:
         raise Conflict(
@@ -701,16 +776,28 @@ def _milestone_move(*, milestone: Milestone, user: User, to_status: str, allowed
     if to_status == Milestone.Status.ACCEPTED:
         milestone.accepted_by, milestone.accepted_at = user, timezone.now()
     milestone.save()
-    audit_record(actor=user, obj=milestone, action=to_status, from_state=allowed_from, to_state=to_status)
+    audit_record(
+        actor=user, obj=milestone, action=to_status, from_state=allowed_from, to_state=to_status,
+        **behalf_audit(behalf),
+    )
+    behalf_notify(
+        behalf=behalf,
+        actor=user,
+        dedupe_key=f"on-behalf:milestone-{to_status}:{milestone.pk}",
+        what=lambda: _("The milestone « %(title)s » is now %(status)s.")
+        % {"title": milestone.title, "status": milestone.get_status_display().lower()},
+        url=_challenge_url(milestone.engagement.challenge),
+    )
     return milestone
 
 
 @transaction.atomic
-def milestone_deliver(*, milestone: Milestone, user: User) -> Milestone:
+def milestone_deliver(*, milestone: Milestone, user: User, reason: str = "") -> Milestone:
     engagement = milestone.engagement
     _require_vendor_member(engagement.vendor, user)
     milestone = _milestone_move(
-        milestone=milestone, user=user, to_status=Milestone.Status.DELIVERED, allowed_from=Milestone.Status.PLANNED
+        milestone=milestone, user=user, to_status=Milestone.Status.DELIVERED, allowed_from=Milestone.Status.PLANNED,
+        behalf=vendor_behalf_check(vendor=engagement.vendor, user=user, reason=reason),
     )
     notify(
         users=_organization_members(engagement.challenge),
@@ -727,12 +814,13 @@ def milestone_deliver(*, milestone: Milestone, user: User) -> Milestone:
 
 
 @transaction.atomic
-def milestone_accept(*, milestone: Milestone, user: User) -> Milestone:
+def milestone_accept(*, milestone: Milestone, user: User, reason: str = "") -> Milestone:
     """The organization accepts a delivered milestone, which pays the vendor (once, whatever happens)."""
     engagement = milestone.engagement
     _require_challenge_member(engagement.challenge, user)
     milestone = _milestone_move(
-        milestone=milestone, user=user, to_status=Milestone.Status.ACCEPTED, allowed_from=Milestone.Status.DELIVERED
+        milestone=milestone, user=user, to_status=Milestone.Status.ACCEPTED, allowed_from=Milestone.Status.DELIVERED,
+        behalf=organization_behalf_check(organization=engagement.challenge.organization, user=user, reason=reason),
     )
     payout_request(milestone=milestone)
     notify(
@@ -982,7 +1070,7 @@ def _payout_notify(*, payout: Payout) -> None:
         users = engagement.vendor.members.filter(is_active=True)
         kind, dedupe_key = Notification.Kind.PAYOUT_PAID, f"payout-paid:{payout.pk}"
     else:
-        users = User.objects.filter(is_active=True, role=User.Role.COORDINATOR)
+        users = coordinator_list()
         kind, dedupe_key = Notification.Kind.PAYOUT_FAILED, f"payout-failed:{payout.pk}"
     for user in users:
         with translation.override(user.preferred_language):

@@ -24,7 +24,8 @@ from frontend.forms.ministry import (
 )
 from hub.api_errors import Conflict
 from hub.models import User
-from hub.selectors import audit_entry_list
+from hub.models import Organization
+from hub.selectors import audit_entry_list, user_acts_on_behalf
 from marketplace import services as marketplace_services
 from marketplace.models import Challenge
 from marketplace.selectors import (
@@ -45,6 +46,8 @@ Status = Challenge.Status
 
 # The dashboard lists challenges in the order of their lifecycle (docs/workflow.md).
 STATUS_ORDER = [Status.DRAFT, Status.SUBMITTED, Status.PUBLISHED, Status.CLOSED, Status.AWARDED, Status.CANCELLED]
+# The lists of a draft that the reach counts with (ChallengeForm.reach_profile).
+REACH_LISTS = ("expertise", "regions", "required_languages", "required_certifications")
 # Buttons are shown only where matching.services would accept the move; the services still decide.
 SHORTLISTABLE = {Introduction.Status.INTERESTED}
 AWARDABLE = {Introduction.Status.INTERESTED, Introduction.Status.SHORTLISTED}
@@ -80,6 +83,16 @@ def _posted_id(request: HttpRequest, name: str) -> int:
         return int(request.POST.get(name, ""))
     except ValueError:
         raise Http404 from None
+
+
+def _acting_for(request: HttpRequest, organization: Organization) -> str | None:
+    """The organization's name when a coordinator acts for it: its forms then ask why (frontend/includes)."""
+    return organization.name if user_acts_on_behalf(user=request.user, members=organization.members.all()) else None
+
+
+def _reason(request: HttpRequest) -> str:
+    """The coordinator's reason for acting on the organization's behalf (behalf_reason.html); empty otherwise."""
+    return request.POST.get("reason", "")
 
 
 def _reach(profile: ChallengeProfile) -> Reach | None:
@@ -119,11 +132,20 @@ def ministry_dashboard(request: HttpRequest) -> HttpResponse:
 # Writing a challenge
 
 
-def _render_challenge_form(request: HttpRequest, form: ChallengeForm, *, challenge: Challenge | None) -> HttpResponse:
+def _render_challenge_form(
+    request: HttpRequest, form: ChallengeForm, *, challenge: Challenge | None, acting_for: str | None
+) -> HttpResponse:
     return render(
         request,
         "frontend/ministry/challenge_form.html",
-        {"form": form, "challenge": challenge, "reach": _reach(form.reach_profile()), "profile": form.reach_profile()},
+        {
+            "form": form,
+            "challenge": challenge,
+            "reach": _reach(form.reach_profile()),
+            "profile": form.reach_profile(),
+            "acting_for": acting_for,
+            "reason_typed": _reason(request),
+        },
     )
 
 
@@ -137,14 +159,18 @@ def challenge_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             challenge = marketplace_services.challenge_create(
-                user=request.user, organization=form.chosen_organization(), data=form.challenge_data()
+                user=request.user,
+                organization=form.chosen_organization(),
+                data={**form.challenge_data(), "reason": _reason(request)},
             )
         except ValidationError as error:
             add_service_error(form, error)
         else:
             messages.success(request, _("Draft saved. Check how vendors will see it, then submit it for publication."))
             return redirect("frontend:challenge_preview", challenge_id=challenge.pk)
-    return _render_challenge_form(request, form, challenge=None)
+    # A coordinator writes a draft for an organization they are not a member of.
+    acting_for = _("the organization") if request.user.is_coordinator else None
+    return _render_challenge_form(request, form, challenge=None, acting_for=acting_for)
 
 
 @organization_member_required
@@ -161,21 +187,35 @@ def challenge_edit(request: HttpRequest, challenge_id: int) -> HttpResponse:
     form = ChallengeForm.for_challenge(challenge, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            marketplace_services.challenge_update(challenge=challenge, user=request.user, data=form.challenge_data())
+            marketplace_services.challenge_update(
+                challenge=challenge, user=request.user, data={**form.challenge_data(), "reason": _reason(request)}
+            )
         except ValidationError as error:
             add_service_error(form, error)
         else:
             messages.success(request, _("Changes saved. Check how vendors will see the challenge."))
             return redirect("frontend:challenge_preview", challenge_id=challenge.pk)
-    return _render_challenge_form(request, form, challenge=challenge)
+    return _render_challenge_form(
+        request, form, challenge=challenge, acting_for=_acting_for(request, challenge.organization)
+    )
 
 
 @organization_member_required
 @require_GET
 def challenge_reach(request: HttpRequest) -> HttpResponse:
     """The live count beside the challenge form (an htmx fragment); the preview page shows the same numbers."""
-    profile = ChallengeForm(request.GET).reach_profile()
-    return render(request, "frontend/ministry/reach_fragment.html", {"reach": _reach(profile), "profile": profile})
+    form = ChallengeForm(request.GET)
+    profile = form.reach_profile()
+    # A list over its maximum is left out of the count (it would cost the engine one aggregation per value): say so.
+    left_out = [
+        _("%(label)s: %(message)s") % {"label": form[name].label, "message": message}
+        for name in REACH_LISTS
+        if name in form.errors
+        for message in form.errors[name]
+    ]
+    return render(
+        request, "frontend/ministry/reach_fragment.html", {"reach": _reach(profile), "profile": profile, "left_out": left_out}
+    )
 
 
 @organization_member_required
@@ -185,7 +225,7 @@ def challenge_preview(request: HttpRequest, challenge_id: int) -> HttpResponse:
     if request.method == "POST":
         try:
             marketplace_services.challenge_transition(
-                challenge=challenge, user=request.user, to_status=Status.SUBMITTED
+                challenge=challenge, user=request.user, to_status=Status.SUBMITTED, note=_reason(request)
             )
         except ValidationError as error:
             _refusal(request, error)
@@ -205,6 +245,7 @@ def challenge_preview(request: HttpRequest, challenge_id: int) -> HttpResponse:
             "reach": _reach(profile),
             "can_edit": challenge.status in marketplace_services.EDITABLE_STATUSES,
             "can_submit": _can_move(challenge, Status.SUBMITTED),
+            "acting_for": _acting_for(request, challenge.organization),
         },
     )
 
@@ -289,6 +330,7 @@ def _render_manage(
             "can_withdraw": _can_move(challenge, Status.DRAFT),
             "can_close": _can_move(challenge, Status.CLOSED),
             "can_cancel": _can_move(challenge, Status.CANCELLED),
+            "acting_for": _acting_for(request, challenge.organization),
         },
     )
 
@@ -305,7 +347,9 @@ def _shortlist(request: HttpRequest, challenge: Challenge) -> HttpResponse:
     if introduction.challenge_id != challenge.pk:
         raise Http404
     try:
-        introduction = matching_services.introduction_shortlist(introduction=introduction, user=request.user)
+        introduction = matching_services.introduction_shortlist(
+            introduction=introduction, user=request.user, reason=_reason(request)
+        )
     except ValidationError as error:
         notice, is_error = " ".join(error.messages), True
     else:
@@ -315,7 +359,13 @@ def _shortlist(request: HttpRequest, challenge: Challenge) -> HttpResponse:
         introduction = matching_selectors.introduction_get(user=request.user, introduction_id=introduction.pk)
         labels = {item.code: item.label for item in expertise_list()}
         row = _introduction_row(introduction, challenge=challenge, expertise_labels=labels)
-        context = {"row": row, "challenge": challenge, "notice": notice, "notice_is_error": is_error}
+        context = {
+            "row": row,
+            "challenge": challenge,
+            "notice": notice,
+            "notice_is_error": is_error,
+            "acting_for": _acting_for(request, challenge.organization),
+        }
         return render(request, "frontend/ministry/_introduction.html", context)
     (messages.error if is_error else messages.success)(request, notice)
     return redirect(_manage_url(challenge, f"introduction-{introduction.pk}"))
@@ -331,7 +381,10 @@ def _answer(request: HttpRequest, challenge: Challenge) -> HttpResponse:
     if form.is_valid():
         try:
             matching_services.clarification_answer(
-                clarification=clarification, user=request.user, answer=form.validated_data["answer"]
+                clarification=clarification,
+                user=request.user,
+                answer=form.validated_data["answer"],
+                reason=_reason(request),
             )
         except Conflict as error:
             _refusal(request, error)
@@ -348,7 +401,9 @@ def _clarify(request: HttpRequest, challenge: Challenge) -> HttpResponse:
     form = ClarificationPublishForm(request.POST, prefix="clarify")
     if form.is_valid():
         try:
-            matching_services.clarification_ask(challenge=challenge, user=request.user, **form.validated_data)
+            matching_services.clarification_ask(
+                challenge=challenge, user=request.user, **form.validated_data, reason=_reason(request)
+            )
         except Conflict as error:
             _refusal(request, error)
         except ValidationError as error:
@@ -362,7 +417,9 @@ def _clarify(request: HttpRequest, challenge: Challenge) -> HttpResponse:
 
 def _withdraw(request: HttpRequest, challenge: Challenge) -> HttpResponse:
     try:
-        marketplace_services.challenge_transition(challenge=challenge, user=request.user, to_status=Status.DRAFT)
+        marketplace_services.challenge_transition(
+            challenge=challenge, user=request.user, to_status=Status.DRAFT, note=_reason(request)
+        )
     except ValidationError as error:
         _refusal(request, error)
     else:
@@ -401,7 +458,7 @@ def challenge_award(request: HttpRequest, challenge_id: int, introduction_id: in
     if request.method == "POST":
         try:
             engagement = matching_services.challenge_award(
-                challenge=challenge, introduction=introduction, user=request.user
+                challenge=challenge, introduction=introduction, user=request.user, reason=_reason(request)
             )
         except ValidationError as error:
             _refusal(request, error)
@@ -420,7 +477,12 @@ def challenge_award(request: HttpRequest, challenge_id: int, introduction_id: in
     return render(
         request,
         "frontend/ministry/challenge_award.html",
-        {"challenge": challenge, "introduction": introduction, "others": others},
+        {
+            "challenge": challenge,
+            "introduction": introduction,
+            "others": others,
+            "acting_for": _acting_for(request, challenge.organization),
+        },
     )
 
 
@@ -432,8 +494,14 @@ def _transition_with_confirmation(request: HttpRequest, challenge_id: int, *, to
             marketplace_services.challenge_transition(
                 challenge=challenge, user=request.user, to_status=to_status, note=form.validated_data["note"]
             )
-        except ValidationError as error:
+        except Conflict as error:
             _refusal(request, error)
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                _refusal(request, error)
+                return redirect(_manage_url(challenge))
+            add_service_error(form, error)  # The coordinator's missing reason: shown on the note, kept typed.
+            return _render_confirm(request, challenge, form=form, to_status=to_status)
         else:
             done = {
                 Status.CLOSED: _("The challenge is closed: it no longer appears to vendors. You can still award it."),
@@ -441,10 +509,20 @@ def _transition_with_confirmation(request: HttpRequest, challenge_id: int, *, to
             }
             messages.success(request, done[to_status])
         return redirect(_manage_url(challenge))
+    return _render_confirm(request, challenge, form=form, to_status=to_status)
+
+
+def _render_confirm(request: HttpRequest, challenge: Challenge, *, form: TransitionNoteForm, to_status: str) -> HttpResponse:
     return render(
         request,
         "frontend/ministry/challenge_confirm.html",
-        {"challenge": challenge, "form": form, "to_status": to_status, "allowed": _can_move(challenge, to_status)},
+        {
+            "challenge": challenge,
+            "form": form,
+            "to_status": to_status,
+            "allowed": _can_move(challenge, to_status),
+            "acting_for": _acting_for(request, challenge.organization),
+        },
     )
 
 
@@ -468,7 +546,7 @@ def _accept(request: HttpRequest, engagement: Engagement) -> None:
     if milestone.engagement_id != engagement.pk:
         raise Http404
     try:
-        matching_services.milestone_accept(milestone=milestone, user=request.user)
+        matching_services.milestone_accept(milestone=milestone, user=request.user, reason=_reason(request))
     except ValidationError as error:
         _refusal(request, error)
     else:
@@ -501,7 +579,7 @@ def engagement_manage(request: HttpRequest, engagement_id: int) -> HttpResponse:
         if form.is_valid():
             try:
                 milestone = matching_services.milestone_create(
-                    engagement=engagement, user=request.user, **form.validated_data
+                    engagement=engagement, user=request.user, **form.validated_data, reason=_reason(request)
                 )
             except Conflict as error:
                 _refusal(request, error)
@@ -532,5 +610,7 @@ def engagement_manage(request: HttpRequest, engagement_id: int) -> HttpResponse:
             "paid_total": sum(
                 milestone.amount for milestone in milestones if milestone.status == Milestone.Status.PAID
             ),
+            "acting_for": _acting_for(request, engagement.challenge.organization),
+            "reason_typed": _reason(request),
         },
     )

@@ -176,12 +176,22 @@ def vendor_profile_edit(request: HttpRequest) -> HttpResponse:
         return _no_firm_yet(request)
     forms = VendorProfileForms(request.POST if request.method == "POST" else None, vendor=vendor)
     if request.method == "POST" and forms.is_valid():
+        was_verified = vendor.is_verified
         try:
-            vendor_update(vendor=vendor, user=request.user, data=forms.validated_data)
+            vendor = vendor_update(vendor=vendor, user=request.user, data=forms.validated_data)
         except ValidationError as error:
             forms.add_validation_error(error)
         else:
-            messages.success(request, _("Your firm's profile is saved. The matcher uses it from now on."))
+            if was_verified and not vendor.is_verified:
+                messages.warning(
+                    request,
+                    _(
+                        "Your firm's profile is saved. Its name or enterprise number changed, so a hub coordinator "
+                        "will verify it again; until then the matcher does not propose it."
+                    ),
+                )
+            else:
+                messages.success(request, _("Your firm's profile is saved. The matcher uses it from now on."))
             return redirect(_with_vendor(reverse("frontend:vendor_dashboard"), vendor))
     return render(request, "frontend/vendor/profile_form.html", {**context, "forms": forms, "registering": False})
 

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from hub.models import AuditEntry, User
-from marketplace.models import Challenge
+from marketplace.models import MAX_REQUIRED_CERTIFICATIONS, Challenge
 from matching import indexing
 from matching.documents import index_alias
 from matching.matcher import Explanation
@@ -368,6 +368,18 @@ def test_challenge_reach_ignores_what_cannot_be_read_yet(member_client, catalogu
 
     reach = response.context["reach"]
     assert reach.eligible == 5  # No readable ceiling: none applies.
+
+
+def test_challenge_reach_refuses_too_many_certification_lines_and_leaves_them_out(member_client, catalogue):
+    lines = "\n".join(f"Norme {n}" for n in range(500))
+
+    response = member_client.get(
+        "/en/organization/challenges/reach/", reach_params(required_certifications=lines)
+    )
+
+    assert response.status_code == 200
+    assert response.context["profile"].required_certifications == []
+    assert f"at most {MAX_REQUIRED_CERTIFICATIONS}" in response.content.decode()
 
 
 def test_challenge_reach_is_refused_to_vendor_members(client, vendor_member):
@@ -732,3 +744,71 @@ def test_engagement_manage_answers_404_to_the_vendors_own_member_signed_in_as_mi
     response = client.get(f"/en/organization/engagements/{engagement.pk}/")
 
     assert response.status_code == 404
+
+
+# A coordinator acting on the organization's behalf
+
+
+@pytest.fixture
+def coordinator_client(client, coordinator):
+    client.force_login(coordinator)
+    return client
+
+
+def test_challenge_manage_asks_a_coordinator_why_they_act_for_the_organization(coordinator_client, organization):
+    challenge = challenge_for(organization)
+    introduce(challenge)
+
+    response = coordinator_client.get(f"/en/organization/challenges/{challenge.pk}/")
+
+    assert f"Why you act on behalf of {organization.name}" in response.content.decode()
+
+
+def test_challenge_manage_asks_members_no_reason(member_client, organization):
+    challenge = challenge_for(organization)
+    introduce(challenge)
+
+    response = member_client.get(f"/en/organization/challenges/{challenge.pk}/")
+
+    assert "Why you act on behalf of" not in response.content.decode()
+
+
+def test_shortlist_by_a_coordinator_without_a_reason_is_refused_with_a_message(coordinator_client, organization):
+    introduction = introduce(challenge_for(organization))
+
+    response = coordinator_client.post(
+        f"/en/organization/challenges/{introduction.challenge_id}/",
+        {"action": "shortlist", "introduction": introduction.pk},
+        follow=True,
+    )
+
+    assert "say why" in response.content.decode()
+    introduction.refresh_from_db()
+    assert introduction.status == Introduction.Status.INTERESTED
+
+
+def test_shortlist_by_a_coordinator_with_a_reason_is_audited_on_the_organizations_behalf(
+    coordinator_client, coordinator, organization
+):
+    introduction = introduce(challenge_for(organization))
+
+    coordinator_client.post(
+        f"/en/organization/challenges/{introduction.challenge_id}/",
+        {"action": "shortlist", "introduction": introduction.pk, "reason": "Demandé par téléphone."},
+    )
+
+    introduction.refresh_from_db()
+    assert introduction.status == Introduction.Status.SHORTLISTED
+    entry = AuditEntry.objects.get(object_type="introduction", action="shortlist")
+    assert (entry.actor, entry.on_behalf_of, entry.reason) == (coordinator, organization.name, "Demandé par téléphone.")
+
+
+def test_challenge_close_by_a_coordinator_without_a_reason_shows_the_form_again(coordinator_client, organization):
+    challenge = challenge_for(organization)
+
+    response = coordinator_client.post(f"/en/organization/challenges/{challenge.pk}/close/", {"note": ""})
+
+    assert response.status_code == 200
+    assert "say why" in response.content.decode()
+    challenge.refresh_from_db()
+    assert challenge.status == Challenge.Status.PUBLISHED

@@ -166,6 +166,26 @@ def test_vendor_profile_edit_saves_through_the_service(client, vendor):
     assert [(r.client, r.year) for r in vendor.references.all()] == [("Ville de Québec", 2023)]
 
 
+def test_vendor_profile_edit_of_the_name_sends_a_verified_firm_back_to_verification_and_says_so(client, vendor):
+    response = client.post(url("vendor_profile_edit"), profile_data(), follow=True)
+
+    vendor.refresh_from_db()
+    assert not vendor.is_verified
+    assert "vérifiera" in response.content.decode()
+
+
+def test_vendor_profile_edit_cannot_verify_the_firm(client, vendor):
+    Vendor.objects.filter(pk=vendor.pk).update(is_verified=False, is_active=False)
+
+    client.post(
+        url("vendor_profile_edit"),
+        profile_data(name=vendor.name, neq=vendor.neq, is_verified="on", is_active="on"),
+    )
+
+    vendor.refresh_from_db()
+    assert (vendor.is_verified, vendor.is_active) == (False, False)
+
+
 def test_vendor_profile_edit_refuses_a_malformed_neq_and_keeps_what_was_typed(client, vendor):
     response = client.post(url("vendor_profile_edit"), profile_data(neq="12345", name="Nom tapé"))
 

@@ -68,6 +68,7 @@ def test_audit_list_shows_entries_to_coordinators_and_administrators(api_client,
         "from_state": "submitted",
         "to_state": "published",
         "reason": "Complet.",
+        "on_behalf_of": "",
     }
 
 
@@ -153,7 +154,10 @@ def test_audit_export_streams_a_csv_for_excel_with_a_header_row(api_client, coor
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="audit-log-')
     header, *rows = csv_rows(response)
-    assert header == ["When", "Actor id", "Actor", "Object type", "Object id", "Action", "Previous state", "New state", "Reason"]
+    assert header == [
+        "When", "Actor id", "Actor", "Object type", "Object id", "Action", "Previous state", "New state", "Reason",
+        "On behalf of",
+    ]
     assert rows == [
         [
             timezone.localtime(entry.created_at).isoformat(timespec="seconds"),
@@ -165,6 +169,7 @@ def test_audit_export_streams_a_csv_for_excel_with_a_header_row(api_client, coor
             "submitted",
             "published",
             "Budget confirmé; échéance réaliste.",
+            "",
         ]
     ]
 
@@ -238,6 +243,32 @@ def test_audit_entry_cannot_be_given_to_another_actor(coordinator):
 
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AuditEntry.objects.filter(pk=entry.pk).update(actor=factories.UserFactory())
+
+
+def test_audit_export_names_the_party_a_coordinator_acted_for(api_client, coordinator):
+    services.audit_record(
+        actor=coordinator, obj=factories.OrganizationFactory(), action="close", reason="Absent.",
+        on_behalf_of="Ministère de la Cybersécurité",
+    )
+    api_client.force_authenticate(coordinator)
+
+    listed = api_client.get(reverse("audit-list"))
+    _header, row = csv_rows(api_client.get(reverse("audit-export")))
+
+    assert listed.data["results"][0]["on_behalf_of"] == "Ministère de la Cybersécurité"
+    assert row[9] == "Ministère de la Cybersécurité"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="The trigger exists on PostgreSQL only.")
+def test_audit_entry_cannot_change_whom_it_was_done_for(coordinator):
+    entry = services.audit_record(
+        actor=coordinator, obj=factories.OrganizationFactory(), action="close", on_behalf_of="Ministère A"
+    )
+
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEntry.objects.filter(pk=entry.pk).update(on_behalf_of="")
+
+    assert AuditEntry.objects.get(pk=entry.pk).on_behalf_of == "Ministère A"
 
 
 def test_deleting_a_user_keeps_their_audit_entries_with_their_name(coordinator):

@@ -1,9 +1,10 @@
+import re
+
 import pytest
 from django.urls import reverse
 
-from hub.models import User
-from hub.models import AuditEntry
-from marketplace.models import Challenge, Vendor
+from hub.models import AuditEntry, Notification, User
+from marketplace.models import MAX_CERTIFICATIONS, MAX_REQUIRED_CERTIFICATIONS, Challenge, Vendor
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -87,6 +88,39 @@ def test_challenge_create_makes_a_draft_for_the_members_organization(api_client,
     assert challenge.status == Challenge.Status.DRAFT
     assert challenge.organization == ministry_member.organizations.get()
     assert challenge.created_by == ministry_member
+
+
+def test_challenge_create_gives_a_key_that_keeps_no_word_of_the_title(api_client, ministry_member):
+    api_client.force_authenticate(ministry_member)
+
+    response = api_client.post(
+        reverse("challenge-list"), challenge_payload(title="Remplacement secret du registre"), format="json"
+    )
+
+    assert response.status_code == 201, response.data
+    assert re.fullmatch(r"c-[0-9a-f]{16}", response.data["key"])
+
+
+def test_vendor_create_gives_a_key_that_keeps_no_word_of_the_name(api_client, vendor_member):
+    api_client.force_authenticate(vendor_member)
+
+    response = api_client.post(reverse("vendor-list"), vendor_payload(), format="json")
+
+    assert response.status_code == 201, response.data
+    assert re.fullmatch(r"v-[0-9a-f]{16}", response.data["key"])
+
+
+def test_challenge_update_keeps_an_existing_key(api_client, ministry_member):
+    draft = factories.ChallengeFactory(
+        key="c-remplacement-secret-a1b2c3", status=Challenge.Status.DRAFT, published_at=None,
+        organization=ministry_member.organizations.get(),
+    )
+    api_client.force_authenticate(ministry_member)
+
+    response = api_client.patch(reverse("challenge-detail", args=[draft.id]), {"title": "Autre titre"}, format="json")
+
+    assert response.status_code == 200, response.data
+    assert response.data["key"] == "c-remplacement-secret-a1b2c3"
 
 
 def test_challenge_create_refuses_another_organization(api_client, ministry_member):
@@ -247,6 +281,38 @@ def test_vendor_create_refuses_a_duplicate_neq(api_client, vendor_member):
     assert "neq" in response.data
 
 
+def test_vendor_create_refuses_too_many_certifications_by_name(api_client, vendor_member):
+    api_client.force_authenticate(vendor_member)
+    certifications = [f"Certification {n}" for n in range(MAX_CERTIFICATIONS + 1)]
+
+    response = api_client.post(reverse("vendor-list"), vendor_payload(certifications=certifications), format="json")
+
+    assert response.status_code == 400
+    assert str(MAX_CERTIFICATIONS) in response.data["certifications"][0]
+    assert not Vendor.objects.filter(neq="1171234567").exists()
+
+
+def test_vendor_create_refuses_a_region_list_longer_than_quebecs_regions(api_client, vendor_member):
+    api_client.force_authenticate(vendor_member)
+
+    response = api_client.post(reverse("vendor-list"), vendor_payload(regions=["03"] * 1000), format="json")
+
+    assert response.status_code == 400
+    assert "regions" in response.data
+
+
+def test_challenge_create_refuses_too_many_required_certifications(api_client, ministry_member):
+    api_client.force_authenticate(ministry_member)
+    certifications = [f"Norme {n}" for n in range(MAX_REQUIRED_CERTIFICATIONS + 1)]
+
+    response = api_client.post(
+        reverse("challenge-list"), challenge_payload(required_certifications=certifications), format="json"
+    )
+
+    assert response.status_code == 400
+    assert str(MAX_REQUIRED_CERTIFICATIONS) in response.data["required_certifications"][0]
+
+
 def test_vendor_update_refuses_another_firm(api_client, vendor_member):
     other = factories.VendorFactory()
     api_client.force_authenticate(vendor_member)
@@ -269,6 +335,88 @@ def test_vendor_update_refuses_self_verification(api_client, vendor_member):
     assert response.status_code == 403
     vendor.refresh_from_db()
     assert not vendor.is_verified
+
+
+@pytest.mark.parametrize("field", ["is_verified", "is_active"])
+def test_vendor_create_refuses_a_flag_only_coordinators_set(api_client, field):
+    user = factories.UserFactory(role=User.Role.VENDOR_MEMBER)
+    api_client.force_authenticate(user)
+
+    response = api_client.post(reverse("vendor-list"), vendor_payload(**{field: True}), format="json")
+
+    assert response.status_code == 403
+    assert "coordonnateur" in response.data["detail"]
+    assert not Vendor.objects.filter(neq="1171234567").exists()
+
+
+def test_vendor_create_lets_a_coordinator_register_a_verified_firm(api_client, coordinator):
+    api_client.force_authenticate(coordinator)
+
+    response = api_client.post(reverse("vendor-list"), vendor_payload(is_verified=True), format="json")
+
+    assert response.status_code == 201, response.data
+    assert Vendor.objects.get(neq="1171234567").is_verified
+
+
+@pytest.mark.parametrize(("field", "value"), [("name", "Autre Nom inc."), ("neq", "1179999999")])
+def test_vendor_update_of_the_name_or_neq_by_a_member_sends_the_firm_back_to_verification(
+    api_client, vendor_member, field, value
+):
+    vendor = vendor_member.vendors.get()
+    old = getattr(vendor, field)
+    api_client.force_authenticate(vendor_member)
+
+    response = api_client.patch(reverse("vendor-detail", args=[vendor.id]), {field: value}, format="json")
+
+    assert response.status_code == 200, response.data
+    vendor.refresh_from_db()
+    assert not vendor.is_verified
+    entry = AuditEntry.objects.get(object_type="vendor", object_id=vendor.id, action="unverify")
+    assert (entry.actor, entry.from_state, entry.to_state) == (vendor_member, "verified", "to_verify")
+    assert old in entry.reason and value in entry.reason
+
+
+def test_vendor_update_of_a_verified_firms_name_tells_every_coordinator(api_client, vendor_member, coordinator):
+    administrator = factories.UserFactory(role=User.Role.VENDOR_MEMBER, is_superuser=True)
+    vendor = vendor_member.vendors.get()
+    api_client.force_authenticate(vendor_member)
+
+    api_client.patch(reverse("vendor-detail", args=[vendor.id]), {"name": "Autre Nom inc."}, format="json")
+
+    notified = Notification.objects.filter(kind=Notification.Kind.VENDOR_TO_VERIFY)
+    assert {n.user for n in notified} == {coordinator, administrator}
+    notification = notified.get(user=coordinator)
+    assert "Autre Nom inc." in notification.body
+    assert notification.url == reverse("vendor-detail", args=[vendor.id])
+
+
+def test_vendor_update_of_other_fields_keeps_the_firm_verified(api_client, vendor_member):
+    vendor = vendor_member.vendors.get()
+    api_client.force_authenticate(vendor_member)
+
+    response = api_client.patch(
+        reverse("vendor-detail", args=[vendor.id]), {"name": vendor.name, "employees": 40}, format="json"
+    )
+
+    assert response.status_code == 200
+    vendor.refresh_from_db()
+    assert vendor.is_verified
+    assert not AuditEntry.objects.filter(object_type="vendor", action="unverify").exists()
+
+
+def test_vendor_update_of_the_name_by_a_coordinator_keeps_the_firm_verified(api_client, vendor_member, coordinator):
+    vendor = vendor_member.vendors.get()
+    api_client.force_authenticate(coordinator)
+
+    response = api_client.patch(
+        reverse("vendor-detail", args=[vendor.id]),
+        {"name": "Autre Nom inc.", "reason": "La firme a changé de nom au registre."},
+        format="json",
+    )
+
+    assert response.status_code == 200, response.data
+    vendor.refresh_from_db()
+    assert vendor.is_verified
 
 
 def test_vendor_update_replaces_references(api_client, vendor_member):
@@ -304,3 +452,25 @@ def test_token_create_refuses_a_wrong_password_in_french(api_client, ministry_me
 def test_api_docs_and_schema_are_served(api_client):
     assert api_client.get("/api/schema/").status_code == 200
     assert api_client.get("/api/docs/").status_code == 200
+
+
+def test_vendor_update_by_a_coordinator_needs_no_reason_for_a_firm_without_members(api_client, coordinator):
+    vendor = factories.VendorFactory()  # From the catalogue: nobody joined it yet.
+    api_client.force_authenticate(coordinator)
+
+    response = api_client.patch(reverse("vendor-detail", args=[vendor.id]), {"employees": 40}, format="json")
+
+    assert response.status_code == 200, response.data
+    assert not AuditEntry.objects.filter(object_type="vendor", action="update_profile").exists()
+
+
+def test_vendor_update_by_a_coordinator_for_its_members_requires_a_reason(api_client, vendor_member, coordinator):
+    vendor = vendor_member.vendors.get()
+    api_client.force_authenticate(coordinator)
+
+    response = api_client.patch(reverse("vendor-detail", args=[vendor.id]), {"employees": 40}, format="json")
+
+    assert response.status_code == 400
+    assert "reason" in response.data
+    vendor.refresh_from_db()
+    assert vendor.employees != 40

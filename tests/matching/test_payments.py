@@ -272,6 +272,22 @@ def test_payout_submit_marks_failed_a_payout_the_provider_refuses(provider, mile
     assert list(Notification.objects.values_list("user", "kind")) == [(coordinator.pk, Notification.Kind.PAYOUT_FAILED)]
 
 
+@pytest.mark.parametrize(
+    "administrator",
+    [{"role": User.Role.ADMINISTRATOR}, {"role": User.Role.VENDOR_MEMBER, "is_superuser": True}],
+    ids=["administrator", "superuser"],
+)
+def test_payout_failure_is_told_to_administrators_too(provider, milestone, coordinator, administrator):
+    administrator = factories.UserFactory(**administrator)
+    payout = factories.PayoutFactory(milestone=milestone)
+    provider.add(responses.POST, PAYOUTS_URL, status=422, json={"error": {"message": "Unknown destination."}})
+
+    services.payout_submit(payout=payout)
+
+    told = set(Notification.objects.filter(kind=Notification.Kind.PAYOUT_FAILED).values_list("user", flat=True))
+    assert told == {coordinator.pk, administrator.pk}
+
+
 # The webhook
 
 

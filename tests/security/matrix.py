@@ -84,3 +84,62 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("payment-webhook", "POST"):                (400,    400,   400,    400,     400,    400,  400),
 }
 # fmt: on
+
+
+# Who may set each field of each request body, by input serializer (its OpenAPI component, without "Patched" and
+# "Request"): ANYONE means every role the endpoint lets through; otherwise only the roles listed, and every other
+# role the endpoint lets through is refused (403) when it sends the field, on create and on update, with nothing
+# written (test_permissions.py). A request field without a row here fails the suite. A field whose allowed
+# *values* depend on the caller (a challenge's organization, a saved search's firm) is ANYONE: the service
+# checks the value (tests/marketplace, tests/matching).
+ANYONE: tuple[str, ...] = ()
+COORDINATORS = ("coordinator", "admin")
+
+
+def _anyone(*fields: str) -> dict[str, tuple[str, ...]]:
+    return dict.fromkeys(fields, ANYONE)
+
+
+REQUEST_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
+    # Accounts
+    "TokenInput": _anyone("username", "password"),
+    "ConsentCreateInput": _anyone("kind", "granted", "version"),
+    "UserDeleteInput": _anyone("password"),
+    "UserPreferencesUpdateInput": _anyone("email_frequency", "preferred_language"),
+    # Catalogue
+    "OrganizationInput": _anyone("name", "kind", "region"),
+    "VendorInput": {
+        **_anyone(
+            "name", "neq", "description", "languages", "regions", "employees", "founded", "expertise",
+            "certifications", "references", "contact_name", "contact_email", "contact_phone", "public_profile",
+            "reason",
+        ),
+        "is_active": COORDINATORS,
+        "is_verified": COORDINATORS,
+    },
+    "ChallengeInput": _anyone(
+        "organization", "title", "description", "language", "expertise", "regions", "budget_min", "budget_max",
+        "deadline", "required_languages", "required_certifications", "max_employees", "on_site", "reason",
+    ),
+    "ChallengeTransitionInput": _anyone("note"),
+    # Search
+    "SavedSearchCreateInput": _anyone(
+        "name", "q", "vendor", "expertise", "region", "organization_kind", "language", "budget", "deadline"
+    ),
+    # Workflow
+    "ProposalCreateInput": _anyone("challenge", "vendor"),
+    "ProposalDecisionInput": _anyone("reason"),
+    "ProposalRejectInput": _anyone("reason"),
+    "ProposalBulkApproveInput": _anyone("proposals"),
+    "IntroductionInterestInput": _anyone("pitch", "reason"),
+    "IntroductionDeclineInput": _anyone("reason"),
+    "IntroductionShortlistInput": _anyone("reason"),
+    "ClarificationInput": _anyone("question", "answer", "reason"),
+    "ClarificationAnswerInput": _anyone("answer", "reason"),
+    "ChallengeAwardInput": _anyone("introduction", "reason"),
+    "MilestoneInput": _anyone("title", "amount", "due_date", "reason"),
+    "MilestoneMoveInput": _anyone("reason"),
+}
+
+# A value each privileged field is sent with (any value: sending the field at all is refused).
+PRIVILEGED_SAMPLES = {"is_active": True, "is_verified": True}

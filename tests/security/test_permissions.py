@@ -3,11 +3,15 @@
 The expected statuses are in tests/security/matrix.py. A new endpoint under /api/v1/ without a row there
 fails `test_matrix_covers_every_api_endpoint`.
 """
-import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+import re
 
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from drf_spectacular.generators import SchemaGenerator
+
+from marketplace.models import Challenge, Vendor
 from tests.security.conftest import ROLES, client_as
-from tests.security.matrix import MATRIX
+from tests.security.matrix import MATRIX, PRIVILEGED_SAMPLES, REQUEST_FIELDS
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +48,9 @@ TARGETS = {
     "milestone-accept": lambda w: {"milestone_id": w.delivered_milestone.pk},
 }
 
+# Why a coordinator acts for the firm or the organization (tests/security/test_on_behalf.py); members may send it.
+BEHALF = "Demandé par la partie, absente cette semaine."
+
 # A valid body for each write, so that a role allowed through gets the success status.
 BODIES = {
     ("organization-list", "POST"): lambda w: {"name": "Nouvel organisme", "kind": "agency"},
@@ -52,22 +59,32 @@ BODIES = {
         "name": "Nouvelle firme inc.", "neq": "1199999999", "description": "Services infonuagiques.",
         "languages": ["fr"], "regions": ["03"], "employees": 12, "founded": 2015, "expertise": ["cloud"],
     },
-    ("vendor-detail", "PATCH"): lambda w: {"description": "Nous migrons des applications vers le nuage."},
+    ("vendor-detail", "PATCH"): lambda w: {"description": "Nous migrons des applications vers le nuage.", "reason": BEHALF},
     ("challenge-list", "POST"): lambda w: {
         "title": "Nouveau défi", "description": "Un portail citoyen.", "language": "fr", "expertise": ["cloud"],
         "budget_min": "10000", "budget_max": "20000", "deadline": w.milestone_due,
     },
-    ("challenge-detail", "PATCH"): lambda w: {"title": "Brouillon renommé"},
+    ("challenge-detail", "PATCH"): lambda w: {"title": "Brouillon renommé", "reason": BEHALF},
+    ("challenge-detail", "DELETE"): lambda w: {"reason": BEHALF},
+    ("challenge-submit", "POST"): lambda w: {"note": BEHALF},
+    ("challenge-withdraw", "POST"): lambda w: {"note": BEHALF},
+    ("challenge-close", "POST"): lambda w: {"note": BEHALF},
+    ("challenge-cancel", "POST"): lambda w: {"note": BEHALF},
     ("saved-search-list", "POST"): lambda w: {"name": "Nuage", "q": "infonuagique"},
     ("proposal-list", "POST"): lambda w: {"challenge": w.shortlisting_a.pk, "vendor": w.vendor_b.pk},
     ("proposal-bulk-approve", "POST"): lambda w: {"proposals": [w.proposal.pk]},
     ("proposal-reject", "POST"): lambda w: {"reason": "Hors sujet."},
-    ("introduction-interest", "POST"): lambda w: {"pitch": "Nous avons fait la même chose ailleurs."},
+    ("introduction-interest", "POST"): lambda w: {"pitch": "Nous avons fait la même chose ailleurs.", "reason": BEHALF},
+    ("introduction-shortlist", "POST"): lambda w: {"reason": BEHALF},
     ("introduction-decline", "POST"): lambda w: {"reason": "Pas disponibles."},
     ("clarification-list", "POST"): lambda w: {"question": "Quelle est la date de début ?"},
-    ("clarification-answer", "POST"): lambda w: {"answer": "Oui, sous licence libre."},
-    ("challenge-award", "POST"): lambda w: {"introduction": w.interested_introduction.pk},
-    ("milestone-create", "POST"): lambda w: {"title": "Prototype", "amount": w.amount, "due_date": w.milestone_due},
+    ("clarification-answer", "POST"): lambda w: {"answer": "Oui, sous licence libre.", "reason": BEHALF},
+    ("challenge-award", "POST"): lambda w: {"introduction": w.interested_introduction.pk, "reason": BEHALF},
+    ("milestone-create", "POST"): lambda w: {
+        "title": "Prototype", "amount": w.amount, "due_date": w.milestone_due, "reason": BEHALF,
+    },
+    ("milestone-deliver", "POST"): lambda w: {"reason": BEHALF},
+    ("milestone-accept", "POST"): lambda w: {"reason": BEHALF},
     ("me-preferences", "PATCH"): lambda w: {"email_frequency": "off"},
     ("me-consents", "POST"): lambda w: {"kind": "terms", "granted": True},
     ("me-delete", "POST"): lambda w: {"password": PASSWORD},
@@ -121,6 +138,85 @@ def test_permission_matrix(world, role, name, method):
         f"{method} {name} as {role}: expected {expected}, got {response.status_code}: "
         f"{getattr(response, 'data', response.content[:300])}"
     )
+
+
+# Privileged fields: every field of every request body has a row in REQUEST_FIELDS (matrix.py).
+
+
+def _request_bodies() -> dict[tuple[str, str], tuple[str, set[str]]]:
+    """(URL name, method) → (input serializer, its fields), for every request body the OpenAPI schema documents."""
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    bodies = {}
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            ref = operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {})
+            if "$ref" not in ref:
+                continue  # The payment webhook: a signed provider event, no serializer.
+            component = ref["$ref"].rsplit("/", 1)[1]
+            name = resolve(re.sub(r"\{[^}]+\}", "1", path)).url_name
+            fields = set(schema["components"]["schemas"][component].get("properties", {}))
+            bodies[(name, method.upper())] = (component.removeprefix("Patched").removesuffix("Request"), fields)
+    return bodies
+
+
+REQUEST_BODIES = _request_bodies()
+
+
+def test_every_request_field_has_a_row_saying_who_may_set_it():
+    missing = {
+        f"{serializer}.{field}"
+        for serializer, fields in REQUEST_BODIES.values()
+        for field in fields - REQUEST_FIELDS.get(serializer, {}).keys()
+    }
+    documented = {(serializer, field) for serializer, fields in REQUEST_BODIES.values() for field in fields}
+    stale = {f"{s}.{f}" for s, fields in REQUEST_FIELDS.items() for f in fields if (s, f) not in documented}
+
+    assert not missing, f"Request fields without a row in REQUEST_FIELDS (tests/security/matrix.py): {sorted(missing)}"
+    assert not stale, f"REQUEST_FIELDS rows for fields no request takes any more: {sorted(stale)}"
+
+
+def _let_through(name: str, method: str, role: str) -> bool:
+    """Whether the endpoint lets the role through to its input checks (the matrix expects neither 403 nor 404)."""
+    return MATRIX[(name, method)][ROLES.index(role)] not in (403, 404)
+
+
+PRIVILEGED_CASES = [
+    (name, method, field, role)
+    for (name, method), (serializer, fields) in sorted(REQUEST_BODIES.items())
+    for field in sorted(fields)
+    if REQUEST_FIELDS.get(serializer, {}).get(field)
+    for role in ROLES
+    if _let_through(name, method, role)
+]
+
+
+def _written(world) -> tuple:
+    """What a refused write must leave as it was: the rows and the side A objects the writes aim at."""
+    return (
+        Vendor.objects.count(),
+        Challenge.objects.count(),
+        Vendor.objects.filter(pk=world.vendor_a.pk).values_list("updated_at", "is_active", "is_verified").get(),
+    )
+
+
+def test_privileged_fields_are_tried_by_some_role():
+    assert any(role not in REQUEST_FIELDS["VendorInput"]["is_verified"] for *_rest, role in PRIVILEGED_CASES)
+
+
+@pytest.mark.parametrize(("name", "method", "field", "role"), PRIVILEGED_CASES)
+def test_privileged_field_is_refused_to_the_roles_not_allowed_to_set_it(world, name, method, field, role):
+    allowed = REQUEST_FIELDS[REQUEST_BODIES[(name, method)][0]][field]
+    url = reverse(name, kwargs=TARGETS[name](world) if name in TARGETS else None)
+    body = {**(BODIES[(name, method)](world) if (name, method) in BODIES else {}), field: PRIVILEGED_SAMPLES[field]}
+    before = _written(world)
+
+    response = getattr(client_as(world, role), method.lower())(url, body, format="json")
+
+    if role in allowed:
+        assert response.status_code < 300, response.data
+    else:
+        assert response.status_code == 403, response.data
+        assert _written(world) == before
 
 
 # Lists answer 200 to everyone signed in, so what matters is what they hold: never side A's objects for side B.

@@ -3,7 +3,8 @@
 Under Quebec's Law 25 the log keeps who (the pseudonym), what and when, not the person's own words: on
 deletion, the `reason` of the entries they made becomes exactly AuditEntry.REASON_ERASED. The trigger
 (0006, then 0008) allows that change only, and only on an entry whose actor is, or becomes, a
-pseudonym; everything else stays as in 0008: the object, action, states and time never change,
+pseudonym; everything else stays as in 0008: the object, action, states, the party a coordinator acted for
+(`on_behalf_of`, 0009) and time never change,
 `actor_id` may only be cleared, `actor_label` may only become a pseudonym.
 """
 from django.db import migrations
@@ -61,7 +62,7 @@ def backwards(apps, schema_editor) -> None:
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("hub", "0009_user_unique_email_and_email_addresses"),
+        ("hub", "0010_user_unique_email_and_email_addresses"),
     ]
 
     operations = [migrations.RunPython(forwards, backwards)]

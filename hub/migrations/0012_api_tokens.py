@@ -19,7 +19,7 @@ def drop_rest_framework_tokens(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('hub', '0010_audit_reason_erasable'),
+        ('hub', '0011_audit_reason_erasable'),
     ]
 
     operations = [

@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
-        ("hub", "0008_audit_pseudonym_and_consent_append_only"),
+        ("hub", "0009_audit_on_behalf_and_notification_kinds"),
         ("account", "0009_emailaddress_unique_primary_email"),
     ]
 
