@@ -457,7 +457,7 @@ def user_pseudonym(*, user: User) -> str:
 
 
 @transaction.atomic
-def user_delete(*, user: User, password: str) -> str:
+def user_delete(*, user: User, password: str, request: HttpRequest | None = None) -> str:
     """Delete the user's personal information at their request, confirmed by their password; return the pseudonym.
 
     The account row stays, anonymized, so that what the user did keeps its author in the workflow
@@ -468,10 +468,10 @@ def user_delete(*, user: User, password: str) -> str:
     as proof, now tied to the pseudonym. The other apps erase or unlink what they hold
     (signals.personal_data_erase_requested).
 
-    A wrong password counts as a failed sign-in (hub.security), so that a stolen session cannot be used
-    to guess the password here either."""
+    A wrong password counts as a failed sign-in from the request's address (hub.security), so that a stolen
+    session cannot be used to guess the password here either."""
     if not user.check_password(password):
-        login_failure_record(request=None, username=user.get_username())
+        login_failure_record(request=request, username=user.get_username())
         raise ValidationError(
             {"password": _("The password is incorrect. Enter your current password to confirm the deletion.")},
             code="wrong_password",

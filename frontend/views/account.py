@@ -156,7 +156,7 @@ def account_delete(request: HttpRequest) -> HttpResponse:
         try:
             # As the API does: a locked-out username cannot keep guessing here.
             security.login_lockout_check(request=request, username=request.user.get_username())
-            user_delete(user=request.user, password=form.cleaned_data["password"])
+            user_delete(user=request.user, password=form.cleaned_data["password"], request=request)
         except security.LoginLockedOut as locked:
             form.add_error("password", locked.message)
         except ValidationError as error:

@@ -543,7 +543,7 @@ def test_account_delete_refuses_a_wrong_password_and_changes_nothing(client, use
 
 
 def test_account_delete_counts_wrong_passwords_like_failed_sign_ins(client, user, settings):
-    settings.LOGIN_FAILURES_PER_USERNAME = 2
+    settings.LOGIN_FAILURES_PER_USERNAME_AND_ADDRESS = 2
     client.force_login(user)
     for _attempt in range(2):
         client.post("/en/account/delete/", {"password": "pas le bon"})

@@ -347,7 +347,8 @@ def test_audit_export_shows_the_erased_marker_in_the_readers_language(api_client
     rows = csv_rows(api_client.get(reverse("audit-export"), HTTP_ACCEPT_LANGUAGE="fr"))
     listed = api_client.get(reverse("audit-list"), HTTP_ACCEPT_LANGUAGE="fr").json()
 
-    assert "Texte effacé à la demande de la personne concernée (Loi\u00a025)." in [row[-1] for row in rows]
+    reason = rows[0].index("Motif")
+    assert "Texte effacé à la demande de la personne concernée (Loi\u00a025)." in [row[reason] for row in rows]
     assert "Texte effacé à la demande de la personne concernée (Loi\u00a025)." in [e["reason"] for e in listed["results"]]
 
 

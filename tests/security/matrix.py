@@ -102,7 +102,7 @@ def _anyone(*fields: str) -> dict[str, tuple[str, ...]]:
 
 REQUEST_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
     # Accounts
-    "TokenInput": _anyone("username", "password"),
+    "TokenInput": _anyone("username", "password", "label"),
     "ConsentCreateInput": _anyone("kind", "granted", "version"),
     "UserDeleteInput": _anyone("password"),
     "UserPreferencesUpdateInput": _anyone("email_frequency", "preferred_language"),
