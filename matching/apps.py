@@ -8,7 +8,7 @@ class MatchingConfig(AppConfig):
 
     def ready(self) -> None:
         from hub.signals import personal_data_erase_requested, personal_data_requested
-        from marketplace.signals import catalog_imported, challenge_published, searchable_changed
+        from marketplace.signals import catalog_imported, challenge_published, full_profile_granted, searchable_changed
         from matching import documents, selectors, services
 
         documents.search_connect()
@@ -20,3 +20,4 @@ class MatchingConfig(AppConfig):
         challenge_published.connect(services.proposals_generate_queue, dispatch_uid="matching.proposals_generate_queue")
         personal_data_requested.connect(selectors.matching_personal_data, dispatch_uid="matching.personal_data")
         personal_data_erase_requested.connect(services.saved_searches_erase, dispatch_uid="matching.saved_searches_erase")
+        full_profile_granted.connect(selectors.vendor_ids_answering_user, dispatch_uid="matching.vendor_ids_answering_user")

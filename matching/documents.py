@@ -121,6 +121,9 @@ class VendorDocument(Document):
     founded = Integer()
     is_active = Boolean()
     is_verified = Boolean()
+    # The sections the firm shows everyone (ProfileSection values): a person's search, its filters,
+    # facets and highlights read a hidden section only for viewers who may see it (matching.search).
+    public_profile = Keyword()
     tiebreak = Long()
 
     class Index:

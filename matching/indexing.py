@@ -55,7 +55,7 @@ class Source:
 COLUMNS = {
     "vendor": (
         "id", "updated_at", "key", "name", "description", "languages", "certifications", "employees", "founded",
-        "is_active", "is_verified",
+        "is_active", "is_verified", "public_profile",
     ),
     "challenge": (
         "id", "updated_at", "key", "title", "description", "language", "organization_id", "organization__name",

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import combinations
 
 from django.conf import settings
 from django.core.cache import cache
@@ -27,7 +28,8 @@ from elasticsearch_dsl.query import Query
 from hub.api_errors import ServiceUnavailable
 from hub.models import Organization
 from hub.security import CACHE_OUTAGE_ERRORS
-from marketplace.models import Expertise, Language, Region
+from marketplace.models import Expertise, Language, ProfileSection, Region
+from marketplace.visibility import ProfileVisibility, redact
 from matching.documents import ChallengeDocument, VendorDocument, index_alias
 from matching.matcher import ChallengeProfile, vendor_eligibility
 
@@ -66,6 +68,22 @@ VENDOR_TEXT_FIELDS = [
     "name^3", "name.en^3", "description", "description.en", "references", "references.en", "expertise_labels",
     "expertise_labels.en", "certifications.text",
 ]
+# The text fields of the profile sections a firm may hide; its name and expertise are always public.
+HIDEABLE_TEXT_SECTIONS: dict[str, str] = {
+    "description": ProfileSection.DESCRIPTION,
+    "description.en": ProfileSection.DESCRIPTION,
+    "references": ProfileSection.REFERENCES,
+    "references.en": ProfileSection.REFERENCES,
+    "certifications.text": ProfileSection.CERTIFICATIONS,
+}
+# The vendor facets (and filters) that read a profile section a firm may hide.
+FACET_SECTIONS: dict[str, str] = {
+    "region": ProfileSection.REGIONS,
+    "size": ProfileSection.EMPLOYEES,
+    "certification": ProfileSection.CERTIFICATIONS,
+}
+# The highlighted vendor fields, and the section each one shows (None: always public).
+VENDOR_HIGHLIGHT_SECTIONS: dict[str, str | None] = {"name": None, "description": ProfileSection.DESCRIPTION}
 # The fuzzy clause only rescues misspelt words: exact and synonym matches rank above it.
 FUZZY_BOOST = 0.5
 
@@ -149,7 +167,7 @@ CHALLENGE_RESULT_FIELDS = [
     "expertise", "regions", "budget_min", "budget_max", "deadline", "published_at",
 ]
 VENDOR_RESULT_FIELDS = [
-    "key", "name", "description", "expertise", "regions", "languages", "employees", "certifications",
+    "key", "name", "description", "expertise", "regions", "languages", "employees", "certifications", "public_profile",
 ]
 TERMS_FACET_SIZE = 100
 DESCRIPTION_HIGHLIGHT = {"fragment_size": 160, "number_of_fragments": 3}
@@ -258,8 +276,71 @@ def challenge_query(
     return SearchQuery(text=_text_query(q, CHALLENGE_TEXT_FIELDS), filters=clauses)
 
 
-def vendor_query(*, q: str = "", filters: Mapping[str, Sequence[str]]) -> SearchQuery:
-    """Active and verified vendors only: the directory vouches for the firms it lists."""
+@dataclass(frozen=True)
+class VendorScope:
+    """What a vendor search may read of each firm's profile: everything (the matcher, coordinators), or
+    the sections each firm made public plus the whole profile of the firms in `full_profile_ids`."""
+
+    everything: bool
+    full_profile_ids: frozenset[int] = frozenset()
+
+    @classmethod
+    def whole(cls) -> "VendorScope":
+        return cls(everything=True)
+
+    @classmethod
+    def of(cls, visibility: ProfileVisibility) -> "VendorScope":
+        if visibility.sees_everything:
+            return cls.whole()
+        return cls(everything=False, full_profile_ids=visibility.full_profile_ids)
+
+    def _full_profile(self) -> list[Query]:
+        return [Q("ids", values=sorted(map(str, self.full_profile_ids)))] if self.full_profile_ids else []
+
+    def section_visible(self, section: str) -> Query | None:
+        """The firms whose `section` this scope reads; None when it reads every section of every firm."""
+        if self.everything:
+            return None
+        return _any([Q("term", public_profile=section), *self._full_profile()])
+
+    def within(self, section: str | None, clause: Query) -> Query:
+        """The clause, limited to the firms whose `section` this scope reads."""
+        visible = self.section_visible(section) if section else None
+        return clause if visible is None else Q("bool", filter=[clause, visible])
+
+    def text(self, q: str) -> Query | None:
+        """The words, found only in the text this scope reads.
+
+        One clause per combination of public text sections, each over exactly those fields and limited
+        to the firms showing exactly those sections: a firm that shows everything scores as it would
+        with the whole scope, and a hidden word never finds a firm."""
+        if not q or self.everything:
+            return _text_query(q, VENDOR_TEXT_FIELDS)
+        full_profile = self._full_profile()
+        clauses = [Q("bool", must=[_text_query(q, VENDOR_TEXT_FIELDS)], filter=full_profile)] if full_profile else []
+        hideable = sorted(set(HIDEABLE_TEXT_SECTIONS.values()))
+        for size in range(len(hideable) + 1):
+            for shown in combinations(hideable, size):
+                fields = [name for name in VENDOR_TEXT_FIELDS if HIDEABLE_TEXT_SECTIONS.get(name) in (None, *shown)]
+                clauses.append(
+                    Q(
+                        "bool",
+                        must=[_text_query(q, fields)],
+                        filter=[Q("term", public_profile=section) for section in shown],
+                        must_not=[
+                            *(Q("term", public_profile=section) for section in hideable if section not in shown),
+                            *full_profile,
+                        ],
+                    )
+                )
+        return _any(clauses)
+
+
+
+def vendor_query(*, q: str = "", filters: Mapping[str, Sequence[str]], scope: VendorScope) -> SearchQuery:
+    """Active and verified vendors only: the directory vouches for the firms it lists.
+
+    The words, and the filters on a section a firm may hide, read only what `scope` may see."""
     clauses: dict[str, Query] = {}
     if filters.get("expertise"):
         clauses["expertise"] = Q("terms", expertise=list(filters["expertise"]))
@@ -271,8 +352,9 @@ def vendor_query(*, q: str = "", filters: Mapping[str, Sequence[str]]) -> Search
         clauses["size"] = _any(_size_clause(size) for size in filters["size"])
     if filters.get("certification"):
         clauses["certification"] = Q("terms", certifications=list(filters["certification"]))
+    clauses = {name: scope.within(FACET_SECTIONS.get(name), clause) for name, clause in clauses.items()}
     base = [Q("term", is_active=True), Q("term", is_verified=True)]
-    return SearchQuery(text=_text_query(q, VENDOR_TEXT_FIELDS), filters=clauses, base=base)
+    return SearchQuery(text=scope.text(q), filters=clauses, base=base)
 
 
 def _search(
@@ -285,13 +367,18 @@ def _search(
     highlight: dict[str, dict],
     page: int,
     page_size: int,
+    facet_scopes: Mapping[str, Query] | None = None,
 ) -> dict:
+    """One page of hits and the facets; a facet in `facet_scopes` counts only the documents of its clause."""
     start = (page - 1) * page_size
     search = Search(index=index).query(query.unfaceted())
     if query.filters:
         search = search.post_filter(Q("bool", filter=list(query.filters.values())))
+    facet_scopes = facet_scopes or {}
     for name, aggs in facet_aggs.items():
         others = [clause for facet, clause in query.filters.items() if facet != name]
+        if name in facet_scopes:
+            others.append(facet_scopes[name])
         bucket = search.aggs.bucket(name, "filter", filter=Q("bool", filter=others))
         for agg_name, agg in aggs.items():
             bucket.bucket(agg_name, agg)
@@ -407,10 +494,23 @@ def challenge_search(
 
 
 def vendor_search(
-    *, q: str = "", filters: Mapping[str, Sequence[str]], sort: str = "", page: int = 1, page_size: int = 20
+    *,
+    visibility: ProfileVisibility,
+    q: str = "",
+    filters: Mapping[str, Sequence[str]],
+    sort: str = "",
+    page: int = 1,
+    page_size: int = 20,
 ) -> SearchResults:
-    """Active, verified vendors matching the words and filters, with facet counts."""
-    query = vendor_query(q=q, filters=filters)
+    """Active, verified vendors matching the words and filters, with facet counts.
+
+    What the viewer may not see of a firm (marketplace.visibility) is never matched, filtered on,
+    counted, highlighted or returned: hidden sections come back as null."""
+    scope = VendorScope.of(visibility)
+    query = vendor_query(q=q, filters=filters, scope=scope)
+    facet_scopes = {
+        name: visible for name, section in FACET_SECTIONS.items() if (visible := scope.section_visible(section))
+    }
     response = _search(
         index=index_alias(VendorDocument.kind()),
         query=query,
@@ -421,6 +521,7 @@ def vendor_search(
             "size": {"values": _keyed_filters({value: _size_clause(value) for value in VendorSize.values})},
             "certification": {"values": A("terms", field="certifications", size=TERMS_FACET_SIZE)},
         },
+        facet_scopes=facet_scopes,
         sort=VENDOR_SORTS[sort or VendorSort.RELEVANCE],
         source=VENDOR_RESULT_FIELDS,
         highlight={"name": {"number_of_fragments": 0}, "description": DESCRIPTION_HIGHLIGHT},
@@ -441,13 +542,28 @@ def vendor_search(
             aggregations["certification"], labels={}, selected=filters.get("certification", [])
         ),
     }
+    hits = _hits(response, highlight_fields=VENDOR_HIGHLIGHT_SECTIONS, scored=bool(q))
     return SearchResults(
         count=response["hits"]["total"]["value"],
         page=page,
         page_size=page_size,
-        results=_hits(response, highlight_fields=("name", "description"), scored=bool(q)),
+        results=[
+            _vendor_hit_for(hit, sections=visibility.sections(vendor_id=hit["id"], public_profile=hit.get("public_profile", [])))
+            for hit in hits
+        ],
         facets=facets,
     )
+
+
+def _vendor_hit_for(hit: dict, *, sections: frozenset[str]) -> dict:
+    """The hit with what the viewer may not see nulled, and no passage highlighted in a hidden section."""
+    hit = redact(hit, sections=sections)
+    hit["highlights"] = {
+        name: fragments if VENDOR_HIGHLIGHT_SECTIONS[name] in (None, *sections) else []
+        for name, fragments in hit["highlights"].items()
+    }
+    hit.pop("public_profile", None)
+    return hit
 
 
 def _expertise_labels() -> dict[str, str]:
@@ -504,7 +620,7 @@ class Reach:
 
 def _vendor_facet_clause(facet: str, values: Sequence[str]) -> Query:
     """What the vendor directory means by a facet value ("serves the region", "holds the certification")."""
-    return vendor_query(filters={facet: list(values)}).filters[facet]
+    return vendor_query(filters={facet: list(values)}, scope=VendorScope.whole()).filters[facet]
 
 
 def _requirement_clauses(profile: ChallengeProfile) -> list[tuple[str, str, Query]]:
@@ -543,7 +659,9 @@ def challenge_reach(*, profile: ChallengeProfile) -> Reach:
         counts[f"others-{index}"] = _all_of([eligibility, *others])
     if profile.max_employees is not None:
         counts["others-ceiling"] = _all_of(clause for _kind, _value, clause in requirements)
-    search = Search(index=index_alias(VendorDocument.kind())).query(vendor_query(filters={}).unfaceted())
+    search = Search(index=index_alias(VendorDocument.kind())).query(
+        vendor_query(filters={}, scope=VendorScope.whole()).unfaceted()
+    )
     search.aggs.bucket("reach", _keyed_filters(counts))
     search = search.extra(size=0, track_total_hits=True)
     with engine_errors():

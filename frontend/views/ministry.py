@@ -36,7 +36,8 @@ from marketplace.selectors import (
 )
 from matching import selectors as matching_selectors
 from matching import services as matching_services
-from matching.matcher import ChallengeProfile, Explanation
+from marketplace.visibility import ProfileVisibility
+from matching.matcher import ChallengeProfile, Explanation, explanation_within
 from matching.models import Engagement, Introduction, Milestone
 from matching.search import Reach, SearchUnavailable, challenge_reach as reach_count
 from matching.serializers import explanation_reasons
@@ -220,8 +221,15 @@ def _frozen_explanation(data: dict) -> Explanation | None:
     return Explanation(**{name: value for name, value in data.items() if name in names})
 
 
-def _introduction_row(introduction: Introduction, *, challenge: Challenge, expertise_labels: dict[str, str]) -> dict:
+def _introduction_row(
+    introduction: Introduction, *, challenge: Challenge, expertise_labels: dict[str, str], visibility: ProfileVisibility
+) -> dict:
     explanation = _frozen_explanation(introduction.proposal.explanation or {})
+    if explanation:
+        # Nothing of a section the firm hides from this reader: it has not answered them yet.
+        vendor = introduction.vendor
+        sections = visibility.sections(vendor_id=vendor.pk, public_profile=vendor.public_profile)
+        explanation = explanation_within(explanation, sections=sections)
     return {
         "introduction": introduction,
         "reasons": explanation_reasons(explanation, expertise_labels=expertise_labels) if explanation else [],
@@ -236,7 +244,11 @@ def _introduction_row(introduction: Introduction, *, challenge: Challenge, exper
 def _introduction_rows(request: HttpRequest, challenge: Challenge) -> list[dict]:
     labels = {item.code: item.label for item in expertise_list()}
     introductions = matching_selectors.introduction_list_for_challenge(user=request.user, challenge=challenge)
-    return [_introduction_row(item, challenge=challenge, expertise_labels=labels) for item in introductions]
+    visibility = ProfileVisibility(user=request.user)
+    return [
+        _introduction_row(item, challenge=challenge, expertise_labels=labels, visibility=visibility)
+        for item in introductions
+    ]
 
 
 def _history(challenge: Challenge) -> list[dict]:
@@ -314,7 +326,9 @@ def _shortlist(request: HttpRequest, challenge: Challenge) -> HttpResponse:
         # Only the vendor's card changes, and says what happened where the keyboard focus lands.
         introduction = matching_selectors.introduction_get(user=request.user, introduction_id=introduction.pk)
         labels = {item.code: item.label for item in expertise_list()}
-        row = _introduction_row(introduction, challenge=challenge, expertise_labels=labels)
+        row = _introduction_row(
+            introduction, challenge=challenge, expertise_labels=labels, visibility=ProfileVisibility(user=request.user)
+        )
         context = {"row": row, "challenge": challenge, "notice": notice, "notice_is_error": is_error}
         return render(request, "frontend/ministry/_introduction.html", context)
     (messages.error if is_error else messages.success)(request, notice)
