@@ -11,7 +11,6 @@ import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import combinations
 
 from django.conf import settings
 from django.core.cache import cache
@@ -68,14 +67,12 @@ VENDOR_TEXT_FIELDS = [
     "name^3", "name.en^3", "description", "description.en", "references", "references.en", "expertise_labels",
     "expertise_labels.en", "certifications.text",
 ]
-# The text fields of the profile sections a firm may hide; its name and expertise are always public.
-HIDEABLE_TEXT_SECTIONS: dict[str, str] = {
-    "description": ProfileSection.DESCRIPTION,
-    "description.en": ProfileSection.DESCRIPTION,
-    "references": ProfileSection.REFERENCES,
-    "references.en": ProfileSection.REFERENCES,
-    "certifications.text": ProfileSection.CERTIFICATIONS,
-}
+# The same, as a viewer who sees only the firms' public sections searches them: a firm's name and
+# expertise are always public, and each hideable text has a copy filled only while it is public.
+PUBLIC_VENDOR_TEXT_FIELDS = [
+    "name^3", "name.en^3", "public_description", "public_description.en", "public_references",
+    "public_references.en", "expertise_labels", "expertise_labels.en", "public_certifications.text",
+]
 # The vendor facets (and filters) that read a profile section a firm may hide.
 FACET_SECTIONS: dict[str, str] = {
     "region": ProfileSection.REGIONS,
@@ -309,32 +306,24 @@ class VendorScope:
         return clause if visible is None else Q("bool", filter=[clause, visible])
 
     def text(self, q: str) -> Query | None:
-        """The words, found only in the text this scope reads.
+        """The words, found only in the text this scope reads, and scored on public text only.
 
-        One clause per combination of public text sections, each over exactly those fields and limited
-        to the firms showing exactly those sections: a firm that shows everything scores as it would
-        with the whole scope, and a hidden word never finds a firm."""
+        Public text has its own fields (`public_*`, filled only for a public section): the engine's
+        term statistics of the full fields count hidden texts too, and a score computed with them would
+        tell how many firms hide a word. A firm whose whole profile the viewer sees is found by any of
+        its words but scored on its public text, for the same reason."""
         if not q or self.everything:
             return _text_query(q, VENDOR_TEXT_FIELDS)
+        public = _text_query(q, PUBLIC_VENDOR_TEXT_FIELDS)
         full_profile = self._full_profile()
-        clauses = [Q("bool", must=[_text_query(q, VENDOR_TEXT_FIELDS)], filter=full_profile)] if full_profile else []
-        hideable = sorted(set(HIDEABLE_TEXT_SECTIONS.values()))
-        for size in range(len(hideable) + 1):
-            for shown in combinations(hideable, size):
-                fields = [name for name in VENDOR_TEXT_FIELDS if HIDEABLE_TEXT_SECTIONS.get(name) in (None, *shown)]
-                clauses.append(
-                    Q(
-                        "bool",
-                        must=[_text_query(q, fields)],
-                        filter=[Q("term", public_profile=section) for section in shown],
-                        must_not=[
-                            *(Q("term", public_profile=section) for section in hideable if section not in shown),
-                            *full_profile,
-                        ],
-                    )
-                )
-        return _any(clauses)
-
+        if not full_profile:
+            return public
+        return _any(
+            [
+                Q("bool", must=[public], must_not=full_profile),
+                Q("bool", filter=[*full_profile, _text_query(q, VENDOR_TEXT_FIELDS)], should=[public]),
+            ]
+        )
 
 
 def vendor_query(*, q: str = "", filters: Mapping[str, Sequence[str]], scope: VendorScope) -> SearchQuery:
@@ -508,6 +497,8 @@ def vendor_search(
     counted, highlighted or returned: hidden sections come back as null."""
     scope = VendorScope.of(visibility)
     query = vendor_query(q=q, filters=filters, scope=scope)
+    # Passages are highlighted in the text the words were searched in: the public copy, unless whole.
+    description = "description" if scope.everything else "public_description"
     facet_scopes = {
         name: visible for name, section in FACET_SECTIONS.items() if (visible := scope.section_visible(section))
     }
@@ -524,7 +515,7 @@ def vendor_search(
         facet_scopes=facet_scopes,
         sort=VENDOR_SORTS[sort or VendorSort.RELEVANCE],
         source=VENDOR_RESULT_FIELDS,
-        highlight={"name": {"number_of_fragments": 0}, "description": DESCRIPTION_HIGHLIGHT},
+        highlight={"name": {"number_of_fragments": 0}, description: DESCRIPTION_HIGHLIGHT},
         page=page,
         page_size=page_size,
     )
@@ -542,7 +533,9 @@ def vendor_search(
             aggregations["certification"], labels={}, selected=filters.get("certification", [])
         ),
     }
-    hits = _hits(response, highlight_fields=VENDOR_HIGHLIGHT_SECTIONS, scored=bool(q))
+    hits = _hits(response, highlight_fields=("name", description), scored=bool(q))
+    for hit in hits:
+        hit["highlights"]["description"] = hit["highlights"].pop(description)
     return SearchResults(
         count=response["hits"]["total"]["value"],
         page=page,
