@@ -20,4 +20,6 @@ class MatchingConfig(AppConfig):
         challenge_published.connect(services.proposals_generate_queue, dispatch_uid="matching.proposals_generate_queue")
         personal_data_requested.connect(selectors.matching_personal_data, dispatch_uid="matching.personal_data")
         personal_data_erase_requested.connect(services.saved_searches_erase, dispatch_uid="matching.saved_searches_erase")
-        full_profile_granted.connect(selectors.vendor_ids_answering_user, dispatch_uid="matching.vendor_ids_answering_user")
+        full_profile_granted.connect(
+            selectors.vendor_ids_answering_user, dispatch_uid="matching.vendor_ids_answering_user"
+        )

@@ -118,10 +118,9 @@ def explanation_within(explanation: Explanation, *, sections: Iterable[str]) -> 
     eligibility read from them. The rank itself may still come from hidden text (docs/privacy.md)."""
     visible = set(sections)
     hidden_clauses = set()
+    highlights = explanation.highlights.items()
     changes: dict = {
-        "highlights": {
-            name: fragments for name, fragments in explanation.highlights.items() if HIGHLIGHT_SECTIONS.get(name) in visible
-        }
+        "highlights": {name: fragments for name, fragments in highlights if HIGHLIGHT_SECTIONS.get(name) in visible}
     }
     if ProfileSection.REGIONS not in visible:
         changes["region_fit"] = None

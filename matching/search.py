@@ -541,7 +541,9 @@ def vendor_search(
         page=page,
         page_size=page_size,
         results=[
-            _vendor_hit_for(hit, sections=visibility.sections(vendor_id=hit["id"], public_profile=hit.get("public_profile", [])))
+            _vendor_hit_for(
+                hit, sections=visibility.sections(vendor_id=hit["id"], public_profile=hit.get("public_profile", []))
+            )
             for hit in hits
         ],
         facets=facets,
@@ -611,25 +613,25 @@ class Reach:
     requirements: list[RequirementReach]  # The requirement that keeps the most vendors out first.
 
 
-def _vendor_facet_clause(facet: str, values: Sequence[str]) -> Query:
+def _vendor_facet_clause(facet: str, values: Sequence[str], scope: VendorScope) -> Query:
     """What the vendor directory means by a facet value ("serves the region", "holds the certification")."""
-    return vendor_query(filters={facet: list(values)}, scope=VendorScope.whole()).filters[facet]
+    return vendor_query(filters={facet: list(values)}, scope=scope).filters[facet]
 
 
-def _requirement_clauses(profile: ChallengeProfile) -> list[tuple[str, str, Query]]:
+def _requirement_clauses(profile: ChallengeProfile, scope: VendorScope) -> list[tuple[str, str, Query]]:
     clauses = []
     if profile.regions:
-        clauses.append((RequirementKind.REGION, "", _vendor_facet_clause("region", profile.regions)))
+        clauses.append((RequirementKind.REGION, "", _vendor_facet_clause("region", profile.regions, scope)))
     clauses += [
-        (RequirementKind.LANGUAGE, code, _vendor_facet_clause("language", [code]))
+        (RequirementKind.LANGUAGE, code, _vendor_facet_clause("language", [code], scope))
         for code in profile.required_languages
     ]
     clauses += [
-        (RequirementKind.CERTIFICATION, name, _vendor_facet_clause("certification", [name]))
+        (RequirementKind.CERTIFICATION, name, _vendor_facet_clause("certification", [name], scope))
         for name in profile.required_certifications
     ]
     if profile.expertise:
-        clauses.append((RequirementKind.EXPERTISE, "", _vendor_facet_clause("expertise", profile.expertise)))
+        clauses.append((RequirementKind.EXPERTISE, "", _vendor_facet_clause("expertise", profile.expertise, scope)))
     return clauses
 
 
@@ -637,14 +639,21 @@ def _all_of(clauses: Iterable[Query]) -> Query:
     return Q("bool", filter=list(clauses))
 
 
-def challenge_reach(*, profile: ChallengeProfile) -> Reach:
+def challenge_reach(*, profile: ChallengeProfile, visibility: ProfileVisibility) -> Reach:
     """How many directory vendors a challenge (even a half-written draft) would reach, in one engine request.
 
     Eligibility is the matcher's own hard filter (active, verified, under the SME ceiling); each
     requirement means what the vendor directory's facet means. The matcher only ranks vendors that miss a
-    soft requirement lower, so `matching` is the pool that fits everything, not a limit on proposals."""
-    requirements = _requirement_clauses(profile)
+    soft requirement lower, so `matching` is the pool that fits everything, not a limit on proposals.
+
+    Counted as the viewer's directory would: a firm meets a requirement on a section only if it shows
+    the viewer that section (a count of one would otherwise tell a hidden value), so the numbers are
+    those of the firms that say they fit; the matcher itself reads every section."""
+    scope = VendorScope.of(visibility)
+    requirements = _requirement_clauses(profile, scope)
     eligibility = _all_of(Q(clause) for clause in vendor_eligibility(profile))
+    if profile.max_employees is not None:
+        eligibility = scope.within(ProfileSection.EMPLOYEES, eligibility)
     counts = {"eligible": eligibility, "all": _all_of([eligibility, *(clause for _kind, _value, clause in requirements)])}
     for index, (_kind, _value, clause) in enumerate(requirements):
         others = [other for position, (_k, _v, other) in enumerate(requirements) if position != index]

@@ -416,7 +416,8 @@ PROFILE_UNLOCKING_STATUSES = [
 
 
 def vendor_ids_answering_user(*, user: User, **signal_kwargs) -> QuerySet:
-    """Receiver of marketplace's `full_profile_granted`: the firms that answered a challenge of the user's organizations."""
+    """Receiver of marketplace's `full_profile_granted`: the firms that answered a challenge of the user's
+    organizations."""
     return Introduction.objects.filter(
         status__in=PROFILE_UNLOCKING_STATUSES, challenge__organization__members=user
     ).values("vendor_id")

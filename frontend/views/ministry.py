@@ -83,10 +83,10 @@ def _posted_id(request: HttpRequest, name: str) -> int:
         raise Http404 from None
 
 
-def _reach(profile: ChallengeProfile) -> Reach | None:
+def _reach(request: HttpRequest, profile: ChallengeProfile) -> Reach | None:
     """The draft's reach, or None while the search engine is away (the page says so)."""
     try:
-        return reach_count(profile=profile)
+        return reach_count(profile=profile, visibility=ProfileVisibility(user=request.user))
     except SearchUnavailable:
         return None
 
@@ -124,7 +124,12 @@ def _render_challenge_form(request: HttpRequest, form: ChallengeForm, *, challen
     return render(
         request,
         "frontend/ministry/challenge_form.html",
-        {"form": form, "challenge": challenge, "reach": _reach(form.reach_profile()), "profile": form.reach_profile()},
+        {
+            "form": form,
+            "challenge": challenge,
+            "reach": _reach(request, form.reach_profile()),
+            "profile": form.reach_profile(),
+        },
     )
 
 
@@ -176,7 +181,8 @@ def challenge_edit(request: HttpRequest, challenge_id: int) -> HttpResponse:
 def challenge_reach(request: HttpRequest) -> HttpResponse:
     """The live count beside the challenge form (an htmx fragment); the preview page shows the same numbers."""
     profile = ChallengeForm(request.GET).reach_profile()
-    return render(request, "frontend/ministry/reach_fragment.html", {"reach": _reach(profile), "profile": profile})
+    context = {"reach": _reach(request, profile), "profile": profile}
+    return render(request, "frontend/ministry/reach_fragment.html", context)
 
 
 @organization_member_required
@@ -203,7 +209,7 @@ def challenge_preview(request: HttpRequest, challenge_id: int) -> HttpResponse:
         {
             "challenge": challenge,
             "profile": profile,
-            "reach": _reach(profile),
+            "reach": _reach(request, profile),
             "can_edit": challenge.status in marketplace_services.EDITABLE_STATUSES,
             "can_submit": _can_move(challenge, Status.SUBMITTED),
         },

@@ -25,7 +25,10 @@ SEARCH = reverse("vendor-search")
 SECRET_DESCRIPTION = "Nous maîtrisons la cryptographie quantique pour les registres fonciers."
 SECRET_REFERENCE = "Refonte du registre hydrographique"
 SECRET_CERTIFICATION = "CMMI niveau 5"
-EVERY_SECTION_BUT = lambda *hidden: [section for section in ProfileSection.values if section not in hidden]  # noqa: E731
+
+
+def every_section_but(*hidden: str) -> list[str]:
+    return [section for section in ProfileSection.values if section not in hidden]
 
 
 def secretive_vendor(*, public_profile: list[str], **fields):
@@ -64,7 +67,7 @@ def facet(response, name: str) -> dict[str, int]:
     [("regions", {"region": "06"}), ("employees", {"max_employees": 30}), ("employees", {"max_employees": 1000})],
 )
 def test_vendor_list_filter_on_a_hidden_section_never_matches_the_firm(api_client, section, query):
-    hidden = secretive_vendor(public_profile=EVERY_SECTION_BUT(section), regions=[factories.RegionFactory(code="06")])
+    hidden = secretive_vendor(public_profile=every_section_but(section), regions=[factories.RegionFactory(code="06")])
     shown = factories.VendorFactory(regions=[factories.RegionFactory(code="06")])
 
     response = api_client.get(VENDORS, query)
@@ -85,7 +88,7 @@ def test_vendor_list_filter_on_a_hidden_section_matches_for_the_firms_members(ap
 
 
 def test_vendor_detail_hides_is_sme_with_the_number_of_employees(api_client):
-    vendor = secretive_vendor(public_profile=EVERY_SECTION_BUT("employees"))
+    vendor = secretive_vendor(public_profile=every_section_but("employees"))
 
     body = api_client.get(reverse("vendor-detail", args=[vendor.id])).json()
 
@@ -112,7 +115,8 @@ def test_vendor_detail_shows_the_whole_profile_to_an_organization_the_firm_answe
 ):
     vendor = secretive_vendor(public_profile=[])
     challenge = factories.ChallengeFactory(organization=ministry_member.organizations.get())
-    factories.IntroductionFactory(proposal=factories.MatchProposalFactory(challenge=challenge, vendor=vendor), status=status)
+    proposal = factories.MatchProposalFactory(challenge=challenge, vendor=vendor)
+    factories.IntroductionFactory(proposal=proposal, status=status)
     api_client.force_authenticate(ministry_member)
 
     body = api_client.get(reverse("vendor-detail", args=[vendor.id])).json()
@@ -140,14 +144,19 @@ def _introduced(ministry_member, *, status: str, public_profile: list[str]):
     explanation = Explanation(
         score=4.2,
         expertise_matched=["cloud"],
-        highlights={"description": ["la <mark>cryptographie</mark> quantique"], "references": ["<mark>hydrographique</mark>"]},
+        highlights={
+            "description": ["la <mark>cryptographie</mark> quantique"],
+            "references": ["<mark>hydrographique</mark>"],
+        },
         region_fit=True,
         certifications_present=[SECRET_CERTIFICATION],
         certifications_missing=["ISO 9001"],
         sme_eligible=True,
     )
     challenge = factories.ChallengeFactory(organization=ministry_member.organizations.get())
-    proposal = factories.MatchProposalFactory(challenge=challenge, vendor=vendor, explanation=dataclasses.asdict(explanation))
+    proposal = factories.MatchProposalFactory(
+        challenge=challenge, vendor=vendor, explanation=dataclasses.asdict(explanation)
+    )
     factories.IntroductionFactory(proposal=proposal, status=status)
     return challenge
 
@@ -170,7 +179,7 @@ def test_challenge_manage_explanation_drops_what_comes_from_hidden_sections_unti
 @pytest.mark.search
 def test_challenge_manage_explanation_keeps_what_comes_from_public_sections(client, ministry_member):
     challenge = _introduced(
-        ministry_member, status=Introduction.Status.INTRODUCED, public_profile=EVERY_SECTION_BUT("references")
+        ministry_member, status=Introduction.Status.INTRODUCED, public_profile=every_section_but("references")
     )
     client.force_login(ministry_member)
 
@@ -219,8 +228,8 @@ def test_vendor_search_returns_hidden_sections_as_null(api_client, ministry_memb
 )
 def test_vendor_search_words_never_find_a_firm_by_its_hidden_text(api_client, ministry_member, section, words):
     hidden, shown = indexed(
-        secretive_vendor(public_profile=EVERY_SECTION_BUT(section)),
-        secretive_vendor(public_profile=EVERY_SECTION_BUT(), neq="2200000001", key="v-shown"),
+        secretive_vendor(public_profile=every_section_but(section)),
+        secretive_vendor(public_profile=every_section_but(), neq="2200000001", key="v-shown"),
     )
     api_client.force_authenticate(ministry_member)
 
@@ -232,7 +241,7 @@ def test_vendor_search_words_never_find_a_firm_by_its_hidden_text(api_client, mi
 
 @pytest.mark.search
 def test_vendor_search_words_still_find_a_firm_by_its_public_text(api_client, ministry_member):
-    vendor, = indexed(secretive_vendor(public_profile=EVERY_SECTION_BUT("references", "certifications")))
+    vendor, = indexed(secretive_vendor(public_profile=every_section_but("references", "certifications")))
     api_client.force_authenticate(ministry_member)
 
     result = api_client.get(SEARCH, {"q": "cryptographie"}).json()["results"]
@@ -254,7 +263,7 @@ def test_vendor_search_words_find_hidden_text_for_coordinators(api_client, coord
 
 @pytest.mark.search
 def test_vendor_search_highlights_no_hidden_description(api_client, ministry_member):
-    indexed(secretive_vendor(public_profile=EVERY_SECTION_BUT("description")))
+    indexed(secretive_vendor(public_profile=every_section_but("description")))
     api_client.force_authenticate(ministry_member)
 
     result = api_client.get(SEARCH, {"q": "Firme"}).json()["results"][0]
@@ -303,7 +312,7 @@ def test_vendor_search_follows_a_change_of_the_public_profile(
     api_client, ministry_member, django_capture_on_commit_callbacks
 ):
     member = factories.UserFactory()
-    vendor, = indexed(secretive_vendor(public_profile=EVERY_SECTION_BUT(), members=[member]))
+    vendor, = indexed(secretive_vendor(public_profile=every_section_but(), members=[member]))
     api_client.force_authenticate(member)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -312,3 +321,42 @@ def test_vendor_search_follows_a_change_of_the_public_profile(
     api_client.force_authenticate(ministry_member)
 
     assert ids(api_client.get(SEARCH, {"q": "cryptographie"})) == []
+
+
+# The live reach beside a ministry's challenge form
+
+
+def reach(client, **params):
+    return client.get(reverse("frontend:challenge_reach"), {"expertise": ["rare"], **params}).context["reach"]
+
+
+@pytest.mark.search
+@pytest.mark.parametrize(
+    ("section", "params"),
+    [
+        ("regions", {"regions": ["06"]}),
+        ("certifications", {"required_certifications": SECRET_CERTIFICATION}),
+        ("employees", {"max_employees": "30"}),
+    ],
+)
+def test_challenge_reach_never_counts_a_firm_by_a_hidden_section(client, ministry_member, section, params):
+    rare = factories.ExpertiseFactory(code="rare", label_fr="Rare", label_en="Rare")
+    montreal = factories.RegionFactory(code="06")
+    # The only firm with this expertise: a count of 1 under a requirement would tell its hidden value.
+    indexed(secretive_vendor(public_profile=every_section_but(section), expertise=[rare], regions=[montreal]))
+    client.force_login(ministry_member)
+
+    assert reach(client).matching == 1
+    assert reach(client, **params).matching == 0
+
+
+@pytest.mark.search
+def test_challenge_reach_counts_what_a_firm_shows(client, ministry_member):
+    rare = factories.ExpertiseFactory(code="rare", label_fr="Rare", label_en="Rare")
+    montreal = factories.RegionFactory(code="06")
+    indexed(secretive_vendor(public_profile=every_section_but(), expertise=[rare], regions=[montreal]))
+    client.force_login(ministry_member)
+
+    counted = reach(client, regions=["06"], required_certifications=SECRET_CERTIFICATION, max_employees="30")
+
+    assert (counted.eligible, counted.matching) == (1, 1)

@@ -45,7 +45,7 @@ DESCRIPTION_WORDS = ["quantique", "hydrographie", "télémétrie"]
 REFERENCE_WORDS = ["bathymétrie", "cadastre", "ornithologie"]
 CONTACTS = ["Julie Tremblay", "Marc Gagnon", "Léa Roy"]
 EMPLOYEE_CEILINGS = [10, 100, 499, 1000]
-# Not hidden by the firm, so never different between the two reads: they may appear.
+# The viewers who are neither the firms' members nor coordinators (see clients()).
 ROLES = ("anonymous", "other_vendor", "ministry")
 
 
@@ -113,7 +113,10 @@ def explanation(profile: Profile) -> dict:
         Explanation(
             score=3.0,
             expertise_matched=["cloud"],
-            highlights={"description": [f"<mark>{profile.description}</mark>"], "references": [f"<mark>{profile.reference}</mark>"]},
+            highlights={
+                "description": [f"<mark>{profile.description}</mark>"],
+                "references": [f"<mark>{profile.reference}</mark>"],
+            },
             region_fit=profile.region == CHALLENGE_REGION,
             certifications_present=[REQUIRED_CERTIFICATION] if certified else [],
             certifications_missing=[] if certified else [REQUIRED_CERTIFICATION],
@@ -134,10 +137,13 @@ def apply(vendor: Vendor, profile: Profile) -> None:
     )
     vendor.regions.set([factories.RegionFactory(code=profile.region)])
     vendor.references.all().delete()
-    VendorReference.objects.create(vendor=vendor, client="Ville de Lévis", title=f"Projet {profile.reference}", year=2023)
+    VendorReference.objects.create(
+        vendor=vendor, client="Ville de Lévis", title=f"Projet {profile.reference}", year=2023
+    )
     MatchProposal.objects.filter(vendor=vendor).update(explanation=explanation(profile))
 
 
+CHANGING_KEYS = ("created_at", "updated_at", "generated_at")
 CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"|"X-CSRFToken": "[^"]*"')
 
 
@@ -159,7 +165,7 @@ def normalized(response) -> object:
 
 def _without_times(data: object) -> object:
     if isinstance(data, dict):
-        return {key: _without_times(value) for key, value in data.items() if key not in ("created_at", "updated_at", "generated_at")}
+        return {key: _without_times(value) for key, value in data.items() if key not in CHANGING_KEYS}
     if isinstance(data, list):
         return [_without_times(item) for item in data]
     return data
@@ -186,6 +192,15 @@ def list_parameters() -> list[dict]:
     ]
 
 
+def reach_parameters() -> list[dict]:
+    """A ministry's draft as its live reach reads it: one requirement on a section a firm may hide at a time."""
+    return [
+        *({"expertise": "cloud", "regions": code} for code in REGIONS),
+        *({"expertise": "cloud", "required_certifications": name} for name in CERTIFICATIONS),
+        *({"expertise": "cloud", "max_employees": ceiling} for ceiling in EMPLOYEE_CEILINGS),
+    ]
+
+
 def read_every_channel(client: Client, *, vendors: list[Vendor], challenge_id: int) -> dict[str, tuple[int, object]]:
     """Every channel that returns vendor data, as this client reads it; requests without typed words
     or chosen values are keyed "plain:…" (a hidden text must not appear in those at all)."""
@@ -206,6 +221,8 @@ def read_every_channel(client: Client, *, vendors: list[Vendor], challenge_id: i
     for parameters in search_parameters():
         read("api-search", reverse("vendor-search"), parameters)
         read("directory", reverse("frontend:vendor_directory"), parameters)
+    for parameters in reach_parameters():
+        read("ministry-reach", reverse("frontend:challenge_reach"), parameters)
     read("ministry-explanations", reverse("frontend:challenge_manage", args=[challenge_id]))
     read("personal-data", reverse("me-data"))
     return seen
@@ -271,6 +288,10 @@ def test_no_channel_shows_a_viewer_anything_of_a_section_hidden_from_them(firm_a
                 }
             )
 
+    # Not vacuous: the ministry reads the firms on the search, its explanations and their pages.
+    ministry_read = reads[0]["ministry"]
+    assert {"v-a", "v-b"} <= {hit["key"] for hit in ministry_read["plain:api-search:{}"][1]["results"]}
+    assert all(f"Firme {key}" in ministry_read["plain:ministry-explanations:{}"][1] for key in ("v-a", "v-b"))
     for role in ROLES:
         for channel, first_read in reads[0][role].items():
             assert first_read == reads[1][role][channel], f"{role} tells the hidden values apart on {channel}"
