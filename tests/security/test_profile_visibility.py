@@ -125,6 +125,18 @@ def test_vendor_detail_shows_the_whole_profile_to_an_organization_the_firm_answe
     assert (body["description"] == SECRET_DESCRIPTION) is unlocked
 
 
+def test_vendor_page_shows_the_contact_person_to_an_organization_the_firm_answered(client, ministry_member):
+    vendor = secretive_vendor(public_profile=[])
+    challenge = factories.ChallengeFactory(organization=ministry_member.organizations.get())
+    proposal = factories.MatchProposalFactory(challenge=challenge, vendor=vendor)
+    factories.IntroductionFactory(proposal=proposal, status=Introduction.Status.INTERESTED)
+    client.force_login(ministry_member)
+
+    html = client.get(reverse("frontend:vendor_detail", args=[vendor.id])).content.decode()
+
+    assert "julie@discrete.qc.ca" in html and "cryptographie quantique" in html
+
+
 def test_vendor_detail_keeps_the_profile_hidden_from_another_organization_than_the_one_answered(api_client):
     vendor = secretive_vendor(public_profile=[])
     factories.IntroductionFactory(
