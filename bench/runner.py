@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from functools import partial
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -370,8 +371,13 @@ class Run:
         return [one("challenge") for _ in range(n)], [one("vendor") for _ in range(n)]
 
     def search_engine(self) -> None:
+        from django.contrib.auth.models import AnonymousUser
+
+        from marketplace.visibility import ProfileVisibility
         from matching.search import challenge_search, vendor_search
 
+        # As a ministry member searches: each firm's public sections only (one text clause per combination).
+        vendor_search = partial(vendor_search, visibility=ProfileVisibility(user=AnonymousUser()))
         challenge_queries, vendor_queries = self.search_queries()
         self.challenge_queries, self.vendor_queries = challenge_queries, vendor_queries
 

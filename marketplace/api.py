@@ -38,7 +38,7 @@ class MethodPermissionsMixin:
 
 
 def filtered(filterset_class, request: Request, queryset: QuerySet) -> QuerySet:
-    filterset = filterset_class(request.query_params, queryset=queryset)
+    filterset = filterset_class(request.query_params, queryset=queryset, request=request)
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)
     # No blanket distinct(): over whole rows (descriptions included) it made the list of 10,000

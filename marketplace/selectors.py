@@ -1,11 +1,12 @@
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from hub.models import AuditEntry, Organization, User
-from marketplace.models import Challenge, Expertise, ProfileSection, Region, Vendor
+from marketplace.models import Challenge, Expertise, Region, Vendor
+from marketplace.visibility import ProfileVisibility, vendor_profile_sections  # noqa: F401 (part of this API)
 
 PUBLIC_CHALLENGE_STATUSES = [Challenge.Status.PUBLISHED, Challenge.Status.CLOSED, Challenge.Status.AWARDED]
 
@@ -61,32 +62,16 @@ def challenge_list_latest_published(*, limit: int = 6) -> QuerySet[Challenge]:
 def vendor_list(*, user: User) -> QuerySet[Vendor]:
     """Active vendors are public; members also see their own inactive firm, coordinators see all.
 
-    Each vendor comes with `full_profile`: whether this user sees its whole profile (its members and
-    coordinators do) or only the sections the firm made public (see vendor_profile_sections)."""
+    Each vendor comes with `full_profile`: whether this user sees its whole profile or only the
+    sections the firm made public (marketplace.visibility decides; vendor_profile_sections reads it)."""
     vendors = Vendor.objects.prefetch_related("expertise", "regions", "references")
     if not (user.is_authenticated and user.is_coordinator):
         visible = Q(is_active=True)
         if user.is_authenticated:
             visible |= Q(pk__in=Vendor.objects.filter(members=user).values("pk"))
         vendors = vendors.filter(visible)
-    return vendors.annotate(full_profile=_sees_full_profile(user)).order_by("name", "id")
-
-
-def _sees_full_profile(user: User) -> Exists | Value:
-    if not user.is_authenticated:
-        return Value(False)
-    if user.is_coordinator:
-        return Value(True)
-    return Exists(Vendor.members.through.objects.filter(vendor_id=OuterRef("pk"), user_id=user.pk))
-
-
-def vendor_profile_sections(*, vendor: Vendor) -> set[str]:
-    """The sections of the vendor's profile that the user it was selected for may see (ProfileSection values).
-
-    Private by default: a vendor that did not come through vendor_list shows only its public sections."""
-    if getattr(vendor, "full_profile", False):
-        return set(ProfileSection.values)
-    return set(vendor.public_profile)
+    full_profile = ProfileVisibility(user=user).full_profile_expression()
+    return vendors.annotate(full_profile=full_profile).order_by("name", "id")
 
 
 def vendor_get(*, user: User, vendor_id: int) -> Vendor:

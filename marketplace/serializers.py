@@ -16,8 +16,7 @@ from marketplace.models import (
     Vendor,
     VendorReference,
 )
-from marketplace.selectors import vendor_profile_sections
-
+from marketplace.visibility import SECTION_FIELDS, redact, vendor_profile_sections
 
 
 def behalf_reason_field() -> serializers.CharField:
@@ -96,24 +95,13 @@ class VendorReferenceSerializer(serializers.ModelSerializer):
         fields = ["client", "title", "summary", "year"]
 
 
-# The output fields of each section a vendor may hide from its public profile.
-PROFILE_SECTION_FIELDS = {
-    ProfileSection.DESCRIPTION: ["description"],
-    ProfileSection.REFERENCES: ["references"],
-    ProfileSection.CERTIFICATIONS: ["certifications"],
-    ProfileSection.REGIONS: ["regions"],
-    ProfileSection.EMPLOYEES: ["employees"],
-    ProfileSection.CONTACT: ["contact_name", "contact_email", "contact_phone"],
-}
-
-
 class VendorOutputSerializer(serializers.ModelSerializer):
     """A vendor's profile; the sections this reader may not see (vendor_profile_sections) are null."""
 
     regions = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     expertise = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     references = VendorReferenceSerializer(many=True, read_only=True)
-    is_sme = serializers.BooleanField(read_only=True)
+    is_sme = serializers.BooleanField(read_only=True, allow_null=True)
 
     class Meta:
         model = Vendor
@@ -126,18 +114,13 @@ class VendorOutputSerializer(serializers.ModelSerializer):
 
     def get_fields(self) -> dict:
         fields = super().get_fields()
-        for names in PROFILE_SECTION_FIELDS.values():
+        for names in SECTION_FIELDS.values():
             for name in names:
                 fields[name].allow_null = True  # A hidden section is null (to_representation), as the schema says.
         return fields
 
     def to_representation(self, vendor: Vendor) -> dict:
-        data = super().to_representation(vendor)
-        visible = vendor_profile_sections(vendor=vendor)
-        for section, fields in PROFILE_SECTION_FIELDS.items():
-            if section not in visible:
-                data.update(dict.fromkeys(fields))
-        return data
+        return redact(super().to_representation(vendor), sections=vendor_profile_sections(vendor=vendor))
 
 
 class VendorInputSerializer(serializers.Serializer):

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from hub.pagination import PageNumberPagination, paginated_response
 from hub.permissions import IsCoordinator, IsOrganizationMember, IsVendorMember
 from marketplace.selectors import challenge_get, expertise_list, vendor_get_for_member
+from marketplace.visibility import ProfileVisibility
 from matching import payments, search, selectors, services
 from matching.models import VendorExposure
 from matching.search import MAX_RESULT_WINDOW, engine_errors
@@ -113,7 +114,14 @@ class VendorSearchApi(APIView):
         page, page_size = search_page(request)
         q, sort, filters = search_params(VendorSearchInputSerializer, request)
         with engine_errors():
-            results = search.vendor_search(q=q, filters=filters, sort=sort, page=page, page_size=page_size)
+            results = search.vendor_search(
+                visibility=ProfileVisibility(user=request.user),
+                q=q,
+                filters=filters,
+                sort=sort,
+                page=page,
+                page_size=page_size,
+            )
         services.vendor_exposure_record(
             vendor_ids=[hit["id"] for hit in results.results], channel=VendorExposure.Channel.SEARCH
         )

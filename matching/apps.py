@@ -8,7 +8,7 @@ class MatchingConfig(AppConfig):
 
     def ready(self) -> None:
         from hub.signals import personal_data_erase_requested, personal_data_requested
-        from marketplace.signals import catalog_imported, challenge_published, searchable_changed
+        from marketplace.signals import catalog_imported, challenge_published, full_profile_granted, searchable_changed
         from matching import documents, selectors, services
 
         documents.search_connect()
@@ -22,4 +22,7 @@ class MatchingConfig(AppConfig):
         personal_data_erase_requested.connect(services.saved_searches_erase, dispatch_uid="matching.saved_searches_erase")
         personal_data_erase_requested.connect(
             services.workflow_authorship_erase, dispatch_uid="matching.workflow_authorship_erase"
+        )
+        full_profile_granted.connect(
+            selectors.vendor_ids_answering_user, dispatch_uid="matching.vendor_ids_answering_user"
         )

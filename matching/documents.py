@@ -121,6 +121,13 @@ class VendorDocument(Document):
     founded = Integer()
     is_active = Boolean()
     is_verified = Boolean()
+    # The sections the firm shows everyone (ProfileSection values), and a copy of each hideable text
+    # while it is public: a person's search, its filters, facets and highlights read a hidden section
+    # only for viewers who may see it (matching.search).
+    public_profile = Keyword()
+    public_description = BilingualText()
+    public_references = BilingualText()
+    public_certifications = Keyword(fields={"text": Text(analyzer=folded_keyword)})
     tiebreak = Long()
 
     class Index:

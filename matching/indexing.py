@@ -15,7 +15,7 @@ from django.utils import timezone
 from elasticsearch.helpers import bulk, scan
 from elasticsearch_dsl import connections
 
-from marketplace.models import Challenge, Expertise, Region, Vendor, VendorReference
+from marketplace.models import Challenge, Expertise, ProfileSection, Region, Vendor, VendorReference
 from matching.documents import (
     DOCUMENTS,
     ChallengeDocument,
@@ -55,7 +55,7 @@ class Source:
 COLUMNS = {
     "vendor": (
         "id", "updated_at", "key", "name", "description", "languages", "certifications", "employees", "founded",
-        "is_active", "is_verified",
+        "is_active", "is_verified", "public_profile",
     ),
     "challenge": (
         "id", "updated_at", "key", "title", "description", "language", "organization_id", "organization__name",
@@ -103,6 +103,7 @@ def document_sources(kind: str, rows: QuerySet) -> Iterator[Source]:
             }
             if kind == "vendor":
                 body["references"] = references.get(row["id"], [])
+                body |= _public_copies(body)
             # As elasticsearch-dsl writes documents: no empty values (an empty list and a missing field
             # are the same to the engine's `exists`).
             yield Source(row["id"], row["updated_at"], {k: v for k, v in body.items() if v is not None and v != []})
@@ -120,6 +121,20 @@ def _row_fields(kind: str, row: dict) -> dict:
             "required_certifications_count": len(row["required_certifications"]),
         }
     return fields
+
+
+# The text each hideable section is searched by, and its copy in the index while the section is public.
+PUBLIC_COPIES = {
+    ProfileSection.DESCRIPTION: ("description", "public_description"),
+    ProfileSection.REFERENCES: ("references", "public_references"),
+    ProfileSection.CERTIFICATIONS: ("certifications", "public_certifications"),
+}
+
+
+def _public_copies(body: dict) -> dict:
+    """The vendor's hideable texts that anyone may search (matching.search.PUBLIC_VENDOR_TEXT_FIELDS)."""
+    public = set(body.get("public_profile") or [])
+    return {copy: body[name] for section, (name, copy) in PUBLIC_COPIES.items() if section in public}
 
 
 def _grouped(pairs: Iterable[tuple], value: Callable = lambda item: item) -> dict[int, list]:

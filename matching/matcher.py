@@ -9,9 +9,13 @@ bilingual synonyms) + expertise overlap + structured fit (region, delivery langu
 Hard eligibility (active and verified vendor, SME ceiling, open challenge) is a filter; softer gaps
 only lower the rank, so a good partner with a gap still reaches the coordinator.
 """
+import dataclasses
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from marketplace.models import ProfileSection
 
 # Weights, tuned on the development catalogue (docs/matching.md). Text relevance is squashed to
 # [0, weight) by s / (s + half), `half` being the BM25 score worth half the weight (see `_text_clause`),
@@ -100,8 +104,36 @@ class Explanation:
     languages_missing: list[str] = field(default_factory=list)
     certifications_present: list[str] = field(default_factory=list)
     certifications_missing: list[str] = field(default_factory=list)
-    sme_eligible: bool = True
+    sme_eligible: bool | None = True  # None: not told (the firm hides its size).
     clause_scores: dict[str, float] = field(default_factory=dict)
+
+
+# The vendor's profile section each highlighted field of an explanation quotes.
+HIGHLIGHT_SECTIONS = {"description": ProfileSection.DESCRIPTION, "references": ProfileSection.REFERENCES}
+
+
+def explanation_within(explanation: Explanation, *, sections: Iterable[str]) -> Explanation:
+    """The explanation of a vendor's rank without what it says of the profile sections outside
+    `sections` (marketplace.visibility): their passages, and the region fit, certifications and SME
+    eligibility read from them. The rank itself may still come from hidden text (docs/privacy.md)."""
+    visible = set(sections)
+    hidden_clauses = set()
+    highlights = explanation.highlights.items()
+    changes: dict = {
+        "highlights": {name: fragments for name, fragments in highlights if HIGHLIGHT_SECTIONS.get(name) in visible}
+    }
+    if ProfileSection.REGIONS not in visible:
+        changes["region_fit"] = None
+        hidden_clauses.add("region")
+    if ProfileSection.CERTIFICATIONS not in visible:
+        changes |= {"certifications_present": [], "certifications_missing": []}
+        hidden_clauses |= {name for name in explanation.clause_scores if name.startswith("certification")}
+    if ProfileSection.EMPLOYEES not in visible:
+        changes["sme_eligible"] = None
+    changes["clause_scores"] = {
+        name: score for name, score in explanation.clause_scores.items() if name not in hidden_clauses
+    }
+    return dataclasses.replace(explanation, **changes)
 
 
 def query_text(text: str) -> str:

@@ -27,7 +27,8 @@ from elasticsearch_dsl.query import Query
 from hub.api_errors import ServiceUnavailable
 from hub.models import Organization
 from hub.security import CACHE_OUTAGE_ERRORS
-from marketplace.models import Expertise, Language, Region
+from marketplace.models import Expertise, Language, ProfileSection, Region
+from marketplace.visibility import ProfileVisibility, redact
 from matching.documents import ChallengeDocument, VendorDocument, index_alias
 from matching.matcher import ChallengeProfile, vendor_eligibility
 
@@ -66,6 +67,20 @@ VENDOR_TEXT_FIELDS = [
     "name^3", "name.en^3", "description", "description.en", "references", "references.en", "expertise_labels",
     "expertise_labels.en", "certifications.text",
 ]
+# The same, as a viewer who sees only the firms' public sections searches them: a firm's name and
+# expertise are always public, and each hideable text has a copy filled only while it is public.
+PUBLIC_VENDOR_TEXT_FIELDS = [
+    "name^3", "name.en^3", "public_description", "public_description.en", "public_references",
+    "public_references.en", "expertise_labels", "expertise_labels.en", "public_certifications.text",
+]
+# The vendor facets (and filters) that read a profile section a firm may hide.
+FACET_SECTIONS: dict[str, str] = {
+    "region": ProfileSection.REGIONS,
+    "size": ProfileSection.EMPLOYEES,
+    "certification": ProfileSection.CERTIFICATIONS,
+}
+# The highlighted vendor fields, and the section each one shows (None: always public).
+VENDOR_HIGHLIGHT_SECTIONS: dict[str, str | None] = {"name": None, "description": ProfileSection.DESCRIPTION}
 # The fuzzy clause only rescues misspelt words: exact and synonym matches rank above it.
 FUZZY_BOOST = 0.5
 
@@ -149,7 +164,7 @@ CHALLENGE_RESULT_FIELDS = [
     "expertise", "regions", "budget_min", "budget_max", "deadline", "published_at",
 ]
 VENDOR_RESULT_FIELDS = [
-    "key", "name", "description", "expertise", "regions", "languages", "employees", "certifications",
+    "key", "name", "description", "expertise", "regions", "languages", "employees", "certifications", "public_profile",
 ]
 TERMS_FACET_SIZE = 100
 DESCRIPTION_HIGHLIGHT = {"fragment_size": 160, "number_of_fragments": 3}
@@ -258,8 +273,63 @@ def challenge_query(
     return SearchQuery(text=_text_query(q, CHALLENGE_TEXT_FIELDS), filters=clauses)
 
 
-def vendor_query(*, q: str = "", filters: Mapping[str, Sequence[str]]) -> SearchQuery:
-    """Active and verified vendors only: the directory vouches for the firms it lists."""
+@dataclass(frozen=True)
+class VendorScope:
+    """What a vendor search may read of each firm's profile: everything (the matcher, coordinators), or
+    the sections each firm made public plus the whole profile of the firms in `full_profile_ids`."""
+
+    everything: bool
+    full_profile_ids: frozenset[int] = frozenset()
+
+    @classmethod
+    def whole(cls) -> "VendorScope":
+        return cls(everything=True)
+
+    @classmethod
+    def of(cls, visibility: ProfileVisibility) -> "VendorScope":
+        if visibility.sees_everything:
+            return cls.whole()
+        return cls(everything=False, full_profile_ids=visibility.full_profile_ids)
+
+    def _full_profile(self) -> list[Query]:
+        return [Q("ids", values=sorted(map(str, self.full_profile_ids)))] if self.full_profile_ids else []
+
+    def section_visible(self, section: str) -> Query | None:
+        """The firms whose `section` this scope reads; None when it reads every section of every firm."""
+        if self.everything:
+            return None
+        return _any([Q("term", public_profile=section), *self._full_profile()])
+
+    def within(self, section: str | None, clause: Query) -> Query:
+        """The clause, limited to the firms whose `section` this scope reads."""
+        visible = self.section_visible(section) if section else None
+        return clause if visible is None else Q("bool", filter=[clause, visible])
+
+    def text(self, q: str) -> Query | None:
+        """The words, found only in the text this scope reads, and scored on public text only.
+
+        Public text has its own fields (`public_*`, filled only for a public section): the engine's
+        term statistics of the full fields count hidden texts too, and a score computed with them would
+        tell how many firms hide a word. A firm whose whole profile the viewer sees is found by any of
+        its words but scored on its public text, for the same reason."""
+        if not q or self.everything:
+            return _text_query(q, VENDOR_TEXT_FIELDS)
+        public = _text_query(q, PUBLIC_VENDOR_TEXT_FIELDS)
+        full_profile = self._full_profile()
+        if not full_profile:
+            return public
+        return _any(
+            [
+                Q("bool", must=[public], must_not=full_profile),
+                Q("bool", filter=[*full_profile, _text_query(q, VENDOR_TEXT_FIELDS)], should=[public]),
+            ]
+        )
+
+
+def vendor_query(*, q: str = "", filters: Mapping[str, Sequence[str]], scope: VendorScope) -> SearchQuery:
+    """Active and verified vendors only: the directory vouches for the firms it lists.
+
+    The words, and the filters on a section a firm may hide, read only what `scope` may see."""
     clauses: dict[str, Query] = {}
     if filters.get("expertise"):
         clauses["expertise"] = Q("terms", expertise=list(filters["expertise"]))
@@ -271,8 +341,9 @@ def vendor_query(*, q: str = "", filters: Mapping[str, Sequence[str]]) -> Search
         clauses["size"] = _any(_size_clause(size) for size in filters["size"])
     if filters.get("certification"):
         clauses["certification"] = Q("terms", certifications=list(filters["certification"]))
+    clauses = {name: scope.within(FACET_SECTIONS.get(name), clause) for name, clause in clauses.items()}
     base = [Q("term", is_active=True), Q("term", is_verified=True)]
-    return SearchQuery(text=_text_query(q, VENDOR_TEXT_FIELDS), filters=clauses, base=base)
+    return SearchQuery(text=scope.text(q), filters=clauses, base=base)
 
 
 def _search(
@@ -285,13 +356,18 @@ def _search(
     highlight: dict[str, dict],
     page: int,
     page_size: int,
+    facet_scopes: Mapping[str, Query] | None = None,
 ) -> dict:
+    """One page of hits and the facets; a facet in `facet_scopes` counts only the documents of its clause."""
     start = (page - 1) * page_size
     search = Search(index=index).query(query.unfaceted())
     if query.filters:
         search = search.post_filter(Q("bool", filter=list(query.filters.values())))
+    facet_scopes = facet_scopes or {}
     for name, aggs in facet_aggs.items():
         others = [clause for facet, clause in query.filters.items() if facet != name]
+        if name in facet_scopes:
+            others.append(facet_scopes[name])
         bucket = search.aggs.bucket(name, "filter", filter=Q("bool", filter=others))
         for agg_name, agg in aggs.items():
             bucket.bucket(agg_name, agg)
@@ -407,10 +483,25 @@ def challenge_search(
 
 
 def vendor_search(
-    *, q: str = "", filters: Mapping[str, Sequence[str]], sort: str = "", page: int = 1, page_size: int = 20
+    *,
+    visibility: ProfileVisibility,
+    q: str = "",
+    filters: Mapping[str, Sequence[str]],
+    sort: str = "",
+    page: int = 1,
+    page_size: int = 20,
 ) -> SearchResults:
-    """Active, verified vendors matching the words and filters, with facet counts."""
-    query = vendor_query(q=q, filters=filters)
+    """Active, verified vendors matching the words and filters, with facet counts.
+
+    What the viewer may not see of a firm (marketplace.visibility) is never matched, filtered on,
+    counted, highlighted or returned: hidden sections come back as null."""
+    scope = VendorScope.of(visibility)
+    query = vendor_query(q=q, filters=filters, scope=scope)
+    # Passages are highlighted in the text the words were searched in: the public copy, unless whole.
+    description = "description" if scope.everything else "public_description"
+    facet_scopes = {
+        name: visible for name, section in FACET_SECTIONS.items() if (visible := scope.section_visible(section))
+    }
     response = _search(
         index=index_alias(VendorDocument.kind()),
         query=query,
@@ -421,9 +512,10 @@ def vendor_search(
             "size": {"values": _keyed_filters({value: _size_clause(value) for value in VendorSize.values})},
             "certification": {"values": A("terms", field="certifications", size=TERMS_FACET_SIZE)},
         },
+        facet_scopes=facet_scopes,
         sort=VENDOR_SORTS[sort or VendorSort.RELEVANCE],
         source=VENDOR_RESULT_FIELDS,
-        highlight={"name": {"number_of_fragments": 0}, "description": DESCRIPTION_HIGHLIGHT},
+        highlight={"name": {"number_of_fragments": 0}, description: DESCRIPTION_HIGHLIGHT},
         page=page,
         page_size=page_size,
     )
@@ -441,13 +533,32 @@ def vendor_search(
             aggregations["certification"], labels={}, selected=filters.get("certification", [])
         ),
     }
+    hits = _hits(response, highlight_fields=("name", description), scored=bool(q))
+    for hit in hits:
+        hit["highlights"]["description"] = hit["highlights"].pop(description)
     return SearchResults(
         count=response["hits"]["total"]["value"],
         page=page,
         page_size=page_size,
-        results=_hits(response, highlight_fields=("name", "description"), scored=bool(q)),
+        results=[
+            _vendor_hit_for(
+                hit, sections=visibility.sections(vendor_id=hit["id"], public_profile=hit.get("public_profile", []))
+            )
+            for hit in hits
+        ],
         facets=facets,
     )
+
+
+def _vendor_hit_for(hit: dict, *, sections: frozenset[str]) -> dict:
+    """The hit with what the viewer may not see nulled, and no passage highlighted in a hidden section."""
+    hit = redact(hit, sections=sections)
+    hit["highlights"] = {
+        name: fragments if VENDOR_HIGHLIGHT_SECTIONS[name] in (None, *sections) else []
+        for name, fragments in hit["highlights"].items()
+    }
+    hit.pop("public_profile", None)
+    return hit
 
 
 def _expertise_labels() -> dict[str, str]:
@@ -502,25 +613,25 @@ class Reach:
     requirements: list[RequirementReach]  # The requirement that keeps the most vendors out first.
 
 
-def _vendor_facet_clause(facet: str, values: Sequence[str]) -> Query:
+def _vendor_facet_clause(facet: str, values: Sequence[str], scope: VendorScope) -> Query:
     """What the vendor directory means by a facet value ("serves the region", "holds the certification")."""
-    return vendor_query(filters={facet: list(values)}).filters[facet]
+    return vendor_query(filters={facet: list(values)}, scope=scope).filters[facet]
 
 
-def _requirement_clauses(profile: ChallengeProfile) -> list[tuple[str, str, Query]]:
+def _requirement_clauses(profile: ChallengeProfile, scope: VendorScope) -> list[tuple[str, str, Query]]:
     clauses = []
     if profile.regions:
-        clauses.append((RequirementKind.REGION, "", _vendor_facet_clause("region", profile.regions)))
+        clauses.append((RequirementKind.REGION, "", _vendor_facet_clause("region", profile.regions, scope)))
     clauses += [
-        (RequirementKind.LANGUAGE, code, _vendor_facet_clause("language", [code]))
+        (RequirementKind.LANGUAGE, code, _vendor_facet_clause("language", [code], scope))
         for code in profile.required_languages
     ]
     clauses += [
-        (RequirementKind.CERTIFICATION, name, _vendor_facet_clause("certification", [name]))
+        (RequirementKind.CERTIFICATION, name, _vendor_facet_clause("certification", [name], scope))
         for name in profile.required_certifications
     ]
     if profile.expertise:
-        clauses.append((RequirementKind.EXPERTISE, "", _vendor_facet_clause("expertise", profile.expertise)))
+        clauses.append((RequirementKind.EXPERTISE, "", _vendor_facet_clause("expertise", profile.expertise, scope)))
     return clauses
 
 
@@ -528,14 +639,21 @@ def _all_of(clauses: Iterable[Query]) -> Query:
     return Q("bool", filter=list(clauses))
 
 
-def challenge_reach(*, profile: ChallengeProfile) -> Reach:
+def challenge_reach(*, profile: ChallengeProfile, visibility: ProfileVisibility) -> Reach:
     """How many directory vendors a challenge (even a half-written draft) would reach, in one engine request.
 
     Eligibility is the matcher's own hard filter (active, verified, under the SME ceiling); each
     requirement means what the vendor directory's facet means. The matcher only ranks vendors that miss a
-    soft requirement lower, so `matching` is the pool that fits everything, not a limit on proposals."""
-    requirements = _requirement_clauses(profile)
+    soft requirement lower, so `matching` is the pool that fits everything, not a limit on proposals.
+
+    Counted as the viewer's directory would: a firm meets a requirement on a section only if it shows
+    the viewer that section (a count of one would otherwise tell a hidden value), so the numbers are
+    those of the firms that say they fit; the matcher itself reads every section."""
+    scope = VendorScope.of(visibility)
+    requirements = _requirement_clauses(profile, scope)
     eligibility = _all_of(Q(clause) for clause in vendor_eligibility(profile))
+    if profile.max_employees is not None:
+        eligibility = scope.within(ProfileSection.EMPLOYEES, eligibility)
     counts = {"eligible": eligibility, "all": _all_of([eligibility, *(clause for _kind, _value, clause in requirements)])}
     for index, (_kind, _value, clause) in enumerate(requirements):
         others = [other for position, (_k, _v, other) in enumerate(requirements) if position != index]
@@ -543,7 +661,9 @@ def challenge_reach(*, profile: ChallengeProfile) -> Reach:
         counts[f"others-{index}"] = _all_of([eligibility, *others])
     if profile.max_employees is not None:
         counts["others-ceiling"] = _all_of(clause for _kind, _value, clause in requirements)
-    search = Search(index=index_alias(VendorDocument.kind())).query(vendor_query(filters={}).unfaceted())
+    search = Search(index=index_alias(VendorDocument.kind())).query(
+        vendor_query(filters={}, scope=VendorScope.whole()).unfaceted()
+    )
     search.aggs.bucket("reach", _keyed_filters(counts))
     search = search.extra(size=0, track_total_hits=True)
     with engine_errors():

@@ -404,6 +404,25 @@ def introduction_list_for_challenge(*, user: User, challenge: Challenge) -> Quer
     return introduction_list(user=user).filter(challenge=challenge).select_related("proposal")
 
 
+# Once a firm chose to answer an organization's challenge (it expressed interest), that organization's
+# members see the firm's whole profile, contact person included: they must evaluate and reach it. An
+# introduction alone unlocks nothing (docs/privacy.md).
+PROFILE_UNLOCKING_STATUSES = [
+    Introduction.Status.INTERESTED,
+    Introduction.Status.SHORTLISTED,
+    Introduction.Status.AWARDED,
+    Introduction.Status.NOT_SELECTED,
+]
+
+
+def vendor_ids_answering_user(*, user: User, **signal_kwargs) -> QuerySet:
+    """Receiver of marketplace's `full_profile_granted`: the firms that answered a challenge of the user's
+    organizations."""
+    return Introduction.objects.filter(
+        status__in=PROFILE_UNLOCKING_STATUSES, challenge__organization__members=user
+    ).values("vendor_id")
+
+
 def matching_personal_data(*, user: User, **signal_kwargs) -> dict:
     """Receiver of hub's `personal_data_requested`: the user's saved searches and the questions they asked."""
     return {

@@ -174,15 +174,17 @@ class VendorHighlightsOutputSerializer(serializers.Serializer):
 
 
 class VendorSearchResultOutputSerializer(serializers.Serializer):
+    """A hidden section of the firm's profile (marketplace.visibility) is null."""
+
     id = serializers.IntegerField()
     key = serializers.CharField()
     name = serializers.CharField()
-    description = serializers.CharField()
+    description = serializers.CharField(allow_null=True)
     expertise = serializers.ListField(child=serializers.CharField(), default=list)
-    regions = serializers.ListField(child=serializers.CharField(), default=list)
+    regions = serializers.ListField(child=serializers.CharField(), default=list, allow_null=True)
     languages = serializers.ListField(child=serializers.CharField(), default=list)
-    employees = serializers.IntegerField()
-    certifications = serializers.ListField(child=serializers.CharField(), default=list)
+    employees = serializers.IntegerField(allow_null=True)
+    certifications = serializers.ListField(child=serializers.CharField(), default=list, allow_null=True)
     highlights = VendorHighlightsOutputSerializer()
     score = serializers.FloatField(allow_null=True, help_text=gettext_lazy("Relevance; null without search words."))
 
@@ -239,7 +241,7 @@ class MatchExplanationOutputSerializer(serializers.Serializer):
     languages_missing = serializers.ListField(child=serializers.CharField())
     certifications_present = serializers.ListField(child=serializers.CharField())
     certifications_missing = serializers.ListField(child=serializers.CharField())
-    sme_eligible = serializers.BooleanField()
+    sme_eligible = serializers.BooleanField(allow_null=True)
     clause_scores = serializers.DictField(child=serializers.FloatField())
 
     def get_reasons(self, explanation) -> list[str]:
@@ -278,7 +280,8 @@ def explanation_reasons(explanation, *, expertise_labels: dict[str, str]) -> lis
         reasons.append(
             _("Certifications missing: %(names)s.") % {"names": ", ".join(explanation.certifications_missing)}
         )
-    reasons.append(_("Eligible as an SME.") if explanation.sme_eligible else _("Above the SME ceiling."))
+    if explanation.sme_eligible is not None:
+        reasons.append(_("Eligible as an SME.") if explanation.sme_eligible else _("Above the SME ceiling."))
     return reasons
 
 

@@ -23,8 +23,7 @@ from frontend.forms.ministry import (
     TransitionNoteForm,
 )
 from hub.api_errors import Conflict
-from hub.models import User
-from hub.models import Organization
+from hub.models import Organization, User
 from hub.selectors import audit_entry_list, user_acts_on_behalf
 from marketplace import services as marketplace_services
 from marketplace.models import Challenge
@@ -35,11 +34,13 @@ from marketplace.selectors import (
     organization_list_for_member,
     user_can_edit_challenge,
 )
+from marketplace.visibility import ProfileVisibility
 from matching import selectors as matching_selectors
 from matching import services as matching_services
-from matching.matcher import ChallengeProfile, Explanation
+from matching.matcher import ChallengeProfile, Explanation, explanation_within
 from matching.models import Engagement, Introduction, Milestone
-from matching.search import Reach, SearchUnavailable, challenge_reach as reach_count
+from matching.search import Reach, SearchUnavailable
+from matching.search import challenge_reach as reach_count
 from matching.serializers import explanation_reasons
 
 Status = Challenge.Status
@@ -95,10 +96,10 @@ def _reason(request: HttpRequest) -> str:
     return request.POST.get("reason", "")
 
 
-def _reach(profile: ChallengeProfile) -> Reach | None:
+def _reach(request: HttpRequest, profile: ChallengeProfile) -> Reach | None:
     """The draft's reach, or None while the search engine is away (the page says so)."""
     try:
-        return reach_count(profile=profile)
+        return reach_count(profile=profile, visibility=ProfileVisibility(user=request.user))
     except SearchUnavailable:
         return None
 
@@ -141,7 +142,7 @@ def _render_challenge_form(
         {
             "form": form,
             "challenge": challenge,
-            "reach": _reach(form.reach_profile()),
+            "reach": _reach(request, form.reach_profile()),
             "profile": form.reach_profile(),
             "acting_for": acting_for,
             "reason_typed": _reason(request),
@@ -213,9 +214,8 @@ def challenge_reach(request: HttpRequest) -> HttpResponse:
         if name in form.errors
         for message in form.errors[name]
     ]
-    return render(
-        request, "frontend/ministry/reach_fragment.html", {"reach": _reach(profile), "profile": profile, "left_out": left_out}
-    )
+    context = {"reach": _reach(request, profile), "profile": profile, "left_out": left_out}
+    return render(request, "frontend/ministry/reach_fragment.html", context)
 
 
 @organization_member_required
@@ -242,7 +242,7 @@ def challenge_preview(request: HttpRequest, challenge_id: int) -> HttpResponse:
         {
             "challenge": challenge,
             "profile": profile,
-            "reach": _reach(profile),
+            "reach": _reach(request, profile),
             "can_edit": challenge.status in marketplace_services.EDITABLE_STATUSES,
             "can_submit": _can_move(challenge, Status.SUBMITTED),
             "acting_for": _acting_for(request, challenge.organization),
@@ -261,8 +261,15 @@ def _frozen_explanation(data: dict) -> Explanation | None:
     return Explanation(**{name: value for name, value in data.items() if name in names})
 
 
-def _introduction_row(introduction: Introduction, *, challenge: Challenge, expertise_labels: dict[str, str]) -> dict:
+def _introduction_row(
+    introduction: Introduction, *, challenge: Challenge, expertise_labels: dict[str, str], visibility: ProfileVisibility
+) -> dict:
     explanation = _frozen_explanation(introduction.proposal.explanation or {})
+    if explanation:
+        # Nothing of a section the firm hides from this reader: it has not answered them yet.
+        vendor = introduction.vendor
+        sections = visibility.sections(vendor_id=vendor.pk, public_profile=vendor.public_profile)
+        explanation = explanation_within(explanation, sections=sections)
     return {
         "introduction": introduction,
         "reasons": explanation_reasons(explanation, expertise_labels=expertise_labels) if explanation else [],
@@ -277,7 +284,11 @@ def _introduction_row(introduction: Introduction, *, challenge: Challenge, exper
 def _introduction_rows(request: HttpRequest, challenge: Challenge) -> list[dict]:
     labels = {item.code: item.label for item in expertise_list()}
     introductions = matching_selectors.introduction_list_for_challenge(user=request.user, challenge=challenge)
-    return [_introduction_row(item, challenge=challenge, expertise_labels=labels) for item in introductions]
+    visibility = ProfileVisibility(user=request.user)
+    return [
+        _introduction_row(item, challenge=challenge, expertise_labels=labels, visibility=visibility)
+        for item in introductions
+    ]
 
 
 def _history(challenge: Challenge) -> list[dict]:
@@ -358,7 +369,9 @@ def _shortlist(request: HttpRequest, challenge: Challenge) -> HttpResponse:
         # Only the vendor's card changes, and says what happened where the keyboard focus lands.
         introduction = matching_selectors.introduction_get(user=request.user, introduction_id=introduction.pk)
         labels = {item.code: item.label for item in expertise_list()}
-        row = _introduction_row(introduction, challenge=challenge, expertise_labels=labels)
+        row = _introduction_row(
+            introduction, challenge=challenge, expertise_labels=labels, visibility=ProfileVisibility(user=request.user)
+        )
         context = {
             "row": row,
             "challenge": challenge,

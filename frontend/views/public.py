@@ -1,6 +1,7 @@
 """Public pages: home, the opportunity search, challenge detail, and the vendor directory for the public sector."""
 import datetime
 from collections.abc import Mapping, Sequence
+from functools import partial
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -18,6 +19,7 @@ from frontend.forms.public import ChallengeSearchForm, SearchForm, VendorSearchF
 from hub.permissions import IsOrganizationMember
 from marketplace.models import Challenge
 from marketplace.selectors import challenge_get, challenge_list_latest_published, vendor_get, vendor_profile_sections
+from marketplace.visibility import ProfileVisibility
 from matching import search
 from matching.models import VendorExposure
 from matching.search import SearchResults, SearchUnavailable, engine_errors
@@ -88,7 +90,7 @@ def vendor_directory(request: HttpRequest) -> HttpResponse:
     return _search_page(
         request,
         form=form,
-        run=search.vendor_search,
+        run=partial(search.vendor_search, visibility=ProfileVisibility(user=request.user)),
         legends=VENDOR_FACET_LEGENDS,
         hit=_vendor_hit,
         template="frontend/public/vendor_directory.html",
@@ -228,13 +230,15 @@ def _challenge_hit(item: dict, *, labels: Mapping[str, Mapping[str, str]]) -> di
 
 
 def _vendor_hit(item: dict, *, labels: Mapping[str, Mapping[str, str]]) -> dict:
+    """A hidden section is None in the hit (matching.search): the template leaves its line out."""
     highlights = item.get("highlights", {})
+    regions = item.get("regions", [])
     return {
         **item,
         "expertise_labels": [labels["expertise"].get(code, code) for code in item.get("expertise", [])],
-        "region_labels": [labels["region"].get(code, code) for code in item.get("regions", [])],
+        "region_labels": None if regions is None else [labels["region"].get(code, code) for code in regions],
         "language_labels": [labels["language"].get(code, code) for code in item.get("languages", [])],
         "url": reverse("frontend:vendor_detail", kwargs={"vendor_id": item["id"]}),
         "name_html": _highlighted(highlights.get("name", []), item["name"]),
-        "snippet_html": _highlighted(highlights.get("description", []), _snippet(item.get("description", ""))),
+        "snippet_html": _highlighted(highlights.get("description", []), _snippet(item.get("description") or "")),
     }

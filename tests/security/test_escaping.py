@@ -1,6 +1,7 @@
 """Typed text is shown as text, never run as markup; search words reach the engine as words, never as syntax."""
 import json
 import re
+from functools import partial
 
 import pytest
 from django.urls import reverse
@@ -10,7 +11,7 @@ from hub.models import User
 from marketplace.models import Challenge
 from matching import indexing
 from matching.documents import index_alias
-from matching.search import challenge_query, vendor_query
+from matching.search import VendorScope, challenge_query, vendor_query
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -149,7 +150,17 @@ def _clauses(node, found: list) -> list:
     return found
 
 
-@pytest.mark.parametrize("build", [challenge_query, vendor_query], ids=["challenges", "vendors"])
+# A coordinator's vendor query, and that of a viewer who sees one firm's whole profile and the others'
+# public sections: its most elaborate form (one text clause per combination of public sections).
+whole_vendor_query = partial(vendor_query, scope=VendorScope.whole())
+scoped_vendor_query = partial(vendor_query, scope=VendorScope(everything=False, full_profile_ids=frozenset({1})))
+
+
+@pytest.mark.parametrize(
+    "build",
+    [challenge_query, whole_vendor_query, scoped_vendor_query],
+    ids=["challenges", "vendors", "vendors-scoped"],
+)
 @pytest.mark.parametrize("q", HOSTILE_QUERIES)
 def test_search_words_reach_the_engine_only_as_match_text(build, q):
     request = build(q=q, filters={}).combined().to_dict()
