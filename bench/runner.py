@@ -401,16 +401,15 @@ class Run:
         })
 
     def users(self) -> dict[str, str]:
-        from rest_framework.authtoken.models import Token
-
         from hub.models import Organization, User
+        from hub.services import api_token_create
 
         coordinator = User.objects.create_user(username="bench-coordinator", role=User.Role.COORDINATOR)
         member = User.objects.create_user(username="bench-ministry", role=User.Role.MINISTRY_MEMBER)
         Organization.objects.order_by("key").first().members.add(member)
         return {
-            "coordinator": f"Token {Token.objects.create(user=coordinator).key}",
-            "ministry": f"Token {Token.objects.create(user=member).key}",
+            "coordinator": f"Token {api_token_create(user=coordinator, label='bench')[1]}",
+            "ministry": f"Token {api_token_create(user=member, label='bench')[1]}",
         }
 
     def start_services(self) -> None:
