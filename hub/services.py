@@ -1,5 +1,7 @@
 import datetime
+import logging
 import secrets
+import smtplib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -26,6 +28,8 @@ from hub.models import ApiToken, AuditEntry, Consent, Notification, User
 from hub.security import login_failure_record
 from hub.signals import personal_data_erase_requested
 from hub.tasks import notification_digest_send_task, notification_email_task
+
+logger = logging.getLogger(__name__)
 
 
 def notification_create(
@@ -356,15 +360,29 @@ def user_email_change_request(*, request: HttpRequest, user: User, email: str) -
     email = User._meta.get_field("email").clean(email.strip(), user).lower()
     if _email_taken(email=email, user=user):
         raise ValidationError({"email": _email_taken_error()})
-    with allauth_context.request_context(request):  # allauth reads the request from its context (links, limits).
-        current = _email_address_current_sync(user=user)
-        if current is not None and current.email == email:
-            return current  # Already the account's address: nothing to confirm.
-        pending = EmailAddress.objects.get_new(user)
-        if pending is not None and pending.email == email:
-            send_verification_email_to_address(request, pending)
-            return pending
-        return EmailAddress.objects.add_new_email(request, user, email)
+    try:
+        # allauth reads the request from its context (links, limits).
+        with transaction.atomic(), allauth_context.request_context(request):
+            current = _email_address_current_sync(user=user)
+            if current is not None and current.email == email:
+                return current  # Already the account's address: nothing to confirm.
+            pending = EmailAddress.objects.get_new(user)
+            if pending is not None and pending.email == email:
+                send_verification_email_to_address(request, pending)
+                return pending
+            return EmailAddress.objects.add_new_email(request, user, email)
+    except (smtplib.SMTPException, OSError) as error:
+        # The link could not leave: nothing of the request is kept (the block above is rolled back).
+        logger.warning("Email change not requested, the confirmation email could not be sent: %s", error)
+        raise ValidationError(
+            {
+                "email": _(
+                    "The confirmation email could not be sent right now, so your email address did not change. "
+                    "Try again in a few minutes."
+                )
+            },
+            code="email_not_sent",
+        ) from error
 
 
 @transaction.atomic

@@ -2,8 +2,10 @@
 import html
 import json
 import re
+import socket
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core import mail
 
 from hub import services
@@ -238,6 +240,23 @@ def test_account_saves_the_name_and_waits_for_the_new_email_address_to_confirm(c
     assert [message.to for message in mail.outbox] == [["alicia@example.qc.ca"]]
     assert confirmation_link(mail.outbox[0]).startswith("/en/account/email/confirm/")  # The page's language.
     assert "alicia@example.qc.ca" in client.get("/en/account/").content.decode()  # Shown as waiting.
+
+
+def test_account_email_change_with_the_mail_server_down_says_so_and_changes_nothing(client, user, settings):
+    with socket.socket() as probe:  # A port nothing listens on: the SMTP connection is refused.
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", closed_port
+    client.force_login(user)
+
+    response = client.post("/en/account/", account_data(first_name="Alicia", email="alicia@example.qc.ca"))
+
+    user.refresh_from_db()
+    assert response.status_code == 200
+    assert "The confirmation email could not be sent right now" in response.content.decode()
+    assert (user.first_name, user.email) == ("Alice", "alice@example.qc.ca")
+    assert not EmailAddress.objects.filter(email="alicia@example.qc.ca").exists()
 
 
 def test_account_email_changes_once_the_new_address_confirms_and_the_old_one_is_told(client, user):
