@@ -136,7 +136,7 @@ class AuditEntry(models.Model):
     """One state change of a workflow object: who, when, from what to what, why. Append-only.
 
     The app only ever inserts rows; on PostgreSQL a trigger also refuses UPDATE and DELETE, except what deleting
-    an account at the person's request changes (hub.services.user_delete, hub/migrations/0010)."""
+    an account at the person's request changes (hub.services.user_delete, hub/migrations/0011)."""
 
     # What replaces the words a person typed (`reason`) when they have their account deleted (Law 25). Stored
     # as written here, which the trigger checks; shown in the reader's language (reason_display).

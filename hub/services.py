@@ -361,8 +361,7 @@ def user_email_change_request(*, request: HttpRequest, user: User, email: str) -
     if _email_taken(email=email, user=user):
         raise ValidationError({"email": _email_taken_error()})
     try:
-        # allauth reads the request from its context (links, limits).
-        with transaction.atomic(), allauth_context.request_context(request):
+        with allauth_context.request_context(request):  # allauth reads the request from its context (links, limits).
             current = _email_address_current_sync(user=user)
             if current is not None and current.email == email:
                 return current  # Already the account's address: nothing to confirm.
@@ -372,7 +371,7 @@ def user_email_change_request(*, request: HttpRequest, user: User, email: str) -
                 return pending
             return EmailAddress.objects.add_new_email(request, user, email)
     except (smtplib.SMTPException, OSError) as error:
-        # The link could not leave: nothing of the request is kept (the block above is rolled back).
+        # The link could not leave: this error rolls the whole request back (transaction.atomic above).
         logger.warning("Email change not requested, the confirmation email could not be sent: %s", error)
         raise ValidationError(
             {
@@ -502,7 +501,7 @@ def user_delete(*, user: User, password: str, request: HttpRequest | None = None
     entries.exclude(reason="").update(reason=AuditEntry.REASON_ERASED)
     Notification.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()  # allauth's copies of the address, pending ones included.
-    ApiToken.objects.filter(user=user).delete()
+    api_tokens_delete(user=user)
     _sessions_delete(user=user)
     user.organizations.clear()
     user.username = pseudonym

@@ -77,7 +77,8 @@ def behalf_audit(behalf: Behalf | None) -> dict:
     return {"reason": behalf.reason, "on_behalf_of": behalf.party} if behalf is not None else {}
 
 
-def _challenge_url(challenge: Challenge) -> str:
+def challenge_url(challenge: Challenge) -> str:
+    """The challenge's page, where notifications about it lead."""
     return reverse("frontend:challenge_detail", kwargs={"challenge_id": challenge.pk})
 
 
@@ -258,7 +259,7 @@ def challenge_create(*, user: User, organization: Organization, data: dict) -> C
             actor=user,
             dedupe_key=f"on-behalf:challenge-create:{challenge.pk}",
             what=lambda: _("They wrote the draft « %(title)s ».") % {"title": challenge.title},
-            url=_challenge_url(challenge),
+            url=challenge_url(challenge),
         )
     return challenge
 
@@ -283,7 +284,7 @@ def challenge_update(*, challenge: Challenge, user: User, data: dict) -> Challen
             actor=user,
             dedupe_key=f"on-behalf:challenge-update:{challenge.pk}:{challenge.updated_at.isoformat()}",
             what=lambda: _("They changed « %(title)s ».") % {"title": challenge.title},
-            url=_challenge_url(challenge),
+            url=challenge_url(challenge),
         )
     _notify_search("challenge", challenge.pk)
     return challenge
@@ -353,7 +354,7 @@ def challenge_transition(
         dedupe_key=f"on-behalf:challenge-{to_status}:{challenge.pk}:{challenge.updated_at.isoformat()}",
         what=lambda: _("« %(title)s » is now %(status)s.")
         % {"title": challenge.title, "status": challenge.get_status_display().lower()},
-        url=_challenge_url(challenge),
+        url=challenge_url(challenge),
     )
     if to_status == Challenge.Status.PUBLISHED:
         challenge_published.send(sender=Challenge, challenge_id=challenge.pk)
@@ -365,7 +366,7 @@ def challenge_transition(
                 _("Published: %(title)s") % {"title": challenge.title},
                 _("The hub published your challenge. Coordinators are reviewing the vendors the matcher proposed."),
             ),
-            url=_challenge_url(challenge),
+            url=challenge_url(challenge),
         )
     return challenge
 

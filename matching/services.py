@@ -22,6 +22,7 @@ from marketplace.models import Challenge, Vendor
 from marketplace.services import (
     behalf_audit,
     challenge_transition,
+    challenge_url,
     organization_behalf_check,
     vendor_behalf_check,
 )
@@ -215,7 +216,7 @@ def saved_search_alerts_send(*, challenge: Challenge) -> int:
                     "searches": ", ".join(_("“%(name)s”") % {"name": name} for name in names),
                     "deadline": date_format(challenge.deadline),
                 },
-                url=reverse("frontend:challenge_detail", kwargs={"challenge_id": challenge.pk}),
+                url=challenge_url(challenge),
                 dedupe_key=f"challenge-match:{challenge.pk}",
             )
         notified += created
@@ -231,10 +232,6 @@ def _organization_members(challenge: Challenge) -> QuerySet[User]:
 
 def _vendor_members(vendor: Vendor) -> QuerySet[User]:
     return vendor.members.filter(is_active=True)
-
-
-def _challenge_url(challenge: Challenge) -> str:
-    return reverse("frontend:challenge_detail", kwargs={"challenge_id": challenge.pk})
 
 
 def _require_challenge_member(challenge: Challenge, user: User) -> None:
@@ -299,7 +296,7 @@ def proposals_generate(*, challenge: Challenge, vendors_since: datetime | None =
                 )
                 % {"count": len(created)},
             ),
-            url=_challenge_url(challenge),
+            url=challenge_url(challenge),
         )
     return len(created)
 
@@ -388,7 +385,7 @@ def proposal_approve(*, proposal: MatchProposal, user: User) -> MatchProposal:
             _("The hub introduced your firm to %(organization)s for this challenge. Tell them whether you are "
               "interested.") % {"organization": challenge.organization.name},
         ),
-        url=_challenge_url(challenge),
+        url=challenge_url(challenge),
     )
     notify(
         users=_organization_members(challenge),
@@ -399,7 +396,7 @@ def proposal_approve(*, proposal: MatchProposal, user: User) -> MatchProposal:
             _("The hub introduced %(vendor)s for « %(title)s ». You will hear from them if they are interested.")
             % {"vendor": vendor.name, "title": challenge.title},
         ),
-        url=_challenge_url(challenge),
+        url=challenge_url(challenge),
     )
     return proposal
 
@@ -499,7 +496,7 @@ def introduction_express_interest(
         dedupe_key=f"on-behalf:interest:{introduction.pk}",
         what=lambda: _("They told %(organization)s that your firm is interested in « %(title)s ».")
         % {"organization": challenge.organization.name, "title": challenge.title},
-        url=_challenge_url(challenge),
+        url=challenge_url(challenge),
     )
     notify(
         users=_organization_members(challenge),
@@ -510,7 +507,7 @@ def introduction_express_interest(
             _("%(vendor)s is interested in « %(title)s »: %(pitch)s")
             % {"vendor": vendor.name, "title": challenge.title, "pitch": introduction.pitch},
         ),
-        url=_challenge_url(challenge),
+        url=challenge_url(challenge),
     )
     return introduction
 
@@ -538,7 +535,7 @@ def introduction_decline(*, introduction: Introduction, user: User, reason: str)
         actor=user,
         dedupe_key=f"on-behalf:decline:{introduction.pk}",
         what=lambda: _("They declined « %(title)s » for your firm.") % {"title": challenge.title},
-        url=_challenge_url(challenge),
+        url=challenge_url(challenge),
     )
     notify(
         users=_organization_members(challenge),
@@ -548,7 +545,7 @@ def introduction_decline(*, introduction: Introduction, user: User, reason: str)
             _("%(vendor)s declined") % {"vendor": vendor.name},
             _("%(vendor)s will not answer « %(title)s ».") % {"vendor": vendor.name, "title": challenge.title},
         ),
-        url=_challenge_url(challenge),
+        url=challenge_url(challenge),
     )
     return introduction
 
@@ -572,7 +569,7 @@ def introduction_shortlist(*, introduction: Introduction, user: User, reason: st
         dedupe_key=f"on-behalf:shortlist:{introduction.pk}",
         what=lambda: _("They shortlisted %(vendor)s for « %(title)s ».")
         % {"vendor": introduction.vendor.name, "title": challenge.title},
-        url=_challenge_url(challenge),
+        url=challenge_url(challenge),
     )
     notify(
         users=_vendor_members(introduction.vendor),
@@ -583,7 +580,7 @@ def introduction_shortlist(*, introduction: Introduction, user: User, reason: st
             _("%(organization)s shortlisted your firm for this challenge.")
             % {"organization": challenge.organization.name},
         ),
-        url=_challenge_url(challenge),
+        url=challenge_url(challenge),
     )
     return introduction
 
@@ -625,7 +622,7 @@ def clarification_ask(
                 _("A question about « %(title)s »") % {"title": challenge.title},
                 clarification.question,
             ),
-            url=_challenge_url(challenge),
+            url=challenge_url(challenge),
         )
     return clarification
 
@@ -654,7 +651,7 @@ def clarification_answer(*, clarification: Clarification, user: User, answer: st
         dedupe_key=f"on-behalf:answer:{clarification.pk}",
         what=lambda: _("They published an answer to a question about « %(title)s »: %(answer)s")
         % {"title": challenge.title, "answer": clarification.answer},
-        url=_challenge_url(challenge),
+        url=challenge_url(challenge),
     )
     notify(
         users=_introduced_vendor_members(challenge),
@@ -665,7 +662,7 @@ def clarification_answer(*, clarification: Clarification, user: User, answer: st
             _("Question: %(question)s\nAnswer: %(answer)s")
             % {"question": clarification.question, "answer": clarification.answer},
         ),
-        url=_challenge_url(challenge),
+        url=challenge_url(challenge),
     )
     return clarification
 
@@ -721,7 +718,7 @@ def challenge_award(*, challenge: Challenge, introduction: Introduction, user: U
                   "time. We hope to introduce you to other opportunities soon.")
                 % {"organization": challenge.organization.name},
             ),
-            url=_challenge_url(challenge),
+            url=challenge_url(challenge),
         )
     notify(
         users=_vendor_members(introduction.vendor),
@@ -732,7 +729,7 @@ def challenge_award(*, challenge: Challenge, introduction: Introduction, user: U
             _("%(organization)s awarded this challenge to your firm. The pilot's milestones will follow.")
             % {"organization": challenge.organization.name},
         ),
-        url=_challenge_url(challenge),
+        url=challenge_url(challenge),
     )
     return engagement
 
@@ -755,7 +752,7 @@ def milestone_create(
         dedupe_key=f"on-behalf:plan:{milestone.pk}",
         what=lambda: _("They planned the milestone « %(title)s » (%(amount)s $).")
         % {"title": milestone.title, "amount": milestone.amount},
-        url=_challenge_url(engagement.challenge),
+        url=challenge_url(engagement.challenge),
     )
     return milestone
 
@@ -786,7 +783,7 @@ def _milestone_move(
         dedupe_key=f"on-behalf:milestone-{to_status}:{milestone.pk}",
         what=lambda: _("The milestone « %(title)s » is now %(status)s.")
         % {"title": milestone.title, "status": milestone.get_status_display().lower()},
-        url=_challenge_url(milestone.engagement.challenge),
+        url=challenge_url(milestone.engagement.challenge),
     )
     return milestone
 
@@ -808,7 +805,7 @@ def milestone_deliver(*, milestone: Milestone, user: User, reason: str = "") -> 
             _("%(vendor)s delivered « %(title)s ». Review it and accept it to release the payment.")
             % {"vendor": engagement.vendor.name, "title": milestone.title},
         ),
-        url=_challenge_url(engagement.challenge),
+        url=challenge_url(engagement.challenge),
     )
     return milestone
 
@@ -833,7 +830,7 @@ def milestone_accept(*, milestone: Milestone, user: User, reason: str = "") -> M
             % {"organization": engagement.challenge.organization.name, "title": milestone.title,
                "amount": milestone.amount},
         ),
-        url=_challenge_url(engagement.challenge),
+        url=challenge_url(engagement.challenge),
     )
     return milestone
 
