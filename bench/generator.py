@@ -7,6 +7,7 @@ the development catalogue's own sentences for the same language and expertise, p
 from a word-level Markov chain trained on them and the taxonomy labels, as long as the record it
 copies, so the vocabulary and the lengths are real and postings vary. Same seed and scale, same file, byte for byte.
 """
+
 import json
 import random
 import re
@@ -30,7 +31,22 @@ SCALES = {
     "100k": Scale("100k", 100_000, 10_000),
 }
 
-FRENCH_MARKERS = {"le", "la", "les", "des", "du", "et", "pour", "avec", "nous", "une", "dans", "est", "sur", "aux"}
+FRENCH_MARKERS = {
+    "le",
+    "la",
+    "les",
+    "des",
+    "du",
+    "et",
+    "pour",
+    "avec",
+    "nous",
+    "une",
+    "dans",
+    "est",
+    "sur",
+    "aux",
+}
 ENGLISH_MARKERS = {"the", "and", "for", "with", "we", "our", "of", "to", "in", "is", "on", "a"}
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
@@ -110,7 +126,9 @@ class Vocabulary:
     def paragraph(self, rng: random.Random, *, language: str, codes: list[str], words: int) -> str:
         """About `words` words (the length of the development record it copies, so lengths keep the
         development catalogue's spread): its expertise's sentences, one Markov sentence, the labels."""
-        pool = [s for code in codes for s in self.by_code.get((language, code), [])] or self.by_language[language]
+        pool = [s for code in codes for s in self.by_code.get((language, code), [])] or self.by_language[
+            language
+        ]
         labels = ", ".join(self.taxonomy[code][language] for code in codes)
         chosen = [self.chains[language].sentence(rng, max_words=max(8, words // 4))]
         length = len(chosen[0].split()) + len(codes) + 2
@@ -129,7 +147,9 @@ class Vocabulary:
         return f"{rng.choice(self.name_heads)} {rng.choice(self.name_tails)}".strip()
 
     def title(self, rng: random.Random, *, language: str, codes: list[str]) -> str:
-        pool = [t for code in codes for t in self.titles.get((language, code), [])] or self.titles[(language, "")]
+        pool = [t for code in codes for t in self.titles.get((language, code), [])] or self.titles[
+            (language, "")
+        ]
         return rng.choice(pool)
 
 
@@ -146,34 +166,50 @@ def generate(*, scale: Scale, seed: int = 20261128, dev: dict | None = None) -> 
         for reference in model.get("references", []):
             pool = words.references[text_language(f"{reference['title']} {reference['summary']}")]
             references.append({**rng.choice(pool), "year": rng.randint(2015, 2026)})
-        vendors.append({
-            "key": f"v-{number:06d}",
-            "name": words.name(rng),
-            "neq": f"88{number:08d}",
-            "description": words.paragraph(rng, language=language, codes=model["expertise"],
-                                           words=len(model["description"].split())),
-            "languages": model["languages"],
-            "regions": model["regions"],
-            "employees": max(1, int(model["employees"] * rng.uniform(0.8, 1.2))),
-            "founded": model["founded"],
-            "expertise": model["expertise"],
-            "certifications": model.get("certifications", []),
-            "references": references,
-        })
+        vendors.append(
+            {
+                "key": f"v-{number:06d}",
+                "name": words.name(rng),
+                "neq": f"88{number:08d}",
+                "description": words.paragraph(
+                    rng, language=language, codes=model["expertise"], words=len(model["description"].split())
+                ),
+                "languages": model["languages"],
+                "regions": model["regions"],
+                "employees": max(1, int(model["employees"] * rng.uniform(0.8, 1.2))),
+                "founded": model["founded"],
+                "expertise": model["expertise"],
+                "certifications": model.get("certifications", []),
+                "references": references,
+            }
+        )
     challenges = []
     for number in range(1, scale.challenges + 1):
         model = rng.choice(dev["challenges"])
         language = model["language"]
-        challenges.append({
-            **{name: model[name] for name in ("organization", "language", "expertise", "regions", "currency",
-                                              "deadline", "requirements")},
-            "key": f"c-{number:05d}",
-            "title": words.title(rng, language=language, codes=model["expertise"]),
-            "description": words.paragraph(rng, language=language, codes=model["expertise"],
-                                           words=len(model["description"].split())),
-            "budget_min": model["budget_min"],
-            "budget_max": model["budget_max"],
-        })
+        challenges.append(
+            {
+                **{
+                    name: model[name]
+                    for name in (
+                        "organization",
+                        "language",
+                        "expertise",
+                        "regions",
+                        "currency",
+                        "deadline",
+                        "requirements",
+                    )
+                },
+                "key": f"c-{number:05d}",
+                "title": words.title(rng, language=language, codes=model["expertise"]),
+                "description": words.paragraph(
+                    rng, language=language, codes=model["expertise"], words=len(model["description"].split())
+                ),
+                "budget_min": model["budget_min"],
+                "budget_max": model["budget_max"],
+            }
+        )
     return {
         "format": "hub-catalog/1",
         "taxonomy": dev["taxonomy"],
@@ -200,7 +236,9 @@ def proportions(catalog: dict) -> dict:
     return {
         "languages": shares(["+".join(v["languages"]) for v in vendors]),
         "regions": shares([region for v in vendors for region in v["regions"]]),
-        "size": shares([next((f"{lo}-{hi}" for lo, hi in bands if lo <= v["employees"] <= hi), "500+") for v in vendors]),
+        "size": shares(
+            [next((f"{lo}-{hi}" for lo, hi in bands if lo <= v["employees"] <= hi), "500+") for v in vendors]
+        ),
         "description_language": shares([text_language(v["description"]) for v in vendors]),
         "challenge_language": shares([c["language"] for c in catalog["challenges"]]),
     }

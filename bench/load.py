@@ -1,4 +1,5 @@
 """HTTP load from a separate process: wrk when installed (Debian's package), else bench.loadgen."""
+
 import json
 import shutil
 import subprocess
@@ -35,23 +36,43 @@ def wrk_version() -> str | None:
     if not shutil.which("wrk"):
         return None
     result = subprocess.run(["wrk", "-v"], capture_output=True, text=True)
-    return (result.stdout + result.stderr).splitlines()[0].strip() if (result.stdout + result.stderr) else "wrk"
+    return (
+        (result.stdout + result.stderr).splitlines()[0].strip() if (result.stdout + result.stderr) else "wrk"
+    )
 
 
 def _lua_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def run_wrk(*, base: str, paths: list[str], headers: dict, concurrency: int, duration: float, workdir: Path,
-            name: str) -> dict:
+def run_wrk(
+    *, base: str, paths: list[str], headers: dict, concurrency: int, duration: float, workdir: Path, name: str
+) -> dict:
     script = workdir / f"wrk-{name}.lua"
-    script.write_text(WRK_SCRIPT % {
-        "paths": ", ".join(_lua_string(path) for path in paths),
-        "headers": "\n".join(f"wrk.headers[{_lua_string(k)}] = {_lua_string(v)}" for k, v in headers.items()),
-    })
+    script.write_text(
+        WRK_SCRIPT
+        % {
+            "paths": ", ".join(_lua_string(path) for path in paths),
+            "headers": "\n".join(
+                f"wrk.headers[{_lua_string(k)}] = {_lua_string(v)}" for k, v in headers.items()
+            ),
+        }
+    )
     threads = min(2, concurrency)
-    command = ["wrk", "-t", str(threads), "-c", str(concurrency), "-d", f"{max(1, round(duration))}s", "--timeout", "10s",
-               "-s", str(script), base]
+    command = [
+        "wrk",
+        "-t",
+        str(threads),
+        "-c",
+        str(concurrency),
+        "-d",
+        f"{max(1, round(duration))}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(script),
+        base,
+    ]
     result = subprocess.run(command, capture_output=True, text=True, timeout=duration + 60)
     line = next((line for line in result.stdout.splitlines() if line.startswith("BENCH ")), None)
     if line is None:
@@ -74,13 +95,38 @@ def run_wrk(*, base: str, paths: list[str], headers: dict, concurrency: int, dur
     }
 
 
-def run_python(*, base: str, paths: list[str], headers: dict, concurrency: int, duration: float, rate: float,
-               workdir: Path, name: str) -> dict:
+def run_python(
+    *,
+    base: str,
+    paths: list[str],
+    headers: dict,
+    concurrency: int,
+    duration: float,
+    rate: float,
+    workdir: Path,
+    name: str,
+) -> dict:
     paths_file = workdir / f"paths-{name}.txt"
     paths_file.write_text("\n".join(paths) + "\n")
-    command = [sys.executable, "-m", "bench.loadgen", "--base", base, "--paths", str(paths_file),
-               "--rate", str(rate), "--duration", str(duration), "--concurrency", str(concurrency)]
-    command += [arg for name_, value in {"Accept": "application/json", **headers}.items()
-                for arg in ("--header", f"{name_}: {value}")]
+    command = [
+        sys.executable,
+        "-m",
+        "bench.loadgen",
+        "--base",
+        base,
+        "--paths",
+        str(paths_file),
+        "--rate",
+        str(rate),
+        "--duration",
+        str(duration),
+        "--concurrency",
+        str(concurrency),
+    ]
+    command += [
+        arg
+        for name_, value in {"Accept": "application/json", **headers}.items()
+        for arg in ("--header", f"{name_}: {value}")
+    ]
     result = subprocess.run(command, capture_output=True, text=True, timeout=duration + 120, check=True)
     return {**json.loads(result.stdout.strip().splitlines()[-1]), "command": " ".join(command)}

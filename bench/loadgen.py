@@ -6,6 +6,7 @@ due, not from when it was sent, so a slow server cannot hide its tail by slowing
 
     python -m bench.loadgen --base http://127.0.0.1:8000 --paths FILE --rate 300 --duration 10 --concurrency 32
 """
+
 import argparse
 import http.client
 import json
@@ -17,7 +18,9 @@ from urllib.parse import urlsplit
 from bench.stats import percentile
 
 
-def run(*, base: str, paths: list[str], headers: dict, rate: float, duration: float, concurrency: int) -> dict:
+def run(
+    *, base: str, paths: list[str], headers: dict, rate: float, duration: float, concurrency: int
+) -> dict:
     host = urlsplit(base)
     total = int(rate * duration)
     latencies: list[float] = []
@@ -89,8 +92,18 @@ def main() -> None:
     args = parser.parse_args()
     headers = dict(h.split(": ", 1) for h in args.header)
     paths = [line for line in args.paths.read_text().splitlines() if line]
-    print(json.dumps(run(base=args.base, paths=paths, headers=headers, rate=args.rate, duration=args.duration,
-                         concurrency=args.concurrency)))
+    print(
+        json.dumps(
+            run(
+                base=args.base,
+                paths=paths,
+                headers=headers,
+                rate=args.rate,
+                duration=args.duration,
+                concurrency=args.concurrency,
+            )
+        )
+    )
 
 
 if __name__ == "__main__":

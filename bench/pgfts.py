@@ -13,6 +13,7 @@ run "more like this" on PostgreSQL. 16 is the best of 8, 16, 24, 32, 48 and "all
 catalogue's judgments (docs/benchmarks.md): the baseline gets its best setting, as the matcher did. The same hard eligibility filters as the matcher apply
 (active and verified vendor, SME ceiling, published challenge); the ranking is ts_rank alone.
 """
+
 import time
 
 from django.db import connection
@@ -70,21 +71,27 @@ WITH terms AS (
 )
 """
 
-VENDORS_FOR_CHALLENGE = _REDUCE.format(terms_table="bench_fts_vendor_terms", table="bench_fts_vendor") + """
+VENDORS_FOR_CHALLENGE = (
+    _REDUCE.format(terms_table="bench_fts_vendor_terms", table="bench_fts_vendor")
+    + """
 SELECT v.id FROM bench_fts_vendor v, q
 WHERE v.document @@ q.query AND v.is_active AND v.is_verified
   AND (%(max_employees)s::int IS NULL OR v.employees <= %(max_employees)s::int)
 ORDER BY ts_rank(v.document, q.query) DESC, v.id
 LIMIT %(depth)s
 """
+)
 
-CHALLENGES_FOR_VENDOR = _REDUCE.format(terms_table="bench_fts_challenge_terms", table="bench_fts_challenge") + """
+CHALLENGES_FOR_VENDOR = (
+    _REDUCE.format(terms_table="bench_fts_challenge_terms", table="bench_fts_challenge")
+    + """
 SELECT c.id FROM bench_fts_challenge c, q
 WHERE c.document @@ q.query AND c.status = 'published'
   AND (c.max_employees IS NULL OR c.max_employees >= %(employees)s)
 ORDER BY ts_rank(c.document, q.query) DESC, c.id
 LIMIT %(depth)s
 """
+)
 
 
 def fts_build() -> float:
@@ -100,7 +107,9 @@ def fts_drop() -> None:
         cursor.execute(DROP)
 
 
-def vendors_for_challenge(*, text: str, max_employees: int | None, top: int = TOP_TERMS, depth: int = DEPTH) -> list[int]:
+def vendors_for_challenge(
+    *, text: str, max_employees: int | None, top: int = TOP_TERMS, depth: int = DEPTH
+) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(
             VENDORS_FOR_CHALLENGE, {"text": text, "max_employees": max_employees, "top": top, "depth": depth}
@@ -108,7 +117,11 @@ def vendors_for_challenge(*, text: str, max_employees: int | None, top: int = TO
         return [row[0] for row in cursor.fetchall()]
 
 
-def challenges_for_vendor(*, text: str, employees: int, top: int = TOP_TERMS, depth: int = DEPTH) -> list[int]:
+def challenges_for_vendor(
+    *, text: str, employees: int, top: int = TOP_TERMS, depth: int = DEPTH
+) -> list[int]:
     with connection.cursor() as cursor:
-        cursor.execute(CHALLENGES_FOR_VENDOR, {"text": text, "employees": employees, "top": top, "depth": depth})
+        cursor.execute(
+            CHALLENGES_FOR_VENDOR, {"text": text, "employees": employees, "top": top, "depth": depth}
+        )
         return [row[0] for row in cursor.fetchall()]

@@ -1,4 +1,5 @@
 """The processes under test (gunicorn, a Celery worker) and the memory sampler that watches them."""
+
 import os
 import socket
 import subprocess
@@ -62,7 +63,9 @@ class MemorySampler:
     def watch(self, name: str, pid: int, *, with_children: bool) -> None:
         with self._lock:
             self.groups[name] = (pid, with_children)
-            self.peaks.setdefault(name, {"peak_total_mib": 0.0, "peak_process_mib": 0.0, "processes": 0, "hwm": {}})
+            self.peaks.setdefault(
+                name, {"peak_total_mib": 0.0, "peak_process_mib": 0.0, "processes": 0, "hwm": {}}
+            )
 
     def start(self) -> None:
         self._thread.start()
@@ -128,8 +131,18 @@ class Service:
 
 def start_gunicorn(*, env: dict, port: int, workers: int, log: Path) -> Service:
     command = [
-        sys.executable, "-m", "gunicorn", "hub.wsgi:application", "--bind", f"127.0.0.1:{port}",
-        "--workers", str(workers), "--log-level", "warning", "--timeout", "60",
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "hub.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+        "--timeout",
+        "60",
     ]
     service = Service("gunicorn", command, env=env, log=log)
     deadline = time.monotonic() + 60
@@ -137,7 +150,12 @@ def start_gunicorn(*, env: dict, port: int, workers: int, log: Path) -> Service:
         if not service.alive():
             raise RuntimeError(f"gunicorn exited; see {log}")
         try:
-            if requests.get(f"http://127.0.0.1:{port}/api/v1/regions/", timeout=20, allow_redirects=False).status_code == 200:
+            if (
+                requests.get(
+                    f"http://127.0.0.1:{port}/api/v1/regions/", timeout=20, allow_redirects=False
+                ).status_code
+                == 200
+            ):
                 # Every worker imports the app lazily on its first request: wake them all.
                 for _ in range(workers * 4):
                     requests.get(f"http://127.0.0.1:{port}/api/v1/regions/", timeout=20)
@@ -151,8 +169,21 @@ def start_gunicorn(*, env: dict, port: int, workers: int, log: Path) -> Service:
 
 def start_celery(*, env: dict, name: str, concurrency: int, log: Path) -> Service:
     command = [
-        sys.executable, "-m", "celery", "-A", "hub", "worker", "-l", "info", "--concurrency", str(concurrency),
-        "-n", f"{name}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat",
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "hub",
+        "worker",
+        "-l",
+        "info",
+        "--concurrency",
+        str(concurrency),
+        "-n",
+        f"{name}@%h",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
     ]
     service = Service("celery", command, env=env, log=log)
     deadline = time.monotonic() + 90

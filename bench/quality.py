@@ -1,4 +1,5 @@
 """Ranking quality of the PostgreSQL baseline on a judged catalogue, scored exactly like the matcher."""
+
 import json
 import re
 from collections import Counter, defaultdict
@@ -27,15 +28,20 @@ def pg_baseline_rankings(*, top: int = pgfts.TOP_TERMS) -> tuple[dict, dict]:
     vendor_keys = dict(Vendor.objects.values_list("pk", "key"))
     challenge_keys = dict(Challenge.objects.values_list("pk", "key"))
     to_vendors = {
-        c.key: [vendor_keys[pk] for pk in pgfts.vendors_for_challenge(
-            text=f"{c.title}\n{c.description}", max_employees=c.max_employees, top=top)]
+        c.key: [
+            vendor_keys[pk]
+            for pk in pgfts.vendors_for_challenge(
+                text=f"{c.title}\n{c.description}", max_employees=c.max_employees, top=top
+            )
+        ]
         for c in Challenge.objects.all()
     }
     to_challenges = {}
     for v in Vendor.objects.prefetch_related("references"):
         text = "\n".join([v.description, *(f"{r.title}. {r.summary}" for r in v.references.all())])
         to_challenges[v.key] = [
-            challenge_keys[pk] for pk in pgfts.challenges_for_vendor(text=text, employees=v.employees, top=top)
+            challenge_keys[pk]
+            for pk in pgfts.challenges_for_vendor(text=text, employees=v.employees, top=top)
         ]
     return to_vendors, to_challenges
 
@@ -64,7 +70,12 @@ def frequent_words(limit: int = 300) -> list[str]:
     """Words people would type: the taxonomy labels' words and the development catalogue's frequent
     long words, in both languages."""
     dev = json.loads(DEV_CATALOG.read_text(encoding="utf-8"))
-    labels = {w for item in dev["taxonomy"] for lang in ("fr", "en") for w in re.findall(r"\w{4,}", item[lang].lower())}
+    labels = {
+        w
+        for item in dev["taxonomy"]
+        for lang in ("fr", "en")
+        for w in re.findall(r"\w{4,}", item[lang].lower())
+    }
     text = " ".join(r["description"] for r in dev["vendors"] + dev["challenges"]).lower()
     counts = Counter(word for word in re.findall(r"[a-zà-ÿ]{7,}", text))
     common = [word for word, count in counts.most_common(limit) if count >= 3]

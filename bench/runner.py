@@ -5,6 +5,7 @@ quality (development catalogue) → generate → import → reindex → PostgreS
 matcher and search latency at the engine → gunicorn and Celery up → the same through the API →
 HTTP load → freshness → memory. Everything it created is removed at the end unless --keep.
 """
+
 import json
 import os
 import platform
@@ -160,10 +161,19 @@ class Run:
             cursor.execute("SHOW server_version")
             postgres = cursor.fetchone()[0]
         node = connections.get_connection().info()["version"]
-        cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                    if line.startswith("model name")), platform.processor())
-        memory = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                      if line.startswith("MemTotal"))
+        cpu = next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")
+            ),
+            platform.processor(),
+        )
+        memory = next(
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        )
         scale = SCALES[self.options.scale]
         return {
             "started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -211,13 +221,16 @@ class Run:
         started = time.perf_counter()
         engine = evaluate_catalog(data)
         postgres = pg_baseline_quality(data)
-        self.phase("quality", {
-            "catalog": "marketplace/fixtures/catalog-dev.json",
-            "matcher": engine["matcher"],
-            "bm25_baseline": engine["baseline"],
-            "postgres_fts": postgres,
-            "seconds": round(time.perf_counter() - started, 1),
-        })
+        self.phase(
+            "quality",
+            {
+                "catalog": "marketplace/fixtures/catalog-dev.json",
+                "matcher": engine["matcher"],
+                "bm25_baseline": engine["baseline"],
+                "postgres_fts": postgres,
+                "seconds": round(time.perf_counter() - started, 1),
+            },
+        )
 
     def import_catalog(self) -> dict:
         from marketplace.catalog import catalog_import
@@ -230,15 +243,18 @@ class Run:
         report = catalog_import(data=data)
         seconds = time.perf_counter() - started
         records = len(data["vendors"]) + len(data["challenges"])
-        self.phase("import", {
-            "generate_seconds": round(generated, 2),
-            "proportions": proportions(data),
-            "records": records,
-            "references": sum(len(v["references"]) for v in data["vendors"]),
-            "created": report.created,
-            "seconds": round(seconds, 2),
-            "records_per_s": round(records / seconds, 1),
-        })
+        self.phase(
+            "import",
+            {
+                "generate_seconds": round(generated, 2),
+                "proportions": proportions(data),
+                "records": records,
+                "references": sum(len(v["references"]) for v in data["vendors"]),
+                "created": report.created,
+                "seconds": round(seconds, 2),
+                "records_per_s": round(records / seconds, 1),
+            },
+        )
         return data
 
     def reindex(self) -> None:
@@ -255,13 +271,16 @@ class Run:
         client = connections.get_connection()
         counts = {kind: client.count(index=index_alias(kind))["count"] for kind in ("vendors", "challenges")}
         documents = sum(counts.values())
-        self.phase("reindex", {
-            "documents": counts,
-            "seconds": round(seconds, 2),
-            "documents_per_s": round(documents / seconds, 1),
-            "note": "manage.py reindex: build new indexes from the database, bulk-load, refresh, swap "
-                    "aliases, check and replay; searchable when it returns.",
-        })
+        self.phase(
+            "reindex",
+            {
+                "documents": counts,
+                "seconds": round(seconds, 2),
+                "documents_per_s": round(documents / seconds, 1),
+                "note": "manage.py reindex: build new indexes from the database, bulk-load, refresh, swap "
+                "aliases, check and replay; searchable when it returns.",
+            },
+        )
 
     def pg_build(self) -> None:
         from bench.pgfts import fts_build
@@ -300,7 +319,7 @@ class Run:
         to_challenges = [(vendors[pk], vendor_profile(vendors[pk])) for pk in vendor_ids]
 
         def engine(kind: str, bodies: list[dict]) -> dict:
-            for body in bodies[:self.warmup]:  # Warm-up, not counted.
+            for body in bodies[: self.warmup]:  # Warm-up, not counted.
                 client.search(index=index_alias(kind), body=body, params=NAMED_SCORES)
             times, took, errors = [], [], []
             for body in bodies:
@@ -312,11 +331,15 @@ class Run:
                     continue
                 times.append(time.perf_counter() - started)
                 took.append(response["took"] / 1000)
-            return {**summary_ms(times), "engine_took": summary_ms(took), "errors": len(errors),
-                    "first_error": errors[0] if errors else None}
+            return {
+                **summary_ms(times),
+                "engine_took": summary_ms(took),
+                "errors": len(errors),
+                "first_error": errors[0] if errors else None,
+            }
 
         def postgres(calls: list) -> dict:
-            for call in calls[:self.warmup]:
+            for call in calls[: self.warmup]:
                 call()
             times = []
             for call in calls:
@@ -327,22 +350,41 @@ class Run:
 
         size = {"from": 0, "size": 20}
         vendor_count, challenge_count = indexed_documents("vendors"), indexed_documents("challenges")
-        self.phase("matcher_engine", {
-            "challenge_to_vendors": engine("vendors", [
-                {**vendors_for_challenge_query(profile, indexed=vendor_count), **size} for _c, profile in to_vendors
-            ]),
-            "vendor_to_challenges": engine("challenges", [
-                {**challenges_for_vendor_query(profile, indexed=challenge_count), **size} for _v, profile in to_challenges
-            ]),
-            "postgres_challenge_to_vendors": postgres([
-                (lambda c=c, p=p: pgfts.vendors_for_challenge(text=p.text, max_employees=c.max_employees))
-                for c, p in to_vendors
-            ]),
-            "postgres_vendor_to_challenges": postgres([
-                (lambda v=v, p=p: pgfts.challenges_for_vendor(text=p.text, employees=v.employees))
-                for v, p in to_challenges
-            ]),
-        })
+        self.phase(
+            "matcher_engine",
+            {
+                "challenge_to_vendors": engine(
+                    "vendors",
+                    [
+                        {**vendors_for_challenge_query(profile, indexed=vendor_count), **size}
+                        for _c, profile in to_vendors
+                    ],
+                ),
+                "vendor_to_challenges": engine(
+                    "challenges",
+                    [
+                        {**challenges_for_vendor_query(profile, indexed=challenge_count), **size}
+                        for _v, profile in to_challenges
+                    ],
+                ),
+                "postgres_challenge_to_vendors": postgres(
+                    [
+                        (
+                            lambda c=c, p=p: pgfts.vendors_for_challenge(
+                                text=p.text, max_employees=c.max_employees
+                            )
+                        )
+                        for c, p in to_vendors
+                    ]
+                ),
+                "postgres_vendor_to_challenges": postgres(
+                    [
+                        (lambda v=v, p=p: pgfts.challenges_for_vendor(text=p.text, employees=v.employees))
+                        for v, p in to_challenges
+                    ]
+                ),
+            },
+        )
 
     def search_queries(self) -> tuple[list[dict], list[dict]]:
         """Search requests as people make them: one to three words (French or English, from the
@@ -382,7 +424,7 @@ class Run:
         self.challenge_queries, self.vendor_queries = challenge_queries, vendor_queries
 
         def timed(function, queries: list[dict]) -> dict:
-            for params in queries[:self.warmup]:
+            for params in queries[: self.warmup]:
                 params = dict(params)
                 function(q=params.pop("q", ""), filters=params)
             times, hits = [], []
@@ -394,11 +436,14 @@ class Run:
                 hits.append(results.count)
             return {**summary_ms(times), "mean_hits": round(sum(hits) / len(hits), 1)}
 
-        self.phase("search_engine", {
-            "note": "the search selector: one engine request (hits, facets, highlights) plus label look-ups",
-            "opportunity_search": timed(challenge_search, challenge_queries),
-            "vendor_search": timed(vendor_search, vendor_queries),
-        })
+        self.phase(
+            "search_engine",
+            {
+                "note": "the search selector: one engine request (hits, facets, highlights) plus label look-ups",
+                "opportunity_search": timed(challenge_search, challenge_queries),
+                "vendor_search": timed(vendor_search, vendor_queries),
+            },
+        )
 
     def users(self) -> dict[str, str]:
         from hub.models import Organization, User
@@ -416,10 +461,14 @@ class Run:
         out = self.workdir
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        gunicorn = start_gunicorn(env=self.env, port=self.port, workers=self.options.web_workers, log=out / "gunicorn.log")
+        gunicorn = start_gunicorn(
+            env=self.env, port=self.port, workers=self.options.web_workers, log=out / "gunicorn.log"
+        )
         self.services.append(gunicorn)
         self.sampler.watch("web", gunicorn.pid, with_children=True)
-        worker = start_celery(env=self.env, name=f"bench-{self.options.prefix}", concurrency=2, log=out / "celery.log")
+        worker = start_celery(
+            env=self.env, name=f"bench-{self.options.prefix}", concurrency=2, log=out / "celery.log"
+        )
         self.services.append(worker)
         self.sampler.watch("celery_worker", worker.pid, with_children=True)
 
@@ -432,7 +481,7 @@ class Run:
 
         def timed(paths: list[str], token: str | None) -> dict:
             headers = {"Authorization": token} if token else {}
-            for path in paths[:self.warmup]:
+            for path in paths[: self.warmup]:
                 session.get(self.base + path, headers=headers, timeout=30)
             times, errors = [], {}
             for path in paths:
@@ -444,20 +493,29 @@ class Run:
             return {**summary_ms(times), "errors": sum(errors.values()), "error_statuses": errors}
 
         self.search_paths = {
-            "opportunity_search": [f"/api/v1/search/challenges/?{urlencode(q, doseq=True)}" for q in self.challenge_queries],
-            "vendor_search": [f"/api/v1/search/vendors/?{urlencode(q, doseq=True)}" for q in self.vendor_queries],
+            "opportunity_search": [
+                f"/api/v1/search/challenges/?{urlencode(q, doseq=True)}" for q in self.challenge_queries
+            ],
+            "vendor_search": [
+                f"/api/v1/search/vendors/?{urlencode(q, doseq=True)}" for q in self.vendor_queries
+            ],
         }
-        self.phase("api", {
-            "note": "sequential requests (one client, keep-alive) to gunicorn; time to the last byte",
-            "challenge_to_vendors": timed(
-                [f"/api/v1/challenges/{pk}/matches/?page_size=20" for pk in self.challenge_ids], tokens["coordinator"]
-            ),
-            "vendor_to_challenges": timed(
-                [f"/api/v1/vendors/{pk}/opportunities/?page_size=20" for pk in self.vendor_ids], tokens["coordinator"]
-            ),
-            "opportunity_search": timed(self.search_paths["opportunity_search"], None),
-            "vendor_search": timed(self.search_paths["vendor_search"], tokens["ministry"]),
-        })
+        self.phase(
+            "api",
+            {
+                "note": "sequential requests (one client, keep-alive) to gunicorn; time to the last byte",
+                "challenge_to_vendors": timed(
+                    [f"/api/v1/challenges/{pk}/matches/?page_size=20" for pk in self.challenge_ids],
+                    tokens["coordinator"],
+                ),
+                "vendor_to_challenges": timed(
+                    [f"/api/v1/vendors/{pk}/opportunities/?page_size=20" for pk in self.vendor_ids],
+                    tokens["coordinator"],
+                ),
+                "opportunity_search": timed(self.search_paths["opportunity_search"], None),
+                "vendor_search": timed(self.search_paths["vendor_search"], tokens["ministry"]),
+            },
+        )
 
     def http_load(self) -> None:
         tool = load_tool(self.options.load)
@@ -470,30 +528,56 @@ class Run:
         results: dict = {"tool": tool, "seconds_per_run": self.options.load_seconds}
         for name, (paths, headers) in endpoints.items():
             for concurrency in (8, 32):
-                results[f"{name}@c{concurrency}"] = self._load(tool, self.base, f"{name}@c{concurrency}", paths, headers,
-                                                               concurrency)
+                results[f"{name}@c{concurrency}"] = self._load(
+                    tool, self.base, f"{name}@c{concurrency}", paths, headers, concurrency
+                )
         # The same opportunity searches with no answer kept (OPPORTUNITY_CACHE_SECONDS=0): every request
         # asks the engine, as a first-time query does. Measured on web workers of their own.
         port = free_port()
-        uncached = start_gunicorn(env={**self.env, "OPPORTUNITY_CACHE_SECONDS": "0"}, port=port,
-                                  workers=self.options.web_workers, log=self.workdir / "gunicorn-uncached.log")
+        uncached = start_gunicorn(
+            env={**self.env, "OPPORTUNITY_CACHE_SECONDS": "0"},
+            port=port,
+            workers=self.options.web_workers,
+            log=self.workdir / "gunicorn-uncached.log",
+        )
         try:
             for concurrency in (8, 32):
                 key = f"opportunity_search_uncached@c{concurrency}"
-                results[key] = self._load(tool, f"http://127.0.0.1:{port}", key, opportunity_searches, {}, concurrency)
+                results[key] = self._load(
+                    tool, f"http://127.0.0.1:{port}", key, opportunity_searches, {}, concurrency
+                )
         finally:
             uncached.stop()
-        results["note"] = ("opportunity search: the same searches asked before in the API phase, so answers come "
-                           "from the cache (matching/search.py); uncached: every request asks the engine.")
+        results["note"] = (
+            "opportunity search: the same searches asked before in the API phase, so answers come "
+            "from the cache (matching/search.py); uncached: every request asks the engine."
+        )
         self.phase("http_load", results)
 
-    def _load(self, tool: str, base: str, key: str, paths: list[str], headers: dict, concurrency: int) -> dict:
+    def _load(
+        self, tool: str, base: str, key: str, paths: list[str], headers: dict, concurrency: int
+    ) -> dict:
         _log(f"load {key}")
         if tool == "wrk":
-            return run_wrk(base=base, paths=paths, headers=headers, concurrency=concurrency,
-                           duration=self.options.load_seconds, workdir=self.workdir, name=key)
-        return run_python(base=base, paths=paths, headers=headers, concurrency=concurrency,
-                          duration=self.options.load_seconds, rate=300.0, workdir=self.workdir, name=key)
+            return run_wrk(
+                base=base,
+                paths=paths,
+                headers=headers,
+                concurrency=concurrency,
+                duration=self.options.load_seconds,
+                workdir=self.workdir,
+                name=key,
+            )
+        return run_python(
+            base=base,
+            paths=paths,
+            headers=headers,
+            concurrency=concurrency,
+            duration=self.options.load_seconds,
+            rate=300.0,
+            workdir=self.workdir,
+            name=key,
+        )
 
     def freshness(self) -> None:
         """API write → outbox → Celery task → index → visible to a search: the delay, per write."""
@@ -510,11 +594,16 @@ class Run:
         from_commit, from_request, missed = [], [], 0
         for number in range(self.options.writes):
             pk, description = vendors[number % len(vendors)]
-            token = "fraich" + "".join(random.Random(number).choice("bcdfghjklmnpqrstvwxz") for _ in range(10))
+            token = "fraich" + "".join(
+                random.Random(number).choice("bcdfghjklmnpqrstvwxz") for _ in range(10)
+            )
             body = {"query": {"match": {"description": token}}, "size": 0, "track_total_hits": True}
             requested = time.perf_counter()
-            response = session.patch(f"{self.base}/api/v1/vendors/{pk}/", json={"description": f"{description} {token}"},
-                                     timeout=30)
+            response = session.patch(
+                f"{self.base}/api/v1/vendors/{pk}/",
+                json={"description": f"{description} {token}"},
+                timeout=30,
+            )
             committed = time.perf_counter()
             if response.status_code != 200:
                 raise RuntimeError(f"write refused: {response.status_code} {response.text[:300]}")
@@ -531,29 +620,41 @@ class Run:
                 continue
             from_commit.append(seen - committed)
             from_request.append(seen - requested)
-        self.phase("freshness", {
-            "writes": self.options.writes,
-            "not_visible_within_30s": missed,
-            "from_committed_response": summary_ms(from_commit),
-            "from_request_start": summary_ms(from_request),
-            "note": "PATCH /api/v1/vendors/{id}/ with a new word in the description, then a search for "
-                    "that word every 2 ms until it is found; the index refreshes every 1 s.",
-        })
+        self.phase(
+            "freshness",
+            {
+                "writes": self.options.writes,
+                "not_visible_within_30s": missed,
+                "from_committed_response": summary_ms(from_commit),
+                "from_request_start": summary_ms(from_request),
+                "note": "PATCH /api/v1/vendors/{id}/ with a new word in the description, then a search for "
+                "that word every 2 ms until it is found; the index refreshes every 1 s.",
+            },
+        )
 
     def memory(self) -> None:
         peaks = self.sampler.stop()
-        self.phase("memory", {
-            "note": "RSS sampled every 0.25 s from /proc during the run; hwm is each process's own peak "
-                    "(VmHWM) since it started: the search node's includes earlier work by others.",
-            **peaks,
-        })
+        self.phase(
+            "memory",
+            {
+                "note": "RSS sampled every 0.25 s from /proc during the run; hwm is each process's own peak "
+                "(VmHWM) since it started: the search node's includes earlier work by others.",
+                **peaks,
+            },
+        )
 
     def run(self) -> dict:
         steps = [
-            ("quality", self.quality), ("import", self.import_catalog), ("reindex", self.reindex),
-            ("postgres_fts_build", self.pg_build), ("matcher_engine", self.matcher_engine),
-            ("search_engine", self.search_engine), ("services", self.start_services), ("api", self.api),
-            ("http_load", self.http_load), ("freshness", self.freshness),
+            ("quality", self.quality),
+            ("import", self.import_catalog),
+            ("reindex", self.reindex),
+            ("postgres_fts_build", self.pg_build),
+            ("matcher_engine", self.matcher_engine),
+            ("search_engine", self.search_engine),
+            ("services", self.start_services),
+            ("api", self.api),
+            ("http_load", self.http_load),
+            ("freshness", self.freshness),
         ]
         self.setup()
         try:

@@ -2,6 +2,7 @@
 
 Only allauth's email confirmation is used (hub.services.user_email_change_request); our pages say what
 happened in their own words, so allauth's messages are dropped."""
+
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
@@ -17,9 +18,13 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         # Our templates (frontend/templates/account/email/) say how long a link works.
-        super().send_mail(template_prefix, email, {"expire_days": app_settings.EMAIL_CONFIRMATION_EXPIRE_DAYS, **context})
+        super().send_mail(
+            template_prefix, email, {"expire_days": app_settings.EMAIL_CONFIRMATION_EXPIRE_DAYS, **context}
+        )
 
-    def send_notification_mail(self, template_prefix: str, user, context: dict | None = None, email=None) -> None:
+    def send_notification_mail(
+        self, template_prefix: str, user, context: dict | None = None, email=None
+    ) -> None:
         super().send_notification_mail(template_prefix, user, {"user": user, **(context or {})}, email)
 
     def add_message(self, *args, **kwargs) -> None:

@@ -35,7 +35,9 @@ urlpatterns = [
     path("password-reset/", account.PasswordResetView.as_view(), name="password_reset"),
     path("password-reset/sent/", account.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
-        "password-reset/<uidb64>/<token>/", account.PasswordResetConfirmView.as_view(), name="password_reset_confirm"
+        "password-reset/<uidb64>/<token>/",
+        account.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
     ),
     path("password-reset/done/", account.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     # SME (vendor member) pages
@@ -59,13 +61,23 @@ urlpatterns = [
         name="coordinator_proposal_approve",
     ),
     path(
-        "coordination/proposals/<int:proposal_id>/reject/", coordinator.proposal_reject, name="coordinator_proposal_reject"
+        "coordination/proposals/<int:proposal_id>/reject/",
+        coordinator.proposal_reject,
+        name="coordinator_proposal_reject",
     ),
-    path("coordination/proposals/<int:proposal_id>/hold/", coordinator.proposal_hold, name="coordinator_proposal_hold"),
     path(
-        "coordination/proposals/approve/", coordinator.proposals_bulk_approve, name="coordinator_proposals_bulk_approve"
+        "coordination/proposals/<int:proposal_id>/hold/",
+        coordinator.proposal_hold,
+        name="coordinator_proposal_hold",
     ),
-    path("coordination/publication/", coordinator.publication_requests, name="coordinator_publication_requests"),
+    path(
+        "coordination/proposals/approve/",
+        coordinator.proposals_bulk_approve,
+        name="coordinator_proposals_bulk_approve",
+    ),
+    path(
+        "coordination/publication/", coordinator.publication_requests, name="coordinator_publication_requests"
+    ),
     path(
         "coordination/publication/<int:challenge_id>/publish/",
         coordinator.challenge_publish,
@@ -83,13 +95,25 @@ urlpatterns = [
     path("organization/challenges/reach/", ministry.challenge_reach, name="challenge_reach"),
     path("organization/challenges/<int:challenge_id>/", ministry.challenge_manage, name="challenge_manage"),
     path("organization/challenges/<int:challenge_id>/edit/", ministry.challenge_edit, name="challenge_edit"),
-    path("organization/challenges/<int:challenge_id>/preview/", ministry.challenge_preview, name="challenge_preview"),
-    path("organization/challenges/<int:challenge_id>/close/", ministry.challenge_close, name="challenge_close"),
-    path("organization/challenges/<int:challenge_id>/cancel/", ministry.challenge_cancel, name="challenge_cancel"),
+    path(
+        "organization/challenges/<int:challenge_id>/preview/",
+        ministry.challenge_preview,
+        name="challenge_preview",
+    ),
+    path(
+        "organization/challenges/<int:challenge_id>/close/", ministry.challenge_close, name="challenge_close"
+    ),
+    path(
+        "organization/challenges/<int:challenge_id>/cancel/",
+        ministry.challenge_cancel,
+        name="challenge_cancel",
+    ),
     path(
         "organization/challenges/<int:challenge_id>/award/<int:introduction_id>/",
         ministry.challenge_award,
         name="challenge_award",
     ),
-    path("organization/engagements/<int:engagement_id>/", ministry.engagement_manage, name="engagement_manage"),
+    path(
+        "organization/engagements/<int:engagement_id>/", ministry.engagement_manage, name="engagement_manage"
+    ),
 ]

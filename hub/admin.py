@@ -5,7 +5,15 @@ from django.http import HttpRequest, StreamingHttpResponse
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from hub.models import ApiToken, AuditEntry, ConfidentialityIncident, Consent, Notification, Organization, User
+from hub.models import (
+    ApiToken,
+    AuditEntry,
+    ConfidentialityIncident,
+    Consent,
+    Notification,
+    Organization,
+    User,
+)
 
 
 @admin.register(User)
@@ -55,7 +63,14 @@ class AuditEntryAdmin(admin.ModelAdmin):
     """Read-only: the audit log is append-only, in the admin as in the database."""
 
     list_display = [
-        "created_at", "actor_label", "on_behalf_of", "object_type", "object_id", "action", "from_state", "to_state"
+        "created_at",
+        "actor_label",
+        "on_behalf_of",
+        "object_type",
+        "object_id",
+        "action",
+        "from_state",
+        "to_state",
     ]
     list_filter = ["object_type", "action"]
     search_fields = ["actor_label", "on_behalf_of", "reason"]
@@ -99,8 +114,12 @@ class ConfidentialityIncidentAdmin(admin.ModelAdmin):
     """The register of confidentiality incidents (Law 25): administrators only, whatever their model permissions."""
 
     list_display = [
-        "discovered_at", "short_description", "people_affected", "risk_of_serious_injury",
-        "reported_to_commission_at", "people_notified_at",
+        "discovered_at",
+        "short_description",
+        "people_affected",
+        "risk_of_serious_injury",
+        "reported_to_commission_at",
+        "people_notified_at",
     ]
     list_filter = ["risk_of_serious_injury"]
     search_fields = ["description", "personal_information"]
@@ -133,7 +152,9 @@ class ConfidentialityIncidentAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
     @admin.action(description=_("Export the selected incidents as CSV"))
-    def export_csv(self, request: HttpRequest, queryset: QuerySet[ConfidentialityIncident]) -> StreamingHttpResponse:
+    def export_csv(
+        self, request: HttpRequest, queryset: QuerySet[ConfidentialityIncident]
+    ) -> StreamingHttpResponse:
         # Imported when used: the admin loads while apps are set up, and the API pulls in DRF and its settings.
         from hub.api import incident_csv_response
 

@@ -59,7 +59,9 @@ class TokenCreateApi(APIView):
         _refuse_if_locked_out(request=request, username=username)
         user = authenticate(request=request._request, username=username, password=password)
         if user is None:
-            _refuse_if_locked_out(request=request, username=username)  # This failure may be the one that locked it.
+            _refuse_if_locked_out(
+                request=request, username=username
+            )  # This failure may be the one that locked it.
             raise AuthenticationFailed(_("The username or password is incorrect."))
         token, key = services.api_token_create(user=user, label=serializer.validated_data["label"])
         token.key = key  # Returned this once: only its digest is stored.
@@ -73,7 +75,9 @@ class TokenListApi(APIView):
 
     @extend_schema(parameters=PAGE_PARAMETERS, responses=TokenOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
-        return paginated_response(request, self, selectors.api_token_list(user=request.user), TokenOutputSerializer)
+        return paginated_response(
+            request, self, selectors.api_token_list(user=request.user), TokenOutputSerializer
+        )
 
 
 class TokenRevokeApi(APIView):
@@ -107,7 +111,9 @@ class NotificationListApi(APIView):
 
     @extend_schema(responses=NotificationOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
-        return paginated_response(request, self, selectors.notification_list(user=request.user), NotificationOutputSerializer)
+        return paginated_response(
+            request, self, selectors.notification_list(user=request.user), NotificationOutputSerializer
+        )
 
 
 class NotificationReadApi(APIView):
@@ -165,17 +171,28 @@ class AuditEntryExportApi(APIView):
 
     @extend_schema(
         parameters=[AuditEntryListInputSerializer],
-        responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="The whole filtered log.")},
+        responses={
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="The whole filtered log.")
+        },
     )
     def get(self, request: Request) -> StreamingHttpResponse:
         entries = audit_entries(request)
         # Translated now: the rows are produced after this view returns, outside the request's language.
         header = [
-            _("When"), _("Actor id"), _("Actor"), _("Object type"), _("Object id"),
-            _("Action"), _("Previous state"), _("New state"), _("Reason"), _("On behalf of"),
+            _("When"),
+            _("Actor id"),
+            _("Actor"),
+            _("Object type"),
+            _("Object id"),
+            _("Action"),
+            _("Previous state"),
+            _("New state"),
+            _("Reason"),
+            _("On behalf of"),
         ]
         response = StreamingHttpResponse(
-            csv_lines(header, audit_csv_rows(entries.iterator(chunk_size=2000))), content_type="text/csv; charset=utf-8"
+            csv_lines(header, audit_csv_rows(entries.iterator(chunk_size=2000))),
+            content_type="text/csv; charset=utf-8",
         )
         filename = f"audit-log-{timezone.localdate():%Y-%m-%d}.csv"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -228,7 +245,9 @@ class MeDataApi(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="The user's personal information.")})
+    @extend_schema(
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="The user's personal information.")}
+    )
     def get(self, request: Request) -> Response:
         response = Response(selectors.personal_data_collect(user=request.user))
         response["Content-Disposition"] = f'attachment; filename="{selectors.personal_data_filename()}"'
@@ -245,7 +264,9 @@ class MeDeleteApi(APIView):
         serializer = UserDeleteInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         _refuse_if_locked_out(request=request, username=request.user.get_username())
-        services.user_delete(user=request.user, password=serializer.validated_data["password"], request=request._request)
+        services.user_delete(
+            user=request.user, password=serializer.validated_data["password"], request=request._request
+        )
         logout(request._request)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -255,7 +276,10 @@ class ConsentListCreateApi(APIView):
 
     @extend_schema(responses=ConsentListOutputSerializer)
     def get(self, request: Request) -> Response:
-        data = {"current_versions": settings.CONSENT_VERSIONS, "consents": selectors.consent_list(user=request.user)}
+        data = {
+            "current_versions": settings.CONSENT_VERSIONS,
+            "consents": selectors.consent_list(user=request.user),
+        }
         return Response(ConsentListOutputSerializer(data).data)
 
     @extend_schema(request=ConsentCreateInputSerializer, responses={201: ConsentOutputSerializer})
@@ -284,14 +308,24 @@ def incident_csv_response(incidents: Iterable[ConfidentialityIncident]) -> Strea
     """The register of confidentiality incidents as CSV for Excel (see csv_lines); also the admin's export."""
     # Translated now: the rows are produced after the view returns, outside the request's language.
     header = [
-        _("Number"), _("Occurred at"), _("Discovered at"), _("Description"), _("Personal information concerned"),
-        _("People affected"), _("Risk of serious injury"), _("Risk assessment"), _("Measures taken"),
-        _("Reported to the Commission d'accès à l'information on"), _("People concerned notified on"),
-        _("Recorded by"), _("Recorded at"),
+        _("Number"),
+        _("Occurred at"),
+        _("Discovered at"),
+        _("Description"),
+        _("Personal information concerned"),
+        _("People affected"),
+        _("Risk of serious injury"),
+        _("Risk assessment"),
+        _("Measures taken"),
+        _("Reported to the Commission d'accès à l'information on"),
+        _("People concerned notified on"),
+        _("Recorded by"),
+        _("Recorded at"),
     ]
     yes, no = _("yes"), _("no")
     response = StreamingHttpResponse(
-        csv_lines(header, _incident_csv_rows(incidents, yes=yes, no=no)), content_type="text/csv; charset=utf-8"
+        csv_lines(header, _incident_csv_rows(incidents, yes=yes, no=no)),
+        content_type="text/csv; charset=utf-8",
     )
     filename = f"confidentiality-incidents-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -1,4 +1,5 @@
 """The DRF exception handler: every refusal is a translated 4xx (or 503), never a 500."""
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status

@@ -1,4 +1,5 @@
 """API tokens: how a request authenticates with one, and the rule that a password change deletes them."""
+
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -27,7 +28,9 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         if not parts or parts[0].lower() != self.keyword.lower().encode():
             return None  # Another scheme, or none: the session may authenticate the request.
         if len(parts) != 2:
-            raise TokenRefused(_("The Authorization header must be “Token <key>”, with the key in one piece."))
+            raise TokenRefused(
+                _("The Authorization header must be “Token <key>”, with the key in one piece.")
+            )
         try:
             key = parts[1].decode("ascii")
         except UnicodeError:

@@ -1,4 +1,5 @@
 """The database lost in the middle of a request: a clean 503 "try again", never a 500 with a trace."""
+
 import logging
 from collections.abc import Callable
 
@@ -35,6 +36,8 @@ class DatabaseUnavailableMiddleware:
             response = JsonResponse({"detail": message}, status=503)
         else:
             # No request context: its processors could query the database that just failed.
-            response = HttpResponse(render_to_string("hub/unavailable.html", {"message": message}), status=503)
+            response = HttpResponse(
+                render_to_string("hub/unavailable.html", {"message": message}), status=503
+            )
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response

@@ -26,7 +26,10 @@ class User(AbstractUser):
         _("preferred language"), max_length=2, choices=[("fr", "Français"), ("en", "English")], default="fr"
     )
     email_frequency = models.CharField(
-        _("notification emails"), max_length=16, choices=EmailFrequency.choices, default=EmailFrequency.IMMEDIATE
+        _("notification emails"),
+        max_length=16,
+        choices=EmailFrequency.choices,
+        default=EmailFrequency.IMMEDIATE,
     )
 
     # Coordinators and administrators (and superusers, whatever their role) see and decide everything on
@@ -42,7 +45,9 @@ class User(AbstractUser):
                 condition=~models.Q(email=""),
                 name="user_unique_email",
                 violation_error_code="email_taken",
-                violation_error_message=_("Another account already uses this email address. Enter an address of your own."),
+                violation_error_message=_(
+                    "Another account already uses this email address. Enter an address of your own."
+                ),
             )
         ]
 
@@ -70,7 +75,9 @@ class Organization(models.Model):
     region = models.ForeignKey(
         "marketplace.Region", verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT
     )
-    members = models.ManyToManyField(User, verbose_name=_("members"), related_name="organizations", blank=True)
+    members = models.ManyToManyField(
+        User, verbose_name=_("members"), related_name="organizations", blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -104,7 +111,9 @@ class Notification(models.Model):
         VENDOR_TO_VERIFY = "vendor_to_verify", _("Vendor to verify")
         ON_BEHALF = "on_behalf", _("Done on your behalf by the hub")
 
-    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications")
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications"
+    )
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=255)
     body = models.TextField(_("body"), blank=True)
@@ -154,7 +163,10 @@ class AuditEntry(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     # A coordinator who acts for a party (a firm, an organization) is the actor; the party is named here.
     on_behalf_of = models.CharField(
-        _("on behalf of"), max_length=300, blank=True, help_text=_("The firm or organization the actor acted for.")
+        _("on behalf of"),
+        max_length=300,
+        blank=True,
+        help_text=_("The firm or organization the actor acted for."),
     )
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
@@ -170,7 +182,11 @@ class AuditEntry(models.Model):
     @property
     def reason_display(self) -> str:
         """The reason as typed, or the hub's own fixed texts in the reader's language."""
-        return gettext(self.reason) if self.reason in {self.REASON_ERASED, self.REASON_ANONYMIZED} else self.reason
+        return (
+            gettext(self.reason)
+            if self.reason in {self.REASON_ERASED, self.REASON_ANONYMIZED}
+            else self.reason
+        )
 
 
 class Consent(models.Model):
@@ -207,7 +223,10 @@ class ConfidentialityIncident(models.Model):
     Its fields follow the Regulation respecting confidentiality incidents (section 11)."""
 
     occurred_at = models.DateTimeField(
-        _("occurred at"), null=True, blank=True, help_text=_("When the incident happened or began; empty if unknown.")
+        _("occurred at"),
+        null=True,
+        blank=True,
+        help_text=_("When the incident happened or began; empty if unknown."),
     )
     discovered_at = models.DateTimeField(_("discovered at"), help_text=_("When the hub became aware of it."))
     description = models.TextField(_("description"), help_text=_("The circumstances of the incident."))
@@ -216,13 +235,18 @@ class ConfidentialityIncident(models.Model):
         help_text=_("Which personal information is involved, or why it cannot be described."),
     )
     people_affected = models.PositiveIntegerField(
-        _("people affected"), null=True, blank=True, help_text=_("How many people are concerned; empty if unknown.")
+        _("people affected"),
+        null=True,
+        blank=True,
+        help_text=_("How many people are concerned; empty if unknown."),
     )
     risk_of_serious_injury = models.BooleanField(_("risk of serious injury"), default=False)
     risk_assessment = models.TextField(
         _("risk assessment"),
         blank=True,
-        help_text=_("The sensitivity of the information, the consequences to expect and how likely misuse is."),
+        help_text=_(
+            "The sensitivity of the information, the consequences to expect and how likely misuse is."
+        ),
     )
     measures_taken = models.TextField(
         _("measures taken"), blank=True, help_text=_("What was done to reduce the risk of injury.")
@@ -232,7 +256,12 @@ class ConfidentialityIncident(models.Model):
     )
     people_notified_at = models.DateField(_("people concerned notified on"), null=True, blank=True)
     recorded_by = models.ForeignKey(
-        User, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        User,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -248,7 +277,11 @@ class ConfidentialityIncident(models.Model):
     def clean(self) -> None:
         if self.occurred_at and self.discovered_at and self.occurred_at > self.discovered_at:
             raise ValidationError(
-                {"discovered_at": _("An incident cannot be discovered before it occurred. Check both dates.")},
+                {
+                    "discovered_at": _(
+                        "An incident cannot be discovered before it occurred. Check both dates."
+                    )
+                },
                 code="incident_dates",
             )
 
@@ -259,7 +292,9 @@ class ApiToken(models.Model):
 
     PREFIX_LENGTH = 8
 
-    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
     label = models.CharField(_("label"), max_length=100, blank=True)
     # The key's first characters, shown so that a person can tell their tokens apart; not enough to use one.
     prefix = models.CharField(_("prefix"), max_length=PREFIX_LENGTH)

@@ -16,7 +16,11 @@ class PageNumberPagination(pagination.PageNumberPagination):
         size = self._positive_int(request, self.page_size_query_param, default=self.page_size)
         if size > self.max_page_size:
             raise ValidationError(
-                {self.page_size_query_param: [_("The page size cannot exceed %(max)s.") % {"max": self.max_page_size}]}
+                {
+                    self.page_size_query_param: [
+                        _("The page size cannot exceed %(max)s.") % {"max": self.max_page_size}
+                    ]
+                }
             )
         return size
 

@@ -1,4 +1,5 @@
 """Who may call an endpoint at all. Which objects they may see is the selectors' job."""
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
@@ -17,7 +18,9 @@ class IsOrganizationMember(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         user = request.user
-        return bool(user and user.is_authenticated and (user.role == User.Role.MINISTRY_MEMBER or user.is_coordinator))
+        return bool(
+            user and user.is_authenticated and (user.role == User.Role.MINISTRY_MEMBER or user.is_coordinator)
+        )
 
 
 class IsVendorMember(BasePermission):
@@ -25,7 +28,9 @@ class IsVendorMember(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         user = request.user
-        return bool(user and user.is_authenticated and (user.role == User.Role.VENDOR_MEMBER or user.is_coordinator))
+        return bool(
+            user and user.is_authenticated and (user.role == User.Role.VENDOR_MEMBER or user.is_coordinator)
+        )
 
 
 class IsAdministrator(BasePermission):

@@ -1,4 +1,5 @@
 """How drf-spectacular describes our views in the OpenAPI schema."""
+
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
@@ -26,4 +27,6 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
     name = "tokenAuth"
 
     def get_security_definition(self, auto_schema: SpectacularAutoSchema) -> dict:
-        return build_bearer_security_scheme_object(header_name="Authorization", token_prefix=self.target.keyword)
+        return build_bearer_security_scheme_object(
+            header_name="Authorization", token_prefix=self.target.keyword
+        )

@@ -6,6 +6,7 @@ and counts the failures. The site's form and the token endpoint also call `login
 the person when to retry, which `authenticate()` alone cannot say. Account deletion's password check
 counts its failures here too (hub/services.py user_delete).
 """
+
 import hashlib
 import logging
 import math
@@ -102,7 +103,9 @@ class LoginRateThrottle(_RatesReadPerRequest, throttling.SimpleRateThrottle):
 # Nothing here locks an account everywhere, so guessing cannot be turned into a denial of service.
 
 KNOWN_ADDRESS_DAYS = 90  # An address that signed in to a username stays "known" to it for this long.
-GUARD_MEMORY_SECONDS = 24 * 60 * 60  # How long a username's past refusals make the next one longer; also the cap.
+GUARD_MEMORY_SECONDS = (
+    24 * 60 * 60
+)  # How long a username's past refusals make the next one longer; also the cap.
 
 
 class LoginLockedOut(Exception):
@@ -168,7 +171,9 @@ def login_lockout_check(*, request: HttpRequest | None, username: str) -> None:
     try:
         if request is not None:
             address = client_address(request)
-            remaining = max(_remaining_lock(f"pair:{account}:{address}"), _remaining_lock(f"address:{address}"))
+            remaining = max(
+                _remaining_lock(f"pair:{account}:{address}"), _remaining_lock(f"address:{address}")
+            )
             if remaining:
                 raise LoginLockedOut(retry_after=remaining)
             if cache.get(f"login-known:{account}:{address}"):
@@ -220,7 +225,9 @@ def login_success_record(*, request: HttpRequest | None, username: str) -> None:
         return
     account, address = _account(username), client_address(request)
     try:
-        cache.delete_many([f"login-failures:pair:{account}:{address}", f"login-locked:pair:{account}:{address}"])
+        cache.delete_many(
+            [f"login-failures:pair:{account}:{address}", f"login-locked:pair:{account}:{address}"]
+        )
         cache.set(f"login-known:{account}:{address}", True, timeout=KNOWN_ADDRESS_DAYS * 24 * 60 * 60)
     except CACHE_OUTAGE_ERRORS as error:
         logger.warning("Successful sign-in not recorded, the cache is unavailable: %s", error)

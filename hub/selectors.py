@@ -123,12 +123,23 @@ def personal_data_collect(*, user: User) -> dict:
         "account": {
             field: getattr(user, field)
             for field in (
-                "id", "username", "first_name", "last_name", "email", "role", "preferred_language",
-                "email_frequency", "date_joined", "last_login", "is_active",
+                "id",
+                "username",
+                "first_name",
+                "last_name",
+                "email",
+                "role",
+                "preferred_language",
+                "email_frequency",
+                "date_joined",
+                "last_login",
+                "is_active",
             )
         },
         # With an address waiting for its confirmation link, if any.
-        "email_addresses": list(EmailAddress.objects.filter(user=user).order_by("pk").values("email", "verified")),
+        "email_addresses": list(
+            EmailAddress.objects.filter(user=user).order_by("pk").values("email", "verified")
+        ),
         "organizations": list(user.organizations.order_by("name").values("id", "name")),
         "notifications": list(
             Notification.objects.filter(user=user)
@@ -137,13 +148,24 @@ def personal_data_collect(*, user: User) -> dict:
         ),
         "consents": list(consent_list(user=user).values("kind", "version", "granted", "created_at")),
         "api_tokens": list(
-            api_token_list(user=user).values("id", "label", "prefix", "created_at", "expires_at", "last_used_at")
+            api_token_list(user=user).values(
+                "id", "label", "prefix", "created_at", "expires_at", "last_used_at"
+            )
         ),
         "audit_entries": list(
             AuditEntry.objects.filter(actor=user)
             .order_by("created_at", "id")
-            .values("id", "created_at", "actor_label", "object_type", "object_id", "action", "from_state",
-                    "to_state", "reason")
+            .values(
+                "id",
+                "created_at",
+                "actor_label",
+                "object_type",
+                "object_id",
+                "action",
+                "from_state",
+                "to_state",
+                "reason",
+            )
         ),
     }
     for _receiver, sections in personal_data_requested.send(sender=User, user=user):
@@ -163,13 +185,17 @@ EMAIL_RETRY_LOOKBACK = datetime.timedelta(days=1)
 def notification_email_overdue(*, created_before: datetime.datetime) -> QuerySet[Notification]:
     """Notifications that should have gone out by email at once and have not, created in the last
     EMAIL_RETRY_LOOKBACK and before `created_before`, oldest first."""
-    return Notification.objects.filter(
-        emailed_at__isnull=True,
-        created_at__lt=created_before,
-        created_at__gte=created_before - EMAIL_RETRY_LOOKBACK,
-        user__is_active=True,
-        user__email_frequency=User.EmailFrequency.IMMEDIATE,
-    ).exclude(user__email="").order_by("created_at", "id")
+    return (
+        Notification.objects.filter(
+            emailed_at__isnull=True,
+            created_at__lt=created_before,
+            created_at__gte=created_before - EMAIL_RETRY_LOOKBACK,
+            user__is_active=True,
+            user__email_frequency=User.EmailFrequency.IMMEDIATE,
+        )
+        .exclude(user__email="")
+        .order_by("created_at", "id")
+    )
 
 
 def api_token_list(*, user: User) -> QuerySet[ApiToken]:

@@ -10,8 +10,18 @@ class UserOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "username", "first_name", "last_name", "email", "role", "preferred_language",
-                  "email_frequency", "organizations", "vendors"]
+        fields = [
+            "id",
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "role",
+            "preferred_language",
+            "email_frequency",
+            "organizations",
+            "vendors",
+        ]
 
 
 class TokenInputSerializer(serializers.Serializer):
@@ -22,7 +32,9 @@ class TokenInputSerializer(serializers.Serializer):
         required=False,
         default="",
         allow_blank=True,
-        help_text=_("A name to tell this token apart in your list of tokens, such as the script that uses it."),
+        help_text=_(
+            "A name to tell this token apart in your list of tokens, such as the script that uses it."
+        ),
     )
 
 
@@ -60,7 +72,9 @@ class UserPreferencesUpdateInputSerializer(serializers.Serializer):
     email_frequency = serializers.ChoiceField(
         choices=User.EmailFrequency.choices,
         required=False,
-        help_text=_("immediate: one email per notification; daily_digest: one summary each morning; off: no email."),
+        help_text=_(
+            "immediate: one email per notification; daily_digest: one summary each morning; off: no email."
+        ),
         error_messages={
             "invalid_choice": _("“{input}” is not an email frequency. Choose immediate, daily_digest or off.")
         },
@@ -78,7 +92,9 @@ class AuditEntryListInputSerializer(serializers.Serializer):
         required=False, max_length=40, help_text=_("Model name, e.g. challenge, matchproposal, introduction.")
     )
     object_id = serializers.IntegerField(required=False, min_value=1)
-    actor = serializers.IntegerField(required=False, min_value=1, help_text=_("Id of the user who made the change."))
+    actor = serializers.IntegerField(
+        required=False, min_value=1, help_text=_("Id of the user who made the change.")
+    )
     date_from = serializers.DateField(required=False, help_text=_("First day included (YYYY-MM-DD)."))
     date_to = serializers.DateField(required=False, help_text=_("Last day included (YYYY-MM-DD)."))
 
@@ -96,8 +112,17 @@ class AuditEntryOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditEntry
         fields = [
-            "id", "created_at", "actor", "actor_label", "object_type", "object_id",
-            "action", "from_state", "to_state", "reason", "on_behalf_of",
+            "id",
+            "created_at",
+            "actor",
+            "actor_label",
+            "object_type",
+            "object_id",
+            "action",
+            "from_state",
+            "to_state",
+            "reason",
+            "on_behalf_of",
         ]
 
 
@@ -108,7 +133,9 @@ class ConsentCreateInputSerializer(serializers.Serializer):
     )
     granted = serializers.BooleanField(help_text=_("true to give the consent, false to withdraw it."))
     version = serializers.CharField(
-        max_length=32, required=False, help_text=_("The version of the text the user was shown; it must be current.")
+        max_length=32,
+        required=False,
+        help_text=_("The version of the text the user was shown; it must be current."),
     )
 
 
@@ -125,5 +152,7 @@ class ConsentListOutputSerializer(serializers.Serializer):
 
 class UserDeleteInputSerializer(serializers.Serializer):
     password = serializers.CharField(
-        style={"input_type": "password"}, trim_whitespace=False, help_text=_("The current password, to confirm.")
+        style={"input_type": "password"},
+        trim_whitespace=False,
+        help_text=_("The current password, to confirm."),
     )

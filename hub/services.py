@@ -78,17 +78,22 @@ def notify(
                 texts_by_language[language] = render()
         title, body = texts_by_language[language]
         _notification, created = notification_create(
-            user=user, kind=kind, title=title, body=body, url=_path_in_language(url, language), dedupe_key=dedupe_key
+            user=user,
+            kind=kind,
+            title=title,
+            body=body,
+            url=_path_in_language(url, language),
+            dedupe_key=dedupe_key,
         )
         created_count += created
     return created_count
 
 
 def _path_in_language(url: str, language: str) -> str:
-    """"/fr/challenges/12/" becomes "/en/challenges/12/" for an English reader; other links are kept."""
+    """ "/fr/challenges/12/" becomes "/en/challenges/12/" for an English reader; other links are kept."""
     for code, _name in settings.LANGUAGES:
         if url.startswith(f"/{code}/"):
-            return f"/{language}/{url[len(code) + 2:]}"
+            return f"/{language}/{url[len(code) + 2 :]}"
     return url
 
 
@@ -153,7 +158,9 @@ def notification_digest_send(*, user: User, until: datetime.datetime) -> int:
     if not _wants_email(user, frequency=User.EmailFrequency.DAILY_DIGEST):
         return 0
     with transaction.atomic():
-        notifications = list(selectors.notification_digest_pending(user=user, until=until).select_for_update())
+        notifications = list(
+            selectors.notification_digest_pending(user=user, until=until).select_for_update()
+        )
         if not notifications:
             return 0
         with translation.override(user.preferred_language):
@@ -310,7 +317,9 @@ def behalf_notify(
         dedupe_key=dedupe_key,
         render=lambda: (
             _("A hub coordinator acted for %(party)s") % {"party": behalf.party},
-            _("%(coordinator)s, a hub coordinator, acted on behalf of %(party)s. %(what)s Reason given: %(reason)s")
+            _(
+                "%(coordinator)s, a hub coordinator, acted on behalf of %(party)s. %(what)s Reason given: %(reason)s"
+            )
             % {"coordinator": coordinator, "party": behalf.party, "what": what(), "reason": behalf.reason},
         ),
         url=url,
@@ -322,7 +331,9 @@ def notification_mark_all_read(*, user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
 
 
-def user_profile_update(*, request: HttpRequest, user: User, first_name: str, last_name: str, email: str) -> User:
+def user_profile_update(
+    *, request: HttpRequest, user: User, first_name: str, last_name: str, email: str
+) -> User:
     """Change the user's name at once and ask a new email address to confirm itself before it replaces the old one.
 
     Every value is checked first with the model fields' own validators, the email address also against the other
@@ -361,7 +372,9 @@ def user_email_change_request(*, request: HttpRequest, user: User, email: str) -
     if _email_taken(email=email, user=user):
         raise ValidationError({"email": _email_taken_error()})
     try:
-        with allauth_context.request_context(request):  # allauth reads the request from its context (links, limits).
+        with allauth_context.request_context(
+            request
+        ):  # allauth reads the request from its context (links, limits).
             current = _email_address_current_sync(user=user)
             if current is not None and current.email == email:
                 return current  # Already the account's address: nothing to confirm.
@@ -416,7 +429,8 @@ def _email_taken(*, email: str, user: User) -> bool:
 
 def _email_taken_error() -> ValidationError:
     return ValidationError(
-        _("Another account already uses this email address. Enter an address of your own."), code="email_taken"
+        _("Another account already uses this email address. Enter an address of your own."),
+        code="email_taken",
     )
 
 
@@ -446,14 +460,19 @@ def consent_record(*, user: User, kind: str, granted: bool, version: str | None 
     notification emails also stops them (email frequency "never")."""
     if kind not in Consent.Kind.values:
         raise ValidationError(
-            {"kind": _("Choose one of these consents: %(choices)s.") % {"choices": ", ".join(Consent.Kind.values)}},
+            {
+                "kind": _("Choose one of these consents: %(choices)s.")
+                % {"choices": ", ".join(Consent.Kind.values)}
+            },
             code="invalid_consent_kind",
         )
     current = settings.CONSENT_VERSIONS[kind]
     if version is not None and version != current:
         raise ValidationError(
             {
-                "version": _("This text changed: the current version is %(current)s. Read it again, then answer.")
+                "version": _(
+                    "This text changed: the current version is %(current)s. Read it again, then answer."
+                )
                 % {"current": current}
             },
             code="consent_version_outdated",
@@ -490,7 +509,11 @@ def user_delete(*, user: User, password: str, request: HttpRequest | None = None
     if not user.check_password(password):
         login_failure_record(request=request, username=user.get_username())
         raise ValidationError(
-            {"password": _("The password is incorrect. Enter your current password to confirm the deletion.")},
+            {
+                "password": _(
+                    "The password is incorrect. Enter your current password to confirm the deletion."
+                )
+            },
             code="wrong_password",
         )
     pseudonym = user_pseudonym(user=user)
@@ -530,7 +553,9 @@ def notifications_email_requeue(*, now: datetime.datetime) -> int:
     Run periodically. Sending is idempotent (notification_email locks and checks emailed_at), so a
     notification whose first task is merely late is never emailed twice."""
     notification_ids = list(
-        selectors.notification_email_overdue(created_before=now - EMAIL_OVERDUE_AFTER).values_list("pk", flat=True)
+        selectors.notification_email_overdue(created_before=now - EMAIL_OVERDUE_AFTER).values_list(
+            "pk", flat=True
+        )
     )
     for notification_id in notification_ids:
         notification_email_task.delay(notification_id)

@@ -1,5 +1,6 @@
 """Signals the hub sends so that apps to its right (marketplace, matching) can take part in a user's
 privacy rights (Quebec's Law 25) without the hub importing them."""
+
 from django.dispatch import Signal
 
 # Sent to collect all personal information about a user. kwargs: user. Each receiver returns a dict

@@ -12,7 +12,9 @@ api_v1 = [
     path("me/", api.MeApi.as_view(), name="me"),
     path("notifications/", api.NotificationListApi.as_view(), name="notification-list"),
     path(
-        "notifications/<int:notification_id>/read/", api.NotificationReadApi.as_view(), name="notification-read"
+        "notifications/<int:notification_id>/read/",
+        api.NotificationReadApi.as_view(),
+        name="notification-read",
     ),
     path("me/preferences/", api.MePreferencesApi.as_view(), name="me-preferences"),
     path("audit/", api.AuditEntryListApi.as_view(), name="audit-list"),

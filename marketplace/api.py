@@ -131,11 +131,15 @@ class VendorDetailApi(MethodPermissionsMixin, APIView):
         serializer = VendorInputSerializer(vendor, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         vendor = services.vendor_update(vendor=vendor, user=request.user, data=serializer.validated_data)
-        return Response(VendorOutputSerializer(selectors.vendor_get(user=request.user, vendor_id=vendor.pk)).data)
+        return Response(
+            VendorOutputSerializer(selectors.vendor_get(user=request.user, vendor_id=vendor.pk)).data
+        )
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, vendor_id: int) -> Response:
-        services.vendor_delete(vendor=selectors.vendor_get(user=request.user, vendor_id=vendor_id), user=request.user)
+        services.vendor_delete(
+            vendor=selectors.vendor_get(user=request.user, vendor_id=vendor_id), user=request.user
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -165,7 +169,11 @@ def _single_organization(user: User):
 
 
 class ChallengeDetailApi(MethodPermissionsMixin, APIView):
-    permissions_by_method = {"GET": [AllowAny], "PATCH": [IsOrganizationMember], "DELETE": [IsOrganizationMember]}
+    permissions_by_method = {
+        "GET": [AllowAny],
+        "PATCH": [IsOrganizationMember],
+        "DELETE": [IsOrganizationMember],
+    }
 
     @extend_schema(responses=ChallengeOutputSerializer)
     def get(self, request: Request, challenge_id: int) -> Response:
@@ -182,7 +190,11 @@ class ChallengeDetailApi(MethodPermissionsMixin, APIView):
             raise ValidationError({"organization": [_("A challenge cannot move to another organization.")]})
         data.pop("organization", None)
         services.challenge_update(challenge=challenge, user=request.user, data=data)
-        return Response(ChallengeOutputSerializer(selectors.challenge_get(user=request.user, challenge_id=challenge_id)).data)
+        return Response(
+            ChallengeOutputSerializer(
+                selectors.challenge_get(user=request.user, challenge_id=challenge_id)
+            ).data
+        )
 
     @extend_schema(request=ChallengeDeleteInputSerializer, responses={204: None})
     def delete(self, request: Request, challenge_id: int) -> Response:
@@ -205,9 +217,16 @@ class ChallengeTransitionApi(APIView):
         serializer = ChallengeTransitionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.challenge_transition(
-            challenge=challenge, user=request.user, to_status=self.to_status, note=serializer.validated_data["note"]
+            challenge=challenge,
+            user=request.user,
+            to_status=self.to_status,
+            note=serializer.validated_data["note"],
         )
-        return Response(ChallengeOutputSerializer(selectors.challenge_get(user=request.user, challenge_id=challenge_id)).data)
+        return Response(
+            ChallengeOutputSerializer(
+                selectors.challenge_get(user=request.user, challenge_id=challenge_id)
+            ).data
+        )
 
 
 class ChallengeSubmitApi(ChallengeTransitionApi):

@@ -1,4 +1,5 @@
 """Import and export of the `hub-catalog/1` interchange format (see docs/catalog-format.md)."""
+
 import json
 from dataclasses import dataclass, field
 from datetime import date
@@ -40,7 +41,9 @@ class CatalogError(ValidationError):
 
 
 def _fail(where: str, message: str) -> CatalogError:
-    return CatalogError(_("%(where)s: %(message)s") % {"where": where, "message": message}, code="invalid_catalog")
+    return CatalogError(
+        _("%(where)s: %(message)s") % {"where": where, "message": message}, code="invalid_catalog"
+    )
 
 
 def catalog_load(path: Path) -> dict:
@@ -61,7 +64,7 @@ def catalog_load(path: Path) -> dict:
         ) from error
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise CatalogError(
-            _("The catalogue's \"format\" must be \"%(format)s\".") % {"format": FORMAT}, code="invalid_format"
+            _('The catalogue\'s "format" must be "%(format)s".') % {"format": FORMAT}, code="invalid_format"
         )
     return data
 
@@ -90,7 +93,7 @@ class _Importer:
                 raise _fail(where, _("missing field(s): %(fields)s.") % {"fields": ", ".join(missing)})
             record_key = item[key] if key else (item["challenge"], item["vendor"])
             if key:
-                where = f"{section}[{index}] ({key} \"{record_key}\")"
+                where = f'{section}[{index}] ({key} "{record_key}")'
             if record_key in seen:
                 raise _fail(where, _("duplicate key; keys must be unique within a section."))
             seen.add(record_key)
@@ -102,7 +105,9 @@ class _Importer:
         unknown = [value for value in values if value not in table]
         if unknown:
             raise _fail(
-                where, _("unknown %(label)s code(s): %(codes)s.") % {"label": label, "codes": ", ".join(map(str, unknown))}
+                where,
+                _("unknown %(label)s code(s): %(codes)s.")
+                % {"label": label, "codes": ", ".join(map(str, unknown))},
             )
         return [table[value] for value in values]
 
@@ -110,9 +115,11 @@ class _Importer:
         try:
             instance.full_clean(exclude=exclude, validate_unique=False)
         except ValidationError as error:
-            details = "; ".join(
-                f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items()
-            ) if hasattr(error, "error_dict") else " ".join(error.messages)
+            details = (
+                "; ".join(f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items())
+                if hasattr(error, "error_dict")
+                else " ".join(error.messages)
+            )
             raise _fail(where, details) from error
         instance.save()
 
@@ -144,7 +151,9 @@ class _Importer:
             created = organization.pk is None
             organization.name, organization.kind = item["name"], item["kind"]
             region = item.get("region")
-            organization.region = self.codes(where, [region], self.regions, _("region"))[0] if region else None
+            organization.region = (
+                self.codes(where, [region], self.regions, _("region"))[0] if region else None
+            )
             self.save(where, organization)
             self.organizations[item["key"]] = organization
             self.report.count("organizations", created)
@@ -154,7 +163,17 @@ class _Importer:
     def import_vendors(self) -> None:
         existing = {item.key: item for item in Vendor.objects.all()}
         neq_owner = {vendor.neq: vendor.key for vendor in existing.values()}
-        required = ("key", "name", "neq", "description", "languages", "regions", "employees", "founded", "expertise")
+        required = (
+            "key",
+            "name",
+            "neq",
+            "description",
+            "languages",
+            "regions",
+            "employees",
+            "founded",
+            "expertise",
+        )
         for where, item in self.records("vendors", required=required):
             neq = str(item["neq"])
             if neq_owner.get(neq, item["key"]) != item["key"]:
@@ -163,7 +182,11 @@ class _Importer:
             vendor = existing.get(item["key"]) or Vendor(key=item["key"], is_verified=True)
             created = vendor.pk is None
             vendor.name, vendor.neq, vendor.description = item["name"], neq, item["description"]
-            vendor.languages, vendor.employees, vendor.founded = item["languages"], item["employees"], item["founded"]
+            vendor.languages, vendor.employees, vendor.founded = (
+                item["languages"],
+                item["employees"],
+                item["founded"],
+            )
             vendor.certifications = item.get("certifications", [])
             regions = self.codes(where, item["regions"], self.regions, _("region"))
             expertise = self.codes(where, item["expertise"], self.expertise, _("expertise"))
@@ -187,7 +210,9 @@ class _Importer:
                 self.save(
                     f"{where} references[{number}]",
                     VendorReference(vendor=vendor, summary=reference.get("summary", ""), **fields),
-                    exclude=["vendor"],  # Saved just above: checking that it exists costs a query per reference.
+                    exclude=[
+                        "vendor"
+                    ],  # Saved just above: checking that it exists costs a query per reference.
                 )
             self.vendors[item["key"]] = vendor
             self.report.count("vendors", created)
@@ -196,12 +221,21 @@ class _Importer:
 
     def import_challenges(self) -> None:
         existing = {item.key: item for item in Challenge.objects.all()}
-        required = ("key", "organization", "title", "description", "language", "expertise", "budget_min",
-                    "budget_max", "deadline")
+        required = (
+            "key",
+            "organization",
+            "title",
+            "description",
+            "language",
+            "expertise",
+            "budget_min",
+            "budget_max",
+            "deadline",
+        )
         for where, item in self.records("challenges", required=required):
             organization = self.organizations.get(item["organization"])
             if organization is None:
-                raise _fail(where, _("unknown organization \"%(key)s\".") % {"key": item["organization"]})
+                raise _fail(where, _('unknown organization "%(key)s".') % {"key": item["organization"]})
             if item.get("currency", "CAD") != "CAD":
                 raise _fail(where, _("only amounts in CAD are supported."))
             requirements = item.get("requirements") or {}
@@ -241,12 +275,14 @@ class _Importer:
             if challenge is None or vendor is None:
                 raise _fail(
                     where,
-                    _("unknown challenge \"%(challenge)s\" or vendor \"%(vendor)s\".")
+                    _('unknown challenge "%(challenge)s" or vendor "%(vendor)s".')
                     % {"challenge": item["challenge"], "vendor": item["vendor"]},
                 )
             if item["grade"] not in (0, 1, 2, 3):
                 raise _fail(where, _("grade must be 0, 1, 2 or 3."))
-            judgment = existing.get((challenge.pk, vendor.pk)) or RelevanceJudgment(challenge=challenge, vendor=vendor)
+            judgment = existing.get((challenge.pk, vendor.pk)) or RelevanceJudgment(
+                challenge=challenge, vendor=vendor
+            )
             created = judgment.pk is None
             judgment.grade = item["grade"]
             judgment.save()
@@ -265,7 +301,10 @@ def catalog_import(*, data: dict) -> ImportReport:
 
 def catalog_export() -> dict:
     def labels(queryset) -> list[dict]:
-        return [{"code": item.code, "fr": item.label_fr, "en": item.label_en} for item in queryset.order_by("code")]
+        return [
+            {"code": item.code, "fr": item.label_fr, "en": item.label_en}
+            for item in queryset.order_by("code")
+        ]
 
     def codes(related) -> list[str]:
         return sorted(item.code for item in related.all())
@@ -282,9 +321,16 @@ def catalog_export() -> dict:
         ],
         "vendors": [
             {
-                "key": v.key, "name": v.name, "neq": v.neq, "description": v.description,
-                "languages": v.languages, "regions": codes(v.regions), "employees": v.employees,
-                "founded": v.founded, "expertise": codes(v.expertise), "certifications": v.certifications,
+                "key": v.key,
+                "name": v.name,
+                "neq": v.neq,
+                "description": v.description,
+                "languages": v.languages,
+                "regions": codes(v.regions),
+                "employees": v.employees,
+                "founded": v.founded,
+                "expertise": codes(v.expertise),
+                "certifications": v.certifications,
                 "references": [
                     {"client": r.client, "title": r.title, "summary": r.summary, "year": r.year}
                     for r in v.references.all()
@@ -294,13 +340,22 @@ def catalog_export() -> dict:
         ],
         "challenges": [
             {
-                "key": c.key, "organization": c.organization.key, "title": c.title, "description": c.description,
-                "language": c.language, "expertise": codes(c.expertise), "regions": codes(c.regions),
-                "budget_min": _number(c.budget_min), "budget_max": _number(c.budget_max), "currency": c.currency,
+                "key": c.key,
+                "organization": c.organization.key,
+                "title": c.title,
+                "description": c.description,
+                "language": c.language,
+                "expertise": codes(c.expertise),
+                "regions": codes(c.regions),
+                "budget_min": _number(c.budget_min),
+                "budget_max": _number(c.budget_max),
+                "currency": c.currency,
                 "deadline": c.deadline.isoformat(),
                 "requirements": {
-                    "languages": c.required_languages, "certifications": c.required_certifications,
-                    "max_employees": c.max_employees, "on_site": c.on_site,
+                    "languages": c.required_languages,
+                    "certifications": c.required_certifications,
+                    "max_employees": c.max_employees,
+                    "on_site": c.on_site,
                 },
             }
             for c in challenges.order_by("key")

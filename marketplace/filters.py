@@ -16,10 +16,18 @@ class ChallengeFilter(django_filters.FilterSet):
         field_name="regions__code", to_field_name="code", queryset=Region.objects.all()
     )
     language = django_filters.ChoiceFilter(choices=Language.choices)
-    deadline_after = django_filters.DateFilter(field_name="deadline", lookup_expr="gte", label=_("deadline after"))
-    deadline_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte", label=_("deadline before"))
-    budget_min = django_filters.NumberFilter(field_name="budget_max", lookup_expr="gte", label=_("minimum budget"))
-    budget_max = django_filters.NumberFilter(field_name="budget_min", lookup_expr="lte", label=_("maximum budget"))
+    deadline_after = django_filters.DateFilter(
+        field_name="deadline", lookup_expr="gte", label=_("deadline after")
+    )
+    deadline_before = django_filters.DateFilter(
+        field_name="deadline", lookup_expr="lte", label=_("deadline before")
+    )
+    budget_min = django_filters.NumberFilter(
+        field_name="budget_max", lookup_expr="gte", label=_("minimum budget")
+    )
+    budget_max = django_filters.NumberFilter(
+        field_name="budget_min", lookup_expr="lte", label=_("maximum budget")
+    )
 
     class Meta:
         model = Challenge

@@ -107,7 +107,9 @@ class Vendor(models.Model):
 
     key = models.SlugField(_("catalogue key"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=255)
-    neq = models.CharField(_("enterprise number (NEQ)"), max_length=10, unique=True, validators=[neq_validator])
+    neq = models.CharField(
+        _("enterprise number (NEQ)"), max_length=10, unique=True, validators=[neq_validator]
+    )
     description = models.TextField(_("description"))
     languages = models.JSONField(_("delivery languages"), default=list, validators=[validate_languages])
     regions = models.ManyToManyField(Region, verbose_name=_("regions served"), related_name="vendors")
@@ -116,7 +118,9 @@ class Vendor(models.Model):
         _("founding year"), validators=[MinValueValidator(1800), MaxValueValidator(2100)]
     )
     expertise = models.ManyToManyField(Expertise, verbose_name=_("expertise"), related_name="vendors")
-    certifications = models.JSONField(_("certifications"), default=list, blank=True, validators=[validate_text_list])
+    certifications = models.JSONField(
+        _("certifications"), default=list, blank=True, validators=[validate_text_list]
+    )
     is_active = models.BooleanField(_("active"), default=True)
     is_verified = models.BooleanField(
         _("verified"), default=False, help_text=_("A coordinator checked the firm's identity and NEQ.")
@@ -132,7 +136,9 @@ class Vendor(models.Model):
         default=default_public_profile,
         blank=True,
         validators=[validate_profile_sections],
-        help_text=_("The sections anyone may see; the firm's members and the hub's coordinators see everything."),
+        help_text=_(
+            "The sections anyone may see; the firm's members and the hub's coordinators see everything."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -157,7 +163,9 @@ class VendorReference(models.Model):
     client = models.CharField(_("client"), max_length=255)
     title = models.CharField(_("title"), max_length=255)
     summary = models.TextField(_("summary"), blank=True)
-    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1950), MaxValueValidator(2100)])
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(1950), MaxValueValidator(2100)]
+    )
 
     class Meta:
         ordering = ["id"]  # As the vendor listed them.
@@ -181,14 +189,21 @@ class Challenge(models.Model):
 
     key = models.SlugField(_("catalogue key"), max_length=64, unique=True)
     organization = models.ForeignKey(
-        "hub.Organization", verbose_name=_("organization"), on_delete=models.PROTECT, related_name="challenges"
+        "hub.Organization",
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="challenges",
     )
     title = models.CharField(_("title"), max_length=255)
     description = models.TextField(_("description"))
     language = models.CharField(_("posting language"), max_length=2, choices=Language.choices)
     expertise = models.ManyToManyField(Expertise, verbose_name=_("expertise"), related_name="challenges")
     regions = models.ManyToManyField(
-        Region, verbose_name=_("regions"), related_name="challenges", blank=True, help_text=_("Empty means anywhere.")
+        Region,
+        verbose_name=_("regions"),
+        related_name="challenges",
+        blank=True,
+        help_text=_("Empty means anywhere."),
     )
     budget_min = models.DecimalField(_("minimum budget (CAD)"), max_digits=12, decimal_places=2)
     budget_max = models.DecimalField(_("maximum budget (CAD)"), max_digits=12, decimal_places=2)
@@ -206,7 +221,12 @@ class Challenge(models.Model):
     on_site = models.BooleanField(_("on-site work"), default=False)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     awarded_vendor = models.ForeignKey(
-        Vendor, verbose_name=_("awarded vendor"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Vendor,
+        verbose_name=_("awarded vendor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     created_by = models.ForeignKey(
@@ -226,7 +246,9 @@ class Challenge(models.Model):
             ),
         ]
         # Lists page through challenges newest first: read in index order, not sorted whole each time.
-        indexes = [models.Index(fields=["-published_at", "-created_at", "-id"], name="challenge_newest_first")]
+        indexes = [
+            models.Index(fields=["-published_at", "-created_at", "-id"], name="challenge_newest_first")
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -127,7 +127,8 @@ def vendor_profile_completeness(*, vendor: Vendor) -> ProfileCompleteness:
         "references": bool(vendor.references.all()),
     }
     return ProfileCompleteness(
-        done=[name for name, ok in checks.items() if ok], missing=[name for name, ok in checks.items() if not ok]
+        done=[name for name, ok in checks.items() if ok],
+        missing=[name for name, ok in checks.items() if not ok],
     )
 
 
@@ -169,9 +170,13 @@ def vendor_personal_data(*, user: User, **signal_kwargs) -> dict:
     """Receiver of hub's `personal_data_requested`: the firms the user belongs to, and which of them name them as
     contact person."""
     return {
-        "vendor_memberships": list(Vendor.objects.filter(members=user).order_by("name", "id").values("id", "name")),
+        "vendor_memberships": list(
+            Vendor.objects.filter(members=user).order_by("name", "id").values("id", "name")
+        ),
         "vendor_contacts": list(
-            vendor_list_for_contact(user=user).values("id", "name", "contact_name", "contact_email", "contact_phone")
+            vendor_list_for_contact(user=user).values(
+                "id", "name", "contact_name", "contact_email", "contact_phone"
+            )
         ),
     }
 

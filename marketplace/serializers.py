@@ -24,7 +24,9 @@ def behalf_reason_field() -> serializers.CharField:
         max_length=2000,
         required=False,
         allow_blank=True,
-        help_text=_("Required from a coordinator acting for the firm or organization, which is told the reason."),
+        help_text=_(
+            "Required from a coordinator acting for the firm or organization, which is told the reason."
+        ),
     )
 
 
@@ -64,7 +66,9 @@ class CodeRelatedField(serializers.SlugRelatedField):
 
 def code_field(model, *, max_length: int, **kwargs) -> CodeListField:
     return CodeListField(
-        child_relation=CodeRelatedField(slug_field="code", queryset=model.objects.all()), max_length=max_length, **kwargs
+        child_relation=CodeRelatedField(slug_field="code", queryset=model.objects.all()),
+        max_length=max_length,
+        **kwargs,
     )
 
 
@@ -86,7 +90,9 @@ class OrganizationOutputSerializer(serializers.ModelSerializer):
 class OrganizationInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=255)
     kind = serializers.ChoiceField(choices=Organization.Kind.choices)
-    region = CodeRelatedField(slug_field="code", queryset=Region.objects.all(), allow_null=True, required=False)
+    region = CodeRelatedField(
+        slug_field="code", queryset=Region.objects.all(), allow_null=True, required=False
+    )
 
 
 class VendorReferenceSerializer(serializers.ModelSerializer):
@@ -106,17 +112,36 @@ class VendorOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Vendor
         fields = [
-            "id", "key", "name", "neq", "description", "languages", "regions", "employees", "founded",
-            "expertise", "certifications", "references", "is_sme", "is_active", "is_verified",
-            "contact_name", "contact_email", "contact_phone", "public_profile",
-            "created_at", "updated_at",
+            "id",
+            "key",
+            "name",
+            "neq",
+            "description",
+            "languages",
+            "regions",
+            "employees",
+            "founded",
+            "expertise",
+            "certifications",
+            "references",
+            "is_sme",
+            "is_active",
+            "is_verified",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "public_profile",
+            "created_at",
+            "updated_at",
         ]
 
     def get_fields(self) -> dict:
         fields = super().get_fields()
         for names in SECTION_FIELDS.values():
             for name in names:
-                fields[name].allow_null = True  # A hidden section is null (to_representation), as the schema says.
+                fields[
+                    name
+                ].allow_null = True  # A hidden section is null (to_representation), as the schema says.
         return fields
 
     def to_representation(self, vendor: Vendor) -> dict:
@@ -130,14 +155,20 @@ class VendorInputSerializer(serializers.Serializer):
     )
     description = serializers.CharField(max_length=5000)
     languages = capped_list(
-        child=serializers.ChoiceField(choices=Language.choices), allow_empty=False, max_length=len(Language.choices)
+        child=serializers.ChoiceField(choices=Language.choices),
+        allow_empty=False,
+        max_length=len(Language.choices),
     )
     regions = code_field(Region, allow_empty=False, max_length=MAX_REGIONS)
     employees = serializers.IntegerField(min_value=1, max_value=1_000_000)
     founded = serializers.IntegerField(min_value=1800, max_value=2100)
     expertise = code_field(Expertise, allow_empty=False, max_length=MAX_EXPERTISE)
-    certifications = capped_list(child=serializers.CharField(max_length=120), required=False, max_length=MAX_CERTIFICATIONS)
-    references = VendorReferenceSerializer(many=True, required=False, max_length=MAX_REFERENCES, error_messages=TOO_MANY)
+    certifications = capped_list(
+        child=serializers.CharField(max_length=120), required=False, max_length=MAX_CERTIFICATIONS
+    )
+    references = VendorReferenceSerializer(
+        many=True, required=False, max_length=MAX_REFERENCES, error_messages=TOO_MANY
+    )
     is_active = serializers.BooleanField(required=False)
     is_verified = serializers.BooleanField(required=False)
     contact_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
@@ -170,9 +201,27 @@ class ChallengeOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Challenge
         fields = [
-            "id", "key", "organization", "title", "description", "language", "expertise", "regions",
-            "budget_min", "budget_max", "currency", "deadline", "required_languages", "required_certifications",
-            "max_employees", "on_site", "status", "awarded_vendor", "published_at", "created_at", "updated_at",
+            "id",
+            "key",
+            "organization",
+            "title",
+            "description",
+            "language",
+            "expertise",
+            "regions",
+            "budget_min",
+            "budget_max",
+            "currency",
+            "deadline",
+            "required_languages",
+            "required_certifications",
+            "max_employees",
+            "on_site",
+            "status",
+            "awarded_vendor",
+            "published_at",
+            "created_at",
+            "updated_at",
         ]
 
 
@@ -187,7 +236,9 @@ class ChallengeInputSerializer(serializers.Serializer):
     budget_max = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
     deadline = serializers.DateField()
     required_languages = capped_list(
-        child=serializers.ChoiceField(choices=Language.choices), required=False, max_length=len(Language.choices)
+        child=serializers.ChoiceField(choices=Language.choices),
+        required=False,
+        max_length=len(Language.choices),
     )
     required_certifications = capped_list(
         child=serializers.CharField(max_length=120), required=False, max_length=MAX_REQUIRED_CERTIFICATIONS

@@ -58,18 +58,26 @@ def _notify_search(kind: str, *ids: int) -> None:
 # A coordinator acting for a party: the reason is required, the party told, the audit log says for whom.
 
 
-def vendor_behalf_check(*, vendor: Vendor, user: User, reason: str, reason_field: str = "reason") -> Behalf | None:
+def vendor_behalf_check(
+    *, vendor: Vendor, user: User, reason: str, reason_field: str = "reason"
+) -> Behalf | None:
     """None when a member of the firm acts; the firm and the reason when a coordinator acts for it."""
-    return behalf_check(user=user, party=vendor.name, members=vendor.members.all(), reason=reason,
-                        reason_field=reason_field)
+    return behalf_check(
+        user=user, party=vendor.name, members=vendor.members.all(), reason=reason, reason_field=reason_field
+    )
 
 
 def organization_behalf_check(
     *, organization: Organization, user: User, reason: str, reason_field: str = "reason"
 ) -> Behalf | None:
     """None when a member of the organization acts; the organization and the reason when a coordinator acts for it."""
-    return behalf_check(user=user, party=organization.name, members=organization.members.all(), reason=reason,
-                        reason_field=reason_field)
+    return behalf_check(
+        user=user,
+        party=organization.name,
+        members=organization.members.all(),
+        reason=reason,
+        reason_field=reason_field,
+    )
 
 
 def behalf_audit(behalf: Behalf | None) -> dict:
@@ -165,7 +173,12 @@ def _vendor_unverified(*, vendor: Vendor, user: User, changes: dict[str, tuple[s
     """Record that a firm's identity changed since it was verified, and ask the coordinators to verify it again."""
     change_text = "; ".join(f"{field}: {before} → {after}" for field, (before, after) in changes.items())
     audit_record(
-        actor=user, obj=vendor, action="unverify", from_state="verified", to_state="to_verify", reason=change_text
+        actor=user,
+        obj=vendor,
+        action="unverify",
+        from_state="verified",
+        to_state="to_verify",
+        reason=change_text,
     )
     notify(
         users=coordinator_list(),
@@ -206,7 +219,9 @@ def organization_create(*, user: User, data: dict) -> Organization:
     if not user.is_coordinator:
         raise PermissionDenied(_("Only a hub coordinator can register a public organization."))
     organization = Organization(key=data.get("key") or _new_key("org"))
-    _save_validated(organization, _assign(organization, {k: v for k, v in data.items() if k != "key"}, relations=()))
+    _save_validated(
+        organization, _assign(organization, {k: v for k, v in data.items() if k != "key"}, relations=())
+    )
     return organization
 
 
@@ -253,7 +268,9 @@ def challenge_create(*, user: User, organization: Organization, data: dict) -> C
     )
     _save_validated(challenge, _assign(challenge, data, relations=CHALLENGE_RELATIONS))
     if behalf is not None:
-        audit_record(actor=user, obj=challenge, action="create", to_state=challenge.status, **behalf_audit(behalf))
+        audit_record(
+            actor=user, obj=challenge, action="create", to_state=challenge.status, **behalf_audit(behalf)
+        )
         behalf_notify(
             behalf=behalf,
             actor=user,
@@ -275,7 +292,9 @@ def challenge_update(*, challenge: Challenge, user: User, data: dict) -> Challen
             code="challenge_not_editable",
         )
     data = dict(data)
-    behalf = organization_behalf_check(organization=challenge.organization, user=user, reason=data.pop("reason", ""))
+    behalf = organization_behalf_check(
+        organization=challenge.organization, user=user, reason=data.pop("reason", "")
+    )
     _save_validated(challenge, _assign(challenge, data, relations=CHALLENGE_RELATIONS))
     if behalf is not None:
         audit_record(actor=user, obj=challenge, action="update", **behalf_audit(behalf))
@@ -300,7 +319,9 @@ def challenge_delete(*, challenge: Challenge, user: User, reason: str = "") -> N
         )
     behalf = organization_behalf_check(organization=challenge.organization, user=user, reason=reason)
     if behalf is not None:
-        audit_record(actor=user, obj=challenge, action="delete", from_state=challenge.status, **behalf_audit(behalf))
+        audit_record(
+            actor=user, obj=challenge, action="delete", from_state=challenge.status, **behalf_audit(behalf)
+        )
         title, challenge_id = challenge.title, challenge.pk
         behalf_notify(
             behalf=behalf,
@@ -332,17 +353,28 @@ def challenge_transition(
     if not user_can_edit_challenge(user=user, challenge=challenge):
         raise PermissionDenied(_("You can only manage your own organization's challenges."))
     # Publishing is the coordinators' own move; every other move is the organization's.
-    behalf = None if TRANSITIONS[move] else organization_behalf_check(
-        organization=challenge.organization, user=user, reason=note, reason_field="note"
+    behalf = (
+        None
+        if TRANSITIONS[move]
+        else organization_behalf_check(
+            organization=challenge.organization, user=user, reason=note, reason_field="note"
+        )
     )
     if to_status == Challenge.Status.AWARDED:
         if awarded_vendor is None:
-            raise ValidationError({"vendor": _("Choose the vendor the challenge is awarded to.")}, code="required")
+            raise ValidationError(
+                {"vendor": _("Choose the vendor the challenge is awarded to.")}, code="required"
+            )
         challenge.awarded_vendor = awarded_vendor
     if to_status == Challenge.Status.PUBLISHED:
         challenge.published_at = timezone.now()
     audit_record(
-        actor=user, obj=challenge, action=to_status, from_state=challenge.status, to_state=to_status, reason=note,
+        actor=user,
+        obj=challenge,
+        action=to_status,
+        from_state=challenge.status,
+        to_state=to_status,
+        reason=note,
         on_behalf_of=behalf.party if behalf is not None else "",
     )
     challenge.status = to_status
@@ -352,8 +384,10 @@ def challenge_transition(
         behalf=behalf,
         actor=user,
         dedupe_key=f"on-behalf:challenge-{to_status}:{challenge.pk}:{challenge.updated_at.isoformat()}",
-        what=lambda: _("« %(title)s » is now %(status)s.")
-        % {"title": challenge.title, "status": challenge.get_status_display().lower()},
+        what=lambda: (
+            _("« %(title)s » is now %(status)s.")
+            % {"title": challenge.title, "status": challenge.get_status_display().lower()}
+        ),
         url=challenge_url(challenge),
     )
     if to_status == Challenge.Status.PUBLISHED:
@@ -364,7 +398,9 @@ def challenge_transition(
             dedupe_key=f"challenge-published:{challenge.pk}",
             render=lambda: (
                 _("Published: %(title)s") % {"title": challenge.title},
-                _("The hub published your challenge. Coordinators are reviewing the vendors the matcher proposed."),
+                _(
+                    "The hub published your challenge. Coordinators are reviewing the vendors the matcher proposed."
+                ),
             ),
             url=challenge_url(challenge),
         )
@@ -378,7 +414,9 @@ def challenge_transition(
 def vendor_personal_data_erase(*, user: User, **signal_kwargs) -> None:
     """Receiver of hub's `personal_data_erase_requested`: the user leaves their firms and is no longer the contact
     person of those that named them."""
-    vendor_ids = list(vendor_list_for_contact(user=user).values_list("pk", flat=True))  # Needs the memberships.
+    vendor_ids = list(
+        vendor_list_for_contact(user=user).values_list("pk", flat=True)
+    )  # Needs the memberships.
     user.vendors.clear()
     if vendor_ids:
         Vendor.objects.filter(pk__in=vendor_ids).update(

@@ -1,5 +1,6 @@
 """Signals the marketplace sends so that apps to its right (matching) can follow its changes
 without the marketplace importing them."""
+
 from django.dispatch import Signal
 
 # Sent inside the writing transaction. kwargs: kind ("vendor" | "challenge"), ids (list[int]).

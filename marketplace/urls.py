@@ -6,14 +6,24 @@ urlpatterns = [
     path("regions/", api.RegionListApi.as_view(), name="region-list"),
     path("expertise/", api.ExpertiseListApi.as_view(), name="expertise-list"),
     path("organizations/", api.OrganizationListCreateApi.as_view(), name="organization-list"),
-    path("organizations/<int:organization_id>/", api.OrganizationDetailApi.as_view(), name="organization-detail"),
+    path(
+        "organizations/<int:organization_id>/",
+        api.OrganizationDetailApi.as_view(),
+        name="organization-detail",
+    ),
     path("vendors/", api.VendorListCreateApi.as_view(), name="vendor-list"),
     path("vendors/<int:vendor_id>/", api.VendorDetailApi.as_view(), name="vendor-detail"),
     path("challenges/", api.ChallengeListCreateApi.as_view(), name="challenge-list"),
     path("challenges/<int:challenge_id>/", api.ChallengeDetailApi.as_view(), name="challenge-detail"),
     path("challenges/<int:challenge_id>/submit/", api.ChallengeSubmitApi.as_view(), name="challenge-submit"),
-    path("challenges/<int:challenge_id>/withdraw/", api.ChallengeWithdrawApi.as_view(), name="challenge-withdraw"),
-    path("challenges/<int:challenge_id>/publish/", api.ChallengePublishApi.as_view(), name="challenge-publish"),
+    path(
+        "challenges/<int:challenge_id>/withdraw/",
+        api.ChallengeWithdrawApi.as_view(),
+        name="challenge-withdraw",
+    ),
+    path(
+        "challenges/<int:challenge_id>/publish/", api.ChallengePublishApi.as_view(), name="challenge-publish"
+    ),
     path("challenges/<int:challenge_id>/close/", api.ChallengeCloseApi.as_view(), name="challenge-close"),
     path("challenges/<int:challenge_id>/cancel/", api.ChallengeCancelApi.as_view(), name="challenge-cancel"),
 ]

@@ -6,6 +6,7 @@ through the `full_profile_granted` signal (matching: the organization whose chal
 to answer). Everyone else sees the public sections only, and a hidden section must be neither shown,
 nor counted, nor filterable, nor searchable by that viewer.
 """
+
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property

@@ -67,7 +67,9 @@ def search_page(request: Request) -> tuple[int, int]:
         raise ValidationError(
             {
                 "page": [
-                    _("Only the first %(max)s results can be shown. Add words or filters to narrow the search.")
+                    _(
+                        "Only the first %(max)s results can be shown. Add words or filters to narrow the search."
+                    )
                     % {"max": MAX_RESULT_WINDOW}
                 ]
             }
@@ -89,14 +91,17 @@ class ChallengeSearchApi(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
-        parameters=[ChallengeSearchInputSerializer, *PAGE_PARAMETERS], responses=ChallengeSearchOutputSerializer
+        parameters=[ChallengeSearchInputSerializer, *PAGE_PARAMETERS],
+        responses=ChallengeSearchOutputSerializer,
     )
     def get(self, request: Request) -> Response:
         def answer() -> dict:
             page, page_size = search_page(request)
             q, sort, filters = search_params(ChallengeSearchInputSerializer, request)
             with engine_errors():
-                results = search.challenge_search(q=q, filters=filters, sort=sort, page=page, page_size=page_size)
+                results = search.challenge_search(
+                    q=q, filters=filters, sort=sort, page=page, page_size=page_size
+                )
             return ChallengeSearchOutputSerializer(results).data
 
         # Only answers are kept: a refused parameter raises before anything is kept.
@@ -109,7 +114,9 @@ class VendorSearchApi(APIView):
 
     permission_classes = [IsOrganizationMember]
 
-    @extend_schema(parameters=[VendorSearchInputSerializer, *PAGE_PARAMETERS], responses=VendorSearchOutputSerializer)
+    @extend_schema(
+        parameters=[VendorSearchInputSerializer, *PAGE_PARAMETERS], responses=VendorSearchOutputSerializer
+    )
     def get(self, request: Request) -> Response:
         page, page_size = search_page(request)
         q, sort, filters = search_params(VendorSearchInputSerializer, request)
@@ -135,7 +142,9 @@ class SavedSearchListCreateApi(APIView):
 
     @extend_schema(responses=SavedSearchOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
-        return paginated_response(request, self, selectors.saved_search_list(user=request.user), SavedSearchOutputSerializer)
+        return paginated_response(
+            request, self, selectors.saved_search_list(user=request.user), SavedSearchOutputSerializer
+        )
 
     @extend_schema(request=SavedSearchCreateInputSerializer, responses={201: SavedSearchOutputSerializer})
     def post(self, request: Request) -> Response:
@@ -144,7 +153,9 @@ class SavedSearchListCreateApi(APIView):
         data = dict(serializer.validated_data)
         name, q, vendor = data.pop("name"), data.pop("q", ""), data.pop("vendor", None)
         with engine_errors():
-            saved_search = services.saved_search_create(user=request.user, name=name, q=q, filters=data, vendor=vendor)
+            saved_search = services.saved_search_create(
+                user=request.user, name=name, q=q, filters=data, vendor=vendor
+            )
         return Response(SavedSearchOutputSerializer(saved_search).data, status=status.HTTP_201_CREATED)
 
 
@@ -178,11 +189,19 @@ class ChallengeMatchesApi(APIView):
     def get(self, request: Request, challenge_id: int) -> Response:
         challenge = challenge_get(user=request.user, challenge_id=challenge_id)
         page, page_size = search_page(request)
-        total, hits = selectors.vendor_ranking(challenge=challenge, offset=(page - 1) * page_size, size=page_size)
-        services.vendor_exposure_record(vendor_ids=[hit.id for hit in hits], channel=VendorExposure.Channel.MATCHES)
+        total, hits = selectors.vendor_ranking(
+            challenge=challenge, offset=(page - 1) * page_size, size=page_size
+        )
+        services.vendor_exposure_record(
+            vendor_ids=[hit.id for hit in hits], channel=VendorExposure.Channel.MATCHES
+        )
         results = [
-            {"rank": (page - 1) * page_size + n, "score": hit.explanation.score,
-             "vendor": {"id": hit.id, **hit.source}, "explanation": hit.explanation}
+            {
+                "rank": (page - 1) * page_size + n,
+                "score": hit.explanation.score,
+                "vendor": {"id": hit.id, **hit.source},
+                "explanation": hit.explanation,
+            }
             for n, hit in enumerate(hits, start=1)
         ]
         data = VendorMatchPageOutputSerializer(
@@ -200,10 +219,16 @@ class VendorOpportunitiesApi(APIView):
     def get(self, request: Request, vendor_id: int) -> Response:
         vendor = vendor_get_for_member(user=request.user, vendor_id=vendor_id)
         page, page_size = search_page(request)
-        total, hits = selectors.challenge_ranking(vendor=vendor, offset=(page - 1) * page_size, size=page_size)
+        total, hits = selectors.challenge_ranking(
+            vendor=vendor, offset=(page - 1) * page_size, size=page_size
+        )
         results = [
-            {"rank": (page - 1) * page_size + n, "score": hit.explanation.score,
-             "challenge": {"id": hit.id, **hit.source}, "explanation": hit.explanation}
+            {
+                "rank": (page - 1) * page_size + n,
+                "score": hit.explanation.score,
+                "challenge": {"id": hit.id, **hit.source},
+                "explanation": hit.explanation,
+            }
             for n, hit in enumerate(hits, start=1)
         ]
         data = ChallengeMatchPageOutputSerializer(
@@ -303,7 +328,11 @@ class ProposalBulkApproveApi(APIView):
         unknown = set(ids) - {proposal.pk for proposal in proposals}
         if unknown:
             raise ValidationError(
-                {"proposals": [_("Unknown proposals: %(ids)s.") % {"ids": ", ".join(map(str, sorted(unknown)))}]}
+                {
+                    "proposals": [
+                        _("Unknown proposals: %(ids)s.") % {"ids": ", ".join(map(str, sorted(unknown)))}
+                    ]
+                }
             )
         approved, refused = services.proposals_bulk_approve(proposals=proposals, user=request.user)
         return Response(ProposalBulkApproveOutputSerializer({"approved": approved, "refused": refused}).data)
@@ -314,7 +343,9 @@ class IntroductionListApi(APIView):
 
     @extend_schema(responses=IntroductionOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
-        return paginated_response(request, self, selectors.introduction_list(user=request.user), IntroductionOutputSerializer)
+        return paginated_response(
+            request, self, selectors.introduction_list(user=request.user), IntroductionOutputSerializer
+        )
 
 
 class IntroductionDetailApi(APIView):
@@ -384,7 +415,9 @@ class ClarificationListCreateApi(APIView):
         challenge = challenge_get(user=request.user, challenge_id=challenge_id)
         serializer = ClarificationInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        clarification = services.clarification_ask(challenge=challenge, user=request.user, **serializer.validated_data)
+        clarification = services.clarification_ask(
+            challenge=challenge, user=request.user, **serializer.validated_data
+        )
         return Response(ClarificationOutputSerializer(clarification).data, status=status.HTTP_201_CREATED)
 
 
@@ -429,7 +462,9 @@ class EngagementListApi(APIView):
 
     @extend_schema(responses=EngagementOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
-        return paginated_response(request, self, selectors.engagement_list(user=request.user), EngagementOutputSerializer)
+        return paginated_response(
+            request, self, selectors.engagement_list(user=request.user), EngagementOutputSerializer
+        )
 
 
 class EngagementDetailApi(APIView):
@@ -449,7 +484,9 @@ class MilestoneCreateApi(APIView):
         engagement = selectors.engagement_get(user=request.user, engagement_id=engagement_id)
         serializer = MilestoneInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        milestone = services.milestone_create(engagement=engagement, user=request.user, **serializer.validated_data)
+        milestone = services.milestone_create(
+            engagement=engagement, user=request.user, **serializer.validated_data
+        )
         return Response(MilestoneOutputSerializer(milestone).data, status=status.HTTP_201_CREATED)
 
 
@@ -461,7 +498,9 @@ class MilestoneDeliverApi(APIView):
         milestone = selectors.milestone_get(user=request.user, milestone_id=milestone_id)
         serializer = MilestoneMoveInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        milestone = services.milestone_deliver(milestone=milestone, user=request.user, **serializer.validated_data)
+        milestone = services.milestone_deliver(
+            milestone=milestone, user=request.user, **serializer.validated_data
+        )
         return Response(MilestoneOutputSerializer(milestone).data)
 
 
@@ -473,7 +512,9 @@ class MilestoneAcceptApi(APIView):
         milestone = selectors.milestone_get(user=request.user, milestone_id=milestone_id)
         serializer = MilestoneMoveInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        milestone = services.milestone_accept(milestone=milestone, user=request.user, **serializer.validated_data)
+        milestone = services.milestone_accept(
+            milestone=milestone, user=request.user, **serializer.validated_data
+        )
         return Response(MilestoneOutputSerializer(milestone).data)
 
 

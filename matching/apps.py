@@ -8,18 +8,31 @@ class MatchingConfig(AppConfig):
 
     def ready(self) -> None:
         from hub.signals import personal_data_erase_requested, personal_data_requested
-        from marketplace.signals import catalog_imported, challenge_published, full_profile_granted, searchable_changed
+        from marketplace.signals import (
+            catalog_imported,
+            challenge_published,
+            full_profile_granted,
+            searchable_changed,
+        )
         from matching import documents, selectors, services
 
         documents.search_connect()
         searchable_changed.connect(services.outbox_record, dispatch_uid="matching.outbox_record")
-        catalog_imported.connect(services.outbox_record_rebuild, dispatch_uid="matching.outbox_record_rebuild")
+        catalog_imported.connect(
+            services.outbox_record_rebuild, dispatch_uid="matching.outbox_record_rebuild"
+        )
         challenge_published.connect(
             services.saved_search_alerts_queue, dispatch_uid="matching.saved_search_alerts_queue"
         )
-        challenge_published.connect(services.proposals_generate_queue, dispatch_uid="matching.proposals_generate_queue")
-        personal_data_requested.connect(selectors.matching_personal_data, dispatch_uid="matching.personal_data")
-        personal_data_erase_requested.connect(services.saved_searches_erase, dispatch_uid="matching.saved_searches_erase")
+        challenge_published.connect(
+            services.proposals_generate_queue, dispatch_uid="matching.proposals_generate_queue"
+        )
+        personal_data_requested.connect(
+            selectors.matching_personal_data, dispatch_uid="matching.personal_data"
+        )
+        personal_data_erase_requested.connect(
+            services.saved_searches_erase, dispatch_uid="matching.saved_searches_erase"
+        )
         personal_data_erase_requested.connect(
             services.workflow_authorship_erase, dispatch_uid="matching.workflow_authorship_erase"
         )

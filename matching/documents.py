@@ -3,6 +3,7 @@
 Every free text is indexed twice, analysed for French (the main field) and for English (the `.en`
 sub-field), because either side may write in either language.
 """
+
 import hashlib
 from pathlib import Path
 
@@ -33,10 +34,56 @@ french_elision = token_filter(
 # tokens, so the list holds those forms too (computed with this chain; real words such as
 # "fusion" and "avion" left out).
 FRENCH_STEMMED_STOPWORDS = [
-    "aurion", "auron", "avai", "avon", "ayon", "dan", "etai", "etion", "eume", "euse", "eusent", "eusiez",
-    "eusion", "eute", "fume", "fuse", "fusent", "fusiez", "fute", "mai", "notr", "nou", "serion", "seron",
-    "soi", "some", "soyon", "sui", "votr", "vou", "a", "ete", "etee", "etees", "etes", "etant", "etante", "etants",
-    "etantes", "etais", "etait", "etions", "etiez", "etaient", "fumes", "futes", "fut", "eumes", "eutes", "eut",
+    "aurion",
+    "auron",
+    "avai",
+    "avon",
+    "ayon",
+    "dan",
+    "etai",
+    "etion",
+    "eume",
+    "euse",
+    "eusent",
+    "eusiez",
+    "eusion",
+    "eute",
+    "fume",
+    "fuse",
+    "fusent",
+    "fusiez",
+    "fute",
+    "mai",
+    "notr",
+    "nou",
+    "serion",
+    "seron",
+    "soi",
+    "some",
+    "soyon",
+    "sui",
+    "votr",
+    "vou",
+    "a",
+    "ete",
+    "etee",
+    "etees",
+    "etes",
+    "etant",
+    "etante",
+    "etants",
+    "etantes",
+    "etais",
+    "etait",
+    "etions",
+    "etiez",
+    "etaient",
+    "fumes",
+    "futes",
+    "fut",
+    "eumes",
+    "eutes",
+    "eut",
     "meme",
 ]
 french_stop = token_filter("french_stop", type="stop", stopwords="_french_")
@@ -56,22 +103,37 @@ def curated_synonyms() -> list[str]:
 
 # After stemming, so that its rules are analysed (folded, stemmed) exactly like the text and every
 # inflection matches. Lenient: a rule that analyses to nothing in one language is skipped.
-bilingual_synonyms = token_filter("bilingual_synonyms", type="synonym", lenient=True, synonyms=curated_synonyms())
+bilingual_synonyms = token_filter(
+    "bilingual_synonyms", type="synonym", lenient=True, synonyms=curated_synonyms()
+)
 
 french_text = analyzer(
     "french_text",
     tokenizer="standard",
     filter=[
-        french_elision, "lowercase", "asciifolding", french_stemmer, bilingual_synonyms,
-        french_stop, french_stemmed_stop, english_stop,
+        french_elision,
+        "lowercase",
+        "asciifolding",
+        french_stemmer,
+        bilingual_synonyms,
+        french_stop,
+        french_stemmed_stop,
+        english_stop,
     ],
 )
 english_text = analyzer(
     "english_text",
     tokenizer="standard",
     filter=[
-        french_elision, english_possessive, "lowercase", "asciifolding", english_stemmer, bilingual_synonyms,
-        english_stop, french_stop, french_stemmed_stop,
+        french_elision,
+        english_possessive,
+        "lowercase",
+        "asciifolding",
+        english_stemmer,
+        bilingual_synonyms,
+        english_stop,
+        french_stop,
+        french_stemmed_stop,
     ],
 )
 folded_keyword = analyzer("folded_keyword", tokenizer="keyword", filter=["lowercase", "asciifolding"])
@@ -174,7 +236,9 @@ class ChallengeDocument(Document):
 def index_body(document: type[Document], *, extra_synonyms: list[str]) -> dict:
     """Settings and mappings for a new index, with synonym groups known only at build time (taxonomy)."""
     body = document._index.to_dict()
-    body["settings"]["analysis"]["filter"]["bilingual_synonyms"]["synonyms"] = curated_synonyms() + extra_synonyms
+    body["settings"]["analysis"]["filter"]["bilingual_synonyms"]["synonyms"] = (
+        curated_synonyms() + extra_synonyms
+    )
     return body
 
 

@@ -3,6 +3,7 @@
 Runs in a throw-away world: the catalogue is imported inside a transaction that is rolled back,
 into indexes under a unique prefix that are deleted afterwards, so nothing of it survives.
 """
+
 import math
 import uuid
 from collections import defaultdict
@@ -88,12 +89,19 @@ def _baseline_rankings(prefix: str) -> tuple[Ranking, Ranking]:
     bulk(client, ({"_index": indexes["vendors"], "_id": key, "text": text} for key, text in vendors))
     bulk(
         client,
-        ({"_index": indexes["challenges"], "_id": key, "text": f"{title}\n{text}"} for key, title, text in challenges),
+        (
+            {"_index": indexes["challenges"], "_id": key, "text": f"{title}\n{text}"}
+            for key, title, text in challenges
+        ),
     )
     client.indices.refresh(index=list(indexes.values()))
 
     def ranked(index: str, text: str) -> list[str]:
-        body = {"query": {"multi_match": {"query": text, "fields": ["text"]}}, "size": DEPTH, "_source": False}
+        body = {
+            "query": {"multi_match": {"query": text, "fields": ["text"]}},
+            "size": DEPTH,
+            "_source": False,
+        }
         return [hit["_id"] for hit in client.search(index=index, body=body)["hits"]["hits"]]
 
     return (

@@ -3,6 +3,7 @@
 Each document carries the row's `updated_at` as an external version, so a slow writer can never
 overwrite a newer state with an older one, and syncing the same row twice is harmless.
 """
+
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -54,13 +55,38 @@ class Source:
 
 COLUMNS = {
     "vendor": (
-        "id", "updated_at", "key", "name", "description", "languages", "certifications", "employees", "founded",
-        "is_active", "is_verified", "public_profile",
+        "id",
+        "updated_at",
+        "key",
+        "name",
+        "description",
+        "languages",
+        "certifications",
+        "employees",
+        "founded",
+        "is_active",
+        "is_verified",
+        "public_profile",
     ),
     "challenge": (
-        "id", "updated_at", "key", "title", "description", "language", "organization_id", "organization__name",
-        "organization__kind", "budget_min", "budget_max", "deadline", "published_at", "required_languages",
-        "required_certifications", "max_employees", "on_site", "status",
+        "id",
+        "updated_at",
+        "key",
+        "title",
+        "description",
+        "language",
+        "organization_id",
+        "organization__name",
+        "organization__kind",
+        "budget_min",
+        "budget_max",
+        "deadline",
+        "published_at",
+        "required_languages",
+        "required_certifications",
+        "max_employees",
+        "on_site",
+        "status",
     ),
 }
 
@@ -81,7 +107,9 @@ def document_sources(kind: str, rows: QuerySet) -> Iterator[Source]:
         expertise_ids = _grouped(
             model.expertise.through.objects.filter(**{f"{owner}__in": ids}).values_list(owner, "expertise_id")
         )
-        region_ids = _grouped(model.regions.through.objects.filter(**{f"{owner}__in": ids}).values_list(owner, "region_id"))
+        region_ids = _grouped(
+            model.regions.through.objects.filter(**{f"{owner}__in": ids}).values_list(owner, "region_id")
+        )
         references = (
             _grouped(
                 VendorReference.objects.filter(vendor_id__in=ids)
@@ -93,7 +121,9 @@ def document_sources(kind: str, rows: QuerySet) -> Iterator[Source]:
             else {}
         )
         for row in chunk:
-            items = sorted((expertise[pk] for pk in expertise_ids.get(row["id"], [])), key=lambda item: item.code)
+            items = sorted(
+                (expertise[pk] for pk in expertise_ids.get(row["id"], [])), key=lambda item: item.code
+            )
             body = {
                 **_row_fields(kind, row),
                 "expertise": [item.code for item in items],
@@ -106,11 +136,15 @@ def document_sources(kind: str, rows: QuerySet) -> Iterator[Source]:
                 body |= _public_copies(body)
             # As elasticsearch-dsl writes documents: no empty values (an empty list and a missing field
             # are the same to the engine's `exists`).
-            yield Source(row["id"], row["updated_at"], {k: v for k, v in body.items() if v is not None and v != []})
+            yield Source(
+                row["id"], row["updated_at"], {k: v for k, v in body.items() if v is not None and v != []}
+            )
 
 
 def _row_fields(kind: str, row: dict) -> dict:
-    fields = {name: row[name] for name in COLUMNS[kind] if name not in ("id", "updated_at") and "__" not in name}
+    fields = {
+        name: row[name] for name in COLUMNS[kind] if name not in ("id", "updated_at") and "__" not in name
+    }
     if kind == "challenge":
         fields |= {
             "organization_name": row["organization__name"],
@@ -163,7 +197,10 @@ def _index_actions(sources: Iterable[Source], index: str) -> Iterator[dict]:
 
 def taxonomy_synonyms() -> list[str]:
     """One synonym group per expertise: its French and English labels."""
-    return [f"{label_fr}, {label_en}" for label_fr, label_en in Expertise.objects.values_list("label_fr", "label_en")]
+    return [
+        f"{label_fr}, {label_en}"
+        for label_fr, label_en in Expertise.objects.values_list("label_fr", "label_en")
+    ]
 
 
 def _versioned_name(alias: str) -> str:
@@ -252,7 +289,10 @@ def index_rebuild(kind: str) -> str:
         raise
     old = list(client.indices.get_alias(name=alias).keys()) if client.indices.exists_alias(name=alias) else []
     client.indices.update_aliases(
-        body={"actions": [{"remove": {"index": i, "alias": alias}} for i in old] + [{"add": {"index": name, "alias": alias}}]}
+        body={
+            "actions": [{"remove": {"index": i, "alias": alias}} for i in old]
+            + [{"add": {"index": name, "alias": alias}}]
+        }
     )
     for index in old:
         client.indices.delete(index=index, ignore_unavailable=True)
@@ -276,7 +316,9 @@ class IndexDiff:
 
 def index_diff(kind: str) -> IndexDiff:
     index_ensure(kind)
-    expected = {pk: _version(updated_at) for pk, updated_at in searchable_rows(kind).values_list("pk", "updated_at")}
+    expected = {
+        pk: _version(updated_at) for pk, updated_at in searchable_rows(kind).values_list("pk", "updated_at")
+    }
     client = connections.get_connection()
     client.indices.refresh(index=index_alias(DOCUMENTS[kind].kind()))
     indexed = {
@@ -376,7 +418,9 @@ def saved_search_index_rebuild() -> str:
         client.indices.delete(index=name, ignore_unavailable=True)  # Never leave a half-built index behind.
         raise
     old = list(client.indices.get_alias(name=alias).keys()) if client.indices.exists_alias(name=alias) else []
-    swap = [{"remove": {"index": index, "alias": alias}} for index in old] + [{"add": {"index": name, "alias": alias}}]
+    swap = [{"remove": {"index": index, "alias": alias}} for index in old] + [
+        {"add": {"index": name, "alias": alias}}
+    ]
     client.indices.update_aliases(body={"actions": swap})
     for index in old:
         client.indices.delete(index=index, ignore_unavailable=True)

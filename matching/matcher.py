@@ -9,6 +9,7 @@ bilingual synonyms) + expertise overlap + structured fit (region, delivery langu
 Hard eligibility (active and verified vendor, SME ceiling, open challenge) is a filter; softer gaps
 only lower the rank, so a good partner with a gap still reaches the coordinator.
 """
+
 import dataclasses
 import math
 import re
@@ -120,7 +121,9 @@ def explanation_within(explanation: Explanation, *, sections: Iterable[str]) -> 
     hidden_clauses = set()
     highlights = explanation.highlights.items()
     changes: dict = {
-        "highlights": {name: fragments for name, fragments in highlights if HIGHLIGHT_SECTIONS.get(name) in visible}
+        "highlights": {
+            name: fragments for name, fragments in highlights if HIGHLIGHT_SECTIONS.get(name) in visible
+        }
     }
     if ProfileSection.REGIONS not in visible:
         changes["region_fit"] = None
@@ -166,22 +169,30 @@ def _text_clause(name: str, text: str, fields: list[str], weight: float, half: f
     The weight goes into the script, not into the clause's `boost`: the engine multiplies the inner
     query's score by the boost before the script sees it.
     """
-    match = {"more_like_this": {
-        "fields": fields,
-        "like": query_text(text),
-        "max_query_terms": QUERY_TERMS,
-        "min_term_freq": 1,
-        "min_doc_freq": 1,
-        "max_doc_freq": common_term_ceiling(indexed),
-        "minimum_should_match": 1,
-    }}
+    match = {
+        "more_like_this": {
+            "fields": fields,
+            "like": query_text(text),
+            "max_query_terms": QUERY_TERMS,
+            "min_term_freq": 1,
+            "min_doc_freq": 1,
+            "max_doc_freq": common_term_ceiling(indexed),
+            "minimum_should_match": 1,
+        }
+    }
     return {
         "function_score": {
             "query": match,
-            "functions": [{"script_score": {"script": {
-                "source": "params.weight * _score / (_score + params.half)",
-                "params": {"weight": weight, "half": half},
-            }}}],
+            "functions": [
+                {
+                    "script_score": {
+                        "script": {
+                            "source": "params.weight * _score / (_score + params.half)",
+                            "params": {"weight": weight, "half": half},
+                        }
+                    }
+                }
+            ],
             "boost_mode": "replace",
             "_name": name,
         }
@@ -227,7 +238,11 @@ def vendors_for_challenge_query(challenge: ChallengeProfile, *, indexed: int) ->
         _text_clause("text", challenge.text, TEXT_FIELDS_VENDOR, TEXT_WEIGHT, TEXT_HALF, indexed),
         *_expertise_clauses(challenge.expertise),
     ]
-    fit = [_constant("region", {"terms": {"regions": challenge.regions}}, REGION_WEIGHT)] if challenge.regions else []
+    fit = (
+        [_constant("region", {"terms": {"regions": challenge.regions}}, REGION_WEIGHT)]
+        if challenge.regions
+        else []
+    )
     fit += [
         _constant(f"language:{code}", {"term": {"languages": code}}, LANGUAGE_WEIGHT)
         for code in challenge.required_languages
@@ -248,25 +263,44 @@ def challenges_for_vendor_query(vendor: VendorProfile, *, indexed: int) -> dict:
     """The ranking of open challenges for a vendor, out of the `indexed` challenges of the index searched."""
     filters = [
         {"term": {"status": "published"}},
-        {"bool": {"should": [
-            {"bool": {"must_not": {"exists": {"field": "max_employees"}}}},
-            {"range": {"max_employees": {"gte": vendor.employees}}},
-        ]}},
+        {
+            "bool": {
+                "should": [
+                    {"bool": {"must_not": {"exists": {"field": "max_employees"}}}},
+                    {"range": {"max_employees": {"gte": vendor.employees}}},
+                ]
+            }
+        },
     ]
     relevance = [
         _text_clause(
-            "text", vendor.text, TEXT_FIELDS_CHALLENGE, OPPORTUNITY_TEXT_WEIGHT, OPPORTUNITY_TEXT_HALF, indexed
+            "text",
+            vendor.text,
+            TEXT_FIELDS_CHALLENGE,
+            OPPORTUNITY_TEXT_WEIGHT,
+            OPPORTUNITY_TEXT_HALF,
+            indexed,
         ),
         *_expertise_clauses(vendor.expertise),
     ]
     fit = [
         # Region fits when the challenge is anywhere in Quebec or in a region the vendor serves.
-        _constant("region", {"bool": {"should": [
-            {"bool": {"must_not": {"exists": {"field": "regions"}}}},
-            {"terms": {"regions": vendor.regions}},
-        ]}}, OPPORTUNITY_FIT_WEIGHT),
+        _constant(
+            "region",
+            {
+                "bool": {
+                    "should": [
+                        {"bool": {"must_not": {"exists": {"field": "regions"}}}},
+                        {"terms": {"regions": vendor.regions}},
+                    ]
+                }
+            },
+            OPPORTUNITY_FIT_WEIGHT,
+        ),
         # Languages and certifications fit when the vendor offers every one the challenge requires.
-        _constant("languages", _all_required_offered("required_languages", vendor.languages), OPPORTUNITY_FIT_WEIGHT),
+        _constant(
+            "languages", _all_required_offered("required_languages", vendor.languages), OPPORTUNITY_FIT_WEIGHT
+        ),
         _constant(
             "certifications",
             _all_required_offered("required_certifications", vendor.certifications),
@@ -277,8 +311,19 @@ def challenges_for_vendor_query(vendor: VendorProfile, *, indexed: int) -> dict:
         "query": _ranking_query(filters, relevance, fit),
         "sort": [{"_score": "desc"}, {"tiebreak": "asc"}],
         "highlight": _highlight(vendor.text, ["title", "description"]),
-        "_source": ["key", "title", "organization_name", "expertise", "regions", "required_languages",
-                    "required_certifications", "max_employees", "deadline", "budget_min", "budget_max"],
+        "_source": [
+            "key",
+            "title",
+            "organization_name",
+            "expertise",
+            "regions",
+            "required_languages",
+            "required_certifications",
+            "max_employees",
+            "deadline",
+            "budget_min",
+            "budget_max",
+        ],
     }
 
 
@@ -311,7 +356,9 @@ def explain_vendor_hit(hit: dict, challenge: ChallengeProfile) -> Explanation:
         languages_matched=matched_languages,
         languages_missing=[code for code in challenge.required_languages if code not in matched_languages],
         certifications_present=matched_certifications,
-        certifications_missing=[c for c in challenge.required_certifications if c not in matched_certifications],
+        certifications_missing=[
+            c for c in challenge.required_certifications if c not in matched_certifications
+        ],
         # The filter already removed vendors over the ceiling; this states it for the reader.
         sme_eligible=max_employees is None or source.get("employees", 0) <= max_employees,
         clause_scores=clauses,

@@ -43,7 +43,9 @@ class VendorExposure(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["vendor", "day", "channel"], name="vendor_exposure_unique_day_channel")
+            models.UniqueConstraint(
+                fields=["vendor", "day", "channel"], name="vendor_exposure_unique_day_channel"
+            )
         ]
 
 
@@ -54,10 +56,16 @@ class SavedSearch(models.Model):
     saved searches a challenge matches without running each of them."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="saved_searches"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="saved_searches",
     )
     vendor = models.ForeignKey(
-        "marketplace.Vendor", verbose_name=_("vendor"), on_delete=models.CASCADE, related_name="saved_searches"
+        "marketplace.Vendor",
+        verbose_name=_("vendor"),
+        on_delete=models.CASCADE,
+        related_name="saved_searches",
     )
     name = models.CharField(_("name"), max_length=120)
     query = models.CharField(_("search words"), max_length=200, blank=True)
@@ -90,7 +98,10 @@ class MatchProposal(models.Model):
         MANUAL = "manual", _("Added by a coordinator")
 
     challenge = models.ForeignKey(
-        "marketplace.Challenge", verbose_name=_("challenge"), on_delete=models.CASCADE, related_name="proposals"
+        "marketplace.Challenge",
+        verbose_name=_("challenge"),
+        on_delete=models.CASCADE,
+        related_name="proposals",
     )
     vendor = models.ForeignKey(
         "marketplace.Vendor", verbose_name=_("vendor"), on_delete=models.CASCADE, related_name="proposals"
@@ -132,7 +143,10 @@ class Introduction(models.Model):
 
     proposal = models.OneToOneField(MatchProposal, on_delete=models.PROTECT, related_name="introduction")
     challenge = models.ForeignKey(
-        "marketplace.Challenge", verbose_name=_("challenge"), on_delete=models.CASCADE, related_name="introductions"
+        "marketplace.Challenge",
+        verbose_name=_("challenge"),
+        on_delete=models.CASCADE,
+        related_name="introductions",
     )
     vendor = models.ForeignKey(
         "marketplace.Vendor", verbose_name=_("vendor"), on_delete=models.CASCADE, related_name="introductions"
@@ -147,7 +161,9 @@ class Introduction(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("introduction")
         verbose_name_plural = _("introductions")
-        constraints = [models.UniqueConstraint(fields=["challenge", "vendor"], name="introduction_unique_pair")]
+        constraints = [
+            models.UniqueConstraint(fields=["challenge", "vendor"], name="introduction_unique_pair")
+        ]
 
     def __str__(self) -> str:
         return f"{self.challenge} ↔ {self.vendor}"
@@ -159,7 +175,10 @@ class Clarification(models.Model):
     Who asked is never shown to vendors or to the organization, as public procurement expects."""
 
     challenge = models.ForeignKey(
-        "marketplace.Challenge", verbose_name=_("challenge"), on_delete=models.CASCADE, related_name="clarifications"
+        "marketplace.Challenge",
+        verbose_name=_("challenge"),
+        on_delete=models.CASCADE,
+        related_name="clarifications",
     )
     asked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -186,7 +205,10 @@ class Engagement(models.Model):
         COMPLETED = "completed", _("Completed")
 
     challenge = models.OneToOneField(
-        "marketplace.Challenge", verbose_name=_("challenge"), on_delete=models.PROTECT, related_name="engagement"
+        "marketplace.Challenge",
+        verbose_name=_("challenge"),
+        on_delete=models.PROTECT,
+        related_name="engagement",
     )
     vendor = models.ForeignKey(
         "marketplace.Vendor", verbose_name=_("vendor"), on_delete=models.PROTECT, related_name="engagements"

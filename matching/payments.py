@@ -22,6 +22,7 @@ with `PAYMENT_WEBHOOK_SECRET`. Several `v1=` values are accepted (the provider s
 while a secret is rotated). A signature more than five minutes away from our clock is refused, so a
 captured request cannot be replayed later.
 """
+
 import dataclasses
 import datetime
 import hashlib
@@ -88,7 +89,13 @@ class PayoutEvent:
 
 class PaymentProvider(Protocol):
     def create_payout(
-        self, *, idempotency_key: str, amount: Decimal, currency: str, destination: str, reference: str,
+        self,
+        *,
+        idempotency_key: str,
+        amount: Decimal,
+        currency: str,
+        destination: str,
+        reference: str,
         metadata: dict[str, str],
     ) -> ProviderPayout: ...
 
@@ -122,7 +129,11 @@ def _provider_payout(data: object) -> ProviderPayout:
     """Read a payout in the provider's format; ValueError when it is not one."""
     if not isinstance(data, dict):
         raise ValueError("a payout is a JSON object")
-    provider_id, status, failure_message = data.get("id"), data.get("status"), data.get("failure_message") or ""
+    provider_id, status, failure_message = (
+        data.get("id"),
+        data.get("status"),
+        data.get("failure_message") or "",
+    )
     if not isinstance(provider_id, str) or not provider_id:
         raise ValueError("a payout has an id")
     if status not in ProviderStatus.ALL:
@@ -130,21 +141,32 @@ def _provider_payout(data: object) -> ProviderPayout:
     if not isinstance(failure_message, str):
         raise ValueError("failure_message is text")
     return ProviderPayout(
-        id=provider_id, status=status, updated_at=_timestamp(data.get("updated")), failure_message=failure_message
+        id=provider_id,
+        status=status,
+        updated_at=_timestamp(data.get("updated")),
+        failure_message=failure_message,
     )
 
 
 class HttpPaymentProvider:
     """The provider's REST API over `requests`, with the wire format described in this module's docstring."""
 
-    def __init__(self, *, base_url: str, api_key: str, timeout: float, session: requests.Session | None = None):
+    def __init__(
+        self, *, base_url: str, api_key: str, timeout: float, session: requests.Session | None = None
+    ):
         self.base_url = base_url.rstrip("/")
         self.api_key = api_key
         self.timeout = timeout
         self.session = session or requests.Session()
 
     def create_payout(
-        self, *, idempotency_key: str, amount: Decimal, currency: str, destination: str, reference: str,
+        self,
+        *,
+        idempotency_key: str,
+        amount: Decimal,
+        currency: str,
+        destination: str,
+        reference: str,
         metadata: dict[str, str],
     ) -> ProviderPayout:
         body = {
@@ -167,7 +189,11 @@ class HttpPaymentProvider:
                 method,
                 f"{self.base_url}{path}",
                 json=json,
-                headers={"Authorization": f"Bearer {self.api_key}", "Accept": "application/json", **(headers or {})},
+                headers={
+                    "Authorization": f"Bearer {self.api_key}",
+                    "Accept": "application/json",
+                    **(headers or {}),
+                },
                 timeout=(CONNECT_TIMEOUT_SECONDS, self.timeout),
             )
         except (requests.Timeout, requests.ConnectionError) as error:
@@ -178,7 +204,9 @@ class HttpPaymentProvider:
             raise PaymentProviderRejected(f"HTTP {response.status_code}: {_error_message(response)}")
         if response.status_code >= 300:
             # 401, 403, 404…: our key or URL is wrong, not the payout. Failing the payout would be wrong.
-            raise PaymentProviderError(f"{method} {path}: HTTP {response.status_code}: {_error_message(response)}")
+            raise PaymentProviderError(
+                f"{method} {path}: HTTP {response.status_code}: {_error_message(response)}"
+            )
         try:
             return _provider_payout(response.json())
         except ValueError as error:
@@ -208,7 +236,13 @@ class SandboxPaymentProvider:
     FAILING_CENTS = 13
 
     def create_payout(
-        self, *, idempotency_key: str, amount: Decimal, currency: str, destination: str, reference: str,
+        self,
+        *,
+        idempotency_key: str,
+        amount: Decimal,
+        currency: str,
+        destination: str,
+        reference: str,
         metadata: dict[str, str],
     ) -> ProviderPayout:
         cents = amount_to_cents(amount)
@@ -221,7 +255,9 @@ class SandboxPaymentProvider:
     def fetch_payout(self, provider_id: str) -> ProviderPayout:
         if provider_id.startswith(self.FAILING_PREFIX):
             return ProviderPayout(
-                id=provider_id, status=ProviderStatus.FAILED, updated_at=_now(),
+                id=provider_id,
+                status=ProviderStatus.FAILED,
+                updated_at=_now(),
                 failure_message="Sandbox: the bank refused the transfer.",
             )
         if provider_id.startswith(self.PREFIX):
@@ -241,7 +277,9 @@ def payment_provider() -> PaymentProvider:
         if not settings.PAYMENT_API_URL or not settings.PAYMENT_API_KEY:
             raise ImproperlyConfigured("PAYMENT_PROVIDER=http needs PAYMENT_API_URL and PAYMENT_API_KEY.")
         return HttpPaymentProvider(
-            base_url=settings.PAYMENT_API_URL, api_key=settings.PAYMENT_API_KEY, timeout=settings.PAYMENT_TIMEOUT
+            base_url=settings.PAYMENT_API_URL,
+            api_key=settings.PAYMENT_API_KEY,
+            timeout=settings.PAYMENT_TIMEOUT,
         )
     raise ImproperlyConfigured(f'PAYMENT_PROVIDER is "sandbox" or "http", not {settings.PAYMENT_PROVIDER!r}.')
 
@@ -274,7 +312,11 @@ def webhook_signature_verify(*, header: str, body: bytes, secret: str, now: floa
         elif name == "v1":
             signatures.append(value)
     # ASCII only: int() reads "²" or Arabic-Indic digits, and compare_digest() refuses non-ASCII text (a 500).
-    if not (timestamp.isascii() and timestamp.isdigit()) or not signatures or not all(map(str.isascii, signatures)):
+    if (
+        not (timestamp.isascii() and timestamp.isdigit())
+        or not signatures
+        or not all(map(str.isascii, signatures))
+    ):
         raise ValidationError(
             _("The %(header)s header is missing or malformed. Send t=<unix time>,v1=<signature>.")
             % {"header": SIGNATURE_HEADER},
@@ -282,7 +324,9 @@ def webhook_signature_verify(*, header: str, body: bytes, secret: str, now: floa
         )
     if abs((time.time() if now is None else now) - int(timestamp)) > SIGNATURE_TOLERANCE_SECONDS:
         raise ValidationError(
-            _("The webhook signature is more than five minutes old. Send the event again with a new signature."),
+            _(
+                "The webhook signature is more than five minutes old. Send the event again with a new signature."
+            ),
             code="webhook_signature_expired",
         )
     expected = _signature_digest(secret=secret, timestamp=timestamp, body=body)
@@ -306,10 +350,15 @@ def webhook_event_parse(body: bytes) -> PayoutEvent | None:
         occurred_at = _timestamp(event.get("created"))
     except ValueError as error:  # json.JSONDecodeError and UnicodeDecodeError included.
         raise ValidationError(
-            _("The webhook body is not a payout event (%(problem)s). Send the event as the provider documents it.")
+            _(
+                "The webhook body is not a payout event (%(problem)s). Send the event as the provider documents it."
+            )
             % {"problem": error},
             code="webhook_malformed",
         ) from error
     return PayoutEvent(
-        provider_id=payout.id, status=payout.status, occurred_at=occurred_at, failure_message=payout.failure_message
+        provider_id=payout.id,
+        status=payout.status,
+        occurred_at=occurred_at,
+        failure_message=payout.failure_message,
     )

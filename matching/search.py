@@ -5,6 +5,7 @@ of every *other* active filter but ignores its own, so choosing a value never hi
 (the usual faceted-search behaviour): the filters go in a post_filter, and each facet's aggregation
 sits under a filter aggregation of the others.
 """
+
 import datetime
 import hashlib
 import logging
@@ -60,18 +61,38 @@ MAX_RESULT_WINDOW = 10_000
 SAVED_SEARCHES = "saved-searches"
 
 CHALLENGE_TEXT_FIELDS = [
-    "title^3", "title.en^3", "description", "description.en", "expertise_labels", "expertise_labels.en",
-    "organization_name", "organization_name.en",
+    "title^3",
+    "title.en^3",
+    "description",
+    "description.en",
+    "expertise_labels",
+    "expertise_labels.en",
+    "organization_name",
+    "organization_name.en",
 ]
 VENDOR_TEXT_FIELDS = [
-    "name^3", "name.en^3", "description", "description.en", "references", "references.en", "expertise_labels",
-    "expertise_labels.en", "certifications.text",
+    "name^3",
+    "name.en^3",
+    "description",
+    "description.en",
+    "references",
+    "references.en",
+    "expertise_labels",
+    "expertise_labels.en",
+    "certifications.text",
 ]
 # The same, as a viewer who sees only the firms' public sections searches them: a firm's name and
 # expertise are always public, and each hideable text has a copy filled only while it is public.
 PUBLIC_VENDOR_TEXT_FIELDS = [
-    "name^3", "name.en^3", "public_description", "public_description.en", "public_references",
-    "public_references.en", "expertise_labels", "expertise_labels.en", "public_certifications.text",
+    "name^3",
+    "name.en^3",
+    "public_description",
+    "public_description.en",
+    "public_references",
+    "public_references.en",
+    "expertise_labels",
+    "expertise_labels.en",
+    "public_certifications.text",
 ]
 # The vendor facets (and filters) that read a profile section a firm may hide.
 FACET_SECTIONS: dict[str, str] = {
@@ -160,11 +181,30 @@ VENDOR_SORTS: dict[str, list] = {
 }
 
 CHALLENGE_RESULT_FIELDS = [
-    "key", "title", "description", "language", "organization_id", "organization_name", "organization_kind",
-    "expertise", "regions", "budget_min", "budget_max", "deadline", "published_at",
+    "key",
+    "title",
+    "description",
+    "language",
+    "organization_id",
+    "organization_name",
+    "organization_kind",
+    "expertise",
+    "regions",
+    "budget_min",
+    "budget_max",
+    "deadline",
+    "published_at",
 ]
 VENDOR_RESULT_FIELDS = [
-    "key", "name", "description", "expertise", "regions", "languages", "employees", "certifications", "public_profile",
+    "key",
+    "name",
+    "description",
+    "expertise",
+    "regions",
+    "languages",
+    "employees",
+    "certifications",
+    "public_profile",
 ]
 TERMS_FACET_SIZE = 100
 DESCRIPTION_HIGHLIGHT = {"fragment_size": 160, "number_of_fragments": 3}
@@ -212,7 +252,12 @@ def _text_query(q: str, fields: list[str]) -> Query | None:
         should=[
             Q("multi_match", query=q, fields=fields, type="cross_fields", operator="and"),
             Q(
-                "multi_match", query=q, fields=fields, fuzziness="AUTO", prefix_length=1, operator="and",
+                "multi_match",
+                query=q,
+                fields=fields,
+                fuzziness="AUTO",
+                prefix_length=1,
+                operator="and",
                 boost=FUZZY_BOOST,
             ),
         ],
@@ -405,13 +450,16 @@ def _terms_facet(
         counts |= {value: extra for value in labels if value not in counts}
     counts |= {value: 0 for value in selected if value not in counts}  # A chosen value stays visible.
     values = sorted(counts, key=lambda value: (-counts[value], str(labels.get(value, value)).casefold()))
-    return [{"value": value, "label": str(labels.get(value, value)), "count": counts[value]} for value in values]
+    return [
+        {"value": value, "label": str(labels.get(value, value)), "count": counts[value]} for value in values
+    ]
 
 
 def _bucket_facet(aggregation: dict, *, choices: type[models.TextChoices]) -> list[dict]:
     buckets = aggregation["values"]["buckets"]
     return [
-        {"value": value, "label": str(label), "count": buckets[value]["doc_count"]} for value, label in choices.choices
+        {"value": value, "label": str(label), "count": buckets[value]["doc_count"]}
+        for value, label in choices.choices
     ]
 
 
@@ -439,9 +487,13 @@ def challenge_search(
             },
             "organization_kind": {"values": A("terms", field="organization_kind", size=TERMS_FACET_SIZE)},
             "language": {"values": A("terms", field="language", size=TERMS_FACET_SIZE)},
-            "budget": {"values": _keyed_filters({value: _budget_clause(value) for value in BudgetRange.values})},
+            "budget": {
+                "values": _keyed_filters({value: _budget_clause(value) for value in BudgetRange.values})
+            },
             "deadline": {
-                "values": _keyed_filters({value: _deadline_clause(value, today) for value in DeadlineWindow.values})
+                "values": _keyed_filters(
+                    {value: _deadline_clause(value, today) for value in DeadlineWindow.values}
+                )
             },
         },
         sort=CHALLENGE_SORTS[sort],
@@ -500,7 +552,9 @@ def vendor_search(
     # Passages are highlighted in the text the words were searched in: the public copy, unless whole.
     description = "description" if scope.everything else "public_description"
     facet_scopes = {
-        name: visible for name, section in FACET_SECTIONS.items() if (visible := scope.section_visible(section))
+        name: visible
+        for name, section in FACET_SECTIONS.items()
+        if (visible := scope.section_visible(section))
     }
     response = _search(
         index=index_alias(VendorDocument.kind()),
@@ -524,7 +578,9 @@ def vendor_search(
         "expertise": _terms_facet(
             aggregations["expertise"], labels=_expertise_labels(), selected=filters.get("expertise", [])
         ),
-        "region": _terms_facet(aggregations["region"], labels=_region_labels(), selected=filters.get("region", [])),
+        "region": _terms_facet(
+            aggregations["region"], labels=_region_labels(), selected=filters.get("region", [])
+        ),
         "language": _terms_facet(
             aggregations["language"], labels=dict(Language.choices), selected=filters.get("language", [])
         ),
@@ -542,7 +598,10 @@ def vendor_search(
         page_size=page_size,
         results=[
             _vendor_hit_for(
-                hit, sections=visibility.sections(vendor_id=hit["id"], public_profile=hit.get("public_profile", []))
+                hit,
+                sections=visibility.sections(
+                    vendor_id=hit["id"], public_profile=hit.get("public_profile", [])
+                ),
             )
             for hit in hits
         ],
@@ -631,7 +690,9 @@ def _requirement_clauses(profile: ChallengeProfile, scope: VendorScope) -> list[
         for name in profile.required_certifications
     ]
     if profile.expertise:
-        clauses.append((RequirementKind.EXPERTISE, "", _vendor_facet_clause("expertise", profile.expertise, scope)))
+        clauses.append(
+            (RequirementKind.EXPERTISE, "", _vendor_facet_clause("expertise", profile.expertise, scope))
+        )
     return clauses
 
 
@@ -654,7 +715,10 @@ def challenge_reach(*, profile: ChallengeProfile, visibility: ProfileVisibility)
     eligibility = _all_of(Q(clause) for clause in vendor_eligibility(profile))
     if profile.max_employees is not None:
         eligibility = scope.within(ProfileSection.EMPLOYEES, eligibility)
-    counts = {"eligible": eligibility, "all": _all_of([eligibility, *(clause for _kind, _value, clause in requirements)])}
+    counts = {
+        "eligible": eligibility,
+        "all": _all_of([eligibility, *(clause for _kind, _value, clause in requirements)]),
+    }
     for index, (_kind, _value, clause) in enumerate(requirements):
         others = [other for position, (_k, _v, other) in enumerate(requirements) if position != index]
         counts[f"meets-{index}"] = _all_of([eligibility, clause])
@@ -668,11 +732,16 @@ def challenge_reach(*, profile: ChallengeProfile, visibility: ProfileVisibility)
     search = search.extra(size=0, track_total_hits=True)
     with engine_errors():
         response = search.execute().to_dict()
-    buckets = {name: bucket["doc_count"] for name, bucket in response["aggregations"]["reach"]["buckets"].items()}
+    buckets = {
+        name: bucket["doc_count"] for name, bucket in response["aggregations"]["reach"]["buckets"].items()
+    }
     matching = buckets["all"]
     reached = [
         RequirementReach(
-            kind=kind, value=value, meeting=buckets[f"meets-{index}"], removes=buckets[f"others-{index}"] - matching
+            kind=kind,
+            value=value,
+            meeting=buckets[f"meets-{index}"],
+            removes=buckets[f"others-{index}"] - matching,
         )
         for index, (kind, value, _clause) in enumerate(requirements)
     ]

@@ -134,7 +134,9 @@ def vendor_exposure_summary(*, days: int = 30, channel: str | None = None, top: 
     if channel:
         exposures = exposures.filter(channel=channel)
     per_vendor = list(
-        exposures.values("vendor_id", "vendor__name").annotate(shown=Sum("count")).order_by("-shown", "vendor__name")
+        exposures.values("vendor_id", "vendor__name")
+        .annotate(shown=Sum("count"))
+        .order_by("-shown", "vendor__name")
     )
     counts = sorted((row["shown"] for row in per_vendor), reverse=True)
     total = sum(counts)
@@ -146,7 +148,10 @@ def vendor_exposure_summary(*, days: int = 30, channel: str | None = None, top: 
         vendors_active=Vendor.objects.filter(is_active=True, is_verified=True).count(),
         top_decile_share=round(sum(counts[:decile]) / total, 4) if total else 0.0,
         gini=_gini(counts),
-        top=[{"vendor": row["vendor_id"], "name": row["vendor__name"], "shown": row["shown"]} for row in per_vendor[:top]],
+        top=[
+            {"vendor": row["vendor_id"], "name": row["vendor__name"], "shown": row["shown"]}
+            for row in per_vendor[:top]
+        ],
     )
 
 
@@ -184,7 +189,9 @@ def proposal_list(
     """The coordinators' queue; nobody else sees proposals."""
     if not (user.is_authenticated and user.is_coordinator):
         return MatchProposal.objects.none()
-    proposals = MatchProposal.objects.select_related("challenge", "challenge__organization", "vendor", "decided_by")
+    proposals = MatchProposal.objects.select_related(
+        "challenge", "challenge__organization", "vendor", "decided_by"
+    )
     if status:
         proposals = proposals.filter(status=status)
     if organization_id:
@@ -208,7 +215,9 @@ def introduction_list(*, user: User) -> QuerySet[Introduction]:
     if not user.is_authenticated:
         return introductions.none()
     if not user.is_coordinator:
-        introductions = introductions.filter(Q(vendor__members=user) | Q(challenge__organization__members=user))
+        introductions = introductions.filter(
+            Q(vendor__members=user) | Q(challenge__organization__members=user)
+        )
     return introductions.distinct().order_by("-created_at", "-id")
 
 
@@ -220,7 +229,9 @@ def clarification_list(*, user: User, challenge: Challenge) -> QuerySet[Clarific
     """The organization and coordinators see every question; introduced vendors the answered ones
     and their own. Who asked is never part of what is shown."""
     clarifications = challenge.clarifications.order_by("created_at", "id")
-    if user.is_authenticated and (user.is_coordinator or challenge.organization.members.filter(pk=user.pk).exists()):
+    if user.is_authenticated and (
+        user.is_coordinator or challenge.organization.members.filter(pk=user.pk).exists()
+    ):
         return clarifications
     introduced = user.is_authenticated and challenge.introductions.filter(vendor__members=user).exists()
     if not introduced:
@@ -230,13 +241,15 @@ def clarification_list(*, user: User, challenge: Challenge) -> QuerySet[Clarific
 
 def clarification_get(*, user: User, clarification_id: int) -> Clarification:
     clarification = get_object_or_404(Clarification.objects.select_related("challenge"), pk=clarification_id)
-    return get_object_or_404(clarification_list(user=user, challenge=clarification.challenge), pk=clarification_id)
+    return get_object_or_404(
+        clarification_list(user=user, challenge=clarification.challenge), pk=clarification_id
+    )
 
 
 def engagement_list(*, user: User) -> QuerySet[Engagement]:
-    engagements = Engagement.objects.select_related("challenge", "challenge__organization", "vendor").prefetch_related(
-        "milestones"
-    )
+    engagements = Engagement.objects.select_related(
+        "challenge", "challenge__organization", "vendor"
+    ).prefetch_related("milestones")
     if not user.is_authenticated:
         return engagements.none()
     if not user.is_coordinator:
@@ -254,7 +267,9 @@ def milestone_get(*, user: User, milestone_id: int) -> Milestone:
     return milestone
 
 
-def introduction_list_for_vendor(*, user: User, vendor: Vendor, status: str | None = None) -> QuerySet[Introduction]:
+def introduction_list_for_vendor(
+    *, user: User, vendor: Vendor, status: str | None = None
+) -> QuerySet[Introduction]:
     """One firm's introductions, newest first, as its member sees them."""
     introductions = introduction_list(user=user).filter(vendor=vendor)
     if status:
@@ -316,7 +331,9 @@ def dashboard_proposals_by_week(*, weeks: int = 8) -> list[WeekOfProposals]:
     today = timezone.localdate()
     first_week = today - timedelta(days=today.weekday(), weeks=weeks - 1)
     rows = (
-        MatchProposal.objects.filter(created_at__gte=timezone.make_aware(datetime.combine(first_week, time.min)))
+        MatchProposal.objects.filter(
+            created_at__gte=timezone.make_aware(datetime.combine(first_week, time.min))
+        )
         .annotate(week=TruncWeek("created_at", output_field=DateField()))
         .values("week", "status")
         .annotate(count=Count("id"))
@@ -325,7 +342,8 @@ def dashboard_proposals_by_week(*, weeks: int = 8) -> list[WeekOfProposals]:
     counts = {(row["week"], row["status"]): row["count"] for row in rows}
     return [
         WeekOfProposals(
-            week=week, counts={status: counts.get((week, status), 0) for status in MatchProposal.Status.values}
+            week=week,
+            counts={status: counts.get((week, status), 0) for status in MatchProposal.Status.values},
         )
         for week in (first_week + timedelta(weeks=n) for n in range(weeks))
     ]
@@ -358,13 +376,17 @@ def dashboard_first_introduction_delays(*, latest: int = 12) -> FirstIntroductio
         median_days=median_days,
         challenge_count=count,
         latest=list(challenges.order_by("-published_at", "-id")[:latest]),
-        waiting=Challenge.objects.filter(status=Challenge.Status.PUBLISHED, introductions__isnull=True).count(),
+        waiting=Challenge.objects.filter(
+            status=Challenge.Status.PUBLISHED, introductions__isnull=True
+        ).count(),
     )
 
 
 @dataclass
 class ChallengesByRegion:
-    regions: list[Region]  # Annotated with challenge_count, most challenges first; regions without any left out.
+    regions: list[
+        Region
+    ]  # Annotated with challenge_count, most challenges first; regions without any left out.
     anywhere: int  # Challenges open to vendors from anywhere in Quebec (no region given).
 
 
@@ -439,11 +461,15 @@ def matching_personal_data(*, user: User, **signal_kwargs) -> dict:
     }
 
 
-def challenge_list_without_proposals(*, published_since: datetime, published_before: datetime) -> QuerySet[Challenge]:
+def challenge_list_without_proposals(
+    *, published_since: datetime, published_before: datetime
+) -> QuerySet[Challenge]:
     """Open challenges published in this window that have no proposal at all, oldest publication first."""
     return (
         Challenge.objects.filter(
-            status=Challenge.Status.PUBLISHED, published_at__gte=published_since, published_at__lt=published_before
+            status=Challenge.Status.PUBLISHED,
+            published_at__gte=published_since,
+            published_at__lt=published_before,
         )
         .exclude(pk__in=MatchProposal.objects.values("challenge_id"))
         .order_by("published_at", "id")

@@ -65,17 +65,22 @@ class FacetValuesField(serializers.ListField):
 
 def validate_search_words(value: str) -> str:
     if not value:
-        raise serializers.ValidationError(_("Enter search words, or leave the field out to browse everything."))
+        raise serializers.ValidationError(
+            _("Enter search words, or leave the field out to browse everything.")
+        )
     if len(value) > MAX_QUERY_LENGTH:
         raise serializers.ValidationError(
-            _("Search words are limited to %(max)s characters. Shorten the search.") % {"max": MAX_QUERY_LENGTH}
+            _("Search words are limited to %(max)s characters. Shorten the search.")
+            % {"max": MAX_QUERY_LENGTH}
         )
     return value
 
 
 class ChallengeSearchInputSerializer(serializers.Serializer):
     q = serializers.CharField(
-        required=False, allow_blank=True, help_text=gettext_lazy("Search words; leave out to browse everything.")
+        required=False,
+        allow_blank=True,
+        help_text=gettext_lazy("Search words; leave out to browse everything."),
     )
     expertise = FacetValuesField(choices=_expertise_codes, help_text=gettext_lazy("Expertise codes."))
     region = FacetValuesField(
@@ -104,12 +109,18 @@ class ChallengeSearchInputSerializer(serializers.Serializer):
 
 class VendorSearchInputSerializer(serializers.Serializer):
     q = serializers.CharField(
-        required=False, allow_blank=True, help_text=gettext_lazy("Search words; leave out to browse everything.")
+        required=False,
+        allow_blank=True,
+        help_text=gettext_lazy("Search words; leave out to browse everything."),
     )
     expertise = FacetValuesField(choices=_expertise_codes, help_text=gettext_lazy("Expertise codes."))
     region = FacetValuesField(choices=_region_codes, help_text=gettext_lazy("Codes of regions served."))
-    language = FacetValuesField(choices=lambda: Language.values, help_text=gettext_lazy("Delivery languages."))
-    size = FacetValuesField(choices=lambda: VendorSize.values, help_text=gettext_lazy("Size bands (employees)."))
+    language = FacetValuesField(
+        choices=lambda: Language.values, help_text=gettext_lazy("Delivery languages.")
+    )
+    size = FacetValuesField(
+        choices=lambda: VendorSize.values, help_text=gettext_lazy("Size bands (employees).")
+    )
     certification = FacetValuesField(help_text=gettext_lazy("Certifications, as written on vendor profiles."))
     sort = serializers.ChoiceField(choices=VendorSort.choices, required=False, allow_blank=True)
 
@@ -146,7 +157,9 @@ class ChallengeSearchResultOutputSerializer(serializers.Serializer):
     deadline = serializers.DateField()
     published_at = serializers.DateTimeField()
     highlights = ChallengeHighlightsOutputSerializer()
-    score = serializers.FloatField(allow_null=True, help_text=gettext_lazy("Relevance; null without search words."))
+    score = serializers.FloatField(
+        allow_null=True, help_text=gettext_lazy("Relevance; null without search words.")
+    )
 
 
 class ChallengeFacetsOutputSerializer(serializers.Serializer):
@@ -186,7 +199,9 @@ class VendorSearchResultOutputSerializer(serializers.Serializer):
     employees = serializers.IntegerField(allow_null=True)
     certifications = serializers.ListField(child=serializers.CharField(), default=list, allow_null=True)
     highlights = VendorHighlightsOutputSerializer()
-    score = serializers.FloatField(allow_null=True, help_text=gettext_lazy("Relevance; null without search words."))
+    score = serializers.FloatField(
+        allow_null=True, help_text=gettext_lazy("Relevance; null without search words.")
+    )
 
 
 class VendorFacetsOutputSerializer(serializers.Serializer):
@@ -249,12 +264,13 @@ class MatchExplanationOutputSerializer(serializers.Serializer):
 
 
 def language_name(code: str) -> str:
-    """"French" for "fr", in the reader's language; an unknown code as it is."""
+    """ "French" for "fr", in the reader's language; an unknown code as it is."""
     return str(Language(code).label) if code in Language.values else code
 
 
 def explanation_reasons(explanation, *, expertise_labels: dict[str, str]) -> list[str]:
     """Short sentences a coordinator can check in ten seconds."""
+
     def labels(codes: list[str]) -> str:
         return ", ".join(expertise_labels.get(code, code) for code in codes)
 
@@ -387,7 +403,9 @@ class ProposalRejectInputSerializer(serializers.Serializer):
 
 
 class ProposalBulkApproveInputSerializer(serializers.Serializer):
-    proposals = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=200)
+    proposals = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), min_length=1, max_length=200
+    )
 
 
 class ProposalOutputSerializer(serializers.ModelSerializer):
@@ -396,12 +414,27 @@ class ProposalOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = MatchProposal
-        fields = ["id", "challenge", "vendor", "source", "rank", "score", "explanation", "status", "reason",
-                  "decided_by", "decided_at", "created_at"]
+        fields = [
+            "id",
+            "challenge",
+            "vendor",
+            "source",
+            "rank",
+            "score",
+            "explanation",
+            "status",
+            "reason",
+            "decided_by",
+            "decided_at",
+            "created_at",
+        ]
 
     def get_challenge(self, proposal) -> dict:
-        return {"id": proposal.challenge_id, "title": proposal.challenge.title,
-                "organization": proposal.challenge.organization.name}
+        return {
+            "id": proposal.challenge_id,
+            "title": proposal.challenge.title,
+            "organization": proposal.challenge.organization.name,
+        }
 
     def get_vendor(self, proposal) -> dict:
         return {"id": proposal.vendor_id, "name": proposal.vendor.name}
@@ -409,7 +442,9 @@ class ProposalOutputSerializer(serializers.ModelSerializer):
 
 class ProposalBulkApproveOutputSerializer(serializers.Serializer):
     approved = ProposalOutputSerializer(many=True)
-    refused = serializers.DictField(child=serializers.CharField(), help_text=gettext_lazy("Proposal id → why."))
+    refused = serializers.DictField(
+        child=serializers.CharField(), help_text=gettext_lazy("Proposal id → why.")
+    )
 
 
 class IntroductionOutputSerializer(serializers.ModelSerializer):
@@ -418,11 +453,23 @@ class IntroductionOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Introduction
-        fields = ["id", "challenge", "vendor", "status", "pitch", "decline_reason", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "challenge",
+            "vendor",
+            "status",
+            "pitch",
+            "decline_reason",
+            "created_at",
+            "updated_at",
+        ]
 
     def get_challenge(self, introduction) -> dict:
-        return {"id": introduction.challenge_id, "title": introduction.challenge.title,
-                "organization": introduction.challenge.organization.name}
+        return {
+            "id": introduction.challenge_id,
+            "title": introduction.challenge.title,
+            "organization": introduction.challenge.organization.name,
+        }
 
     def get_vendor(self, introduction) -> dict:
         return {"id": introduction.vendor_id, "name": introduction.vendor.name}

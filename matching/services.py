@@ -99,7 +99,9 @@ def vendor_exposure_record(*, vendor_ids: list[int], channel: str) -> None:
     VendorExposure.objects.bulk_create(
         [VendorExposure(vendor_id=pk, day=today, channel=channel) for pk in vendor_ids], ignore_conflicts=True
     )
-    VendorExposure.objects.filter(vendor_id__in=vendor_ids, day=today, channel=channel).update(count=F("count") + 1)
+    VendorExposure.objects.filter(vendor_id__in=vendor_ids, day=today, channel=channel).update(
+        count=F("count") + 1
+    )
 
 
 # Saved searches and their alerts
@@ -118,7 +120,9 @@ def _saved_search_vendor(*, user: User, vendor: Vendor | None) -> Vendor:
     if not vendors:
         raise PermissionDenied(_("Only members of a vendor can save searches."))
     if len(vendors) > 1:
-        raise ValidationError({"vendor": _("Choose the firm this search is saved for.")}, code="vendor_required")
+        raise ValidationError(
+            {"vendor": _("Choose the firm this search is saved for.")}, code="vendor_required"
+        )
     return vendors[0]
 
 
@@ -267,7 +271,9 @@ def proposals_generate(*, challenge: Challenge, vendors_since: datetime | None =
     candidates = {hit.id for hit in hits} - set(challenge.proposals.values_list("vendor_id", flat=True))
     if vendors_since is not None:
         candidates &= set(
-            Vendor.objects.filter(pk__in=candidates, updated_at__gte=vendors_since).values_list("pk", flat=True)
+            Vendor.objects.filter(pk__in=candidates, updated_at__gte=vendors_since).values_list(
+                "pk", flat=True
+            )
         )
     created = []
     for rank, hit in enumerate(hits, start=1):
@@ -326,20 +332,22 @@ def proposal_add_manual(*, challenge: Challenge, vendor: Vendor, user: User) -> 
             _("Vendors can only be proposed for a published challenge."), code="challenge_not_published"
         )
     if not vendor.is_active:
-        raise ValidationError({"vendor": _("This vendor is inactive and cannot be proposed.")}, code="vendor_inactive")
+        raise ValidationError(
+            {"vendor": _("This vendor is inactive and cannot be proposed.")}, code="vendor_inactive"
+        )
     proposal, created = MatchProposal.objects.get_or_create(
         challenge=challenge, vendor=vendor, defaults={"source": MatchProposal.Source.MANUAL}
     )
     if not created:
-        raise Conflict(
-            _("This vendor is already proposed for this challenge."), code="proposal_exists"
-        )
+        raise Conflict(_("This vendor is already proposed for this challenge."), code="proposal_exists")
     audit_record(actor=user, obj=proposal, action="propose_manually", to_state=proposal.status)
     vendor_exposure_record(vendor_ids=[vendor.pk], channel=VendorExposure.Channel.PROPOSAL)
     return proposal
 
 
-def _proposal_decide(*, proposal: MatchProposal, user: User, to_status: str, allowed_from: set[str], reason: str = "") -> MatchProposal:
+def _proposal_decide(
+    *, proposal: MatchProposal, user: User, to_status: str, allowed_from: set[str], reason: str = ""
+) -> MatchProposal:
     if not user.is_coordinator:
         raise PermissionDenied(_("Only hub coordinators can decide on a proposal."))
     proposal = _locked(proposal)
@@ -355,7 +363,9 @@ def _proposal_decide(*, proposal: MatchProposal, user: User, to_status: str, all
     proposal.decided_by = user
     proposal.decided_at = timezone.now()
     proposal.save(update_fields=["status", "reason", "decided_by", "decided_at", "updated_at"])
-    audit_record(actor=user, obj=proposal, action=to_status, from_state=from_status, to_state=to_status, reason=reason)
+    audit_record(
+        actor=user, obj=proposal, action=to_status, from_state=from_status, to_state=to_status, reason=reason
+    )
     return proposal
 
 
@@ -365,7 +375,8 @@ def proposal_approve(*, proposal: MatchProposal, user: User) -> MatchProposal:
     challenge = proposal.challenge
     if challenge.status != Challenge.Status.PUBLISHED:
         raise Conflict(
-            _("The challenge is no longer open; nobody can be introduced to it."), code="challenge_not_published"
+            _("The challenge is no longer open; nobody can be introduced to it."),
+            code="challenge_not_published",
         )
     proposal = _proposal_decide(
         proposal=proposal,
@@ -382,8 +393,11 @@ def proposal_approve(*, proposal: MatchProposal, user: User) -> MatchProposal:
         dedupe_key=f"introduction:{introduction.pk}",
         render=lambda: (
             _("Introduced to a challenge: %(title)s") % {"title": challenge.title},
-            _("The hub introduced your firm to %(organization)s for this challenge. Tell them whether you are "
-              "interested.") % {"organization": challenge.organization.name},
+            _(
+                "The hub introduced your firm to %(organization)s for this challenge. Tell them whether you are "
+                "interested."
+            )
+            % {"organization": challenge.organization.name},
         ),
         url=challenge_url(challenge),
     )
@@ -393,7 +407,9 @@ def proposal_approve(*, proposal: MatchProposal, user: User) -> MatchProposal:
         dedupe_key=f"introduction:{introduction.pk}",
         render=lambda: (
             _("A vendor for your challenge: %(vendor)s") % {"vendor": vendor.name},
-            _("The hub introduced %(vendor)s for « %(title)s ». You will hear from them if they are interested.")
+            _(
+                "The hub introduced %(vendor)s for « %(title)s ». You will hear from them if they are interested."
+            )
             % {"vendor": vendor.name, "title": challenge.title},
         ),
         url=challenge_url(challenge),
@@ -425,7 +441,9 @@ def proposal_hold(*, proposal: MatchProposal, user: User, reason: str = "") -> M
     )
 
 
-def proposals_bulk_approve(*, proposals: list[MatchProposal], user: User) -> tuple[list[MatchProposal], dict[int, str]]:
+def proposals_bulk_approve(
+    *, proposals: list[MatchProposal], user: User
+) -> tuple[list[MatchProposal], dict[int, str]]:
     """Approve each proposal on its own: one already decided elsewhere is reported, not fatal to the rest."""
     approved, refused = [], {}
     for proposal in proposals:
@@ -478,7 +496,9 @@ def introduction_express_interest(
     """The vendor says it is interested, with a short pitch; the organization is told."""
     _require_vendor_member(introduction.vendor, user)
     if not pitch.strip():
-        raise ValidationError({"pitch": _("Write a short pitch for the organization.")}, code="pitch_required")
+        raise ValidationError(
+            {"pitch": _("Write a short pitch for the organization.")}, code="pitch_required"
+        )
     behalf = vendor_behalf_check(vendor=introduction.vendor, user=user, reason=reason)
     introduction = _introduction_move(
         introduction=introduction,
@@ -494,8 +514,10 @@ def introduction_express_interest(
         behalf=behalf,
         actor=user,
         dedupe_key=f"on-behalf:interest:{introduction.pk}",
-        what=lambda: _("They told %(organization)s that your firm is interested in « %(title)s ».")
-        % {"organization": challenge.organization.name, "title": challenge.title},
+        what=lambda: (
+            _("They told %(organization)s that your firm is interested in « %(title)s ».")
+            % {"organization": challenge.organization.name, "title": challenge.title}
+        ),
         url=challenge_url(challenge),
     )
     notify(
@@ -543,7 +565,8 @@ def introduction_decline(*, introduction: Introduction, user: User, reason: str)
         dedupe_key=f"decline:{introduction.pk}",
         render=lambda: (
             _("%(vendor)s declined") % {"vendor": vendor.name},
-            _("%(vendor)s will not answer « %(title)s ».") % {"vendor": vendor.name, "title": challenge.title},
+            _("%(vendor)s will not answer « %(title)s ».")
+            % {"vendor": vendor.name, "title": challenge.title},
         ),
         url=challenge_url(challenge),
     )
@@ -553,7 +576,9 @@ def introduction_decline(*, introduction: Introduction, user: User, reason: str)
 @transaction.atomic
 def introduction_shortlist(*, introduction: Introduction, user: User, reason: str = "") -> Introduction:
     _require_challenge_member(introduction.challenge, user)
-    behalf = organization_behalf_check(organization=introduction.challenge.organization, user=user, reason=reason)
+    behalf = organization_behalf_check(
+        organization=introduction.challenge.organization, user=user, reason=reason
+    )
     introduction = _introduction_move(
         introduction=introduction,
         user=user,
@@ -567,8 +592,10 @@ def introduction_shortlist(*, introduction: Introduction, user: User, reason: st
         behalf=behalf,
         actor=user,
         dedupe_key=f"on-behalf:shortlist:{introduction.pk}",
-        what=lambda: _("They shortlisted %(vendor)s for « %(title)s ».")
-        % {"vendor": introduction.vendor.name, "title": challenge.title},
+        what=lambda: (
+            _("They shortlisted %(vendor)s for « %(title)s ».")
+            % {"vendor": introduction.vendor.name, "title": challenge.title}
+        ),
         url=challenge_url(challenge),
     )
     notify(
@@ -586,10 +613,14 @@ def introduction_shortlist(*, introduction: Introduction, user: User, reason: st
 
 
 def _introduced_vendor_members(challenge: Challenge) -> QuerySet[User]:
-    return User.objects.filter(
-        is_active=True,
-        vendors__introductions__challenge=challenge,
-    ).exclude(vendors__introductions__status=Introduction.Status.DECLINED).distinct()
+    return (
+        User.objects.filter(
+            is_active=True,
+            vendors__introductions__challenge=challenge,
+        )
+        .exclude(vendors__introductions__status=Introduction.Status.DECLINED)
+        .distinct()
+    )
 
 
 @transaction.atomic
@@ -600,16 +631,22 @@ def clarification_ask(
 
     An answered clarification is published to every introduced vendor, never saying who asked."""
     is_member = user.is_coordinator or challenge.organization.members.filter(pk=user.pk).exists()
-    introduced = challenge.introductions.filter(vendor__members=user).exclude(status=Introduction.Status.DECLINED)
+    introduced = challenge.introductions.filter(vendor__members=user).exclude(
+        status=Introduction.Status.DECLINED
+    )
     if not (is_member or introduced.exists()):
-        raise PermissionDenied(_("Only introduced vendors and the organization can ask about this challenge."))
+        raise PermissionDenied(
+            _("Only introduced vendors and the organization can ask about this challenge.")
+        )
     if challenge.status != Challenge.Status.PUBLISHED:
         raise Conflict(_("Questions are closed: the challenge is no longer open."), code="challenge_not_open")
     if not question.strip():
         raise ValidationError({"question": _("Write the question.")}, code="question_required")
     if answer.strip() and not is_member:
         raise PermissionDenied(_("Only the organization answers questions."))
-    clarification = Clarification.objects.create(challenge=challenge, asked_by=user, question=question.strip())
+    clarification = Clarification.objects.create(
+        challenge=challenge, asked_by=user, question=question.strip()
+    )
     audit_record(actor=user, obj=clarification, action="ask", to_state="asked")
     if answer.strip():
         clarification_answer(clarification=clarification, user=user, answer=answer, reason=reason)
@@ -628,7 +665,9 @@ def clarification_ask(
 
 
 @transaction.atomic
-def clarification_answer(*, clarification: Clarification, user: User, answer: str, reason: str = "") -> Clarification:
+def clarification_answer(
+    *, clarification: Clarification, user: User, answer: str, reason: str = ""
+) -> Clarification:
     challenge = clarification.challenge
     _require_challenge_member(challenge, user)
     if not answer.strip():
@@ -642,15 +681,21 @@ def clarification_answer(*, clarification: Clarification, user: User, answer: st
     clarification.answered_at = timezone.now()
     clarification.save(update_fields=["answer", "answered_by", "answered_at"])
     audit_record(
-        actor=user, obj=clarification, action="answer", from_state="asked", to_state="published",
+        actor=user,
+        obj=clarification,
+        action="answer",
+        from_state="asked",
+        to_state="published",
         **behalf_audit(behalf),
     )
     behalf_notify(
         behalf=behalf,
         actor=user,
         dedupe_key=f"on-behalf:answer:{clarification.pk}",
-        what=lambda: _("They published an answer to a question about « %(title)s »: %(answer)s")
-        % {"title": challenge.title, "answer": clarification.answer},
+        what=lambda: (
+            _("They published an answer to a question about « %(title)s »: %(answer)s")
+            % {"title": challenge.title, "answer": clarification.answer}
+        ),
         url=challenge_url(challenge),
     )
     notify(
@@ -668,7 +713,9 @@ def clarification_answer(*, clarification: Clarification, user: User, answer: st
 
 
 @transaction.atomic
-def challenge_award(*, challenge: Challenge, introduction: Introduction, user: User, reason: str = "") -> Engagement:
+def challenge_award(
+    *, challenge: Challenge, introduction: Introduction, user: User, reason: str = ""
+) -> Engagement:
     """Award the challenge to an interested vendor: the others are closed courteously, an engagement opens.
 
     A coordinator awarding for the organization gives a reason; the organization is told by challenge_transition."""
@@ -676,10 +723,13 @@ def challenge_award(*, challenge: Challenge, introduction: Introduction, user: U
     behalf = organization_behalf_check(organization=challenge.organization, user=user, reason=reason)
     challenge = _locked(challenge)
     if introduction.challenge_id != challenge.pk:
-        raise ValidationError({"introduction": _("This introduction belongs to another challenge.")}, code="mismatch")
+        raise ValidationError(
+            {"introduction": _("This introduction belongs to another challenge.")}, code="mismatch"
+        )
     if challenge.status not in (Challenge.Status.PUBLISHED, Challenge.Status.CLOSED):
         raise Conflict(
-            _("A challenge that is %(status)s cannot be awarded.") % {"status": challenge.get_status_display().lower()},
+            _("A challenge that is %(status)s cannot be awarded.")
+            % {"status": challenge.get_status_display().lower()},
             code="challenge_not_awardable",
         )
     introduction = _introduction_move(
@@ -691,11 +741,18 @@ def challenge_award(*, challenge: Challenge, introduction: Introduction, user: U
         behalf=behalf,
     )
     challenge_transition(
-        challenge=challenge, user=user, to_status=Challenge.Status.AWARDED, awarded_vendor=introduction.vendor,
+        challenge=challenge,
+        user=user,
+        to_status=Challenge.Status.AWARDED,
+        awarded_vendor=introduction.vendor,
         note=reason,
     )
-    engagement = Engagement.objects.create(challenge=challenge, vendor=introduction.vendor, introduction=introduction)
-    audit_record(actor=user, obj=engagement, action="open", to_state=engagement.status, **behalf_audit(behalf))
+    engagement = Engagement.objects.create(
+        challenge=challenge, vendor=introduction.vendor, introduction=introduction
+    )
+    audit_record(
+        actor=user, obj=engagement, action="open", to_state=engagement.status, **behalf_audit(behalf)
+    )
     others = challenge.introductions.exclude(pk=introduction.pk).exclude(
         status__in=[Introduction.Status.DECLINED, Introduction.Status.NOT_SELECTED]
     )
@@ -704,7 +761,11 @@ def challenge_award(*, challenge: Challenge, introduction: Introduction, user: U
             introduction=other,
             user=user,
             to_status=Introduction.Status.NOT_SELECTED,
-            allowed_from={Introduction.Status.INTRODUCED, Introduction.Status.INTERESTED, Introduction.Status.SHORTLISTED},
+            allowed_from={
+                Introduction.Status.INTRODUCED,
+                Introduction.Status.INTERESTED,
+                Introduction.Status.SHORTLISTED,
+            },
             action="close",
             behalf=behalf,
         )
@@ -714,8 +775,10 @@ def challenge_award(*, challenge: Challenge, introduction: Introduction, user: U
             dedupe_key=f"not-selected:{other.pk}",
             render=lambda: (
                 _("« %(title)s » has been awarded") % {"title": challenge.title},
-                _("Thank you for your interest in this challenge. %(organization)s has chosen another firm this "
-                  "time. We hope to introduce you to other opportunities soon.")
+                _(
+                    "Thank you for your interest in this challenge. %(organization)s has chosen another firm this "
+                    "time. We hope to introduce you to other opportunities soon."
+                )
                 % {"organization": challenge.organization.name},
             ),
             url=challenge_url(challenge),
@@ -740,8 +803,12 @@ def milestone_create(
 ) -> Milestone:
     _require_challenge_member(engagement.challenge, user)
     if engagement.status != Engagement.Status.ACTIVE:
-        raise Conflict(_("This engagement is completed; it takes no new milestone."), code="engagement_closed")
-    behalf = organization_behalf_check(organization=engagement.challenge.organization, user=user, reason=reason)
+        raise Conflict(
+            _("This engagement is completed; it takes no new milestone."), code="engagement_closed"
+        )
+    behalf = organization_behalf_check(
+        organization=engagement.challenge.organization, user=user, reason=reason
+    )
     milestone = Milestone(engagement=engagement, title=title, amount=amount, due_date=due_date)
     milestone.full_clean()
     milestone.save()
@@ -750,8 +817,10 @@ def milestone_create(
         behalf=behalf,
         actor=user,
         dedupe_key=f"on-behalf:plan:{milestone.pk}",
-        what=lambda: _("They planned the milestone « %(title)s » (%(amount)s $).")
-        % {"title": milestone.title, "amount": milestone.amount},
+        what=lambda: (
+            _("They planned the milestone « %(title)s » (%(amount)s $).")
+            % {"title": milestone.title, "amount": milestone.amount}
+        ),
         url=challenge_url(engagement.challenge),
     )
     return milestone
@@ -764,7 +833,10 @@ def _milestone_move(
     if milestone.status != allowed_from:
         raise Conflict(
             _("This milestone is %(status)s; it cannot become %(target)s.")
-            % {"status": milestone.get_status_display().lower(), "target": Milestone.Status(to_status).label.lower()},
+            % {
+                "status": milestone.get_status_display().lower(),
+                "target": Milestone.Status(to_status).label.lower(),
+            },
             code="milestone_invalid_transition",
         )
     milestone.status = to_status
@@ -774,15 +846,21 @@ def _milestone_move(
         milestone.accepted_by, milestone.accepted_at = user, timezone.now()
     milestone.save()
     audit_record(
-        actor=user, obj=milestone, action=to_status, from_state=allowed_from, to_state=to_status,
+        actor=user,
+        obj=milestone,
+        action=to_status,
+        from_state=allowed_from,
+        to_state=to_status,
         **behalf_audit(behalf),
     )
     behalf_notify(
         behalf=behalf,
         actor=user,
         dedupe_key=f"on-behalf:milestone-{to_status}:{milestone.pk}",
-        what=lambda: _("The milestone « %(title)s » is now %(status)s.")
-        % {"title": milestone.title, "status": milestone.get_status_display().lower()},
+        what=lambda: (
+            _("The milestone « %(title)s » is now %(status)s.")
+            % {"title": milestone.title, "status": milestone.get_status_display().lower()}
+        ),
         url=challenge_url(milestone.engagement.challenge),
     )
     return milestone
@@ -793,7 +871,10 @@ def milestone_deliver(*, milestone: Milestone, user: User, reason: str = "") -> 
     engagement = milestone.engagement
     _require_vendor_member(engagement.vendor, user)
     milestone = _milestone_move(
-        milestone=milestone, user=user, to_status=Milestone.Status.DELIVERED, allowed_from=Milestone.Status.PLANNED,
+        milestone=milestone,
+        user=user,
+        to_status=Milestone.Status.DELIVERED,
+        allowed_from=Milestone.Status.PLANNED,
         behalf=vendor_behalf_check(vendor=engagement.vendor, user=user, reason=reason),
     )
     notify(
@@ -816,8 +897,13 @@ def milestone_accept(*, milestone: Milestone, user: User, reason: str = "") -> M
     engagement = milestone.engagement
     _require_challenge_member(engagement.challenge, user)
     milestone = _milestone_move(
-        milestone=milestone, user=user, to_status=Milestone.Status.ACCEPTED, allowed_from=Milestone.Status.DELIVERED,
-        behalf=organization_behalf_check(organization=engagement.challenge.organization, user=user, reason=reason),
+        milestone=milestone,
+        user=user,
+        to_status=Milestone.Status.ACCEPTED,
+        allowed_from=Milestone.Status.DELIVERED,
+        behalf=organization_behalf_check(
+            organization=engagement.challenge.organization, user=user, reason=reason
+        ),
     )
     payout_request(milestone=milestone)
     notify(
@@ -827,8 +913,11 @@ def milestone_accept(*, milestone: Milestone, user: User, reason: str = "") -> M
         render=lambda: (
             _("Milestone accepted: %(title)s") % {"title": milestone.title},
             _("%(organization)s accepted « %(title)s ». The payment of %(amount)s $ is on its way.")
-            % {"organization": engagement.challenge.organization.name, "title": milestone.title,
-               "amount": milestone.amount},
+            % {
+                "organization": engagement.challenge.organization.name,
+                "title": milestone.title,
+                "amount": milestone.amount,
+            },
         ),
         url=challenge_url(engagement.challenge),
     )
@@ -905,7 +994,9 @@ def payout_submit(*, payout: Payout) -> Payout:
             metadata={"payout": str(payout.pk), "milestone": str(milestone.pk)},
         )
     except payments.PaymentProviderRejected as error:
-        return _payout_move(payout_id=payout.pk, to_status=Payout.Status.FAILED, occurred_at=None, error=str(error))
+        return _payout_move(
+            payout_id=payout.pk, to_status=Payout.Status.FAILED, occurred_at=None, error=str(error)
+        )
     except payments.PaymentProviderError as error:
         Payout.objects.filter(pk=payout.pk).update(last_error=str(error), updated_at=timezone.now())
         raise
@@ -930,7 +1021,9 @@ def payout_apply_event(
     payout_id = Payout.objects.filter(provider_id=provider_id).values_list("pk", flat=True).first()
     if payout_id is None:
         raise ValidationError(
-            _("No payout has the provider id %(provider_id)s. Check that the event comes from this hub's account.")
+            _(
+                "No payout has the provider id %(provider_id)s. Check that the event comes from this hub's account."
+            )
             % {"provider_id": provider_id},
             code="payout_unknown",
         )
@@ -955,7 +1048,8 @@ def payouts_reconcile(*, older_than: timedelta = PAYOUT_RECONCILE_AFTER) -> int:
     periodic run tries again."""
     provider = payments.payment_provider()
     open_payouts = Payout.objects.filter(
-        status__in=[Payout.Status.PENDING, Payout.Status.SUBMITTED], created_at__lt=timezone.now() - older_than
+        status__in=[Payout.Status.PENDING, Payout.Status.SUBMITTED],
+        created_at__lt=timezone.now() - older_than,
     ).order_by("id")
     changed = 0
     for payout in open_payouts:
@@ -985,7 +1079,12 @@ def payouts_reconcile(*, older_than: timedelta = PAYOUT_RECONCILE_AFTER) -> int:
 
 @transaction.atomic
 def _payout_move(
-    *, payout_id: int, to_status: str, occurred_at: datetime | None, provider_id: str | None = None, error: str = ""
+    *,
+    payout_id: int,
+    to_status: str,
+    occurred_at: datetime | None,
+    provider_id: str | None = None,
+    error: str = "",
 ) -> Payout:
     """Move a payout forward under a row lock, or leave it as it is when the news is old (see _PAYOUT_PROGRESS)."""
     payout = (
@@ -1001,7 +1100,9 @@ def _payout_move(
         else:
             payout_logger.error(
                 "Payout %s is %s at the provider, which now answers %s for the same key.",
-                payout.pk, payout.provider_id, provider_id,
+                payout.pk,
+                payout.provider_id,
+                provider_id,
             )
     from_status = payout.status
     if occurred_at is not None and payout.last_event_at is not None and occurred_at < payout.last_event_at:
@@ -1016,7 +1117,9 @@ def _payout_move(
         if to_status != from_status and _PAYOUT_PROGRESS[from_status] == _PAYOUT_PROGRESS[to_status] == 2:
             payout_logger.error(
                 "Payout %s is %s, but the provider now says %s: check it with the provider.",
-                payout.pk, from_status, to_status,
+                payout.pk,
+                from_status,
+                to_status,
             )
         if update_fields:
             payout.save(update_fields=[*update_fields, "updated_at"])
@@ -1045,7 +1148,9 @@ def _payout_move(
 def _milestone_mark_paid(*, payout: Payout) -> None:
     milestone = Milestone.objects.select_for_update().get(pk=payout.milestone_id)
     if milestone.status != Milestone.Status.ACCEPTED:
-        payout_logger.error("Payout %s is paid, but its milestone %s is %s.", payout.pk, milestone.pk, milestone.status)
+        payout_logger.error(
+            "Payout %s is paid, but its milestone %s is %s.", payout.pk, milestone.pk, milestone.status
+        )
         return
     milestone.status = Milestone.Status.PAID
     milestone.save(update_fields=["status", "updated_at"])
@@ -1080,16 +1185,22 @@ def _payout_notify(*, payout: Payout) -> None:
             }
             if payout.status == Payout.Status.PAID:
                 title = _("Payment sent: %(title)s") % values
-                body = _(
-                    "$%(amount)s was sent to %(vendor)s for the milestone “%(title)s” "
-                    "of the challenge “%(challenge)s”."
-                ) % values
+                body = (
+                    _(
+                        "$%(amount)s was sent to %(vendor)s for the milestone “%(title)s” "
+                        "of the challenge “%(challenge)s”."
+                    )
+                    % values
+                )
             else:
                 title = _("Payment failed: %(title)s") % values
-                body = _(
-                    "The payment of $%(amount)s to %(vendor)s for the milestone “%(title)s” failed (%(error)s). "
-                    "Check the vendor's payment details with the payment provider, then contact the vendor."
-                ) % values
+                body = (
+                    _(
+                        "The payment of $%(amount)s to %(vendor)s for the milestone “%(title)s” failed (%(error)s). "
+                        "Check the vendor's payment details with the payment provider, then contact the vendor."
+                    )
+                    % values
+                )
             notification_create(
                 user=user,
                 kind=kind,
@@ -1133,7 +1244,8 @@ def publication_followups_requeue(*, now: datetime) -> int:
 
     challenge_ids = list(
         challenge_list_without_proposals(
-            published_since=now - PUBLICATION_FOLLOWUP_LOOKBACK, published_before=now - PUBLICATION_FOLLOWUP_AFTER
+            published_since=now - PUBLICATION_FOLLOWUP_LOOKBACK,
+            published_before=now - PUBLICATION_FOLLOWUP_AFTER,
         ).values_list("pk", flat=True)
     )
     for challenge_id in challenge_ids:

@@ -1,4 +1,5 @@
 """Test settings: real PostgreSQL, Redis and search node; eager Celery; a per-run index prefix."""
+
 import os
 import uuid
 

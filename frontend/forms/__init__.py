@@ -3,6 +3,7 @@
 What every audience's forms share is here: a form hands what it parsed to the API's input serializer for
 the same operation, so the pages and the API accept exactly the same input, and errors from the
 serializer or a service land on the field they name."""
+
 from typing import Any
 
 from django import forms

@@ -1,5 +1,6 @@
 """Forms of the account pages. Preferences are checked by the API's input serializer, the name and
 email by the user model's fields, through the services."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -19,19 +20,25 @@ class AccountForm(forms.Form):
     # Plain CharFields drawn as radio buttons: the values are checked once, by the API's serializer below.
     preferred_language = forms.CharField(
         label=_("Language"),
-        help_text=_("The language of the site when you sign in, and of the notifications and emails you receive."),
+        help_text=_(
+            "The language of the site when you sign in, and of the notifications and emails you receive."
+        ),
         widget=forms.RadioSelect(choices=LANGUAGE_CHOICES),
     )
     email_frequency = forms.CharField(
         label=_("Notification emails"),
-        help_text=_("Notifications always appear on the site; choose when they are also sent to you by email."),
+        help_text=_(
+            "Notifications always appear on the site; choose when they are also sent to you by email."
+        ),
         widget=forms.RadioSelect(choices=User.EmailFrequency.choices),
     )
 
     def clean(self) -> dict:
         cleaned_data = super().clean()
         preferences = {
-            name: cleaned_data[name] for name in ("preferred_language", "email_frequency") if name in cleaned_data
+            name: cleaned_data[name]
+            for name in ("preferred_language", "email_frequency")
+            if name in cleaned_data
         }
         serializer = UserPreferencesUpdateInputSerializer(data=preferences)
         if not serializer.is_valid():

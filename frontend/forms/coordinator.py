@@ -3,6 +3,7 @@
 Each form parses what was typed, then hands it to the API's input serializer for the same operation,
 so the pages and the API accept exactly the same input; the services check the rest (a rejection needs a
 reason, a decided proposal cannot be decided again) and their errors land on the field they name."""
+
 from typing import Any
 
 from django import forms
@@ -45,7 +46,10 @@ class ProposalQueueFilterForm(SerializerCheckedForm):
 
     status = forms.ChoiceField(label=_("Status"), choices=STATUSES, required=False)
     organization = forms.ModelChoiceField(
-        label=_("Organization"), queryset=organization_list(), required=False, empty_label=_("All organizations")
+        label=_("Organization"),
+        queryset=organization_list(),
+        required=False,
+        empty_label=_("All organizations"),
     )
     expertise = forms.ModelChoiceField(
         label=_("Expertise"),
@@ -55,7 +59,11 @@ class ProposalQueueFilterForm(SerializerCheckedForm):
         empty_label=_("All expertise"),
     )
     region = forms.ModelChoiceField(
-        label=_("Region"), queryset=region_list(), to_field_name="code", required=False, empty_label=_("All regions")
+        label=_("Region"),
+        queryset=region_list(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("All regions"),
     )
     older_than_days = forms.TypedChoiceField(
         label=_("Age"), choices=AGES, coerce=int, empty_value=None, required=False
@@ -138,7 +146,9 @@ class ChallengeReturnForm(SerializerCheckedForm):
 
     note = forms.CharField(
         label=_("Note for the organization"),
-        help_text=_("Say what to change before the challenge is submitted again. It is kept in the audit log."),
+        help_text=_(
+            "Say what to change before the challenge is submitted again. It is kept in the audit log."
+        ),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -4,6 +4,7 @@ A form parses what was typed (amounts written the French or the English way, tic
 certification per line), then hands it to the API's input serializer for the same operation, so the pages
 and the API accept exactly the same input; the services check the rest against the models and the
 workflow, and their errors land on the field they name. What the user typed is kept."""
+
 import re
 from decimal import Decimal
 
@@ -189,7 +190,9 @@ class ChallengeForm(SerializerCheckedForm):
         steps = []
         for slug, title, names in self.STEPS:
             fields = [self[name] for name in names if name in self.fields]
-            steps.append({"slug": slug, "title": title, "fields": fields, "has_errors": any(f.errors for f in fields)})
+            steps.append(
+                {"slug": slug, "title": title, "fields": fields, "has_errors": any(f.errors for f in fields)}
+            )
         return steps
 
     def serializer_input(self) -> dict:
@@ -268,7 +271,9 @@ class MilestoneForm(SerializerCheckedForm):
     serializer_class = MilestoneInputSerializer
     check_all_at_once = True
 
-    title = forms.CharField(label=_("Title"), help_text=_("What the vendor delivers, for example: Working prototype."))
+    title = forms.CharField(
+        label=_("Title"), help_text=_("What the vendor delivers, for example: Working prototype.")
+    )
     amount = AmountField(
         label=_("Amount (CAD)"), help_text=_("Paid to the vendor once you accept it, for example 12 500.")
     )

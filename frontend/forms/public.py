@@ -2,6 +2,7 @@
 
 A search form checks its query string with the API's own input serializer and page rules, so a page
 and `GET /api/v1/…/search/` accept and refuse exactly the same parameters, with the same messages."""
+
 from collections.abc import Iterable
 
 from django import forms
@@ -58,7 +59,11 @@ class SearchForm(forms.Form):
             return self.cleaned_data
         filters = dict(serializer.validated_data)
         self.cleaned_data.update(
-            q=filters.pop("q", ""), sort=filters.pop("sort", ""), filters=filters, page=page, page_size=page_size
+            q=filters.pop("q", ""),
+            sort=filters.pop("sort", ""),
+            filters=filters,
+            page=page,
+            page_size=page_size,
         )
         return self.cleaned_data
 

@@ -4,6 +4,7 @@ A form here only parses what was typed (text, whole numbers, ticked boxes, one c
 the API's own input serializer then checks it, and the service checks it again against the model, so
 every rule is written once and the pages answer with the API's words. The errors, wherever they come
 from, land on the field they are about, and what the user typed is kept."""
+
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -71,7 +72,9 @@ class VendorProfileForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
     )
     languages = forms.MultipleChoiceField(
-        label=_verbose_name(Vendor, "languages"), choices=Language.choices, widget=forms.CheckboxSelectMultiple
+        label=_verbose_name(Vendor, "languages"),
+        choices=Language.choices,
+        widget=forms.CheckboxSelectMultiple,
     )
     regions = forms.MultipleChoiceField(
         label=_verbose_name(Vendor, "regions"), choices=_region_choices, widget=forms.CheckboxSelectMultiple
@@ -79,7 +82,9 @@ class VendorProfileForm(forms.Form):
     employees = forms.IntegerField(label=_verbose_name(Vendor, "employees"))
     founded = forms.IntegerField(label=_verbose_name(Vendor, "founded"))
     expertise = forms.MultipleChoiceField(
-        label=_verbose_name(Vendor, "expertise"), choices=_expertise_choices, widget=forms.CheckboxSelectMultiple
+        label=_verbose_name(Vendor, "expertise"),
+        choices=_expertise_choices,
+        widget=forms.CheckboxSelectMultiple,
     )
     certifications = LinesField(
         label=_verbose_name(Vendor, "certifications"),
@@ -106,12 +111,16 @@ class VendorReferenceForm(forms.Form):
     client = forms.CharField(label=_verbose_name(VendorReference, "client"))
     title = forms.CharField(label=_verbose_name(VendorReference, "title"))
     summary = forms.CharField(
-        label=_verbose_name(VendorReference, "summary"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_verbose_name(VendorReference, "summary"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     year = forms.IntegerField(label=_verbose_name(VendorReference, "year"))
 
 
-VendorReferenceFormSet = forms.formset_factory(VendorReferenceForm, extra=1, can_delete=True, can_delete_extra=False)
+VendorReferenceFormSet = forms.formset_factory(
+    VendorReferenceForm, extra=1, can_delete=True, can_delete_extra=False
+)
 
 
 @dataclass(frozen=True)
@@ -161,7 +170,9 @@ class VendorProfileForms:
         for field, detail in serializer.errors.items():
             per_reference = _per_item(detail, len(kept)) if field == "references" else None
             if per_reference is None:
-                self.profile.add_error(field if field in self.profile.fields else None, api_error_messages(detail))
+                self.profile.add_error(
+                    field if field in self.profile.fields else None, api_error_messages(detail)
+                )
                 continue
             for form, form_detail in zip(kept, per_reference):
                 for name, messages in form_detail.items():
@@ -173,14 +184,20 @@ class VendorProfileForms:
 
     def error_summary(self) -> list[FormError]:
         references = [
-            FormError(_("Reference %(number)s – %(field)s") % {"number": number, "field": error.label}, error.message,
-                      error.target)
-            if error.label else error
+            FormError(
+                _("Reference %(number)s – %(field)s") % {"number": number, "field": error.label},
+                error.message,
+                error.target,
+            )
+            if error.label
+            else error
             for number, form in enumerate(self.references.forms, start=1)
             if not _deleted(form)
             for error in _form_errors(form)
         ]
-        tampered = [FormError("", str(message), "references") for message in self.references.non_form_errors()]
+        tampered = [
+            FormError("", str(message), "references") for message in self.references.non_form_errors()
+        ]
         return [*_form_errors(self.profile), *references, *tampered]
 
 
@@ -281,14 +298,20 @@ class SavedSearchForm(SerializerCheckedForm):
         widget=forms.CheckboxSelectMultiple,
     )
     language = forms.MultipleChoiceField(
-        label=_("Posting language"), choices=Language.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Posting language"),
+        choices=Language.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     budget = forms.MultipleChoiceField(
         label=_("Budget"), choices=BudgetRange.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
     # Shown only when the search brought one: saved_search_create says why it cannot be kept.
     deadline = forms.MultipleChoiceField(
-        label=_("Deadline"), choices=DeadlineWindow.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Deadline"),
+        choices=DeadlineWindow.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     @classmethod

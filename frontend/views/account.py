@@ -1,4 +1,5 @@
 """Account pages: sign in, notifications, account and language preferences, password change and reset."""
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -59,7 +60,9 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
-    page_obj = Paginator(notification_list(user=request.user), NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    page_obj = Paginator(notification_list(user=request.user), NOTIFICATIONS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(request, "frontend/account/notifications.html", {"page_obj": page_obj})
 
 
@@ -69,7 +72,9 @@ def notification_read(request: HttpRequest, notification_id: int) -> HttpRespons
     notification = notification_get(user=request.user, notification_id=notification_id)
     notification = notification_mark_read(notification=notification, user=request.user)
     if request.htmx:
-        return render(request, "frontend/account/_notification.html", {"notification": notification, "swap": True})
+        return render(
+            request, "frontend/account/_notification.html", {"notification": notification, "swap": True}
+        )
     messages.success(request, _("The notification is marked as read."))
     return redirect(_back_to_notifications(request))
 
@@ -180,9 +185,13 @@ def consent_update(request: HttpRequest) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         if consent.granted:
-            messages.success(request, _("Your consent is recorded: %(kind)s.") % {"kind": consent.get_kind_display()})
+            messages.success(
+                request, _("Your consent is recorded: %(kind)s.") % {"kind": consent.get_kind_display()}
+            )
         else:
-            messages.success(request, _("Your consent is withdrawn: %(kind)s.") % {"kind": consent.get_kind_display()})
+            messages.success(
+                request, _("Your consent is withdrawn: %(kind)s.") % {"kind": consent.get_kind_display()}
+            )
     return redirect("frontend:account")
 
 

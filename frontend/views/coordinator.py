@@ -3,6 +3,7 @@
 Only hub coordinators (and administrators) open them. Every decision goes through the same services as
 the API (matching.services for proposals, marketplace.services.challenge_transition for publication);
 with htmx a decided proposal is swapped out of the queue in place, without it a form posts and redirects."""
+
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import timedelta
@@ -168,7 +169,9 @@ def _expertise_labels() -> dict[str, str]:
 def _queue_proposals(request: HttpRequest, filter_form: ProposalQueueFilterForm) -> QuerySet[MatchProposal]:
     if not filter_form.is_valid():
         # Unknown filter values (an old bookmark): show the whole pending queue, and the page says why.
-        return proposal_list_for_queue(user=request.user, status=MatchProposal.Status.PENDING, ordering="created_at")
+        return proposal_list_for_queue(
+            user=request.user, status=MatchProposal.Status.PENDING, ordering="created_at"
+        )
     return proposal_list_for_queue(user=request.user, **filter_form.selector_filters())
 
 
@@ -189,8 +192,12 @@ def _queue_context(
         reject_form = rejected[1] if rejected and rejected[0] == proposal.pk else None
         group.items.append(_queue_item(proposal, expertise_labels=expertise_labels, reject_form=reject_form))
     for group in groups.values():
-        group.items.sort(key=lambda item: (item.proposal.rank is None, item.proposal.rank or 0, item.proposal.pk))
-    error_form = rejected[1] if rejected else bulk_form if bulk_form is not None and bulk_form.errors else None
+        group.items.sort(
+            key=lambda item: (item.proposal.rank is None, item.proposal.rank or 0, item.proposal.pk)
+        )
+    error_form = (
+        rejected[1] if rejected else bulk_form if bulk_form is not None and bulk_form.errors else None
+    )
     return {
         "filter_form": filter_form,
         "groups": list(groups.values()),
@@ -228,7 +235,12 @@ def _decided(
         return render(
             request,
             "frontend/coordinator/_decided.html",
-            {"proposal": proposal, "message": message, "is_error": level >= messages.WARNING, "remaining": remaining},
+            {
+                "proposal": proposal,
+                "message": message,
+                "is_error": level >= messages.WARNING,
+                "remaining": remaining,
+            },
         )
     messages.add_message(request, level, message)
     return redirect(_queue_url(request))
@@ -297,7 +309,9 @@ def proposal_reject(request: HttpRequest, proposal_id: int) -> HttpResponse:
     # Keep what was typed, with the error next to the field.
     if request.htmx:
         item = _queue_item(proposal, expertise_labels=_expertise_labels(), reject_form=form)
-        return render(request, "frontend/coordinator/_proposal.html", {"item": item, "next_url": _queue_url(request)})
+        return render(
+            request, "frontend/coordinator/_proposal.html", {"item": item, "next_url": _queue_url(request)}
+        )
     next_url = _queue_url(request)
     context = _queue_context(request, _query_of(next_url), rejected=(proposal.pk, form))
     return render(request, "frontend/coordinator/queue.html", context)
@@ -327,7 +341,11 @@ def proposals_bulk_approve(request: HttpRequest) -> HttpResponse:
             messages.error(
                 request,
                 _("Not approved: %(vendor)s for « %(title)s ». %(reason)s")
-                % {"vendor": proposal.vendor.name, "title": proposal.challenge.title, "reason": refused[proposal.pk]},
+                % {
+                    "vendor": proposal.vendor.name,
+                    "title": proposal.challenge.title,
+                    "reason": refused[proposal.pk],
+                },
             )
     return redirect(_queue_url(request))
 
@@ -352,7 +370,9 @@ def _publication_page(
         PublicationRequest(
             challenge=challenge,
             return_form=(
-                invalid if invalid_id == challenge.pk else ChallengeReturnForm(auto_id=_return_auto_id(challenge))
+                invalid
+                if invalid_id == challenge.pk
+                else ChallengeReturnForm(auto_id=_return_auto_id(challenge))
             ),
         )
         for challenge in challenge_list_submitted(user=request.user)
@@ -456,7 +476,9 @@ def _coordinate(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
-def bar_chart(*, chart_id: str, title: str, bars: list[Bar], horizontal: bool = True, caption: str = "") -> BarChart:
+def bar_chart(
+    *, chart_id: str, title: str, bars: list[Bar], horizontal: bool = True, caption: str = ""
+) -> BarChart:
     """Lay out a plain bar chart for frontend/coordinator/_bar_chart.html: SVG with every value written on its bar."""
     largest = max((bar.value for bar in bars), default=0) or 1
     for index, bar in enumerate(bars):
@@ -464,7 +486,12 @@ def bar_chart(*, chart_id: str, title: str, bars: list[Bar], horizontal: bool = 
         if horizontal:
             top = index * ROW_HEIGHT + 22
             width = max(bar.value / largest * HORIZONTAL_MAX_WIDTH, 0.4 if bar.value else 0.0)
-            bar.x, bar.y, bar.width, bar.height = "0", _coordinate(top), _coordinate(width), _coordinate(BAR_THICKNESS)
+            bar.x, bar.y, bar.width, bar.height = (
+                "0",
+                _coordinate(top),
+                _coordinate(width),
+                _coordinate(BAR_THICKNESS),
+            )
             bar.label_x, bar.label_y = "0", _coordinate(top - 6)
             bar.value_x, bar.value_y = _coordinate(width + 1.5), _coordinate(top + BAR_THICKNESS - 4)
         else:
@@ -486,7 +513,9 @@ def bar_chart(*, chart_id: str, title: str, bars: list[Bar], horizontal: bool = 
     return BarChart(
         id=chart_id,
         title=title,
-        description=" ".join(filter(None, [summary, _("The same numbers are in the table under the chart.")])),
+        description=" ".join(
+            filter(None, [summary, _("The same numbers are in the table under the chart.")])
+        ),
         bars=bars,
         horizontal=horizontal,
         height=len(bars) * ROW_HEIGHT if horizontal else PLOT_TOP + PLOT_HEIGHT + LABEL_AREA,
@@ -536,7 +565,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         chart_id="chart-first-introduction",
         title=_("Days from publication to the first introduction, latest challenges"),
         bars=[
-            Bar(label=challenge.title, value=_days(challenge.delay), value_text=_number(_days(challenge.delay), 1))
+            Bar(
+                label=challenge.title,
+                value=_days(challenge.delay),
+                value_text=_number(_days(challenge.delay), 1),
+            )
             for challenge in delays.latest
         ],
     )
@@ -566,11 +599,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     exposure_chart = bar_chart(
         chart_id="chart-exposure",
         title=_("Most shown vendors, last %(days)s days") % {"days": EXPOSURE_DAYS},
-        bars=[Bar(label=row["name"], value=row["shown"], value_text=_number(row["shown"])) for row in exposure.top],
+        bars=[
+            Bar(label=row["name"], value=row["shown"], value_text=_number(row["shown"]))
+            for row in exposure.top
+        ],
     )
 
     week_rows = [
-        (week.week, [week.counts[status] for status in MatchProposal.Status.values], week.total) for week in weeks
+        (week.week, [week.counts[status] for status in MatchProposal.Status.values], week.total)
+        for week in weeks
     ]
 
     return render(

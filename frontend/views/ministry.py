@@ -1,6 +1,7 @@
 """Pages of public-organization members: their challenges from draft to award, and the engagements that follow.
 
 Coordinators may open every one of them; members of another organization get a 404, as from the selectors."""
+
 import dataclasses
 from collections.abc import Callable
 from functools import wraps
@@ -46,13 +47,24 @@ from matching.serializers import explanation_reasons
 Status = Challenge.Status
 
 # The dashboard lists challenges in the order of their lifecycle (docs/workflow.md).
-STATUS_ORDER = [Status.DRAFT, Status.SUBMITTED, Status.PUBLISHED, Status.CLOSED, Status.AWARDED, Status.CANCELLED]
+STATUS_ORDER = [
+    Status.DRAFT,
+    Status.SUBMITTED,
+    Status.PUBLISHED,
+    Status.CLOSED,
+    Status.AWARDED,
+    Status.CANCELLED,
+]
 # The lists of a draft that the reach counts with (ChallengeForm.reach_profile).
 REACH_LISTS = ("expertise", "regions", "required_languages", "required_certifications")
 # Buttons are shown only where matching.services would accept the move; the services still decide.
 SHORTLISTABLE = {Introduction.Status.INTERESTED}
 AWARDABLE = {Introduction.Status.INTERESTED, Introduction.Status.SHORTLISTED}
-STILL_IN_THE_RUNNING = {Introduction.Status.INTRODUCED, Introduction.Status.INTERESTED, Introduction.Status.SHORTLISTED}
+STILL_IN_THE_RUNNING = {
+    Introduction.Status.INTRODUCED,
+    Introduction.Status.INTERESTED,
+    Introduction.Status.SHORTLISTED,
+}
 
 
 def organization_member_required(view: Callable) -> Callable:
@@ -88,7 +100,11 @@ def _posted_id(request: HttpRequest, name: str) -> int:
 
 def _acting_for(request: HttpRequest, organization: Organization) -> str | None:
     """The organization's name when a coordinator acts for it: its forms then ask why (frontend/includes)."""
-    return organization.name if user_acts_on_behalf(user=request.user, members=organization.members.all()) else None
+    return (
+        organization.name
+        if user_acts_on_behalf(user=request.user, members=organization.members.all())
+        else None
+    )
 
 
 def _reason(request: HttpRequest) -> str:
@@ -156,7 +172,9 @@ def challenge_create(request: HttpRequest) -> HttpResponse:
     organizations = organization_list_for_member(user=request.user)
     if not organizations.exists():
         return render(request, "frontend/ministry/no_organization.html", status=403)
-    form = ChallengeForm.for_new(request.POST if request.method == "POST" else None, organizations=organizations)
+    form = ChallengeForm.for_new(
+        request.POST if request.method == "POST" else None, organizations=organizations
+    )
     if request.method == "POST" and form.is_valid():
         try:
             challenge = marketplace_services.challenge_create(
@@ -167,7 +185,9 @@ def challenge_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_service_error(form, error)
         else:
-            messages.success(request, _("Draft saved. Check how vendors will see it, then submit it for publication."))
+            messages.success(
+                request, _("Draft saved. Check how vendors will see it, then submit it for publication.")
+            )
             return redirect("frontend:challenge_preview", challenge_id=challenge.pk)
     # A coordinator writes a draft for an organization they are not a member of.
     acting_for = _("the organization") if request.user.is_coordinator else None
@@ -189,7 +209,9 @@ def challenge_edit(request: HttpRequest, challenge_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             marketplace_services.challenge_update(
-                challenge=challenge, user=request.user, data={**form.challenge_data(), "reason": _reason(request)}
+                challenge=challenge,
+                user=request.user,
+                data={**form.challenge_data(), "reason": _reason(request)},
             )
         except ValidationError as error:
             add_service_error(form, error)
@@ -232,7 +254,9 @@ def challenge_preview(request: HttpRequest, challenge_id: int) -> HttpResponse:
             return redirect("frontend:challenge_preview", challenge_id=challenge.pk)
         messages.success(
             request,
-            _("Your challenge is submitted. A hub coordinator reviews it before publication; you will be notified."),
+            _(
+                "Your challenge is submitted. A hub coordinator reviews it before publication; you will be notified."
+            ),
         )
         return redirect("frontend:challenge_manage", challenge_id=challenge.pk)
     profile = matching_selectors.challenge_profile(challenge)
@@ -262,7 +286,11 @@ def _frozen_explanation(data: dict) -> Explanation | None:
 
 
 def _introduction_row(
-    introduction: Introduction, *, challenge: Challenge, expertise_labels: dict[str, str], visibility: ProfileVisibility
+    introduction: Introduction,
+    *,
+    challenge: Challenge,
+    expertise_labels: dict[str, str],
+    visibility: ProfileVisibility,
 ) -> dict:
     explanation = _frozen_explanation(introduction.proposal.explanation or {})
     if explanation:
@@ -296,7 +324,9 @@ def _history(challenge: Challenge) -> list[dict]:
     return [
         {
             "entry": entry,
-            "from_label": Status(entry.from_state).label if entry.from_state in Status.values else entry.from_state,
+            "from_label": Status(entry.from_state).label
+            if entry.from_state in Status.values
+            else entry.from_state,
             "to_label": Status(entry.to_state).label if entry.to_state in Status.values else entry.to_state,
         }
         for entry in entries
@@ -370,7 +400,10 @@ def _shortlist(request: HttpRequest, challenge: Challenge) -> HttpResponse:
         introduction = matching_selectors.introduction_get(user=request.user, introduction_id=introduction.pk)
         labels = {item.code: item.label for item in expertise_list()}
         row = _introduction_row(
-            introduction, challenge=challenge, expertise_labels=labels, visibility=ProfileVisibility(user=request.user)
+            introduction,
+            challenge=challenge,
+            expertise_labels=labels,
+            visibility=ProfileVisibility(user=request.user),
         )
         context = {
             "row": row,
@@ -478,7 +511,9 @@ def challenge_award(request: HttpRequest, challenge_id: int, introduction_id: in
             return redirect(_manage_url(challenge, "introductions"))
         messages.success(
             request,
-            _("Awarded to %(vendor)s. The other vendors are told courteously. Plan the pilot's milestones now.")
+            _(
+                "Awarded to %(vendor)s. The other vendors are told courteously. Plan the pilot's milestones now."
+            )
             % {"vendor": introduction.vendor.name},
         )
         return redirect("frontend:engagement_manage", engagement_id=engagement.pk)
@@ -517,7 +552,9 @@ def _transition_with_confirmation(request: HttpRequest, challenge_id: int, *, to
             return _render_confirm(request, challenge, form=form, to_status=to_status)
         else:
             done = {
-                Status.CLOSED: _("The challenge is closed: it no longer appears to vendors. You can still award it."),
+                Status.CLOSED: _(
+                    "The challenge is closed: it no longer appears to vendors. You can still award it."
+                ),
                 Status.CANCELLED: _("The challenge is cancelled."),
             }
             messages.success(request, done[to_status])
@@ -525,7 +562,9 @@ def _transition_with_confirmation(request: HttpRequest, challenge_id: int, *, to
     return _render_confirm(request, challenge, form=form, to_status=to_status)
 
 
-def _render_confirm(request: HttpRequest, challenge: Challenge, *, form: TransitionNoteForm, to_status: str) -> HttpResponse:
+def _render_confirm(
+    request: HttpRequest, challenge: Challenge, *, form: TransitionNoteForm, to_status: str
+) -> HttpResponse:
     return render(
         request,
         "frontend/ministry/challenge_confirm.html",
@@ -555,7 +594,9 @@ def challenge_cancel(request: HttpRequest, challenge_id: int) -> HttpResponse:
 
 
 def _accept(request: HttpRequest, engagement: Engagement) -> None:
-    milestone = matching_selectors.milestone_get(user=request.user, milestone_id=_posted_id(request, "milestone"))
+    milestone = matching_selectors.milestone_get(
+        user=request.user, milestone_id=_posted_id(request, "milestone")
+    )
     if milestone.engagement_id != engagement.pk:
         raise Http404
     try:
@@ -604,7 +645,9 @@ def engagement_manage(request: HttpRequest, engagement_id: int) -> HttpResponse:
                 return redirect(_milestones_url(engagement))
     milestones = list(engagement.milestones.all())  # Prefetched by the selector, soonest due first.
     # A milestone has a payout once accepted; getattr, because a missing one-to-one raises.
-    rows = [{"milestone": milestone, "payout": getattr(milestone, "payout", None)} for milestone in milestones]
+    rows = [
+        {"milestone": milestone, "payout": getattr(milestone, "payout", None)} for milestone in milestones
+    ]
     return render(
         request,
         "frontend/ministry/engagement_manage.html",

@@ -1,4 +1,5 @@
 """Public pages: home, the opportunity search, challenge detail, and the vendor directory for the public sector."""
+
 import datetime
 from collections.abc import Mapping, Sequence
 from functools import partial
@@ -18,7 +19,12 @@ from django.utils.translation import gettext_lazy as _
 from frontend.forms.public import ChallengeSearchForm, SearchForm, VendorSearchForm
 from hub.permissions import IsOrganizationMember
 from marketplace.models import Challenge
-from marketplace.selectors import challenge_get, challenge_list_latest_published, vendor_get, vendor_profile_sections
+from marketplace.selectors import (
+    challenge_get,
+    challenge_list_latest_published,
+    vendor_get,
+    vendor_profile_sections,
+)
 from marketplace.visibility import ProfileVisibility
 from matching import search
 from matching.models import VendorExposure
@@ -157,7 +163,10 @@ def _search_page(
 
 def _labels(results: SearchResults) -> dict[str, dict[str, str]]:
     """Labels of the codes in the hits (expertise, regions…), read from the facets, which hold every code shown."""
-    return {name: {option["value"]: option["label"] for option in options} for name, options in results.facets.items()}
+    return {
+        name: {option["value"]: option["label"] for option in options}
+        for name, options in results.facets.items()
+    }
 
 
 def _engine_page(results: SearchResults) -> Page:
@@ -173,7 +182,11 @@ def _facet_groups(results: SearchResults, *, form: SearchForm, legends: Mapping[
     for name in form.facet_names:
         selected = set(form.cleaned_data["filters"].get(name, []))
         options = [
-            {**option, "selected": option["value"] in selected, "id": f"facet-{name}-{slugify(option['value']) or index}"}
+            {
+                **option,
+                "selected": option["value"] in selected,
+                "id": f"facet-{name}-{slugify(option['value']) or index}",
+            }
             for index, option in enumerate(results.facets.get(name, []))
         ]
         if options:
@@ -183,7 +196,11 @@ def _facet_groups(results: SearchResults, *, form: SearchForm, legends: Mapping[
 
 def _active_filters(results: SearchResults, *, form: SearchForm, legends: Mapping[str, str]) -> list[dict]:
     """The chosen facet values, each with a link that removes it: shown above the results."""
-    labels = {(name, option["value"]): option["label"] for name, options in results.facets.items() for option in options}
+    labels = {
+        (name, option["value"]): option["label"]
+        for name, options in results.facets.items()
+        for option in options
+    }
     active = []
     for name in form.facet_names:
         for value in form.cleaned_data["filters"].get(name, []):
@@ -223,7 +240,9 @@ def _challenge_hit(item: dict, *, labels: Mapping[str, Mapping[str, str]]) -> di
         "organization_kind_label": labels["organization_kind"].get(item.get("organization_kind"), ""),
         "url": reverse("frontend:challenge_detail", kwargs={"challenge_id": item["id"]}),
         "title_html": _highlighted(highlights.get("title", []), item["title"]),
-        "snippet_html": _highlighted(highlights.get("description", []), _snippet(item.get("description", ""))),
+        "snippet_html": _highlighted(
+            highlights.get("description", []), _snippet(item.get("description", ""))
+        ),
         "deadline": datetime.date.fromisoformat(item["deadline"]) if item.get("deadline") else None,
         "published_at": parse_datetime(item["published_at"]) if item.get("published_at") else None,
     }
@@ -240,5 +259,7 @@ def _vendor_hit(item: dict, *, labels: Mapping[str, Mapping[str, str]]) -> dict:
         "language_labels": [labels["language"].get(code, code) for code in item.get("languages", [])],
         "url": reverse("frontend:vendor_detail", kwargs={"vendor_id": item["id"]}),
         "name_html": _highlighted(highlights.get("name", []), item["name"]),
-        "snippet_html": _highlighted(highlights.get("description", []), _snippet(item.get("description") or "")),
+        "snippet_html": _highlighted(
+            highlights.get("description", []), _snippet(item.get("description") or "")
+        ),
     }

@@ -4,6 +4,7 @@ it, saved searches and their alerts, introductions with their clarifications, an
 A member of several firms acts for one at a time: `?vendor=<id>` chooses it, and the choice is kept for the
 session so the navigation links follow it. Every action is a plain form post answered by a redirect; the
 introduction and engagement pages also answer htmx with the part of the page that changed."""
+
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,7 +23,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from frontend.forms import SerializerCheckedForm, add_service_error
-from frontend.forms.vendor import ClarificationForm, DeclineForm, InterestForm, SavedSearchForm, VendorProfileForms
+from frontend.forms.vendor import (
+    ClarificationForm,
+    DeclineForm,
+    InterestForm,
+    SavedSearchForm,
+    VendorProfileForms,
+)
 from hub.api_errors import Conflict
 from hub.models import User
 from marketplace.models import Vendor
@@ -66,7 +73,6 @@ DASHBOARD_RECOMMENDATIONS = 5
 RECOMMENDATIONS_PER_PAGE = 10
 INTRODUCTIONS_PER_PAGE = 20
 ALERTS_SHOWN = 20
-
 
 
 def _completeness_items() -> dict[str, tuple[str, str]]:
@@ -162,7 +168,9 @@ def vendor_register(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Your firm is registered. A hub coordinator will verify it before it is proposed for challenges."),
+                _(
+                    "Your firm is registered. A hub coordinator will verify it before it is proposed for challenges."
+                ),
             )
             return redirect(_with_vendor(reverse("frontend:vendor_dashboard"), vendor))
     return render(request, "frontend/vendor/profile_form.html", {"forms": forms, "registering": True})
@@ -193,7 +201,9 @@ def vendor_profile_edit(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Your firm's profile is saved. The matcher uses it from now on."))
             return redirect(_with_vendor(reverse("frontend:vendor_dashboard"), vendor))
-    return render(request, "frontend/vendor/profile_form.html", {**context, "forms": forms, "registering": False})
+    return render(
+        request, "frontend/vendor/profile_form.html", {**context, "forms": forms, "registering": False}
+    )
 
 
 # Opportunities
@@ -210,7 +220,9 @@ def _recommendations(hits: list[RankedHit], *, first_rank: int) -> list[dict]:
             "title": hit.source.get("title", ""),
             "organization_name": hit.source.get("organization_name", ""),
             "expertise": [expertise_labels.get(code, code) for code in hit.source.get("expertise", [])],
-            "deadline": datetime.date.fromisoformat(hit.source["deadline"]) if hit.source.get("deadline") else None,
+            "deadline": datetime.date.fromisoformat(hit.source["deadline"])
+            if hit.source.get("deadline")
+            else None,
             "budget_min": Decimal(str(hit.source.get("budget_min", 0))),
             "budget_max": Decimal(str(hit.source.get("budget_max", 0))),
             "reasons": explanation_reasons(hit.explanation, expertise_labels=expertise_labels),
@@ -265,7 +277,9 @@ def saved_searches(request: HttpRequest) -> HttpResponse:
         return _no_firm_yet(request)
     action = request.POST.get("action")
     if action == "delete":
-        saved_search = saved_search_get(user=request.user, saved_search_id=_posted_id(request, "saved_search"))
+        saved_search = saved_search_get(
+            user=request.user, saved_search_id=_posted_id(request, "saved_search")
+        )
         saved_search_delete(saved_search=saved_search, user=request.user)
         messages.success(request, _("The saved search “%(name)s” is deleted.") % {"name": saved_search.name})
         return redirect("frontend:saved_searches")
@@ -274,7 +288,9 @@ def saved_searches(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             name, q, filters = form.search_parameters()
             try:
-                saved_search = saved_search_create(user=request.user, name=name, q=q, filters=filters, vendor=vendor)
+                saved_search = saved_search_create(
+                    user=request.user, name=name, q=q, filters=filters, vendor=vendor
+                )
             except SearchUnavailable as error:
                 form.add_error(None, str(error.detail))
             except ValidationError as error:
@@ -292,7 +308,8 @@ def saved_searches(request: HttpRequest) -> HttpResponse:
     context.update(
         form=form,
         saved_searches=[
-            (saved_search, form.describe(saved_search.filters)) for saved_search in saved_search_list(user=request.user)
+            (saved_search, form.describe(saved_search.filters))
+            for saved_search in saved_search_list(user=request.user)
         ],
         alerts=saved_search_alert_list(user=request.user)[:ALERTS_SHOWN],
     )
@@ -344,7 +361,9 @@ def _perform(form: SerializerCheckedForm | None, action: Callable[[], object]) -
     return Outcome(done=True)
 
 
-def _plain_post_answer(request: HttpRequest, outcome: Outcome, *, done: str, redirect_to: str) -> HttpResponse | None:
+def _plain_post_answer(
+    request: HttpRequest, outcome: Outcome, *, done: str, redirect_to: str
+) -> HttpResponse | None:
     """A plain post that worked is answered by a redirect; one refused for the state is shown in the messages.
     htmx posts get the changed part of the page instead, with its own notice (see _notice)."""
     if request.htmx:
@@ -401,10 +420,14 @@ def vendor_introduction_detail(request: HttpRequest, introduction_id: int) -> Ht
         form = forms[action] = INTRODUCTION_FORMS[action](request.POST)
         outcome = _perform(
             form,
-            lambda: _introduction_act(action, introduction=introduction, user=request.user, data=form.validated_data),
+            lambda: _introduction_act(
+                action, introduction=introduction, user=request.user, data=form.validated_data
+            ),
         )
         done = _introduction_done(action)
-        redirect_to = reverse("frontend:vendor_introduction_detail", kwargs={"introduction_id": introduction.pk})
+        redirect_to = reverse(
+            "frontend:vendor_introduction_detail", kwargs={"introduction_id": introduction.pk}
+        )
         if answer := _plain_post_answer(request, outcome, done=done, redirect_to=redirect_to):
             return answer
         if outcome.done:
@@ -440,9 +463,9 @@ def vendor_engagement(request: HttpRequest, engagement_id: int) -> HttpResponse:
         if milestone.engagement_id != engagement.pk:
             raise Http404
         outcome = _perform(None, lambda: milestone_deliver(milestone=milestone, user=request.user))
-        done = _("“%(title)s” is marked as delivered. The organization is told, and pays once it accepts it.") % {
-            "title": milestone.title
-        }
+        done = _(
+            "“%(title)s” is marked as delivered. The organization is told, and pays once it accepts it."
+        ) % {"title": milestone.title}
         redirect_to = reverse("frontend:vendor_engagement", kwargs={"engagement_id": engagement.pk})
         if answer := _plain_post_answer(request, outcome, done=done, redirect_to=redirect_to):
             return answer

@@ -6,36 +6,70 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('hub', '0003_notification'),
+        ("hub", "0003_notification"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('challenge_match', 'New challenge matching a saved search'), ('challenge_published', 'Challenge published'), ('proposals_ready', 'Proposals to review'), ('introduction', 'Introduction'), ('interest', 'Vendor interested'), ('decline', 'Vendor declined'), ('clarification', 'Clarification published'), ('shortlisted', 'Shortlisted'), ('awarded', 'Challenge awarded'), ('not_selected', 'Not selected'), ('milestone_delivered', 'Milestone delivered'), ('milestone_accepted', 'Milestone accepted'), ('payout_paid', 'Payment sent'), ('payout_failed', 'Payment failed')], max_length=32, verbose_name='kind'),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("challenge_match", "New challenge matching a saved search"),
+                    ("challenge_published", "Challenge published"),
+                    ("proposals_ready", "Proposals to review"),
+                    ("introduction", "Introduction"),
+                    ("interest", "Vendor interested"),
+                    ("decline", "Vendor declined"),
+                    ("clarification", "Clarification published"),
+                    ("shortlisted", "Shortlisted"),
+                    ("awarded", "Challenge awarded"),
+                    ("not_selected", "Not selected"),
+                    ("milestone_delivered", "Milestone delivered"),
+                    ("milestone_accepted", "Milestone accepted"),
+                    ("payout_paid", "Payment sent"),
+                    ("payout_failed", "Payment failed"),
+                ],
+                max_length=32,
+                verbose_name="kind",
+            ),
         ),
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('actor_label', models.CharField(blank=True, max_length=150, verbose_name='actor')),
-                ('object_type', models.CharField(max_length=40, verbose_name='object type')),
-                ('object_id', models.BigIntegerField(verbose_name='object id')),
-                ('action', models.CharField(max_length=40, verbose_name='action')),
-                ('from_state', models.CharField(blank=True, max_length=32, verbose_name='from')),
-                ('to_state', models.CharField(blank=True, max_length=32, verbose_name='to')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='when')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL, verbose_name='actor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("actor_label", models.CharField(blank=True, max_length=150, verbose_name="actor")),
+                ("object_type", models.CharField(max_length=40, verbose_name="object type")),
+                ("object_id", models.BigIntegerField(verbose_name="object id")),
+                ("action", models.CharField(max_length=40, verbose_name="action")),
+                ("from_state", models.CharField(blank=True, max_length=32, verbose_name="from")),
+                ("to_state", models.CharField(blank=True, max_length=32, verbose_name="to")),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="when")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="actor",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'audit entry',
-                'verbose_name_plural': 'audit log',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['object_type', 'object_id'], name='hub_auditen_object__574029_idx')],
+                "verbose_name": "audit entry",
+                "verbose_name_plural": "audit log",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["object_type", "object_id"], name="hub_auditen_object__574029_idx")
+                ],
             },
         ),
     ]

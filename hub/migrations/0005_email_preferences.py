@@ -4,20 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('hub', '0004_audit_log_and_notification_kinds'),
+        ("hub", "0004_audit_log_and_notification_kinds"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='notification',
-            name='emailed_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='emailed at'),
+            model_name="notification",
+            name="emailed_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="emailed at"),
         ),
         migrations.AddField(
-            model_name='user',
-            name='email_frequency',
-            field=models.CharField(choices=[('immediate', 'Immediately'), ('daily_digest', 'Once a day, in a digest'), ('off', 'Never')], default='immediate', max_length=16, verbose_name='notification emails'),
+            model_name="user",
+            name="email_frequency",
+            field=models.CharField(
+                choices=[
+                    ("immediate", "Immediately"),
+                    ("daily_digest", "Once a day, in a digest"),
+                    ("off", "Never"),
+                ],
+                default="immediate",
+                max_length=16,
+                verbose_name="notification emails",
+            ),
         ),
     ]

@@ -5,6 +5,7 @@ anonymizing a user does (the foreign key is SET NULL; `actor_label` keeps the na
 is not blocked, so that the test suite can still empty tables between transactional tests.
 SQLite (the `make run` default) gets no trigger; the app itself never updates or deletes entries.
 """
+
 from django.db import migrations
 
 CREATE = """
@@ -42,7 +43,6 @@ def drop_trigger(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("hub", "0005_email_preferences"),
     ]

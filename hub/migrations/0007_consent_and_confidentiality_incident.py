@@ -6,51 +6,151 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('hub', '0006_audit_append_only_trigger'),
+        ("hub", "0006_audit_append_only_trigger"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ConfidentialityIncident',
+            name="ConfidentialityIncident",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_at', models.DateTimeField(blank=True, help_text='When the incident happened or began; empty if unknown.', null=True, verbose_name='occurred at')),
-                ('discovered_at', models.DateTimeField(help_text='When the hub became aware of it.', verbose_name='discovered at')),
-                ('description', models.TextField(help_text='The circumstances of the incident.', verbose_name='description')),
-                ('personal_information', models.TextField(help_text='Which personal information is involved, or why it cannot be described.', verbose_name='personal information concerned')),
-                ('people_affected', models.PositiveIntegerField(blank=True, help_text='How many people are concerned; empty if unknown.', null=True, verbose_name='people affected')),
-                ('risk_of_serious_injury', models.BooleanField(default=False, verbose_name='risk of serious injury')),
-                ('risk_assessment', models.TextField(blank=True, help_text='The sensitivity of the information, the consequences to expect and how likely misuse is.', verbose_name='risk assessment')),
-                ('measures_taken', models.TextField(blank=True, help_text='What was done to reduce the risk of injury.', verbose_name='measures taken')),
-                ('reported_to_commission_at', models.DateField(blank=True, null=True, verbose_name="reported to the Commission d'accès à l'information on")),
-                ('people_notified_at', models.DateField(blank=True, null=True, verbose_name='people concerned notified on')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "occurred_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="When the incident happened or began; empty if unknown.",
+                        null=True,
+                        verbose_name="occurred at",
+                    ),
+                ),
+                (
+                    "discovered_at",
+                    models.DateTimeField(
+                        help_text="When the hub became aware of it.", verbose_name="discovered at"
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(
+                        help_text="The circumstances of the incident.", verbose_name="description"
+                    ),
+                ),
+                (
+                    "personal_information",
+                    models.TextField(
+                        help_text="Which personal information is involved, or why it cannot be described.",
+                        verbose_name="personal information concerned",
+                    ),
+                ),
+                (
+                    "people_affected",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="How many people are concerned; empty if unknown.",
+                        null=True,
+                        verbose_name="people affected",
+                    ),
+                ),
+                (
+                    "risk_of_serious_injury",
+                    models.BooleanField(default=False, verbose_name="risk of serious injury"),
+                ),
+                (
+                    "risk_assessment",
+                    models.TextField(
+                        blank=True,
+                        help_text="The sensitivity of the information, the consequences to expect and how likely misuse is.",
+                        verbose_name="risk assessment",
+                    ),
+                ),
+                (
+                    "measures_taken",
+                    models.TextField(
+                        blank=True,
+                        help_text="What was done to reduce the risk of injury.",
+                        verbose_name="measures taken",
+                    ),
+                ),
+                (
+                    "reported_to_commission_at",
+                    models.DateField(
+                        blank=True,
+                        null=True,
+                        verbose_name="reported to the Commission d'accès à l'information on",
+                    ),
+                ),
+                (
+                    "people_notified_at",
+                    models.DateField(blank=True, null=True, verbose_name="people concerned notified on"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'confidentiality incident',
-                'verbose_name_plural': 'confidentiality incidents',
-                'ordering': ['-discovered_at', '-id'],
+                "verbose_name": "confidentiality incident",
+                "verbose_name_plural": "confidentiality incidents",
+                "ordering": ["-discovered_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Consent',
+            name="Consent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('terms', 'Terms of use and privacy policy'), ('notifications', 'Notification emails')], max_length=16, verbose_name='kind')),
-                ('version', models.CharField(max_length=32, verbose_name='version')),
-                ('granted', models.BooleanField(verbose_name='granted')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='when')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='consents', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("terms", "Terms of use and privacy policy"),
+                            ("notifications", "Notification emails"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("version", models.CharField(max_length=32, verbose_name="version")),
+                ("granted", models.BooleanField(verbose_name="granted")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="when")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="consents",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'consent',
-                'verbose_name_plural': 'consents',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['user', 'kind', '-created_at'], name='hub_consent_user_id_169449_idx')],
+                "verbose_name": "consent",
+                "verbose_name_plural": "consents",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["user", "kind", "-created_at"], name="hub_consent_user_id_169449_idx"
+                    )
+                ],
             },
         ),
     ]

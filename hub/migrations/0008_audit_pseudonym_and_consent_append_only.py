@@ -9,6 +9,7 @@ cleared, and `actor_label` may only become a pseudonym.
 The record of consents refuses UPDATE and DELETE, like the audit log (TRUNCATE stays allowed for
 the test suite). SQLite (the `make run` default) gets no trigger; the app never changes either table.
 """
+
 from django.db import migrations
 
 AUDIT_FUNCTION = """
@@ -74,7 +75,6 @@ def backwards(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("hub", "0007_consent_and_confidentiality_incident"),
     ]

@@ -4,20 +4,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('hub', '0008_audit_pseudonym_and_consent_append_only'),
+        ("hub", "0008_audit_pseudonym_and_consent_append_only"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='auditentry',
-            name='on_behalf_of',
-            field=models.CharField(blank=True, help_text='The firm or organization the actor acted for.', max_length=300, verbose_name='on behalf of'),
+            model_name="auditentry",
+            name="on_behalf_of",
+            field=models.CharField(
+                blank=True,
+                help_text="The firm or organization the actor acted for.",
+                max_length=300,
+                verbose_name="on behalf of",
+            ),
         ),
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('challenge_match', 'New challenge matching a saved search'), ('challenge_published', 'Challenge published'), ('proposals_ready', 'Proposals to review'), ('introduction', 'Introduction'), ('interest', 'Vendor interested'), ('decline', 'Vendor declined'), ('clarification', 'Clarification published'), ('shortlisted', 'Shortlisted'), ('awarded', 'Challenge awarded'), ('not_selected', 'Not selected'), ('milestone_delivered', 'Milestone delivered'), ('milestone_accepted', 'Milestone accepted'), ('payout_paid', 'Payment sent'), ('payout_failed', 'Payment failed'), ('vendor_to_verify', 'Vendor to verify'), ('on_behalf', 'Done on your behalf by the hub')], max_length=32, verbose_name='kind'),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("challenge_match", "New challenge matching a saved search"),
+                    ("challenge_published", "Challenge published"),
+                    ("proposals_ready", "Proposals to review"),
+                    ("introduction", "Introduction"),
+                    ("interest", "Vendor interested"),
+                    ("decline", "Vendor declined"),
+                    ("clarification", "Clarification published"),
+                    ("shortlisted", "Shortlisted"),
+                    ("awarded", "Challenge awarded"),
+                    ("not_selected", "Not selected"),
+                    ("milestone_delivered", "Milestone delivered"),
+                    ("milestone_accepted", "Milestone accepted"),
+                    ("payout_paid", "Payment sent"),
+                    ("payout_failed", "Payment failed"),
+                    ("vendor_to_verify", "Vendor to verify"),
+                    ("on_behalf", "Done on your behalf by the hub"),
+                ],
+                max_length=32,
+                verbose_name="kind",
+            ),
         ),
     ]

@@ -8,6 +8,7 @@ Each remaining address gets allauth's EmailAddress row, primary and verified: ac
 the hub (no sign-up yet), password resets already go to these addresses, and allauth treats an
 account's unverified address as the one it is changing to, which a new change request would drop.
 """
+
 from django.db import migrations, models
 from django.db.models.functions import Lower
 
@@ -36,7 +37,6 @@ def email_addresses_create(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
         ("hub", "0009_audit_on_behalf_and_notification_kinds"),

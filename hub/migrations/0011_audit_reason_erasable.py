@@ -7,6 +7,7 @@ pseudonym; everything else stays as in 0008: the object, action, states, the par
 (`on_behalf_of`, 0009) and time never change,
 `actor_id` may only be cleared, `actor_label` may only become a pseudonym.
 """
+
 from django.db import migrations
 
 # The marker is written out here, as the trigger compares it: a later change of AuditEntry.REASON_ERASED
@@ -60,7 +61,6 @@ def backwards(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("hub", "0010_user_unique_email_and_email_addresses"),
     ]

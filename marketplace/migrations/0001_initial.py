@@ -8,152 +8,428 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('hub', '0001_initial'),
+        ("hub", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Expertise',
+            name="Expertise",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=64, unique=True, verbose_name='code')),
-                ('label_fr', models.CharField(max_length=255, verbose_name='French label')),
-                ('label_en', models.CharField(max_length=255, verbose_name='English label')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=64, unique=True, verbose_name="code")),
+                ("label_fr", models.CharField(max_length=255, verbose_name="French label")),
+                ("label_en", models.CharField(max_length=255, verbose_name="English label")),
             ],
             options={
-                'verbose_name': 'expertise',
-                'verbose_name_plural': 'expertise taxonomy',
-                'ordering': ['code'],
-                'abstract': False,
+                "verbose_name": "expertise",
+                "verbose_name_plural": "expertise taxonomy",
+                "ordering": ["code"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=64, unique=True, verbose_name='code')),
-                ('label_fr', models.CharField(max_length=255, verbose_name='French label')),
-                ('label_en', models.CharField(max_length=255, verbose_name='English label')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=64, unique=True, verbose_name="code")),
+                ("label_fr", models.CharField(max_length=255, verbose_name="French label")),
+                ("label_en", models.CharField(max_length=255, verbose_name="English label")),
             ],
             options={
-                'verbose_name': 'administrative region',
-                'verbose_name_plural': 'administrative regions',
-                'ordering': ['code'],
-                'abstract': False,
+                "verbose_name": "administrative region",
+                "verbose_name_plural": "administrative regions",
+                "ordering": ["code"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Challenge',
+            name="Challenge",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=64, unique=True, verbose_name='catalogue key')),
-                ('title', models.CharField(max_length=255, verbose_name='title')),
-                ('description', models.TextField(verbose_name='description')),
-                ('language', models.CharField(choices=[('fr', 'French'), ('en', 'English')], max_length=2, verbose_name='posting language')),
-                ('budget_min', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='minimum budget (CAD)')),
-                ('budget_max', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='maximum budget (CAD)')),
-                ('currency', models.CharField(default='CAD', editable=False, max_length=3, verbose_name='currency')),
-                ('deadline', models.DateField(verbose_name='deadline')),
-                ('required_languages', models.JSONField(blank=True, default=list, validators=[marketplace.models.validate_languages], verbose_name='required delivery languages')),
-                ('required_certifications', models.JSONField(blank=True, default=list, validators=[marketplace.models.validate_text_list], verbose_name='required certifications')),
-                ('max_employees', models.PositiveIntegerField(blank=True, help_text='Empty means no ceiling.', null=True, verbose_name='SME ceiling (employees)')),
-                ('on_site', models.BooleanField(default=False, verbose_name='on-site work')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted for publication'), ('published', 'Published'), ('closed', 'Closed'), ('awarded', 'Awarded'), ('cancelled', 'Cancelled')], default='draft', max_length=16, verbose_name='status')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published at')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='challenges', to='hub.organization', verbose_name='organization')),
-                ('expertise', models.ManyToManyField(related_name='challenges', to='marketplace.expertise', verbose_name='expertise')),
-                ('regions', models.ManyToManyField(blank=True, help_text='Empty means anywhere.', related_name='challenges', to='marketplace.region', verbose_name='regions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.SlugField(max_length=64, unique=True, verbose_name="catalogue key")),
+                ("title", models.CharField(max_length=255, verbose_name="title")),
+                ("description", models.TextField(verbose_name="description")),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("fr", "French"), ("en", "English")],
+                        max_length=2,
+                        verbose_name="posting language",
+                    ),
+                ),
+                (
+                    "budget_min",
+                    models.DecimalField(decimal_places=2, max_digits=12, verbose_name="minimum budget (CAD)"),
+                ),
+                (
+                    "budget_max",
+                    models.DecimalField(decimal_places=2, max_digits=12, verbose_name="maximum budget (CAD)"),
+                ),
+                (
+                    "currency",
+                    models.CharField(default="CAD", editable=False, max_length=3, verbose_name="currency"),
+                ),
+                ("deadline", models.DateField(verbose_name="deadline")),
+                (
+                    "required_languages",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        validators=[marketplace.models.validate_languages],
+                        verbose_name="required delivery languages",
+                    ),
+                ),
+                (
+                    "required_certifications",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        validators=[marketplace.models.validate_text_list],
+                        verbose_name="required certifications",
+                    ),
+                ),
+                (
+                    "max_employees",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Empty means no ceiling.",
+                        null=True,
+                        verbose_name="SME ceiling (employees)",
+                    ),
+                ),
+                ("on_site", models.BooleanField(default=False, verbose_name="on-site work")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted for publication"),
+                            ("published", "Published"),
+                            ("closed", "Closed"),
+                            ("awarded", "Awarded"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("published_at", models.DateTimeField(blank=True, null=True, verbose_name="published at")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="challenges",
+                        to="hub.organization",
+                        verbose_name="organization",
+                    ),
+                ),
+                (
+                    "expertise",
+                    models.ManyToManyField(
+                        related_name="challenges", to="marketplace.expertise", verbose_name="expertise"
+                    ),
+                ),
+                (
+                    "regions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Empty means anywhere.",
+                        related_name="challenges",
+                        to="marketplace.region",
+                        verbose_name="regions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'challenge',
-                'verbose_name_plural': 'challenges',
-                'ordering': ['-published_at', '-created_at'],
+                "verbose_name": "challenge",
+                "verbose_name_plural": "challenges",
+                "ordering": ["-published_at", "-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='ChallengeTransition',
+            name="ChallengeTransition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted for publication'), ('published', 'Published'), ('closed', 'Closed'), ('awarded', 'Awarded'), ('cancelled', 'Cancelled')], max_length=16)),
-                ('to_status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted for publication'), ('published', 'Published'), ('closed', 'Closed'), ('awarded', 'Awarded'), ('cancelled', 'Cancelled')], max_length=16)),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('challenge', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transitions', to='marketplace.challenge')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "from_status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted for publication"),
+                            ("published", "Published"),
+                            ("closed", "Closed"),
+                            ("awarded", "Awarded"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted for publication"),
+                            ("published", "Published"),
+                            ("closed", "Closed"),
+                            ("awarded", "Awarded"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "challenge",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="transitions",
+                        to="marketplace.challenge",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Vendor',
+            name="Vendor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=64, unique=True, verbose_name='catalogue key')),
-                ('name', models.CharField(max_length=255, verbose_name='name')),
-                ('neq', models.CharField(max_length=10, unique=True, validators=[django.core.validators.RegexValidator('^\\d{10}$', 'A Quebec enterprise number (NEQ) has exactly 10 digits.', code='invalid_neq')], verbose_name='enterprise number (NEQ)')),
-                ('description', models.TextField(verbose_name='description')),
-                ('languages', models.JSONField(default=list, validators=[marketplace.models.validate_languages], verbose_name='delivery languages')),
-                ('employees', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='employees')),
-                ('founded', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1800), django.core.validators.MaxValueValidator(2100)], verbose_name='founding year')),
-                ('certifications', models.JSONField(blank=True, default=list, validators=[marketplace.models.validate_text_list], verbose_name='certifications')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('is_verified', models.BooleanField(default=False, help_text="A coordinator checked the firm's identity and NEQ.", verbose_name='verified')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('expertise', models.ManyToManyField(related_name='vendors', to='marketplace.expertise', verbose_name='expertise')),
-                ('members', models.ManyToManyField(blank=True, related_name='vendors', to=settings.AUTH_USER_MODEL, verbose_name='members')),
-                ('regions', models.ManyToManyField(related_name='vendors', to='marketplace.region', verbose_name='regions served')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.SlugField(max_length=64, unique=True, verbose_name="catalogue key")),
+                ("name", models.CharField(max_length=255, verbose_name="name")),
+                (
+                    "neq",
+                    models.CharField(
+                        max_length=10,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{10}$",
+                                "A Quebec enterprise number (NEQ) has exactly 10 digits.",
+                                code="invalid_neq",
+                            )
+                        ],
+                        verbose_name="enterprise number (NEQ)",
+                    ),
+                ),
+                ("description", models.TextField(verbose_name="description")),
+                (
+                    "languages",
+                    models.JSONField(
+                        default=list,
+                        validators=[marketplace.models.validate_languages],
+                        verbose_name="delivery languages",
+                    ),
+                ),
+                (
+                    "employees",
+                    models.PositiveIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1)], verbose_name="employees"
+                    ),
+                ),
+                (
+                    "founded",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1800),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="founding year",
+                    ),
+                ),
+                (
+                    "certifications",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        validators=[marketplace.models.validate_text_list],
+                        verbose_name="certifications",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "is_verified",
+                    models.BooleanField(
+                        default=False,
+                        help_text="A coordinator checked the firm's identity and NEQ.",
+                        verbose_name="verified",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "expertise",
+                    models.ManyToManyField(
+                        related_name="vendors", to="marketplace.expertise", verbose_name="expertise"
+                    ),
+                ),
+                (
+                    "members",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="vendors",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="members",
+                    ),
+                ),
+                (
+                    "regions",
+                    models.ManyToManyField(
+                        related_name="vendors", to="marketplace.region", verbose_name="regions served"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'vendor',
-                'verbose_name_plural': 'vendors',
-                'ordering': ['name'],
+                "verbose_name": "vendor",
+                "verbose_name_plural": "vendors",
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='challenge',
-            name='awarded_vendor',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='marketplace.vendor', verbose_name='awarded vendor'),
+            model_name="challenge",
+            name="awarded_vendor",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="marketplace.vendor",
+                verbose_name="awarded vendor",
+            ),
         ),
         migrations.CreateModel(
-            name='VendorReference',
+            name="VendorReference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('client', models.CharField(max_length=255, verbose_name='client')),
-                ('title', models.CharField(max_length=255, verbose_name='title')),
-                ('summary', models.TextField(blank=True, verbose_name='summary')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1950), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
-                ('vendor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='references', to='marketplace.vendor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("client", models.CharField(max_length=255, verbose_name="client")),
+                ("title", models.CharField(max_length=255, verbose_name="title")),
+                ("summary", models.TextField(blank=True, verbose_name="summary")),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1950),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="year",
+                    ),
+                ),
+                (
+                    "vendor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="references",
+                        to="marketplace.vendor",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'reference',
-                'verbose_name_plural': 'references',
-                'ordering': ['id'],
+                "verbose_name": "reference",
+                "verbose_name_plural": "references",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='RelevanceJudgment',
+            name="RelevanceJudgment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('grade', models.PositiveSmallIntegerField(validators=[django.core.validators.MaxValueValidator(3)])),
-                ('challenge', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='judgments', to='marketplace.challenge')),
-                ('vendor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='judgments', to='marketplace.vendor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "grade",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MaxValueValidator(3)]
+                    ),
+                ),
+                (
+                    "challenge",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="judgments",
+                        to="marketplace.challenge",
+                    ),
+                ),
+                (
+                    "vendor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="judgments",
+                        to="marketplace.vendor",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('challenge', 'vendor'), name='judgment_unique_pair')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("challenge", "vendor"), name="judgment_unique_pair")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='challenge',
-            constraint=models.CheckConstraint(condition=models.Q(('budget_min__gte', 0), ('budget_max__gte', models.F('budget_min'))), name='challenge_budget_range_valid'),
+            model_name="challenge",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("budget_min__gte", 0), ("budget_max__gte", models.F("budget_min"))),
+                name="challenge_budget_range_valid",
+            ),
         ),
     ]

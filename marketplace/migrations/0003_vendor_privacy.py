@@ -5,30 +5,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('marketplace', '0002_audit_log_replaces_transitions'),
+        ("marketplace", "0002_audit_log_replaces_transitions"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='vendor',
-            name='contact_email',
-            field=models.EmailField(blank=True, max_length=254, verbose_name='contact email'),
+            model_name="vendor",
+            name="contact_email",
+            field=models.EmailField(blank=True, max_length=254, verbose_name="contact email"),
         ),
         migrations.AddField(
-            model_name='vendor',
-            name='contact_name',
-            field=models.CharField(blank=True, max_length=150, verbose_name='contact person'),
+            model_name="vendor",
+            name="contact_name",
+            field=models.CharField(blank=True, max_length=150, verbose_name="contact person"),
         ),
         migrations.AddField(
-            model_name='vendor',
-            name='contact_phone',
-            field=models.CharField(blank=True, max_length=32, verbose_name='contact phone'),
+            model_name="vendor",
+            name="contact_phone",
+            field=models.CharField(blank=True, max_length=32, verbose_name="contact phone"),
         ),
         migrations.AddField(
-            model_name='vendor',
-            name='public_profile',
-            field=models.JSONField(blank=True, default=marketplace.models.default_public_profile, help_text="The sections anyone may see; the firm's members and the hub's coordinators see everything.", validators=[marketplace.models.validate_profile_sections], verbose_name='public profile'),
+            model_name="vendor",
+            name="public_profile",
+            field=models.JSONField(
+                blank=True,
+                default=marketplace.models.default_public_profile,
+                help_text="The sections anyone may see; the firm's members and the hub's coordinators see everything.",
+                validators=[marketplace.models.validate_profile_sections],
+                verbose_name="public profile",
+            ),
         ),
     ]

@@ -5,16 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('hub', '0008_audit_pseudonym_and_consent_append_only'),
-        ('marketplace', '0003_vendor_privacy'),
+        ("hub", "0008_audit_pseudonym_and_consent_append_only"),
+        ("marketplace", "0003_vendor_privacy"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='challenge',
-            index=models.Index(fields=['-published_at', '-created_at', '-id'], name='challenge_newest_first'),
+            model_name="challenge",
+            index=models.Index(fields=["-published_at", "-created_at", "-id"], name="challenge_newest_first"),
         ),
     ]

@@ -5,24 +5,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('marketplace', '0001_initial'),
-        ('matching', '0001_initial'),
+        ("marketplace", "0001_initial"),
+        ("matching", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='VendorExposure',
+            name="VendorExposure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('channel', models.CharField(choices=[('matches', 'Matches'), ('proposal', 'Proposal'), ('search', 'Search')], max_length=16)),
-                ('count', models.PositiveIntegerField(default=0)),
-                ('vendor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='exposures', to='marketplace.vendor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField()),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("matches", "Matches"), ("proposal", "Proposal"), ("search", "Search")],
+                        max_length=16,
+                    ),
+                ),
+                ("count", models.PositiveIntegerField(default=0)),
+                (
+                    "vendor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="exposures",
+                        to="marketplace.vendor",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('vendor', 'day', 'channel'), name='vendor_exposure_unique_day_channel')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("vendor", "day", "channel"), name="vendor_exposure_unique_day_channel"
+                    )
+                ],
             },
         ),
     ]

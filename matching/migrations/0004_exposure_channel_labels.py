@@ -4,15 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('matching', '0003_saved_search'),
+        ("matching", "0003_saved_search"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='vendorexposure',
-            name='channel',
-            field=models.CharField(choices=[('matches', 'Ranked for a challenge'), ('proposal', 'Proposed for a challenge'), ('search', 'Listed in a vendor search')], max_length=16),
+            model_name="vendorexposure",
+            name="channel",
+            field=models.CharField(
+                choices=[
+                    ("matches", "Ranked for a challenge"),
+                    ("proposal", "Proposed for a challenge"),
+                    ("search", "Listed in a vendor search"),
+                ],
+                max_length=16,
+            ),
         ),
     ]

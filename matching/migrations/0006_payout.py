@@ -6,33 +6,75 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('matching', '0005_workflow'),
+        ("matching", "0005_workflow"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Payout',
+            name="Payout",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='amount')),
-                ('currency', models.CharField(default='CAD', max_length=3, verbose_name='currency')),
-                ('idempotency_key', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='idempotency key')),
-                ('provider_id', models.CharField(blank=True, max_length=100, null=True, unique=True, verbose_name="provider's id")),
-                ('status', models.CharField(choices=[('pending', 'Waiting to be sent'), ('submitted', 'Sent to the payment provider'), ('paid', 'Paid'), ('failed', 'Failed')], default='pending', max_length=16, verbose_name='status')),
-                ('attempts', models.PositiveIntegerField(default=0, verbose_name='attempts to send')),
-                ('last_error', models.TextField(blank=True, verbose_name='last error')),
-                ('last_event_at', models.DateTimeField(blank=True, null=True, verbose_name='last event at')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('milestone', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='payout', to='matching.milestone', verbose_name='milestone')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=12, verbose_name="amount")),
+                ("currency", models.CharField(default="CAD", max_length=3, verbose_name="currency")),
+                (
+                    "idempotency_key",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="idempotency key"
+                    ),
+                ),
+                (
+                    "provider_id",
+                    models.CharField(
+                        blank=True, max_length=100, null=True, unique=True, verbose_name="provider's id"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting to be sent"),
+                            ("submitted", "Sent to the payment provider"),
+                            ("paid", "Paid"),
+                            ("failed", "Failed"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("attempts", models.PositiveIntegerField(default=0, verbose_name="attempts to send")),
+                ("last_error", models.TextField(blank=True, verbose_name="last error")),
+                ("last_event_at", models.DateTimeField(blank=True, null=True, verbose_name="last event at")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "milestone",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="payout",
+                        to="matching.milestone",
+                        verbose_name="milestone",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'payout',
-                'verbose_name_plural': 'payouts',
-                'ordering': ['-created_at', '-id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='payout_amount_positive'), models.CheckConstraint(condition=models.Q(('currency', 'CAD')), name='payout_currency_cad')],
+                "verbose_name": "payout",
+                "verbose_name_plural": "payouts",
+                "ordering": ["-created_at", "-id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("amount__gt", 0)), name="payout_amount_positive"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("currency", "CAD")), name="payout_currency_cad"
+                    ),
+                ],
             },
         ),
     ]

@@ -1,6 +1,7 @@
 """The account page's Law 25 rights in a real browser: consents, the download, the deletion page.
 
 Selectors use ids, names and addresses rather than visible words, which change with the language."""
+
 import pytest
 from playwright.sync_api import expect
 
@@ -12,7 +13,9 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 PASSWORD = "Un-mot-de-passe-solide-42"  # tests.factories.UserFactory's
 
 
-def test_a_user_withdraws_a_consent_downloads_their_data_and_reaches_the_deletion(live_server, page, check_page):
+def test_a_user_withdraws_a_consent_downloads_their_data_and_reaches_the_deletion(
+    live_server, page, check_page
+):
     user = factories.UserFactory(username="sophie")
     services.consent_record(user=user, kind="notifications", granted=True)
     page.goto(f"{live_server.url}/fr/login/")

@@ -2,6 +2,7 @@
 a ministry posts and submits a challenge; the coordinator publishes it; proposals appear; the
 coordinator approves two; the SME sees the introduction in French, switches to English and says it
 is interested; the ministry shortlists and awards; the coordinator sees it on the dashboard."""
+
 import re
 
 import pytest
@@ -24,25 +25,40 @@ def signed_in_page(browser, live_server, user: User):
     client = Client()
     client.force_login(user)
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-CA")
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
-                          "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": live_server.url}])
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
     return context.new_page()
 
 
 @pytest.fixture
 def world(db):
     cloud = factories.ExpertiseFactory()
-    ministry = factories.UserFactory(username="cheffe", role=User.Role.MINISTRY_MEMBER, preferred_language="en")
+    ministry = factories.UserFactory(
+        username="cheffe", role=User.Role.MINISTRY_MEMBER, preferred_language="en"
+    )
     factories.OrganizationFactory(name="Ministère de la Cybersécurité et du Numérique", members=[ministry])
     sme = factories.UserFactory(username="pme", role=User.Role.VENDOR_MEMBER, preferred_language="fr")
     vendors = [
         factories.VendorFactory(name="Nuage Boréal inc.", description=TEXT, expertise=[cloud], members=[sme]),
-        factories.VendorFactory(name="Cumulus Conseil", description=TEXT, expertise=[cloud],
-                                members=[factories.UserFactory(role=User.Role.VENDOR_MEMBER)]),
+        factories.VendorFactory(
+            name="Cumulus Conseil",
+            description=TEXT,
+            expertise=[cloud],
+            members=[factories.UserFactory(role=User.Role.VENDOR_MEMBER)],
+        ),
     ]
     indexing.index_sync("vendor", [vendor.pk for vendor in vendors])
     indexing.connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
-    coordinator = factories.UserFactory(username="coordination", role=User.Role.COORDINATOR, preferred_language="en")
+    coordinator = factories.UserFactory(
+        username="coordination", role=User.Role.COORDINATOR, preferred_language="en"
+    )
     return {"ministry": ministry, "sme": sme, "coordinator": coordinator, "vendors": vendors}
 
 
@@ -79,7 +95,9 @@ def test_from_a_ministrys_need_to_an_award_through_the_pages(live_server, browse
         expect(coordinator.locator(f"#proposal-{proposal.pk}")).to_be_visible()
     check_page(coordinator, "journey-queue")
     for proposal in proposals:
-        coordinator.locator(f"#proposal-{proposal.pk}").get_by_role("button", name=re.compile("^Approve")).click()
+        coordinator.locator(f"#proposal-{proposal.pk}").get_by_role(
+            "button", name=re.compile("^Approve")
+        ).click()
         expect(coordinator.locator(f"#proposal-{proposal.pk}[data-queue-item-done]")).to_be_visible()
     assert Introduction.objects.filter(challenge=challenge).count() == 2
 

@@ -1,5 +1,6 @@
 """The public-organization pages in a real browser: a project lead writes a challenge with the live count,
 submits it, and later shortlists and awards a vendor, the keyboard doing part of the work."""
+
 import re
 
 import pytest
@@ -24,8 +25,13 @@ def sign_in(page, live_server, user: User) -> None:
     client = Client()
     client.force_login(user)
     page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-          "url": live_server.url}]
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
     )
 
 
@@ -46,12 +52,24 @@ def catalogue(db) -> list:
     data = factories.ExpertiseFactory(code="data", label_fr="Données", label_en="Data and analytics")
     factories.RegionFactory(code="06", label_fr="Montréal", label_en="Montréal")
     vendors = [
-        factories.VendorFactory(name="Nuage Boréal inc.", description=TEXT, expertise=[cloud],
-                                members=[factories.UserFactory(role=User.Role.VENDOR_MEMBER)]),
-        factories.VendorFactory(name="Infonuagique Laurentides", description=TEXT, expertise=[cloud],
-                                members=[factories.UserFactory(role=User.Role.VENDOR_MEMBER)]),
-        factories.VendorFactory(name="Données Fleuve", description="Entrepôts de données, tableaux de bord et sauvegardes.",
-                                expertise=[data], members=[factories.UserFactory(role=User.Role.VENDOR_MEMBER)]),
+        factories.VendorFactory(
+            name="Nuage Boréal inc.",
+            description=TEXT,
+            expertise=[cloud],
+            members=[factories.UserFactory(role=User.Role.VENDOR_MEMBER)],
+        ),
+        factories.VendorFactory(
+            name="Infonuagique Laurentides",
+            description=TEXT,
+            expertise=[cloud],
+            members=[factories.UserFactory(role=User.Role.VENDOR_MEMBER)],
+        ),
+        factories.VendorFactory(
+            name="Données Fleuve",
+            description="Entrepôts de données, tableaux de bord et sauvegardes.",
+            expertise=[data],
+            members=[factories.UserFactory(role=User.Role.VENDOR_MEMBER)],
+        ),
     ]
     indexing.index_sync("vendor", [vendor.pk for vendor in vendors])
     indexing.connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
@@ -78,9 +96,15 @@ def publish_and_introduce(challenge: Challenge, coordinator: User) -> list[Intro
     return introductions
 
 
-def test_a_lead_writes_submits_then_awards_a_challenge(live_server, page, check_page, lead, catalogue, coordinator):
-    factories.ChallengeFactory(organization=lead.organizations.get(), title="Tableau de bord des délais",
-                               status=Challenge.Status.DRAFT, published_at=None)
+def test_a_lead_writes_submits_then_awards_a_challenge(
+    live_server, page, check_page, lead, catalogue, coordinator
+):
+    factories.ChallengeFactory(
+        organization=lead.organizations.get(),
+        title="Tableau de bord des délais",
+        status=Challenge.Status.DRAFT,
+        published_at=None,
+    )
     sign_in(page, live_server, lead)
 
     page.goto(f"{live_server.url}/en/organization/")
@@ -115,7 +139,9 @@ def test_a_lead_writes_submits_then_awards_a_challenge(live_server, page, check_
     page.get_by_role("button", name="Save the draft and preview it").click()
 
     # Preview, as vendors will see it, with the same numbers, then submission.
-    expect(page.get_by_role("heading", name="Migration vers le nuage gouvernemental", level=1)).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Migration vers le nuage gouvernemental", level=1)
+    ).to_be_visible()
     expect(page.locator("#reach-count strong")).to_have_text("2")
     expect(page.get_by_role("status").filter(has_text="Draft saved.")).to_be_visible()
     check_page(page, "challenge-preview")  # With its flash message.
@@ -158,4 +184,3 @@ def test_a_lead_writes_submits_then_awards_a_challenge(live_server, page, check_
     assert {introduction.status for introduction in Introduction.objects.exclude(pk=winner.pk)} == {
         Introduction.Status.NOT_SELECTED
     }
-

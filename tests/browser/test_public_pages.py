@@ -1,6 +1,7 @@
 """The public and account pages in a real browser: search, detail, sign in, notifications, language.
 
 Selectors use ids, names and addresses rather than visible words, which change with the language."""
+
 import re
 
 import pytest
@@ -64,8 +65,12 @@ def test_a_public_servant_searches_reads_signs_in_and_switches_to_english(live_s
     factories.OrganizationFactory(members=[user])
     for n, title in enumerate(["Nouvelle proposition à examiner", "Défi publié"]):
         Notification.objects.create(
-            user=user, kind=Notification.Kind.CHALLENGE_PUBLISHED, title=title, body="Votre défi est en ligne.",
-            url="/fr/", dedupe_key=f"browser:{n}",
+            user=user,
+            kind=Notification.Kind.CHALLENGE_PUBLISHED,
+            title=title,
+            body="Votre défi est en ligne.",
+            url="/fr/",
+            dedupe_key=f"browser:{n}",
         )
 
     # Home: the search box leads to the opportunity search.

@@ -1,4 +1,5 @@
 """The SME pages in a real browser: a vendor member's morning, in French then in English, keyboard included."""
+
 import re
 
 import pytest
@@ -19,7 +20,9 @@ TEXT = "Migration des applications vers l'infonuagique gouvernementale, sécurit
 
 @pytest.fixture
 def firm_member() -> User:
-    user = factories.UserFactory(username="sme", first_name="Élise", last_name="Tremblay", role=User.Role.VENDOR_MEMBER)
+    user = factories.UserFactory(
+        username="sme", first_name="Élise", last_name="Tremblay", role=User.Role.VENDOR_MEMBER
+    )
     factories.VendorFactory(name="Nuage Boréal inc.", description=TEXT, members=[user])
     return user
 
@@ -32,11 +35,15 @@ def introduction(firm_member) -> Introduction:
     indexing.index_sync("challenge", [challenge.id])
     indexing.connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
     Clarification.objects.create(
-        challenge=challenge, question="Quel est l'hébergement actuel ?", answer="Un centre de données interne.",
+        challenge=challenge,
+        question="Quel est l'hébergement actuel ?",
+        answer="Un centre de données interne.",
         answered_at=timezone.now(),
     )
     return factories.IntroductionFactory(
-        proposal__challenge=challenge, proposal__vendor=firm_member.vendors.get(), status=Introduction.Status.INTRODUCED
+        proposal__challenge=challenge,
+        proposal__vendor=firm_member.vendors.get(),
+        status=Introduction.Status.INTRODUCED,
     )
 
 
@@ -89,7 +96,9 @@ def test_vendor_pages_are_accessible(live_server, page, check_page, firm_member,
     awarded = factories.IntroductionFactory(proposal__vendor=firm, status=Introduction.Status.AWARDED)
     engagement = factories.EngagementFactory(introduction=awarded)
     factories.MilestoneFactory(engagement=engagement, title="Plan de migration")
-    accepted = factories.MilestoneFactory(engagement=engagement, title="Migration", status=Milestone.Status.ACCEPTED)
+    accepted = factories.MilestoneFactory(
+        engagement=engagement, title="Migration", status=Milestone.Status.ACCEPTED
+    )
     factories.PayoutFactory(milestone=accepted, status=Payout.Status.SUBMITTED)
     sign_in(page, live_server, firm_member)
 

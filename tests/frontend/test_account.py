@@ -1,4 +1,5 @@
 """Account pages: sign in, notifications, account and language preferences, password change and reset."""
+
 import html
 import json
 import re
@@ -232,7 +233,9 @@ def confirmation_link(message) -> str:
 def test_account_saves_the_name_and_waits_for_the_new_email_address_to_confirm(client, user):
     client.force_login(user)
 
-    response = client.post("/en/account/", account_data(first_name="Alicia", last_name="Roy", email="alicia@example.qc.ca"))
+    response = client.post(
+        "/en/account/", account_data(first_name="Alicia", last_name="Roy", email="alicia@example.qc.ca")
+    )
 
     user.refresh_from_db()
     assert response.status_code == 302
@@ -289,7 +292,9 @@ def test_account_email_confirmation_page_changes_nothing_before_the_button_is_pr
 
 
 @pytest.mark.parametrize(
-    "tamper", [lambda link: link.replace("/confirm/", "/confirm/x"), lambda link: link], ids=["forged", "expired"]
+    "tamper",
+    [lambda link: link.replace("/confirm/", "/confirm/x"), lambda link: link],
+    ids=["forged", "expired"],
 )
 def test_account_email_confirmation_refuses_a_forged_or_expired_link(client, user, settings, tamper):
     client.force_login(user)
@@ -361,8 +366,13 @@ def test_account_refuses_an_invalid_email_and_keeps_it(client, user):
 
     response = client.post(
         "/en/account/",
-        {"first_name": "Alice", "last_name": "T", "email": "pas-une-adresse", "preferred_language": "fr",
-         "email_frequency": "off"},
+        {
+            "first_name": "Alice",
+            "last_name": "T",
+            "email": "pas-une-adresse",
+            "preferred_language": "fr",
+            "email_frequency": "off",
+        },
     )
 
     content = response.content.decode()
@@ -382,7 +392,11 @@ def test_password_change_changes_it_and_returns_to_the_account(client, user):
 
     response = client.post(
         "/en/account/password/",
-        {"old_password": PASSWORD, "new_password1": "Autre-mot-de-passe-99", "new_password2": "Autre-mot-de-passe-99"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Autre-mot-de-passe-99",
+            "new_password2": "Autre-mot-de-passe-99",
+        },
     )
 
     user.refresh_from_db()
@@ -396,7 +410,11 @@ def test_password_change_with_a_wrong_old_password_shows_the_error_summary(clien
 
     response = client.post(
         "/en/account/password/",
-        {"old_password": "wrong", "new_password1": "Autre-mot-de-passe-99", "new_password2": "Autre-mot-de-passe-99"},
+        {
+            "old_password": "wrong",
+            "new_password1": "Autre-mot-de-passe-99",
+            "new_password2": "Autre-mot-de-passe-99",
+        },
     )
 
     content = response.content.decode()
@@ -435,7 +453,11 @@ def test_password_change_deletes_the_users_api_tokens(client, user):
 
     client.post(
         "/en/account/password/",
-        {"old_password": PASSWORD, "new_password1": "Autre-mot-de-passe-99", "new_password2": "Autre-mot-de-passe-99"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Autre-mot-de-passe-99",
+            "new_password2": "Autre-mot-de-passe-99",
+        },
     )
 
     assert not ApiToken.objects.filter(user=user).exists()
@@ -466,7 +488,9 @@ def test_login_continues_in_the_users_preferred_language(client, user):
     user.preferred_language = "en"
     user.save()
 
-    response = client.post("/fr/login/", {"username": user.username, "password": PASSWORD, "next": "/fr/notifications/"})
+    response = client.post(
+        "/fr/login/", {"username": user.username, "password": PASSWORD, "next": "/fr/notifications/"}
+    )
 
     assert response.status_code == 302
     assert response["Location"] == "/en/notifications/"
@@ -522,7 +546,9 @@ def test_account_consent_withdrawal_records_it_and_stops_notification_emails(cli
 def test_account_consent_refuses_an_outdated_version_with_the_services_message(client, user):
     client.force_login(user)
 
-    response = client.post("/en/account/consents/", {"kind": "notifications", "granted": "false", "version": "1999"}, follow=True)
+    response = client.post(
+        "/en/account/consents/", {"kind": "notifications", "granted": "false", "version": "1999"}, follow=True
+    )
 
     assert "This text changed" in response.content.decode()
     assert not Consent.objects.filter(user=user).exists()
@@ -572,6 +598,8 @@ def test_account_delete_counts_wrong_passwords_like_failed_sign_ins(client, user
     user.refresh_from_db()
     assert "Too many failed sign-in attempts." in response.content.decode()
     assert user.is_active
+
+
 # API tokens
 
 
@@ -620,7 +648,9 @@ def test_api_token_revoke_from_the_page_deletes_it_and_says_so(client, user):
 
     assert response.redirect_chain[-1][0] == "/fr/account/tokens/"
     assert not ApiToken.objects.filter(pk=token.pk).exists()
-    assert "Le jeton d'API «\u00a0Ancien script\u00a0» est révoqué" in html.unescape(response.content.decode())
+    assert "Le jeton d'API «\u00a0Ancien script\u00a0» est révoqué" in html.unescape(
+        response.content.decode()
+    )
 
 
 def test_api_token_revoke_from_the_page_refuses_another_users_token(client, user):

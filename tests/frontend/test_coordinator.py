@@ -1,4 +1,5 @@
 """The coordinators' pages through the Django test client: the queue, publication requests, the dashboard."""
+
 import dataclasses
 import datetime
 
@@ -72,7 +73,11 @@ def test_coordinator_pages_refuse_members_of_organizations_and_vendors(client, r
     assert response.status_code == 403
 
 
-PROPOSAL_ACTIONS = ["coordinator_proposal_approve", "coordinator_proposal_hold", "coordinator_proposal_reject"]
+PROPOSAL_ACTIONS = [
+    "coordinator_proposal_approve",
+    "coordinator_proposal_hold",
+    "coordinator_proposal_reject",
+]
 
 
 @pytest.mark.parametrize("name", PROPOSAL_ACTIONS)
@@ -130,7 +135,9 @@ def test_queue_groups_pending_proposals_under_their_challenge(coordinator_client
 
 
 def test_queue_shows_the_challenge_next_to_its_proposals(coordinator_client):
-    proposal = pending_proposal(challenge__title="Portail citoyen", challenge__required_certifications=["ISO 27001"])
+    proposal = pending_proposal(
+        challenge__title="Portail citoyen", challenge__required_certifications=["ISO 27001"]
+    )
 
     content = coordinator_client.get(url("coordinator_queue")).content.decode()
 
@@ -169,7 +176,9 @@ def test_queue_keeps_the_engines_mark_tags_in_highlights(coordinator_client):
 
 
 def test_queue_shows_other_markup_in_highlights_as_text(coordinator_client):
-    pending_proposal(explanation=explanation(highlights={"description": ["<script>alert(1)</script><mark>x</mark>"]}))
+    pending_proposal(
+        explanation=explanation(highlights={"description": ["<script>alert(1)</script><mark>x</mark>"]})
+    )
 
     content = coordinator_client.get(url("coordinator_queue")).content.decode()
 
@@ -199,7 +208,9 @@ def test_queue_filters_by_organization(coordinator_client):
     kept = pending_proposal(vendor__name="Firme retenue")
     pending_proposal(vendor__name="Firme écartée")
 
-    response = coordinator_client.get(url("coordinator_queue"), {"organization": kept.challenge.organization_id})
+    response = coordinator_client.get(
+        url("coordinator_queue"), {"organization": kept.challenge.organization_id}
+    )
 
     assert [item.proposal for group in response.context["groups"] for item in group.items] == [kept]
 
@@ -254,7 +265,9 @@ def test_approve_introduces_the_vendor_and_returns_to_the_filtered_queue(coordin
     proposal = pending_proposal()
     next_url = url("coordinator_queue") + "?status=pending&ordering=-score"
 
-    response = coordinator_client.post(url("coordinator_proposal_approve", proposal_id=proposal.pk), {"next": next_url})
+    response = coordinator_client.post(
+        url("coordinator_proposal_approve", proposal_id=proposal.pk), {"next": next_url}
+    )
 
     assert response.status_code == 302
     assert response["Location"] == next_url
@@ -267,7 +280,9 @@ def test_approve_introduces_the_vendor_and_returns_to_the_filtered_queue(coordin
 def test_approve_says_who_was_introduced(coordinator_client):
     proposal = pending_proposal(vendor__name="Nuage Boréal inc.")
 
-    response = coordinator_client.post(url("coordinator_proposal_approve", proposal_id=proposal.pk), follow=True)
+    response = coordinator_client.post(
+        url("coordinator_proposal_approve", proposal_id=proposal.pk), follow=True
+    )
 
     assert "Approved: Nuage Boréal inc. is introduced to" in response.content.decode()
 
@@ -320,7 +335,9 @@ def test_reject_with_a_reason_records_it(coordinator_client):
     proposal.refresh_from_db()
     assert proposal.status == MatchProposal.Status.REJECTED
     assert proposal.reason == "Trop loin du besoin."
-    assert AuditEntry.objects.filter(object_type="matchproposal", object_id=proposal.pk, to_state="rejected").exists()
+    assert AuditEntry.objects.filter(
+        object_type="matchproposal", object_id=proposal.pk, to_state="rejected"
+    ).exists()
 
 
 def test_reject_without_a_reason_keeps_the_form_with_the_error(coordinator_client):
@@ -346,7 +363,9 @@ def test_reject_with_a_reason_too_long_keeps_what_was_typed(coordinator_client):
     proposal = pending_proposal()
     reason = "Trop long. " * 200
 
-    response = coordinator_client.post(url("coordinator_proposal_reject", proposal_id=proposal.pk), {"reason": reason})
+    response = coordinator_client.post(
+        url("coordinator_proposal_reject", proposal_id=proposal.pk), {"reason": reason}
+    )
 
     content = response.content.decode()
     assert response.status_code == 200
@@ -390,7 +409,9 @@ def test_an_on_hold_proposal_offers_no_hold_button(coordinator_client):
 def test_approving_a_proposal_someone_else_decided_says_so(coordinator_client):
     proposal = pending_proposal(status=MatchProposal.Status.REJECTED)
 
-    response = coordinator_client.post(url("coordinator_proposal_approve", proposal_id=proposal.pk), follow=True)
+    response = coordinator_client.post(
+        url("coordinator_proposal_approve", proposal_id=proposal.pk), follow=True
+    )
 
     content = response.content.decode()
     assert "This proposal is already rejected; refresh the queue to see its current state." in content
@@ -476,7 +497,9 @@ def test_bulk_approve_with_nothing_ticked_explains_what_to_do(coordinator_client
 def test_bulk_approve_with_an_unknown_proposal_approves_nothing(coordinator_client):
     proposal = pending_proposal()
 
-    response = coordinator_client.post(url("coordinator_proposals_bulk_approve"), {"proposals": [proposal.pk, 999999]})
+    response = coordinator_client.post(
+        url("coordinator_proposals_bulk_approve"), {"proposals": [proposal.pk, 999999]}
+    )
 
     assert response.status_code == 200
     assert "no longer exists" in response.content.decode()
@@ -504,7 +527,9 @@ def test_publish_publishes_the_challenge(coordinator_client, coordinator):
         title="Demande soumise", status=Challenge.Status.SUBMITTED, published_at=None
     )
 
-    response = coordinator_client.post(url("coordinator_challenge_publish", challenge_id=challenge.pk), follow=True)
+    response = coordinator_client.post(
+        url("coordinator_challenge_publish", challenge_id=challenge.pk), follow=True
+    )
 
     challenge.refresh_from_db()
     assert challenge.status == Challenge.Status.PUBLISHED
@@ -515,7 +540,9 @@ def test_publish_publishes_the_challenge(coordinator_client, coordinator):
 def test_publishing_a_challenge_already_published_says_so(coordinator_client):
     challenge = factories.ChallengeFactory()
 
-    response = coordinator_client.post(url("coordinator_challenge_publish", challenge_id=challenge.pk), follow=True)
+    response = coordinator_client.post(
+        url("coordinator_challenge_publish", challenge_id=challenge.pk), follow=True
+    )
 
     assert "A challenge that is published cannot become published." in response.content.decode()
 
@@ -580,7 +607,9 @@ def test_dashboard_measures_the_time_to_the_first_introduction(coordinator_clien
         challenge = factories.ChallengeFactory(published_at=now - datetime.timedelta(days=published_days_ago))
         for days_ago in introductions_days_ago:
             _created(
-                factories.IntroductionFactory(proposal__challenge=challenge, status=Introduction.Status.INTRODUCED),
+                factories.IntroductionFactory(
+                    proposal__challenge=challenge, status=Introduction.Status.INTRODUCED
+                ),
                 days_ago=days_ago,
             )
     factories.ChallengeFactory()  # Published, nobody introduced yet.
@@ -605,7 +634,7 @@ def test_dashboard_counts_published_challenges_by_region(coordinator_client):
     response = coordinator_client.get(url("coordinator_dashboard"))
 
     assert response.context["region_rows"] == [("Montreal", 2), ("Anywhere in Quebec", 1)]
-    assert "<th scope=\"row\">Montreal</th><td class=\"number\">2</td>" in response.content.decode()
+    assert '<th scope="row">Montreal</th><td class="number">2</td>' in response.content.decode()
 
 
 def test_dashboard_counts_proposals_by_expertise(coordinator_client):
@@ -617,7 +646,9 @@ def test_dashboard_counts_proposals_by_expertise(coordinator_client):
 
     response = coordinator_client.get(url("coordinator_dashboard"))
 
-    counts = {item.code: (item.proposal_count, item.approved_count) for item in response.context["by_expertise"]}
+    counts = {
+        item.code: (item.proposal_count, item.approved_count) for item in response.context["by_expertise"]
+    }
     assert counts == {"data": (2, 1), "cloud": (1, 0)}
 
 
@@ -627,7 +658,10 @@ def test_dashboard_shows_how_exposure_is_spread(coordinator_client):
         vendor=vendor, day=timezone.localdate(), channel=VendorExposure.Channel.SEARCH, count=9
     )
     VendorExposure.objects.create(
-        vendor=factories.VendorFactory(), day=timezone.localdate(), channel=VendorExposure.Channel.SEARCH, count=1
+        vendor=factories.VendorFactory(),
+        day=timezone.localdate(),
+        channel=VendorExposure.Channel.SEARCH,
+        count=1,
     )
 
     response = coordinator_client.get(url("coordinator_dashboard"))

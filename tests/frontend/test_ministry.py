@@ -1,4 +1,5 @@
 """The public-organization (ministry) pages, through the Django test client on the real services and engine."""
+
 import dataclasses
 import datetime
 from decimal import Decimal
@@ -44,7 +45,9 @@ def draft_for(organization, **fields) -> Challenge:
     return challenge_for(organization, status=Challenge.Status.DRAFT, published_at=None, **fields)
 
 
-def introduce(challenge: Challenge, *, status: str = Introduction.Status.INTERESTED, pitch: str = "", **vendor_fields):
+def introduce(
+    challenge: Challenge, *, status: str = Introduction.Status.INTERESTED, pitch: str = "", **vendor_fields
+):
     explanation = Explanation(
         score=4.2, expertise_matched=["cloud"], region_fit=True, certifications_present=["ISO 27001"]
     )
@@ -174,7 +177,9 @@ def test_challenge_create_saves_a_draft_and_shows_the_preview(member_client, mem
 
 
 def test_challenge_create_reads_amounts_typed_the_english_way(member_client):
-    member_client.post("/en/organization/challenges/new/", form_data(budget_min="$150,000", budget_max="1,250,000.50"))
+    member_client.post(
+        "/en/organization/challenges/new/", form_data(budget_min="$150,000", budget_max="1,250,000.50")
+    )
 
     challenge = Challenge.objects.get()
     assert challenge.budget_min == Decimal("150000")
@@ -235,7 +240,8 @@ def test_challenge_edit_updates_the_draft(member_client, organization):
     challenge = draft_for(organization)
 
     response = member_client.post(
-        f"/fr/organization/challenges/{challenge.pk}/edit/", form_data(title="Nouveau titre", max_employees="")
+        f"/fr/organization/challenges/{challenge.pk}/edit/",
+        form_data(title="Nouveau titre", max_employees=""),
     )
 
     challenge.refresh_from_db()
@@ -274,7 +280,9 @@ def test_challenge_preview_submits_for_publication(member_client, member, organi
     assert challenge.status == Challenge.Status.SUBMITTED
     assert response.redirect_chain[-1][0] == f"/en/organization/challenges/{challenge.pk}/"
     assert "Your challenge is submitted." in response.content.decode()
-    assert AuditEntry.objects.filter(object_type="challenge", object_id=challenge.pk, to_state="submitted").exists()
+    assert AuditEntry.objects.filter(
+        object_type="challenge", object_id=challenge.pk, to_state="submitted"
+    ).exists()
 
 
 def test_challenge_preview_submitted_twice_shows_why_as_a_message(member_client, organization):
@@ -298,15 +306,25 @@ def catalogue():
     iso = ["ISO 27001"]
     vendors = [
         # Meets everything.
-        factories.VendorFactory(expertise=[cloud], regions=[quebec], languages=["fr", "en"], certifications=iso),
+        factories.VendorFactory(
+            expertise=[cloud], regions=[quebec], languages=["fr", "en"], certifications=iso
+        ),
         # French only.
-        factories.VendorFactory(expertise=[cloud], regions=[quebec], languages=["fr"], certifications=["ISO 27001"]),
+        factories.VendorFactory(
+            expertise=[cloud], regions=[quebec], languages=["fr"], certifications=["ISO 27001"]
+        ),
         # No certification, another region.
-        factories.VendorFactory(expertise=[cloud], regions=[montreal], languages=["fr", "en"], certifications=[]),
+        factories.VendorFactory(
+            expertise=[cloud], regions=[montreal], languages=["fr", "en"], certifications=[]
+        ),
         # Another expertise only.
-        factories.VendorFactory(expertise=[data], regions=[quebec], languages=["fr", "en"], certifications=iso),
+        factories.VendorFactory(
+            expertise=[data], regions=[quebec], languages=["fr", "en"], certifications=iso
+        ),
         # Too large for the ceiling.
-        factories.VendorFactory(expertise=[cloud], regions=[quebec], employees=800, certifications=["ISO 27001"]),
+        factories.VendorFactory(
+            expertise=[cloud], regions=[quebec], employees=800, certifications=["ISO 27001"]
+        ),
         # Never counted: inactive, or not verified.
         factories.VendorFactory(is_active=False),
         factories.VendorFactory(is_verified=False),
@@ -329,7 +347,9 @@ def reach_params(**overrides) -> dict:
 
 
 def test_challenge_reach_counts_the_smes_meeting_every_requirement(member_client, catalogue):
-    response = member_client.get("/en/organization/challenges/reach/", reach_params(), headers={"HX-Request": "true"})
+    response = member_client.get(
+        "/en/organization/challenges/reach/", reach_params(), headers={"HX-Request": "true"}
+    )
 
     reach = response.context["reach"]
     assert response.status_code == 200
@@ -407,7 +427,9 @@ def test_challenge_form_shows_the_reach_of_the_values_typed_after_an_error(membe
 
 
 def test_challenge_preview_shows_the_same_numbers_as_the_live_count(member_client, organization, catalogue):
-    challenge = draft_for(organization, required_languages=["fr", "en"], required_certifications=["ISO 27001"])
+    challenge = draft_for(
+        organization, required_languages=["fr", "en"], required_certifications=["ISO 27001"]
+    )
     live = member_client.get("/en/organization/challenges/reach/", reach_params())
 
     preview = member_client.get(f"/en/organization/challenges/{challenge.pk}/preview/")
@@ -444,7 +466,9 @@ def test_challenge_manage_never_shows_who_asked_a_question(member_client, organi
     introduction = introduce(challenge)
     asker = factories.UserFactory(username="curieux", first_name="Camille", last_name="Curieux")
     introduction.vendor.members.add(asker)
-    Clarification.objects.create(challenge=challenge, asked_by=asker, question="Le code source sera-t-il libre?")
+    Clarification.objects.create(
+        challenge=challenge, asked_by=asker, question="Le code source sera-t-il libre?"
+    )
 
     content = member_client.get(f"/en/organization/challenges/{challenge.pk}/").content.decode()
 
@@ -544,7 +568,9 @@ def test_award_of_an_awarded_challenge_shows_the_conflict_as_a_message(member_cl
     winner = introduce(challenge)
     member_client.post(f"/en/organization/challenges/{challenge.pk}/award/{winner.pk}/")
 
-    response = member_client.post(f"/en/organization/challenges/{challenge.pk}/award/{winner.pk}/", follow=True)
+    response = member_client.post(
+        f"/en/organization/challenges/{challenge.pk}/award/{winner.pk}/", follow=True
+    )
 
     assert response.redirect_chain[-1][0].startswith(f"/en/organization/challenges/{challenge.pk}/")
     assert "A challenge that is awarded cannot be awarded." in response.content.decode()
@@ -592,7 +618,11 @@ def test_answer_to_a_question_already_answered_shows_the_conflict_as_a_message(m
 
     response = member_client.post(
         f"/en/organization/challenges/{challenge.pk}/",
-        {"action": "answer", "clarification": clarification.pk, f"answer-{clarification.pk}-answer": "Encore."},
+        {
+            "action": "answer",
+            "clarification": clarification.pk,
+            f"answer-{clarification.pk}-answer": "Encore.",
+        },
         follow=True,
     )
 
@@ -638,12 +668,16 @@ def test_close_asks_for_confirmation_then_closes_with_the_reason(member_client, 
     challenge = challenge_for(organization)
 
     confirmation = member_client.get(f"/en/organization/challenges/{challenge.pk}/close/")
-    member_client.post(f"/en/organization/challenges/{challenge.pk}/close/", {"note": "Assez de candidatures."})
+    member_client.post(
+        f"/en/organization/challenges/{challenge.pk}/close/", {"note": "Assez de candidatures."}
+    )
 
     challenge.refresh_from_db()
     assert "Close the challenge?" in confirmation.content.decode()
     assert challenge.status == Challenge.Status.CLOSED
-    assert AuditEntry.objects.get(object_id=challenge.pk, to_state="closed").reason == "Assez de candidatures."
+    assert (
+        AuditEntry.objects.get(object_id=challenge.pk, to_state="closed").reason == "Assez de candidatures."
+    )
 
 
 def test_cancel_of_an_awarded_challenge_is_refused(member_client, organization):
@@ -677,13 +711,22 @@ def test_engagement_manage_adds_a_milestone(member_client, engagement):
 
     milestone = Milestone.objects.get()
     assert response.status_code == 302
-    assert (milestone.title, milestone.amount, milestone.due_date) == ("Prototype", Decimal("12500.50"), DEADLINE)
+    assert (milestone.title, milestone.amount, milestone.due_date) == (
+        "Prototype",
+        Decimal("12500.50"),
+        DEADLINE,
+    )
 
 
 def test_engagement_manage_lists_every_problem_and_keeps_what_was_typed(member_client, engagement):
     response = member_client.post(
         f"/en/organization/engagements/{engagement.pk}/",
-        {"action": "add_milestone", "milestone-title": "Prototype", "milestone-amount": "0", "milestone-due_date": ""},
+        {
+            "action": "add_milestone",
+            "milestone-title": "Prototype",
+            "milestone-amount": "0",
+            "milestone-due_date": "",
+        },
     )
 
     content = response.content.decode()
@@ -693,10 +736,14 @@ def test_engagement_manage_lists_every_problem_and_keeps_what_was_typed(member_c
 
 
 def test_engagement_manage_accepts_a_delivered_milestone_and_shows_the_payout(member_client, engagement):
-    milestone = factories.MilestoneFactory(engagement=engagement, status=Milestone.Status.DELIVERED, title="Rapport")
+    milestone = factories.MilestoneFactory(
+        engagement=engagement, status=Milestone.Status.DELIVERED, title="Rapport"
+    )
 
     response = member_client.post(
-        f"/en/organization/engagements/{engagement.pk}/", {"action": "accept", "milestone": milestone.pk}, follow=True
+        f"/en/organization/engagements/{engagement.pk}/",
+        {"action": "accept", "milestone": milestone.pk},
+        follow=True,
     )
 
     milestone.refresh_from_db()
@@ -710,7 +757,9 @@ def test_engagement_manage_accepting_twice_shows_the_conflict_as_a_message(membe
     milestone = factories.MilestoneFactory(engagement=engagement, status=Milestone.Status.ACCEPTED)
 
     response = member_client.post(
-        f"/en/organization/engagements/{engagement.pk}/", {"action": "accept", "milestone": milestone.pk}, follow=True
+        f"/en/organization/engagements/{engagement.pk}/",
+        {"action": "accept", "milestone": milestone.pk},
+        follow=True,
     )
 
     assert "This milestone is accepted; it cannot become accepted." in response.content.decode()
@@ -755,7 +804,9 @@ def coordinator_client(client, coordinator):
     return client
 
 
-def test_challenge_manage_asks_a_coordinator_why_they_act_for_the_organization(coordinator_client, organization):
+def test_challenge_manage_asks_a_coordinator_why_they_act_for_the_organization(
+    coordinator_client, organization
+):
     challenge = challenge_for(organization)
     introduce(challenge)
 
@@ -773,7 +824,9 @@ def test_challenge_manage_asks_members_no_reason(member_client, organization):
     assert "Why you act on behalf of" not in response.content.decode()
 
 
-def test_shortlist_by_a_coordinator_without_a_reason_is_refused_with_a_message(coordinator_client, organization):
+def test_shortlist_by_a_coordinator_without_a_reason_is_refused_with_a_message(
+    coordinator_client, organization
+):
     introduction = introduce(challenge_for(organization))
 
     response = coordinator_client.post(
@@ -800,10 +853,16 @@ def test_shortlist_by_a_coordinator_with_a_reason_is_audited_on_the_organization
     introduction.refresh_from_db()
     assert introduction.status == Introduction.Status.SHORTLISTED
     entry = AuditEntry.objects.get(object_type="introduction", action="shortlist")
-    assert (entry.actor, entry.on_behalf_of, entry.reason) == (coordinator, organization.name, "Demandé par téléphone.")
+    assert (entry.actor, entry.on_behalf_of, entry.reason) == (
+        coordinator,
+        organization.name,
+        "Demandé par téléphone.",
+    )
 
 
-def test_challenge_close_by_a_coordinator_without_a_reason_shows_the_form_again(coordinator_client, organization):
+def test_challenge_close_by_a_coordinator_without_a_reason_shows_the_form_again(
+    coordinator_client, organization
+):
     challenge = challenge_for(organization)
 
     response = coordinator_client.post(f"/en/organization/challenges/{challenge.pk}/close/", {"note": ""})

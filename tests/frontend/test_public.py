@@ -1,4 +1,5 @@
 """Public pages: home, opportunity search, challenge detail, vendor directory and profile, 403 and 404."""
+
 import pytest
 from django.core.paginator import Paginator
 from django.template import Context, RequestContext, Template
@@ -113,7 +114,9 @@ def test_challenge_detail_renders_in_french(client, taxonomy):
 def test_challenge_search_lists_results_with_facet_counts(client, taxonomy):
     indexed(
         factories.ChallengeFactory(title="Migration infonuagique", expertise=[expertise("cloud")]),
-        factories.ChallengeFactory(title="Centre des opérations de sécurité", expertise=[expertise("security")]),
+        factories.ChallengeFactory(
+            title="Centre des opérations de sécurité", expertise=[expertise("security")]
+        ),
     )
 
     response = client.get("/en/opportunities/")
@@ -131,7 +134,9 @@ def test_challenge_search_lists_results_with_facet_counts(client, taxonomy):
 def test_challenge_search_facet_narrows_results_and_stays_ticked(client, taxonomy):
     indexed(
         factories.ChallengeFactory(title="Migration infonuagique", expertise=[expertise("cloud")]),
-        factories.ChallengeFactory(title="Centre des opérations de sécurité", expertise=[expertise("security")]),
+        factories.ChallengeFactory(
+            title="Centre des opérations de sécurité", expertise=[expertise("security")]
+        ),
     )
 
     content = client.get("/en/opportunities/?expertise=security").content.decode()
@@ -147,7 +152,8 @@ def test_challenge_search_facet_narrows_results_and_stays_ticked(client, taxonom
 def test_challenge_search_highlights_words_and_escapes_the_rest(client, taxonomy):
     indexed(
         factories.ChallengeFactory(
-            title="Migration <script>infonuagique</script>", description="Déplacer les serveurs <b>vers</b> le nuage."
+            title="Migration <script>infonuagique</script>",
+            description="Déplacer les serveurs <b>vers</b> le nuage.",
         ),
     )
 
@@ -216,7 +222,9 @@ def test_challenge_search_refuses_a_page_beyond_the_engine_window(client, taxono
 
 
 @pytest.mark.django_db
-def test_challenge_search_page_is_served_with_a_message_when_the_engine_is_down(client, taxonomy, engine_down):
+def test_challenge_search_page_is_served_with_a_message_when_the_engine_is_down(
+    client, taxonomy, engine_down
+):
     response = client.get("/en/opportunities/?q=nuage")
 
     content = response.content.decode()
@@ -263,7 +271,8 @@ def test_vendor_directory_refuses_vendor_members_with_the_403_page(client, vendo
 @pytest.mark.django_db
 def test_vendor_directory_lists_verified_vendors_and_records_exposures(client, ministry_member, taxonomy):
     shown, _unverified = indexed(
-        factories.VendorFactory(name="Nuage boréal inc."), factories.VendorFactory(name="Caché inc.", is_verified=False)
+        factories.VendorFactory(name="Nuage boréal inc."),
+        factories.VendorFactory(name="Caché inc.", is_verified=False),
     )
     client.force_login(ministry_member)
 
@@ -292,7 +301,9 @@ def test_vendor_directory_is_open_to_coordinators_in_french(client, coordinator,
 
 
 @pytest.mark.django_db
-def test_vendor_directory_is_served_with_a_message_when_the_engine_is_down(client, ministry_member, engine_down):
+def test_vendor_directory_is_served_with_a_message_when_the_engine_is_down(
+    client, ministry_member, engine_down
+):
     client.force_login(ministry_member)
 
     response = client.get("/en/vendors/")
@@ -360,9 +371,9 @@ def test_form_field_include_links_hint_and_error_to_the_input():
 def test_form_field_include_puts_radio_groups_in_a_fieldset_with_legend():
     form = AccountForm()
 
-    html = Template('{% include "frontend/includes/form_field.html" with field=form.email_frequency %}').render(
-        Context({"form": form})
-    )
+    html = Template(
+        '{% include "frontend/includes/form_field.html" with field=form.email_frequency %}'
+    ).render(Context({"form": form}))
 
     assert "<fieldset" in html
     assert "<legend>" in html

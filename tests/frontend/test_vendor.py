@@ -1,4 +1,5 @@
 """The SME pages: each page and action through the Django client, with the real services and search node."""
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -37,9 +38,13 @@ def indexed(challenge: Challenge) -> Challenge:
     return challenge
 
 
-def introduce(vendor: Vendor, *, status: str = Introduction.Status.INTRODUCED, **challenge_fields) -> Introduction:
+def introduce(
+    vendor: Vendor, *, status: str = Introduction.Status.INTRODUCED, **challenge_fields
+) -> Introduction:
     challenge = factories.ChallengeFactory(**challenge_fields)
-    return factories.IntroductionFactory(proposal__challenge=challenge, proposal__vendor=vendor, status=status)
+    return factories.IntroductionFactory(
+        proposal__challenge=challenge, proposal__vendor=vendor, status=status
+    )
 
 
 def another_firm_member() -> User:
@@ -166,7 +171,9 @@ def test_vendor_profile_edit_saves_through_the_service(client, vendor):
     assert [(r.client, r.year) for r in vendor.references.all()] == [("Ville de Québec", 2023)]
 
 
-def test_vendor_profile_edit_of_the_name_sends_a_verified_firm_back_to_verification_and_says_so(client, vendor):
+def test_vendor_profile_edit_of_the_name_sends_a_verified_firm_back_to_verification_and_says_so(
+    client, vendor
+):
     response = client.post(url("vendor_profile_edit"), profile_data(), follow=True)
 
     vendor.refresh_from_db()
@@ -339,8 +346,12 @@ def test_saved_searches_delete_answers_404_for_someone_elses_search(client, memb
 
 def test_saved_searches_list_the_alerts_received(client, member, vendor):
     notification_create(
-        user=member, kind=Notification.Kind.CHALLENGE_MATCH, title="Nouveau défi : Nuage", body="Corps",
-        url="/fr/challenges/1/", dedupe_key="challenge-match:1",
+        user=member,
+        kind=Notification.Kind.CHALLENGE_MATCH,
+        title="Nouveau défi : Nuage",
+        body="Corps",
+        url="/fr/challenges/1/",
+        dedupe_key="challenge-match:1",
     )
     notification_create(
         user=member, kind=Notification.Kind.AWARDED, title="Attribué", body="", url="", dedupe_key="awarded:1"
@@ -401,7 +412,9 @@ def test_vendor_introduction_express_interest_keeps_the_pitch(client, vendor):
 def test_vendor_introduction_express_interest_requires_a_pitch(client, vendor):
     introduction = introduce(vendor)
 
-    response = client.post(url("vendor_introduction_detail", introduction_id=introduction.pk), {"action": "interest"})
+    response = client.post(
+        url("vendor_introduction_detail", introduction_id=introduction.pk), {"action": "interest"}
+    )
 
     introduction.refresh_from_db()
     assert response.status_code == 200
@@ -413,7 +426,8 @@ def test_vendor_introduction_shows_a_conflict_as_a_clear_message(client, vendor)
     introduction = introduce(vendor, status=Introduction.Status.DECLINED)
 
     response = client.post(
-        url("vendor_introduction_detail", introduction_id=introduction.pk), {"action": "interest", "pitch": "Oui."}
+        url("vendor_introduction_detail", introduction_id=introduction.pk),
+        {"action": "interest", "pitch": "Oui."},
     )
 
     assert response.status_code == 409
@@ -448,7 +462,8 @@ def test_vendor_introduction_decline_without_reason_keeps_the_form_open(client, 
     introduction = introduce(vendor)
 
     response = client.post(
-        url("vendor_introduction_detail", introduction_id=introduction.pk), {"action": "decline", "reason": "  "}
+        url("vendor_introduction_detail", introduction_id=introduction.pk),
+        {"action": "decline", "reason": "  "},
     )
 
     introduction.refresh_from_db()
@@ -489,8 +504,11 @@ def test_vendor_introduction_shows_answers_without_saying_who_asked(client, vend
     introduction = introduce(vendor)
     asker = factories.UserFactory(username="curieuse", first_name="Madeleine", last_name="Questionneuse")
     Clarification.objects.create(
-        challenge=introduction.challenge, asked_by=asker, question="Le code est-il ouvert ?",
-        answer="Oui, sous licence libre.", answered_at=timezone.now(),
+        challenge=introduction.challenge,
+        asked_by=asker,
+        question="Le code est-il ouvert ?",
+        answer="Oui, sous licence libre.",
+        answered_at=timezone.now(),
     )
 
     page = client.get(url("vendor_introduction_detail", introduction_id=introduction.pk)).content.decode()
@@ -506,7 +524,9 @@ def test_vendor_engagement_shows_milestones_with_amounts_and_payouts(client, ven
     introduction = introduce(vendor, status=Introduction.Status.AWARDED)
     engagement = factories.EngagementFactory(introduction=introduction)
     factories.MilestoneFactory(engagement=engagement, title="Plan de migration")
-    paid = factories.MilestoneFactory(engagement=engagement, title="Migration", status=Milestone.Status.ACCEPTED)
+    paid = factories.MilestoneFactory(
+        engagement=engagement, title="Migration", status=Milestone.Status.ACCEPTED
+    )
     factories.PayoutFactory(milestone=paid, status=Payout.Status.SUBMITTED)
 
     french = client.get(url("vendor_engagement", engagement_id=engagement.pk)).content.decode()
@@ -549,7 +569,9 @@ def test_vendor_engagement_answers_htmx_with_the_milestones_only(client, vendor)
 
 def test_vendor_engagement_shows_a_conflict_when_already_delivered(client, vendor):
     introduction = introduce(vendor, status=Introduction.Status.AWARDED)
-    milestone = factories.MilestoneFactory(engagement__introduction=introduction, status=Milestone.Status.DELIVERED)
+    milestone = factories.MilestoneFactory(
+        engagement__introduction=introduction, status=Milestone.Status.DELIVERED
+    )
 
     response = client.post(
         url("vendor_engagement", engagement_id=milestone.engagement_id),

@@ -16,7 +16,8 @@ def create_challenge(*, key: str, title: str, status: str = Challenge.Status.PUB
         code="data", defaults={"label_fr": "Données et analytique", "label_en": "Data and analytics"}
     )
     organization, _ = Organization.objects.get_or_create(
-        key="msss", defaults={"name": "Ministère de la Santé", "kind": Organization.Kind.MINISTRY, "region": region}
+        key="msss",
+        defaults={"name": "Ministère de la Santé", "kind": Organization.Kind.MINISTRY, "region": region},
     )
     challenge = Challenge.objects.create(
         key=key,

@@ -80,7 +80,8 @@ def test_audit_list_filters_by_object_and_actor(api_client, coordinator):
     api_client.force_authenticate(coordinator)
 
     response = api_client.get(
-        reverse("audit-list"), {"object_type": "organization", "object_id": organization.id, "actor": coordinator.id}
+        reverse("audit-list"),
+        {"object_type": "organization", "object_id": organization.id, "actor": coordinator.id},
     )
 
     assert [item["id"] for item in response.json()["results"]] == [wanted.id]
@@ -155,7 +156,15 @@ def test_audit_export_streams_a_csv_for_excel_with_a_header_row(api_client, coor
     assert response["Content-Disposition"].startswith('attachment; filename="audit-log-')
     header, *rows = csv_rows(response)
     assert header == [
-        "When", "Actor id", "Actor", "Object type", "Object id", "Action", "Previous state", "New state", "Reason",
+        "When",
+        "Actor id",
+        "Actor",
+        "Object type",
+        "Object id",
+        "Action",
+        "Previous state",
+        "New state",
+        "Reason",
         "On behalf of",
     ]
     assert rows == [
@@ -221,7 +230,11 @@ def test_audit_entries_cannot_be_updated_even_by_a_queryset():
 def test_audit_entries_cannot_be_updated_by_raw_sql():
     entry = record(reason="Complet.")
 
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute("UPDATE hub_auditentry SET reason = 'Réécrit.' WHERE id = %s", [entry.pk])
 
     assert AuditEntry.objects.get(pk=entry.pk).reason == "Complet."
@@ -247,7 +260,10 @@ def test_audit_entry_cannot_be_given_to_another_actor(coordinator):
 
 def test_audit_export_names_the_party_a_coordinator_acted_for(api_client, coordinator):
     services.audit_record(
-        actor=coordinator, obj=factories.OrganizationFactory(), action="close", reason="Absent.",
+        actor=coordinator,
+        obj=factories.OrganizationFactory(),
+        action="close",
+        reason="Absent.",
         on_behalf_of="Ministère de la Cybersécurité",
     )
     api_client.force_authenticate(coordinator)
@@ -307,9 +323,12 @@ def test_audit_admin_refuses_to_add_change_or_delete(admin_client_for_audit):
     change = admin_client_for_audit.post(
         reverse("admin:hub_auditentry_change", args=[entry.pk]), {"reason": "Réécrit."}
     )
-    delete = admin_client_for_audit.post(reverse("admin:hub_auditentry_delete", args=[entry.pk]), {"post": "yes"})
+    delete = admin_client_for_audit.post(
+        reverse("admin:hub_auditentry_delete", args=[entry.pk]), {"post": "yes"}
+    )
     bulk_delete = admin_client_for_audit.post(
-        reverse("admin:hub_auditentry_changelist"), {"action": "delete_selected", "_selected_action": [entry.pk]}
+        reverse("admin:hub_auditentry_changelist"),
+        {"action": "delete_selected", "_selected_action": [entry.pk]},
     )
 
     assert (add.status_code, change.status_code, delete.status_code) == (403, 403, 403)

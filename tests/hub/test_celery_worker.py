@@ -1,4 +1,5 @@
 """The broker path, for real: a Celery worker consuming from Redis runs the indexing task."""
+
 import time
 
 import pytest

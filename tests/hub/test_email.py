@@ -1,4 +1,5 @@
 """Notification emails: notify(), the immediate email task and the daily digest."""
+
 import datetime
 import smtplib
 import threading
@@ -79,7 +80,10 @@ def test_notify_emails_an_english_user_in_english_with_an_english_link(
 
 
 def test_notify_stores_each_notification_in_its_recipients_language():
-    french, english = factories.UserFactory(preferred_language="fr"), factories.UserFactory(preferred_language="en")
+    french, english = (
+        factories.UserFactory(preferred_language="fr"),
+        factories.UserFactory(preferred_language="en"),
+    )
 
     notify_users([french, english])
 
@@ -87,7 +91,9 @@ def test_notify_stores_each_notification_in_its_recipients_language():
     assert Notification.objects.get(user=english).title == "New challenge: Portail"
 
 
-def test_notify_counts_each_user_once_and_skips_inactive_users(mailoutbox, django_capture_on_commit_callbacks):
+def test_notify_counts_each_user_once_and_skips_inactive_users(
+    mailoutbox, django_capture_on_commit_callbacks
+):
     user = factories.UserFactory()
     inactive = factories.UserFactory(is_active=False)
 
@@ -116,7 +122,9 @@ def test_notify_again_with_the_same_dedupe_key_creates_and_emails_nothing(
 
 def test_notify_refuses_an_unknown_kind():
     with pytest.raises(ValueError):
-        services.notify(users=[factories.UserFactory()], kind="nope", dedupe_key="x", render=new_challenge_texts)
+        services.notify(
+            users=[factories.UserFactory()], kind="nope", dedupe_key="x", render=new_challenge_texts
+        )
 
 
 def test_notify_sends_no_email_before_the_transaction_commits(mailoutbox, django_capture_on_commit_callbacks):
@@ -166,7 +174,10 @@ def test_notification_create_emails_too_so_saved_search_alerts_are_emailed(
 
     with django_capture_on_commit_callbacks(execute=True):
         services.notification_create(
-            user=user, kind=Notification.Kind.CHALLENGE_MATCH, title="Nouveau défi", dedupe_key="challenge-match:3"
+            user=user,
+            kind=Notification.Kind.CHALLENGE_MATCH,
+            title="Nouveau défi",
+            dedupe_key="challenge-match:3",
         )
 
     assert [email.subject for email in mailoutbox] == ["[Maillage] Nouveau défi"]
@@ -174,7 +185,10 @@ def test_notification_create_emails_too_so_saved_search_alerts_are_emailed(
 
 def test_notification_email_task_run_twice_sends_once(mailoutbox):
     notification, _created = services.notification_create(
-        user=factories.UserFactory(), kind=Notification.Kind.AWARDED, title="Contrat attribué", dedupe_key="awarded:1"
+        user=factories.UserFactory(),
+        kind=Notification.Kind.AWARDED,
+        title="Contrat attribué",
+        dedupe_key="awarded:1",
     )
 
     first = notification_email_task(notification.id)
@@ -213,7 +227,10 @@ class FailingBackend(EmailBackend):
 
 def test_notification_email_leaves_the_notification_unsent_when_sending_fails(settings):
     notification, _created = services.notification_create(
-        user=factories.UserFactory(), kind=Notification.Kind.AWARDED, title="Contrat attribué", dedupe_key="awarded:1"
+        user=factories.UserFactory(),
+        kind=Notification.Kind.AWARDED,
+        title="Contrat attribué",
+        dedupe_key="awarded:1",
     )
     settings.EMAIL_BACKEND = "tests.hub.test_email.FailingBackend"
 
@@ -250,7 +267,10 @@ def test_notification_email_task_sends_once_when_two_runs_race(settings, mailout
     GatedBackend.release.clear()
     # Created directly: outside a test transaction, notification_create would email it right away.
     notification = Notification.objects.create(
-        user=factories.UserFactory(), kind=Notification.Kind.AWARDED, title="Contrat attribué", dedupe_key="awarded:1"
+        user=factories.UserFactory(),
+        kind=Notification.Kind.AWARDED,
+        title="Contrat attribué",
+        dedupe_key="awarded:1",
     )
     results = []
 
@@ -280,9 +300,16 @@ def digest_user(**kwargs) -> User:
     return factories.UserFactory(email_frequency=User.EmailFrequency.DAILY_DIGEST, **kwargs)
 
 
-def add_notification(user: User, *, key: str, title: str, age: datetime.timedelta | None = None) -> Notification:
+def add_notification(
+    user: User, *, key: str, title: str, age: datetime.timedelta | None = None
+) -> Notification:
     notification, _created = services.notification_create(
-        user=user, kind=Notification.Kind.INTRODUCTION, title=title, body="", url=f"/fr/{key}/", dedupe_key=key
+        user=user,
+        kind=Notification.Kind.INTRODUCTION,
+        title=title,
+        body="",
+        url=f"/fr/{key}/",
+        dedupe_key=key,
     )
     if age is not None:
         Notification.objects.filter(pk=notification.pk).update(created_at=timezone.now() - age)

@@ -1,4 +1,5 @@
 """Email addresses: one per account, case-insensitive, changed only once the new address confirms (issue 13)."""
+
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
@@ -42,7 +43,9 @@ def test_user_email_change_request_refuses_the_address_of_another_account():
 
 def test_me_data_lists_the_address_waiting_for_confirmation(api_client):
     user = factories.UserFactory(email="julie@firme.qc.ca")
-    services.user_email_change_request(request=RequestFactory().post("/"), user=user, email="julie@ailleurs.qc.ca")
+    services.user_email_change_request(
+        request=RequestFactory().post("/"), user=user, email="julie@ailleurs.qc.ca"
+    )
     api_client.force_authenticate(user)
 
     data = api_client.get(reverse("me-data")).json()
@@ -56,7 +59,9 @@ def test_me_data_lists_the_address_waiting_for_confirmation(api_client):
 
 def test_me_delete_erases_every_email_address_of_the_account_pending_ones_included(api_client):
     user = factories.UserFactory(email="julie@firme.qc.ca")
-    services.user_email_change_request(request=RequestFactory().post("/"), user=user, email="julie@ailleurs.qc.ca")
+    services.user_email_change_request(
+        request=RequestFactory().post("/"), user=user, email="julie@ailleurs.qc.ca"
+    )
     api_client.force_authenticate(user)
 
     response = api_client.post(reverse("me-delete"), {"password": "Un-mot-de-passe-solide-42"}, format="json")
@@ -81,7 +86,9 @@ def test_user_email_change_request_for_the_pending_address_sends_the_same_link_a
 def test_user_email_change_request_for_the_accounts_own_address_sends_nothing():
     user = factories.UserFactory(email="julie@firme.qc.ca")
 
-    address = services.user_email_change_request(request=RequestFactory().post("/"), user=user, email="Julie@Firme.qc.ca")
+    address = services.user_email_change_request(
+        request=RequestFactory().post("/"), user=user, email="Julie@Firme.qc.ca"
+    )
 
     assert (address.email, address.verified) == ("julie@firme.qc.ca", True)
     assert mail.outbox == []
@@ -96,4 +103,6 @@ def test_user_validation_refuses_a_taken_email_with_a_clear_message_as_the_admin
         user.full_clean()
 
     assert error.value.error_dict["__all__"][0].code == "email_taken"
-    assert "Un autre compte utilise déjà cette adresse courriel." in str(error.value)  # The site's default language.
+    assert "Un autre compte utilise déjà cette adresse courriel." in str(
+        error.value
+    )  # The site's default language.

@@ -13,7 +13,12 @@ pytestmark = pytest.mark.django_db
 
 def notify(user, *, dedupe_key: str = "challenge-match:1", title: str = "Nouveau défi") -> Notification:
     notification, _created = services.notification_create(
-        user=user, kind=Notification.Kind.CHALLENGE_MATCH, title=title, body="", url="/fr/", dedupe_key=dedupe_key
+        user=user,
+        kind=Notification.Kind.CHALLENGE_MATCH,
+        title=title,
+        body="",
+        url="/fr/",
+        dedupe_key=dedupe_key,
     )
     return notification
 
@@ -60,7 +65,9 @@ def test_notification_list_puts_unread_first_then_newest(api_client):
     old_unread = notify(user, dedupe_key="a")
     read = notify(user, dedupe_key="b")
     new_unread = notify(user, dedupe_key="c")
-    Notification.objects.filter(pk=old_unread.pk).update(created_at=timezone.now() - datetime.timedelta(days=2))
+    Notification.objects.filter(pk=old_unread.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=2)
+    )
     services.notification_mark_read(notification=read, user=user)
     api_client.force_authenticate(user)
 

@@ -21,7 +21,9 @@ def test_preferences_patch_changes_language_and_email_frequency(api_client):
     api_client.force_authenticate(user)
 
     response = api_client.patch(
-        reverse("me-preferences"), {"preferred_language": "en", "email_frequency": "daily_digest"}, format="json"
+        reverse("me-preferences"),
+        {"preferred_language": "en", "email_frequency": "daily_digest"},
+        format="json",
     )
 
     assert response.status_code == 200

@@ -1,4 +1,5 @@
 """Quebec's Law 25: private vendor contacts, access to and deletion of one's data, consents, incidents."""
+
 import csv
 import datetime
 import io
@@ -21,13 +22,21 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "Un-mot-de-passe-solide-42"  # The factories' password.
-CONTACT = {"contact_name": "Julie Tremblay", "contact_email": "julie@firme.qc.ca", "contact_phone": "418 555-0101"}
-postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="The trigger exists on PostgreSQL only.")
+CONTACT = {
+    "contact_name": "Julie Tremblay",
+    "contact_email": "julie@firme.qc.ca",
+    "contact_phone": "418 555-0101",
+}
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="The trigger exists on PostgreSQL only."
+)
 
 
 def vendor_with_contact(**kwargs) -> Vendor:
     vendor = factories.VendorFactory(**CONTACT, **kwargs)
-    VendorReference.objects.create(vendor=vendor, client="Ville de Québec", title="Portail citoyen", year=2024)
+    VendorReference.objects.create(
+        vendor=vendor, client="Ville de Québec", title="Portail citoyen", year=2024
+    )
     return vendor
 
 
@@ -62,8 +71,15 @@ def test_vendor_public_profile_hides_every_section_the_vendor_left_out(api_clien
 
     body = api_client.get(reverse("vendor-detail", args=[vendor.id])).json()
 
-    hidden = ["description", "references", "certifications", "employees", "contact_name", "contact_email",
-              "contact_phone"]
+    hidden = [
+        "description",
+        "references",
+        "certifications",
+        "employees",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+    ]
     assert {field: body[field] for field in hidden} == dict.fromkeys(hidden)
     assert body["regions"] == ["03"]
     assert body["name"] == vendor.name
@@ -99,8 +115,14 @@ def test_vendor_page_shows_only_the_sections_the_vendor_made_public(client, mini
 
     assert vendor.name in html
     assert "Capitale-Nationale" in html or "03" in html
-    for private in ("Notre savoir-faire confidentiel", "Portail citoyen", "ISO 27001", "Julie Tremblay",
-                    "julie@firme.qc.ca", "418 555-0101"):
+    for private in (
+        "Notre savoir-faire confidentiel",
+        "Portail citoyen",
+        "ISO 27001",
+        "Julie Tremblay",
+        "julie@firme.qc.ca",
+        "418 555-0101",
+    ):
         assert private not in html
 
 
@@ -117,7 +139,9 @@ def test_vendor_page_hides_the_contact_person_by_default_and_shows_it_when_chose
 
 def test_vendor_page_shows_everything_to_the_firms_members(client):
     member = factories.UserFactory()
-    vendor = vendor_with_contact(public_profile=[], members=[member], description="Notre savoir-faire complet.")
+    vendor = vendor_with_contact(
+        public_profile=[], members=[member], description="Notre savoir-faire complet."
+    )
     client.force_login(member)
 
     html = client.get(reverse("frontend:vendor_detail", args=[vendor.id])).content.decode()
@@ -131,13 +155,18 @@ def test_vendor_list_applies_each_vendors_own_public_profile(api_client):
 
     results = api_client.get(reverse("vendor-list")).json()["results"]
 
-    assert [(item["name"], item["contact_name"]) for item in results] == [("A", "Julie Tremblay"), ("B", None)]
+    assert [(item["name"], item["contact_name"]) for item in results] == [
+        ("A", "Julie Tremblay"),
+        ("B", None),
+    ]
 
 
 def test_vendor_profile_sections_are_the_public_ones_for_a_vendor_read_without_the_selector():
     vendor = vendor_with_contact()
 
-    assert vendor_profile_sections(vendor=Vendor.objects.get(pk=vendor.pk)) == set(ProfileSection.values) - {"contact"}
+    assert vendor_profile_sections(vendor=Vendor.objects.get(pk=vendor.pk)) == set(ProfileSection.values) - {
+        "contact"
+    }
 
 
 def test_vendor_update_sets_the_contact_person_and_the_public_profile(api_client, vendor_member):
@@ -145,7 +174,9 @@ def test_vendor_update_sets_the_contact_person_and_the_public_profile(api_client
     api_client.force_authenticate(vendor_member)
 
     response = api_client.patch(
-        reverse("vendor-detail", args=[vendor.id]), {**CONTACT, "public_profile": ["description"]}, format="json"
+        reverse("vendor-detail", args=[vendor.id]),
+        {**CONTACT, "public_profile": ["description"]},
+        format="json",
     )
 
     assert response.status_code == 200
@@ -158,7 +189,9 @@ def test_vendor_update_refuses_an_unknown_profile_section(api_client, vendor_mem
     vendor = vendor_member.vendors.get()
     api_client.force_authenticate(vendor_member)
 
-    response = api_client.patch(reverse("vendor-detail", args=[vendor.id]), {"public_profile": ["neq"]}, format="json")
+    response = api_client.patch(
+        reverse("vendor-detail", args=[vendor.id]), {"public_profile": ["neq"]}, format="json"
+    )
 
     assert response.status_code == 400
     assert "public_profile" in response.json()
@@ -170,8 +203,15 @@ def test_vendor_create_answers_the_whole_profile_to_its_creator(api_client):
     user = factories.UserFactory(role=User.Role.VENDOR_MEMBER)
     api_client.force_authenticate(user)
     data = {
-        "name": "Géo inc.", "neq": "1199999999", "description": "Géomatique.", "languages": ["fr"],
-        "regions": ["03"], "employees": 5, "founded": 2020, "expertise": ["cloud"], **CONTACT,
+        "name": "Géo inc.",
+        "neq": "1199999999",
+        "description": "Géomatique.",
+        "languages": ["fr"],
+        "regions": ["03"],
+        "employees": 5,
+        "founded": 2020,
+        "expertise": ["cloud"],
+        **CONTACT,
     }
 
     response = api_client.post(reverse("vendor-list"), data, format="json")
@@ -197,7 +237,9 @@ def test_me_data_lists_everything_maillage_holds_about_the_user(api_client, coor
     services.consent_record(user=user, kind="terms", granted=True)
     entry = services.audit_record(actor=user, obj=organization, action="publish")
     services.audit_record(actor=coordinator, obj=organization, action="close")  # Someone else's.
-    Clarification.objects.create(challenge=factories.ChallengeFactory(), asked_by=user, question="Quel budget?")
+    Clarification.objects.create(
+        challenge=factories.ChallengeFactory(), asked_by=user, question="Quel budget?"
+    )
     factories.UserFactory()  # Nothing of another user's.
     api_client.force_authenticate(user)
 
@@ -236,7 +278,9 @@ def test_me_delete_refuses_a_wrong_password_and_changes_nothing(api_client):
     user = factories.UserFactory(username="julie")
     api_client.force_authenticate(user)
 
-    response = api_client.post(reverse("me-delete"), {"password": "pas le bon"}, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    response = api_client.post(
+        reverse("me-delete"), {"password": "pas le bon"}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
 
     assert response.status_code == 400
     assert "password is incorrect" in response.json()["password"][0]
@@ -317,10 +361,14 @@ def test_me_delete_ends_every_session_of_the_user(client):
 ERASED = "Text erased at the request of the person concerned (Law 25)."
 
 
-def test_me_delete_keeps_the_audit_log_with_the_pseudonym_as_actor_and_without_the_users_words(api_client, coordinator):
+def test_me_delete_keeps_the_audit_log_with_the_pseudonym_as_actor_and_without_the_users_words(
+    api_client, coordinator
+):
     user = factories.UserFactory(username="julie")
     organization = factories.OrganizationFactory()
-    entry = services.audit_record(actor=user, obj=organization, action="decline", reason="Julie est en congé.")
+    entry = services.audit_record(
+        actor=user, obj=organization, action="decline", reason="Julie est en congé."
+    )
     silent = services.audit_record(actor=user, obj=organization, action="publish")
     other = services.audit_record(actor=coordinator, obj=organization, action="close", reason="Terminé.")
     api_client.force_authenticate(user)
@@ -329,18 +377,27 @@ def test_me_delete_keeps_the_audit_log_with_the_pseudonym_as_actor_and_without_t
 
     pseudonym = services.user_pseudonym(user=user)
     entry.refresh_from_db()
-    assert (entry.actor_id, entry.actor_label, entry.action, entry.reason) == (user.id, pseudonym, "decline", ERASED)
+    assert (entry.actor_id, entry.actor_label, entry.action, entry.reason) == (
+        user.id,
+        pseudonym,
+        "decline",
+        ERASED,
+    )
     silent.refresh_from_db()
     assert (silent.actor_label, silent.reason) == (pseudonym, "")
     other.refresh_from_db()
     assert (other.actor_label, other.reason) == (coordinator.username, "Terminé.")
-    assert AuditEntry.objects.filter(object_type="user", object_id=user.id, action="anonymize", actor_label=pseudonym).exists()
+    assert AuditEntry.objects.filter(
+        object_type="user", object_id=user.id, action="anonymize", actor_label=pseudonym
+    ).exists()
     assert not AuditEntry.objects.filter(actor_label="julie").exists()
 
 
 def test_audit_export_shows_the_erased_marker_in_the_readers_language(api_client, coordinator):
     user = factories.UserFactory()
-    services.audit_record(actor=user, obj=factories.OrganizationFactory(), action="decline", reason="Mes raisons.")
+    services.audit_record(
+        actor=user, obj=factories.OrganizationFactory(), action="decline", reason="Mes raisons."
+    )
     services.user_delete(user=user, password=PASSWORD)
     api_client.force_authenticate(coordinator)
 
@@ -348,8 +405,12 @@ def test_audit_export_shows_the_erased_marker_in_the_readers_language(api_client
     listed = api_client.get(reverse("audit-list"), HTTP_ACCEPT_LANGUAGE="fr").json()
 
     reason = rows[0].index("Motif")
-    assert "Texte effacé à la demande de la personne concernée (Loi\u00a025)." in [row[reason] for row in rows]
-    assert "Texte effacé à la demande de la personne concernée (Loi\u00a025)." in [e["reason"] for e in listed["results"]]
+    assert "Texte effacé à la demande de la personne concernée (Loi\u00a025)." in [
+        row[reason] for row in rows
+    ]
+    assert "Texte effacé à la demande de la personne concernée (Loi\u00a025)." in [
+        e["reason"] for e in listed["results"]
+    ]
 
 
 def test_me_delete_keeps_the_questions_the_user_asked_without_saying_who_asked(api_client):
@@ -407,7 +468,9 @@ def test_user_pseudonym_is_stable_and_distinct_per_account():
 )
 def test_audit_log_refuses_any_change_but_the_pseudonym_and_the_erased_marker(change):
     user = factories.UserFactory()
-    entry = services.audit_record(actor=user, obj=factories.OrganizationFactory(), action="publish", reason="Mot.")
+    entry = services.audit_record(
+        actor=user, obj=factories.OrganizationFactory(), action="publish", reason="Mot."
+    )
 
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AuditEntry.objects.filter(pk=entry.pk).update(**change)
@@ -415,7 +478,9 @@ def test_audit_log_refuses_any_change_but_the_pseudonym_and_the_erased_marker(ch
 
 @postgresql_only
 def test_audit_log_lets_a_pseudonymized_entry_lose_its_reason_to_the_erased_marker_only():
-    entry = services.audit_record(actor=factories.UserFactory(), obj=factories.OrganizationFactory(), action="x", reason="Mot.")
+    entry = services.audit_record(
+        actor=factories.UserFactory(), obj=factories.OrganizationFactory(), action="x", reason="Mot."
+    )
 
     AuditEntry.objects.filter(pk=entry.pk).update(actor_label="user-0123456789abcdef", reason=ERASED)
 
@@ -433,10 +498,16 @@ def test_consent_create_records_the_current_version(api_client, settings):
     user = factories.UserFactory()
     api_client.force_authenticate(user)
 
-    response = api_client.post(reverse("me-consents"), {"kind": "terms", "granted": True, "version": "2027-01"})
+    response = api_client.post(
+        reverse("me-consents"), {"kind": "terms", "granted": True, "version": "2027-01"}
+    )
 
     assert response.status_code == 201
-    assert (response.json()["kind"], response.json()["version"], response.json()["granted"]) == ("terms", "2027-01", True)
+    assert (response.json()["kind"], response.json()["version"], response.json()["granted"]) == (
+        "terms",
+        "2027-01",
+        True,
+    )
     assert Consent.objects.get().user == user
 
 
@@ -445,7 +516,9 @@ def test_consent_create_refuses_an_outdated_version(api_client, settings):
     api_client.force_authenticate(factories.UserFactory())
 
     response = api_client.post(
-        reverse("me-consents"), {"kind": "terms", "granted": True, "version": "2026-11"}, HTTP_ACCEPT_LANGUAGE="en"
+        reverse("me-consents"),
+        {"kind": "terms", "granted": True, "version": "2026-11"},
+        HTTP_ACCEPT_LANGUAGE="en",
     )
 
     assert response.status_code == 400
@@ -464,7 +537,10 @@ def test_consent_list_shows_the_users_own_history_newest_first_and_the_current_v
     body = api_client.get(reverse("me-consents")).json()
 
     assert body["current_versions"] == {"terms": "2027-01", "notifications": "2026-11"}
-    assert [(c["kind"], c["granted"]) for c in body["consents"]] == [("notifications", False), ("terms", True)]
+    assert [(c["kind"], c["granted"]) for c in body["consents"]] == [
+        ("notifications", False),
+        ("terms", True),
+    ]
 
 
 def test_consent_withdrawn_for_notifications_stops_notification_emails():
@@ -552,10 +628,15 @@ def test_incident_admin_records_who_filled_the_entry_in(client, administrator):
     response = client.post(
         reverse("admin:hub_confidentialityincident_add"),
         {
-            "discovered_at_0": "2026-11-03", "discovered_at_1": "14:00",
-            "occurred_at_0": "", "occurred_at_1": "",
-            "description": "Perte d'un portable.", "personal_information": "Courriels de PME.",
-            "people_affected": "12", "risk_assessment": "", "measures_taken": "Effacement à distance.",
+            "discovered_at_0": "2026-11-03",
+            "discovered_at_1": "14:00",
+            "occurred_at_0": "",
+            "occurred_at_1": "",
+            "description": "Perte d'un portable.",
+            "personal_information": "Courriels de PME.",
+            "people_affected": "12",
+            "risk_assessment": "",
+            "measures_taken": "Effacement à distance.",
         },
     )
 
@@ -579,8 +660,10 @@ def test_incident_admin_exports_the_selected_entries_as_csv(client, administrato
 
 def test_incident_cannot_be_discovered_before_it_occurred():
     entry = ConfidentialityIncident(
-        occurred_at=timezone.now(), discovered_at=timezone.now() - datetime.timedelta(days=1),
-        description="x", personal_information="y",
+        occurred_at=timezone.now(),
+        discovered_at=timezone.now() - datetime.timedelta(days=1),
+        description="x",
+        personal_information="y",
     )
 
     with translation.override("en"):

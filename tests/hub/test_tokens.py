@@ -1,4 +1,5 @@
 """API tokens: many per user, stored as a digest, expiring, listed and revoked by their owner, deleted with the password."""
+
 import datetime
 
 import pytest
@@ -21,7 +22,9 @@ def user():
 
 
 def token_request(username: str = "marie", password: str = PASSWORD, **extra):
-    return APIClient().post(reverse("token-create"), {"username": username, "password": password, **extra}, format="json")
+    return APIClient().post(
+        reverse("token-create"), {"username": username, "password": password, **extra}, format="json"
+    )
 
 
 def client_with(key: str, language: str = "fr") -> APIClient:
@@ -63,7 +66,10 @@ def test_token_lifetime_is_thirty_days_by_default(user):
 
     token = ApiToken.objects.get(user=user)
     assert token.expires_at - token.created_at == datetime.timedelta(days=30)
-    assert response.data["expires_at"] == token.expires_at.astimezone(timezone.get_current_timezone()).isoformat()
+    assert (
+        response.data["expires_at"]
+        == token.expires_at.astimezone(timezone.get_current_timezone()).isoformat()
+    )
 
 
 def test_token_past_its_lifetime_is_refused_with_a_translated_401(user):
@@ -121,7 +127,14 @@ def test_token_list_shows_the_users_tokens_but_never_their_secret(user):
 
     assert response.status_code == 200
     assert [item["id"] for item in response.data["results"]] == [mine.pk]
-    assert set(response.data["results"][0]) == {"id", "label", "prefix", "created_at", "expires_at", "last_used_at"}
+    assert set(response.data["results"][0]) == {
+        "id",
+        "label",
+        "prefix",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+    }
     assert key not in str(response.data)
 
 

@@ -68,7 +68,9 @@ def test_challenge_detail_hides_a_draft_from_another_organization(api_client, mi
     assert response.status_code == 404
 
 
-def test_challenge_detail_shows_a_draft_to_its_organization_and_coordinators(api_client, ministry_member, coordinator):
+def test_challenge_detail_shows_a_draft_to_its_organization_and_coordinators(
+    api_client, ministry_member, coordinator
+):
     draft = factories.ChallengeFactory(
         status=Challenge.Status.DRAFT, published_at=None, organization=ministry_member.organizations.get()
     )
@@ -112,12 +114,16 @@ def test_vendor_create_gives_a_key_that_keeps_no_word_of_the_name(api_client, ve
 
 def test_challenge_update_keeps_an_existing_key(api_client, ministry_member):
     draft = factories.ChallengeFactory(
-        key="c-remplacement-secret-a1b2c3", status=Challenge.Status.DRAFT, published_at=None,
+        key="c-remplacement-secret-a1b2c3",
+        status=Challenge.Status.DRAFT,
+        published_at=None,
         organization=ministry_member.organizations.get(),
     )
     api_client.force_authenticate(ministry_member)
 
-    response = api_client.patch(reverse("challenge-detail", args=[draft.id]), {"title": "Autre titre"}, format="json")
+    response = api_client.patch(
+        reverse("challenge-detail", args=[draft.id]), {"title": "Autre titre"}, format="json"
+    )
 
     assert response.status_code == 200, response.data
     assert response.data["key"] == "c-remplacement-secret-a1b2c3"
@@ -127,7 +133,9 @@ def test_challenge_create_refuses_another_organization(api_client, ministry_memb
     other = factories.OrganizationFactory()
     api_client.force_authenticate(ministry_member)
 
-    response = api_client.post(reverse("challenge-list"), challenge_payload(organization=other.id), format="json")
+    response = api_client.post(
+        reverse("challenge-list"), challenge_payload(organization=other.id), format="json"
+    )
 
     assert response.status_code == 403
     assert not Challenge.objects.exists()
@@ -157,7 +165,9 @@ def test_challenge_create_names_the_inverted_budget_in_french_and_english(api_cl
 def test_challenge_create_names_an_unknown_expertise_code(api_client, ministry_member):
     api_client.force_authenticate(ministry_member)
 
-    response = api_client.post(reverse("challenge-list"), challenge_payload(expertise=["quantum"]), format="json")
+    response = api_client.post(
+        reverse("challenge-list"), challenge_payload(expertise=["quantum"]), format="json"
+    )
 
     assert response.status_code == 400
     assert "quantum" in str(response.data["expertise"])
@@ -209,7 +219,9 @@ def test_challenge_update_refuses_a_published_challenge_for_its_members(api_clie
     challenge = factories.ChallengeFactory(organization=ministry_member.organizations.get())
     api_client.force_authenticate(ministry_member)
 
-    response = api_client.patch(reverse("challenge-detail", args=[challenge.id]), {"title": "Autre"}, format="json")
+    response = api_client.patch(
+        reverse("challenge-detail", args=[challenge.id]), {"title": "Autre"}, format="json"
+    )
 
     assert response.status_code == 400
     challenge.refresh_from_db()
@@ -231,7 +243,9 @@ def test_challenge_list_filters_by_expertise_and_refuses_unknown_codes(api_clien
 def test_lists_filtered_by_several_codes_hold_each_record_once(api_client, list_name):
     codes = [factories.ExpertiseFactory(code=code) for code in ("cloud", "data")]
     factories.RegionFactory(code="06", label_fr="Montréal", label_en="Montréal")
-    record = (factories.ChallengeFactory if list_name == "challenge-list" else factories.VendorFactory)(expertise=codes)
+    record = (factories.ChallengeFactory if list_name == "challenge-list" else factories.VendorFactory)(
+        expertise=codes
+    )
     record.regions.add(factories.RegionFactory(code="06"))
 
     response = api_client.get(reverse(list_name), {"expertise": ["cloud", "data"], "region": ["03", "06"]})
@@ -285,7 +299,9 @@ def test_vendor_create_refuses_too_many_certifications_by_name(api_client, vendo
     api_client.force_authenticate(vendor_member)
     certifications = [f"Certification {n}" for n in range(MAX_CERTIFICATIONS + 1)]
 
-    response = api_client.post(reverse("vendor-list"), vendor_payload(certifications=certifications), format="json")
+    response = api_client.post(
+        reverse("vendor-list"), vendor_payload(certifications=certifications), format="json"
+    )
 
     assert response.status_code == 400
     assert str(MAX_CERTIFICATIONS) in response.data["certifications"][0]
@@ -330,7 +346,9 @@ def test_vendor_update_refuses_self_verification(api_client, vendor_member):
     vendor.save()
     api_client.force_authenticate(vendor_member)
 
-    response = api_client.patch(reverse("vendor-detail", args=[vendor.id]), {"is_verified": True}, format="json")
+    response = api_client.patch(
+        reverse("vendor-detail", args=[vendor.id]), {"is_verified": True}, format="json"
+    )
 
     assert response.status_code == 403
     vendor.refresh_from_db()
@@ -376,7 +394,9 @@ def test_vendor_update_of_the_name_or_neq_by_a_member_sends_the_firm_back_to_ver
     assert old in entry.reason and value in entry.reason
 
 
-def test_vendor_update_of_a_verified_firms_name_tells_every_coordinator(api_client, vendor_member, coordinator):
+def test_vendor_update_of_a_verified_firms_name_tells_every_coordinator(
+    api_client, vendor_member, coordinator
+):
     administrator = factories.UserFactory(role=User.Role.VENDOR_MEMBER, is_superuser=True)
     vendor = vendor_member.vendors.get()
     api_client.force_authenticate(vendor_member)
@@ -404,7 +424,9 @@ def test_vendor_update_of_other_fields_keeps_the_firm_verified(api_client, vendo
     assert not AuditEntry.objects.filter(object_type="vendor", action="unverify").exists()
 
 
-def test_vendor_update_of_the_name_by_a_coordinator_keeps_the_firm_verified(api_client, vendor_member, coordinator):
+def test_vendor_update_of_the_name_by_a_coordinator_keeps_the_firm_verified(
+    api_client, vendor_member, coordinator
+):
     vendor = vendor_member.vendors.get()
     api_client.force_authenticate(coordinator)
 
@@ -424,7 +446,9 @@ def test_vendor_update_replaces_references(api_client, vendor_member):
     api_client.force_authenticate(vendor_member)
     references = [{"client": "Revenu Québec", "title": "Analyse", "summary": "", "year": 2024}]
 
-    response = api_client.patch(reverse("vendor-detail", args=[vendor.id]), {"references": references}, format="json")
+    response = api_client.patch(
+        reverse("vendor-detail", args=[vendor.id]), {"references": references}, format="json"
+    )
 
     assert response.status_code == 200
     assert [r["client"] for r in response.data["references"]] == ["Revenu Québec"]
@@ -435,7 +459,8 @@ def test_token_create_authenticates_the_api(api_client, ministry_member):
     ministry_member.save()
 
     token = api_client.post(
-        reverse("token-create"), {"username": ministry_member.username, "password": "Un-mot-de-passe-solide-42"}
+        reverse("token-create"),
+        {"username": ministry_member.username, "password": "Un-mot-de-passe-solide-42"},
     ).data["token"]
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
 
@@ -443,7 +468,9 @@ def test_token_create_authenticates_the_api(api_client, ministry_member):
 
 
 def test_token_create_refuses_a_wrong_password_in_french(api_client, ministry_member):
-    response = api_client.post(reverse("token-create"), {"username": ministry_member.username, "password": "non"})
+    response = api_client.post(
+        reverse("token-create"), {"username": ministry_member.username, "password": "non"}
+    )
 
     assert response.status_code in (401, 403)
     assert "incorrect" in str(response.data["detail"])
@@ -464,7 +491,9 @@ def test_vendor_update_by_a_coordinator_needs_no_reason_for_a_firm_without_membe
     assert not AuditEntry.objects.filter(object_type="vendor", action="update_profile").exists()
 
 
-def test_vendor_update_by_a_coordinator_for_its_members_requires_a_reason(api_client, vendor_member, coordinator):
+def test_vendor_update_by_a_coordinator_for_its_members_requires_a_reason(
+    api_client, vendor_member, coordinator
+):
     vendor = vendor_member.vendors.get()
     api_client.force_authenticate(coordinator)
 

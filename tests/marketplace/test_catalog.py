@@ -27,6 +27,7 @@ def write_catalog(tmp_path: Path, mutate) -> Path:
 
 def normalized(data: dict) -> dict:
     """Catalogue content with list order removed where the format gives it no meaning."""
+
     def sort_codes(record: dict) -> dict:
         return {k: sorted(v) if k in {"regions", "expertise"} else v for k, v in record.items()}
 
@@ -40,7 +41,12 @@ def test_import_catalog_loads_every_section():
     call_command("import_catalog", str(DEV_CATALOG))
 
     assert counts() == {
-        "Region": 17, "Expertise": 22, "Organization": 16, "Vendor": 240, "Challenge": 30, "RelevanceJudgment": 399,
+        "Region": 17,
+        "Expertise": 22,
+        "Organization": 16,
+        "Vendor": 240,
+        "Challenge": 30,
+        "RelevanceJudgment": 399,
     }
     assert Challenge.objects.filter(status=Challenge.Status.PUBLISHED).count() == 30
 
@@ -88,14 +94,24 @@ def test_import_catalog_reports_bad_json_with_its_line(tmp_path):
     [
         (lambda d: d["vendors"][5]["expertise"].append("quantum"), r'vendors\[5\] \(key "v-0006"\).*quantum'),
         (lambda d: d["vendors"][7].update(neq="12345"), r'vendors\[7\] \(key "v-0008"\).*NEQ'),
-        (lambda d: d["vendors"].append(dict(d["vendors"][0])), r'vendors\[240\] \(key "v-0001"\).*(duplicate|double)'),
-        (lambda d: d["challenges"][2].update(organization="org-nowhere"), r'challenges\[2\].*org-nowhere'),
+        (
+            lambda d: d["vendors"].append(dict(d["vendors"][0])),
+            r'vendors\[240\] \(key "v-0001"\).*(duplicate|double)',
+        ),
+        (lambda d: d["challenges"][2].update(organization="org-nowhere"), r"challenges\[2\].*org-nowhere"),
         (lambda d: d["challenges"][0].update(budget_min=900, budget_max=100), r"challenges\[0\].*budget"),
         (lambda d: d["judgments"].append({"challenge": "c-001", "vendor": "v-9999", "grade": 2}), r"v-9999"),
         (lambda d: d.update(format="other/2"), "hub-catalog/1"),
     ],
-    ids=["unknown-taxonomy-code", "invalid-neq", "duplicate-key", "dangling-organization", "budget-range",
-         "dangling-judgment", "wrong-format"],
+    ids=[
+        "unknown-taxonomy-code",
+        "invalid-neq",
+        "duplicate-key",
+        "dangling-organization",
+        "budget-range",
+        "dangling-judgment",
+        "wrong-format",
+    ],
 )
 def test_import_catalog_refuses_inconsistent_file_and_writes_nothing(tmp_path, mutate, expected):
     path = write_catalog(tmp_path, mutate)

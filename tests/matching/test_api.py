@@ -1,4 +1,5 @@
 """The matcher's endpoints: ranked, explained, counted, and closed to those who should not see them."""
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -22,7 +23,10 @@ def challenge():
 
 @pytest.fixture
 def vendors():
-    vendors = [factories.VendorFactory(description=TEXT), factories.VendorFactory(description="Impression d'affiches.")]
+    vendors = [
+        factories.VendorFactory(description=TEXT),
+        factories.VendorFactory(description="Impression d'affiches."),
+    ]
     indexing.index_sync("vendor", [vendor.id for vendor in vendors])
     indexing.connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
     return vendors
@@ -76,7 +80,9 @@ def test_challenge_matches_refuses_malformed_pagination(api_client, coordinator,
     assert "page" in response.data
 
 
-def test_vendor_opportunities_ranks_open_challenges_for_the_vendors_member(api_client, vendor_member, challenge):
+def test_vendor_opportunities_ranks_open_challenges_for_the_vendors_member(
+    api_client, vendor_member, challenge
+):
     api_client.force_authenticate(vendor_member)
     vendor = vendor_member.vendors.get()
 

@@ -1,4 +1,5 @@
 """The analyzers, through the real engine: what a French or English reader types must find the text."""
+
 import pytest
 from elasticsearch_dsl import Search, connections
 
@@ -19,8 +20,12 @@ def found(query: str, field: str = "description") -> set[str]:
 
 @pytest.fixture
 def vendors():
-    french = factories.VendorFactory(key="fr", description="Nous concevons l'entrepôt de données des hôpitaux.")
-    english = factories.VendorFactory(key="en", description="We deliver cloud computing migrations and email archiving.")
+    french = factories.VendorFactory(
+        key="fr", description="Nous concevons l'entrepôt de données des hôpitaux."
+    )
+    english = factories.VendorFactory(
+        key="en", description="We deliver cloud computing migrations and email archiving."
+    )
     unrelated = factories.VendorFactory(key="other", description="Nous imprimons des affiches.")
     indexing.index_sync("vendor", [french.id, english.id, unrelated.id])
 

@@ -23,7 +23,9 @@ def indexed_ids(kind: str) -> set[int]:
 def test_vendor_update_reaches_the_index_after_commit(coordinator):
     vendor = factories.VendorFactory()
 
-    marketplace_services.vendor_update(vendor=vendor, user=coordinator, data={"description": "Géomatique et drones."})
+    marketplace_services.vendor_update(
+        vendor=vendor, user=coordinator, data={"description": "Géomatique et drones."}
+    )
 
     assert indexed_ids("vendors") == {vendor.id}
     assert not OutboxEntry.objects.exists()
@@ -36,7 +38,11 @@ def test_indexed_vendor_is_found_by_a_french_query_through_elasticsearch_dsl(coo
     indexing.index_sync("vendor", [vendor.id])
     connections.get_connection().indices.refresh(index=index_alias("vendors"))
 
-    response = Search(index=index_alias("vendors")).query("match", description="applications infonuagiques").execute()
+    response = (
+        Search(index=index_alias("vendors"))
+        .query("match", description="applications infonuagiques")
+        .execute()
+    )
 
     assert [int(hit.meta.id) for hit in response] == [vendor.id]
 
@@ -53,7 +59,9 @@ def test_deactivated_vendor_leaves_the_index(coordinator):
 def test_challenge_enters_the_index_when_published_only(coordinator):
     member = factories.UserFactory(role=User.Role.MINISTRY_MEMBER)
     challenge = factories.ChallengeFactory(
-        status=Challenge.Status.SUBMITTED, published_at=None, organization=factories.OrganizationFactory(members=[member])
+        status=Challenge.Status.SUBMITTED,
+        published_at=None,
+        organization=factories.OrganizationFactory(members=[member]),
     )
     indexing.index_sync("challenge", [challenge.id])
     assert indexed_ids("challenges") == set()
@@ -73,7 +81,9 @@ def test_index_sync_never_overwrites_a_newer_state_with_an_older_one():
     # A slow writer that read the older row arrives last.
     indexing._bulk(indexing._index_actions(stale_copy, index_alias("vendors")))
 
-    assert VendorDocument.get(id=vendor.id, index=index_alias("vendors")).description == "Nouvelle description."
+    assert (
+        VendorDocument.get(id=vendor.id, index=index_alias("vendors")).description == "Nouvelle description."
+    )
 
 
 def test_reindex_swaps_the_alias_to_a_new_complete_index():
@@ -91,7 +101,9 @@ def test_reindex_swaps_the_alias_to_a_new_complete_index():
 
 def test_vendor_index_searches_its_segments_in_two_slices():
     call_command("reindex")
-    settings = connections.get_connection().indices.get_settings(index=index_alias("vendors"), flat_settings=True)
+    settings = connections.get_connection().indices.get_settings(
+        index=index_alias("vendors"), flat_settings=True
+    )
 
     (index_settings,) = [entry["settings"] for entry in settings.values()]
     assert index_settings["index.search.concurrent_segment_search.mode"] == "all"
@@ -120,13 +132,18 @@ def test_catalog_import_rebuilds_the_index_once():
 
 def test_rebuild_reads_rows_by_chunks_and_keeps_each_vendors_own_relations(monkeypatch):
     monkeypatch.setattr(indexing, "BULK_CHUNK", 2)  # Five vendors: chunks of 2, 2 and 1.
-    cloud, data = factories.ExpertiseFactory(), factories.ExpertiseFactory(code="data", label_fr="Données", label_en="Data")
+    cloud, data = (
+        factories.ExpertiseFactory(),
+        factories.ExpertiseFactory(code="data", label_fr="Données", label_en="Data"),
+    )
     montreal = factories.RegionFactory(code="06", label_fr="Montréal", label_en="Montréal")
     vendors = factories.VendorFactory.create_batch(5)
     for number, vendor in enumerate(vendors):
         vendor.expertise.set([cloud, data][: 1 + number % 2])
         vendor.regions.add(montreal)
-        vendor.references.create(client=f"Client {number}", title=f"Projet {number}", summary="Résumé.", year=2024)
+        vendor.references.create(
+            client=f"Client {number}", title=f"Projet {number}", summary="Résumé.", year=2024
+        )
     factories.VendorFactory(is_active=False)  # Not searchable: left out.
 
     indexing.index_rebuild("vendor")
@@ -138,11 +155,15 @@ def test_rebuild_reads_rows_by_chunks_and_keeps_each_vendors_own_relations(monke
         assert document["expertise_labels"][:2] == ["Infonuagique", "Cloud computing"]
         assert document["regions"] == ["03", "06"]
         assert document["references"] == [f"Projet {number}. Résumé. (Client {number})"]
-        assert document["key"] == vendor.key and document["employees"] == 25 and document["is_verified"] is True
+        assert (
+            document["key"] == vendor.key and document["employees"] == 25 and document["is_verified"] is True
+        )
 
 
 def test_challenge_document_carries_its_organization_budget_and_requirement_counts():
-    challenge = factories.ChallengeFactory(required_languages=["fr", "en"], required_certifications=[], max_employees=None)
+    challenge = factories.ChallengeFactory(
+        required_languages=["fr", "en"], required_certifications=[], max_employees=None
+    )
 
     document = indexing.document_source("challenge", challenge.pk)
 

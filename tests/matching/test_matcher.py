@@ -1,4 +1,5 @@
 """The matcher's plain functions: queries built and explanations read, without a database."""
+
 from django.utils import translation
 
 from matching.matcher import (
@@ -70,8 +71,13 @@ def test_vendors_for_challenge_query_filters_hard_eligibility():
 
 def test_vendors_for_challenge_query_names_one_clause_per_requirement():
     assert clause_names(vendors_for_challenge_query(CHALLENGE, indexed=INDEXED)) == {
-        "text", "expertise:web-mobile", "expertise:identity", "region", "language:fr",
-        "certification:ISO 27001", "certification:Cote de sécurité (fiabilité)",
+        "text",
+        "expertise:web-mobile",
+        "expertise:identity",
+        "region",
+        "language:fr",
+        "certification:ISO 27001",
+        "certification:Cote de sécurité (fiabilité)",
     }
 
 
@@ -80,7 +86,9 @@ def test_rankings_match_the_other_sides_distinctive_terms_squashed_below_the_tex
         (vendors_for_challenge_query(CHALLENGE, indexed=INDEXED), CHALLENGE.text, TEXT_WEIGHT, TEXT_HALF),
         (
             challenges_for_vendor_query(VENDOR, indexed=INDEXED),
-            VENDOR.text, OPPORTUNITY_TEXT_WEIGHT, OPPORTUNITY_TEXT_HALF,
+            VENDOR.text,
+            OPPORTUNITY_TEXT_WEIGHT,
+            OPPORTUNITY_TEXT_HALF,
         ),
     ]:
         text_clause = relevance_clauses(ranking)[0]["function_score"]
@@ -90,7 +98,10 @@ def test_rankings_match_the_other_sides_distinctive_terms_squashed_below_the_tex
         assert text_clause["query"]["more_like_this"]["max_doc_freq"] == 500
         # The weight is in the script: a clause boost would scale the score the script squashes.
         assert "boost" not in text_clause
-        assert text_clause["functions"][0]["script_score"]["script"]["params"] == {"weight": weight, "half": half}
+        assert text_clause["functions"][0]["script_score"]["script"]["params"] == {
+            "weight": weight,
+            "half": half,
+        }
 
 
 def test_a_term_in_more_than_five_percent_of_the_documents_is_not_distinctive():
@@ -105,20 +116,28 @@ def test_a_small_catalogue_keeps_its_words():
 
 def test_fit_alone_does_not_make_a_match():
     for ranking in [
-        vendors_for_challenge_query(CHALLENGE, indexed=INDEXED), challenges_for_vendor_query(VENDOR, indexed=INDEXED)
+        vendors_for_challenge_query(CHALLENGE, indexed=INDEXED),
+        challenges_for_vendor_query(VENDOR, indexed=INDEXED),
     ]:
         query = ranking["query"]["bool"]
 
         assert clause_names({"query": query["should"]}) <= {
-            "region", "language:fr", "languages", "certifications",
-            "certification:ISO 27001", "certification:Cote de sécurité (fiabilité)",
+            "region",
+            "language:fr",
+            "languages",
+            "certifications",
+            "certification:ISO 27001",
+            "certification:Cote de sécurité (fiabilité)",
         }
         assert query["must"][0]["bool"]["minimum_should_match"] == 1
         assert clause_names({"query": relevance_clauses(ranking)}) >= {"text", "expertise:identity"}
 
 
 def test_vendors_for_challenge_query_orders_ties_by_stable_hash_not_by_id():
-    assert vendors_for_challenge_query(CHALLENGE, indexed=INDEXED)["sort"] == [{"_score": "desc"}, {"tiebreak": "asc"}]
+    assert vendors_for_challenge_query(CHALLENGE, indexed=INDEXED)["sort"] == [
+        {"_score": "desc"},
+        {"tiebreak": "asc"},
+    ]
 
 
 def test_vendors_for_challenge_query_has_no_ceiling_filter_when_there_is_none():
@@ -142,7 +161,10 @@ def test_explain_vendor_hit_reads_matches_and_gaps_from_named_scores():
         "_score": 12.5,
         "_source": {"employees": 60},
         "matched_queries": {"text": 1.5, "expertise:identity": 2.0, "certification:ISO 27001": 0.5},
-        "highlight": {"description": ["<mark>Identity</mark> federation"], "description.en": ["<mark>Identity</mark> federation"]},
+        "highlight": {
+            "description": ["<mark>Identity</mark> federation"],
+            "description.en": ["<mark>Identity</mark> federation"],
+        },
     }
 
     explanation = explain_vendor_hit(hit, CHALLENGE)
@@ -170,7 +192,9 @@ def test_explain_challenge_hit_compares_requirements_with_what_the_vendor_offers
     hit = {
         "_score": 5.0,
         "_source": {
-            "expertise": ["identity", "cloud"], "regions": ["03"], "required_languages": ["fr", "en"],
+            "expertise": ["identity", "cloud"],
+            "regions": ["03"],
+            "required_languages": ["fr", "en"],
             "required_certifications": ["ISO 27001", "SOC 2"],
         },
         "matched_queries": {"text": 4.0, "expertise:identity": 1.5},

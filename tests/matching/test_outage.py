@@ -1,4 +1,5 @@
 """The search engine away: writes still succeed, nothing is lost, the index catches up."""
+
 import pytest
 from django.urls import reverse
 
@@ -11,7 +12,9 @@ from tests import factories
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.search]
 
 
-def test_writes_during_an_outage_reach_the_index_when_the_engine_returns(engine_down, api_client, coordinator):
+def test_writes_during_an_outage_reach_the_index_when_the_engine_returns(
+    engine_down, api_client, coordinator
+):
     factories.RegionFactory()
     factories.ExpertiseFactory()
     vendors = factories.VendorFactory.create_batch(3)
@@ -19,7 +22,9 @@ def test_writes_during_an_outage_reach_the_index_when_the_engine_returns(engine_
 
     for vendor in vendors:
         response = api_client.patch(
-            reverse("vendor-detail", args=[vendor.id]), {"description": "Géomatique et télédétection."}, format="json"
+            reverse("vendor-detail", args=[vendor.id]),
+            {"description": "Géomatique et télédétection."},
+            format="json",
         )
         assert response.status_code == 200
     assert OutboxEntry.objects.count() == 3
@@ -32,7 +37,9 @@ def test_writes_during_an_outage_reach_the_index_when_the_engine_returns(engine_
         assert indexing.index_diff(kind).total == 0
 
 
-def test_matching_answers_503_with_a_retry_hint_while_the_engine_is_away(engine_down, api_client, coordinator):
+def test_matching_answers_503_with_a_retry_hint_while_the_engine_is_away(
+    engine_down, api_client, coordinator
+):
     challenge = factories.ChallengeFactory()
     api_client.force_authenticate(coordinator)
 

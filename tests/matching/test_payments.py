@@ -51,7 +51,9 @@ def vendor_user():
 def milestone(vendor_user) -> Milestone:
     vendor = factories.VendorFactory(members=[vendor_user])
     return factories.MilestoneFactory(
-        status=Milestone.Status.ACCEPTED, amount=Decimal("1234.56"), engagement__introduction__proposal__vendor=vendor
+        status=Milestone.Status.ACCEPTED,
+        amount=Decimal("1234.56"),
+        engagement__introduction__proposal__vendor=vendor,
     )
 
 
@@ -74,7 +76,9 @@ def provider_payout(
     }
 
 
-def event_body(provider_id: str = "po_123", status: str = "paid", *, created: int | None = None, **extra) -> bytes:
+def event_body(
+    provider_id: str = "po_123", status: str = "paid", *, created: int | None = None, **extra
+) -> bytes:
     created = int(time.time()) if created is None else created
     return json.dumps(
         {
@@ -86,14 +90,19 @@ def event_body(provider_id: str = "po_123", status: str = "paid", *, created: in
     ).encode()
 
 
-def post_webhook(api_client, body: bytes, *, signature: str | None = None, secret: str = SECRET, signed_at=None):
+def post_webhook(
+    api_client, body: bytes, *, signature: str | None = None, secret: str = SECRET, signed_at=None
+):
     if signature is None:
         signature = payments.webhook_signature(
             secret=secret, timestamp=int(time.time()) if signed_at is None else signed_at, body=body
         )
     return api_client.post(
-        WEBHOOK_URL, data=body, content_type="application/json",
-        HTTP_MAILLAGE_SIGNATURE=signature, HTTP_ACCEPT_LANGUAGE="en",
+        WEBHOOK_URL,
+        data=body,
+        content_type="application/json",
+        HTTP_MAILLAGE_SIGNATURE=signature,
+        HTTP_ACCEPT_LANGUAGE="en",
     )
 
 
@@ -124,13 +133,20 @@ def test_http_provider_sends_the_amount_in_integer_cents_with_the_idempotency_ke
     client = payments.payment_provider()
 
     answer = client.create_payout(
-        idempotency_key="key-1", amount=Decimal("1234.56"), currency="CAD", destination="v-0001",
-        reference="milestone-1", metadata={"payout": "1"},
+        idempotency_key="key-1",
+        amount=Decimal("1234.56"),
+        currency="CAD",
+        destination="v-0001",
+        reference="milestone-1",
+        metadata={"payout": "1"},
     )
 
     request = provider.calls[0].request
     assert json.loads(request.body) == {
-        "amount": 123456, "currency": "CAD", "destination": "v-0001", "reference": "milestone-1",
+        "amount": 123456,
+        "currency": "CAD",
+        "destination": "v-0001",
+        "reference": "milestone-1",
         "metadata": {"payout": "1"},
     }
     assert request.headers["Idempotency-Key"] == "key-1"
@@ -155,7 +171,10 @@ def test_amounts_are_exact_cents_never_rounded():
         ({"body": requests.exceptions.ConnectionError("refused")}, payments.PaymentProviderUnavailable),
         ({"status": 503, "json": {"error": "maintenance"}}, payments.PaymentProviderUnavailable),
         ({"status": 429, "json": {"error": "slow down"}}, payments.PaymentProviderUnavailable),
-        ({"status": 422, "json": {"error": {"message": "Unknown destination."}}}, payments.PaymentProviderRejected),
+        (
+            {"status": 422, "json": {"error": {"message": "Unknown destination."}}},
+            payments.PaymentProviderRejected,
+        ),
         ({"status": 401, "json": {"error": "bad key"}}, payments.PaymentProviderError),
         ({"status": 200, "body": "<html>proxy</html>"}, payments.PaymentProviderError),
     ],
@@ -196,7 +215,9 @@ def test_payout_request_refuses_a_milestone_not_accepted():
     assert not Payout.objects.exists()
 
 
-def test_payout_request_sends_the_payout_after_commit(provider, milestone, django_capture_on_commit_callbacks):
+def test_payout_request_sends_the_payout_after_commit(
+    provider, milestone, django_capture_on_commit_callbacks
+):
     provider.add(responses.POST, PAYOUTS_URL, json=provider_payout("po_77"), status=201)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -269,7 +290,9 @@ def test_payout_submit_marks_failed_a_payout_the_provider_refuses(provider, mile
     assert payout.status == Payout.Status.FAILED
     assert "Unknown destination." in payout.last_error
     assert milestone.status == Milestone.Status.ACCEPTED
-    assert list(Notification.objects.values_list("user", "kind")) == [(coordinator.pk, Notification.Kind.PAYOUT_FAILED)]
+    assert list(Notification.objects.values_list("user", "kind")) == [
+        (coordinator.pk, Notification.Kind.PAYOUT_FAILED)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -284,7 +307,9 @@ def test_payout_failure_is_told_to_administrators_too(provider, milestone, coord
 
     services.payout_submit(payout=payout)
 
-    told = set(Notification.objects.filter(kind=Notification.Kind.PAYOUT_FAILED).values_list("user", flat=True))
+    told = set(
+        Notification.objects.filter(kind=Notification.Kind.PAYOUT_FAILED).values_list("user", flat=True)
+    )
     assert told == {coordinator.pk, administrator.pk}
 
 
@@ -353,9 +378,15 @@ def test_payment_webhook_refuses_a_missing_or_malformed_signature(api_client, su
 
 
 # Characters outside ASCII in either part once made the check crash (int("²"), compare_digest("é")): a 500.
-@pytest.mark.parametrize("signature", ["t=²,v1=abc", "t={now},v1=é", "t=١٧٠٠٠٠٠٠٠٠,v1=abc", "t={now},v1=abc,v1=ñ"])
-def test_payment_webhook_refuses_a_signature_with_non_ascii_characters(api_client, submitted_payout, signature):
-    response = post_webhook(api_client, event_body("po_123", "paid"), signature=signature.format(now=int(time.time())))
+@pytest.mark.parametrize(
+    "signature", ["t=²,v1=abc", "t={now},v1=é", "t=١٧٠٠٠٠٠٠٠٠,v1=abc", "t={now},v1=abc,v1=ñ"]
+)
+def test_payment_webhook_refuses_a_signature_with_non_ascii_characters(
+    api_client, submitted_payout, signature
+):
+    response = post_webhook(
+        api_client, event_body("po_123", "paid"), signature=signature.format(now=int(time.time()))
+    )
 
     assert response.status_code == 400
     assert "Maillage-Signature header is missing or malformed" in response.json()["non_field_errors"][0]
@@ -367,7 +398,9 @@ def test_payment_webhook_refuses_a_signature_with_non_ascii_characters(api_clien
     header=st.one_of(
         st.text(),
         st.builds("t={},v1={}".format, st.text(), st.text()),
-        st.builds("t={},v1={}".format, st.integers().map(str), st.text(alphabet="0123456789abcdefé²", max_size=70)),
+        st.builds(
+            "t={},v1={}".format, st.integers().map(str), st.text(alphabet="0123456789abcdefé²", max_size=70)
+        ),
     )
 )
 def test_webhook_signature_verify_refuses_any_odd_header_with_a_validation_error(header):
@@ -375,7 +408,9 @@ def test_webhook_signature_verify_refuses_any_odd_header_with_a_validation_error
         payments.webhook_signature_verify(header=header, body=b"{}", secret=SECRET)
 
 
-def test_payment_webhook_refuses_everything_while_no_secret_is_configured(api_client, submitted_payout, settings):
+def test_payment_webhook_refuses_everything_while_no_secret_is_configured(
+    api_client, submitted_payout, settings
+):
     body = event_body("po_123", "paid")
     signature = payments.webhook_signature(secret="", timestamp=int(time.time()), body=body)
     settings.PAYMENT_WEBHOOK_SECRET = ""
@@ -394,7 +429,9 @@ def test_payment_webhook_refuses_everything_while_no_secret_is_configured(api_cl
         b"[]",
         json.dumps({"type": "payout.updated", "created": 1700000000}).encode(),
         json.dumps({"type": "payout.updated", "created": "yesterday", "data": provider_payout()}).encode(),
-        json.dumps({"type": "payout.updated", "created": 1700000000, "data": provider_payout(status="lost")}).encode(),
+        json.dumps(
+            {"type": "payout.updated", "created": 1700000000, "data": provider_payout(status="lost")}
+        ).encode(),
     ],
 )
 def test_payment_webhook_refuses_a_malformed_body(api_client, submitted_payout, body, caplog):
@@ -470,7 +507,9 @@ def test_payout_apply_event_ignores_an_event_older_than_the_last_one_applied(sub
     now = timezone.now()
     services.payout_apply_event(provider_id="po_123", status="pending", occurred_at=now)
 
-    services.payout_apply_event(provider_id="po_123", status="failed", occurred_at=now - datetime.timedelta(minutes=1))
+    services.payout_apply_event(
+        provider_id="po_123", status="failed", occurred_at=now - datetime.timedelta(minutes=1)
+    )
 
     submitted_payout.refresh_from_db()
     assert submitted_payout.status == Payout.Status.SUBMITTED
@@ -481,7 +520,9 @@ def test_payout_apply_event_never_turns_a_paid_payout_failed(submitted_payout):
     now = timezone.now()
     services.payout_apply_event(provider_id="po_123", status="paid", occurred_at=now)
 
-    services.payout_apply_event(provider_id="po_123", status="failed", occurred_at=now + datetime.timedelta(minutes=1))
+    services.payout_apply_event(
+        provider_id="po_123", status="failed", occurred_at=now + datetime.timedelta(minutes=1)
+    )
 
     submitted_payout.refresh_from_db()
     assert submitted_payout.status == Payout.Status.PAID
@@ -494,7 +535,9 @@ def make_old(payout: Payout) -> None:
     Payout.objects.filter(pk=payout.pk).update(created_at=timezone.now() - datetime.timedelta(hours=1))
 
 
-def test_payouts_reconcile_settles_a_stuck_payout_the_provider_reports_paid(provider, submitted_payout, vendor_user):
+def test_payouts_reconcile_settles_a_stuck_payout_the_provider_reports_paid(
+    provider, submitted_payout, vendor_user
+):
     make_old(submitted_payout)
     provider.add(responses.GET, f"{PAYOUTS_URL}/po_123", json=provider_payout("po_123", "paid"))
 
@@ -505,10 +548,14 @@ def test_payouts_reconcile_settles_a_stuck_payout_the_provider_reports_paid(prov
     submitted_payout.milestone.refresh_from_db()
     assert submitted_payout.status == Payout.Status.PAID
     assert submitted_payout.milestone.status == Milestone.Status.PAID
-    assert list(Notification.objects.values_list("user", "kind")) == [(vendor_user.pk, Notification.Kind.PAYOUT_PAID)]
+    assert list(Notification.objects.values_list("user", "kind")) == [
+        (vendor_user.pk, Notification.Kind.PAYOUT_PAID)
+    ]
 
 
-def test_payouts_reconcile_marks_failed_a_payout_the_provider_reports_failed(provider, submitted_payout, coordinator):
+def test_payouts_reconcile_marks_failed_a_payout_the_provider_reports_failed(
+    provider, submitted_payout, coordinator
+):
     make_old(submitted_payout)
     answer = provider_payout("po_123", "failed", failure_message="Bank refused.")
     provider.add(responses.GET, f"{PAYOUTS_URL}/po_123", json=answer)
@@ -519,11 +566,15 @@ def test_payouts_reconcile_marks_failed_a_payout_the_provider_reports_failed(pro
     submitted_payout.refresh_from_db()
     assert (submitted_payout.status, submitted_payout.last_error) == (Payout.Status.FAILED, "Bank refused.")
     assert submitted_payout.milestone.status == Milestone.Status.ACCEPTED
-    assert list(Notification.objects.values_list("user", "kind")) == [(coordinator.pk, Notification.Kind.PAYOUT_FAILED)]
+    assert list(Notification.objects.values_list("user", "kind")) == [
+        (coordinator.pk, Notification.Kind.PAYOUT_FAILED)
+    ]
 
 
 def test_payouts_reconcile_sends_again_a_payout_never_sent(provider, milestone):
-    payout = factories.PayoutFactory(milestone=milestone)  # Its send was lost: broker down, retries exhausted.
+    payout = factories.PayoutFactory(
+        milestone=milestone
+    )  # Its send was lost: broker down, retries exhausted.
     make_old(payout)
     provider.add(responses.POST, PAYOUTS_URL, json=provider_payout("po_5"), status=201)
 
@@ -567,8 +618,12 @@ def test_sandbox_provider_pays_on_the_first_check_and_answers_a_retry_with_the_s
         payout = services.payout_request(milestone=milestone)
     payout.refresh_from_db()
     retried = payments.payment_provider().create_payout(
-        idempotency_key=str(payout.idempotency_key), amount=payout.amount, currency="CAD", destination="v-1",
-        reference="milestone", metadata={},
+        idempotency_key=str(payout.idempotency_key),
+        amount=payout.amount,
+        currency="CAD",
+        destination="v-1",
+        reference="milestone",
+        metadata={},
     )
 
     changed = services.payouts_reconcile(older_than=datetime.timedelta(0))
@@ -586,7 +641,12 @@ def test_sandbox_provider_fails_amounts_ending_in_13_cents(settings):
     sandbox = payments.payment_provider()
 
     created = sandbox.create_payout(
-        idempotency_key="k", amount=Decimal("100.13"), currency="CAD", destination="v-1", reference="r", metadata={}
+        idempotency_key="k",
+        amount=Decimal("100.13"),
+        currency="CAD",
+        destination="v-1",
+        reference="r",
+        metadata={},
     )
 
     assert created.status == payments.ProviderStatus.PENDING

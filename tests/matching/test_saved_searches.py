@@ -43,11 +43,16 @@ def stored_ids() -> set[int]:
     alias = index_alias(search.SAVED_SEARCHES)
     client = connections.get_connection()
     client.indices.refresh(index=alias)
-    return {int(hit["_id"]) for hit in client.search(index=alias, body={"size": 100, "_source": False})["hits"]["hits"]}
+    return {
+        int(hit["_id"])
+        for hit in client.search(index=alias, body={"size": 100, "_source": False})["hits"]["hits"]
+    }
 
 
 def publish(challenge: Challenge, *, by: User) -> None:
-    marketplace_services.challenge_transition(challenge=challenge, user=by, to_status=Challenge.Status.PUBLISHED)
+    marketplace_services.challenge_transition(
+        challenge=challenge, user=by, to_status=Challenge.Status.PUBLISHED
+    )
 
 
 def other_vendor_member() -> User:
@@ -89,7 +94,9 @@ def test_saved_search_create_refuses_a_deadline_filter(vendor_client):
 
 
 def test_saved_search_create_checks_filters_like_challenge_search(vendor_client):
-    response = vendor_client.post(SAVED_SEARCHES, {"name": "Astres", "expertise": ["astrologie"]}, format="json")
+    response = vendor_client.post(
+        SAVED_SEARCHES, {"name": "Astres", "expertise": ["astrologie"]}, format="json"
+    )
 
     assert response.status_code == 400
     assert "astrologie" in response.data["expertise"][0]
@@ -119,7 +126,9 @@ def test_saved_search_create_refuses_a_firm_the_user_is_not_a_member_of(vendor_c
     assert not SavedSearch.objects.exists()
 
 
-def test_saved_search_create_answers_503_and_saves_nothing_while_the_engine_is_away(vendor_client, engine_down):
+def test_saved_search_create_answers_503_and_saves_nothing_while_the_engine_is_away(
+    vendor_client, engine_down
+):
     response = vendor_client.post(SAVED_SEARCHES, {"name": "Nuage", "q": "infonuagique"}, format="json")
 
     assert response.status_code == 503
@@ -192,7 +201,9 @@ def test_saved_search_alert_treats_a_challenge_without_regions_as_anywhere(vendo
     assert Notification.objects.filter(user=vendor_member).count() == 1
 
 
-def test_saved_search_alert_sends_one_notification_per_user_naming_every_matching_search(vendor_member, coordinator):
+def test_saved_search_alert_sends_one_notification_per_user_naming_every_matching_search(
+    vendor_member, coordinator
+):
     save(vendor_member, name="Nuage", q="infonuagique")
     save(vendor_member, name="Budget", budget=["100k-500k"])
     challenge = submitted_challenge()

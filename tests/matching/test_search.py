@@ -159,7 +159,9 @@ def test_challenge_search_labels_facets_in_the_requested_language(api_client):
 def test_challenge_search_finds_a_misspelt_word(api_client):
     geomatics, _other = indexed(
         factories.ChallengeFactory(title="Cartographie géomatique des zones inondables"),
-        factories.ChallengeFactory(title="Centre des opérations de sécurité", description="Surveillance 24/7."),
+        factories.ChallengeFactory(
+            title="Centre des opérations de sécurité", description="Surveillance 24/7."
+        ),
     )
 
     response = api_client.get(CHALLENGES, {"q": "géomatiqe"})
@@ -171,7 +173,9 @@ def test_challenge_search_finds_a_misspelt_word(api_client):
 def test_challenge_search_requires_every_word(api_client):
     both, _one = indexed(
         factories.ChallengeFactory(title="Cartographie géomatique des zones inondables"),
-        factories.ChallengeFactory(title="Cartographie des accidents routiers", description="Analyse des données."),
+        factories.ChallengeFactory(
+            title="Cartographie des accidents routiers", description="Analyse des données."
+        ),
     )
 
     response = api_client.get(CHALLENGES, {"q": "cartographie géomatique"})
@@ -181,7 +185,9 @@ def test_challenge_search_requires_every_word(api_client):
 
 def test_challenge_search_treats_engine_syntax_as_words(api_client):
     (challenge,) = indexed(
-        factories.ChallengeFactory(title="Title registry for foo records", description="Records.", language="en")
+        factories.ChallengeFactory(
+            title="Title registry for foo records", description="Records.", language="en"
+        )
     )
 
     response = api_client.get(CHALLENGES, {"q": "title:(foo AND"})
@@ -381,7 +387,7 @@ def test_opportunity_search_does_not_keep_a_refused_request(api_client):
 
 @override_settings(OPPORTUNITY_CACHE_SECONDS=0)
 def test_opportunity_search_asks_the_engine_every_time_without_the_cache(api_client):
-    challenge, = indexed(factories.ChallengeFactory())
+    (challenge,) = indexed(factories.ChallengeFactory())
     assert ids(api_client.get(CHALLENGES)) == [challenge.id]
 
     delete_behind_the_apps_back(challenge)
@@ -389,12 +395,17 @@ def test_opportunity_search_asks_the_engine_every_time_without_the_cache(api_cli
     assert ids(api_client.get(CHALLENGES)) == []
 
 
-@override_settings(CACHES={"default": {
-    "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:9/0",
-    "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-}})
+@override_settings(
+    CACHES={
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+)
 def test_opportunity_search_answers_while_the_cache_is_down(api_client, caplog):
-    challenge, = indexed(factories.ChallengeFactory())
+    (challenge,) = indexed(factories.ChallengeFactory())
 
     response = api_client.get(CHALLENGES)
 
@@ -414,7 +425,9 @@ def ministry_client(api_client, ministry_member):
 
 def test_vendor_search_finds_an_english_vendor_with_a_french_word(ministry_client):
     cloud, _geomatics = indexed(
-        factories.VendorFactory(description="We run cloud computing platforms for public bodies.", languages=["en"]),
+        factories.VendorFactory(
+            description="We run cloud computing platforms for public bodies.", languages=["en"]
+        ),
         factories.VendorFactory(description="Drone surveys and mapping.", expertise=[expertise("geomatics")]),
     )
 
@@ -470,7 +483,9 @@ def test_vendor_search_counts_an_exposure_for_each_listed_vendor(ministry_client
 
 
 def test_vendor_search_sorts_by_name(ministry_client):
-    zeta, alpha = indexed(factories.VendorFactory(name="Zeta Nuage"), factories.VendorFactory(name="Alpha Nuage"))
+    zeta, alpha = indexed(
+        factories.VendorFactory(name="Zeta Nuage"), factories.VendorFactory(name="Alpha Nuage")
+    )
 
     response = ministry_client.get(VENDORS, {"sort": "name"})
 
@@ -510,10 +525,28 @@ def test_vendor_search_answers_503_with_a_retry_hint_while_the_engine_is_away(mi
 def test_search_endpoints_are_documented_in_the_schema(api_client):
     schema = api_client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
 
-    challenge_parameters = {p["name"] for p in schema["paths"]["/api/v1/search/challenges/"]["get"]["parameters"]}
+    challenge_parameters = {
+        p["name"] for p in schema["paths"]["/api/v1/search/challenges/"]["get"]["parameters"]
+    }
     vendor_parameters = {p["name"] for p in schema["paths"]["/api/v1/search/vendors/"]["get"]["parameters"]}
-    assert {"q", "expertise", "region", "organization_kind", "language", "budget", "deadline", "sort", "page"} <= (
-        challenge_parameters
-    )
-    assert {"q", "expertise", "region", "language", "size", "certification", "sort", "page_size"} <= vendor_parameters
-
+    assert {
+        "q",
+        "expertise",
+        "region",
+        "organization_kind",
+        "language",
+        "budget",
+        "deadline",
+        "sort",
+        "page",
+    } <= (challenge_parameters)
+    assert {
+        "q",
+        "expertise",
+        "region",
+        "language",
+        "size",
+        "certification",
+        "sort",
+        "page_size",
+    } <= vendor_parameters

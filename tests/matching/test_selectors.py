@@ -1,4 +1,5 @@
 """The matcher against the real engine: eligibility, explanations, fairness of ties."""
+
 import pytest
 from django.conf import settings
 
@@ -49,15 +50,21 @@ def test_vendor_ranking_leaves_out_inactive_unverified_and_oversized_vendors(cha
 
 
 def test_vendor_ranking_finds_a_vendor_writing_in_english(challenge):
-    english = factories.VendorFactory(key="en", description="We migrate government applications to the cloud.", languages=["en"])
-    unrelated = factories.VendorFactory(key="print", description="Impression d'affiches et de dépliants.", languages=["en"])
+    english = factories.VendorFactory(
+        key="en", description="We migrate government applications to the cloud.", languages=["en"]
+    )
+    unrelated = factories.VendorFactory(
+        key="print", description="Impression d'affiches et de dépliants.", languages=["en"]
+    )
     index(english, unrelated)
 
     assert ranked_keys(challenge)[0] == "en"
 
 
 def test_vendor_ranking_ranks_a_gap_below_a_full_fit(challenge):
-    full = factories.VendorFactory(key="full", description=CLOUD_TEXT, certifications=["ISO 27001"], languages=["fr"])
+    full = factories.VendorFactory(
+        key="full", description=CLOUD_TEXT, certifications=["ISO 27001"], languages=["fr"]
+    )
     gap = factories.VendorFactory(key="gap", description=CLOUD_TEXT, certifications=[], languages=["en"])
     index(full, gap)
 
@@ -66,8 +73,11 @@ def test_vendor_ranking_ranks_a_gap_below_a_full_fit(challenge):
 
 def test_vendor_ranking_leaves_out_a_vendor_who_fits_but_shares_neither_words_nor_expertise(challenge):
     fits_only = factories.VendorFactory(
-        key="fits", description="Impression d'affiches et de dépliants.", expertise=[],
-        languages=["fr"], certifications=["ISO 27001"],
+        key="fits",
+        description="Impression d'affiches et de dépliants.",
+        expertise=[],
+        languages=["fr"],
+        certifications=["ISO 27001"],
     )
     relevant = factories.VendorFactory(key="ok", description=CLOUD_TEXT, languages=["en"])
     index(fits_only, relevant)
@@ -80,10 +90,14 @@ def test_vendor_ranking_does_not_match_on_a_word_most_vendors_use():
         title="Audit d'accessibilité", description="Audit WCAG de l'accessibilité du portail.", expertise=[]
     )
     common = [
-        factories.VendorFactory(key=f"print-{n}", description="Impression et accessibilité des dépliants.", expertise=[])
+        factories.VendorFactory(
+            key=f"print-{n}", description="Impression et accessibilité des dépliants.", expertise=[]
+        )
         for n in range(COMMON_TERM_FLOOR + 1)
     ]
-    auditor = factories.VendorFactory(key="audit", description="Audits WCAG de portails publics.", expertise=[])
+    auditor = factories.VendorFactory(
+        key="audit", description="Audits WCAG de portails publics.", expertise=[]
+    )
     index(*common, auditor)
 
     assert ranked_keys(challenge) == ["audit"]
@@ -91,7 +105,10 @@ def test_vendor_ranking_does_not_match_on_a_word_most_vendors_use():
 
 def test_vendor_ranking_explains_each_element(challenge):
     vendor = factories.VendorFactory(
-        description=CLOUD_TEXT, certifications=[], languages=["en"], regions=[factories.RegionFactory(code="06")]
+        description=CLOUD_TEXT,
+        certifications=[],
+        languages=["en"],
+        regions=[factories.RegionFactory(code="06")],
     )
     index(vendor)
 
@@ -132,7 +149,9 @@ def test_challenge_ranking_keeps_only_open_challenges_the_vendor_may_answer():
 def test_challenge_ranking_explains_requirements_the_vendor_lacks():
     vendor = factories.VendorFactory(description=CLOUD_TEXT, certifications=["ISO 27001"], languages=["fr"])
     challenge = factories.ChallengeFactory(
-        description=CLOUD_TEXT, required_languages=["fr", "en"], required_certifications=["ISO 27001", "SOC 2"]
+        description=CLOUD_TEXT,
+        required_languages=["fr", "en"],
+        required_certifications=["ISO 27001", "SOC 2"],
     )
     index(challenge)
 
@@ -147,7 +166,9 @@ def test_challenge_ranking_explains_requirements_the_vendor_lacks():
 def test_rankings_answer_for_texts_far_longer_than_the_engine_accepts_as_clauses():
     # Every word of the other side's text used to become a clause per field: past about 250 words the
     # engine refused the query (more than 1,024 clauses) and the matches page answered 500.
-    words = " ".join(f"{word}{n}" for n in range(400) for word in ("infonuagique", "hébergement", "migration"))
+    words = " ".join(
+        f"{word}{n}" for n in range(400) for word in ("infonuagique", "hébergement", "migration")
+    )
     vendor = factories.VendorFactory(description=f"{CLOUD_TEXT} {words}")
     challenge = factories.ChallengeFactory(description=f"{CLOUD_TEXT} {words}")
     index(vendor, challenge)

@@ -1,4 +1,5 @@
 """From proposal to pilot, through the API, on the real database, broker path and search engine."""
+
 import json
 import threading
 import time
@@ -34,19 +35,28 @@ def client_for(user: User) -> APIClient:
 def people(coordinator):
     ministry = factories.UserFactory(role=User.Role.MINISTRY_MEMBER, preferred_language="fr")
     organization = factories.OrganizationFactory(members=[ministry])
-    vendor_users = [factories.UserFactory(role=User.Role.VENDOR_MEMBER, preferred_language=lang) for lang in ("fr", "en")]
+    vendor_users = [
+        factories.UserFactory(role=User.Role.VENDOR_MEMBER, preferred_language=lang) for lang in ("fr", "en")
+    ]
     vendors = [factories.VendorFactory(description=TEXT, members=[user]) for user in vendor_users]
     indexing.index_sync("vendor", [vendor.id for vendor in vendors])
     indexing.connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
     challenge = factories.ChallengeFactory(
         organization=organization, description=TEXT, status=Challenge.Status.SUBMITTED, published_at=None
     )
-    return {"coordinator": coordinator, "ministry": ministry, "vendor_users": vendor_users, "vendors": vendors,
-            "challenge": challenge}
+    return {
+        "coordinator": coordinator,
+        "ministry": ministry,
+        "vendor_users": vendor_users,
+        "vendors": vendors,
+        "challenge": challenge,
+    }
 
 
 def publish(people) -> Challenge:
-    response = client_for(people["coordinator"]).post(reverse("challenge-publish", args=[people["challenge"].id]))
+    response = client_for(people["coordinator"]).post(
+        reverse("challenge-publish", args=[people["challenge"].id])
+    )
     assert response.status_code == 200, response.data
     return Challenge.objects.get(pk=people["challenge"].id)
 
@@ -66,13 +76,20 @@ def test_publishing_a_challenge_records_the_matchers_proposals_with_their_explan
     assert [p.rank for p in proposals] == [1, 2]
     assert {p.status for p in proposals} == {MatchProposal.Status.PENDING}
     assert proposals[0].explanation["expertise_matched"] == ["cloud"]
-    assert Notification.objects.filter(user=people["coordinator"], kind=Notification.Kind.PROPOSALS_READY).count() == 1
+    assert (
+        Notification.objects.filter(
+            user=people["coordinator"], kind=Notification.Kind.PROPOSALS_READY
+        ).count()
+        == 1
+    )
 
 
 def test_proposals_generate_again_duplicates_and_reorders_nothing(people):
     publish(people)
     first = MatchProposal.objects.filter(challenge=people["challenge"]).order_by("rank").first()
-    client_for(people["coordinator"]).post(reverse("proposal-reject", args=[first.id]), {"reason": "Hors sujet."})
+    client_for(people["coordinator"]).post(
+        reverse("proposal-reject", args=[first.id]), {"reason": "Hors sujet."}
+    )
 
     created = proposals_generate(challenge=people["challenge"])
 
@@ -120,9 +137,15 @@ def test_proposal_approve_introduces_both_sides_in_their_languages(people):
 
     assert len(introductions) == 2
     french, english = people["vendor_users"]
-    assert Notification.objects.get(user=french, kind=Notification.Kind.INTRODUCTION).title.startswith("Présenté")
-    assert Notification.objects.get(user=english, kind=Notification.Kind.INTRODUCTION).title.startswith("Introduced")
-    assert Notification.objects.filter(user=people["ministry"], kind=Notification.Kind.INTRODUCTION).count() == 2
+    assert Notification.objects.get(user=french, kind=Notification.Kind.INTRODUCTION).title.startswith(
+        "Présenté"
+    )
+    assert Notification.objects.get(user=english, kind=Notification.Kind.INTRODUCTION).title.startswith(
+        "Introduced"
+    )
+    assert (
+        Notification.objects.filter(user=people["ministry"], kind=Notification.Kind.INTRODUCTION).count() == 2
+    )
 
 
 def test_proposal_reject_requires_a_reason(people):
@@ -153,7 +176,10 @@ def test_proposal_hold_then_approve(people):
     proposal = MatchProposal.objects.filter(challenge=people["challenge"]).first()
     coordinator = client_for(people["coordinator"])
 
-    assert coordinator.post(reverse("proposal-hold", args=[proposal.id]), {"reason": "À valider."}).status_code == 200
+    assert (
+        coordinator.post(reverse("proposal-hold", args=[proposal.id]), {"reason": "À valider."}).status_code
+        == 200
+    )
     assert coordinator.post(reverse("proposal-approve", args=[proposal.id])).status_code == 200
 
 
@@ -163,7 +189,9 @@ def test_proposals_bulk_approve_reports_those_already_decided(people):
     coordinator = client_for(people["coordinator"])
     coordinator.post(reverse("proposal-reject", args=[first.id]), {"reason": "Hors sujet."})
 
-    response = coordinator.post(reverse("proposal-bulk-approve"), {"proposals": [first.id, second.id]}, format="json")
+    response = coordinator.post(
+        reverse("proposal-bulk-approve"), {"proposals": [first.id, second.id]}, format="json"
+    )
 
     assert response.status_code == 200
     assert [item["id"] for item in response.data["approved"]] == [second.id]
@@ -195,11 +223,15 @@ def test_two_coordinators_approving_at_once_one_wins_and_nothing_is_recorded_twi
     def approve(user):
         try:
             barrier.wait()
-            statuses.append(client_for(user).post(reverse("proposal-approve", args=[proposal.id])).status_code)
+            statuses.append(
+                client_for(user).post(reverse("proposal-approve", args=[proposal.id])).status_code
+            )
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=approve, args=(user,)) for user in (people["coordinator"], second_coordinator)]
+    threads = [
+        threading.Thread(target=approve, args=(user,)) for user in (people["coordinator"], second_coordinator)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -207,7 +239,12 @@ def test_two_coordinators_approving_at_once_one_wins_and_nothing_is_recorded_twi
 
     assert sorted(statuses) == [200, 409]
     assert Introduction.objects.filter(proposal=proposal).count() == 1
-    assert AuditEntry.objects.filter(object_type="matchproposal", object_id=proposal.id, action="approved").count() == 1
+    assert (
+        AuditEntry.objects.filter(
+            object_type="matchproposal", object_id=proposal.id, action="approved"
+        ).count()
+        == 1
+    )
 
 
 def test_vendor_expresses_interest_and_the_organization_is_told(people):
@@ -216,7 +253,8 @@ def test_vendor_expresses_interest_and_the_organization_is_told(people):
     vendor_user = introduction.vendor.members.get()
 
     response = client_for(vendor_user).post(
-        reverse("introduction-interest", args=[introduction.id]), {"pitch": "Nous l'avons fait pour trois villes."}
+        reverse("introduction-interest", args=[introduction.id]),
+        {"pitch": "Nous l'avons fait pour trois villes."},
     )
 
     assert response.status_code == 200 and response.data["status"] == "interested"
@@ -229,7 +267,9 @@ def test_vendor_cannot_answer_for_another_firm(people):
     first, second = approve_all(people)
     other_member = second.vendor.members.get()
 
-    response = client_for(other_member).post(reverse("introduction-interest", args=[first.id]), {"pitch": "Moi."})
+    response = client_for(other_member).post(
+        reverse("introduction-interest", args=[first.id]), {"pitch": "Moi."}
+    )
 
     assert response.status_code == 404
 
@@ -240,7 +280,9 @@ def test_vendor_declines_with_a_reason(people):
     member = introduction.vendor.members.get()
 
     missing = client_for(member).post(reverse("introduction-decline", args=[introduction.id]), {})
-    declined = client_for(member).post(reverse("introduction-decline", args=[introduction.id]), {"reason": "Carnet plein."})
+    declined = client_for(member).post(
+        reverse("introduction-decline", args=[introduction.id]), {"reason": "Carnet plein."}
+    )
 
     assert missing.status_code == 400
     assert declined.status_code == 200 and declined.data["status"] == "declined"
@@ -286,7 +328,10 @@ def interested_and_shortlisted(people) -> tuple[Introduction, Introduction]:
         client_for(introduction.vendor.members.get()).post(
             reverse("introduction-interest", args=[introduction.id]), {"pitch": "Intéressés."}
         )
-    assert client_for(people["ministry"]).post(reverse("introduction-shortlist", args=[first.id])).status_code == 200
+    assert (
+        client_for(people["ministry"]).post(reverse("introduction-shortlist", args=[first.id])).status_code
+        == 200
+    )
     return first, second
 
 
@@ -314,7 +359,9 @@ def test_award_refuses_a_challenge_already_awarded(people):
     ministry = client_for(people["ministry"])
     ministry.post(reverse("challenge-award", args=[people["challenge"].id]), {"introduction": winner.id})
 
-    response = ministry.post(reverse("challenge-award", args=[people["challenge"].id]), {"introduction": winner.id})
+    response = ministry.post(
+        reverse("challenge-award", args=[people["challenge"].id]), {"introduction": winner.id}
+    )
 
     assert response.status_code == 409
     assert Engagement.objects.count() == 1
@@ -326,7 +373,9 @@ def test_award_refuses_a_cancelled_challenge(people):
     ministry = client_for(people["ministry"])
     ministry.post(reverse("challenge-cancel", args=[people["challenge"].id]))
 
-    response = ministry.post(reverse("challenge-award", args=[people["challenge"].id]), {"introduction": winner.id})
+    response = ministry.post(
+        reverse("challenge-award", args=[people["challenge"].id]), {"introduction": winner.id}
+    )
 
     assert response.status_code == 409
 
@@ -382,7 +431,8 @@ def test_milestone_accept_refuses_an_undelivered_milestone(people, engagement):
 
 def test_milestone_create_refuses_a_zero_amount(people, engagement):
     response = client_for(people["ministry"]).post(
-        reverse("milestone-create", args=[engagement.id]), {"title": "Rien", "amount": "0", "due_date": "2027-03-31"}
+        reverse("milestone-create", args=[engagement.id]),
+        {"title": "Rien", "amount": "0", "due_date": "2027-03-31"},
     )
 
     assert response.status_code == 400
@@ -403,27 +453,60 @@ def test_the_whole_path_from_publication_to_a_paid_milestone(people, settings, m
     first, _second = approve_all(people)
     vendor_member = first.vendor.members.get()
     ministry, vendor = client_for(people["ministry"]), client_for(vendor_member)
-    assert vendor.post(reverse("introduction-interest", args=[first.id]), {"pitch": "Déjà fait."}).status_code == 200
-    asked = vendor.post(reverse("clarification-list", args=[challenge.id]), {"question": "Hébergement au Québec?"})
-    assert ministry.post(reverse("clarification-answer", args=[asked.data["id"]]), {"answer": "Oui."}).status_code == 200
+    assert (
+        vendor.post(reverse("introduction-interest", args=[first.id]), {"pitch": "Déjà fait."}).status_code
+        == 200
+    )
+    asked = vendor.post(
+        reverse("clarification-list", args=[challenge.id]), {"question": "Hébergement au Québec?"}
+    )
+    assert (
+        ministry.post(
+            reverse("clarification-answer", args=[asked.data["id"]]), {"answer": "Oui."}
+        ).status_code
+        == 200
+    )
     assert ministry.post(reverse("introduction-shortlist", args=[first.id])).status_code == 200
-    engagement_id = ministry.post(reverse("challenge-award", args=[challenge.id]), {"introduction": first.id}).data["id"]
+    engagement_id = ministry.post(
+        reverse("challenge-award", args=[challenge.id]), {"introduction": first.id}
+    ).data["id"]
     milestone_id = ministry.post(
         reverse("milestone-create", args=[engagement_id]),
         {"title": "Preuve de concept", "amount": "1234.56", "due_date": "2027-03-31"},
     ).data["id"]
     assert vendor.post(reverse("milestone-deliver", args=[milestone_id])).status_code == 200
-    responses.add(responses.POST, f"{PROVIDER}/payouts", json={
-        "id": "po_1", "status": "pending", "amount": 123456, "currency": "CAD", "updated": int(time.time()),
-    })
+    responses.add(
+        responses.POST,
+        f"{PROVIDER}/payouts",
+        json={
+            "id": "po_1",
+            "status": "pending",
+            "amount": 123456,
+            "currency": "CAD",
+            "updated": int(time.time()),
+        },
+    )
 
     accepted = ministry.post(reverse("milestone-accept", args=[milestone_id]))
-    body = json.dumps({"type": "payout.updated", "created": int(time.time()), "data": {
-        "id": "po_1", "status": "paid", "amount": 123456, "currency": "CAD", "updated": int(time.time()),
-    }}).encode()
+    body = json.dumps(
+        {
+            "type": "payout.updated",
+            "created": int(time.time()),
+            "data": {
+                "id": "po_1",
+                "status": "paid",
+                "amount": 123456,
+                "currency": "CAD",
+                "updated": int(time.time()),
+            },
+        }
+    ).encode()
     signature = payments.webhook_signature(secret=WEBHOOK_SECRET, timestamp=int(time.time()), body=body)
     webhook = APIClient().post(
-        reverse("payment-webhook"), data=body, content_type="application/json", HTTP_MAILLAGE_SIGNATURE=signature
+        reverse("payment-webhook"),
+        data=body,
+        content_type="application/json",
+        HTTP_MAILLAGE_SIGNATURE=signature,
     )
 
     assert accepted.status_code == 200 and webhook.status_code == 200

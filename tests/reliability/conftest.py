@@ -1,5 +1,6 @@
 """Private services for fault tests: a Redis, a search node and Celery workers that these tests may stop,
 kill and restart without disturbing anybody else's run on the shared services."""
+
 import os
 import re
 import signal
@@ -31,7 +32,9 @@ TASK_EVENT = re.compile(r"Task ([\w.]+)\[([0-9a-f-]+)\] (received|succeeded|retr
 
 
 def pytest_configure(config) -> None:
-    config.addinivalue_line("markers", "reliability: a fault test that stops, kills or restarts a private service")
+    config.addinivalue_line(
+        "markers", "reliability: a fault test that stops, kills or restarts a private service"
+    )
 
 
 # Every process these tests start, so that none outlives the run, whatever failed on the way.
@@ -112,8 +115,19 @@ class RedisServer:
     def start(self) -> None:
         self.process = subprocess.Popen(
             [
-                "redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.directory),
-                "--appendonly", "yes", "--save", "", "--logfile", str(self.directory / "redis.log"),
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                str(self.directory),
+                "--appendonly",
+                "yes",
+                "--save",
+                "",
+                "--logfile",
+                str(self.directory / "redis.log"),
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -142,8 +156,15 @@ def search_classpath() -> str:
     if not SEARCH_CLASSPATH.exists() or SEARCH_CLASSPATH.stat().st_mtime < SEARCH_POM.stat().st_mtime:
         SEARCH_CLASSPATH.parent.mkdir(exist_ok=True)
         subprocess.run(
-            ["mvn", "-q", "-B", "-f", str(SEARCH_POM), "dependency:build-classpath",
-             f"-Dmdep.outputFile={SEARCH_CLASSPATH}"],
+            [
+                "mvn",
+                "-q",
+                "-B",
+                "-f",
+                str(SEARCH_POM),
+                "dependency:build-classpath",
+                f"-Dmdep.outputFile={SEARCH_CLASSPATH}",
+            ],
             check=True,
             capture_output=True,
         )
@@ -176,7 +197,11 @@ class SearchNode:
 
     def healthy(self) -> bool:
         try:
-            answer = requests.get(f"{self.url}/_cluster/health", params={"wait_for_status": "yellow", "timeout": "1s"}, timeout=3)
+            answer = requests.get(
+                f"{self.url}/_cluster/health",
+                params={"wait_for_status": "yellow", "timeout": "1s"},
+                timeout=3,
+            )
         except requests.RequestException:
             return False
         return answer.status_code == 200 and answer.json().get("cluster_name") == self.cluster
@@ -188,9 +213,20 @@ class SearchNode:
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 [
-                    "java", f"-Xms{self.heap}", f"-Xmx{self.heap}", "-cp", search_classpath(),
-                    "org.codelibs.opensearch.runner.OpenSearchRunner", "-basePath", str(self.base), "-numOfNode", "1",
-                    "-baseHttpPort", str(self.port - 1), "-clusterName", self.cluster,
+                    "java",
+                    f"-Xms{self.heap}",
+                    f"-Xmx{self.heap}",
+                    "-cp",
+                    search_classpath(),
+                    "org.codelibs.opensearch.runner.OpenSearchRunner",
+                    "-basePath",
+                    str(self.base),
+                    "-numOfNode",
+                    "1",
+                    "-baseHttpPort",
+                    str(self.port - 1),
+                    "-clusterName",
+                    self.cluster,
                 ],
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -204,7 +240,9 @@ class SearchNode:
                 log.seek(log_start)
                 return log.read().decode(errors="replace")
 
-        if not wait_until(lambda: self.healthy() or self.process.poll() is not None, timeout=timeout, interval=0.5):
+        if not wait_until(
+            lambda: self.healthy() or self.process.poll() is not None, timeout=timeout, interval=0.5
+        ):
             self.kill()
             raise RuntimeError(f"Private search node did not start in {timeout} s:\n{this_run_log()[-4000:]}")
         if self.process.poll() is not None:
@@ -220,7 +258,9 @@ class CeleryWorker:
 
     Emails go to files in `mail_dir` (one file per message), so that a test can count them."""
 
-    def __init__(self, *, broker_url: str, directory: Path, pool: str = "solo", visibility_timeout: int = 3) -> None:
+    def __init__(
+        self, *, broker_url: str, directory: Path, pool: str = "solo", visibility_timeout: int = 3
+    ) -> None:
         self.broker_url = broker_url
         self.directory = directory
         self.pool = pool
@@ -253,8 +293,18 @@ class CeleryWorker:
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 [
-                    sys.executable, "-m", "celery", "-A", "hub", "worker", f"--pool={self.pool}", "--concurrency=1",
-                    "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO",
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "hub",
+                    "worker",
+                    f"--pool={self.pool}",
+                    "--concurrency=1",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--without-heartbeat",
+                    "--loglevel=INFO",
                     f"--hostname=reliability-{uuid.uuid4().hex[:8]}@%h",
                 ],
                 cwd=REPO,
@@ -265,7 +315,9 @@ class CeleryWorker:
                 start_new_session=True,
             )
         STARTED.append(self.process)
-        if not wait_until(lambda: b" ready." in self.log.read_bytes() or self.process.poll() is not None, timeout=60):
+        if not wait_until(
+            lambda: b" ready." in self.log.read_bytes() or self.process.poll() is not None, timeout=60
+        ):
             raise RuntimeError(f"Celery worker did not start:\n{log_tail(self.log)}")
         if self.process.poll() is not None:
             raise RuntimeError(f"Celery worker exited:\n{log_tail(self.log)}")
@@ -310,8 +362,12 @@ def direct_connection() -> psycopg.Connection:
     """A connection of our own to the test database, outside Django."""
     database = settings.DATABASES["default"]
     return psycopg.connect(
-        dbname=database["NAME"], user=database["USER"], password=database["PASSWORD"] or None,
-        host=database["HOST"], port=database["PORT"], autocommit=True,
+        dbname=database["NAME"],
+        user=database["USER"],
+        password=database["PASSWORD"] or None,
+        host=database["HOST"],
+        port=database["PORT"],
+        autocommit=True,
     )
 
 

@@ -1,5 +1,6 @@
 """The PostgreSQL connection dropped in the middle of a request (pg_terminate_backend of the request's own
 backend, on the shared server): a clean 503, and the next request works."""
+
 import threading
 import time
 from collections.abc import Iterator
@@ -63,13 +64,17 @@ def test_read_whose_connection_is_dropped_answers_503_then_the_next_request_work
     assert len(terminated) == 1
     assert dropped.status_code == 503
     assert dropped["Retry-After"] == "5"
-    assert dropped.json() == {"detail": "The service is temporarily unavailable. Please try again in a few seconds."}
+    assert dropped.json() == {
+        "detail": "The service is temporarily unavailable. Please try again in a few seconds."
+    }
     assert after.status_code == 200
     assert [item["id"] for item in after.json()["results"]] == [vendor.id]
     assert recovered_in < 5
 
 
-def test_write_whose_connection_is_dropped_answers_503_commits_nothing_and_can_be_retried(api_client, coordinator):
+def test_write_whose_connection_is_dropped_answers_503_commits_nothing_and_can_be_retried(
+    api_client, coordinator
+):
     vendor = factories.VendorFactory(description="Avant.")
     api_client.force_authenticate(coordinator)
     url = reverse("vendor-detail", args=[vendor.id])
@@ -106,7 +111,9 @@ def test_persistent_connection_dropped_between_requests_is_replaced_before_the_n
     factories.VendorFactory()
     connection.close()
     persistent = connection.settings_dict["CONN_MAX_AGE"]
-    connection.settings_dict["CONN_MAX_AGE"] = 60  # As in production (tests close connections after each request).
+    connection.settings_dict["CONN_MAX_AGE"] = (
+        60  # As in production (tests close connections after each request).
+    )
     try:
         first = served(api_client, "get", reverse("vendor-list"))
         backend_pid = connection.connection.info.backend_pid

@@ -4,6 +4,7 @@ twice, and the reconciliation job settles every payout.
 The provider is stubbed with `responses`, but statefully, like the real one: a request that timed out or
 failed with a 500 may still have created the payout, and a second request with the same idempotency key
 gets that payout back instead of a new one. Unit tests of each piece are in tests/matching/test_payments.py."""
+
 import collections
 import datetime
 import json
@@ -63,8 +64,14 @@ class FlakyProvider:
         created = key not in self.by_key
         payout = self.by_key.setdefault(
             key,
-            {"id": f"po_{len(self.by_key) + 1}", "status": "pending", "amount": body["amount"], "currency": "CAD",
-             "updated": int(time.time()), "failure_message": None},
+            {
+                "id": f"po_{len(self.by_key) + 1}",
+                "status": "pending",
+                "amount": body["amount"],
+                "currency": "CAD",
+                "updated": int(time.time()),
+                "failure_message": None,
+            },
         )
         if fault == "timeout":
             raise requests.exceptions.ReadTimeout("read timed out")
@@ -93,7 +100,9 @@ def provider(settings):
     try:
         with responses.RequestsMock(assert_all_requests_are_fired=False) as stub:
             stub.add_callback(responses.POST, f"{API_URL}/payouts", callback=flaky.create)
-            stub.add_callback(responses.GET, re.compile(rf"{re.escape(API_URL)}/payouts/po_\d+"), callback=flaky.fetch)
+            stub.add_callback(
+                responses.GET, re.compile(rf"{re.escape(API_URL)}/payouts/po_\d+"), callback=flaky.fetch
+            )
             yield flaky
     finally:
         app.conf.task_eager_propagates = propagates
@@ -105,19 +114,26 @@ def deliver_webhook(api_client, payout: dict) -> int:
     ).encode()
     signature = payments.webhook_signature(secret=SECRET, timestamp=int(time.time()), body=body)
     response = api_client.post(
-        "/api/v1/payments/webhook/", data=body, content_type="application/json", HTTP_MAILLAGE_SIGNATURE=signature
+        "/api/v1/payments/webhook/",
+        data=body,
+        content_type="application/json",
+        HTTP_MAILLAGE_SIGNATURE=signature,
     )
     return response.status_code
 
 
-def test_faulty_provider_pays_each_milestone_once_and_reconciliation_settles_every_payout(api_client, provider, capsys):
+def test_faulty_provider_pays_each_milestone_once_and_reconciliation_settles_every_payout(
+    api_client, provider, capsys
+):
     vendor_user = factories.UserFactory(role=User.Role.VENDOR_MEMBER)
     vendor = factories.VendorFactory(members=[vendor_user])
     engagement = factories.EngagementFactory(introduction__proposal__vendor=vendor)
     ministry_member = factories.UserFactory(role=User.Role.MINISTRY_MEMBER)
     engagement.challenge.organization.members.add(ministry_member)
     milestones = [
-        factories.MilestoneFactory(engagement=engagement, status=Milestone.Status.DELIVERED, amount=Decimal(f"{1000 + n}.50"))
+        factories.MilestoneFactory(
+            engagement=engagement, status=Milestone.Status.DELIVERED, amount=Decimal(f"{1000 + n}.50")
+        )
         for n in range(len(CREATE_FAULTS))
     ]
     for milestone, faults in zip(milestones, CREATE_FAULTS):
@@ -125,15 +141,21 @@ def test_faulty_provider_pays_each_milestone_once_and_reconciliation_settles_eve
 
     for milestone in milestones:
         services.milestone_accept(milestone=milestone, user=ministry_member)
-        with pytest.raises(Conflict):  # Accepted twice (a double click, two people): refused, no second payout.
+        with pytest.raises(
+            Conflict
+        ):  # Accepted twice (a double click, two people): refused, no second payout.
             services.milestone_accept(milestone=milestone, user=ministry_member)
-        payout_submit_task.apply(args=(milestone.payout.pk,), throw=False)  # What the worker runs after commit.
+        payout_submit_task.apply(
+            args=(milestone.payout.pk,), throw=False
+        )  # What the worker runs after commit.
     provider.settle_all()
     for milestone, deliveries in zip(milestones, WEBHOOK_DELIVERIES):
         payout = provider.by_key.get(str(milestone.payout.idempotency_key))
         for _delivery in range(deliveries if payout else 0):
             assert deliver_webhook(api_client, payout) == 200
-    Payout.objects.update(created_at=timezone.now() - datetime.timedelta(hours=1))  # Webhooks had their chance.
+    Payout.objects.update(
+        created_at=timezone.now() - datetime.timedelta(hours=1)
+    )  # Webhooks had their chance.
     runs = 0
     while Payout.objects.exclude(status=Payout.Status.PAID).exists() and runs < 5:
         payouts_reconcile_task.delay()  # Every 5 minutes under Celery beat.
@@ -145,7 +167,9 @@ def test_faulty_provider_pays_each_milestone_once_and_reconciliation_settles_eve
     assert {payout.milestone.status for payout in payouts} == {Milestone.Status.PAID}
     # The provider holds exactly one payout per milestone, whatever the retries: nothing is paid twice.
     assert len(provider.by_key) == len(milestones)
-    assert sorted(p["amount"] for p in provider.by_key.values()) == sorted(int(m.amount * 100) for m in milestones)
+    assert sorted(p["amount"] for p in provider.by_key.values()) == sorted(
+        int(m.amount * 100) for m in milestones
+    )
     assert {payout.provider_id for payout in payouts} == {p["id"] for p in provider.by_key.values()}
     # Each retry reused its payout's key: the task's retries, then one more send by the reconciliation
     # for the payout whose retries all timed out.

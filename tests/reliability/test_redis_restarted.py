@@ -1,4 +1,5 @@
 """Redis (the Celery broker) restarted: the web app keeps answering, and queued work resumes."""
+
 import datetime
 import socket
 import threading
@@ -110,7 +111,9 @@ def test_web_app_keeps_answering_while_redis_is_down_and_work_resumes_after(
             elif number % 2:
                 vendor = vendors[number % len(vendors)]
                 response = api_client.patch(
-                    reverse("vendor-detail", args=[vendor.id]), {"description": f"Révision {number}."}, format="json"
+                    reverse("vendor-detail", args=[vendor.id]),
+                    {"description": f"Révision {number}."},
+                    format="json",
                 )
             else:
                 response = api_client.get(reverse("vendor-list"))
@@ -169,7 +172,9 @@ class SilentServer:
             connection.close()
 
 
-def test_a_write_answers_while_redis_hangs_without_answering_and_its_work_waits_in_the_outbox(site, api_client):
+def test_a_write_answers_while_redis_hangs_without_answering_and_its_work_waits_in_the_outbox(
+    site, api_client
+):
     silent = SilentServer()
     api_client.force_authenticate(site["coordinator"])
     vendor = site["vendors"][0]
@@ -177,7 +182,9 @@ def test_a_write_answers_while_redis_hangs_without_answering_and_its_work_waits_
         with celery_broker(silent.url):
             started = time.monotonic()
             response = api_client.patch(
-                reverse("vendor-detail", args=[vendor.id]), {"description": "Pendant la coupure."}, format="json"
+                reverse("vendor-detail", args=[vendor.id]),
+                {"description": "Pendant la coupure."},
+                format="json",
             )
             took = time.monotonic() - started
     finally:
@@ -187,4 +194,6 @@ def test_a_write_answers_while_redis_hangs_without_answering_and_its_work_waits_
     assert took < 30, f"the write took {took:.1f} s"
     # The drain could not be queued; the change waits in the outbox for the next periodic drain.
     assert OutboxEntry.objects.filter(object_id=vendor.id).exists()
-    print(f"\n[reliability] write while Redis hangs silently: 200 after {took:.1f} s, change kept in the outbox")
+    print(
+        f"\n[reliability] write while Redis hangs silently: 200 after {took:.1f} s, change kept in the outbox"
+    )

@@ -1,4 +1,5 @@
 """`manage.py reindex` while writes stream in: afterwards no document is missing or stale."""
+
 import io
 import threading
 import time

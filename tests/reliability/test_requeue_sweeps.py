@@ -1,4 +1,5 @@
 """The periodic sweeps that redo work whose task was never queued (broker down at commit) or gave up."""
+
 import datetime
 
 import pytest
@@ -18,10 +19,15 @@ pytestmark = pytest.mark.django_db
 
 def notification(*, minutes_ago: float, user: User | None = None, **fields) -> Notification:
     created = Notification.objects.create(
-        user=user or factories.UserFactory(), kind="introduction", title=f"Il y a {minutes_ago} min",
-        dedupe_key=f"test:{minutes_ago}:{Notification.objects.count()}", **fields,
+        user=user or factories.UserFactory(),
+        kind="introduction",
+        title=f"Il y a {minutes_ago} min",
+        dedupe_key=f"test:{minutes_ago}:{Notification.objects.count()}",
+        **fields,
     )
-    Notification.objects.filter(pk=created.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=minutes_ago))
+    Notification.objects.filter(pk=created.pk).update(
+        created_at=timezone.now() - datetime.timedelta(minutes=minutes_ago)
+    )
     return created
 
 
@@ -50,7 +56,9 @@ def test_notifications_email_requeue_never_sends_an_email_twice():
 
 
 @pytest.mark.search
-def test_publication_followups_requeue_proposes_vendors_for_a_challenge_that_has_none(coordinator, search_index):
+def test_publication_followups_requeue_proposes_vendors_for_a_challenge_that_has_none(
+    coordinator, search_index
+):
     vendors = factories.VendorFactory.create_batch(3)
     indexing.index_sync("vendor", [vendor.id for vendor in vendors])
     search_index.indices.refresh(index=index_alias("vendors"))

@@ -1,5 +1,6 @@
 """The search node killed during 200 writes through the API, then started again: no write fails, search
 answers 503 meanwhile, and the index catches up with the database."""
+
 import collections
 import io
 import time
@@ -33,7 +34,10 @@ def search_node(settings, tmp_path):
     node = SearchNode(tmp_path)
     shared_url = settings.SEARCH_URL
     node.start()
-    settings.SEARCH_URL, settings.SEARCH_TIMEOUT = node.url, 30  # A busy machine: the first index takes a while.
+    settings.SEARCH_URL, settings.SEARCH_TIMEOUT = (
+        node.url,
+        30,
+    )  # A busy machine: the first index takes a while.
     search_connect()
     for kind in INDEXED_KINDS:
         indexing.index_ensure(kind)
@@ -50,20 +54,36 @@ def clients(coordinator, ministry_member, vendor_member) -> dict[str, APIClient]
         client.force_authenticate(user)
         return client
 
-    return {"coordinator": client_for(coordinator), "ministry": client_for(ministry_member), "vendor": client_for(vendor_member)}
+    return {
+        "coordinator": client_for(coordinator),
+        "ministry": client_for(ministry_member),
+        "vendor": client_for(vendor_member),
+    }
 
 
 def vendor_data(number: int) -> dict:
     return {
-        "name": f"Firme en panne {number}", "neq": f"33{number:08d}", "description": "Géomatique et télédétection.",
-        "languages": ["fr"], "regions": ["03"], "employees": 10 + number, "founded": 2010, "expertise": ["cloud"],
+        "name": f"Firme en panne {number}",
+        "neq": f"33{number:08d}",
+        "description": "Géomatique et télédétection.",
+        "languages": ["fr"],
+        "regions": ["03"],
+        "employees": 10 + number,
+        "founded": 2010,
+        "expertise": ["cloud"],
     }
 
 
 def challenge_data(number: int) -> dict:
     return {
-        "title": f"Défi {number}", "description": "Numériser les archives.", "language": "fr", "expertise": ["cloud"],
-        "regions": ["03"], "budget_min": "10000", "budget_max": "90000", "deadline": "2027-06-30",
+        "title": f"Défi {number}",
+        "description": "Numériser les archives.",
+        "language": "fr",
+        "expertise": ["cloud"],
+        "regions": ["03"],
+        "budget_min": "10000",
+        "budget_max": "90000",
+        "deadline": "2027-06-30",
     }
 
 
@@ -75,7 +95,9 @@ def test_engine_down_during_200_writes_no_write_fails_and_the_index_catches_up(
     existing = factories.VendorFactory.create_batch(VENDOR_EDITS)
     challenge_id = factories.ChallengeFactory(organization=ministry_member.organizations.get()).id
     own_vendor_id = vendor_member.vendors.get().id
-    indexing.index_sync("vendor", Vendor.objects.values_list("pk", flat=True))  # Made by factories, not services.
+    indexing.index_sync(
+        "vendor", Vendor.objects.values_list("pk", flat=True)
+    )  # Made by factories, not services.
     indexing.index_sync("challenge", [challenge_id])
     searches = [
         ("ministry", reverse("challenge-search") + "?q=archives"),
@@ -83,7 +105,10 @@ def test_engine_down_during_200_writes_no_write_fails_and_the_index_catches_up(
         ("coordinator", reverse("challenge-matches", args=[challenge_id])),
         ("vendor", reverse("vendor-opportunities", args=[own_vendor_id])),
     ]
-    reads = [("ministry", reverse("vendor-list")), ("ministry", reverse("challenge-detail", args=[challenge_id]))]
+    reads = [
+        ("ministry", reverse("vendor-list")),
+        ("ministry", reverse("challenge-detail", args=[challenge_id])),
+    ]
 
     search_node.kill()
     down_at = time.monotonic()
@@ -96,7 +121,9 @@ def test_engine_down_during_200_writes_no_write_fails_and_the_index_catches_up(
         if sum(write_statuses.values()) % 20 == 0:  # Every 20 writes, search and read too.
             for reader, search_url in searches:
                 answer = clients[reader].get(search_url, HTTP_ACCEPT_LANGUAGE="en")
-                search_answers.append((answer.status_code, answer.get("Retry-After"), answer.json().get("detail", "")))
+                search_answers.append(
+                    (answer.status_code, answer.get("Retry-After"), answer.json().get("detail", ""))
+                )
             for reader, read_url in reads:
                 other_statuses[clients[reader].get(read_url).status_code] += 1
         return response.json() if response.content else {}
@@ -104,13 +131,20 @@ def test_engine_down_during_200_writes_no_write_fails_and_the_index_catches_up(
     for number in range(VENDOR_CREATES):
         write("coordinator", "post", reverse("vendor-list"), vendor_data(number))
     for number, vendor in enumerate(existing):
-        write("coordinator", "patch", reverse("vendor-detail", args=[vendor.id]), {"description": f"Révision {number}."})
+        write(
+            "coordinator",
+            "patch",
+            reverse("vendor-detail", args=[vendor.id]),
+            {"description": f"Révision {number}."},
+        )
     drafts = [
         write("ministry", "post", reverse("challenge-list"), challenge_data(number))["id"]
         for number in range(CHALLENGE_CREATES)
     ]
     for number, draft in enumerate(drafts[:CHALLENGE_EDITS]):
-        write("ministry", "patch", reverse("challenge-detail", args=[draft]), {"title": f"Défi révisé {number}"})
+        write(
+            "ministry", "patch", reverse("challenge-detail", args=[draft]), {"title": f"Défi révisé {number}"}
+        )
     for draft in drafts[:CHALLENGE_SUBMITS]:
         write("ministry", "post", reverse("challenge-submit", args=[draft]))
     for draft in drafts[:CHALLENGE_PUBLISHES]:
@@ -143,9 +177,10 @@ def test_engine_down_during_200_writes_no_write_fails_and_the_index_catches_up(
         "vendor: 0 missing, 0 stale, 0 extra",
         "challenge: 0 missing, 0 stale, 0 extra",
     ]
-    assert Vendor.objects.filter(is_active=True).count() == connections.get_connection().count(
-        index=indexing.index_alias("vendors")
-    )["count"]
+    assert (
+        Vendor.objects.filter(is_active=True).count()
+        == connections.get_connection().count(index=indexing.index_alias("vendors"))["count"]
+    )
     assert Challenge.objects.filter(status=Challenge.Status.PUBLISHED).count() == CHALLENGE_PUBLISHES + 1
     with capsys.disabled():
         print(

@@ -1,5 +1,6 @@
 """A Celery worker killed (SIGKILL) in the middle of a batch of indexing, notification and proposal tasks:
 after a restart every task has taken effect exactly once."""
+
 import collections
 import email
 import os
@@ -40,7 +41,9 @@ def sent_emails(worker) -> collections.Counter:
 
 
 def expected_emails() -> collections.Counter:
-    notifications = Notification.objects.filter(user__email_frequency=User.EmailFrequency.IMMEDIATE).select_related("user")
+    notifications = Notification.objects.filter(
+        user__email_frequency=User.EmailFrequency.IMMEDIATE
+    ).select_related("user")
     return collections.Counter((n.user.email, "[Maillage] " + n.title) for n in notifications)
 
 
@@ -55,7 +58,9 @@ def batch_data(coordinator):
     challenges = [
         # Distinct titles, hence distinct email subjects: each email can be counted on its own.
         factories.ChallengeFactory(
-            organization=organization, status=Challenge.Status.SUBMITTED, published_at=None,
+            organization=organization,
+            status=Challenge.Status.SUBMITTED,
+            published_at=None,
             title=f"Migration infonuagique, lot {number}",
         )
         for number in range(CHALLENGES)
@@ -88,11 +93,15 @@ def test_worker_killed_mid_batch_every_task_takes_effect_exactly_once(
 
     worker.start()
     started = time.monotonic()
-    assert wait_until(lambda: MatchProposal.objects.values("challenge").distinct().count() >= CHALLENGES // 3, timeout=60)
+    assert wait_until(
+        lambda: MatchProposal.objects.values("challenge").distinct().count() >= CHALLENGES // 3, timeout=60
+    )
     # Killed in the middle of a proposals_generate: the proposals table is locked, so the task stops at its
     # first read of it, transaction open and message taken but not acknowledged.
     with locked_table("matching_matchproposal") as waiting:
-        assert wait_until(lambda: waiting() and worker.running_task()[0] == "matching.proposals_generate", timeout=60)
+        assert wait_until(
+            lambda: waiting() and worker.running_task()[0] == "matching.proposals_generate", timeout=60
+        )
         _name, killed_task_id = worker.running_task()
         worker.kill()
     killed_after = time.monotonic() - started
@@ -125,7 +134,9 @@ def test_worker_killed_mid_batch_every_task_takes_effect_exactly_once(
     # restarted worker received that very task again (acks late) and completed it.
     assert in_flight == 1
     assert [event for _name, task_id, event in worker.task_events() if task_id == killed_task_id] == [
-        "received", "received", "succeeded"
+        "received",
+        "received",
+        "succeeded",
     ]
     assert 0 < left < queued
     assert challenges_done < CHALLENGES
@@ -135,10 +146,15 @@ def test_worker_killed_mid_batch_every_task_takes_effect_exactly_once(
     # Proposals: the top PROPOSALS_PER_CHALLENGE vendors of each challenge, once each, audited once each.
     per_challenge = collections.Counter(MatchProposal.objects.values_list("challenge_id", flat=True))
     assert set(per_challenge.values()) == {settings.PROPOSALS_PER_CHALLENGE}
-    assert AuditEntry.objects.filter(object_type="matchproposal", action="propose").count() == sum(per_challenge.values())
+    assert AuditEntry.objects.filter(object_type="matchproposal", action="propose").count() == sum(
+        per_challenge.values()
+    )
     # Notifications: one per event and person (publication to each member, proposals to each coordinator).
     kinds = collections.Counter(Notification.objects.values_list("kind", flat=True))
-    assert kinds == {Notification.Kind.CHALLENGE_PUBLISHED: CHALLENGES * 2, Notification.Kind.PROPOSALS_READY: CHALLENGES * 2}
+    assert kinds == {
+        Notification.Kind.CHALLENGE_PUBLISHED: CHALLENGES * 2,
+        Notification.Kind.PROPOSALS_READY: CHALLENGES * 2,
+    }
     # Emails: each notification exactly once.
     assert sent_emails(worker) == expected_emails()
     assert set(sent_emails(worker).values()) == {1}
@@ -166,7 +182,9 @@ def test_pool_process_killed_mid_task_its_task_is_requeued_at_once_and_runs_once
             )
     with locked_table("matching_matchproposal") as waiting:  # Stops the first proposals_generate mid-way.
         worker.start()
-        assert wait_until(lambda: waiting() and worker.running_task()[0] == "matching.proposals_generate", timeout=60)
+        assert wait_until(
+            lambda: waiting() and worker.running_task()[0] == "matching.proposals_generate", timeout=60
+        )
         _name, killed_task_id = worker.running_task()
         (pool_process,) = worker.children()
 
@@ -174,10 +192,12 @@ def test_pool_process_killed_mid_task_its_task_is_requeued_at_once_and_runs_once
     killed_at = time.monotonic()
 
     assert wait_until(
-        lambda: private_redis.queued() == 0
-        and private_redis.unacked() == 0
-        and MatchProposal.objects.values("challenge").distinct().count() == len(challenges)
-        and not Notification.objects.filter(emailed_at__isnull=True).exists(),
+        lambda: (
+            private_redis.queued() == 0
+            and private_redis.unacked() == 0
+            and MatchProposal.objects.values("challenge").distinct().count() == len(challenges)
+            and not Notification.objects.filter(emailed_at__isnull=True).exists()
+        ),
         timeout=60,
         interval=0.5,
     )

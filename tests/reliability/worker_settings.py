@@ -1,5 +1,6 @@
 """Settings of the Celery workers that fault tests start in subprocesses: the production settings
 (hub.settings, driven by the environment the test passes), with emails written to files."""
+
 import os
 
 from hub.settings import *  # noqa: F403

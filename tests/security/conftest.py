@@ -5,6 +5,7 @@ Side A (the `vendor` and `ministry` roles) owns every object the tests aim at; s
 per module inside a transaction that is rolled back afterwards; each test runs in a savepoint within it,
 so a test that changes the world leaves it unchanged for the next.
 """
+
 import datetime
 from decimal import Decimal
 from types import SimpleNamespace
@@ -88,7 +89,10 @@ def build_world() -> SimpleNamespace:
     )
     w.saved_search = SavedSearch.objects.create(user=users["vendor"], vendor=w.vendor_a, name="Infonuagique")
     w.notification = Notification.objects.create(
-        user=users["vendor"], kind=Notification.Kind.INTRODUCTION, title="Présentation", dedupe_key="security-test"
+        user=users["vendor"],
+        kind=Notification.Kind.INTRODUCTION,
+        title="Présentation",
+        dedupe_key="security-test",
     )
     w.milestone_due = (timezone.localdate() + datetime.timedelta(days=60)).isoformat()
     w.amount = str(Decimal("1500.00"))

@@ -1,4 +1,5 @@
 """What schemathesis found, kept as plain regression tests (tests/security/test_schemathesis.py finds more)."""
+
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 
@@ -26,7 +27,9 @@ def _ok_schema(openapi: dict, path: str, method: str = "get") -> dict:
 )
 def test_paginated_lists_are_documented_as_pages(openapi, path, component):
     assert _ok_schema(openapi, path) == {"$ref": f"#/components/schemas/{component}"}
-    assert {"count", "next", "previous", "results"} <= openapi["components"]["schemas"][component]["properties"].keys()
+    assert {"count", "next", "previous", "results"} <= openapi["components"]["schemas"][component][
+        "properties"
+    ].keys()
 
 
 def test_unpaginated_lists_are_documented_as_arrays(openapi):

@@ -1,5 +1,6 @@
 """The strict Content-Security-Policy in a real browser: pages, the API documentation and the admin run
 without the browser refusing anything (a refused script or style is reported on the console)."""
+
 import pytest
 
 from tests import factories
@@ -18,7 +19,9 @@ def _violations(page, url: str) -> list[str]:
     return [text for text in messages if "Content Security Policy" in text or "EvalError" in text]
 
 
-@pytest.mark.parametrize("path", ["/fr/", "/fr/opportunities/?q=portail", "/en/login/", "/fr/challenges/{challenge}/"])
+@pytest.mark.parametrize(
+    "path", ["/fr/", "/fr/opportunities/?q=portail", "/en/login/", "/fr/challenges/{challenge}/"]
+)
 def test_public_pages_run_under_the_policy(live_server, page, path):
     challenge = factories.ChallengeFactory(title="Portail citoyen")
 

@@ -1,4 +1,5 @@
 """Typed text is shown as text, never run as markup; search words reach the engine as words, never as syntax."""
+
 import json
 import re
 from functools import partial
@@ -60,7 +61,9 @@ def test_challenge_title_is_escaped_on_the_home_page(client, hostile_challenge):
 
 
 def test_vendor_description_is_escaped_on_its_public_profile(client):
-    vendor = factories.VendorFactory(name=f"Firme {SCRIPT}", description=f"Hébergement infonuagique {SCRIPT}.")
+    vendor = factories.VendorFactory(
+        name=f"Firme {SCRIPT}", description=f"Hébergement infonuagique {SCRIPT}."
+    )
 
     html = client.get(reverse("frontend:vendor_detail", args=[vendor.pk])).content.decode()
 
@@ -153,7 +156,9 @@ def _clauses(node, found: list) -> list:
 # A coordinator's vendor query, and that of a viewer who sees one firm's whole profile and the others'
 # public sections: its most elaborate form (one text clause per combination of public sections).
 whole_vendor_query = partial(vendor_query, scope=VendorScope.whole())
-scoped_vendor_query = partial(vendor_query, scope=VendorScope(everything=False, full_profile_ids=frozenset({1})))
+scoped_vendor_query = partial(
+    vendor_query, scope=VendorScope(everything=False, full_profile_ids=frozenset({1}))
+)
 
 
 @pytest.mark.parametrize(
@@ -166,7 +171,9 @@ def test_search_words_reach_the_engine_only_as_match_text(build, q):
     request = build(q=q, filters={}).combined().to_dict()
 
     clauses = _clauses(request, [])
-    assert not {"query_string", "simple_query_string", "wildcard", "regexp", "script"} & {key for key, _ in clauses}
+    assert not {"query_string", "simple_query_string", "wildcard", "regexp", "script"} & {
+        key for key, _ in clauses
+    }
     places = [key for key, value in clauses if value == q]
     assert places and set(places) == {"query"}
     assert all(body["query"] == q for key, body in clauses if key == "multi_match")

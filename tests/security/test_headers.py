@@ -1,4 +1,5 @@
 """Security headers on pages and on the API, and templates that the strict Content-Security-Policy can serve."""
+
 import re
 from pathlib import Path
 
@@ -16,12 +17,16 @@ EXCLUDED_TEMPLATE_DIRS = [ROOT / "hub" / "templates" / "hub" / "email"]
 
 # What the policy refuses to run, and what htmx can only do by evaluating strings (refused too).
 FORBIDDEN = {
-    "an inline <script> (put the code in a static .js file)": re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I),
+    "an inline <script> (put the code in a static .js file)": re.compile(
+        r"<script(?![^>]*\bsrc=)[^>]*>", re.I
+    ),
     "a <style> element (put the rules in a static .css file)": re.compile(r"<style\b", re.I),
     "a style= attribute (use a class)": re.compile(r"\sstyle\s*=", re.I),
     "an on…= event handler attribute (listen from a static .js file)": re.compile(r"\son[a-z]+\s*=", re.I),
     "a javascript: URL": re.compile(r"javascript:", re.I),
-    "an htmx event filter, evaluated as code (filter in a static .js file)": re.compile(r"hx-trigger=\"[^\"]*\[", re.I),
+    "an htmx event filter, evaluated as code (filter in a static .js file)": re.compile(
+        r"hx-trigger=\"[^\"]*\[", re.I
+    ),
     "hx-on, evaluated as code": re.compile(r"\shx-on", re.I),
     "js: in hx-vals, evaluated as code": re.compile(r"hx-vals=.{0,3}js:", re.I),
 }
@@ -105,7 +110,9 @@ def test_templates_have_nothing_the_content_security_policy_refuses():
         text = DJANGO_COMMENTS.sub(lambda match: "\n" * match.group().count("\n"), template.read_text())
         for number, line in enumerate(text.splitlines(), start=1):
             found += [
-                f"{template.relative_to(ROOT)}:{number}: {what}" for what, pattern in FORBIDDEN.items() if pattern.search(line)
+                f"{template.relative_to(ROOT)}:{number}: {what}"
+                for what, pattern in FORBIDDEN.items()
+                if pattern.search(line)
             ]
 
     assert not found, "The Content-Security-Policy (hub/security.py) would refuse:\n" + "\n".join(found)

@@ -1,5 +1,6 @@
 """Every list an input serializer takes has a maximum: one request can only ask for so much work (each value
 of a list becomes a query clause, a row or an aggregation). A new list input without one fails here."""
+
 import inspect
 
 import pytest
@@ -23,7 +24,9 @@ def _input_serializers() -> list[type[serializers.Serializer]]:
 
 def _list_fields(serializer: serializers.Serializer, prefix: str = ""):
     for name, field in serializer.fields.items():
-        if isinstance(field, (serializers.ListField, serializers.ManyRelatedField, serializers.ListSerializer)):
+        if isinstance(
+            field, (serializers.ListField, serializers.ManyRelatedField, serializers.ListSerializer)
+        ):
             yield prefix + name, field
             child = getattr(field, "child", None)
             if isinstance(child, serializers.Serializer):

@@ -2,6 +2,7 @@
 
 Failures lock a (username, address) pair, and an address that fails too often; a username attacked from many
 addresses is refused only from addresses that never signed in to it, so a guesser cannot lock its owner out."""
+
 import html
 import re
 import time
@@ -28,7 +29,10 @@ def user():
 
 def token_request(username: str, password: str, address: str = "192.0.2.1"):
     return APIClient().post(
-        reverse("token-create"), {"username": username, "password": password}, format="json", REMOTE_ADDR=address,
+        reverse("token-create"),
+        {"username": username, "password": password},
+        format="json",
+        REMOTE_ADDR=address,
         HTTP_ACCEPT_LANGUAGE="en",
     )
 
@@ -142,10 +146,15 @@ def test_lockout_check_reports_the_seconds_left(user):
     assert 14 * 60 < locked.value.retry_after <= 15 * 60
 
 
-@override_settings(CACHES={"default": {
-    "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:9/0",
-    "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-}})
+@override_settings(
+    CACHES={
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+)
 def test_signing_in_still_works_while_the_cache_is_down(user, caplog):
     response = token_request("marie", PASSWORD)
 
@@ -235,7 +244,11 @@ def test_a_password_reset_lets_its_address_sign_in_while_the_username_is_guessed
 def test_the_site_form_says_why_a_new_address_is_refused_in_the_pages_language(client, user):
     guess_from_many_addresses("marie")
 
-    response = client.post("/fr/login/", {"username": "marie", "password": PASSWORD}, REMOTE_ADDR="203.0.113.5")
+    response = client.post(
+        "/fr/login/", {"username": "marie", "password": PASSWORD}, REMOTE_ADDR="203.0.113.5"
+    )
 
     assert "_auth_user_id" not in client.session
-    assert "depuis un endroit d'où vous ne vous êtes jamais connecté" in html.unescape(response.content.decode())
+    assert "depuis un endroit d'où vous ne vous êtes jamais connecté" in html.unescape(
+        response.content.decode()
+    )

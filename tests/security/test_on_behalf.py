@@ -1,5 +1,6 @@
 """Coordinators may do what a firm or an organization normally does, on every endpoint where the party acts:
 they must say why, the party is told, and the audit log names the party the move was done for."""
+
 import pytest
 from django.urls import reverse
 
@@ -36,7 +37,9 @@ def _body(world, name: str, method: str, *, reason_field: str, reason: str) -> d
     body = dict(BODIES[(name, method)](world)) if (name, method) in BODIES else {}
     body.pop(reason_field, None)
     if name == "challenge-list":
-        body["organization"] = world.organization_a.pk  # A coordinator belongs to no organization: they name it.
+        body["organization"] = (
+            world.organization_a.pk
+        )  # A coordinator belongs to no organization: they name it.
     if reason:
         body[reason_field] = reason
     return body

@@ -3,6 +3,7 @@
 The expected statuses are in tests/security/matrix.py. A new endpoint under /api/v1/ without a row there
 fails `test_matrix_covers_every_api_endpoint`.
 """
+
 import re
 
 import pytest
@@ -56,13 +57,27 @@ BODIES = {
     ("organization-list", "POST"): lambda w: {"name": "Nouvel organisme", "kind": "agency"},
     ("organization-detail", "PATCH"): lambda w: {"name": "Organisme renommé"},
     ("vendor-list", "POST"): lambda w: {
-        "name": "Nouvelle firme inc.", "neq": "1199999999", "description": "Services infonuagiques.",
-        "languages": ["fr"], "regions": ["03"], "employees": 12, "founded": 2015, "expertise": ["cloud"],
+        "name": "Nouvelle firme inc.",
+        "neq": "1199999999",
+        "description": "Services infonuagiques.",
+        "languages": ["fr"],
+        "regions": ["03"],
+        "employees": 12,
+        "founded": 2015,
+        "expertise": ["cloud"],
     },
-    ("vendor-detail", "PATCH"): lambda w: {"description": "Nous migrons des applications vers le nuage.", "reason": BEHALF},
+    ("vendor-detail", "PATCH"): lambda w: {
+        "description": "Nous migrons des applications vers le nuage.",
+        "reason": BEHALF,
+    },
     ("challenge-list", "POST"): lambda w: {
-        "title": "Nouveau défi", "description": "Un portail citoyen.", "language": "fr", "expertise": ["cloud"],
-        "budget_min": "10000", "budget_max": "20000", "deadline": w.milestone_due,
+        "title": "Nouveau défi",
+        "description": "Un portail citoyen.",
+        "language": "fr",
+        "expertise": ["cloud"],
+        "budget_min": "10000",
+        "budget_max": "20000",
+        "deadline": w.milestone_due,
     },
     ("challenge-detail", "PATCH"): lambda w: {"title": "Brouillon renommé", "reason": BEHALF},
     ("challenge-detail", "DELETE"): lambda w: {"reason": BEHALF},
@@ -74,14 +89,20 @@ BODIES = {
     ("proposal-list", "POST"): lambda w: {"challenge": w.shortlisting_a.pk, "vendor": w.vendor_b.pk},
     ("proposal-bulk-approve", "POST"): lambda w: {"proposals": [w.proposal.pk]},
     ("proposal-reject", "POST"): lambda w: {"reason": "Hors sujet."},
-    ("introduction-interest", "POST"): lambda w: {"pitch": "Nous avons fait la même chose ailleurs.", "reason": BEHALF},
+    ("introduction-interest", "POST"): lambda w: {
+        "pitch": "Nous avons fait la même chose ailleurs.",
+        "reason": BEHALF,
+    },
     ("introduction-shortlist", "POST"): lambda w: {"reason": BEHALF},
     ("introduction-decline", "POST"): lambda w: {"reason": "Pas disponibles."},
     ("clarification-list", "POST"): lambda w: {"question": "Quelle est la date de début ?"},
     ("clarification-answer", "POST"): lambda w: {"answer": "Oui, sous licence libre.", "reason": BEHALF},
     ("challenge-award", "POST"): lambda w: {"introduction": w.interested_introduction.pk, "reason": BEHALF},
     ("milestone-create", "POST"): lambda w: {
-        "title": "Prototype", "amount": w.amount, "due_date": w.milestone_due, "reason": BEHALF,
+        "title": "Prototype",
+        "amount": w.amount,
+        "due_date": w.milestone_due,
+        "reason": BEHALF,
     },
     ("milestone-deliver", "POST"): lambda w: {"reason": BEHALF},
     ("milestone-accept", "POST"): lambda w: {"reason": BEHALF},
@@ -90,7 +111,6 @@ BODIES = {
     ("me-delete", "POST"): lambda w: {"password": PASSWORD},
     ("token-create", "POST"): lambda w: {"username": w.users["vendor"].username, "password": PASSWORD},
 }
-
 
 
 def _api_endpoints() -> set[tuple[str, str]]:
@@ -149,13 +169,21 @@ def _request_bodies() -> dict[tuple[str, str], tuple[str, set[str]]]:
     bodies = {}
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
-            ref = operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {})
+            ref = (
+                operation.get("requestBody", {})
+                .get("content", {})
+                .get("application/json", {})
+                .get("schema", {})
+            )
             if "$ref" not in ref:
                 continue  # The payment webhook: a signed provider event, no serializer.
             component = ref["$ref"].rsplit("/", 1)[1]
             name = resolve(re.sub(r"\{[^}]+\}", "1", path)).url_name
             fields = set(schema["components"]["schemas"][component].get("properties", {}))
-            bodies[(name, method.upper())] = (component.removeprefix("Patched").removesuffix("Request"), fields)
+            bodies[(name, method.upper())] = (
+                component.removeprefix("Patched").removesuffix("Request"),
+                fields,
+            )
     return bodies
 
 
@@ -171,7 +199,9 @@ def test_every_request_field_has_a_row_saying_who_may_set_it():
     documented = {(serializer, field) for serializer, fields in REQUEST_BODIES.values() for field in fields}
     stale = {f"{s}.{f}" for s, fields in REQUEST_FIELDS.items() for f in fields if (s, f) not in documented}
 
-    assert not missing, f"Request fields without a row in REQUEST_FIELDS (tests/security/matrix.py): {sorted(missing)}"
+    assert not missing, (
+        f"Request fields without a row in REQUEST_FIELDS (tests/security/matrix.py): {sorted(missing)}"
+    )
     assert not stale, f"REQUEST_FIELDS rows for fields no request takes any more: {sorted(stale)}"
 
 
@@ -195,7 +225,9 @@ def _written(world) -> tuple:
     return (
         Vendor.objects.count(),
         Challenge.objects.count(),
-        Vendor.objects.filter(pk=world.vendor_a.pk).values_list("updated_at", "is_active", "is_verified").get(),
+        Vendor.objects.filter(pk=world.vendor_a.pk)
+        .values_list("updated_at", "is_active", "is_verified")
+        .get(),
     )
 
 
@@ -207,7 +239,10 @@ def test_privileged_fields_are_tried_by_some_role():
 def test_privileged_field_is_refused_to_the_roles_not_allowed_to_set_it(world, name, method, field, role):
     allowed = REQUEST_FIELDS[REQUEST_BODIES[(name, method)][0]][field]
     url = reverse(name, kwargs=TARGETS[name](world) if name in TARGETS else None)
-    body = {**(BODIES[(name, method)](world) if (name, method) in BODIES else {}), field: PRIVILEGED_SAMPLES[field]}
+    body = {
+        **(BODIES[(name, method)](world) if (name, method) in BODIES else {}),
+        field: PRIVILEGED_SAMPLES[field],
+    }
     before = _written(world)
 
     response = getattr(client_as(world, role), method.lower())(url, body, format="json")

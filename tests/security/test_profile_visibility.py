@@ -4,6 +4,7 @@ Each test reproduces one way a hidden value came back: the search API and the di
 facets and filters, the DB list's filters (bisection), a derived value (`is_sme`), a person's search
 words, and the matcher's explanation shown to a ministry. tests/security/test_visibility_property.py
 then checks every channel at once for any choice of public sections."""
+
 import dataclasses
 
 import pytest
@@ -64,10 +65,16 @@ def facet(response, name: str) -> dict[str, int]:
 
 @pytest.mark.parametrize(
     ("section", "query"),
-    [("regions", {"region": "06"}), ("employees", {"max_employees": 30}), ("employees", {"max_employees": 1000})],
+    [
+        ("regions", {"region": "06"}),
+        ("employees", {"max_employees": 30}),
+        ("employees", {"max_employees": 1000}),
+    ],
 )
 def test_vendor_list_filter_on_a_hidden_section_never_matches_the_firm(api_client, section, query):
-    hidden = secretive_vendor(public_profile=every_section_but(section), regions=[factories.RegionFactory(code="06")])
+    hidden = secretive_vendor(
+        public_profile=every_section_but(section), regions=[factories.RegionFactory(code="06")]
+    )
     shown = factories.VendorFactory(regions=[factories.RegionFactory(code="06")])
 
     response = api_client.get(VENDORS, query)
@@ -79,7 +86,9 @@ def test_vendor_list_filter_on_a_hidden_section_never_matches_the_firm(api_clien
 
 def test_vendor_list_filter_on_a_hidden_section_matches_for_the_firms_members(api_client):
     member = factories.UserFactory()
-    vendor = secretive_vendor(public_profile=[], members=[member], regions=[factories.RegionFactory(code="06")])
+    vendor = secretive_vendor(
+        public_profile=[], members=[member], regions=[factories.RegionFactory(code="06")]
+    )
     api_client.force_authenticate(member)
 
     response = api_client.get(VENDORS, {"region": "06", "max_employees": 30})
@@ -182,8 +191,16 @@ def test_challenge_manage_explanation_drops_what_comes_from_hidden_sections_unti
 
     html = client.get(reverse("frontend:challenge_manage", args=[challenge.id])).content.decode()
 
-    for hidden in ("cryptographie", "hydrographique", SECRET_CERTIFICATION, "ISO 9001", "Présent dans la région",
-                   "Admissible à titre de PME", "Certifications détenues", "Certifications manquantes"):
+    for hidden in (
+        "cryptographie",
+        "hydrographique",
+        SECRET_CERTIFICATION,
+        "ISO 9001",
+        "Présent dans la région",
+        "Admissible à titre de PME",
+        "Certifications détenues",
+        "Certifications manquantes",
+    ):
         assert hidden not in html
     assert "Firme discrète" in html
 
@@ -218,15 +235,15 @@ def test_challenge_manage_explanation_is_whole_once_the_firm_expressed_interest(
 
 @pytest.mark.search
 def test_vendor_search_returns_hidden_sections_as_null(api_client, ministry_member):
-    vendor, = indexed(secretive_vendor(public_profile=[]))
+    (vendor,) = indexed(secretive_vendor(public_profile=[]))
     api_client.force_authenticate(ministry_member)
 
     result = api_client.get(SEARCH).json()["results"][0]
 
     assert result["id"] == vendor.id
-    assert {name: result[name] for name in ("description", "regions", "employees", "certifications")} == dict.fromkeys(
-        ("description", "regions", "employees", "certifications")
-    )
+    assert {
+        name: result[name] for name in ("description", "regions", "employees", "certifications")
+    } == dict.fromkeys(("description", "regions", "employees", "certifications"))
 
 
 @pytest.mark.search
@@ -238,7 +255,9 @@ def test_vendor_search_returns_hidden_sections_as_null(api_client, ministry_memb
         (ProfileSection.CERTIFICATIONS, SECRET_CERTIFICATION),
     ],
 )
-def test_vendor_search_words_never_find_a_firm_by_its_hidden_text(api_client, ministry_member, section, words):
+def test_vendor_search_words_never_find_a_firm_by_its_hidden_text(
+    api_client, ministry_member, section, words
+):
     hidden, shown = indexed(
         secretive_vendor(public_profile=every_section_but(section)),
         secretive_vendor(public_profile=every_section_but(), neq="2200000001", key="v-shown"),
@@ -253,7 +272,7 @@ def test_vendor_search_words_never_find_a_firm_by_its_hidden_text(api_client, mi
 
 @pytest.mark.search
 def test_vendor_search_words_still_find_a_firm_by_its_public_text(api_client, ministry_member):
-    vendor, = indexed(secretive_vendor(public_profile=every_section_but("references", "certifications")))
+    (vendor,) = indexed(secretive_vendor(public_profile=every_section_but("references", "certifications")))
     api_client.force_authenticate(ministry_member)
 
     result = api_client.get(SEARCH, {"q": "cryptographie"}).json()["results"]
@@ -264,7 +283,7 @@ def test_vendor_search_words_still_find_a_firm_by_its_public_text(api_client, mi
 
 @pytest.mark.search
 def test_vendor_search_words_find_hidden_text_for_coordinators(api_client, coordinator):
-    vendor, = indexed(secretive_vendor(public_profile=[]))
+    (vendor,) = indexed(secretive_vendor(public_profile=[]))
     api_client.force_authenticate(coordinator)
 
     result = api_client.get(SEARCH, {"q": "hydrographique"}).json()["results"]
@@ -309,7 +328,9 @@ def test_vendor_search_facets_and_filters_ignore_hidden_values(api_client, minis
 
 @pytest.mark.search
 def test_vendor_directory_page_shows_no_hidden_section(client, ministry_member):
-    indexed(secretive_vendor(public_profile=[], regions=[factories.RegionFactory(code="06", label_fr="Montréal")]))
+    indexed(
+        secretive_vendor(public_profile=[], regions=[factories.RegionFactory(code="06", label_fr="Montréal")])
+    )
     client.force_login(ministry_member)
 
     html = client.get(reverse("frontend:vendor_directory"), {"q": "Firme"}).content.decode()
@@ -324,7 +345,7 @@ def test_vendor_search_follows_a_change_of_the_public_profile(
     api_client, ministry_member, django_capture_on_commit_callbacks
 ):
     member = factories.UserFactory()
-    vendor, = indexed(secretive_vendor(public_profile=every_section_but(), members=[member]))
+    (vendor,) = indexed(secretive_vendor(public_profile=every_section_but(), members=[member]))
     api_client.force_authenticate(member)
 
     with django_capture_on_commit_callbacks(execute=True):

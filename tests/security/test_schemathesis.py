@@ -8,6 +8,7 @@ in the suite. Left out:
   the roles let through fuzz the same code;
 - the administrator where the matrix gives it the coordinator's answer: the same code runs for both.
 """
+
 import json
 import os
 import re
@@ -55,7 +56,9 @@ def _load_schema() -> schemathesis.BaseSchema:
     # Explicit examples and random fuzzing, bounded by max_examples. The coverage phase (boundary values of
     # every parameter) sends hundreds of requests per operation: run it by hand with SCHEMATHESIS_COVERAGE=1.
     loaded.config.phases.update(
-        phases=["examples", "fuzzing", "coverage"] if os.environ.get("SCHEMATHESIS_COVERAGE") else ["examples", "fuzzing"]
+        phases=["examples", "fuzzing", "coverage"]
+        if os.environ.get("SCHEMATHESIS_COVERAGE")
+        else ["examples", "fuzzing"]
     )
     return loaded.exclude(path="/api/v1/payments/webhook/")
 
@@ -83,7 +86,9 @@ def _not_fuzzed(*, role: str, method: str, path: str) -> str:
     database=None,
     suppress_health_check=list(hypothesis.HealthCheck),
 )
-def test_api_answers_as_documented_without_server_errors(case, world, role, _requests_inside_the_test_transaction):
+def test_api_answers_as_documented_without_server_errors(
+    case, world, role, _requests_inside_the_test_transaction
+):
     skip_reason = _not_fuzzed(role=role, method=case.operation.method.upper(), path=case.operation.path)
     if skip_reason:
         pytest.skip(skip_reason)

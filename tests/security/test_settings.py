@@ -3,6 +3,7 @@
 These run the settings module in a fresh process with a production environment, not the test
 settings, so they check the defaults production actually gets.
 """
+
 import json
 import os
 import secrets
@@ -20,7 +21,9 @@ def _production_environment(**overrides: str) -> dict:
     environment = {
         name: value
         for name, value in os.environ.items()
-        if not name.startswith(("DJANGO_", "DATABASE_", "CELERY_", "REDIS_", "SEARCH_", "API_THROTTLE_", "LOGIN_"))
+        if not name.startswith(
+            ("DJANGO_", "DATABASE_", "CELERY_", "REDIS_", "SEARCH_", "API_THROTTLE_", "LOGIN_")
+        )
     }
     production = {
         "DJANGO_SETTINGS_MODULE": "hub.settings",
@@ -33,15 +36,29 @@ def _production_environment(**overrides: str) -> dict:
 
 def _run(code: str, **overrides: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=_production_environment(**overrides),
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=_production_environment(**overrides),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
 SETTING_NAMES = [
-    "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "SECURE_SSL_REDIRECT",
-    "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD", "X_FRAME_OPTIONS",
-    "AUTH_PASSWORD_VALIDATORS", "CACHES", "PAYMENT_API_KEY", "PAYMENT_WEBHOOK_SECRET", "EMAIL_HOST_PASSWORD",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+    "SESSION_COOKIE_HTTPONLY",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_HSTS_PRELOAD",
+    "X_FRAME_OPTIONS",
+    "AUTH_PASSWORD_VALIDATORS",
+    "CACHES",
+    "PAYMENT_API_KEY",
+    "PAYMENT_WEBHOOK_SECRET",
+    "EMAIL_HOST_PASSWORD",
     "EMAIL_HOST_USER",
 ]
 
@@ -65,7 +82,11 @@ def production() -> dict:
 def test_production_settings_pass_the_deployment_checks_without_any_warning():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=_production_environment(), capture_output=True, text=True, timeout=300,
+        cwd=ROOT,
+        env=_production_environment(),
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
@@ -75,8 +96,11 @@ def test_production_settings_pass_the_deployment_checks_without_any_warning():
 def test_a_weak_secret_key_fails_the_deployment_checks():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=_production_environment(DJANGO_SECRET_KEY="not-random-enough"),
-        capture_output=True, text=True, timeout=300,
+        cwd=ROOT,
+        env=_production_environment(DJANGO_SECRET_KEY="not-random-enough"),
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
     assert result.returncode != 0
@@ -100,8 +124,14 @@ def test_secrets_have_no_default_in_the_code(production):
 
 def test_production_defaults_are_https_only(production):
     https_settings = [
-        "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "SECURE_SSL_REDIRECT",
-        "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD", "X_FRAME_OPTIONS",
+        "SESSION_COOKIE_SECURE",
+        "CSRF_COOKIE_SECURE",
+        "SESSION_COOKIE_HTTPONLY",
+        "SECURE_SSL_REDIRECT",
+        "SECURE_HSTS_SECONDS",
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+        "SECURE_HSTS_PRELOAD",
+        "X_FRAME_OPTIONS",
     ]
 
     assert {name: production[name] for name in https_settings} == {
@@ -120,15 +150,19 @@ def test_production_defaults_are_https_only(production):
 def test_debugging_keeps_plain_http_for_make_run():
     values = _settings(DJANGO_DEBUG="1", DJANGO_SECRET_KEY="")
 
-    assert (values["SESSION_COOKIE_SECURE"], values["SECURE_SSL_REDIRECT"], values["SECURE_HSTS_SECONDS"]) == (
-        False, False, 0
-    )
+    assert (
+        values["SESSION_COOKIE_SECURE"],
+        values["SECURE_SSL_REDIRECT"],
+        values["SECURE_HSTS_SECONDS"],
+    ) == (False, False, 0)
 
 
 def test_passwords_are_checked_by_djangos_validators(production):
     names = {validator["NAME"].rsplit(".", 1)[-1] for validator in production["AUTH_PASSWORD_VALIDATORS"]}
     assert names == {
-        "UserAttributeSimilarityValidator", "MinimumLengthValidator", "CommonPasswordValidator",
+        "UserAttributeSimilarityValidator",
+        "MinimumLengthValidator",
+        "CommonPasswordValidator",
         "NumericPasswordValidator",
         "ApiTokensDeletedOnPasswordChange",  # Checks nothing: deletes the API tokens once a password changed.
     }
@@ -147,5 +181,6 @@ def test_the_throttles_and_the_lockout_share_redis_when_a_broker_is_configured(p
     cache = production["CACHES"]["default"]
 
     assert (cache["BACKEND"], cache["LOCATION"]) == (
-        "django.core.cache.backends.redis.RedisCache", "redis://127.0.0.1:6380/0"
+        "django.core.cache.backends.redis.RedisCache",
+        "redis://127.0.0.1:6380/0",
     )

@@ -1,4 +1,5 @@
 """API throttling (hub/security.py): per address without a user, per user once signed in, and on tokens."""
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -47,8 +48,12 @@ def test_a_throttled_request_says_when_to_retry(rates):
 def test_signed_in_users_are_throttled_per_user_not_per_address(rates):
     rates(anon="1/minute", user="2/minute")
     first, second = APIClient(), APIClient()
-    first.credentials(HTTP_AUTHORIZATION=f"Token {api_token_create(user=factories.UserFactory(), label='')[1]}")
-    second.credentials(HTTP_AUTHORIZATION=f"Token {api_token_create(user=factories.UserFactory(), label='')[1]}")
+    first.credentials(
+        HTTP_AUTHORIZATION=f"Token {api_token_create(user=factories.UserFactory(), label='')[1]}"
+    )
+    second.credentials(
+        HTTP_AUTHORIZATION=f"Token {api_token_create(user=factories.UserFactory(), label='')[1]}"
+    )
 
     statuses = [first.get("/api/v1/me/").status_code for _request in range(3)]
 
@@ -61,7 +66,9 @@ def test_token_requests_are_throttled_per_address(rates):
     factories.UserFactory(username="marie")
     body = {"username": "marie", "password": "Un-mot-de-passe-solide-42"}
 
-    statuses = [APIClient().post("/api/v1/auth/token/", body, format="json").status_code for _request in range(3)]
+    statuses = [
+        APIClient().post("/api/v1/auth/token/", body, format="json").status_code for _request in range(3)
+    ]
 
     assert statuses == [200, 200, 429]
 
@@ -72,7 +79,9 @@ def test_behind_a_proxy_the_client_address_comes_from_x_forwarded_for(rates):
 
     first = client.get("/api/v1/regions/", HTTP_X_FORWARDED_FOR="198.51.100.1", REMOTE_ADDR="192.0.2.1")
     same_client = client.get("/api/v1/regions/", HTTP_X_FORWARDED_FOR="198.51.100.1", REMOTE_ADDR="192.0.2.1")
-    other_client = client.get("/api/v1/regions/", HTTP_X_FORWARDED_FOR="198.51.100.2", REMOTE_ADDR="192.0.2.1")
+    other_client = client.get(
+        "/api/v1/regions/", HTTP_X_FORWARDED_FOR="198.51.100.2", REMOTE_ADDR="192.0.2.1"
+    )
 
     assert (first.status_code, same_client.status_code, other_client.status_code) == (200, 429, 200)
 
@@ -89,10 +98,13 @@ def test_without_a_proxy_a_forged_x_forwarded_for_changes_nothing(rates):
 
 def test_the_api_still_answers_while_the_cache_is_down(rates, settings, caplog):
     rates(anon="3/minute")
-    settings.CACHES = {"default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:9/0",
-        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-    }}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 
     response = APIClient().get("/api/v1/regions/")
 

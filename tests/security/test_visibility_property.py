@@ -12,6 +12,7 @@ time. Each example builds its world in a transaction rolled back at its end (Hyp
 function-scoped fixtures do not mix: the `db` fixture's transaction spans every example), and
 rebuilds the vendor index from it, so the engine's statistics are those of that world only.
 """
+
 import dataclasses
 import json
 import re
@@ -201,7 +202,9 @@ def reach_parameters() -> list[dict]:
     ]
 
 
-def read_every_channel(client: Client, *, vendors: list[Vendor], challenge_id: int) -> dict[str, tuple[int, object]]:
+def read_every_channel(
+    client: Client, *, vendors: list[Vendor], challenge_id: int
+) -> dict[str, tuple[int, object]]:
     """Every channel that returns vendor data, as this client reads it; requests without typed words
     or chosen values are keyed "plain:…" (a hidden text must not appear in those at all)."""
     seen = {}
@@ -256,7 +259,9 @@ def clients() -> dict[str, Client]:
     firm_b=firms(),
     introduction_status=st.sampled_from([Introduction.Status.INTRODUCED, Introduction.Status.DECLINED]),
 )
-def test_no_channel_shows_a_viewer_anything_of_a_section_hidden_from_them(firm_a, firm_b, introduction_status):
+def test_no_channel_shows_a_viewer_anything_of_a_section_hidden_from_them(
+    firm_a, firm_b, introduction_status
+):
     with rolled_back():
         cache.clear()
         factories.ExpertiseFactory(code="cloud", label_fr="Infonuagique", label_en="Cloud computing")
@@ -296,8 +301,12 @@ def test_no_channel_shows_a_viewer_anything_of_a_section_hidden_from_them(firm_a
         for channel, first_read in reads[0][role].items():
             assert first_read == reads[1][role][channel], f"{role} tells the hidden values apart on {channel}"
     every_section = set(ProfileSection.values)
-    hidden = {text for public, first, second in firms_drawn for profile in (first, second)
-              for text in profile.texts(every_section - public)}
+    hidden = {
+        text
+        for public, first, second in firms_drawn
+        for profile in (first, second)
+        for text in profile.texts(every_section - public)
+    }
     # A value one firm hides may be another's public one, and the challenge shows its own requirement.
     public_texts = {text for public, first, _second in firms_drawn for text in first.texts(set(public))}
     secrets = hidden - public_texts - {REQUIRED_CERTIFICATION}

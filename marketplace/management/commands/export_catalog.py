@@ -15,4 +15,6 @@ class Command(BaseCommand):
     def handle(self, *args, path: Path, **options) -> None:
         data = catalog_export()
         path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        self.stdout.write(f"{len(data['vendors'])} vendors and {len(data['challenges'])} challenges written to {path}")
+        self.stdout.write(
+            f"{len(data['vendors'])} vendors and {len(data['challenges'])} challenges written to {path}"
+        )

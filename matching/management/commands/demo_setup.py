@@ -1,4 +1,5 @@
 """Prepare the demo: catalogue, one account per role, search indexes. Demo only: passwords are printed."""
+
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -23,7 +24,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         report = catalog_import(data=catalog_load(settings.CATALOG_PATH))
-        self.stdout.write(f"Catalogue {settings.CATALOG_PATH.name}: {sum(report.created.values())} records created.")
+        self.stdout.write(
+            f"Catalogue {settings.CATALOG_PATH.name}: {sum(report.created.values())} records created."
+        )
         with transaction.atomic():
             for username, role, organization_key, vendor_key in DEMO_ACCOUNTS:
                 user, _created = User.objects.get_or_create(username=username, defaults={"role": role})

@@ -31,5 +31,6 @@ class Command(BaseCommand):
         for system, directions in results.items():
             for direction, values in directions.items():
                 cells = " | ".join(f"{values[name]:.3f}" for name in METRICS)
-                self.stdout.write(f"| {system} | {direction.replace('_', ' ')} | {values['queries']} | {cells} |")
-
+                self.stdout.write(
+                    f"| {system} | {direction.replace('_', ' ')} | {values['queries']} | {cells} |"
+                )
