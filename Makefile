@@ -18,7 +18,7 @@ TEST_ENV := \
 # docker-compose.yml requires DJANGO_SECRET_KEY; validation only needs a placeholder.
 COMPOSE_CHECK_ENV := DJANGO_SECRET_KEY=compose-validation-only
 
-.PHONY: .venv services stop run test compose-check browser-deps messages bench clean
+.PHONY: .venv services stop run lint test compose-check browser-deps messages bench clean
 
 .venv: .venv/.installed
 
@@ -46,8 +46,13 @@ run: .venv
 	$(PYTHON) manage.py demo_setup
 	$(PYTHON) manage.py runserver 127.0.0.1:8000
 
+# Ruff's lint and format check: `make test` runs it first, so a lint error fails fast.
+lint: .venv
+	$(PYTHON) -m ruff check .
+	$(PYTHON) -m ruff format --check .
+
 # pytest exits with 5 when it collects no tests; make treats that as a failure, on purpose.
-test: .venv services compose-check browser-deps
+test: lint .venv services compose-check browser-deps
 	$(TEST_ENV) $(PYTHON) -m pytest $(PYTEST_ARGS)
 
 compose-check:

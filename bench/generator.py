@@ -73,7 +73,7 @@ class MarkovChain:
             if len(words) < 3:
                 continue
             self.starts.append((words[0], words[1]))
-            for a, b, c in zip(words, words[1:], [*words[2:], None]):
+            for a, b, c in zip(words, words[1:], [*words[2:], None], strict=False):
                 self.next[(a, b)].append(c)
 
     def sentence(self, rng: random.Random, *, max_words: int = 30) -> str:

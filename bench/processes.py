@@ -108,7 +108,7 @@ class Service:
     def __init__(self, name: str, command: list[str], *, env: dict, log: Path) -> None:
         self.name = name
         self.log = log
-        self._log_file = open(log, "wb")  # noqa: SIM115  Closed in stop().
+        self._log_file = open(log, "wb")
         self.process = subprocess.Popen(command, env=env, stdout=self._log_file, stderr=subprocess.STDOUT)
 
     @property

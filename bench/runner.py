@@ -15,8 +15,8 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import partial
-from datetime import datetime, timezone
 from pathlib import Path
 
 import psycopg
@@ -107,7 +107,7 @@ class Run:
 
     def phase(self, name: str, data: dict) -> None:
         data["load_average"] = [round(value, 2) for value in os.getloadavg()]
-        data["finished_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        data["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
         self.results["phases"][name] = data
         self.write()
 
@@ -176,7 +176,7 @@ class Run:
         )
         scale = SCALES[self.options.scale]
         return {
-            "started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "scale": scale.name,
             "vendors": scale.vendors,
             "challenges": scale.challenges,
@@ -670,7 +670,7 @@ class Run:
                     break
             self.memory()
         finally:
-            self.results["meta"]["finished_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            self.results["meta"]["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
             self.results["meta"]["machine"]["load_average_at_end"] = [round(v, 2) for v in os.getloadavg()]
             self.results["meta"]["machine"]["busiest_processes_at_end"] = busiest_processes()
             self.write()

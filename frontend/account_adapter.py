@@ -3,12 +3,11 @@
 Only allauth's email confirmation is used (hub.services.user_email_change_request); our pages say what
 happened in their own words, so allauth's messages are dropped."""
 
+from allauth.account import app_settings
+from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
-
-from allauth.account import app_settings
-from allauth.account.adapter import DefaultAccountAdapter
 
 
 class AccountAdapter(DefaultAccountAdapter):

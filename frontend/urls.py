@@ -1,11 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from frontend.views import account
-from frontend.views import public
-from frontend.views import coordinator
-from frontend.views import vendor
-from frontend.views import ministry
+from frontend.views import account, coordinator, ministry, public, vendor
 from hub.security import LockoutAuthenticationForm
 
 app_name = "frontend"

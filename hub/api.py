@@ -59,9 +59,8 @@ class TokenCreateApi(APIView):
         _refuse_if_locked_out(request=request, username=username)
         user = authenticate(request=request._request, username=username, password=password)
         if user is None:
-            _refuse_if_locked_out(
-                request=request, username=username
-            )  # This failure may be the one that locked it.
+            # This failure may be the one that locked it.
+            _refuse_if_locked_out(request=request, username=username)
             raise AuthenticationFailed(_("The username or password is incorrect."))
         token, key = services.api_token_create(user=user, label=serializer.validated_data["label"])
         token.key = key  # Returned this once: only its digest is stored.

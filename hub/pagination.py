@@ -1,6 +1,6 @@
+from django.utils.translation import gettext as _
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
-from django.utils.translation import gettext as _
 
 
 class PageNumberPagination(pagination.PageNumberPagination):

@@ -103,9 +103,8 @@ class LoginRateThrottle(_RatesReadPerRequest, throttling.SimpleRateThrottle):
 # Nothing here locks an account everywhere, so guessing cannot be turned into a denial of service.
 
 KNOWN_ADDRESS_DAYS = 90  # An address that signed in to a username stays "known" to it for this long.
-GUARD_MEMORY_SECONDS = (
-    24 * 60 * 60
-)  # How long a username's past refusals make the next one longer; also the cap.
+# How long a username's past refusals make the next one longer; also the cap.
+GUARD_MEMORY_SECONDS = 24 * 60 * 60
 
 
 class LoginLockedOut(Exception):

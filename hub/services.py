@@ -372,9 +372,8 @@ def user_email_change_request(*, request: HttpRequest, user: User, email: str) -
     if _email_taken(email=email, user=user):
         raise ValidationError({"email": _email_taken_error()})
     try:
-        with allauth_context.request_context(
-            request
-        ):  # allauth reads the request from its context (links, limits).
+        # allauth reads the request from its context (links, limits).
+        with allauth_context.request_context(request):
             current = _email_address_current_sync(user=user)
             if current is not None and current.email == email:
                 return current  # Already the account's address: nothing to confirm.

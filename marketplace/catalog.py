@@ -210,9 +210,8 @@ class _Importer:
                 self.save(
                     f"{where} references[{number}]",
                     VendorReference(vendor=vendor, summary=reference.get("summary", ""), **fields),
-                    exclude=[
-                        "vendor"
-                    ],  # Saved just above: checking that it exists costs a query per reference.
+                    # Saved just above: checking that it exists costs a query per reference.
+                    exclude=["vendor"],
                 )
             self.vendors[item["key"]] = vendor
             self.report.count("vendors", created)

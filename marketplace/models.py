@@ -53,12 +53,12 @@ class BilingualLabel(models.Model):
         abstract = True
         ordering = ["code"]
 
+    def __str__(self) -> str:
+        return self.label
+
     @property
     def label(self) -> str:
         return self.label_en if (get_language() or "fr").startswith("en") else self.label_fr
-
-    def __str__(self) -> str:
-        return self.label
 
 
 class Region(BilingualLabel):
@@ -274,3 +274,6 @@ class RelevanceJudgment(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["challenge", "vendor"], name="judgment_unique_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.challenge_id} / {self.vendor_id}: {self.grade}"

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 
 from hub.models import AuditEntry, Organization, User
 from marketplace.models import Challenge, Expertise, Region, Vendor
-from marketplace.visibility import ProfileVisibility, vendor_profile_sections  # noqa: F401 (part of this API)
+from marketplace.visibility import ProfileVisibility
 
 PUBLIC_CHALLENGE_STATUSES = [Challenge.Status.PUBLISHED, Challenge.Status.CLOSED, Challenge.Status.AWARDED]
 

@@ -139,9 +139,8 @@ class VendorOutputSerializer(serializers.ModelSerializer):
         fields = super().get_fields()
         for names in SECTION_FIELDS.values():
             for name in names:
-                fields[
-                    name
-                ].allow_null = True  # A hidden section is null (to_representation), as the schema says.
+                # A hidden section is null (to_representation), as the schema says.
+                fields[name].allow_null = True
         return fields
 
     def to_representation(self, vendor: Vendor) -> dict:

@@ -414,9 +414,8 @@ def challenge_transition(
 def vendor_personal_data_erase(*, user: User, **signal_kwargs) -> None:
     """Receiver of hub's `personal_data_erase_requested`: the user leaves their firms and is no longer the contact
     person of those that named them."""
-    vendor_ids = list(
-        vendor_list_for_contact(user=user).values_list("pk", flat=True)
-    )  # Needs the memberships.
+    # Needs the memberships.
+    vendor_ids = list(vendor_list_for_contact(user=user).values_list("pk", flat=True))
     user.vendors.clear()
     if vendor_ids:
         Vendor.objects.filter(pk__in=vendor_ids).update(

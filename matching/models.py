@@ -27,6 +27,9 @@ class OutboxEntry(models.Model):
         ordering = ["id"]
         verbose_name_plural = "outbox entries"
 
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id or ''}".strip()
+
 
 class VendorExposure(models.Model):
     """How often a vendor was shown or proposed, per day and channel: is attention spread fairly?"""
@@ -47,6 +50,9 @@ class VendorExposure(models.Model):
                 fields=["vendor", "day", "channel"], name="vendor_exposure_unique_day_channel"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.vendor_id} {self.day} {self.channel}: {self.count}"
 
 
 class SavedSearch(models.Model):
@@ -195,6 +201,9 @@ class Clarification(models.Model):
         ordering = ["created_at", "id"]
         verbose_name = _("clarification")
         verbose_name_plural = _("clarifications")
+
+    def __str__(self) -> str:
+        return self.question[:80]
 
 
 class Engagement(models.Model):

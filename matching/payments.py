@@ -120,7 +120,7 @@ def _timestamp(value: object) -> datetime.datetime:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError("a timestamp is a whole number of seconds")
     try:
-        return datetime.datetime.fromtimestamp(value, tz=datetime.timezone.utc)
+        return datetime.datetime.fromtimestamp(value, tz=datetime.UTC)
     except (OverflowError, OSError) as error:
         raise ValueError(f"timestamp {value} is out of range") from error
 
@@ -266,7 +266,7 @@ class SandboxPaymentProvider:
 
 
 def _now() -> datetime.datetime:
-    return datetime.datetime.now(tz=datetime.timezone.utc)
+    return datetime.datetime.now(tz=datetime.UTC)
 
 
 def payment_provider() -> PaymentProvider:

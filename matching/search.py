@@ -33,7 +33,6 @@ from marketplace.visibility import ProfileVisibility, redact
 from matching.documents import ChallengeDocument, VendorDocument, index_alias
 from matching.matcher import ChallengeProfile, vendor_eligibility
 
-
 logger = logging.getLogger(__name__)
 
 

@@ -384,9 +384,8 @@ def dashboard_first_introduction_delays(*, latest: int = 12) -> FirstIntroductio
 
 @dataclass
 class ChallengesByRegion:
-    regions: list[
-        Region
-    ]  # Annotated with challenge_count, most challenges first; regions without any left out.
+    # Annotated with challenge_count, most challenges first; regions without any left out.
+    regions: list[Region]
     anywhere: int  # Challenges open to vendors from anywhere in Quebec (no region given).
 
 

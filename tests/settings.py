@@ -11,7 +11,7 @@ os.environ.setdefault("SEARCH_URL", "http://127.0.0.1:9200")
 RUN_ID = uuid.uuid4().hex[:8]
 os.environ["SEARCH_INDEX_PREFIX"] = f"test-{RUN_ID}"
 
-from hub.settings import *  # noqa: E402,F403
+from hub.settings import *
 
 CELERY_TASK_ALWAYS_EAGER = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -20,10 +20,10 @@ SECURE_SSL_REDIRECT = False  # The test client speaks plain http.
 # One cache per test process, emptied before each test (tests/conftest.py): counters never leak between runs.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # No API throttling, except where a test sets a rate (tests/security/test_throttling.py).
-REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": None, "user": None, "login": None}}  # noqa: F405
-STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
-DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
-DATABASES["default"]["TEST"] = {"NAME": f"test_maillage_{RUN_ID}"}  # noqa: F405  Concurrent runs never collide.
-STATIC_ROOT = VAR_DIR / "test-static"  # noqa: F405
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": None, "user": None, "login": None}}
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+DATABASES["default"]["TEST"] = {"NAME": f"test_maillage_{RUN_ID}"}
+STATIC_ROOT = VAR_DIR / "test-static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 PAYMENT_PROVIDER = "sandbox"

@@ -174,7 +174,7 @@ class VendorProfileForms:
                     field if field in self.profile.fields else None, api_error_messages(detail)
                 )
                 continue
-            for form, form_detail in zip(kept, per_reference):
+            for form, form_detail in zip(kept, per_reference, strict=True):
                 for name, messages in form_detail.items():
                     form.add_error(name if name in form.fields else None, api_error_messages(messages))
         return False

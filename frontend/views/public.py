@@ -12,8 +12,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.html import escape
-from django.utils.text import slugify
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from frontend.forms.public import ChallengeSearchForm, SearchForm, VendorSearchForm
@@ -23,9 +23,8 @@ from marketplace.selectors import (
     challenge_get,
     challenge_list_latest_published,
     vendor_get,
-    vendor_profile_sections,
 )
-from marketplace.visibility import ProfileVisibility
+from marketplace.visibility import ProfileVisibility, vendor_profile_sections
 from matching import search
 from matching.models import VendorExposure
 from matching.search import SearchResults, SearchUnavailable, engine_errors

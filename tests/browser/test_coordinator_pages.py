@@ -120,9 +120,8 @@ def test_the_dashboard_shows_its_charts_and_numbers(live_server, page, check_pag
     page.goto(f"{live_server.url}/fr/coordination/dashboard/")
     check_page(page, "coordinator-dashboard")
 
-    expect(page.locator("svg[role='img']")).to_have_count(
-        4 + 1 + 1 + 1
-    )  # 4 weekly, regions, expertise, exposure.
+    # 4 weekly, regions, expertise, exposure.
+    expect(page.locator("svg[role='img']")).to_have_count(4 + 1 + 1 + 1)
     expertise_table = page.locator("table", has=page.locator("#expertise-table-caption"))
     expect(expertise_table.locator("tbody tr")).to_have_count(1)
     expect(expertise_table.locator("tbody td").first).to_have_text("2")

@@ -595,7 +595,10 @@ def test_dashboard_counts_proposals_by_week_and_status(coordinator_client):
     rows = response.context["week_rows"]
     assert len(rows) == 8
     statuses = MatchProposal.Status.values
-    this_week, last_week = dict(zip(statuses, rows[-1][1])), dict(zip(statuses, rows[-2][1]))
+    this_week, last_week = (
+        dict(zip(statuses, rows[-1][1], strict=True)),
+        dict(zip(statuses, rows[-2][1], strict=True)),
+    )
     assert this_week == {"pending": 1, "approved": 0, "rejected": 0, "on_hold": 0}
     assert last_week == {"pending": 0, "approved": 1, "rejected": 1, "on_hold": 0}
     assert sum(total for _week, _counts, total in rows) == 3

@@ -1,12 +1,11 @@
 """Email addresses: one per account, case-insensitive, changed only once the new address confirms (issue 13)."""
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.test import RequestFactory
-
-from allauth.account.models import EmailAddress
 from django.urls import reverse
 
 from hub import services
@@ -103,6 +102,5 @@ def test_user_validation_refuses_a_taken_email_with_a_clear_message_as_the_admin
         user.full_clean()
 
     assert error.value.error_dict["__all__"][0].code == "email_taken"
-    assert "Un autre compte utilise déjà cette adresse courriel." in str(
-        error.value
-    )  # The site's default language.
+    # The site's default language.
+    assert "Un autre compte utilise déjà cette adresse courriel." in str(error.value)

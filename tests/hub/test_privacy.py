@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from hub import services
 from hub.models import ApiToken, AuditEntry, ConfidentialityIncident, Consent, Notification, User
 from marketplace.models import ProfileSection, Vendor, VendorReference
-from marketplace.selectors import vendor_profile_sections
+from marketplace.visibility import vendor_profile_sections
 from matching.models import Clarification, SavedSearch
 from tests import factories
 

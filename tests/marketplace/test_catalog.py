@@ -32,7 +32,7 @@ def normalized(data: dict) -> dict:
         return {k: sorted(v) if k in {"regions", "expertise"} else v for k, v in record.items()}
 
     return {
-        section: sorted((json.dumps(sort_codes(r), sort_keys=True) for r in data.get(section, [])))
+        section: sorted(json.dumps(sort_codes(r), sort_keys=True) for r in data.get(section, []))
         for section in ("taxonomy", "regions", "organizations", "vendors", "challenges", "judgments")
     }
 

@@ -9,7 +9,6 @@ import pytest
 import requests
 import responses
 from django.core.exceptions import ValidationError
-from django.urls import reverse
 from django.utils import timezone
 from hypothesis import strategies as st
 
@@ -499,7 +498,7 @@ def test_payment_webhook_keeps_paid_when_an_older_pending_event_arrives_late(api
     assert response.status_code == 200
     submitted_payout.refresh_from_db()
     assert submitted_payout.status == Payout.Status.PAID
-    assert submitted_payout.last_event_at == datetime.datetime.fromtimestamp(now, tz=datetime.timezone.utc)
+    assert submitted_payout.last_event_at == datetime.datetime.fromtimestamp(now, tz=datetime.UTC)
     assert payout_audit(submitted_payout) == [("paid", "submitted", "paid")]
 
 
@@ -572,9 +571,8 @@ def test_payouts_reconcile_marks_failed_a_payout_the_provider_reports_failed(
 
 
 def test_payouts_reconcile_sends_again_a_payout_never_sent(provider, milestone):
-    payout = factories.PayoutFactory(
-        milestone=milestone
-    )  # Its send was lost: broker down, retries exhausted.
+    # Its send was lost: broker down, retries exhausted.
+    payout = factories.PayoutFactory(milestone=milestone)
     make_old(payout)
     provider.add(responses.POST, PAYOUTS_URL, json=provider_payout("po_5"), status=201)
 

@@ -6,8 +6,8 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 import responses
+from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone

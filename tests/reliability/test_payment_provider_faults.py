@@ -136,26 +136,24 @@ def test_faulty_provider_pays_each_milestone_once_and_reconciliation_settles_eve
         )
         for n in range(len(CREATE_FAULTS))
     ]
-    for milestone, faults in zip(milestones, CREATE_FAULTS):
+    for milestone, faults in zip(milestones, CREATE_FAULTS, strict=True):
         provider.faults[f"milestone-{milestone.pk}"] = list(faults)
 
     for milestone in milestones:
         services.milestone_accept(milestone=milestone, user=ministry_member)
-        with pytest.raises(
-            Conflict
-        ):  # Accepted twice (a double click, two people): refused, no second payout.
+        # Accepted twice (a double click, two people): refused, no second payout.
+        with pytest.raises(Conflict):
             services.milestone_accept(milestone=milestone, user=ministry_member)
         payout_submit_task.apply(
             args=(milestone.payout.pk,), throw=False
         )  # What the worker runs after commit.
     provider.settle_all()
-    for milestone, deliveries in zip(milestones, WEBHOOK_DELIVERIES):
+    for milestone, deliveries in zip(milestones, WEBHOOK_DELIVERIES, strict=True):
         payout = provider.by_key.get(str(milestone.payout.idempotency_key))
         for _delivery in range(deliveries if payout else 0):
             assert deliver_webhook(api_client, payout) == 200
-    Payout.objects.update(
-        created_at=timezone.now() - datetime.timedelta(hours=1)
-    )  # Webhooks had their chance.
+    # Webhooks had their chance.
+    Payout.objects.update(created_at=timezone.now() - datetime.timedelta(hours=1))
     runs = 0
     while Payout.objects.exclude(status=Payout.Status.PAID).exists() and runs < 5:
         payouts_reconcile_task.delay()  # Every 5 minutes under Celery beat.

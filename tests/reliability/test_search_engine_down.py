@@ -95,9 +95,8 @@ def test_engine_down_during_200_writes_no_write_fails_and_the_index_catches_up(
     existing = factories.VendorFactory.create_batch(VENDOR_EDITS)
     challenge_id = factories.ChallengeFactory(organization=ministry_member.organizations.get()).id
     own_vendor_id = vendor_member.vendors.get().id
-    indexing.index_sync(
-        "vendor", Vendor.objects.values_list("pk", flat=True)
-    )  # Made by factories, not services.
+    # Made by factories, not services.
+    indexing.index_sync("vendor", Vendor.objects.values_list("pk", flat=True))
     indexing.index_sync("challenge", [challenge_id])
     searches = [
         ("ministry", reverse("challenge-search") + "?q=archives"),

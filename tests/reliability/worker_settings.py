@@ -3,7 +3,7 @@
 
 import os
 
-from hub.settings import *  # noqa: F403
+from hub.settings import *
 
 EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 EMAIL_FILE_PATH = os.environ["RELIABILITY_MAIL_DIR"]
@@ -12,7 +12,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # taken is redelivered only after this long. Tests cannot wait an hour, so they shorten it, and sweep
 # for such messages every second instead of every ~100 s.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    **CELERY_BROKER_TRANSPORT_OPTIONS,  # noqa: F405
+    **CELERY_BROKER_TRANSPORT_OPTIONS,
     "visibility_timeout": int(os.environ["RELIABILITY_VISIBILITY_TIMEOUT"]),
     "unacked_restore_interval": 1,
     "unacked_restore_throttle": 1,

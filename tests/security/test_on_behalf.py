@@ -37,9 +37,8 @@ def _body(world, name: str, method: str, *, reason_field: str, reason: str) -> d
     body = dict(BODIES[(name, method)](world)) if (name, method) in BODIES else {}
     body.pop(reason_field, None)
     if name == "challenge-list":
-        body["organization"] = (
-            world.organization_a.pk
-        )  # A coordinator belongs to no organization: they name it.
+        # A coordinator belongs to no organization: they name it.
+        body["organization"] = world.organization_a.pk
     if reason:
         body[reason_field] = reason
     return body
