@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hub.links import page_url
 from hub.models import Notification, Organization, User
 from hub.selectors import coordinator_list
 from hub.services import Behalf, audit_record, behalf_check, behalf_notify, notify
@@ -87,7 +88,7 @@ def behalf_audit(behalf: Behalf | None) -> dict:
 
 def challenge_url(challenge: Challenge) -> str:
     """The challenge's page, where notifications about it lead."""
-    return reverse("frontend:challenge_detail", kwargs={"challenge_id": challenge.pk})
+    return page_url("challenge", challenge_id=challenge.pk)
 
 
 # Vendors

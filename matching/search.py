@@ -25,7 +25,7 @@ from elasticsearch_dsl import A, Q, Search, connections
 from elasticsearch_dsl.aggs import Agg
 from elasticsearch_dsl.query import Query
 
-from hub.api_errors import ServiceUnavailable
+from hub.exceptions import SearchUnavailable
 from hub.models import Organization
 from hub.security import CACHE_OUTAGE_ERRORS
 from marketplace.models import Expertise, Language, ProfileSection, Region
@@ -34,10 +34,6 @@ from matching.documents import ChallengeDocument, VendorDocument, index_alias
 from matching.matcher import ChallengeProfile, vendor_eligibility
 
 logger = logging.getLogger(__name__)
-
-
-class SearchUnavailable(ServiceUnavailable):
-    """The search node cannot answer now; callers answer 503 with a retry hint."""
 
 
 @contextmanager

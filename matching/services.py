@@ -8,13 +8,12 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, QuerySet
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from hub.api_errors import Conflict
+from hub.exceptions import Conflict
 from hub.models import Notification, User
 from hub.selectors import coordinator_list
 from hub.services import Behalf, audit_record, behalf_notify, notification_create, notify
@@ -1206,7 +1205,7 @@ def _payout_notify(*, payout: Payout) -> None:
                 kind=kind,
                 title=title,
                 body=body,
-                url=reverse("frontend:challenge_detail", kwargs={"challenge_id": engagement.challenge_id}),
+                url=challenge_url(engagement.challenge),
                 dedupe_key=dedupe_key,
             )
 

@@ -23,7 +23,7 @@ from frontend.forms.ministry import (
     MilestoneForm,
     TransitionNoteForm,
 )
-from hub.api_errors import Conflict
+from hub.exceptions import Conflict
 from hub.models import Organization, User
 from hub.selectors import audit_entry_list, user_acts_on_behalf
 from marketplace import services as marketplace_services

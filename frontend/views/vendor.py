@@ -30,7 +30,7 @@ from frontend.forms.vendor import (
     SavedSearchForm,
     VendorProfileForms,
 )
-from hub.api_errors import Conflict
+from hub.exceptions import Conflict
 from hub.models import User
 from marketplace.models import Vendor
 from marketplace.selectors import (
@@ -292,7 +292,7 @@ def saved_searches(request: HttpRequest) -> HttpResponse:
                     user=request.user, name=name, q=q, filters=filters, vendor=vendor
                 )
             except SearchUnavailable as error:
-                form.add_error(None, str(error.detail))
+                form.add_error(None, str(error.message))
             except ValidationError as error:
                 add_service_error(form, error)
             else:

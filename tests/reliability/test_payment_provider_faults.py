@@ -17,8 +17,8 @@ import requests
 import responses
 from django.utils import timezone
 
-from hub.api_errors import Conflict
 from hub.celery import app
+from hub.exceptions import Conflict
 from hub.models import Notification, User
 from matching import payments, services
 from matching.models import Milestone, Payout
