@@ -1,0 +1,253 @@
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from hub.exceptions import Conflict
+from hub.models import Notification, User
+from hub.selectors import coordinator_list
+from hub.services import audit_record, notify
+from marketplace.models import Challenge, Vendor
+from marketplace.services import (
+    challenge_url,
+)
+from matching.models import (
+    Introduction,
+    MatchProposal,
+    VendorExposure,
+)
+from matching.services.common import (
+    explanation_data,
+    locked,
+    organization_members,
+    vendor_members,
+)
+from matching.services.exposure import vendor_exposure_record
+
+
+@transaction.atomic
+def proposals_generate(*, challenge: Challenge, vendors_since: datetime | None = None) -> int:
+    """Record the matcher's top vendors for a published challenge as pending proposals; return how many are new.
+
+    Upserts by (challenge, vendor): a vendor already proposed keeps its proposal, rank and decision,
+    so running it again (or nightly, with `vendors_since`) never duplicates or reorders anything."""
+    from matching.selectors import vendor_ranking
+
+    if challenge.status != Challenge.Status.PUBLISHED:
+        return 0
+    _total, hits = vendor_ranking(challenge=challenge, size=settings.PROPOSALS_PER_CHALLENGE)
+    candidates = {hit.id for hit in hits} - set(challenge.proposals.values_list("vendor_id", flat=True))
+    if vendors_since is not None:
+        candidates &= set(
+            Vendor.objects.filter(pk__in=candidates, updated_at__gte=vendors_since).values_list(
+                "pk", flat=True
+            )
+        )
+    created = []
+    for rank, hit in enumerate(hits, start=1):
+        if hit.id in candidates:
+            proposal = MatchProposal.objects.create(
+                challenge=challenge,
+                vendor_id=hit.id,
+                rank=rank,
+                score=hit.explanation.score,
+                explanation=explanation_data(hit.explanation),
+            )
+            audit_record(actor=None, obj=proposal, action="propose", to_state=proposal.status)
+            created.append(proposal)
+    vendor_exposure_record(vendor_ids=[p.vendor_id for p in created], channel=VendorExposure.Channel.PROPOSAL)
+    if created:
+        notify(
+            users=coordinator_list(),
+            kind=Notification.Kind.PROPOSALS_READY,
+            dedupe_key=f"proposals-ready:{challenge.pk}:{created[-1].pk}",
+            render=lambda: (
+                _("Proposals to review: %(title)s") % {"title": challenge.title},
+                ngettext(
+                    "The matcher proposed %(count)s vendor for this challenge.",
+                    "The matcher proposed %(count)s vendors for this challenge.",
+                    len(created),
+                )
+                % {"count": len(created)},
+            ),
+            url=challenge_url(challenge),
+        )
+    return len(created)
+
+
+def proposals_generate_queue(*, challenge_id: int, **signal_kwargs) -> None:
+    """Receiver of `challenge_published`: propose vendors once the publication is committed."""
+    from matching.tasks import proposals_generate_task
+
+    transaction.on_commit(proposals_generate_task.si(challenge_id).delay, robust=True)
+
+
+def proposals_refresh(*, since: datetime) -> int:
+    """Nightly: propose, for every open challenge, the vendors who joined or changed since `since`."""
+    created = 0
+    for challenge in Challenge.objects.filter(status=Challenge.Status.PUBLISHED).order_by("pk"):
+        created += proposals_generate(challenge=challenge, vendors_since=since)
+    return created
+
+
+@transaction.atomic
+def proposal_add_manual(*, challenge: Challenge, vendor: Vendor, user: User) -> MatchProposal:
+    """A coordinator proposes a vendor the matcher did not."""
+    if not user.is_coordinator:
+        raise PermissionDenied(_("Only hub coordinators can add a proposal."))
+    if challenge.status != Challenge.Status.PUBLISHED:
+        raise Conflict(
+            _("Vendors can only be proposed for a published challenge."), code="challenge_not_published"
+        )
+    if not vendor.is_active:
+        raise ValidationError(
+            {"vendor": _("This vendor is inactive and cannot be proposed.")}, code="vendor_inactive"
+        )
+    proposal, created = MatchProposal.objects.get_or_create(
+        challenge=challenge, vendor=vendor, defaults={"source": MatchProposal.Source.MANUAL}
+    )
+    if not created:
+        raise Conflict(_("This vendor is already proposed for this challenge."), code="proposal_exists")
+    audit_record(actor=user, obj=proposal, action="propose_manually", to_state=proposal.status)
+    vendor_exposure_record(vendor_ids=[vendor.pk], channel=VendorExposure.Channel.PROPOSAL)
+    return proposal
+
+
+def _proposal_decide(
+    *, proposal: MatchProposal, user: User, to_status: str, allowed_from: set[str], reason: str = ""
+) -> MatchProposal:
+    if not user.is_coordinator:
+        raise PermissionDenied(_("Only hub coordinators can decide on a proposal."))
+    proposal = locked(proposal)
+    if proposal.status not in allowed_from:
+        raise Conflict(
+            _("This proposal is already %(status)s; refresh the queue to see its current state.")
+            % {"status": proposal.get_status_display().lower()},
+            code="proposal_already_decided",
+        )
+    from_status = proposal.status
+    proposal.status = to_status
+    proposal.reason = reason
+    proposal.decided_by = user
+    proposal.decided_at = timezone.now()
+    proposal.save(update_fields=["status", "reason", "decided_by", "decided_at", "updated_at"])
+    audit_record(
+        actor=user, obj=proposal, action=to_status, from_state=from_status, to_state=to_status, reason=reason
+    )
+    return proposal
+
+
+@transaction.atomic
+def proposal_approve(*, proposal: MatchProposal, user: User) -> MatchProposal:
+    """Approve a pending (or held) proposal and introduce the vendor and the organization to each other."""
+    challenge = proposal.challenge
+    if challenge.status != Challenge.Status.PUBLISHED:
+        raise Conflict(
+            _("The challenge is no longer open; nobody can be introduced to it."),
+            code="challenge_not_published",
+        )
+    proposal = _proposal_decide(
+        proposal=proposal,
+        user=user,
+        to_status=MatchProposal.Status.APPROVED,
+        allowed_from={MatchProposal.Status.PENDING, MatchProposal.Status.ON_HOLD},
+    )
+    introduction = Introduction.objects.create(proposal=proposal, challenge=challenge, vendor=proposal.vendor)
+    audit_record(actor=user, obj=introduction, action="introduce", to_state=introduction.status)
+    vendor = proposal.vendor
+    notify(
+        users=vendor_members(vendor),
+        kind=Notification.Kind.INTRODUCTION,
+        dedupe_key=f"introduction:{introduction.pk}",
+        render=lambda: (
+            _("Introduced to a challenge: %(title)s") % {"title": challenge.title},
+            _(
+                "The hub introduced your firm to %(organization)s for this challenge. Tell them whether you are "
+                "interested."
+            )
+            % {"organization": challenge.organization.name},
+        ),
+        url=challenge_url(challenge),
+    )
+    notify(
+        users=organization_members(challenge),
+        kind=Notification.Kind.INTRODUCTION,
+        dedupe_key=f"introduction:{introduction.pk}",
+        render=lambda: (
+            _("A vendor for your challenge: %(vendor)s") % {"vendor": vendor.name},
+            _(
+                "The hub introduced %(vendor)s for « %(title)s ». You will hear from them if they are interested."
+            )
+            % {"vendor": vendor.name, "title": challenge.title},
+        ),
+        url=challenge_url(challenge),
+    )
+    return proposal
+
+
+@transaction.atomic
+def proposal_reject(*, proposal: MatchProposal, user: User, reason: str) -> MatchProposal:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the proposal is rejected.")}, code="reason_required")
+    return _proposal_decide(
+        proposal=proposal,
+        user=user,
+        to_status=MatchProposal.Status.REJECTED,
+        allowed_from={MatchProposal.Status.PENDING, MatchProposal.Status.ON_HOLD},
+        reason=reason.strip(),
+    )
+
+
+@transaction.atomic
+def proposal_hold(*, proposal: MatchProposal, user: User, reason: str = "") -> MatchProposal:
+    return _proposal_decide(
+        proposal=proposal,
+        user=user,
+        to_status=MatchProposal.Status.ON_HOLD,
+        allowed_from={MatchProposal.Status.PENDING},
+        reason=reason.strip(),
+    )
+
+
+def proposals_bulk_approve(
+    *, proposals: list[MatchProposal], user: User
+) -> tuple[list[MatchProposal], dict[int, str]]:
+    """Approve each proposal on its own: one already decided elsewhere is reported, not fatal to the rest."""
+    approved, refused = [], {}
+    for proposal in proposals:
+        try:
+            approved.append(proposal_approve(proposal=proposal, user=user))
+        except ValidationError as error:  # Conflict included: reported per proposal.
+            refused[proposal.pk] = " ".join(error.messages)
+    return approved, refused
+
+
+# Publications whose follow-up tasks were never queued (broker down at commit) or gave up (engine down
+# for longer than their retries).
+PUBLICATION_FOLLOWUP_AFTER = timedelta(minutes=10)
+PUBLICATION_FOLLOWUP_LOOKBACK = timedelta(days=7)
+
+
+def publication_followups_requeue(*, now: datetime) -> int:
+    """Queue again the proposals and saved-search alerts of every challenge published in the last week that still
+    has no proposal; return how many challenges. Run periodically.
+
+    Both tasks are safe to repeat (proposals upsert by pair, alerts are deduplicated per user). A
+    challenge the matcher finds no vendor for is tried again each time: one engine query."""
+    from matching.selectors import challenge_list_without_proposals
+    from matching.tasks import proposals_generate_task, saved_search_alerts_send_task
+
+    challenge_ids = list(
+        challenge_list_without_proposals(
+            published_since=now - PUBLICATION_FOLLOWUP_LOOKBACK,
+            published_before=now - PUBLICATION_FOLLOWUP_AFTER,
+        ).values_list("pk", flat=True)
+    )
+    for challenge_id in challenge_ids:
+        proposals_generate_task.delay(challenge_id)
+        saved_search_alerts_send_task.delay(challenge_id)
+    return len(challenge_ids)
