@@ -41,9 +41,9 @@ def filtered(filterset_class, request: Request, queryset: QuerySet) -> QuerySet:
     filterset = filterset_class(request.query_params, queryset=queryset, request=request)
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)
-    # No blanket distinct(): over whole rows (descriptions included) it made the list of 10,000
-    # challenges take 130 ms of database time. The many-to-many filters (expertise, region), which can
-    # repeat a row, apply it themselves when used (django-filter's MultipleChoiceFilter distinct=True).
+    # No blanket distinct(): over whole rows (descriptions included) it is costly on long lists
+    # (docs/benchmarks.md). The many-to-many filters (expertise, region), which can repeat a row,
+    # apply it themselves when used (django-filter's MultipleChoiceFilter distinct=True).
     return filterset.qs
 
 
