@@ -285,7 +285,7 @@ def _introduction_row(
     visibility: ProfileVisibility,
 ) -> dict:
     proposal = introduction.proposal
-    explanation = explanation_from_data(proposal.explanation or {}, score=proposal.score)
+    explanation = explanation_from_data(proposal.explanation, score=proposal.score)
     if explanation:
         # Nothing of a section the firm hides from this reader: it has not answered them yet.
         vendor = introduction.vendor

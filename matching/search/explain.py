@@ -126,7 +126,7 @@ def explanation_data(explanation: Explanation) -> dict:
     return dataclasses.asdict(explanation)
 
 
-def explanation_from_data(data: Mapping, *, score: float | None = None) -> Explanation | None:
+def explanation_from_data(data: Mapping | None, *, score: float | None = None) -> Explanation | None:
     """A kept explanation read back; None when there is none (a coordinator's own proposal keeps `{}`).
 
     Keys this version does not know are ignored. A kept explanation always has its score; without one,

@@ -3,6 +3,7 @@
 The query bodies and their weights are in matching.search.queries; the explanation is read off the
 engine's signals by matching.search.explain."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from time import monotonic
 
@@ -66,31 +67,32 @@ def indexed_documents(kind: SearchKind) -> int:
     return count
 
 
-def _ranking_search(kind: SearchKind, body: dict, *, offset: int, size: int) -> dict:
-    return engine_search(
+def _ranking(
+    kind: SearchKind, body: dict, explain: Callable[[dict], Explanation], *, offset: int, size: int
+) -> tuple[int, list[RankedHit]]:
+    response = engine_search(
         index=index_alias(kind), body={**body, "from": offset, "size": size}, params=NAMED_SCORES
     )
+    hits = [
+        RankedHit(id=int(hit["_id"]), source=hit["_source"], explanation=explain(hit))
+        for hit in response["hits"]["hits"]
+    ]
+    return response["hits"]["total"]["value"], hits
 
 
 def vendor_ranking(*, challenge: Challenge, offset: int = 0, size: int = 20) -> tuple[int, list[RankedHit]]:
     """Eligible vendors for a challenge, best first, each with its explanation; and the total."""
     profile = challenge_profile(challenge)
     query = vendors_for_challenge_query(profile, indexed=indexed_documents(SearchKind.VENDOR))
-    response = _ranking_search(SearchKind.VENDOR, query, offset=offset, size=size)
-    hits = [
-        RankedHit(id=int(hit["_id"]), source=hit["_source"], explanation=explain_vendor_hit(hit, profile))
-        for hit in response["hits"]["hits"]
-    ]
-    return response["hits"]["total"]["value"], hits
+    return _ranking(
+        SearchKind.VENDOR, query, lambda hit: explain_vendor_hit(hit, profile), offset=offset, size=size
+    )
 
 
 def challenge_ranking(*, vendor: Vendor, offset: int = 0, size: int = 20) -> tuple[int, list[RankedHit]]:
     """Open challenges for a vendor, best first, each with its explanation; and the total."""
     profile = vendor_profile(vendor)
     query = challenges_for_vendor_query(profile, indexed=indexed_documents(SearchKind.CHALLENGE))
-    response = _ranking_search(SearchKind.CHALLENGE, query, offset=offset, size=size)
-    hits = [
-        RankedHit(id=int(hit["_id"]), source=hit["_source"], explanation=explain_challenge_hit(hit, profile))
-        for hit in response["hits"]["hits"]
-    ]
-    return response["hits"]["total"]["value"], hits
+    return _ranking(
+        SearchKind.CHALLENGE, query, lambda hit: explain_challenge_hit(hit, profile), offset=offset, size=size
+    )
