@@ -125,9 +125,10 @@ class Run:
 
         django.setup()
         from django.core.management import call_command
-        from elasticsearch_dsl import connections
 
-        connections.get_connection().indices.delete(index=f"{self.options.prefix}-*", ignore_unavailable=True)
+        from matching.search.client import engine
+
+        engine().indices.delete(index=f"{self.options.prefix}-*", ignore_unavailable=True)
         call_command("migrate", verbosity=0, interactive=False)
         node = search_node_pid(PROJECT)
         if node:
@@ -141,9 +142,10 @@ class Run:
         if self.options.keep:
             return
         from django.db import connections as databases
-        from elasticsearch_dsl import connections
 
-        connections.get_connection().indices.delete(index=f"{self.options.prefix}-*", ignore_unavailable=True)
+        from matching.search.client import engine
+
+        engine().indices.delete(index=f"{self.options.prefix}-*", ignore_unavailable=True)
         databases.close_all()
         _admin_sql(self.options, f'DROP DATABASE IF EXISTS "{self.options.db}" WITH (FORCE)')
 
@@ -155,12 +157,13 @@ class Run:
         import rest_framework
         from celery import __version__ as celery_version
         from django.db import connection
-        from elasticsearch_dsl import connections
+
+        from matching.search.client import engine
 
         with connection.cursor() as cursor:
             cursor.execute("SHOW server_version")
             postgres = cursor.fetchone()[0]
-        node = connections.get_connection().info()["version"]
+        node = engine().info()["version"]
         cpu = next(
             (
                 line.split(":", 1)[1].strip()
@@ -258,18 +261,17 @@ class Run:
         return data
 
     def reindex(self) -> None:
-        from elasticsearch_dsl import connections
-
         from hub.celery import app
-        from matching.documents import index_alias
-        from matching.services import index_rebuild_all
+        from matching.search.client import engine_count
+        from matching.search.documents import index_alias
+        from matching.search.kinds import INDEXED_KINDS
+        from matching.search.outbox import index_rebuild_all
 
         app.control.purge()  # The import queued one drain; the rebuild below does its work.
         started = time.perf_counter()
         index_rebuild_all()
         seconds = time.perf_counter() - started
-        client = connections.get_connection()
-        counts = {kind: client.count(index=index_alias(kind))["count"] for kind in ("vendors", "challenges")}
+        counts = {kind.index_name: engine_count(index=index_alias(kind)) for kind in INDEXED_KINDS}
         documents = sum(counts.values())
         self.phase(
             "reindex",
@@ -302,15 +304,18 @@ class Run:
         """Each ranking timed at the engine call (client round trip), its profile built beforehand;
         the PostgreSQL baseline runs the same rankings."""
         from elasticsearch import TransportError
-        from elasticsearch_dsl import connections
 
         from bench import pgfts
         from marketplace.models import Challenge, Vendor
-        from matching.documents import index_alias
-        from matching.matcher import challenges_for_vendor_query, vendors_for_challenge_query
-        from matching.selectors import NAMED_SCORES, challenge_profile, indexed_documents, vendor_profile
+        from matching.search.client import NAMED_SCORES
+        from matching.search.client import engine as search_engine
+        from matching.search.documents import index_alias
+        from matching.search.kinds import SearchKind
+        from matching.search.queries import challenges_for_vendor_query, vendors_for_challenge_query
+        from matching.search.ranking import challenge_profile, indexed_documents, vendor_profile
 
-        client = connections.get_connection()
+        # The raw client: the round trip is what is timed, and every engine error is counted as such.
+        client = search_engine()
         challenge_ids, vendor_ids = self._samples()
         self.challenge_ids, self.vendor_ids = challenge_ids, vendor_ids
         challenges = Challenge.objects.prefetch_related("expertise", "regions").in_bulk(set(challenge_ids))
@@ -318,7 +323,7 @@ class Run:
         to_vendors = [(challenges[pk], challenge_profile(challenges[pk])) for pk in challenge_ids]
         to_challenges = [(vendors[pk], vendor_profile(vendors[pk])) for pk in vendor_ids]
 
-        def engine(kind: str, bodies: list[dict]) -> dict:
+        def engine(kind: SearchKind, bodies: list[dict]) -> dict:
             for body in bodies[: self.warmup]:  # Warm-up, not counted.
                 client.search(index=index_alias(kind), body=body, params=NAMED_SCORES)
             times, took, errors = [], [], []
@@ -349,19 +354,20 @@ class Run:
             return summary_ms(times)
 
         size = {"from": 0, "size": 20}
-        vendor_count, challenge_count = indexed_documents("vendors"), indexed_documents("challenges")
+        vendor_count = indexed_documents(SearchKind.VENDOR)
+        challenge_count = indexed_documents(SearchKind.CHALLENGE)
         self.phase(
             "matcher_engine",
             {
                 "challenge_to_vendors": engine(
-                    "vendors",
+                    SearchKind.VENDOR,
                     [
                         {**vendors_for_challenge_query(profile, indexed=vendor_count), **size}
                         for _c, profile in to_vendors
                     ],
                 ),
                 "vendor_to_challenges": engine(
-                    "challenges",
+                    SearchKind.CHALLENGE,
                     [
                         {**challenges_for_vendor_query(profile, indexed=challenge_count), **size}
                         for _v, profile in to_challenges
@@ -416,7 +422,7 @@ class Run:
         from django.contrib.auth.models import AnonymousUser
 
         from marketplace.visibility import ProfileVisibility
-        from matching.search import challenge_search, vendor_search
+        from matching.search.people import challenge_search, vendor_search
 
         # As a ministry member searches: each firm's public sections only (one text clause per combination).
         vendor_search = partial(vendor_search, visibility=ProfileVisibility(user=AnonymousUser()))
@@ -581,13 +587,13 @@ class Run:
 
     def freshness(self) -> None:
         """API write → outbox → Celery task → index → visible to a search: the delay, per write."""
-        from elasticsearch_dsl import connections
-
         from marketplace.models import Vendor
-        from matching.documents import index_alias
+        from matching.search.client import engine
+        from matching.search.documents import index_alias
+        from matching.search.kinds import SearchKind
 
-        client = connections.get_connection()
-        alias = index_alias("vendors")
+        client = engine()
+        alias = index_alias(SearchKind.VENDOR)
         session = requests.Session()
         session.headers.update({"Authorization": self.tokens["coordinator"], "Accept": "application/json"})
         vendors = list(Vendor.objects.filter(pk__in=self.vendor_ids).values_list("pk", "description"))

@@ -39,3 +39,24 @@ def paginated_response(request, view, queryset, serializer_class):
     paginator = PageNumberPagination()
     page = paginator.paginate_queryset(queryset, request, view=view)
     return paginator.get_paginated_response(serializer_class(page, many=True).data)
+
+
+def page_within_window(request, *, window: int) -> tuple[int, int]:
+    """`page` and `page_size`, checked as everywhere in the API; a search pages no deeper than `window` results.
+
+    For a search engine's pages (which are not querysets): the API and the search pages' forms both ask it."""
+    paginator = PageNumberPagination()
+    page_size = paginator.get_page_size(request)
+    page = paginator.get_page_number(request, paginator)
+    if page * page_size > window:
+        raise ValidationError(
+            {
+                "page": [
+                    _(
+                        "Only the first %(max)s results can be shown. Add words or filters to narrow the search."
+                    )
+                    % {"max": window}
+                ]
+            }
+        )
+    return page, page_size

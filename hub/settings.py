@@ -289,7 +289,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SEARCH_URL = os.environ.get("SEARCH_URL", "http://127.0.0.1:9200")
 SEARCH_INDEX_PREFIX = os.environ.get("SEARCH_INDEX_PREFIX", "maillage")
 SEARCH_TIMEOUT = float(os.environ.get("SEARCH_TIMEOUT", "10"))
-# How long an opportunity search answer is kept at most (matching/search.py); 0 keeps none.
+# How long an opportunity search answer is kept at most (matching/search/people.py); 0 keeps none.
 OPPORTUNITY_CACHE_SECONDS = int(os.environ.get("OPPORTUNITY_CACHE_SECONDS", "300"))
 
 # Payouts to vendors (matching/payments.py). "sandbox" answers locally like the provider (the default

@@ -19,6 +19,16 @@ def expertise_list() -> QuerySet[Expertise]:
     return Expertise.objects.order_by("code")
 
 
+def region_labels() -> dict[str, str]:
+    """Each region's code and its label in the reader's language."""
+    return {item.code: item.label for item in region_list()}
+
+
+def expertise_labels() -> dict[str, str]:
+    """Each expertise's code and its label in the reader's language."""
+    return {item.code: item.label for item in expertise_list()}
+
+
 def organization_list() -> QuerySet[Organization]:
     return Organization.objects.select_related("region").order_by("name")
 

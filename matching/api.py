@@ -13,13 +13,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from hub.pagination import PageNumberPagination, paginated_response
+from hub.pagination import page_within_window, paginated_response
 from hub.permissions import IsCoordinator, IsOrganizationMember, IsVendorMember
-from marketplace.selectors import challenge_get, expertise_list, vendor_get_for_member
+from marketplace.selectors import challenge_get, expertise_labels, vendor_get_for_member
 from marketplace.visibility import ProfileVisibility
-from matching import payments, search, selectors, services
+from matching import payments, selectors, services
 from matching.models import VendorExposure
-from matching.search import MAX_RESULT_WINDOW, engine_errors
+from matching.search import people
+from matching.search.client import engine_errors
+from matching.search.documents import MAX_RESULT_WINDOW
+from matching.search.ranking import challenge_ranking, vendor_ranking
 from matching.serializers import (
     ChallengeAwardInputSerializer,
     ChallengeMatchPageOutputSerializer,
@@ -58,25 +61,6 @@ PAGE_PARAMETERS = [
 ]
 
 
-def search_page(request: Request) -> tuple[int, int]:
-    """`page` and `page_size`, checked as everywhere in the API; the engine pages no deeper than its window."""
-    paginator = PageNumberPagination()
-    page_size = paginator.get_page_size(request)
-    page = paginator.get_page_number(request, paginator)
-    if page * page_size > MAX_RESULT_WINDOW:
-        raise ValidationError(
-            {
-                "page": [
-                    _(
-                        "Only the first %(max)s results can be shown. Add words or filters to narrow the search."
-                    )
-                    % {"max": MAX_RESULT_WINDOW}
-                ]
-            }
-        )
-    return page, page_size
-
-
 def search_params(serializer_class: type, request: Request) -> tuple[str, str, dict]:
     """The words, the sort order and the filters of a search request."""
     serializer = serializer_class(data=request.query_params)
@@ -96,17 +80,14 @@ class ChallengeSearchApi(APIView):
     )
     def get(self, request: Request) -> Response:
         def answer() -> dict:
-            page, page_size = search_page(request)
+            page, page_size = page_within_window(request, window=MAX_RESULT_WINDOW)
             q, sort, filters = search_params(ChallengeSearchInputSerializer, request)
-            with engine_errors():
-                results = search.challenge_search(
-                    q=q, filters=filters, sort=sort, page=page, page_size=page_size
-                )
+            results = people.challenge_search(q=q, filters=filters, sort=sort, page=page, page_size=page_size)
             return ChallengeSearchOutputSerializer(results).data
 
         # Only answers are kept: a refused parameter raises before anything is kept.
         params = urlencode(sorted(request.query_params.lists()), doseq=True)
-        return Response(search.opportunity_search_cached(params=params, answer=answer))
+        return Response(people.opportunity_search_cached(params=params, answer=answer))
 
 
 class VendorSearchApi(APIView):
@@ -118,17 +99,16 @@ class VendorSearchApi(APIView):
         parameters=[VendorSearchInputSerializer, *PAGE_PARAMETERS], responses=VendorSearchOutputSerializer
     )
     def get(self, request: Request) -> Response:
-        page, page_size = search_page(request)
+        page, page_size = page_within_window(request, window=MAX_RESULT_WINDOW)
         q, sort, filters = search_params(VendorSearchInputSerializer, request)
-        with engine_errors():
-            results = search.vendor_search(
-                visibility=ProfileVisibility(user=request.user),
-                q=q,
-                filters=filters,
-                sort=sort,
-                page=page,
-                page_size=page_size,
-            )
+        results = people.vendor_search(
+            visibility=ProfileVisibility(user=request.user),
+            q=q,
+            filters=filters,
+            sort=sort,
+            page=page,
+            page_size=page_size,
+        )
         services.vendor_exposure_record(
             vendor_ids=[hit["id"] for hit in results.results], channel=VendorExposure.Channel.SEARCH
         )
@@ -177,7 +157,7 @@ def _match_page(page: int, page_size: int, total: int, results: list[dict]) -> d
 
 
 def _explanation_context() -> dict:
-    return {"expertise_labels": {item.code: item.label for item in expertise_list()}}
+    return {"expertise_labels": expertise_labels()}
 
 
 class ChallengeMatchesApi(APIView):
@@ -188,10 +168,8 @@ class ChallengeMatchesApi(APIView):
     @extend_schema(parameters=PAGE_PARAMETERS, responses=VendorMatchPageOutputSerializer)
     def get(self, request: Request, challenge_id: int) -> Response:
         challenge = challenge_get(user=request.user, challenge_id=challenge_id)
-        page, page_size = search_page(request)
-        total, hits = selectors.vendor_ranking(
-            challenge=challenge, offset=(page - 1) * page_size, size=page_size
-        )
+        page, page_size = page_within_window(request, window=MAX_RESULT_WINDOW)
+        total, hits = vendor_ranking(challenge=challenge, offset=(page - 1) * page_size, size=page_size)
         services.vendor_exposure_record(
             vendor_ids=[hit.id for hit in hits], channel=VendorExposure.Channel.MATCHES
         )
@@ -218,10 +196,8 @@ class VendorOpportunitiesApi(APIView):
     @extend_schema(parameters=PAGE_PARAMETERS, responses=ChallengeMatchPageOutputSerializer)
     def get(self, request: Request, vendor_id: int) -> Response:
         vendor = vendor_get_for_member(user=request.user, vendor_id=vendor_id)
-        page, page_size = search_page(request)
-        total, hits = selectors.challenge_ranking(
-            vendor=vendor, offset=(page - 1) * page_size, size=page_size
-        )
+        page, page_size = page_within_window(request, window=MAX_RESULT_WINDOW)
+        total, hits = challenge_ranking(vendor=vendor, offset=(page - 1) * page_size, size=page_size)
         results = [
             {
                 "rank": (page - 1) * page_size + n,

@@ -14,13 +14,12 @@ class MatchingConfig(AppConfig):
             full_profile_granted,
             searchable_changed,
         )
-        from matching import documents, selectors, services
+        from matching import selectors, services
+        from matching.search import client, outbox
 
-        documents.search_connect()
-        searchable_changed.connect(services.outbox_record, dispatch_uid="matching.outbox_record")
-        catalog_imported.connect(
-            services.outbox_record_rebuild, dispatch_uid="matching.outbox_record_rebuild"
-        )
+        client.search_connect()
+        searchable_changed.connect(outbox.outbox_record, dispatch_uid="matching.outbox_record")
+        catalog_imported.connect(outbox.outbox_record_rebuild, dispatch_uid="matching.outbox_record_rebuild")
         challenge_published.connect(
             services.saved_search_alerts_queue, dispatch_uid="matching.saved_search_alerts_queue"
         )

@@ -11,14 +11,14 @@ from collections.abc import Callable
 
 from django.db import transaction
 from django.test import override_settings
-from elasticsearch.helpers import bulk
-from elasticsearch_dsl import connections
 
 from hub.models import Organization
 from marketplace.catalog import catalog_import
 from marketplace.models import Challenge, Expertise, Region, Vendor
-from matching import indexing
-from matching.selectors import challenge_ranking, vendor_ranking
+from matching.search import indexing
+from matching.search.client import engine, engine_bulk, engine_search
+from matching.search.kinds import INDEXED_KINDS
+from matching.search.ranking import challenge_ranking, vendor_ranking
 
 DEPTH = 20  # Enough for recall@20.
 METRICS = ("ndcg@10", "p@5", "mrr", "recall@20")
@@ -79,22 +79,24 @@ def _matcher_rankings() -> tuple[Ranking, Ranking]:
 
 def _baseline_rankings(prefix: str) -> tuple[Ranking, Ranking]:
     """A single BM25 multi_match of one side's text over the other's: no filters, no synonyms."""
-    client = connections.get_connection()
     plain = {"mappings": {"properties": {"text": {"type": "text", "analyzer": "standard"}}}}
     indexes = {"vendors": f"{prefix}-baseline-vendors", "challenges": f"{prefix}-baseline-challenges"}
     for index in indexes.values():
-        client.indices.create(index=index, body=plain)
+        engine().indices.create(index=index, body=plain)
     vendors = list(Vendor.objects.values_list("key", "description"))
     challenges = list(Challenge.objects.values_list("key", "title", "description"))
-    bulk(client, ({"_index": indexes["vendors"], "_id": key, "text": text} for key, text in vendors))
-    bulk(
-        client,
+    refused = engine_bulk(
+        ({"_index": indexes["vendors"], "_id": key, "text": text} for key, text in vendors), chunk_size=500
+    ) + engine_bulk(
         (
             {"_index": indexes["challenges"], "_id": key, "text": f"{title}\n{text}"}
             for key, title, text in challenges
         ),
+        chunk_size=500,
     )
-    client.indices.refresh(index=list(indexes.values()))
+    if refused:
+        raise RuntimeError(f"The baseline index rejected {len(refused)} document(s), first: {refused[0]}")
+    engine().indices.refresh(index=list(indexes.values()))
 
     def ranked(index: str, text: str) -> list[str]:
         body = {
@@ -102,7 +104,7 @@ def _baseline_rankings(prefix: str) -> tuple[Ranking, Ranking]:
             "size": DEPTH,
             "_source": False,
         }
-        return [hit["_id"] for hit in client.search(index=index, body=body)["hits"]["hits"]]
+        return [hit["_id"] for hit in engine_search(index=index, body=body)["hits"]["hits"]]
 
     return (
         {key: ranked(indexes["vendors"], f"{title}\n{text}") for key, title, text in challenges},
@@ -112,7 +114,6 @@ def _baseline_rankings(prefix: str) -> tuple[Ranking, Ranking]:
 
 def _with_throwaway_world(data: dict, evaluate: Callable[[str], dict]) -> dict:
     prefix = f"eval-{uuid.uuid4().hex[:10]}"
-    client = connections.get_connection()
     with transaction.atomic():
         # Only this catalogue's records may compete in the rankings.
         for model in (Challenge, Vendor, Organization, Expertise, Region):
@@ -120,11 +121,11 @@ def _with_throwaway_world(data: dict, evaluate: Callable[[str], dict]) -> dict:
         catalog_import(data=data)
         try:
             with override_settings(SEARCH_INDEX_PREFIX=prefix):
-                for kind in ("vendor", "challenge"):
+                for kind in INDEXED_KINDS:
                     indexing.index_rebuild(kind)
                 return evaluate(prefix)
         finally:
-            client.indices.delete(index=f"{prefix}-*", ignore_unavailable=True)
+            engine().indices.delete(index=f"{prefix}-*", ignore_unavailable=True)
             transaction.set_rollback(True)
 
 

@@ -6,6 +6,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from matching.search.kinds import SearchKind
+
 
 class OutboxEntry(models.Model):
     """A committed change still to be copied into the search index.
@@ -15,8 +17,8 @@ class OutboxEntry(models.Model):
     """
 
     class Kind(models.TextChoices):
-        VENDOR = "vendor"
-        CHALLENGE = "challenge"
+        VENDOR = SearchKind.VENDOR.value
+        CHALLENGE = SearchKind.CHALLENGE.value
         REBUILD = "rebuild"  # Bulk imports: one full reindex instead of thousands of rows.
 
     kind = models.CharField(max_length=16, choices=Kind.choices)

@@ -1,28 +1,16 @@
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from time import monotonic
 
 from django.db.models import Count, DateField, F, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncWeek
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from elasticsearch_dsl import connections
 
 from hub.models import Notification, User
 from hub.selectors import notification_list
 from marketplace.models import Challenge, Expertise, Region, Vendor
 from marketplace.selectors import PUBLIC_CHALLENGE_STATUSES
-from matching.documents import index_alias
-from matching.matcher import (
-    ChallengeProfile,
-    Explanation,
-    VendorProfile,
-    challenges_for_vendor_query,
-    explain_challenge_hit,
-    explain_vendor_hit,
-    vendors_for_challenge_query,
-)
 from matching.models import (
     Clarification,
     Engagement,
@@ -32,88 +20,6 @@ from matching.models import (
     SavedSearch,
     VendorExposure,
 )
-from matching.search import engine_errors
-
-# The engine gives per-clause scores only when asked.
-NAMED_SCORES = {"include_named_queries_score": "true"}
-# How long a web or worker process reuses an index's document count (see `indexed_documents`).
-INDEXED_COUNT_SECONDS = 300
-_indexed_counts: dict[str, tuple[float, int]] = {}
-
-
-@dataclass
-class RankedHit:
-    id: int
-    source: dict
-    explanation: Explanation
-
-
-def challenge_profile(challenge: Challenge) -> ChallengeProfile:
-    return ChallengeProfile(
-        title=challenge.title,
-        description=challenge.description,
-        expertise=[item.code for item in challenge.expertise.all()],
-        regions=[region.code for region in challenge.regions.all()],
-        required_languages=list(challenge.required_languages),
-        required_certifications=list(challenge.required_certifications),
-        max_employees=challenge.max_employees,
-        on_site=challenge.on_site,
-    )
-
-
-def vendor_profile(vendor: Vendor) -> VendorProfile:
-    return VendorProfile(
-        description=vendor.description,
-        references=[f"{r.title}. {r.summary}" for r in vendor.references.all()],
-        expertise=[item.code for item in vendor.expertise.all()],
-        regions=[region.code for region in vendor.regions.all()],
-        languages=list(vendor.languages),
-        certifications=list(vendor.certifications),
-        employees=vendor.employees,
-    )
-
-
-def indexed_documents(kind: str) -> int:
-    """How many documents the kind's index holds, counted at most once every INDEXED_COUNT_SECONDS per
-    process: the matcher only derives a share from it (`common_term_ceiling`), so it need not be exact."""
-    alias = index_alias(kind)
-    counted_at, count = _indexed_counts.get(alias, (-INDEXED_COUNT_SECONDS, 0))
-    if monotonic() - counted_at >= INDEXED_COUNT_SECONDS:
-        with engine_errors():
-            count = connections.get_connection().count(index=alias)["count"]
-        _indexed_counts[alias] = (monotonic(), count)
-    return count
-
-
-def _search(kind: str, body: dict, *, offset: int, size: int) -> dict:
-    with engine_errors():
-        return connections.get_connection().search(
-            index=index_alias(kind), body={**body, "from": offset, "size": size}, params=NAMED_SCORES
-        )
-
-
-def vendor_ranking(*, challenge: Challenge, offset: int = 0, size: int = 20) -> tuple[int, list[RankedHit]]:
-    """Eligible vendors for a challenge, best first, each with its explanation; and the total."""
-    profile = challenge_profile(challenge)
-    query = vendors_for_challenge_query(profile, indexed=indexed_documents("vendors"))
-    response = _search("vendors", query, offset=offset, size=size)
-    hits = [
-        RankedHit(id=int(hit["_id"]), source=hit["_source"], explanation=explain_vendor_hit(hit, profile))
-        for hit in response["hits"]["hits"]
-    ]
-    return response["hits"]["total"]["value"], hits
-
-
-def challenge_ranking(*, vendor: Vendor, offset: int = 0, size: int = 20) -> tuple[int, list[RankedHit]]:
-    """Open challenges for a vendor, best first, each with its explanation; and the total."""
-    profile = vendor_profile(vendor)
-    query = challenges_for_vendor_query(profile, indexed=indexed_documents("challenges"))
-    response = _search("challenges", query, offset=offset, size=size)
-    hits = [
-        RankedHit(id=int(hit["_id"]), source=hit["_source"], explanation=explain_challenge_hit(hit, profile))
-        for hit in response["hits"]["hits"]
-    ]
-    return response["hits"]["total"]["value"], hits
 
 
 @dataclass

@@ -17,7 +17,8 @@ from matching.models import (
     SavedSearch,
     VendorExposure,
 )
-from matching.search import (
+from matching.search.explain import explanation_reasons
+from matching.search.queries import (
     MAX_QUERY_LENGTH,
     BudgetRange,
     ChallengeSort,
@@ -261,44 +262,6 @@ class MatchExplanationOutputSerializer(serializers.Serializer):
 
     def get_reasons(self, explanation) -> list[str]:
         return explanation_reasons(explanation, expertise_labels=self.context["expertise_labels"])
-
-
-def language_name(code: str) -> str:
-    """ "French" for "fr", in the reader's language; an unknown code as it is."""
-    return str(Language(code).label) if code in Language.values else code
-
-
-def explanation_reasons(explanation, *, expertise_labels: dict[str, str]) -> list[str]:
-    """Short sentences a coordinator can check in ten seconds."""
-
-    def labels(codes: list[str]) -> str:
-        return ", ".join(expertise_labels.get(code, code) for code in codes)
-
-    reasons = []
-    if explanation.expertise_matched:
-        reasons.append(_("Shared expertise: %(labels)s.") % {"labels": labels(explanation.expertise_matched)})
-    if explanation.highlights:
-        reasons.append(_("Their texts describe the same work (see the highlighted passages)."))
-    if explanation.region_fit is True:
-        reasons.append(_("Present in the region of the work."))
-    elif explanation.region_fit is False:
-        reasons.append(_("Not present in the region of the work."))
-    if explanation.languages_missing:
-        reasons.append(
-            _("Cannot deliver in: %(languages)s.")
-            % {"languages": ", ".join(language_name(code) for code in explanation.languages_missing)}
-        )
-    if explanation.certifications_present:
-        reasons.append(
-            _("Certifications held: %(names)s.") % {"names": ", ".join(explanation.certifications_present)}
-        )
-    if explanation.certifications_missing:
-        reasons.append(
-            _("Certifications missing: %(names)s.") % {"names": ", ".join(explanation.certifications_missing)}
-        )
-    if explanation.sme_eligible is not None:
-        reasons.append(_("Eligible as an SME.") if explanation.sme_eligible else _("Above the SME ceiling."))
-    return reasons
 
 
 class MatchedVendorOutputSerializer(serializers.Serializer):

@@ -12,7 +12,7 @@ from matching.payments import PaymentProviderUnavailable
     max_retries=8,
 )
 def outbox_drain_task() -> int:
-    from matching.services import outbox_drain
+    from matching.search.outbox import outbox_drain
 
     return outbox_drain()  # Syncs current database state: safe to run twice or concurrently.
 
@@ -42,7 +42,7 @@ def saved_search_alerts_send_task(challenge_id: int) -> int:
     max_retries=8,
 )
 def saved_search_index_sync_task(saved_search_id: int) -> None:
-    from matching.indexing import saved_search_index_sync
+    from matching.search.indexing import saved_search_index_sync
 
     saved_search_index_sync([saved_search_id])  # Upserts or deletes by the row's current state.
 

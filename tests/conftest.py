@@ -4,9 +4,9 @@ from elasticsearch_dsl import connections
 from rest_framework.test import APIClient
 
 from hub.models import User
-from matching import indexing
-from matching.documents import search_connect
-from matching.services import INDEXED_KINDS
+from matching.search import indexing
+from matching.search.client import search_connect
+from matching.search.kinds import INDEXED_KINDS
 from tests import factories
 
 

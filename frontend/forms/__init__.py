@@ -10,6 +10,17 @@ from django import forms
 from django.core.exceptions import ValidationError
 from rest_framework import serializers
 
+from marketplace.selectors import expertise_labels, region_labels
+
+
+def expertise_choices() -> list[tuple[str, str]]:
+    """The taxonomy as choices, read when a form is drawn: codes added since start-up are offered too."""
+    return list(expertise_labels().items())
+
+
+def region_choices() -> list[tuple[str, str]]:
+    return list(region_labels().items())
+
 
 def api_error_messages(detail: Any) -> list[str]:
     """The plain messages of a DRF error detail, however nested (a list field's errors are keyed by index)."""

@@ -13,12 +13,11 @@ from django.db.models import QuerySet
 from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
-from frontend.forms import SerializerCheckedForm
+from frontend.forms import SerializerCheckedForm, expertise_choices, region_choices
 from hub.models import Organization
 from marketplace.models import SME_MAX_EMPLOYEES, Challenge, Language
-from marketplace.selectors import expertise_list, region_list
 from marketplace.serializers import ChallengeInputSerializer, ChallengeTransitionInputSerializer
-from matching.matcher import ChallengeProfile
+from matching.search.queries import ChallengeProfile
 from matching.serializers import (
     ClarificationAnswerInputSerializer,
     ClarificationInputSerializer,
@@ -68,14 +67,6 @@ class LinesField(forms.CharField):
         return value
 
 
-def _expertise_choices() -> list[tuple[str, str]]:
-    return [(item.code, item.label) for item in expertise_list()]
-
-
-def _region_choices() -> list[tuple[str, str]]:
-    return [(region.code, region.label) for region in region_list()]
-
-
 class ChallengeForm(SerializerCheckedForm):
     """The guided challenge form, in the four steps its template shows; checked like POST /api/v1/challenges/."""
 
@@ -116,13 +107,13 @@ class ChallengeForm(SerializerCheckedForm):
     )
     expertise = forms.MultipleChoiceField(
         label=_("Expertise needed"),
-        choices=_expertise_choices,
+        choices=expertise_choices,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Choose every area the work calls for. Vendors with one of them rank higher."),
     )
     regions = forms.MultipleChoiceField(
         label=_("Regions of the work"),
-        choices=_region_choices,
+        choices=region_choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text=_("Leave every box empty if the work can be done from anywhere in Quebec."),

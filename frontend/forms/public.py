@@ -13,8 +13,9 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.request import Request
 
 from frontend.forms import api_error_messages
-from matching.api import search_page
-from matching.search import ChallengeSort, VendorSort
+from hub.pagination import page_within_window
+from matching.search.documents import MAX_RESULT_WINDOW
+from matching.search.queries import ChallengeSort, VendorSort
 from matching.serializers import ChallengeSearchInputSerializer, VendorSearchInputSerializer
 
 
@@ -22,7 +23,7 @@ class SearchForm(forms.Form):
     """Words, sort order, facet values and page of a search, all from the query string.
 
     Only `q` and `sort` are rendered from this form; the facet checkboxes are drawn from the engine's
-    facet counts. Validation is the API's: the input serializer, then `search_page`."""
+    facet counts. Validation is the API's: the input serializer, then `page_within_window`."""
 
     serializer_class: type[serializers.Serializer]
     facet_names: tuple[str, ...]
@@ -52,7 +53,7 @@ class SearchForm(forms.Form):
                     self.add_error(name if name in self.fields else None, message)
             return self.cleaned_data
         try:
-            page, page_size = search_page(Request(self.request))
+            page, page_size = page_within_window(Request(self.request), window=MAX_RESULT_WINDOW)
         except ApiValidationError as error:
             for message in api_error_messages(error.detail):
                 self.add_error(None, message)
@@ -68,7 +69,7 @@ class SearchForm(forms.Form):
         return self.cleaned_data
 
     def search_arguments(self) -> dict:
-        """The keyword arguments of matching.search's challenge_search / vendor_search."""
+        """The keyword arguments of matching.search.people's challenge_search / vendor_search."""
         return {name: self.cleaned_data[name] for name in ("q", "filters", "sort", "page", "page_size")}
 
     def selected(self, facet: str) -> list[str]:

@@ -15,12 +15,17 @@ from django.forms.formsets import DELETION_FIELD_NAME
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from frontend.forms import SerializerCheckedForm, add_service_error, api_error_messages
+from frontend.forms import (
+    SerializerCheckedForm,
+    add_service_error,
+    api_error_messages,
+    expertise_choices,
+    region_choices,
+)
 from hub.models import Organization
 from marketplace.models import Language, Vendor, VendorReference
-from marketplace.selectors import expertise_list, region_list
 from marketplace.serializers import VendorInputSerializer
-from matching.search import BudgetRange, DeadlineWindow
+from matching.search.queries import BudgetRange, DeadlineWindow
 from matching.serializers import (
     ClarificationInputSerializer,
     IntroductionDeclineInputSerializer,
@@ -31,14 +36,6 @@ from matching.serializers import (
 
 def _verbose_name(model: type, field: str) -> str:
     return capfirst(model._meta.get_field(field).verbose_name)
-
-
-def _region_choices() -> list[tuple[str, str]]:
-    return [(region.code, region.label) for region in region_list()]
-
-
-def _expertise_choices() -> list[tuple[str, str]]:
-    return [(item.code, item.label) for item in expertise_list()]
 
 
 class LinesField(forms.CharField):
@@ -77,13 +74,13 @@ class VendorProfileForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     regions = forms.MultipleChoiceField(
-        label=_verbose_name(Vendor, "regions"), choices=_region_choices, widget=forms.CheckboxSelectMultiple
+        label=_verbose_name(Vendor, "regions"), choices=region_choices, widget=forms.CheckboxSelectMultiple
     )
     employees = forms.IntegerField(label=_verbose_name(Vendor, "employees"))
     founded = forms.IntegerField(label=_verbose_name(Vendor, "founded"))
     expertise = forms.MultipleChoiceField(
         label=_verbose_name(Vendor, "expertise"),
-        choices=_expertise_choices,
+        choices=expertise_choices,
         widget=forms.CheckboxSelectMultiple,
     )
     certifications = LinesField(
@@ -286,10 +283,10 @@ class SavedSearchForm(SerializerCheckedForm):
     )
     q = forms.CharField(label=_("Search words"), required=False)
     expertise = forms.MultipleChoiceField(
-        label=_("Expertise"), choices=_expertise_choices, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Expertise"), choices=expertise_choices, required=False, widget=forms.CheckboxSelectMultiple
     )
     region = forms.MultipleChoiceField(
-        label=_("Regions"), choices=_region_choices, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Regions"), choices=region_choices, required=False, widget=forms.CheckboxSelectMultiple
     )
     organization_kind = forms.MultipleChoiceField(
         label=_("Kind of organization"),

@@ -5,7 +5,7 @@ the API (matching.services for proposals, marketplace.services.challenge_transit
 with htmx a decided proposal is swapped out of the queue in place, without it a form posts and redirects."""
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import wraps
 from typing import Any
@@ -36,11 +36,11 @@ from frontend.forms.coordinator import (
     ProposalRejectForm,
 )
 from marketplace.models import Challenge
-from marketplace.selectors import challenge_get, challenge_list_submitted, expertise_list
+from marketplace.selectors import challenge_get, challenge_list_submitted, expertise_labels
 from marketplace.services import challenge_transition
 from matching import services
-from matching.matcher import Explanation
 from matching.models import MatchProposal
+from matching.search.explain import explanation_from_data, explanation_reasons
 from matching.selectors import (
     dashboard_challenges_by_region,
     dashboard_first_introduction_delays,
@@ -50,7 +50,6 @@ from matching.selectors import (
     proposal_list_for_queue,
     vendor_exposure_summary,
 )
-from matching.serializers import explanation_reasons
 
 PROPOSALS_PER_PAGE = 40
 BULK_AUTO_ID = "bulk-approve-%s"
@@ -122,16 +121,6 @@ def _highlight_html(fragment: str) -> SafeString:
     return mark_safe(fragment)  # noqa: S308 (checked above: only the engine's <mark> tags are markup)
 
 
-def _explanation(proposal: MatchProposal) -> Explanation | None:
-    """The explanation frozen when the matcher proposed the vendor; none for a coordinator's own proposal."""
-    if not proposal.explanation:
-        return None
-    known = {item.name for item in fields(Explanation)}
-    data = {name: value for name, value in proposal.explanation.items() if name in known}
-    data.setdefault("score", proposal.score or 0.0)
-    return Explanation(**data)
-
-
 def _queue_item(
     proposal: MatchProposal,
     *,
@@ -139,7 +128,8 @@ def _queue_item(
     reject_form: ProposalRejectForm | None = None,
     error: str = "",
 ) -> QueueItem:
-    explanation = _explanation(proposal)
+    # Frozen when the matcher proposed the vendor; none for a coordinator's own proposal.
+    explanation = explanation_from_data(proposal.explanation, score=proposal.score)
     reasons = explanation_reasons(explanation, expertise_labels=expertise_labels) if explanation else []
     highlights = [
         HighlightedField(
@@ -162,10 +152,6 @@ def _reject_auto_id(proposal: MatchProposal) -> str:
     return f"id_reject_{proposal.pk}_%s"
 
 
-def _expertise_labels() -> dict[str, str]:
-    return {item.code: item.label for item in expertise_list()}
-
-
 def _queue_proposals(request: HttpRequest, filter_form: ProposalQueueFilterForm) -> QuerySet[MatchProposal]:
     if not filter_form.is_valid():
         # Unknown filter values (an old bookmark): show the whole pending queue, and the page says why.
@@ -185,12 +171,12 @@ def _queue_context(
     filter_form = ProposalQueueFilterForm(query)
     proposals = _queue_proposals(request, filter_form)
     page = Paginator(proposals, PROPOSALS_PER_PAGE).get_page(query.get("page"))
-    expertise_labels = _expertise_labels()
+    labels = expertise_labels()
     groups: dict[int, QueueGroup] = {}
     for proposal in page.object_list:
         group = groups.setdefault(proposal.challenge_id, QueueGroup(challenge=proposal.challenge))
         reject_form = rejected[1] if rejected and rejected[0] == proposal.pk else None
-        group.items.append(_queue_item(proposal, expertise_labels=expertise_labels, reject_form=reject_form))
+        group.items.append(_queue_item(proposal, expertise_labels=labels, reject_form=reject_form))
     for group in groups.values():
         group.items.sort(
             key=lambda item: (item.proposal.rank is None, item.proposal.rank or 0, item.proposal.pk)
@@ -251,7 +237,7 @@ def _refused(request: HttpRequest, proposal_id: int, error: ValidationError) -> 
     message = " ".join(error.messages)
     proposal = proposal_get(user=request.user, proposal_id=proposal_id)
     if proposal.status in (MatchProposal.Status.PENDING, MatchProposal.Status.ON_HOLD) and request.htmx:
-        item = _queue_item(proposal, expertise_labels=_expertise_labels(), error=message)
+        item = _queue_item(proposal, expertise_labels=expertise_labels(), error=message)
         context = {"item": item, "next_url": _queue_url(request), "announce": message}
         return render(request, "frontend/coordinator/_proposal.html", context)
     return _decided(request, proposal, message, level=messages.ERROR)
@@ -308,7 +294,7 @@ def proposal_reject(request: HttpRequest, proposal_id: int) -> HttpResponse:
             return _decided(request, proposal, message)
     # Keep what was typed, with the error next to the field.
     if request.htmx:
-        item = _queue_item(proposal, expertise_labels=_expertise_labels(), reject_form=form)
+        item = _queue_item(proposal, expertise_labels=expertise_labels(), reject_form=form)
         return render(
             request, "frontend/coordinator/_proposal.html", {"item": item, "next_url": _queue_url(request)}
         )

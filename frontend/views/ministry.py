@@ -2,7 +2,6 @@
 
 Coordinators may open every one of them; members of another organization get a 404, as from the selectors."""
 
-import dataclasses
 from collections.abc import Callable
 from functools import wraps
 
@@ -23,7 +22,7 @@ from frontend.forms.ministry import (
     MilestoneForm,
     TransitionNoteForm,
 )
-from hub.exceptions import Conflict
+from hub.exceptions import Conflict, SearchUnavailable
 from hub.models import Organization, User
 from hub.selectors import audit_entry_list, user_acts_on_behalf
 from marketplace import services as marketplace_services
@@ -31,18 +30,19 @@ from marketplace.models import Challenge
 from marketplace.selectors import (
     challenge_get_for_member,
     challenge_list_for_member,
-    expertise_list,
+    expertise_labels,
     organization_list_for_member,
     user_can_edit_challenge,
 )
 from marketplace.visibility import ProfileVisibility
 from matching import selectors as matching_selectors
 from matching import services as matching_services
-from matching.matcher import ChallengeProfile, Explanation, explanation_within
 from matching.models import Engagement, Introduction, Milestone
-from matching.search import Reach, SearchUnavailable
-from matching.search import challenge_reach as reach_count
-from matching.serializers import explanation_reasons
+from matching.search.explain import explanation_from_data, explanation_reasons, explanation_within
+from matching.search.queries import ChallengeProfile
+from matching.search.ranking import challenge_profile
+from matching.search.reach import Reach
+from matching.search.reach import challenge_reach as reach_count
 
 Status = Challenge.Status
 
@@ -259,7 +259,7 @@ def challenge_preview(request: HttpRequest, challenge_id: int) -> HttpResponse:
             ),
         )
         return redirect("frontend:challenge_manage", challenge_id=challenge.pk)
-    profile = matching_selectors.challenge_profile(challenge)
+    profile = challenge_profile(challenge)
     return render(
         request,
         "frontend/ministry/challenge_preview.html",
@@ -277,14 +277,6 @@ def challenge_preview(request: HttpRequest, challenge_id: int) -> HttpResponse:
 # Following a challenge
 
 
-def _frozen_explanation(data: dict) -> Explanation | None:
-    """The explanation the matcher gave when it proposed the vendor; None for a coordinator's own proposal."""
-    if "score" not in data:
-        return None
-    names = {field.name for field in dataclasses.fields(Explanation)}
-    return Explanation(**{name: value for name, value in data.items() if name in names})
-
-
 def _introduction_row(
     introduction: Introduction,
     *,
@@ -292,7 +284,8 @@ def _introduction_row(
     expertise_labels: dict[str, str],
     visibility: ProfileVisibility,
 ) -> dict:
-    explanation = _frozen_explanation(introduction.proposal.explanation or {})
+    proposal = introduction.proposal
+    explanation = explanation_from_data(proposal.explanation, score=proposal.score)
     if explanation:
         # Nothing of a section the firm hides from this reader: it has not answered them yet.
         vendor = introduction.vendor
@@ -310,7 +303,7 @@ def _introduction_row(
 
 
 def _introduction_rows(request: HttpRequest, challenge: Challenge) -> list[dict]:
-    labels = {item.code: item.label for item in expertise_list()}
+    labels = expertise_labels()
     introductions = matching_selectors.introduction_list_for_challenge(user=request.user, challenge=challenge)
     visibility = ProfileVisibility(user=request.user)
     return [
@@ -398,11 +391,10 @@ def _shortlist(request: HttpRequest, challenge: Challenge) -> HttpResponse:
     if request.htmx:
         # Only the vendor's card changes, and says what happened where the keyboard focus lands.
         introduction = matching_selectors.introduction_get(user=request.user, introduction_id=introduction.pk)
-        labels = {item.code: item.label for item in expertise_list()}
         row = _introduction_row(
             introduction,
             challenge=challenge,
-            expertise_labels=labels,
+            expertise_labels=expertise_labels(),
             visibility=ProfileVisibility(user=request.user),
         )
         context = {

@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from frontend.forms.public import ChallengeSearchForm, SearchForm, VendorSearchForm
+from hub.exceptions import SearchUnavailable
 from hub.permissions import IsOrganizationMember
 from marketplace.models import Challenge
 from marketplace.selectors import (
@@ -25,9 +26,10 @@ from marketplace.selectors import (
     vendor_get,
 )
 from marketplace.visibility import ProfileVisibility, vendor_profile_sections
-from matching import search
 from matching.models import VendorExposure
-from matching.search import SearchResults, SearchUnavailable, engine_errors
+from matching.search import people
+from matching.search.documents import MAX_RESULT_WINDOW
+from matching.search.people import SearchResults
 from matching.services import vendor_exposure_record
 
 HOME_CHALLENGE_COUNT = 6
@@ -77,7 +79,7 @@ def challenge_search(request: HttpRequest) -> HttpResponse:
     return _search_page(
         request,
         form=form,
-        run=search.challenge_search,
+        run=people.challenge_search,
         legends=CHALLENGE_FACET_LEGENDS,
         hit=_challenge_hit,
         template="frontend/public/challenge_search.html",
@@ -95,7 +97,7 @@ def vendor_directory(request: HttpRequest) -> HttpResponse:
     return _search_page(
         request,
         form=form,
-        run=partial(search.vendor_search, visibility=ProfileVisibility(user=request.user)),
+        run=partial(people.vendor_search, visibility=ProfileVisibility(user=request.user)),
         legends=VENDOR_FACET_LEGENDS,
         hit=_vendor_hit,
         template="frontend/public/vendor_directory.html",
@@ -135,8 +137,7 @@ def _search_page(
     status = 200
     if form.is_valid():
         try:
-            with engine_errors():
-                results = run(**form.search_arguments())
+            results = run(**form.search_arguments())
         except SearchUnavailable:
             engine_down = True
             status = 503
@@ -171,7 +172,7 @@ def _labels(results: SearchResults) -> dict[str, dict[str, str]]:
 def _engine_page(results: SearchResults) -> Page:
     """A Django Page for the pagination include, over a range: nothing is loaded. The engine pages no
     deeper than its result window, so neither do the links."""
-    reachable = min(results.count, search.MAX_RESULT_WINDOW)
+    reachable = min(results.count, MAX_RESULT_WINDOW)
     paginator = Paginator(range(reachable), results.page_size)
     return Page(range(0), results.page, paginator)
 
@@ -219,7 +220,7 @@ def _active_filters(results: SearchResults, *, form: SearchForm, legends: Mappin
 def _highlighted(fragments: Sequence[str], fallback: str, *, separator: str = " … ") -> SafeString:
     """The engine's highlighted fragments as HTML, or the plain text escaped when nothing was highlighted.
 
-    mark_safe is deliberate: the search runs with the highlighter's encoder="html" (matching.search),
+    mark_safe is deliberate: the search runs with the highlighter's encoder="html" (matching.search.queries),
     so the engine HTML-escapes the indexed text itself and adds nothing but <mark> and </mark>."""
     if fragments:
         return mark_safe(separator.join(fragments))  # noqa: S308 (escaped by the engine, see above)
@@ -248,7 +249,7 @@ def _challenge_hit(item: dict, *, labels: Mapping[str, Mapping[str, str]]) -> di
 
 
 def _vendor_hit(item: dict, *, labels: Mapping[str, Mapping[str, str]]) -> dict:
-    """A hidden section is None in the hit (matching.search): the template leaves its line out."""
+    """A hidden section is None in the hit (matching.search.people): the template leaves its line out."""
     highlights = item.get("highlights", {})
     regions = item.get("regions", [])
     return {

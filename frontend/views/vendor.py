@@ -30,22 +30,22 @@ from frontend.forms.vendor import (
     SavedSearchForm,
     VendorProfileForms,
 )
-from hub.exceptions import Conflict
+from hub.exceptions import Conflict, SearchUnavailable
 from hub.models import User
 from marketplace.models import Vendor
 from marketplace.selectors import (
     PROFILE_DESCRIPTION_MIN_LENGTH,
-    expertise_list,
+    expertise_labels,
     vendor_get_for_member,
     vendor_list_for_member,
     vendor_profile_completeness,
 )
 from marketplace.services import vendor_create, vendor_update
 from matching.models import Introduction
-from matching.search import MAX_RESULT_WINDOW, SearchUnavailable
+from matching.search.documents import MAX_RESULT_WINDOW
+from matching.search.explain import explanation_reasons
+from matching.search.ranking import RankedHit, challenge_ranking
 from matching.selectors import (
-    RankedHit,
-    challenge_ranking,
     clarification_list,
     engagement_get,
     engagement_list_for_vendor,
@@ -57,7 +57,6 @@ from matching.selectors import (
     saved_search_get,
     saved_search_list,
 )
-from matching.serializers import explanation_reasons
 from matching.services import (
     clarification_ask,
     introduction_decline,
@@ -212,20 +211,20 @@ def vendor_profile_edit(request: HttpRequest) -> HttpResponse:
 def _recommendations(hits: list[RankedHit], *, first_rank: int) -> list[dict]:
     """What a card needs from each ranked challenge: the engine's fields, the reasons in the API's words, and
     the highlighted passages (escaped by the engine, matched words in <mark>)."""
-    expertise_labels = {item.code: item.label for item in expertise_list()}
+    labels = expertise_labels()
     return [
         {
             "rank": rank,
             "id": hit.id,
             "title": hit.source.get("title", ""),
             "organization_name": hit.source.get("organization_name", ""),
-            "expertise": [expertise_labels.get(code, code) for code in hit.source.get("expertise", [])],
+            "expertise": [labels.get(code, code) for code in hit.source.get("expertise", [])],
             "deadline": datetime.date.fromisoformat(hit.source["deadline"])
             if hit.source.get("deadline")
             else None,
             "budget_min": Decimal(str(hit.source.get("budget_min", 0))),
             "budget_max": Decimal(str(hit.source.get("budget_max", 0))),
-            "reasons": explanation_reasons(hit.explanation, expertise_labels=expertise_labels),
+            "reasons": explanation_reasons(hit.explanation, expertise_labels=labels),
             "highlights": [
                 mark_safe(fragment)  # noqa: S308 The engine HTML-escapes the text and adds only <mark>.
                 for name in ("title", "description")

@@ -11,13 +11,6 @@ from matching.services.introductions import (
     introduction_express_interest,
     introduction_shortlist,
 )
-from matching.services.outbox import (
-    INDEXED_KINDS,
-    index_rebuild_all,
-    outbox_drain,
-    outbox_record,
-    outbox_record_rebuild,
-)
 from matching.services.payouts import (
     PAYOUT_RECONCILE_AFTER,
     payout_apply_event,
@@ -50,7 +43,6 @@ from matching.services.saved_searches import (
 )
 
 __all__ = [
-    "INDEXED_KINDS",
     "PAYOUT_RECONCILE_AFTER",
     "PUBLICATION_FOLLOWUP_AFTER",
     "PUBLICATION_FOLLOWUP_LOOKBACK",
@@ -59,16 +51,12 @@ __all__ = [
     "challenge_award",
     "clarification_answer",
     "clarification_ask",
-    "index_rebuild_all",
     "introduction_decline",
     "introduction_express_interest",
     "introduction_shortlist",
     "milestone_accept",
     "milestone_create",
     "milestone_deliver",
-    "outbox_drain",
-    "outbox_record",
-    "outbox_record_rebuild",
     "payout_apply_event",
     "payout_request",
     "payout_submit",

@@ -1,5 +1,3 @@
-import dataclasses
-
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -29,7 +27,3 @@ def require_vendor_member(vendor: Vendor, user: User) -> None:
 def locked(model_instance):
     """The row again, locked until the end of the transaction: two deciders never both win."""
     return type(model_instance).objects.select_for_update().get(pk=model_instance.pk)
-
-
-def explanation_data(explanation) -> dict:
-    return dataclasses.asdict(explanation)

@@ -20,8 +20,8 @@ from matching.models import (
     MatchProposal,
     VendorExposure,
 )
+from matching.search.explain import explanation_data
 from matching.services.common import (
-    explanation_data,
     locked,
     organization_members,
     vendor_members,
@@ -35,7 +35,7 @@ def proposals_generate(*, challenge: Challenge, vendors_since: datetime | None =
 
     Upserts by (challenge, vendor): a vendor already proposed keeps its proposal, rank and decision,
     so running it again (or nightly, with `vendors_since`) never duplicates or reorders anything."""
-    from matching.selectors import vendor_ranking
+    from matching.search.ranking import vendor_ranking
 
     if challenge.status != Challenge.Status.PUBLISHED:
         return 0

@@ -14,10 +14,11 @@ from marketplace.models import Challenge, Vendor
 from marketplace.services import (
     challenge_url,
 )
-from matching import indexing, search
 from matching.models import (
     SavedSearch,
 )
+from matching.search import indexing
+from matching.search.kinds import SearchKind
 
 SAVED_SEARCHES_PER_USER = 50
 SAVED_SEARCH_FILTERS = ("expertise", "region", "organization_kind", "language", "budget")
@@ -103,8 +104,8 @@ def saved_search_alerts_send(*, challenge: Challenge) -> int:
     when run again."""
     if challenge.status != Challenge.Status.PUBLISHED:
         return 0
-    document = indexing.document_source("challenge", challenge.pk)
-    matching_ids = search.saved_search_ids_matching(document=document)
+    document = indexing.document_source(SearchKind.CHALLENGE, challenge.pk)
+    matching_ids = indexing.saved_search_ids_matching(document=document)
     # Only members still in the firm the search was saved for, with an active account.
     saved_searches = (
         SavedSearch.objects.filter(pk__in=matching_ids, user__is_active=True, vendor__members=F("user"))

@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 
 from hub.models import User
 from marketplace.models import Challenge
-from matching.matcher import Explanation
 from matching.models import MatchProposal, VendorExposure
+from matching.search.explain import Explanation
 from tests import factories
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.search, pytest.mark.browser]

@@ -8,12 +8,13 @@ import re
 import pytest
 from django.conf import settings
 from django.test import Client
+from elasticsearch_dsl import connections
 from playwright.sync_api import expect
 
 from hub.models import User
 from marketplace.models import Challenge
-from matching import indexing
 from matching.models import Introduction, MatchProposal
+from matching.search import indexing
 from tests import factories
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.search, pytest.mark.browser]
@@ -55,7 +56,7 @@ def world(db):
         ),
     ]
     indexing.index_sync("vendor", [vendor.pk for vendor in vendors])
-    indexing.connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
+    connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
     coordinator = factories.UserFactory(
         username="coordination", role=User.Role.COORDINATOR, preferred_language="en"
     )

@@ -6,13 +6,14 @@ import re
 import pytest
 from django.conf import settings
 from django.test import Client
+from elasticsearch_dsl import connections
 from playwright.sync_api import expect
 
 from hub.models import User
 from marketplace.models import Challenge
 from marketplace.services import challenge_transition
-from matching import indexing
 from matching.models import Introduction, MatchProposal
+from matching.search import indexing
 from matching.services import introduction_express_interest, proposal_approve
 from tests import factories
 
@@ -72,7 +73,7 @@ def catalogue(db) -> list:
         ),
     ]
     indexing.index_sync("vendor", [vendor.pk for vendor in vendors])
-    indexing.connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
+    connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
     return vendors
 
 

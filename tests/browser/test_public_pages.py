@@ -9,8 +9,8 @@ from elasticsearch_dsl import connections
 from playwright.sync_api import expect
 
 from hub.models import Notification, User
-from matching import indexing
-from matching.documents import index_alias
+from matching.search import indexing
+from matching.search.documents import index_alias
 from tests import factories
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.search, pytest.mark.browser]
@@ -21,7 +21,7 @@ PASSWORD = "Un-mot-de-passe-solide-42"  # tests.factories.UserFactory's
 def indexed(*rows):
     kind = "vendor" if rows and rows[0].__class__.__name__ == "Vendor" else "challenge"
     indexing.index_sync(kind, [row.id for row in rows])
-    connections.get_connection().indices.refresh(index=index_alias(f"{kind}s"))
+    connections.get_connection().indices.refresh(index=index_alias(kind))
     return rows
 
 

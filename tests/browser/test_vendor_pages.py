@@ -5,11 +5,12 @@ import re
 import pytest
 from django.conf import settings
 from django.utils import timezone
+from elasticsearch_dsl import connections
 from playwright.sync_api import expect
 
 from hub.models import User
-from matching import indexing
 from matching.models import Clarification, Introduction, Milestone, Payout
+from matching.search import indexing
 from tests import factories
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.search, pytest.mark.browser]
@@ -33,7 +34,7 @@ def introduction(firm_member) -> Introduction:
         title="Migration vers le nuage gouvernemental", description=TEXT, required_certifications=["SOC 2"]
     )
     indexing.index_sync("challenge", [challenge.id])
-    indexing.connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
+    connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
     Clarification.objects.create(
         challenge=challenge,
         question="Quel est l'hébergement actuel ?",

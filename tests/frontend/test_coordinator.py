@@ -10,8 +10,8 @@ from django.utils.translation import override
 
 from hub.models import AuditEntry, User
 from marketplace.models import Challenge
-from matching.matcher import Explanation
 from matching.models import Introduction, MatchProposal, VendorExposure
+from matching.search.explain import Explanation
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -6,13 +6,15 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from elasticsearch_dsl import connections
 
 from hub.models import AuditEntry, User
 from marketplace.models import MAX_REQUIRED_CERTIFICATIONS, Challenge
-from matching import indexing
-from matching.documents import index_alias
-from matching.matcher import Explanation
 from matching.models import Clarification, Engagement, Introduction, Milestone, Payout
+from matching.search import indexing
+from matching.search.documents import index_alias
+from matching.search.explain import Explanation
+from matching.search.kinds import SearchKind
 from tests import factories
 
 # The challenge form and the preview show the reach, which asks the search engine.
@@ -80,7 +82,7 @@ def form_data(**overrides) -> dict:
 
 
 def refresh_index() -> None:
-    indexing.connections.get_connection().indices.refresh(index=index_alias("vendors"))
+    connections.get_connection().indices.refresh(index=index_alias(SearchKind.VENDOR))
 
 
 # Who may open the pages

@@ -9,9 +9,9 @@ from elasticsearch_dsl import connections
 from frontend.forms.account import AccountForm
 from hub.models import User
 from marketplace.models import Challenge
-from matching import indexing
-from matching.documents import index_alias
 from matching.models import VendorExposure
+from matching.search import indexing
+from matching.search.documents import index_alias
 from tests import factories
 
 
@@ -27,7 +27,7 @@ def indexed(*rows):
     """Copy factory-made rows into the index (factories bypass the services) and make them searchable."""
     kind = "vendor" if rows and rows[0].__class__.__name__ == "Vendor" else "challenge"
     indexing.index_sync(kind, [row.id for row in rows])
-    connections.get_connection().indices.refresh(index=index_alias(f"{kind}s"))
+    connections.get_connection().indices.refresh(index=index_alias(kind))
     return rows
 
 

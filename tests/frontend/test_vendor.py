@@ -4,12 +4,13 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from elasticsearch_dsl import connections
 
 from hub.models import Notification, User
 from hub.services import notification_create
 from marketplace.models import Challenge, Vendor
-from matching import indexing
 from matching.models import Clarification, Introduction, Milestone, Payout, SavedSearch
+from matching.search import indexing
 from tests import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.search]
@@ -34,7 +35,7 @@ def vendor(member) -> Vendor:
 
 def indexed(challenge: Challenge) -> Challenge:
     indexing.index_sync("challenge", [challenge.id])
-    indexing.connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
+    connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
     return challenge
 
 

@@ -7,8 +7,9 @@ from celery.contrib.testing.worker import start_worker
 from elasticsearch_dsl import connections
 
 from hub.celery import app
-from matching.documents import index_alias
 from matching.models import OutboxEntry
+from matching.search.documents import index_alias
+from matching.search.kinds import SearchKind
 from matching.tasks import outbox_drain_task
 from tests import factories
 
@@ -43,5 +44,5 @@ def test_outbox_drain_task_runs_on_a_real_worker_through_redis(real_worker):
     outbox_drain_task.delay()
 
     assert wait_until(lambda: not OutboxEntry.objects.exists())
-    client.indices.refresh(index=index_alias("vendors"))
-    assert client.exists(index=index_alias("vendors"), id=vendor.id)
+    client.indices.refresh(index=index_alias(SearchKind.VENDOR))
+    assert client.exists(index=index_alias(SearchKind.VENDOR), id=vendor.id)

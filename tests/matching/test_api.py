@@ -3,9 +3,10 @@
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from elasticsearch_dsl import connections
 
-from matching import indexing
 from matching.models import VendorExposure
+from matching.search import indexing
 from tests import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.search]
@@ -17,7 +18,7 @@ TEXT = "Migration des applications vers l'infonuagique gouvernementale."
 def challenge():
     challenge = factories.ChallengeFactory(description=TEXT, required_certifications=["SOC 2"])
     indexing.index_sync("challenge", [challenge.id])
-    indexing.connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
+    connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
     return challenge
 
 
@@ -28,7 +29,7 @@ def vendors():
         factories.VendorFactory(description="Impression d'affiches."),
     ]
     indexing.index_sync("vendor", [vendor.id for vendor in vendors])
-    indexing.connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
+    connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
     return vendors
 
 

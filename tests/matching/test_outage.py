@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from matching import indexing
-from matching.documents import search_connect
 from matching.models import OutboxEntry
+from matching.search import indexing
+from matching.search.client import search_connect
 from matching.tasks import outbox_drain_task
 from tests import factories
 

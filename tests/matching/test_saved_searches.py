@@ -10,9 +10,11 @@ from elasticsearch_dsl import connections
 from hub.models import Notification, User
 from marketplace import services as marketplace_services
 from marketplace.models import Challenge
-from matching import indexing, search, services
-from matching.documents import ChallengeDocument, index_alias, index_body
+from matching import services
 from matching.models import SavedSearch
+from matching.search import indexing, people
+from matching.search.documents import ChallengeDocument, index_alias, index_body
+from matching.search.kinds import SearchKind
 from matching.tasks import saved_search_alerts_send_task
 from tests import factories
 
@@ -40,7 +42,7 @@ def save(user: User, *, name: str = "Nuage", q: str = "", **filters) -> SavedSea
 
 
 def stored_ids() -> set[int]:
-    alias = index_alias(search.SAVED_SEARCHES)
+    alias = index_alias(SearchKind.SAVED_SEARCH)
     client = connections.get_connection()
     client.indices.refresh(index=alias)
     return {
@@ -264,7 +266,7 @@ def test_saved_search_stored_query_matches_the_challenges_its_search_returns(ven
         ),
     ]
     indexing.index_sync("challenge", [c.id for c in challenges])
-    connections.get_connection().indices.refresh(index=index_alias("challenges"))
+    connections.get_connection().indices.refresh(index=index_alias(SearchKind.CHALLENGE))
     params = [
         {"q": "infonuagique"},
         {"q": "securite portail", "expertise": ["security"]},
@@ -277,12 +279,14 @@ def test_saved_search_stored_query_matches_the_challenges_its_search_returns(ven
     for filters in params:
         q = filters.pop("q", "")
         saved_search = save(vendor_member, q=q, **filters)
-        searched = {hit["id"] for hit in search.challenge_search(q=q, filters=filters, page_size=100).results}
+        searched = {hit["id"] for hit in people.challenge_search(q=q, filters=filters, page_size=100).results}
         percolated = {
             challenge.id
             for challenge in challenges
             if saved_search.id
-            in search.saved_search_ids_matching(document=indexing.document_source("challenge", challenge.pk))
+            in indexing.saved_search_ids_matching(
+                document=indexing.document_source("challenge", challenge.pk)
+            )
         }
         assert percolated == searched, (q, filters)
 
@@ -301,7 +305,7 @@ def test_saved_search_index_is_the_challenge_index_plus_the_stored_query():
 
 def test_saved_search_index_rebuild_restores_every_stored_query(vendor_member):
     saved = [save(vendor_member, name="Un", q="infonuagique"), save(vendor_member, name="Deux")]
-    connections.get_connection().indices.delete(index=f"{index_alias(search.SAVED_SEARCHES)}-*")
+    connections.get_connection().indices.delete(index=f"{index_alias(SearchKind.SAVED_SEARCH)}-*")
 
     indexing.saved_search_index_rebuild()
 

@@ -11,12 +11,14 @@ from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from elasticsearch_dsl import connections
 from rest_framework.test import APIClient
 
 from hub.models import AuditEntry, Notification, User
 from marketplace.models import Challenge
-from matching import indexing, payments
+from matching import payments
 from matching.models import Engagement, Introduction, MatchProposal, Milestone
+from matching.search import indexing
 from matching.services import proposals_generate, proposals_refresh
 from tests import factories
 
@@ -40,7 +42,7 @@ def people(coordinator):
     ]
     vendors = [factories.VendorFactory(description=TEXT, members=[user]) for user in vendor_users]
     indexing.index_sync("vendor", [vendor.id for vendor in vendors])
-    indexing.connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
+    connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
     challenge = factories.ChallengeFactory(
         organization=organization, description=TEXT, status=Challenge.Status.SUBMITTED, published_at=None
     )
@@ -102,7 +104,7 @@ def test_nightly_refresh_proposes_vendors_who_joined_since(people):
     publish(people)
     newcomer = factories.VendorFactory(description=TEXT)
     indexing.index_sync("vendor", [newcomer.id])
-    indexing.connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
+    connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
 
     created = proposals_refresh(since=timezone.now() - timedelta(hours=1))
 

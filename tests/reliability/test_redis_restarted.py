@@ -12,8 +12,8 @@ from django.utils import timezone
 from hub.models import Notification, User
 from hub.tasks import notifications_email_requeue_task
 from marketplace.models import Challenge
-from matching import indexing
 from matching.models import MatchProposal, OutboxEntry
+from matching.search import indexing
 from matching.tasks import outbox_drain_task, publication_followups_requeue_task
 from tests import factories
 from tests.reliability.conftest import celery_broker, wait_until

@@ -10,9 +10,9 @@ from django.db import connection
 
 from marketplace import services as marketplace_services
 from marketplace.models import Challenge
-from matching import indexing
 from matching.models import OutboxEntry
-from matching.services import INDEXED_KINDS
+from matching.search import indexing
+from matching.search.kinds import INDEXED_KINDS
 from tests import factories
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.search, pytest.mark.reliability]

@@ -8,9 +8,10 @@ from django.utils import timezone
 
 from hub.models import Notification, User
 from hub.tasks import notifications_email_requeue_task
-from matching import indexing
-from matching.documents import index_alias
 from matching.models import MatchProposal
+from matching.search import indexing
+from matching.search.documents import index_alias
+from matching.search.kinds import SearchKind
 from matching.tasks import publication_followups_requeue_task
 from tests import factories
 
@@ -61,7 +62,7 @@ def test_publication_followups_requeue_proposes_vendors_for_a_challenge_that_has
 ):
     vendors = factories.VendorFactory.create_batch(3)
     indexing.index_sync("vendor", [vendor.id for vendor in vendors])
-    search_index.indices.refresh(index=index_alias("vendors"))
+    search_index.indices.refresh(index=index_alias(SearchKind.VENDOR))
     quarter_hour_ago = timezone.now() - datetime.timedelta(minutes=15)
     forgotten = factories.ChallengeFactory(published_at=quarter_hour_ago)
     proposed = factories.ChallengeFactory(published_at=quarter_hour_ago)

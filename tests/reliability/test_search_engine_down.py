@@ -13,10 +13,10 @@ from rest_framework.test import APIClient
 
 from hub.models import User
 from marketplace.models import Challenge, Vendor
-from matching import indexing
-from matching.documents import search_connect
 from matching.models import OutboxEntry
-from matching.services import INDEXED_KINDS
+from matching.search import indexing
+from matching.search.client import search_connect
+from matching.search.kinds import INDEXED_KINDS, SearchKind
 from matching.tasks import outbox_drain_task
 from tests import factories
 from tests.reliability.conftest import SearchNode, wait_until
@@ -178,7 +178,7 @@ def test_engine_down_during_200_writes_no_write_fails_and_the_index_catches_up(
     ]
     assert (
         Vendor.objects.filter(is_active=True).count()
-        == connections.get_connection().count(index=indexing.index_alias("vendors"))["count"]
+        == connections.get_connection().count(index=indexing.index_alias(SearchKind.VENDOR))["count"]
     )
     assert Challenge.objects.filter(status=Challenge.Status.PUBLISHED).count() == CHALLENGE_PUBLISHES + 1
     with capsys.disabled():

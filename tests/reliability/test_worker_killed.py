@@ -14,8 +14,8 @@ from django.conf import settings
 from hub.models import AuditEntry, Notification, User
 from marketplace import services as marketplace_services
 from marketplace.models import Challenge, Vendor
-from matching import indexing
 from matching.models import MatchProposal, OutboxEntry
+from matching.search import indexing
 from tests import factories
 from tests.reliability.conftest import celery_broker, locked_table, wait_until
 

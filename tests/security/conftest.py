@@ -19,9 +19,9 @@ from rest_framework.test import APIClient
 from hub.models import Notification, User
 from hub.services import api_token_create
 from marketplace.models import Challenge
-from matching import indexing
 from matching.models import Clarification, Introduction, MatchProposal, Milestone, SavedSearch
-from matching.services import INDEXED_KINDS
+from matching.search import indexing
+from matching.search.kinds import INDEXED_KINDS
 from tests import factories
 
 ROLES = ("anonymous", "vendor", "other_vendor", "ministry", "other_ministry", "coordinator", "admin")

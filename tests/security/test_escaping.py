@@ -10,9 +10,9 @@ from elasticsearch_dsl import connections
 
 from hub.models import User
 from marketplace.models import Challenge
-from matching import indexing
-from matching.documents import index_alias
-from matching.search import VendorScope, challenge_query, vendor_query
+from matching.search import indexing
+from matching.search.documents import index_alias
+from matching.search.queries import VendorScope, challenge_query, vendor_query
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +43,7 @@ def hostile_challenge() -> Challenge:
 
 def _refresh(kind: str, ids: list[int]) -> None:
     indexing.index_sync(kind, ids)
-    connections.get_connection().indices.refresh(index=index_alias(f"{kind}s"))  # Only this run's index.
+    connections.get_connection().indices.refresh(index=index_alias(kind))  # Only this run's index.
 
 
 def test_challenge_title_is_escaped_on_its_public_page(client, hostile_challenge):

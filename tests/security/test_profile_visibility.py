@@ -13,10 +13,11 @@ from elasticsearch_dsl import connections
 
 from hub.models import User
 from marketplace.models import ProfileSection, VendorReference
-from matching import indexing
-from matching.documents import index_alias
-from matching.matcher import Explanation
 from matching.models import Introduction
+from matching.search import indexing
+from matching.search.documents import index_alias
+from matching.search.explain import Explanation
+from matching.search.kinds import SearchKind
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +49,7 @@ def secretive_vendor(*, public_profile: list[str], **fields):
 
 def indexed(*vendors):
     indexing.index_sync("vendor", [vendor.id for vendor in vendors])
-    connections.get_connection().indices.refresh(index=index_alias("vendors"))
+    connections.get_connection().indices.refresh(index=index_alias(SearchKind.VENDOR))
     return vendors
 
 
@@ -350,7 +351,7 @@ def test_vendor_search_follows_a_change_of_the_public_profile(
 
     with django_capture_on_commit_callbacks(execute=True):
         api_client.patch(reverse("vendor-detail", args=[vendor.id]), {"public_profile": []}, format="json")
-    connections.get_connection().indices.refresh(index=index_alias("vendors"))
+    connections.get_connection().indices.refresh(index=index_alias(SearchKind.VENDOR))
     api_client.force_authenticate(ministry_member)
 
     assert ids(api_client.get(SEARCH, {"q": "cryptographie"})) == []

@@ -29,10 +29,10 @@ from hypothesis import strategies as st
 
 from hub.models import User
 from marketplace.models import ProfileSection, Vendor, VendorReference
-from matching import indexing
-from matching.matcher import Explanation
 from matching.models import Introduction, MatchProposal
-from matching.search import VendorSize
+from matching.search import indexing
+from matching.search.explain import Explanation
+from matching.search.queries import VendorSize
 from tests import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.search]

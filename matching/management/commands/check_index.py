@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from matching import indexing
-from matching.services import INDEXED_KINDS
+from matching.search import indexing
+from matching.search.kinds import INDEXED_KINDS
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ from django.db import transaction
 from hub.models import Organization, User
 from marketplace.catalog import catalog_import, catalog_load
 from marketplace.models import Vendor
-from matching.services import outbox_drain
+from matching.search.outbox import outbox_drain
 
 DEMO_PASSWORD = "Maillage-demo-2026"
 DEMO_ACCOUNTS = [

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from matching.services import index_rebuild_all
+from matching.search.outbox import index_rebuild_all
 
 
 class Command(BaseCommand):

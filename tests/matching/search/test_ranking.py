@@ -2,12 +2,13 @@
 
 import pytest
 from django.conf import settings
+from elasticsearch_dsl import connections
 
 from marketplace.models import Challenge
-from matching import indexing
-from matching.documents import stable_tiebreak
-from matching.matcher import COMMON_TERM_FLOOR
-from matching.selectors import challenge_ranking, vendor_ranking
+from matching.search import indexing
+from matching.search.documents import stable_tiebreak
+from matching.search.queries import COMMON_TERM_FLOOR
+from matching.search.ranking import challenge_ranking, vendor_ranking
 from tests import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.search]
@@ -18,7 +19,7 @@ CLOUD_TEXT = "Migration des applications vers l'infonuagique gouvernementale et 
 def index(*records) -> None:
     for record in records:
         indexing.index_sync("vendor" if hasattr(record, "neq") else "challenge", [record.id])
-    indexing.connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
+    connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
 
 
 @pytest.fixture

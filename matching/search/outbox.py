@@ -1,11 +1,11 @@
+"""The outbox: a write that changes what is searchable records a row in its own transaction, and a task
+drains the rows into the index after commit and on a schedule, so nothing committed can miss the index."""
+
 from django.db import transaction
 
-from matching import indexing
-from matching.models import (
-    OutboxEntry,
-)
-
-INDEXED_KINDS = ("vendor", "challenge")
+from matching.models import OutboxEntry
+from matching.search import indexing
+from matching.search.kinds import INDEXED_KINDS
 
 
 def _drain_after_commit() -> None:

@@ -13,19 +13,20 @@ from itertools import islice
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from elasticsearch.helpers import bulk, scan
-from elasticsearch_dsl import connections
 
 from marketplace.models import Challenge, Expertise, ProfileSection, Region, Vendor, VendorReference
-from matching.documents import (
+from matching.models import SavedSearch
+from matching.search.client import engine, engine_bulk, engine_scan
+from matching.search.documents import (
     DOCUMENTS,
     ChallengeDocument,
     index_alias,
     index_body,
     stable_tiebreak,
 )
-from matching.models import SavedSearch
-from matching.search import SAVED_SEARCHES, challenge_query, opportunity_cache_advance
+from matching.search.kinds import SearchKind
+from matching.search.people import opportunity_cache_advance
+from matching.search.queries import challenge_query
 
 BULK_CHUNK = 1000
 # Bulk requests in flight during a rebuild, while this process builds the next: two keep both of the
@@ -37,9 +38,9 @@ def _version(moment: datetime) -> int:
     return int(moment.timestamp() * 1_000_000)
 
 
-def searchable_rows(kind: str) -> QuerySet:
+def searchable_rows(kind: SearchKind) -> QuerySet:
     """The rows that belong in the index: active vendors, published (open) challenges."""
-    if kind == "vendor":
+    if kind == SearchKind.VENDOR:
         return Vendor.objects.filter(is_active=True)
     return Challenge.objects.filter(status=Challenge.Status.PUBLISHED)
 
@@ -54,7 +55,7 @@ class Source:
 
 
 COLUMNS = {
-    "vendor": (
+    SearchKind.VENDOR: (
         "id",
         "updated_at",
         "key",
@@ -68,7 +69,7 @@ COLUMNS = {
         "is_verified",
         "public_profile",
     ),
-    "challenge": (
+    SearchKind.CHALLENGE: (
         "id",
         "updated_at",
         "key",
@@ -91,7 +92,7 @@ COLUMNS = {
 }
 
 
-def document_sources(kind: str, rows: QuerySet) -> Iterator[Source]:
+def document_sources(kind: SearchKind, rows: QuerySet) -> Iterator[Source]:
     """The index document of each row, by chunks of BULK_CHUNK rows and four queries per chunk.
 
     Plain values, not model instances with prefetches: a rebuild reads every row, and building
@@ -117,7 +118,7 @@ def document_sources(kind: str, rows: QuerySet) -> Iterator[Source]:
                 .values_list("vendor_id", "title", "summary", "client"),
                 value=lambda title, summary, client: f"{title}. {summary} ({client})",
             )
-            if kind == "vendor"
+            if kind == SearchKind.VENDOR
             else {}
         )
         for row in chunk:
@@ -131,7 +132,7 @@ def document_sources(kind: str, rows: QuerySet) -> Iterator[Source]:
                 "regions": sorted(region_codes[pk] for pk in region_ids.get(row["id"], [])),
                 "tiebreak": stable_tiebreak(row["key"]),
             }
-            if kind == "vendor":
+            if kind == SearchKind.VENDOR:
                 body["references"] = references.get(row["id"], [])
                 body |= _public_copies(body)
             # As elasticsearch-dsl writes documents: no empty values (an empty list and a missing field
@@ -141,11 +142,11 @@ def document_sources(kind: str, rows: QuerySet) -> Iterator[Source]:
             )
 
 
-def _row_fields(kind: str, row: dict) -> dict:
+def _row_fields(kind: SearchKind, row: dict) -> dict:
     fields = {
         name: row[name] for name in COLUMNS[kind] if name not in ("id", "updated_at") and "__" not in name
     }
-    if kind == "challenge":
+    if kind == SearchKind.CHALLENGE:
         fields |= {
             "organization_name": row["organization__name"],
             "organization_kind": row["organization__kind"],
@@ -166,7 +167,7 @@ PUBLIC_COPIES = {
 
 
 def _public_copies(body: dict) -> dict:
-    """The vendor's hideable texts that anyone may search (matching.search.PUBLIC_VENDOR_TEXT_FIELDS)."""
+    """The vendor's hideable texts that anyone may search (matching.search.queries.PUBLIC_VENDOR_TEXT_FIELDS)."""
     public = set(body.get("public_profile") or [])
     return {copy: body[name] for section, (name, copy) in PUBLIC_COPIES.items() if section in public}
 
@@ -178,9 +179,9 @@ def _grouped(pairs: Iterable[tuple], value: Callable = lambda item: item) -> dic
     return grouped
 
 
-def document_source(kind: str, pk: int) -> dict:
+def document_source(kind: SearchKind, pk: int) -> dict:
     """The index document of one row, searchable or not (e.g. to percolate a challenge)."""
-    model = Vendor if kind == "vendor" else Challenge
+    model = Vendor if kind == SearchKind.VENDOR else Challenge
     return next(document_sources(kind, model.objects.filter(pk=pk))).body
 
 
@@ -207,30 +208,28 @@ def _versioned_name(alias: str) -> str:
     return f"{alias}-{timezone.now():%Y%m%d%H%M%S%f}"
 
 
-def index_create(kind: str) -> str:
+def index_create(kind: SearchKind) -> str:
     """Create a new, empty, versioned index for `kind` and return its name."""
-    name = _versioned_name(index_alias(DOCUMENTS[kind].kind()))
-    connections.get_connection().indices.create(
-        index=name, body=index_body(DOCUMENTS[kind], extra_synonyms=taxonomy_synonyms())
-    )
+    name = _versioned_name(index_alias(kind))
+    engine().indices.create(index=name, body=index_body(DOCUMENTS[kind], extra_synonyms=taxonomy_synonyms()))
     return name
 
 
-def index_ensure(kind: str) -> None:
+def index_ensure(kind: SearchKind) -> None:
     """Create the index behind the alias if there is none yet."""
-    client = connections.get_connection()
-    alias = index_alias(DOCUMENTS[kind].kind())
+    client = engine()
+    alias = index_alias(kind)
     if not client.indices.exists_alias(name=alias):
         client.indices.put_alias(index=index_create(kind), name=alias)
 
 
-def index_sync(kind: str, ids: Iterable[int]) -> None:
+def index_sync(kind: SearchKind, ids: Iterable[int]) -> None:
     """Upsert the searchable rows among `ids`; delete the others from the index."""
     ids = set(ids)
     if not ids:
         return
     index_ensure(kind)
-    alias = index_alias(DOCUMENTS[kind].kind())
+    alias = index_alias(kind)
     sources = list(document_sources(kind, searchable_rows(kind).filter(pk__in=ids)))
     actions = list(_index_actions(sources, alias))
     gone = ids - {source.id for source in sources}
@@ -240,7 +239,7 @@ def index_sync(kind: str, ids: Iterable[int]) -> None:
         {"_op_type": "delete", "_index": alias, "_id": pk, "_version": now, "_version_type": "external_gte"}
         for pk in gone
     ]
-    if kind == "challenge":
+    if kind == SearchKind.CHALLENGE:
         # Searchable before the kept opportunity search answers are retired, or one could be kept stale.
         _bulk(actions, refresh="wait_for")
         opportunity_cache_advance()
@@ -253,10 +252,9 @@ def _bulk(actions: Iterable[dict], *, threads: int = 1, refresh: bool | str = Fa
 
     Actions are built here only: they may read the database, and other threads have other connections
     (outside this one's transaction)."""
-    client = connections.get_connection()
 
     def send(chunk: list[dict]) -> list[dict]:
-        return bulk(client, chunk, chunk_size=BULK_CHUNK, raise_on_error=False, refresh=refresh)[1]
+        return engine_bulk(chunk, chunk_size=BULK_CHUNK, refresh=refresh)
 
     errors: list[dict] = []
     actions = iter(actions)
@@ -274,10 +272,10 @@ def _bulk(actions: Iterable[dict], *, threads: int = 1, refresh: bool | str = Fa
         raise RuntimeError(f"Search index rejected {len(real)} document(s), first: {real[0]}")
 
 
-def index_rebuild(kind: str) -> str:
+def index_rebuild(kind: SearchKind) -> str:
     """Build a new index from the database, then swap the alias to it in one atomic step."""
-    client = connections.get_connection()
-    alias = index_alias(DOCUMENTS[kind].kind())
+    client = engine()
+    alias = index_alias(kind)
     name = index_create(kind)
     try:
         client.indices.put_settings(index=name, body={"index": {"refresh_interval": "-1"}})
@@ -298,7 +296,7 @@ def index_rebuild(kind: str) -> str:
         client.indices.delete(index=index, ignore_unavailable=True)
     # Writes that landed in the old index while this one was being built are replayed now.
     index_repair(kind, index_diff(kind))
-    if kind == "challenge":
+    if kind == SearchKind.CHALLENGE:
         opportunity_cache_advance()
     return name
 
@@ -314,18 +312,17 @@ class IndexDiff:
         return len(self.missing) + len(self.stale) + len(self.extra)
 
 
-def index_diff(kind: str) -> IndexDiff:
+def index_diff(kind: SearchKind) -> IndexDiff:
     index_ensure(kind)
     expected = {
         pk: _version(updated_at) for pk, updated_at in searchable_rows(kind).values_list("pk", "updated_at")
     }
-    client = connections.get_connection()
-    client.indices.refresh(index=index_alias(DOCUMENTS[kind].kind()))
+    alias = index_alias(kind)
+    engine().indices.refresh(index=alias)
     indexed = {
         int(hit["_id"]): hit["_version"]
-        for hit in scan(
-            client,
-            index=index_alias(DOCUMENTS[kind].kind()),
+        for hit in engine_scan(
+            index=alias,
             query={"query": {"match_all": {}}, "_source": False, "version": True},
             size=2000,
         )
@@ -337,7 +334,7 @@ def index_diff(kind: str) -> IndexDiff:
     )
 
 
-def index_repair(kind: str, diff: IndexDiff) -> None:
+def index_repair(kind: SearchKind, diff: IndexDiff) -> None:
     index_sync(kind, diff.missing | diff.stale | diff.extra)
 
 
@@ -356,14 +353,14 @@ def saved_search_index_body() -> dict:
 
 
 def saved_search_index_create() -> str:
-    name = _versioned_name(index_alias(SAVED_SEARCHES))
-    connections.get_connection().indices.create(index=name, body=saved_search_index_body())
+    name = _versioned_name(index_alias(SearchKind.SAVED_SEARCH))
+    engine().indices.create(index=name, body=saved_search_index_body())
     return name
 
 
 def saved_search_index_ensure() -> None:
-    client = connections.get_connection()
-    alias = index_alias(SAVED_SEARCHES)
+    client = engine()
+    alias = index_alias(SearchKind.SAVED_SEARCH)
     if not client.indices.exists_alias(name=alias):
         client.indices.put_alias(index=saved_search_index_create(), name=alias)
 
@@ -392,7 +389,7 @@ def saved_search_index_sync(ids: Iterable[int]) -> None:
     if not ids:
         return
     saved_search_index_ensure()
-    alias = index_alias(SAVED_SEARCHES)
+    alias = index_alias(SearchKind.SAVED_SEARCH)
     rows = list(SavedSearch.objects.filter(pk__in=ids))
     now = _version(timezone.now())
     deletes = [
@@ -400,15 +397,15 @@ def saved_search_index_sync(ids: Iterable[int]) -> None:
         for pk in ids - {row.pk for row in rows}
     ]
     _bulk([*_saved_search_actions(rows, alias), *deletes])
-    connections.get_connection().indices.refresh(index=alias)
+    engine().indices.refresh(index=alias)
 
 
 def saved_search_index_rebuild() -> str:
     """Build a new saved-search index from the SavedSearch table, then swap the alias to it atomically.
 
     Needed when the challenge mapping or the taxonomy synonyms change, like the other indexes."""
-    client = connections.get_connection()
-    alias = index_alias(SAVED_SEARCHES)
+    client = engine()
+    alias = index_alias(SearchKind.SAVED_SEARCH)
     started = timezone.now()
     name = saved_search_index_create()
     try:
@@ -425,7 +422,20 @@ def saved_search_index_rebuild() -> str:
     for index in old:
         client.indices.delete(index=index, ignore_unavailable=True)
     # Searches saved or deleted while the new index was being built went to the old one: replay them.
-    indexed = {int(hit["_id"]) for hit in scan(client, index=alias, query={"_source": False}, size=2000)}
+    indexed = {int(hit["_id"]) for hit in engine_scan(index=alias, query={"_source": False}, size=2000)}
     changed = set(SavedSearch.objects.filter(updated_at__gte=started).values_list("pk", flat=True))
     saved_search_index_sync(changed | (indexed - set(SavedSearch.objects.values_list("pk", flat=True))))
     return name
+
+
+def saved_search_ids_matching(*, document: dict) -> list[int]:
+    """Ids of the saved searches whose stored query matches this challenge document (percolation)."""
+    alias = index_alias(SearchKind.SAVED_SEARCH)
+    if not engine().indices.exists_alias(name=alias):
+        return []  # No search was ever saved.
+    hits = engine_scan(
+        index=alias,
+        query={"query": {"percolate": {"field": "query", "document": document}}, "_source": False},
+        size=500,
+    )
+    return [int(hit["_id"]) for hit in hits]

@@ -5,9 +5,10 @@ from elasticsearch_dsl import Search, connections
 from hub.models import User
 from marketplace import services as marketplace_services
 from marketplace.models import Challenge, Vendor
-from matching import indexing
-from matching.documents import VendorDocument, index_alias
 from matching.models import OutboxEntry
+from matching.search import indexing
+from matching.search.documents import VendorDocument, index_alias
+from matching.search.kinds import SearchKind
 from tests import factories
 from tests.marketplace.test_catalog import DEV_CATALOG
 
@@ -27,19 +28,19 @@ def test_vendor_update_reaches_the_index_after_commit(coordinator):
         vendor=vendor, user=coordinator, data={"description": "Géomatique et drones."}
     )
 
-    assert indexed_ids("vendors") == {vendor.id}
+    assert indexed_ids("vendor") == {vendor.id}
     assert not OutboxEntry.objects.exists()
-    document = VendorDocument.get(id=vendor.id, index=index_alias("vendors"))
+    document = VendorDocument.get(id=vendor.id, index=index_alias(SearchKind.VENDOR))
     assert document.description == "Géomatique et drones."
 
 
 def test_indexed_vendor_is_found_by_a_french_query_through_elasticsearch_dsl(coordinator):
     vendor = factories.VendorFactory(description="Nous migrons les applications vers l'infonuagique.")
     indexing.index_sync("vendor", [vendor.id])
-    connections.get_connection().indices.refresh(index=index_alias("vendors"))
+    connections.get_connection().indices.refresh(index=index_alias(SearchKind.VENDOR))
 
     response = (
-        Search(index=index_alias("vendors"))
+        Search(index=index_alias(SearchKind.VENDOR))
         .query("match", description="applications infonuagiques")
         .execute()
     )
@@ -53,7 +54,7 @@ def test_deactivated_vendor_leaves_the_index(coordinator):
 
     marketplace_services.vendor_update(vendor=vendor, user=coordinator, data={"is_active": False})
 
-    assert indexed_ids("vendors") == set()
+    assert indexed_ids("vendor") == set()
 
 
 def test_challenge_enters_the_index_when_published_only(coordinator):
@@ -64,11 +65,11 @@ def test_challenge_enters_the_index_when_published_only(coordinator):
         organization=factories.OrganizationFactory(members=[member]),
     )
     indexing.index_sync("challenge", [challenge.id])
-    assert indexed_ids("challenges") == set()
+    assert indexed_ids("challenge") == set()
 
     marketplace_services.challenge_transition(challenge=challenge, user=coordinator, to_status="published")
 
-    assert indexed_ids("challenges") == {challenge.id}
+    assert indexed_ids("challenge") == {challenge.id}
 
 
 def test_index_sync_never_overwrites_a_newer_state_with_an_older_one():
@@ -79,30 +80,31 @@ def test_index_sync_never_overwrites_a_newer_state_with_an_older_one():
     indexing.index_sync("vendor", [vendor.id])
 
     # A slow writer that read the older row arrives last.
-    indexing._bulk(indexing._index_actions(stale_copy, index_alias("vendors")))
+    indexing._bulk(indexing._index_actions(stale_copy, index_alias(SearchKind.VENDOR)))
 
     assert (
-        VendorDocument.get(id=vendor.id, index=index_alias("vendors")).description == "Nouvelle description."
+        VendorDocument.get(id=vendor.id, index=index_alias(SearchKind.VENDOR)).description
+        == "Nouvelle description."
     )
 
 
 def test_reindex_swaps_the_alias_to_a_new_complete_index():
     vendors = factories.VendorFactory.create_batch(3)
     client = connections.get_connection()
-    before = set(client.indices.get_alias(name=index_alias("vendors")))
+    before = set(client.indices.get_alias(name=index_alias(SearchKind.VENDOR)))
 
     call_command("reindex")
 
-    after = set(client.indices.get_alias(name=index_alias("vendors")))
+    after = set(client.indices.get_alias(name=index_alias(SearchKind.VENDOR)))
     assert after and after.isdisjoint(before)
     assert not client.indices.exists(index=list(before))
-    assert indexed_ids("vendors") == {vendor.id for vendor in vendors}
+    assert indexed_ids("vendor") == {vendor.id for vendor in vendors}
 
 
 def test_vendor_index_searches_its_segments_in_two_slices():
     call_command("reindex")
     settings = connections.get_connection().indices.get_settings(
-        index=index_alias("vendors"), flat_settings=True
+        index=index_alias(SearchKind.VENDOR), flat_settings=True
     )
 
     (index_settings,) = [entry["settings"] for entry in settings.values()]
@@ -118,15 +120,15 @@ def test_check_index_reports_and_fixes_differences(capsys):
     call_command("check_index", "--fix")
     call_command("check_index")
 
-    assert indexed_ids("vendors") == {vendor.id}
+    assert indexed_ids("vendor") == {vendor.id}
     assert "vendor: 0 missing, 0 stale, 0 extra" in capsys.readouterr().out
 
 
 def test_catalog_import_rebuilds_the_index_once():
     call_command("import_catalog", str(DEV_CATALOG))
 
-    assert len(indexed_ids("vendors")) == 240
-    assert len(indexed_ids("challenges")) == 30
+    assert len(indexed_ids("vendor")) == 240
+    assert len(indexed_ids("challenge")) == 30
     assert not OutboxEntry.objects.exists()
 
 
@@ -148,9 +150,9 @@ def test_rebuild_reads_rows_by_chunks_and_keeps_each_vendors_own_relations(monke
 
     indexing.index_rebuild("vendor")
 
-    assert indexed_ids("vendors") == {vendor.id for vendor in vendors}
+    assert indexed_ids("vendor") == {vendor.id for vendor in vendors}
     for number, vendor in enumerate(vendors):
-        document = VendorDocument.get(id=vendor.id, index=index_alias("vendors")).to_dict()
+        document = VendorDocument.get(id=vendor.id, index=index_alias(SearchKind.VENDOR)).to_dict()
         assert document["expertise"] == ["cloud", "data"][: 1 + number % 2]
         assert document["expertise_labels"][:2] == ["Infonuagique", "Cloud computing"]
         assert document["regions"] == ["03", "06"]

@@ -3,16 +3,17 @@
 import pytest
 from elasticsearch_dsl import Search, connections
 
-from matching import indexing
-from matching.documents import index_alias
+from matching.search import indexing
+from matching.search.documents import index_alias
+from matching.search.kinds import SearchKind
 from tests import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.search]
 
 
 def found(query: str, field: str = "description") -> set[str]:
-    connections.get_connection().indices.refresh(index=index_alias("vendors"))
-    search = Search(index=index_alias("vendors")).query(
+    connections.get_connection().indices.refresh(index=index_alias(SearchKind.VENDOR))
+    search = Search(index=index_alias(SearchKind.VENDOR)).query(
         "multi_match", query=query, fields=[field, f"{field}.en"], operator="and"
     )
     return {hit.key for hit in search.execute()}

@@ -1,4 +1,4 @@
-"""Index mappings and analyzers.
+"""Index mappings and analyzers, and the aliases searches go through.
 
 Every free text is indexed twice, analysed for French (the main field) and for English (the `.en`
 sub-field), because either side may write in either language.
@@ -18,9 +18,10 @@ from elasticsearch_dsl import (
     ScaledFloat,
     Text,
     analyzer,
-    connections,
     token_filter,
 )
+
+from matching.search.kinds import SearchKind
 
 french_elision = token_filter(
     "french_elision",
@@ -149,7 +150,7 @@ def BilingualText(*, keyword: bool = False) -> Text:
 
 def index_alias(kind: str) -> str:
     """The alias searches go through; the concrete, versioned index behind it changes on reindex."""
-    return f"{settings.SEARCH_INDEX_PREFIX}-{kind}"
+    return f"{settings.SEARCH_INDEX_PREFIX}-{SearchKind(kind).index_name}"
 
 
 def stable_tiebreak(key: str) -> int:
@@ -158,6 +159,8 @@ def stable_tiebreak(key: str) -> int:
 
 
 INDEX_SETTINGS = {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": "1s"}
+# The engine's index.max_result_window: it refuses to page deeper than this.
+MAX_RESULT_WINDOW = 10_000
 # A challenge's ranking may score tens of thousands of vendors, on one core. Searched as two slices of
 # the index's segments (OpenSearch's concurrent segment search), it uses a second one. The count is
 # explicit because the default slicing puts up to 250,000 documents in one slice, which is no
@@ -185,7 +188,7 @@ class VendorDocument(Document):
     is_verified = Boolean()
     # The sections the firm shows everyone (ProfileSection values), and a copy of each hideable text
     # while it is public: a person's search, its filters, facets and highlights read a hidden section
-    # only for viewers who may see it (matching.search).
+    # only for viewers who may see it (matching.search.people).
     public_profile = Keyword()
     public_description = BilingualText()
     public_references = BilingualText()
@@ -196,8 +199,8 @@ class VendorDocument(Document):
         settings = VENDOR_INDEX_SETTINGS
 
     @classmethod
-    def kind(cls) -> str:
-        return "vendors"
+    def kind(cls) -> SearchKind:
+        return SearchKind.VENDOR
 
 
 class ChallengeDocument(Document):
@@ -229,8 +232,8 @@ class ChallengeDocument(Document):
         settings = INDEX_SETTINGS
 
     @classmethod
-    def kind(cls) -> str:
-        return "challenges"
+    def kind(cls) -> SearchKind:
+        return SearchKind.CHALLENGE
 
 
 def index_body(document: type[Document], *, extra_synonyms: list[str]) -> dict:
@@ -242,14 +245,7 @@ def index_body(document: type[Document], *, extra_synonyms: list[str]) -> dict:
     return body
 
 
-DOCUMENTS: dict[str, type[Document]] = {"vendor": VendorDocument, "challenge": ChallengeDocument}
-
-
-def search_connect() -> None:
-    connections.create_connection(
-        alias="default",
-        hosts=[settings.SEARCH_URL],
-        timeout=settings.SEARCH_TIMEOUT,
-        retry_on_timeout=False,
-        max_retries=1,
-    )
+DOCUMENTS: dict[str, type[Document]] = {
+    SearchKind.VENDOR: VendorDocument,
+    SearchKind.CHALLENGE: ChallengeDocument,
+}

@@ -8,9 +8,10 @@ from django.utils import timezone
 from elasticsearch_dsl import connections
 
 from hub.models import Organization
-from matching import indexing
-from matching.documents import index_alias, stable_tiebreak
 from matching.models import VendorExposure
+from matching.search import indexing
+from matching.search.documents import index_alias, stable_tiebreak
+from matching.search.kinds import SearchKind
 from tests import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.search]
@@ -40,7 +41,7 @@ def indexed(*rows):
     """Copy factory-made rows into the index (factories bypass the services) and make them searchable."""
     kind = "vendor" if rows and rows[0].__class__.__name__ == "Vendor" else "challenge"
     indexing.index_sync(kind, [row.id for row in rows])
-    connections.get_connection().indices.refresh(index=index_alias(f"{kind}s"))
+    connections.get_connection().indices.refresh(index=index_alias(kind))
     return rows
 
 
@@ -354,7 +355,7 @@ def test_challenge_search_answers_503_with_a_retry_hint_while_the_engine_is_away
 
 def delete_behind_the_apps_back(challenge) -> None:
     client = connections.get_connection()
-    client.delete(index=index_alias("challenges"), id=challenge.id, refresh=True)
+    client.delete(index=index_alias(SearchKind.CHALLENGE), id=challenge.id, refresh=True)
 
 
 def test_opportunity_search_answer_is_kept_until_the_challenge_index_changes(api_client):

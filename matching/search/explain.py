@@ -1,0 +1,177 @@
+"""Why a result ranks where it does: the engine's signals → a typed explanation → sentences.
+
+The one implementation the API (matching.serializers) and the pages (frontend.views) share. An
+explanation is read off the named-clause scores and highlights the engine returned for a hit; a
+proposal keeps it frozen as a dict (`explanation_data`), which `explanation_from_data` reads back."""
+
+import dataclasses
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from marketplace.models import Language, ProfileSection
+from matching.search.queries import ChallengeProfile, VendorProfile
+
+
+@dataclass
+class Explanation:
+    """Why a result was ranked where it is; every element comes from the engine's signals."""
+
+    score: float
+    text_score: float = 0.0
+    expertise_matched: list[str] = field(default_factory=list)
+    expertise_missing: list[str] = field(default_factory=list)
+    highlights: dict[str, list[str]] = field(default_factory=dict)
+    region_fit: bool | None = None  # None: the challenge can be delivered anywhere.
+    languages_matched: list[str] = field(default_factory=list)
+    languages_missing: list[str] = field(default_factory=list)
+    certifications_present: list[str] = field(default_factory=list)
+    certifications_missing: list[str] = field(default_factory=list)
+    sme_eligible: bool | None = True  # None: not told (the firm hides its size).
+    clause_scores: dict[str, float] = field(default_factory=dict)
+
+
+# The vendor's profile section each highlighted field of an explanation quotes.
+HIGHLIGHT_SECTIONS = {"description": ProfileSection.DESCRIPTION, "references": ProfileSection.REFERENCES}
+
+
+def explanation_within(explanation: Explanation, *, sections: Iterable[str]) -> Explanation:
+    """The explanation of a vendor's rank without what it says of the profile sections outside
+    `sections` (marketplace.visibility): their passages, and the region fit, certifications and SME
+    eligibility read from them. The rank itself may still come from hidden text (docs/privacy.md)."""
+    visible = set(sections)
+    hidden_clauses = set()
+    highlights = explanation.highlights.items()
+    changes: dict = {
+        "highlights": {
+            name: fragments for name, fragments in highlights if HIGHLIGHT_SECTIONS.get(name) in visible
+        }
+    }
+    if ProfileSection.REGIONS not in visible:
+        changes["region_fit"] = None
+        hidden_clauses.add("region")
+    if ProfileSection.CERTIFICATIONS not in visible:
+        changes |= {"certifications_present": [], "certifications_missing": []}
+        hidden_clauses |= {name for name in explanation.clause_scores if name.startswith("certification")}
+    if ProfileSection.EMPLOYEES not in visible:
+        changes["sme_eligible"] = None
+    changes["clause_scores"] = {
+        name: score for name, score in explanation.clause_scores.items() if name not in hidden_clauses
+    }
+    return dataclasses.replace(explanation, **changes)
+
+
+def explain_vendor_hit(hit: dict, challenge: ChallengeProfile) -> Explanation:
+    """Read why a vendor matched a challenge off the engine's named-clause scores and highlights."""
+    clauses = hit.get("matched_queries") or {}
+    source = hit.get("_source", {})
+    matched_certifications = [c for c in challenge.required_certifications if f"certification:{c}" in clauses]
+    matched_languages = [code for code in challenge.required_languages if f"language:{code}" in clauses]
+    matched_expertise = [code for code in challenge.expertise if f"expertise:{code}" in clauses]
+    max_employees = challenge.max_employees
+    return Explanation(
+        score=hit["_score"],
+        text_score=clauses.get("text", 0.0),
+        expertise_matched=matched_expertise,
+        expertise_missing=[code for code in challenge.expertise if code not in matched_expertise],
+        highlights=_merge_highlights(hit.get("highlight", {})),
+        region_fit=("region" in clauses) if challenge.regions else None,
+        languages_matched=matched_languages,
+        languages_missing=[code for code in challenge.required_languages if code not in matched_languages],
+        certifications_present=matched_certifications,
+        certifications_missing=[
+            c for c in challenge.required_certifications if c not in matched_certifications
+        ],
+        # The filter already removed vendors over the ceiling; this states it for the reader.
+        sme_eligible=max_employees is None or source.get("employees", 0) <= max_employees,
+        clause_scores=clauses,
+    )
+
+
+def explain_challenge_hit(hit: dict, vendor: VendorProfile) -> Explanation:
+    """Read why a challenge suits a vendor off the engine's named-clause scores and highlights."""
+    clauses = hit.get("matched_queries") or {}
+    source = hit.get("_source", {})
+    expertise = source.get("expertise", [])
+    required_languages = source.get("required_languages", [])
+    required_certifications = source.get("required_certifications", [])
+    return Explanation(
+        score=hit["_score"],
+        text_score=clauses.get("text", 0.0),
+        expertise_matched=[code for code in expertise if f"expertise:{code}" in clauses],
+        expertise_missing=[code for code in expertise if f"expertise:{code}" not in clauses],
+        highlights=_merge_highlights(hit.get("highlight", {})),
+        region_fit=("region" in clauses) if source.get("regions") else None,
+        languages_matched=[code for code in required_languages if code in vendor.languages],
+        languages_missing=[code for code in required_languages if code not in vendor.languages],
+        certifications_present=[c for c in required_certifications if c in vendor.certifications],
+        certifications_missing=[c for c in required_certifications if c not in vendor.certifications],
+        sme_eligible=True,  # Challenges whose ceiling the vendor exceeds were filtered out.
+        clause_scores=clauses,
+    )
+
+
+def _merge_highlights(highlight: dict[str, list[str]]) -> dict[str, list[str]]:
+    """One list per field: the French and English analyses of a text highlight the same passages."""
+    merged: dict[str, list[str]] = {}
+    for name, fragments in highlight.items():
+        target = merged.setdefault(name.removesuffix(".en"), [])
+        target.extend(fragment for fragment in fragments if fragment not in target)
+    return merged
+
+
+def explanation_data(explanation: Explanation) -> dict:
+    """The explanation as plain data, as a proposal keeps it."""
+    return dataclasses.asdict(explanation)
+
+
+def explanation_from_data(data: Mapping | None, *, score: float | None = None) -> Explanation | None:
+    """A kept explanation read back; None when there is none (a coordinator's own proposal keeps `{}`).
+
+    Keys this version does not know are ignored. A kept explanation always has its score; without one,
+    the proposal's `score` stands in, and 0.0 when that is unknown too."""
+    if not data:
+        return None
+    known = {item.name for item in dataclasses.fields(Explanation)}
+    values = {name: value for name, value in data.items() if name in known}
+    values.setdefault("score", score or 0.0)
+    return Explanation(**values)
+
+
+def language_name(code: str) -> str:
+    """ "French" for "fr", in the reader's language; an unknown code as it is."""
+    return str(Language(code).label) if code in Language.values else code
+
+
+def explanation_reasons(explanation: Explanation, *, expertise_labels: Mapping[str, str]) -> list[str]:
+    """Short sentences a coordinator can check in ten seconds."""
+
+    def labels(codes: list[str]) -> str:
+        return ", ".join(expertise_labels.get(code, code) for code in codes)
+
+    reasons = []
+    if explanation.expertise_matched:
+        reasons.append(_("Shared expertise: %(labels)s.") % {"labels": labels(explanation.expertise_matched)})
+    if explanation.highlights:
+        reasons.append(_("Their texts describe the same work (see the highlighted passages)."))
+    if explanation.region_fit is True:
+        reasons.append(_("Present in the region of the work."))
+    elif explanation.region_fit is False:
+        reasons.append(_("Not present in the region of the work."))
+    if explanation.languages_missing:
+        reasons.append(
+            _("Cannot deliver in: %(languages)s.")
+            % {"languages": ", ".join(language_name(code) for code in explanation.languages_missing)}
+        )
+    if explanation.certifications_present:
+        reasons.append(
+            _("Certifications held: %(names)s.") % {"names": ", ".join(explanation.certifications_present)}
+        )
+    if explanation.certifications_missing:
+        reasons.append(
+            _("Certifications missing: %(names)s.") % {"names": ", ".join(explanation.certifications_missing)}
+        )
+    if explanation.sme_eligible is not None:
+        reasons.append(_("Eligible as an SME.") if explanation.sme_eligible else _("Above the SME ceiling."))
+    return reasons

@@ -1,0 +1,74 @@
+"""Explanations read off the engine's signals, and the sentences they make, without a database or an engine."""
+
+from django.utils import translation
+
+from matching.search.explain import explain_challenge_hit, explain_vendor_hit, explanation_reasons
+from matching.search.queries import ChallengeProfile
+from tests.matching.search.test_queries import CHALLENGE, VENDOR
+
+
+def test_explain_vendor_hit_reads_matches_and_gaps_from_named_scores():
+    hit = {
+        "_id": "7",
+        "_score": 12.5,
+        "_source": {"employees": 60},
+        "matched_queries": {"text": 1.5, "expertise:identity": 2.0, "certification:ISO 27001": 0.5},
+        "highlight": {
+            "description": ["<mark>Identity</mark> federation"],
+            "description.en": ["<mark>Identity</mark> federation"],
+        },
+    }
+
+    explanation = explain_vendor_hit(hit, CHALLENGE)
+
+    assert explanation.text_score == 1.5
+    assert explanation.expertise_matched == ["identity"]
+    assert explanation.expertise_missing == ["web-mobile"]
+    assert explanation.region_fit is False
+    assert explanation.languages_missing == ["fr"]
+    assert explanation.certifications_present == ["ISO 27001"]
+    assert explanation.certifications_missing == ["Cote de sécurité (fiabilité)"]
+    assert explanation.sme_eligible is True
+    assert explanation.highlights == {"description": ["<mark>Identity</mark> federation"]}
+
+
+def test_explain_vendor_hit_says_region_does_not_matter_for_work_anywhere():
+    challenge = ChallengeProfile(**{**CHALLENGE.__dict__, "regions": []})
+
+    explanation = explain_vendor_hit({"_score": 1.0, "_source": {}, "matched_queries": {}}, challenge)
+
+    assert explanation.region_fit is None
+
+
+def test_explain_challenge_hit_compares_requirements_with_what_the_vendor_offers():
+    hit = {
+        "_score": 5.0,
+        "_source": {
+            "expertise": ["identity", "cloud"],
+            "regions": ["03"],
+            "required_languages": ["fr", "en"],
+            "required_certifications": ["ISO 27001", "SOC 2"],
+        },
+        "matched_queries": {"text": 4.0, "expertise:identity": 1.5},
+    }
+
+    explanation = explain_challenge_hit(hit, VENDOR)
+
+    assert explanation.expertise_matched == ["identity"]
+    assert explanation.region_fit is False
+    assert explanation.languages_matched == ["en"] and explanation.languages_missing == ["fr"]
+    assert explanation.certifications_present == ["ISO 27001"]
+    assert explanation.certifications_missing == ["SOC 2"]
+
+
+def test_reasons_name_missing_languages_in_the_readers_language():
+    explanation = explain_vendor_hit({"_score": 1.0, "matched_queries": {}, "_source": {}}, CHALLENGE)
+
+    with translation.override("en"):
+        english = explanation_reasons(explanation, expertise_labels={})
+    with translation.override("fr"):
+        french = explanation_reasons(explanation, expertise_labels={})
+
+    assert "Cannot deliver in: French." in english
+    assert any("français" in reason.lower() for reason in french)
+    assert not any(": fr." in reason for reason in english + french)
