@@ -164,7 +164,7 @@ MAX_RESULT_WINDOW = 10_000
 # A challenge's ranking may score tens of thousands of vendors, on one core. Searched as two slices of
 # the index's segments (OpenSearch's concurrent segment search), it uses a second one. The count is
 # explicit because the default slicing puts up to 250,000 documents in one slice, which is no
-# concurrency at this size (docs/benchmarks.md). The challenges index, ten times smaller, gained nothing.
+# concurrency at this size (docs/benchmarks.md). The challenges index is small enough for one slice.
 VENDOR_INDEX_SETTINGS = {
     **INDEX_SETTINGS,
     "search.concurrent_segment_search.mode": "all",

@@ -56,12 +56,11 @@ TEXT_FIELDS_CHALLENGE = ["title", "title.en", "description", "description.en"]
 # The other side's text is matched by its QUERY_TERMS most distinctive terms (by tf-idf in the index
 # searched: `more_like_this`), not by every word. A word most documents share ("gestion", "données")
 # ranks nothing but makes the engine score every document that has it (docs/benchmarks.md). It also
-# keeps the query far below the engine's limit of 1,024 clauses, which a 250-word posting used to reach.
+# keeps the query far below the engine's limit of 1,024 clauses, whatever the posting's length.
 QUERY_TERMS = 25
 # Nor is a term found in more than COMMON_TERM_SHARE of the documents searched distinctive: it barely
-# ranks, and the engine must score every document that has it. Leaving such terms out kept the
-# development catalogue's rankings as good and took a quarter off the 100k rankings' p95
-# (docs/matching.md, docs/benchmarks.md). A small catalogue keeps its words up to COMMON_TERM_FLOOR.
+# ranks, and the engine must score every document that has it; leaving such terms out costs no ranking
+# quality (docs/matching.md, docs/benchmarks.md). A small catalogue keeps its words up to COMMON_TERM_FLOOR.
 COMMON_TERM_SHARE = 0.05
 COMMON_TERM_FLOOR = 20
 # The terms are chosen in the opening of the text, up to its QUERY_WORDS-th word of four letters or
