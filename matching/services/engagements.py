@@ -2,22 +2,26 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hub.exceptions import Conflict
-from hub.models import Notification, User
-from hub.services import Behalf, audit_record, behalf_notify, notify
+from hub.models import User
+from hub.services import Behalf, audit_record
+from marketplace.notifications import Event
 from marketplace.services import (
     behalf_audit,
-    challenge_url,
     organization_behalf_check,
     vendor_behalf_check,
 )
+from matching import notifications
 from matching.models import (
     Engagement,
     Milestone,
 )
+from matching.moves import ENGAGEMENT_MOVES, MILESTONE_MOVES
+from matching.notifications import tell, tell_behalf
 from matching.services.common import (
     locked,
     organization_members,
@@ -33,7 +37,7 @@ def milestone_create(
     *, engagement: Engagement, user: User, title: str, amount: Decimal, due_date: date, reason: str = ""
 ) -> Milestone:
     require_challenge_member(engagement.challenge, user)
-    if engagement.status != Engagement.Status.ACTIVE:
+    if engagement.status not in ENGAGEMENT_MOVES["add_milestone"].sources:
         raise Conflict(
             _("This engagement is completed; it takes no new milestone."), code="engagement_closed"
         )
@@ -44,24 +48,27 @@ def milestone_create(
     milestone.full_clean()
     milestone.save()
     audit_record(actor=user, obj=milestone, action="plan", to_state=milestone.status, **behalf_audit(behalf))
-    behalf_notify(
+    tell_behalf(
+        notifications.BEHALF_PLAN,
         behalf=behalf,
         actor=user,
-        dedupe_key=f"on-behalf:plan:{milestone.pk}",
-        what=lambda: (
-            _("They planned the milestone « %(title)s » (%(amount)s $).")
-            % {"title": milestone.title, "amount": milestone.amount}
-        ),
-        url=challenge_url(engagement.challenge),
+        challenge=engagement.challenge,
+        milestone=milestone,
     )
     return milestone
 
 
 def _milestone_move(
-    *, milestone: Milestone, user: User, to_status: str, allowed_from: str, behalf: Behalf | None = None
+    *,
+    milestone: Milestone,
+    user: User,
+    to_status: str,
+    behalf: Behalf | None,
 ) -> Milestone:
+    """Move a milestone, locked, along MILESTONE_MOVES; tell the party a coordinator acted for (if one did)."""
     milestone = locked(milestone)
-    if milestone.status != allowed_from:
+    from_status = milestone.status
+    if from_status not in MILESTONE_MOVES[to_status].sources:
         raise Conflict(
             _("This milestone is %(status)s; it cannot become %(target)s.")
             % {
@@ -80,21 +87,23 @@ def _milestone_move(
         actor=user,
         obj=milestone,
         action=to_status,
-        from_state=allowed_from,
+        from_state=from_status,
         to_state=to_status,
         **behalf_audit(behalf),
     )
-    behalf_notify(
+    tell_behalf(
+        notifications.BEHALF_MILESTONE_MOVE,
         behalf=behalf,
         actor=user,
-        dedupe_key=f"on-behalf:milestone-{to_status}:{milestone.pk}",
-        what=lambda: (
-            _("The milestone « %(title)s » is now %(status)s.")
-            % {"title": milestone.title, "status": milestone.get_status_display().lower()}
-        ),
-        url=challenge_url(milestone.engagement.challenge),
+        challenge=milestone.engagement.challenge,
+        milestone=milestone,
     )
     return milestone
+
+
+def _milestone_tell(event: Event, *, milestone: Milestone, users: QuerySet[User]) -> None:
+    engagement = milestone.engagement
+    tell(event, users=users, challenge=engagement.challenge, milestone=milestone, vendor=engagement.vendor)
 
 
 @transaction.atomic
@@ -105,19 +114,12 @@ def milestone_deliver(*, milestone: Milestone, user: User, reason: str = "") -> 
         milestone=milestone,
         user=user,
         to_status=Milestone.Status.DELIVERED,
-        allowed_from=Milestone.Status.PLANNED,
         behalf=vendor_behalf_check(vendor=engagement.vendor, user=user, reason=reason),
     )
-    notify(
+    _milestone_tell(
+        notifications.MILESTONE_DELIVERED,
+        milestone=milestone,
         users=organization_members(engagement.challenge),
-        kind=Notification.Kind.MILESTONE_DELIVERED,
-        dedupe_key=f"milestone-delivered:{milestone.pk}",
-        render=lambda: (
-            _("Milestone delivered: %(title)s") % {"title": milestone.title},
-            _("%(vendor)s delivered « %(title)s ». Review it and accept it to release the payment.")
-            % {"vendor": engagement.vendor.name, "title": milestone.title},
-        ),
-        url=challenge_url(engagement.challenge),
     )
     return milestone
 
@@ -131,25 +133,12 @@ def milestone_accept(*, milestone: Milestone, user: User, reason: str = "") -> M
         milestone=milestone,
         user=user,
         to_status=Milestone.Status.ACCEPTED,
-        allowed_from=Milestone.Status.DELIVERED,
         behalf=organization_behalf_check(
             organization=engagement.challenge.organization, user=user, reason=reason
         ),
     )
     payout_request(milestone=milestone)
-    notify(
-        users=vendor_members(engagement.vendor),
-        kind=Notification.Kind.MILESTONE_ACCEPTED,
-        dedupe_key=f"milestone-accepted:{milestone.pk}",
-        render=lambda: (
-            _("Milestone accepted: %(title)s") % {"title": milestone.title},
-            _("%(organization)s accepted « %(title)s ». The payment of %(amount)s $ is on its way.")
-            % {
-                "organization": engagement.challenge.organization.name,
-                "title": milestone.title,
-                "amount": milestone.amount,
-            },
-        ),
-        url=challenge_url(engagement.challenge),
+    _milestone_tell(
+        notifications.MILESTONE_ACCEPTED, milestone=milestone, users=vendor_members(engagement.vendor)
     )
     return milestone

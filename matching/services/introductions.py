@@ -5,21 +5,25 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hub.exceptions import Conflict
-from hub.models import Notification, User
-from hub.services import Behalf, audit_record, behalf_notify, notify
+from hub.models import User
+from hub.services import Behalf, audit_record
 from marketplace.models import Challenge
+from marketplace.moves import CHALLENGE_MOVES
+from marketplace.notifications import BehalfEvent, Event
 from marketplace.services import (
     behalf_audit,
     challenge_transition,
-    challenge_url,
     organization_behalf_check,
     vendor_behalf_check,
 )
+from matching import notifications
 from matching.models import (
     Clarification,
     Engagement,
     Introduction,
 )
+from matching.moves import INTRODUCTION_MOVES, INTRODUCTIONS_IN_THE_RUNNING
+from matching.notifications import tell, tell_behalf
 from matching.services.common import (
     locked,
     organization_members,
@@ -34,15 +38,15 @@ def _introduction_move(
     introduction: Introduction,
     user: User,
     to_status: str,
-    allowed_from: set[str],
-    action: str,
     reason: str = "",
     changes: dict | None = None,
     behalf: Behalf | None = None,
 ) -> Introduction:
-    """Move an introduction, locked, and apply `changes` (pitch, decline reason) to the locked row."""
+    """Move an introduction, locked, along INTRODUCTION_MOVES, and apply `changes` (pitch, decline reason) to
+    the locked row."""
+    move = INTRODUCTION_MOVES[to_status]
     introduction = locked(introduction)
-    if introduction.status not in allowed_from:
+    if introduction.status not in move.sources:
         raise Conflict(
             _("This introduction is %(status)s; that is no longer possible.")
             % {"status": introduction.get_status_display().lower()},
@@ -56,7 +60,7 @@ def _introduction_move(
     audit_record(
         actor=user,
         obj=introduction,
-        action=action,
+        action=move.action,
         from_state=from_status,
         to_state=to_status,
         **({"reason": reason} | behalf_audit(behalf)),
@@ -79,32 +83,16 @@ def introduction_express_interest(
         introduction=introduction,
         user=user,
         to_status=Introduction.Status.INTERESTED,
-        allowed_from={Introduction.Status.INTRODUCED},
-        action="express_interest",
         changes={"pitch": pitch.strip()},
         behalf=behalf,
     )
-    challenge, vendor = introduction.challenge, introduction.vendor
-    behalf_notify(
+    _introduction_tell(
+        introduction,
+        behalf_event=notifications.BEHALF_INTEREST,
         behalf=behalf,
         actor=user,
-        dedupe_key=f"on-behalf:interest:{introduction.pk}",
-        what=lambda: (
-            _("They told %(organization)s that your firm is interested in « %(title)s ».")
-            % {"organization": challenge.organization.name, "title": challenge.title}
-        ),
-        url=challenge_url(challenge),
-    )
-    notify(
-        users=organization_members(challenge),
-        kind=Notification.Kind.INTEREST,
-        dedupe_key=f"interest:{introduction.pk}",
-        render=lambda: (
-            _("%(vendor)s is interested") % {"vendor": vendor.name},
-            _("%(vendor)s is interested in « %(title)s »: %(pitch)s")
-            % {"vendor": vendor.name, "title": challenge.title, "pitch": introduction.pitch},
-        ),
-        url=challenge_url(challenge),
+        event=notifications.INTEREST,
+        users=organization_members(introduction.challenge),
     )
     return introduction
 
@@ -120,30 +108,17 @@ def introduction_decline(*, introduction: Introduction, user: User, reason: str)
         introduction=introduction,
         user=user,
         to_status=Introduction.Status.DECLINED,
-        allowed_from={Introduction.Status.INTRODUCED, Introduction.Status.INTERESTED},
-        action="decline",
         reason=reason.strip(),
         changes={"decline_reason": reason.strip()},
         behalf=behalf,
     )
-    challenge, vendor = introduction.challenge, introduction.vendor
-    behalf_notify(
+    _introduction_tell(
+        introduction,
+        behalf_event=notifications.BEHALF_DECLINE,
         behalf=behalf,
         actor=user,
-        dedupe_key=f"on-behalf:decline:{introduction.pk}",
-        what=lambda: _("They declined « %(title)s » for your firm.") % {"title": challenge.title},
-        url=challenge_url(challenge),
-    )
-    notify(
-        users=organization_members(challenge),
-        kind=Notification.Kind.DECLINE,
-        dedupe_key=f"decline:{introduction.pk}",
-        render=lambda: (
-            _("%(vendor)s declined") % {"vendor": vendor.name},
-            _("%(vendor)s will not answer « %(title)s ».")
-            % {"vendor": vendor.name, "title": challenge.title},
-        ),
-        url=challenge_url(challenge),
+        event=notifications.DECLINE,
+        users=organization_members(introduction.challenge),
     )
     return introduction
 
@@ -158,44 +133,42 @@ def introduction_shortlist(*, introduction: Introduction, user: User, reason: st
         introduction=introduction,
         user=user,
         to_status=Introduction.Status.SHORTLISTED,
-        allowed_from={Introduction.Status.INTERESTED},
-        action="shortlist",
         behalf=behalf,
     )
-    challenge = introduction.challenge
-    behalf_notify(
+    _introduction_tell(
+        introduction,
+        behalf_event=notifications.BEHALF_SHORTLIST,
         behalf=behalf,
         actor=user,
-        dedupe_key=f"on-behalf:shortlist:{introduction.pk}",
-        what=lambda: (
-            _("They shortlisted %(vendor)s for « %(title)s ».")
-            % {"vendor": introduction.vendor.name, "title": challenge.title}
-        ),
-        url=challenge_url(challenge),
-    )
-    notify(
+        event=notifications.SHORTLISTED,
         users=vendor_members(introduction.vendor),
-        kind=Notification.Kind.SHORTLISTED,
-        dedupe_key=f"shortlisted:{introduction.pk}",
-        render=lambda: (
-            _("Shortlisted: %(title)s") % {"title": challenge.title},
-            _("%(organization)s shortlisted your firm for this challenge.")
-            % {"organization": challenge.organization.name},
-        ),
-        url=challenge_url(challenge),
     )
     return introduction
 
 
+def _introduction_tell(
+    introduction: Introduction,
+    *,
+    behalf_event: BehalfEvent,
+    behalf: Behalf | None,
+    actor: User,
+    event: Event,
+    users: QuerySet[User],
+) -> None:
+    """After a party's move: tell the party what a coordinator did for it (if one did), then the other party."""
+    challenge = introduction.challenge
+    tell_behalf(behalf_event, behalf=behalf, actor=actor, challenge=challenge, introduction=introduction)
+    tell(event, users=users, challenge=challenge, introduction=introduction)
+
+
 def _introduced_vendor_members(challenge: Challenge) -> QuerySet[User]:
-    return (
-        User.objects.filter(
-            is_active=True,
-            vendors__introductions__challenge=challenge,
-        )
-        .exclude(vendors__introductions__status=Introduction.Status.DECLINED)
-        .distinct()
-    )
+    # The firms that may ask hear every answer. One filter() call, so that the challenge and the status are
+    # those of the same introduction (not a declined one elsewhere).
+    return User.objects.filter(
+        is_active=True,
+        vendors__introductions__challenge=challenge,
+        vendors__introductions__status__in=INTRODUCTION_MOVES["ask"].sources,
+    ).distinct()
 
 
 @transaction.atomic
@@ -206,8 +179,8 @@ def clarification_ask(
 
     An answered clarification is published to every introduced vendor, never saying who asked."""
     is_member = user.is_coordinator or challenge.organization.members.filter(pk=user.pk).exists()
-    introduced = challenge.introductions.filter(vendor__members=user).exclude(
-        status=Introduction.Status.DECLINED
+    introduced = challenge.introductions.filter(
+        vendor__members=user, status__in=INTRODUCTION_MOVES["ask"].sources
     )
     if not (is_member or introduced.exists()):
         raise PermissionDenied(
@@ -226,15 +199,11 @@ def clarification_ask(
     if answer.strip():
         clarification_answer(clarification=clarification, user=user, answer=answer, reason=reason)
     else:
-        notify(
+        tell(
+            notifications.QUESTION_ASKED,
             users=organization_members(challenge),
-            kind=Notification.Kind.CLARIFICATION,
-            dedupe_key=f"clarification-asked:{clarification.pk}",
-            render=lambda: (
-                _("A question about « %(title)s »") % {"title": challenge.title},
-                clarification.question,
-            ),
-            url=challenge_url(challenge),
+            challenge=challenge,
+            clarification=clarification,
         )
     return clarification
 
@@ -263,26 +232,18 @@ def clarification_answer(
         to_state="published",
         **behalf_audit(behalf),
     )
-    behalf_notify(
+    tell_behalf(
+        notifications.BEHALF_ANSWER,
         behalf=behalf,
         actor=user,
-        dedupe_key=f"on-behalf:answer:{clarification.pk}",
-        what=lambda: (
-            _("They published an answer to a question about « %(title)s »: %(answer)s")
-            % {"title": challenge.title, "answer": clarification.answer}
-        ),
-        url=challenge_url(challenge),
+        challenge=challenge,
+        clarification=clarification,
     )
-    notify(
+    tell(
+        notifications.CLARIFICATION_PUBLISHED,
         users=_introduced_vendor_members(challenge),
-        kind=Notification.Kind.CLARIFICATION,
-        dedupe_key=f"clarification:{clarification.pk}",
-        render=lambda: (
-            _("Clarification published: %(title)s") % {"title": challenge.title},
-            _("Question: %(question)s\nAnswer: %(answer)s")
-            % {"question": clarification.question, "answer": clarification.answer},
-        ),
-        url=challenge_url(challenge),
+        challenge=challenge,
+        clarification=clarification,
     )
     return clarification
 
@@ -301,7 +262,7 @@ def challenge_award(
         raise ValidationError(
             {"introduction": _("This introduction belongs to another challenge.")}, code="mismatch"
         )
-    if challenge.status not in (Challenge.Status.PUBLISHED, Challenge.Status.CLOSED):
+    if challenge.status not in CHALLENGE_MOVES[Challenge.Status.AWARDED].sources:
         raise Conflict(
             _("A challenge that is %(status)s cannot be awarded.")
             % {"status": challenge.get_status_display().lower()},
@@ -311,8 +272,6 @@ def challenge_award(
         introduction=introduction,
         user=user,
         to_status=Introduction.Status.AWARDED,
-        allowed_from={Introduction.Status.INTERESTED, Introduction.Status.SHORTLISTED},
-        action="award",
         behalf=behalf,
     )
     challenge_transition(
@@ -328,45 +287,26 @@ def challenge_award(
     audit_record(
         actor=user, obj=engagement, action="open", to_state=engagement.status, **behalf_audit(behalf)
     )
-    others = challenge.introductions.exclude(pk=introduction.pk).exclude(
-        status__in=[Introduction.Status.DECLINED, Introduction.Status.NOT_SELECTED]
+    others = challenge.introductions.exclude(pk=introduction.pk).filter(
+        status__in=INTRODUCTIONS_IN_THE_RUNNING
     )
     for other in others:
         _introduction_move(
             introduction=other,
             user=user,
             to_status=Introduction.Status.NOT_SELECTED,
-            allowed_from={
-                Introduction.Status.INTRODUCED,
-                Introduction.Status.INTERESTED,
-                Introduction.Status.SHORTLISTED,
-            },
-            action="close",
             behalf=behalf,
         )
-        notify(
+        tell(
+            notifications.NOT_SELECTED,
             users=vendor_members(other.vendor),
-            kind=Notification.Kind.NOT_SELECTED,
-            dedupe_key=f"not-selected:{other.pk}",
-            render=lambda: (
-                _("« %(title)s » has been awarded") % {"title": challenge.title},
-                _(
-                    "Thank you for your interest in this challenge. %(organization)s has chosen another firm this "
-                    "time. We hope to introduce you to other opportunities soon."
-                )
-                % {"organization": challenge.organization.name},
-            ),
-            url=challenge_url(challenge),
+            challenge=challenge,
+            introduction=other,
         )
-    notify(
+    tell(
+        notifications.AWARDED,
         users=vendor_members(introduction.vendor),
-        kind=Notification.Kind.AWARDED,
-        dedupe_key=f"awarded:{introduction.pk}",
-        render=lambda: (
-            _("Awarded: %(title)s") % {"title": challenge.title},
-            _("%(organization)s awarded this challenge to your firm. The pilot's milestones will follow.")
-            % {"organization": challenge.organization.name},
-        ),
-        url=challenge_url(challenge),
+        challenge=challenge,
+        introduction=introduction,
     )
     return engagement
