@@ -15,7 +15,7 @@ from hub.services import Behalf, audit_record, behalf_check
 from marketplace import notifications
 from marketplace.models import Challenge, Vendor, VendorReference
 from marketplace.moves import CHALLENGE_MOVES, DELETABLE_STATUSES, Party, challenge_editable
-from marketplace.notifications import send, send_behalf
+from marketplace.notifications import BehalfEvent, send, send_behalf
 from marketplace.selectors import user_can_edit_challenge, user_can_edit_vendor, vendor_list_for_contact
 from marketplace.signals import challenge_published, searchable_changed
 
@@ -87,6 +87,15 @@ def organization_behalf_check(
 def behalf_audit(behalf: Behalf | None) -> dict:
     """The audit_record arguments that say a coordinator acted for a party, and why (none when the party acted)."""
     return {"reason": behalf.reason, "on_behalf_of": behalf.party} if behalf is not None else {}
+
+
+def behalf_record(event: BehalfEvent, *, behalf: Behalf | None, audit: dict, **notice: object) -> None:
+    """When a coordinator acted for a party: the audit log says for whom and why, and the party is told
+    (`audit` holds audit_record's arguments, `notice` send_behalf's). Nothing when the party acted itself."""
+    if behalf is None:
+        return
+    audit_record(**audit, **behalf_audit(behalf))
+    send_behalf(event, behalf=behalf, actor=audit["actor"], **notice)
 
 
 def challenge_url(challenge: Challenge) -> str:
@@ -161,15 +170,13 @@ def vendor_update(*, vendor: Vendor, user: User, data: dict) -> Vendor:
         _references_replace(vendor=vendor, references=references)
     if unverify:
         _vendor_unverified(vendor=vendor, user=user, changes=identity_changed)
-    if behalf is not None:
-        audit_record(actor=user, obj=vendor, action="update_profile", **behalf_audit(behalf))
-        send_behalf(
-            notifications.BEHALF_VENDOR_UPDATE,
-            behalf=behalf,
-            actor=user,
-            vendor=vendor,
-            stamp=vendor.updated_at.isoformat(),
-        )
+    behalf_record(
+        notifications.BEHALF_VENDOR_UPDATE,
+        behalf=behalf,
+        audit={"actor": user, "obj": vendor, "action": "update_profile"},
+        vendor=vendor,
+        stamp=vendor.updated_at.isoformat(),
+    )
     _notify_search("vendor", vendor.pk)
     return vendor
 
@@ -251,17 +258,13 @@ def challenge_create(*, user: User, organization: Organization, data: dict) -> C
         status=Challenge.Status.DRAFT,
     )
     _save_validated(challenge, _assign(challenge, data, relations=CHALLENGE_RELATIONS))
-    if behalf is not None:
-        audit_record(
-            actor=user, obj=challenge, action="create", to_state=challenge.status, **behalf_audit(behalf)
-        )
-        send_behalf(
-            notifications.BEHALF_CHALLENGE_CREATE,
-            behalf=behalf,
-            actor=user,
-            url=challenge_url(challenge),
-            challenge=challenge,
-        )
+    behalf_record(
+        notifications.BEHALF_CHALLENGE_CREATE,
+        behalf=behalf,
+        audit={"actor": user, "obj": challenge, "action": "create", "to_state": challenge.status},
+        url=challenge_url(challenge),
+        challenge=challenge,
+    )
     return challenge
 
 
@@ -280,16 +283,14 @@ def challenge_update(*, challenge: Challenge, user: User, data: dict) -> Challen
         organization=challenge.organization, user=user, reason=data.pop("reason", "")
     )
     _save_validated(challenge, _assign(challenge, data, relations=CHALLENGE_RELATIONS))
-    if behalf is not None:
-        audit_record(actor=user, obj=challenge, action="update", **behalf_audit(behalf))
-        send_behalf(
-            notifications.BEHALF_CHALLENGE_UPDATE,
-            behalf=behalf,
-            actor=user,
-            url=challenge_url(challenge),
-            challenge=challenge,
-            stamp=challenge.updated_at.isoformat(),
-        )
+    behalf_record(
+        notifications.BEHALF_CHALLENGE_UPDATE,
+        behalf=behalf,
+        audit={"actor": user, "obj": challenge, "action": "update"},
+        url=challenge_url(challenge),
+        challenge=challenge,
+        stamp=challenge.updated_at.isoformat(),
+    )
     _notify_search("challenge", challenge.pk)
     return challenge
 
@@ -303,17 +304,13 @@ def challenge_delete(*, challenge: Challenge, user: User, reason: str = "") -> N
             _("Only a draft can be deleted. Cancel the challenge instead."), code="challenge_not_draft"
         )
     behalf = organization_behalf_check(organization=challenge.organization, user=user, reason=reason)
-    if behalf is not None:
-        audit_record(
-            actor=user, obj=challenge, action="delete", from_state=challenge.status, **behalf_audit(behalf)
-        )
-        send_behalf(
-            notifications.BEHALF_CHALLENGE_DELETE,
-            behalf=behalf,
-            actor=user,
-            title=challenge.title,
-            challenge_id=challenge.pk,
-        )
+    behalf_record(
+        notifications.BEHALF_CHALLENGE_DELETE,
+        behalf=behalf,
+        audit={"actor": user, "obj": challenge, "action": "delete", "from_state": challenge.status},
+        title=challenge.title,
+        challenge_id=challenge.pk,
+    )
     challenge.delete()
 
 

@@ -293,3 +293,17 @@ BEHALF_PLAN = BehalfEvent("on-behalf:plan:{milestone.pk}", _behalf_plan)
 BEHALF_MILESTONE_MOVE = BehalfEvent(
     "on-behalf:milestone-{milestone.status}:{milestone.pk}", _behalf_milestone_move
 )
+
+# A party's own move on an introduction: what the other party is told, and what the party is told when a
+# coordinator made the move for it. The award tells everyone itself (services/introductions.py).
+INTRODUCTION_EVENTS: dict[str, tuple[Event, BehalfEvent]] = {
+    Introduction.Status.INTERESTED: (INTEREST, BEHALF_INTEREST),
+    Introduction.Status.DECLINED: (DECLINE, BEHALF_DECLINE),
+    Introduction.Status.SHORTLISTED: (SHORTLISTED, BEHALF_SHORTLIST),
+}
+
+# A party's move on a milestone: what the other party is told.
+MILESTONE_EVENTS: dict[str, Event] = {
+    Milestone.Status.DELIVERED: MILESTONE_DELIVERED,
+    Milestone.Status.ACCEPTED: MILESTONE_ACCEPTED,
+}

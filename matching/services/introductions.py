@@ -9,7 +9,6 @@ from hub.models import User
 from hub.services import Behalf, audit_record
 from marketplace.models import Challenge
 from marketplace.moves import CHALLENGE_MOVES
-from marketplace.notifications import BehalfEvent, Event
 from marketplace.services import (
     behalf_audit,
     challenge_transition,
@@ -26,7 +25,9 @@ from matching.moves import INTRODUCTION_MOVES, INTRODUCTIONS_IN_THE_RUNNING
 from matching.notifications import tell, tell_behalf
 from matching.services.common import (
     locked,
+    move_locked,
     organization_members,
+    other_party_members,
     require_challenge_member,
     require_vendor_member,
     vendor_members,
@@ -42,30 +43,34 @@ def _introduction_move(
     changes: dict | None = None,
     behalf: Behalf | None = None,
 ) -> Introduction:
-    """Move an introduction, locked, along INTRODUCTION_MOVES, and apply `changes` (pitch, decline reason) to
-    the locked row."""
-    move = INTRODUCTION_MOVES[to_status]
-    introduction = locked(introduction)
-    if introduction.status not in move.sources:
-        raise Conflict(
-            _("This introduction is %(status)s; that is no longer possible.")
-            % {"status": introduction.get_status_display().lower()},
-            code="introduction_invalid_transition",
-        )
-    from_status = introduction.status
-    introduction.status = to_status
-    for field, value in (changes or {}).items():
-        setattr(introduction, field, value)
-    introduction.save(update_fields=["status", "pitch", "decline_reason", "updated_at"])
-    audit_record(
-        actor=user,
-        obj=introduction,
-        action=move.action,
-        from_state=from_status,
-        to_state=to_status,
-        **({"reason": reason} | behalf_audit(behalf)),
+    """Move an introduction along INTRODUCTION_MOVES with `changes` (pitch, decline reason). After a party's
+    own move, the party a coordinator acted for and the other party are told (notifications.INTRODUCTION_EVENTS)."""
+    introduction = move_locked(
+        introduction,
+        table=INTRODUCTION_MOVES,
+        to_status=to_status,
+        user=user,
+        refused=_introduction_refused,
+        changes=changes,
+        audit={"reason": reason} | behalf_audit(behalf),
     )
+    if to_status in notifications.INTRODUCTION_EVENTS:
+        event, behalf_event = notifications.INTRODUCTION_EVENTS[to_status]
+        challenge = introduction.challenge
+        tell_behalf(behalf_event, behalf=behalf, actor=user, challenge=challenge, introduction=introduction)
+        users = other_party_members(
+            INTRODUCTION_MOVES[to_status].by, challenge=challenge, vendor=introduction.vendor
+        )
+        tell(event, users=users, challenge=challenge, introduction=introduction)
     return introduction
+
+
+def _introduction_refused(introduction: Introduction, to_status: str) -> Conflict:
+    return Conflict(
+        _("This introduction is %(status)s; that is no longer possible.")
+        % {"status": introduction.get_status_display().lower()},
+        code="introduction_invalid_transition",
+    )
 
 
 @transaction.atomic
@@ -79,22 +84,13 @@ def introduction_express_interest(
             {"pitch": _("Write a short pitch for the organization.")}, code="pitch_required"
         )
     behalf = vendor_behalf_check(vendor=introduction.vendor, user=user, reason=reason)
-    introduction = _introduction_move(
+    return _introduction_move(
         introduction=introduction,
         user=user,
         to_status=Introduction.Status.INTERESTED,
         changes={"pitch": pitch.strip()},
         behalf=behalf,
     )
-    _introduction_tell(
-        introduction,
-        behalf_event=notifications.BEHALF_INTEREST,
-        behalf=behalf,
-        actor=user,
-        event=notifications.INTEREST,
-        users=organization_members(introduction.challenge),
-    )
-    return introduction
 
 
 @transaction.atomic
@@ -104,7 +100,7 @@ def introduction_decline(*, introduction: Introduction, user: User, reason: str)
         raise ValidationError({"reason": _("Say why your firm declines.")}, code="reason_required")
     # A coordinator declining for the firm gives the firm's reason, which is also why they act.
     behalf = vendor_behalf_check(vendor=introduction.vendor, user=user, reason=reason)
-    introduction = _introduction_move(
+    return _introduction_move(
         introduction=introduction,
         user=user,
         to_status=Introduction.Status.DECLINED,
@@ -112,15 +108,6 @@ def introduction_decline(*, introduction: Introduction, user: User, reason: str)
         changes={"decline_reason": reason.strip()},
         behalf=behalf,
     )
-    _introduction_tell(
-        introduction,
-        behalf_event=notifications.BEHALF_DECLINE,
-        behalf=behalf,
-        actor=user,
-        event=notifications.DECLINE,
-        users=organization_members(introduction.challenge),
-    )
-    return introduction
 
 
 @transaction.atomic
@@ -129,36 +116,12 @@ def introduction_shortlist(*, introduction: Introduction, user: User, reason: st
     behalf = organization_behalf_check(
         organization=introduction.challenge.organization, user=user, reason=reason
     )
-    introduction = _introduction_move(
+    return _introduction_move(
         introduction=introduction,
         user=user,
         to_status=Introduction.Status.SHORTLISTED,
         behalf=behalf,
     )
-    _introduction_tell(
-        introduction,
-        behalf_event=notifications.BEHALF_SHORTLIST,
-        behalf=behalf,
-        actor=user,
-        event=notifications.SHORTLISTED,
-        users=vendor_members(introduction.vendor),
-    )
-    return introduction
-
-
-def _introduction_tell(
-    introduction: Introduction,
-    *,
-    behalf_event: BehalfEvent,
-    behalf: Behalf | None,
-    actor: User,
-    event: Event,
-    users: QuerySet[User],
-) -> None:
-    """After a party's move: tell the party what a coordinator did for it (if one did), then the other party."""
-    challenge = introduction.challenge
-    tell_behalf(behalf_event, behalf=behalf, actor=actor, challenge=challenge, introduction=introduction)
-    tell(event, users=users, challenge=challenge, introduction=introduction)
 
 
 def _introduced_vendor_members(challenge: Challenge) -> QuerySet[User]:

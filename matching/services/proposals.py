@@ -21,7 +21,7 @@ from matching.moves import PROPOSAL_MOVES
 from matching.notifications import tell
 from matching.services.common import (
     explanation_data,
-    locked,
+    move_locked,
     organization_members,
     vendor_members,
 )
@@ -114,23 +114,23 @@ def _proposal_decide(
     """Move a proposal, locked, along PROPOSAL_MOVES: two coordinators deciding at once never both win."""
     if not user.is_coordinator:
         raise PermissionDenied(_("Only hub coordinators can decide on a proposal."))
-    proposal = locked(proposal)
-    if proposal.status not in PROPOSAL_MOVES[to_status].sources:
-        raise Conflict(
-            _("This proposal is already %(status)s; refresh the queue to see its current state.")
-            % {"status": proposal.get_status_display().lower()},
-            code="proposal_already_decided",
-        )
-    from_status = proposal.status
-    proposal.status = to_status
-    proposal.reason = reason
-    proposal.decided_by = user
-    proposal.decided_at = timezone.now()
-    proposal.save(update_fields=["status", "reason", "decided_by", "decided_at", "updated_at"])
-    audit_record(
-        actor=user, obj=proposal, action=to_status, from_state=from_status, to_state=to_status, reason=reason
+    return move_locked(
+        proposal,
+        table=PROPOSAL_MOVES,
+        to_status=to_status,
+        user=user,
+        refused=_proposal_refused,
+        changes={"reason": reason, "decided_by": user, "decided_at": timezone.now()},
+        audit={"reason": reason},
     )
-    return proposal
+
+
+def _proposal_refused(proposal: MatchProposal, to_status: str) -> Conflict:
+    return Conflict(
+        _("This proposal is already %(status)s; refresh the queue to see its current state.")
+        % {"status": proposal.get_status_display().lower()},
+        code="proposal_already_decided",
+    )
 
 
 @transaction.atomic
