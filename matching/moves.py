@@ -64,7 +64,7 @@ MILESTONE_MOVES: dict[str, Move] = {
 }
 
 
-def _is_party(*, user: User, party: Party, challenge: Challenge, vendor: Vendor | None = None) -> bool:
+def _is_party(*, user: User, party: Party, challenge: Challenge, vendor: Vendor | None) -> bool:
     if party is Party.COORDINATORS:
         return user.is_coordinator
     if party is Party.ORGANIZATION:
@@ -72,23 +72,10 @@ def _is_party(*, user: User, party: Party, challenge: Challenge, vendor: Vendor 
     return party is Party.VENDOR and vendor is not None and user_can_edit_vendor(user=user, vendor=vendor)
 
 
-def proposal_allowed_moves(proposal: MatchProposal, user: User) -> set[str]:
-    return moves_from(
-        PROPOSAL_MOVES,
-        state=proposal.status,
-        is_party=lambda party: _is_party(user=user, party=party, challenge=proposal.challenge),
-    )
-
-
-def introduction_allowed_moves(introduction: Introduction, user: User) -> set[str]:
+def _introduction_conditions(introduction: Introduction, user: User, moves: set[str]) -> set[str]:
+    """What the challenge's own state rules out: questions once it is not open, an award once it cannot
+    be awarded."""
     challenge = introduction.challenge
-    moves = moves_from(
-        INTRODUCTION_MOVES,
-        state=introduction.status,
-        is_party=lambda party: _is_party(
-            user=user, party=party, challenge=challenge, vendor=introduction.vendor
-        ),
-    )
     if not challenge.is_open:
         moves.discard("ask")
     if IntroductionStatus.AWARDED in moves and Challenge.Status.AWARDED not in challenge_moves.allowed_moves(
@@ -98,31 +85,15 @@ def introduction_allowed_moves(introduction: Introduction, user: User) -> set[st
     return moves
 
 
-def engagement_allowed_moves(engagement: Engagement, user: User) -> set[str]:
-    return moves_from(
-        ENGAGEMENT_MOVES,
-        state=engagement.status,
-        is_party=lambda party: _is_party(user=user, party=party, challenge=engagement.challenge),
-    )
-
-
-def milestone_allowed_moves(milestone: Milestone, user: User) -> set[str]:
-    engagement = milestone.engagement
-    return moves_from(
+# For each model: its table, and the challenge and firm whose members are its parties.
+_TABLES = {
+    MatchProposal: (PROPOSAL_MOVES, lambda proposal: (proposal.challenge, None)),
+    Introduction: (INTRODUCTION_MOVES, lambda introduction: (introduction.challenge, introduction.vendor)),
+    Engagement: (ENGAGEMENT_MOVES, lambda engagement: (engagement.challenge, engagement.vendor)),
+    Milestone: (
         MILESTONE_MOVES,
-        state=milestone.status,
-        is_party=lambda party: _is_party(
-            user=user, party=party, challenge=engagement.challenge, vendor=engagement.vendor
-        ),
-    )
-
-
-_ALLOWED_MOVES = {
-    Challenge: challenge_moves.allowed_moves,
-    MatchProposal: proposal_allowed_moves,
-    Introduction: introduction_allowed_moves,
-    Engagement: engagement_allowed_moves,
-    Milestone: milestone_allowed_moves,
+        lambda milestone: (milestone.engagement.challenge, milestone.engagement.vendor),
+    ),
 }
 
 
@@ -133,4 +104,13 @@ def allowed_moves(
     anonymous visitors. The services still decide: a page drawn from this can be stale."""
     if not user.is_authenticated:
         return set()
-    return _ALLOWED_MOVES[type(obj)](obj, user)
+    if isinstance(obj, Challenge):
+        return challenge_moves.allowed_moves(obj, user)
+    table, parties_of = _TABLES[type(obj)]
+    challenge, vendor = parties_of(obj)
+    moves = moves_from(
+        table,
+        state=obj.status,
+        is_party=lambda party: _is_party(user=user, party=party, challenge=challenge, vendor=vendor),
+    )
+    return _introduction_conditions(obj, user, moves) if isinstance(obj, Introduction) else moves
