@@ -9,10 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hub.links import page_url
-from hub.models import Notification, Organization, User
+from hub.models import Organization, User
 from hub.selectors import coordinator_list
-from hub.services import Behalf, audit_record, behalf_check, behalf_notify, notify
+from hub.services import Behalf, audit_record, behalf_check
+from marketplace import notifications
 from marketplace.models import Challenge, Vendor, VendorReference
+from marketplace.moves import CHALLENGE_MOVES, DELETABLE_STATUSES, Party, challenge_editable
+from marketplace.notifications import BehalfEvent, send, send_behalf
 from marketplace.selectors import user_can_edit_challenge, user_can_edit_vendor, vendor_list_for_contact
 from marketplace.signals import challenge_published, searchable_changed
 
@@ -84,6 +87,15 @@ def organization_behalf_check(
 def behalf_audit(behalf: Behalf | None) -> dict:
     """The audit_record arguments that say a coordinator acted for a party, and why (none when the party acted)."""
     return {"reason": behalf.reason, "on_behalf_of": behalf.party} if behalf is not None else {}
+
+
+def behalf_record(event: BehalfEvent, *, behalf: Behalf | None, audit: dict, **notice: object) -> None:
+    """When a coordinator acted for a party: the audit log says for whom and why, and the party is told
+    (`audit` holds audit_record's arguments, `notice` send_behalf's). Nothing when the party acted itself."""
+    if behalf is None:
+        return
+    audit_record(**audit, **behalf_audit(behalf))
+    send_behalf(event, behalf=behalf, actor=audit["actor"], **notice)
 
 
 def challenge_url(challenge: Challenge) -> str:
@@ -158,14 +170,13 @@ def vendor_update(*, vendor: Vendor, user: User, data: dict) -> Vendor:
         _references_replace(vendor=vendor, references=references)
     if unverify:
         _vendor_unverified(vendor=vendor, user=user, changes=identity_changed)
-    if behalf is not None:
-        audit_record(actor=user, obj=vendor, action="update_profile", **behalf_audit(behalf))
-        behalf_notify(
-            behalf=behalf,
-            actor=user,
-            dedupe_key=f"on-behalf:vendor-update:{vendor.pk}:{vendor.updated_at.isoformat()}",
-            what=lambda: _("They changed your firm's profile."),
-        )
+    behalf_record(
+        notifications.BEHALF_VENDOR_UPDATE,
+        behalf=behalf,
+        audit={"actor": user, "obj": vendor, "action": "update_profile"},
+        vendor=vendor,
+        stamp=vendor.updated_at.isoformat(),
+    )
     _notify_search("vendor", vendor.pk)
     return vendor
 
@@ -181,19 +192,13 @@ def _vendor_unverified(*, vendor: Vendor, user: User, changes: dict[str, tuple[s
         to_state="to_verify",
         reason=change_text,
     )
-    notify(
+    send(
+        notifications.VENDOR_TO_VERIFY,
         users=coordinator_list(),
-        kind=Notification.Kind.VENDOR_TO_VERIFY,
-        dedupe_key=f"vendor-to-verify:{vendor.pk}:{vendor.updated_at.isoformat()}",
-        render=lambda: (
-            _("Vendor to verify again: %(name)s") % {"name": vendor.name},
-            _(
-                "%(name)s changed its name or enterprise number (%(changes)s), so it is no longer verified and "
-                "the matcher no longer proposes it. Check it in the enterprise register, then verify it again."
-            )
-            % {"name": vendor.name, "changes": change_text},
-        ),
         url=_vendor_review_url(vendor),
+        vendor=vendor,
+        changes=change_text,
+        stamp=vendor.updated_at.isoformat(),
     )
 
 
@@ -238,21 +243,6 @@ def organization_update(*, organization: Organization, user: User, data: dict) -
 
 # Challenges
 
-EDITABLE_STATUSES = {Challenge.Status.DRAFT, Challenge.Status.SUBMITTED}
-
-# Allowed lifecycle moves: (from, to) -> whether the move needs a coordinator.
-TRANSITIONS: dict[tuple[str, str], bool] = {
-    (Challenge.Status.DRAFT, Challenge.Status.SUBMITTED): False,
-    (Challenge.Status.SUBMITTED, Challenge.Status.PUBLISHED): True,
-    (Challenge.Status.SUBMITTED, Challenge.Status.DRAFT): False,
-    (Challenge.Status.PUBLISHED, Challenge.Status.CLOSED): False,
-    (Challenge.Status.PUBLISHED, Challenge.Status.AWARDED): False,
-    (Challenge.Status.CLOSED, Challenge.Status.AWARDED): False,
-    (Challenge.Status.DRAFT, Challenge.Status.CANCELLED): False,
-    (Challenge.Status.SUBMITTED, Challenge.Status.CANCELLED): False,
-    (Challenge.Status.PUBLISHED, Challenge.Status.CANCELLED): False,
-}
-
 
 @transaction.atomic
 def challenge_create(*, user: User, organization: Organization, data: dict) -> Challenge:
@@ -268,17 +258,13 @@ def challenge_create(*, user: User, organization: Organization, data: dict) -> C
         status=Challenge.Status.DRAFT,
     )
     _save_validated(challenge, _assign(challenge, data, relations=CHALLENGE_RELATIONS))
-    if behalf is not None:
-        audit_record(
-            actor=user, obj=challenge, action="create", to_state=challenge.status, **behalf_audit(behalf)
-        )
-        behalf_notify(
-            behalf=behalf,
-            actor=user,
-            dedupe_key=f"on-behalf:challenge-create:{challenge.pk}",
-            what=lambda: _("They wrote the draft « %(title)s ».") % {"title": challenge.title},
-            url=challenge_url(challenge),
-        )
+    behalf_record(
+        notifications.BEHALF_CHALLENGE_CREATE,
+        behalf=behalf,
+        audit={"actor": user, "obj": challenge, "action": "create", "to_state": challenge.status},
+        url=challenge_url(challenge),
+        challenge=challenge,
+    )
     return challenge
 
 
@@ -286,7 +272,7 @@ def challenge_create(*, user: User, organization: Organization, data: dict) -> C
 def challenge_update(*, challenge: Challenge, user: User, data: dict) -> Challenge:
     if not user_can_edit_challenge(user=user, challenge=challenge):
         raise PermissionDenied(_("You can only change your own organization's challenges."))
-    if challenge.status not in EDITABLE_STATUSES and not user.is_coordinator:
+    if not challenge_editable(challenge=challenge, user=user):
         raise ValidationError(
             _("A challenge that is %(status)s can no longer be changed. Ask a hub coordinator.")
             % {"status": challenge.get_status_display().lower()},
@@ -297,15 +283,14 @@ def challenge_update(*, challenge: Challenge, user: User, data: dict) -> Challen
         organization=challenge.organization, user=user, reason=data.pop("reason", "")
     )
     _save_validated(challenge, _assign(challenge, data, relations=CHALLENGE_RELATIONS))
-    if behalf is not None:
-        audit_record(actor=user, obj=challenge, action="update", **behalf_audit(behalf))
-        behalf_notify(
-            behalf=behalf,
-            actor=user,
-            dedupe_key=f"on-behalf:challenge-update:{challenge.pk}:{challenge.updated_at.isoformat()}",
-            what=lambda: _("They changed « %(title)s ».") % {"title": challenge.title},
-            url=challenge_url(challenge),
-        )
+    behalf_record(
+        notifications.BEHALF_CHALLENGE_UPDATE,
+        behalf=behalf,
+        audit={"actor": user, "obj": challenge, "action": "update"},
+        url=challenge_url(challenge),
+        challenge=challenge,
+        stamp=challenge.updated_at.isoformat(),
+    )
     _notify_search("challenge", challenge.pk)
     return challenge
 
@@ -314,22 +299,18 @@ def challenge_update(*, challenge: Challenge, user: User, data: dict) -> Challen
 def challenge_delete(*, challenge: Challenge, user: User, reason: str = "") -> None:
     if not user_can_edit_challenge(user=user, challenge=challenge):
         raise PermissionDenied(_("You can only delete your own organization's challenges."))
-    if challenge.status != Challenge.Status.DRAFT:
+    if challenge.status not in DELETABLE_STATUSES:
         raise ValidationError(
             _("Only a draft can be deleted. Cancel the challenge instead."), code="challenge_not_draft"
         )
     behalf = organization_behalf_check(organization=challenge.organization, user=user, reason=reason)
-    if behalf is not None:
-        audit_record(
-            actor=user, obj=challenge, action="delete", from_state=challenge.status, **behalf_audit(behalf)
-        )
-        title, challenge_id = challenge.title, challenge.pk
-        behalf_notify(
-            behalf=behalf,
-            actor=user,
-            dedupe_key=f"on-behalf:challenge-delete:{challenge_id}",
-            what=lambda: _("They deleted the draft « %(title)s ».") % {"title": title},
-        )
+    behalf_record(
+        notifications.BEHALF_CHALLENGE_DELETE,
+        behalf=behalf,
+        audit={"actor": user, "obj": challenge, "action": "delete", "from_state": challenge.status},
+        title=challenge.title,
+        challenge_id=challenge.pk,
+    )
     challenge.delete()
 
 
@@ -339,8 +320,8 @@ def challenge_transition(
 ) -> Challenge:
     """Move a challenge along its lifecycle and record who did it and when."""
     challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
-    move = (challenge.status, to_status)
-    if move not in TRANSITIONS:
+    move = CHALLENGE_MOVES.get(to_status)
+    if move is None or challenge.status not in move.sources:
         raise ValidationError(
             _("A challenge that is %(current)s cannot become %(target)s.")
             % {
@@ -349,14 +330,14 @@ def challenge_transition(
             },
             code="invalid_transition",
         )
-    if TRANSITIONS[move] and not user.is_coordinator:
+    if move.by is Party.COORDINATORS and not user.is_coordinator:
         raise PermissionDenied(_("Only a hub coordinator can publish a challenge."))
     if not user_can_edit_challenge(user=user, challenge=challenge):
         raise PermissionDenied(_("You can only manage your own organization's challenges."))
-    # Publishing is the coordinators' own move; every other move is the organization's.
+    # A coordinator's own move is nobody's behalf; an organization's move made by a coordinator is.
     behalf = (
         None
-        if TRANSITIONS[move]
+        if move.by is Party.COORDINATORS
         else organization_behalf_check(
             organization=challenge.organization, user=user, reason=note, reason_field="note"
         )
@@ -381,29 +362,21 @@ def challenge_transition(
     challenge.status = to_status
     challenge.save(update_fields=["status", "awarded_vendor", "published_at", "updated_at"])
     _notify_search("challenge", challenge.pk)
-    behalf_notify(
+    send_behalf(
+        notifications.BEHALF_CHALLENGE_MOVE,
         behalf=behalf,
         actor=user,
-        dedupe_key=f"on-behalf:challenge-{to_status}:{challenge.pk}:{challenge.updated_at.isoformat()}",
-        what=lambda: (
-            _("« %(title)s » is now %(status)s.")
-            % {"title": challenge.title, "status": challenge.get_status_display().lower()}
-        ),
         url=challenge_url(challenge),
+        challenge=challenge,
+        stamp=challenge.updated_at.isoformat(),
     )
     if to_status == Challenge.Status.PUBLISHED:
         challenge_published.send(sender=Challenge, challenge_id=challenge.pk)
-        notify(
+        send(
+            notifications.CHALLENGE_PUBLISHED,
             users=challenge.organization.members.all(),
-            kind=Notification.Kind.CHALLENGE_PUBLISHED,
-            dedupe_key=f"challenge-published:{challenge.pk}",
-            render=lambda: (
-                _("Published: %(title)s") % {"title": challenge.title},
-                _(
-                    "The hub published your challenge. Coordinators are reviewing the vendors the matcher proposed."
-                ),
-            ),
             url=challenge_url(challenge),
+            challenge=challenge,
         )
     return challenge
 

@@ -35,11 +35,13 @@ from frontend.forms.coordinator import (
     ProposalQueueFilterForm,
     ProposalRejectForm,
 )
+from hub.models import User
 from marketplace.models import Challenge
 from marketplace.selectors import challenge_get, challenge_list_submitted, expertise_labels
 from marketplace.services import challenge_transition
 from matching import services
 from matching.models import MatchProposal
+from matching.moves import allowed_moves
 from matching.search.explain import explanation_from_data, explanation_reasons
 from matching.selectors import (
     dashboard_challenges_by_region,
@@ -97,6 +99,7 @@ class QueueItem:
     reasons: list[str]
     highlights: list[HighlightedField]
     reject_form: ProposalRejectForm
+    moves: set[str]
     error: str = ""
 
 
@@ -124,6 +127,7 @@ def _highlight_html(fragment: str) -> SafeString:
 def _queue_item(
     proposal: MatchProposal,
     *,
+    user: User,
     expertise_labels: dict[str, str],
     reject_form: ProposalRejectForm | None = None,
     error: str = "",
@@ -144,6 +148,7 @@ def _queue_item(
         reasons=reasons,
         highlights=highlights,
         reject_form=reject_form or ProposalRejectForm(auto_id=_reject_auto_id(proposal)),
+        moves=allowed_moves(proposal, user),
         error=error,
     )
 
@@ -176,7 +181,9 @@ def _queue_context(
     for proposal in page.object_list:
         group = groups.setdefault(proposal.challenge_id, QueueGroup(challenge=proposal.challenge))
         reject_form = rejected[1] if rejected and rejected[0] == proposal.pk else None
-        group.items.append(_queue_item(proposal, expertise_labels=labels, reject_form=reject_form))
+        group.items.append(
+            _queue_item(proposal, user=request.user, expertise_labels=labels, reject_form=reject_form)
+        )
     for group in groups.values():
         group.items.sort(
             key=lambda item: (item.proposal.rank is None, item.proposal.rank or 0, item.proposal.pk)
@@ -236,8 +243,8 @@ def _refused(request: HttpRequest, proposal_id: int, error: ValidationError) -> 
     """The service refused (most often, another coordinator decided first): say so, and show the proposal as it is."""
     message = " ".join(error.messages)
     proposal = proposal_get(user=request.user, proposal_id=proposal_id)
-    if proposal.status in (MatchProposal.Status.PENDING, MatchProposal.Status.ON_HOLD) and request.htmx:
-        item = _queue_item(proposal, expertise_labels=expertise_labels(), error=message)
+    if allowed_moves(proposal, request.user) and request.htmx:  # Still to decide: shown again, as it is now.
+        item = _queue_item(proposal, user=request.user, expertise_labels=expertise_labels(), error=message)
         context = {"item": item, "next_url": _queue_url(request), "announce": message}
         return render(request, "frontend/coordinator/_proposal.html", context)
     return _decided(request, proposal, message, level=messages.ERROR)
@@ -294,7 +301,7 @@ def proposal_reject(request: HttpRequest, proposal_id: int) -> HttpResponse:
             return _decided(request, proposal, message)
     # Keep what was typed, with the error next to the field.
     if request.htmx:
-        item = _queue_item(proposal, expertise_labels=expertise_labels(), reject_form=form)
+        item = _queue_item(proposal, user=request.user, expertise_labels=expertise_labels(), reject_form=form)
         return render(
             request, "frontend/coordinator/_proposal.html", {"item": item, "next_url": _queue_url(request)}
         )

@@ -38,6 +38,7 @@ from marketplace.visibility import ProfileVisibility
 from matching import selectors as matching_selectors
 from matching import services as matching_services
 from matching.models import Engagement, Introduction, Milestone
+from matching.moves import INTRODUCTIONS_IN_THE_RUNNING, allowed_moves
 from matching.search.explain import explanation_from_data, explanation_reasons, explanation_within
 from matching.search.queries import ChallengeProfile
 from matching.search.ranking import challenge_profile
@@ -57,14 +58,6 @@ STATUS_ORDER = [
 ]
 # The lists of a draft that the reach counts with (ChallengeForm.reach_profile).
 REACH_LISTS = ("expertise", "regions", "required_languages", "required_certifications")
-# Buttons are shown only where matching.services would accept the move; the services still decide.
-SHORTLISTABLE = {Introduction.Status.INTERESTED}
-AWARDABLE = {Introduction.Status.INTERESTED, Introduction.Status.SHORTLISTED}
-STILL_IN_THE_RUNNING = {
-    Introduction.Status.INTRODUCED,
-    Introduction.Status.INTERESTED,
-    Introduction.Status.SHORTLISTED,
-}
 
 
 def organization_member_required(view: Callable) -> Callable:
@@ -78,12 +71,6 @@ def organization_member_required(view: Callable) -> Callable:
         return view(request, *args, **kwargs)
 
     return login_required(checked)
-
-
-def _can_move(challenge: Challenge, to_status: str) -> bool:
-    """Whether the challenge's lifecycle allows this move for a member (not the coordinators' publication)."""
-    needs_coordinator = marketplace_services.TRANSITIONS.get((challenge.status, to_status))
-    return needs_coordinator is False
 
 
 def _refusal(request: HttpRequest, error: ValidationError) -> None:
@@ -198,7 +185,7 @@ def challenge_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def challenge_edit(request: HttpRequest, challenge_id: int) -> HttpResponse:
     challenge = challenge_get_for_member(user=request.user, challenge_id=challenge_id)
-    if challenge.status not in marketplace_services.EDITABLE_STATUSES and not request.user.is_coordinator:
+    if "edit" not in allowed_moves(challenge, request.user):
         messages.error(
             request,
             _("A challenge that is %(status)s can no longer be changed. Ask a hub coordinator.")
@@ -260,6 +247,7 @@ def challenge_preview(request: HttpRequest, challenge_id: int) -> HttpResponse:
         )
         return redirect("frontend:challenge_manage", challenge_id=challenge.pk)
     profile = challenge_profile(challenge)
+    moves = allowed_moves(challenge, request.user)
     return render(
         request,
         "frontend/ministry/challenge_preview.html",
@@ -267,8 +255,8 @@ def challenge_preview(request: HttpRequest, challenge_id: int) -> HttpResponse:
             "challenge": challenge,
             "profile": profile,
             "reach": _reach(request, profile),
-            "can_edit": challenge.status in marketplace_services.EDITABLE_STATUSES,
-            "can_submit": _can_move(challenge, Status.SUBMITTED),
+            "can_edit": "edit" in moves,
+            "can_submit": Status.SUBMITTED in moves,
             "acting_for": _acting_for(request, challenge.organization),
         },
     )
@@ -280,11 +268,12 @@ def challenge_preview(request: HttpRequest, challenge_id: int) -> HttpResponse:
 def _introduction_row(
     introduction: Introduction,
     *,
-    challenge: Challenge,
+    user: User,
     expertise_labels: dict[str, str],
     visibility: ProfileVisibility,
 ) -> dict:
     proposal = introduction.proposal
+    moves = allowed_moves(introduction, user)
     explanation = explanation_from_data(proposal.explanation, score=proposal.score)
     if explanation:
         # Nothing of a section the firm hides from this reader: it has not answered them yet.
@@ -297,8 +286,8 @@ def _introduction_row(
         "highlights": [fragment for fragments in explanation.highlights.values() for fragment in fragments]
         if explanation
         else [],
-        "can_shortlist": introduction.status in SHORTLISTABLE and challenge.status == Status.PUBLISHED,
-        "can_award": introduction.status in AWARDABLE and _can_move(challenge, Status.AWARDED),
+        "can_shortlist": Introduction.Status.SHORTLISTED in moves,
+        "can_award": Introduction.Status.AWARDED in moves,
     }
 
 
@@ -307,7 +296,7 @@ def _introduction_rows(request: HttpRequest, challenge: Challenge) -> list[dict]
     introductions = matching_selectors.introduction_list_for_challenge(user=request.user, challenge=challenge)
     visibility = ProfileVisibility(user=request.user)
     return [
-        _introduction_row(item, challenge=challenge, expertise_labels=labels, visibility=visibility)
+        _introduction_row(item, user=request.user, expertise_labels=labels, visibility=visibility)
         for item in introductions
     ]
 
@@ -339,6 +328,7 @@ def _render_manage(
 ) -> HttpResponse:
     answer_forms = answer_forms or {}
     is_open = challenge.status == Status.PUBLISHED
+    moves = allowed_moves(challenge, request.user)
     clarifications = [
         {
             "clarification": clarification,
@@ -359,11 +349,11 @@ def _render_manage(
             "clarify_form": clarify_form or ClarificationPublishForm(prefix="clarify"),
             "is_open": is_open,
             "engagement": _engagement_of(challenge),
-            "can_edit": challenge.status in marketplace_services.EDITABLE_STATUSES,
-            "can_submit": _can_move(challenge, Status.SUBMITTED),
-            "can_withdraw": _can_move(challenge, Status.DRAFT),
-            "can_close": _can_move(challenge, Status.CLOSED),
-            "can_cancel": _can_move(challenge, Status.CANCELLED),
+            "can_edit": "edit" in moves,
+            "can_submit": Status.SUBMITTED in moves,
+            "can_withdraw": Status.DRAFT in moves,
+            "can_close": Status.CLOSED in moves,
+            "can_cancel": Status.CANCELLED in moves,
             "acting_for": _acting_for(request, challenge.organization),
         },
     )
@@ -393,7 +383,7 @@ def _shortlist(request: HttpRequest, challenge: Challenge) -> HttpResponse:
         introduction = matching_selectors.introduction_get(user=request.user, introduction_id=introduction.pk)
         row = _introduction_row(
             introduction,
-            challenge=challenge,
+            user=request.user,
             expertise_labels=expertise_labels(),
             visibility=ProfileVisibility(user=request.user),
         )
@@ -512,7 +502,8 @@ def challenge_award(request: HttpRequest, challenge_id: int, introduction_id: in
     others = [
         row["introduction"]
         for row in _introduction_rows(request, challenge)
-        if row["introduction"].pk != introduction.pk and row["introduction"].status in STILL_IN_THE_RUNNING
+        if row["introduction"].pk != introduction.pk
+        and row["introduction"].status in INTRODUCTIONS_IN_THE_RUNNING
     ]
     return render(
         request,
@@ -564,7 +555,7 @@ def _render_confirm(
             "challenge": challenge,
             "form": form,
             "to_status": to_status,
-            "allowed": _can_move(challenge, to_status),
+            "allowed": to_status in allowed_moves(challenge, request.user),
             "acting_for": _acting_for(request, challenge.organization),
         },
     )
@@ -638,7 +629,12 @@ def engagement_manage(request: HttpRequest, engagement_id: int) -> HttpResponse:
     milestones = list(engagement.milestones.all())  # Prefetched by the selector, soonest due first.
     # A milestone has a payout once accepted; getattr, because a missing one-to-one raises.
     rows = [
-        {"milestone": milestone, "payout": getattr(milestone, "payout", None)} for milestone in milestones
+        {
+            "milestone": milestone,
+            "payout": getattr(milestone, "payout", None),
+            "can_accept": Milestone.Status.ACCEPTED in allowed_moves(milestone, request.user),
+        }
+        for milestone in milestones
     ]
     return render(
         request,
@@ -648,7 +644,7 @@ def engagement_manage(request: HttpRequest, engagement_id: int) -> HttpResponse:
             "challenge": engagement.challenge,
             "rows": rows,
             "form": form,
-            "can_add": engagement.status == Engagement.Status.ACTIVE,
+            "can_add": "add_milestone" in allowed_moves(engagement, request.user),
             "total": sum(milestone.amount for milestone in milestones),
             "accepted_total": sum(
                 milestone.amount

@@ -41,7 +41,8 @@ from marketplace.selectors import (
     vendor_profile_completeness,
 )
 from marketplace.services import vendor_create, vendor_update
-from matching.models import Introduction
+from matching.models import Introduction, Milestone
+from matching.moves import allowed_moves
 from matching.search.documents import MAX_RESULT_WINDOW
 from matching.search.explain import explanation_reasons
 from matching.search.ranking import RankedHit, challenge_ranking
@@ -432,6 +433,7 @@ def vendor_introduction_detail(request: HttpRequest, introduction_id: int) -> Ht
         if outcome.done:
             forms[action] = INTRODUCTION_FORMS[action]()  # Blank again, for the next one.
         introduction = introduction_get(user=request.user, introduction_id=introduction_id)  # As it is now.
+    moves = allowed_moves(introduction, request.user)
     context.update(
         interest_form=forms["interest"],
         decline_form=forms["decline"],
@@ -440,9 +442,9 @@ def vendor_introduction_detail(request: HttpRequest, introduction_id: int) -> Ht
         challenge=introduction.challenge,
         clarifications=clarification_list(user=request.user, challenge=introduction.challenge),
         # Which forms to offer; the services decide, and a stale page gets their 409.
-        can_answer=introduction.status == Introduction.Status.INTRODUCED,
-        can_decline=introduction.status in (Introduction.Status.INTRODUCED, Introduction.Status.INTERESTED),
-        can_ask=introduction.status != Introduction.Status.DECLINED and introduction.challenge.is_open,
+        can_answer=Introduction.Status.INTERESTED in moves,
+        can_decline=Introduction.Status.DECLINED in moves,
+        can_ask="ask" in moves,
         notice=_notice(request, outcome, done=done),
     )
     template = "_introduction_workspace.html" if request.htmx and action else "introduction_detail.html"
@@ -471,7 +473,13 @@ def vendor_engagement(request: HttpRequest, engagement_id: int) -> HttpResponse:
     context.update(
         engagement=engagement,
         challenge=engagement.challenge,
-        milestones=milestone_list(engagement=engagement),
+        milestones=[
+            {
+                "milestone": milestone,
+                "can_deliver": Milestone.Status.DELIVERED in allowed_moves(milestone, request.user),
+            }
+            for milestone in milestone_list(engagement=engagement)
+        ],
         notice=_notice(request, outcome, done=done),
     )
     template = "_milestones.html" if request.htmx and request.method == "POST" else "engagement.html"

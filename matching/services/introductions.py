@@ -5,24 +5,29 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hub.exceptions import Conflict
-from hub.models import Notification, User
-from hub.services import Behalf, audit_record, behalf_notify, notify
+from hub.models import User
+from hub.services import Behalf, audit_record
 from marketplace.models import Challenge
+from marketplace.moves import CHALLENGE_MOVES
 from marketplace.services import (
     behalf_audit,
     challenge_transition,
-    challenge_url,
     organization_behalf_check,
     vendor_behalf_check,
 )
+from matching import notifications
 from matching.models import (
     Clarification,
     Engagement,
     Introduction,
 )
+from matching.moves import INTRODUCTION_MOVES, INTRODUCTIONS_IN_THE_RUNNING
+from matching.notifications import tell, tell_behalf
 from matching.services.common import (
     locked,
+    move_locked,
     organization_members,
+    other_party_members,
     require_challenge_member,
     require_vendor_member,
     vendor_members,
@@ -34,34 +39,38 @@ def _introduction_move(
     introduction: Introduction,
     user: User,
     to_status: str,
-    allowed_from: set[str],
-    action: str,
     reason: str = "",
     changes: dict | None = None,
     behalf: Behalf | None = None,
 ) -> Introduction:
-    """Move an introduction, locked, and apply `changes` (pitch, decline reason) to the locked row."""
-    introduction = locked(introduction)
-    if introduction.status not in allowed_from:
-        raise Conflict(
-            _("This introduction is %(status)s; that is no longer possible.")
-            % {"status": introduction.get_status_display().lower()},
-            code="introduction_invalid_transition",
-        )
-    from_status = introduction.status
-    introduction.status = to_status
-    for field, value in (changes or {}).items():
-        setattr(introduction, field, value)
-    introduction.save(update_fields=["status", "pitch", "decline_reason", "updated_at"])
-    audit_record(
-        actor=user,
-        obj=introduction,
-        action=action,
-        from_state=from_status,
-        to_state=to_status,
-        **({"reason": reason} | behalf_audit(behalf)),
+    """Move an introduction along INTRODUCTION_MOVES with `changes` (pitch, decline reason). After a party's
+    own move, the party a coordinator acted for and the other party are told (notifications.INTRODUCTION_EVENTS)."""
+    introduction = move_locked(
+        introduction,
+        table=INTRODUCTION_MOVES,
+        to_status=to_status,
+        user=user,
+        refused=_introduction_refused,
+        changes=changes,
+        audit={"reason": reason} | behalf_audit(behalf),
     )
+    if to_status in notifications.INTRODUCTION_EVENTS:
+        event, behalf_event = notifications.INTRODUCTION_EVENTS[to_status]
+        challenge = introduction.challenge
+        tell_behalf(behalf_event, behalf=behalf, actor=user, challenge=challenge, introduction=introduction)
+        users = other_party_members(
+            INTRODUCTION_MOVES[to_status].by, challenge=challenge, vendor=introduction.vendor
+        )
+        tell(event, users=users, challenge=challenge, introduction=introduction)
     return introduction
+
+
+def _introduction_refused(introduction: Introduction, to_status: str) -> Conflict:
+    return Conflict(
+        _("This introduction is %(status)s; that is no longer possible.")
+        % {"status": introduction.get_status_display().lower()},
+        code="introduction_invalid_transition",
+    )
 
 
 @transaction.atomic
@@ -75,38 +84,13 @@ def introduction_express_interest(
             {"pitch": _("Write a short pitch for the organization.")}, code="pitch_required"
         )
     behalf = vendor_behalf_check(vendor=introduction.vendor, user=user, reason=reason)
-    introduction = _introduction_move(
+    return _introduction_move(
         introduction=introduction,
         user=user,
         to_status=Introduction.Status.INTERESTED,
-        allowed_from={Introduction.Status.INTRODUCED},
-        action="express_interest",
         changes={"pitch": pitch.strip()},
         behalf=behalf,
     )
-    challenge, vendor = introduction.challenge, introduction.vendor
-    behalf_notify(
-        behalf=behalf,
-        actor=user,
-        dedupe_key=f"on-behalf:interest:{introduction.pk}",
-        what=lambda: (
-            _("They told %(organization)s that your firm is interested in « %(title)s ».")
-            % {"organization": challenge.organization.name, "title": challenge.title}
-        ),
-        url=challenge_url(challenge),
-    )
-    notify(
-        users=organization_members(challenge),
-        kind=Notification.Kind.INTEREST,
-        dedupe_key=f"interest:{introduction.pk}",
-        render=lambda: (
-            _("%(vendor)s is interested") % {"vendor": vendor.name},
-            _("%(vendor)s is interested in « %(title)s »: %(pitch)s")
-            % {"vendor": vendor.name, "title": challenge.title, "pitch": introduction.pitch},
-        ),
-        url=challenge_url(challenge),
-    )
-    return introduction
 
 
 @transaction.atomic
@@ -116,36 +100,14 @@ def introduction_decline(*, introduction: Introduction, user: User, reason: str)
         raise ValidationError({"reason": _("Say why your firm declines.")}, code="reason_required")
     # A coordinator declining for the firm gives the firm's reason, which is also why they act.
     behalf = vendor_behalf_check(vendor=introduction.vendor, user=user, reason=reason)
-    introduction = _introduction_move(
+    return _introduction_move(
         introduction=introduction,
         user=user,
         to_status=Introduction.Status.DECLINED,
-        allowed_from={Introduction.Status.INTRODUCED, Introduction.Status.INTERESTED},
-        action="decline",
         reason=reason.strip(),
         changes={"decline_reason": reason.strip()},
         behalf=behalf,
     )
-    challenge, vendor = introduction.challenge, introduction.vendor
-    behalf_notify(
-        behalf=behalf,
-        actor=user,
-        dedupe_key=f"on-behalf:decline:{introduction.pk}",
-        what=lambda: _("They declined « %(title)s » for your firm.") % {"title": challenge.title},
-        url=challenge_url(challenge),
-    )
-    notify(
-        users=organization_members(challenge),
-        kind=Notification.Kind.DECLINE,
-        dedupe_key=f"decline:{introduction.pk}",
-        render=lambda: (
-            _("%(vendor)s declined") % {"vendor": vendor.name},
-            _("%(vendor)s will not answer « %(title)s ».")
-            % {"vendor": vendor.name, "title": challenge.title},
-        ),
-        url=challenge_url(challenge),
-    )
-    return introduction
 
 
 @transaction.atomic
@@ -154,48 +116,22 @@ def introduction_shortlist(*, introduction: Introduction, user: User, reason: st
     behalf = organization_behalf_check(
         organization=introduction.challenge.organization, user=user, reason=reason
     )
-    introduction = _introduction_move(
+    return _introduction_move(
         introduction=introduction,
         user=user,
         to_status=Introduction.Status.SHORTLISTED,
-        allowed_from={Introduction.Status.INTERESTED},
-        action="shortlist",
         behalf=behalf,
     )
-    challenge = introduction.challenge
-    behalf_notify(
-        behalf=behalf,
-        actor=user,
-        dedupe_key=f"on-behalf:shortlist:{introduction.pk}",
-        what=lambda: (
-            _("They shortlisted %(vendor)s for « %(title)s ».")
-            % {"vendor": introduction.vendor.name, "title": challenge.title}
-        ),
-        url=challenge_url(challenge),
-    )
-    notify(
-        users=vendor_members(introduction.vendor),
-        kind=Notification.Kind.SHORTLISTED,
-        dedupe_key=f"shortlisted:{introduction.pk}",
-        render=lambda: (
-            _("Shortlisted: %(title)s") % {"title": challenge.title},
-            _("%(organization)s shortlisted your firm for this challenge.")
-            % {"organization": challenge.organization.name},
-        ),
-        url=challenge_url(challenge),
-    )
-    return introduction
 
 
 def _introduced_vendor_members(challenge: Challenge) -> QuerySet[User]:
-    return (
-        User.objects.filter(
-            is_active=True,
-            vendors__introductions__challenge=challenge,
-        )
-        .exclude(vendors__introductions__status=Introduction.Status.DECLINED)
-        .distinct()
-    )
+    # The firms that may ask hear every answer. One filter() call, so that the challenge and the status are
+    # those of the same introduction (not a declined one elsewhere).
+    return User.objects.filter(
+        is_active=True,
+        vendors__introductions__challenge=challenge,
+        vendors__introductions__status__in=INTRODUCTION_MOVES["ask"].sources,
+    ).distinct()
 
 
 @transaction.atomic
@@ -206,8 +142,8 @@ def clarification_ask(
 
     An answered clarification is published to every introduced vendor, never saying who asked."""
     is_member = user.is_coordinator or challenge.organization.members.filter(pk=user.pk).exists()
-    introduced = challenge.introductions.filter(vendor__members=user).exclude(
-        status=Introduction.Status.DECLINED
+    introduced = challenge.introductions.filter(
+        vendor__members=user, status__in=INTRODUCTION_MOVES["ask"].sources
     )
     if not (is_member or introduced.exists()):
         raise PermissionDenied(
@@ -226,15 +162,11 @@ def clarification_ask(
     if answer.strip():
         clarification_answer(clarification=clarification, user=user, answer=answer, reason=reason)
     else:
-        notify(
+        tell(
+            notifications.QUESTION_ASKED,
             users=organization_members(challenge),
-            kind=Notification.Kind.CLARIFICATION,
-            dedupe_key=f"clarification-asked:{clarification.pk}",
-            render=lambda: (
-                _("A question about « %(title)s »") % {"title": challenge.title},
-                clarification.question,
-            ),
-            url=challenge_url(challenge),
+            challenge=challenge,
+            clarification=clarification,
         )
     return clarification
 
@@ -263,26 +195,18 @@ def clarification_answer(
         to_state="published",
         **behalf_audit(behalf),
     )
-    behalf_notify(
+    tell_behalf(
+        notifications.BEHALF_ANSWER,
         behalf=behalf,
         actor=user,
-        dedupe_key=f"on-behalf:answer:{clarification.pk}",
-        what=lambda: (
-            _("They published an answer to a question about « %(title)s »: %(answer)s")
-            % {"title": challenge.title, "answer": clarification.answer}
-        ),
-        url=challenge_url(challenge),
+        challenge=challenge,
+        clarification=clarification,
     )
-    notify(
+    tell(
+        notifications.CLARIFICATION_PUBLISHED,
         users=_introduced_vendor_members(challenge),
-        kind=Notification.Kind.CLARIFICATION,
-        dedupe_key=f"clarification:{clarification.pk}",
-        render=lambda: (
-            _("Clarification published: %(title)s") % {"title": challenge.title},
-            _("Question: %(question)s\nAnswer: %(answer)s")
-            % {"question": clarification.question, "answer": clarification.answer},
-        ),
-        url=challenge_url(challenge),
+        challenge=challenge,
+        clarification=clarification,
     )
     return clarification
 
@@ -301,7 +225,7 @@ def challenge_award(
         raise ValidationError(
             {"introduction": _("This introduction belongs to another challenge.")}, code="mismatch"
         )
-    if challenge.status not in (Challenge.Status.PUBLISHED, Challenge.Status.CLOSED):
+    if challenge.status not in CHALLENGE_MOVES[Challenge.Status.AWARDED].sources:
         raise Conflict(
             _("A challenge that is %(status)s cannot be awarded.")
             % {"status": challenge.get_status_display().lower()},
@@ -311,8 +235,6 @@ def challenge_award(
         introduction=introduction,
         user=user,
         to_status=Introduction.Status.AWARDED,
-        allowed_from={Introduction.Status.INTERESTED, Introduction.Status.SHORTLISTED},
-        action="award",
         behalf=behalf,
     )
     challenge_transition(
@@ -328,45 +250,26 @@ def challenge_award(
     audit_record(
         actor=user, obj=engagement, action="open", to_state=engagement.status, **behalf_audit(behalf)
     )
-    others = challenge.introductions.exclude(pk=introduction.pk).exclude(
-        status__in=[Introduction.Status.DECLINED, Introduction.Status.NOT_SELECTED]
+    others = challenge.introductions.exclude(pk=introduction.pk).filter(
+        status__in=INTRODUCTIONS_IN_THE_RUNNING
     )
     for other in others:
         _introduction_move(
             introduction=other,
             user=user,
             to_status=Introduction.Status.NOT_SELECTED,
-            allowed_from={
-                Introduction.Status.INTRODUCED,
-                Introduction.Status.INTERESTED,
-                Introduction.Status.SHORTLISTED,
-            },
-            action="close",
             behalf=behalf,
         )
-        notify(
+        tell(
+            notifications.NOT_SELECTED,
             users=vendor_members(other.vendor),
-            kind=Notification.Kind.NOT_SELECTED,
-            dedupe_key=f"not-selected:{other.pk}",
-            render=lambda: (
-                _("« %(title)s » has been awarded") % {"title": challenge.title},
-                _(
-                    "Thank you for your interest in this challenge. %(organization)s has chosen another firm this "
-                    "time. We hope to introduce you to other opportunities soon."
-                )
-                % {"organization": challenge.organization.name},
-            ),
-            url=challenge_url(challenge),
+            challenge=challenge,
+            introduction=other,
         )
-    notify(
+    tell(
+        notifications.AWARDED,
         users=vendor_members(introduction.vendor),
-        kind=Notification.Kind.AWARDED,
-        dedupe_key=f"awarded:{introduction.pk}",
-        render=lambda: (
-            _("Awarded: %(title)s") % {"title": challenge.title},
-            _("%(organization)s awarded this challenge to your firm. The pilot's milestones will follow.")
-            % {"organization": challenge.organization.name},
-        ),
-        url=challenge_url(challenge),
+        challenge=challenge,
+        introduction=introduction,
     )
     return engagement

@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from hub.models import Notification
@@ -14,11 +13,12 @@ from hub.services import audit_record, notification_create
 from marketplace.services import (
     challenge_url,
 )
-from matching import payments
+from matching import notifications, payments
 from matching.models import (
     Milestone,
     Payout,
 )
+from matching.moves import MILESTONE_MOVES
 
 # Paying accepted milestones through the payment provider (matching/payments.py).
 
@@ -243,7 +243,7 @@ def _payout_move(
 
 def _milestone_mark_paid(*, payout: Payout) -> None:
     milestone = Milestone.objects.select_for_update().get(pk=payout.milestone_id)
-    if milestone.status != Milestone.Status.ACCEPTED:
+    if milestone.status not in MILESTONE_MOVES[Milestone.Status.PAID].sources:
         payout_logger.error(
             "Payout %s is paid, but its milestone %s is %s.", payout.pk, milestone.pk, milestone.status
         )
@@ -272,31 +272,7 @@ def _payout_notify(*, payout: Payout) -> None:
         kind, dedupe_key = Notification.Kind.PAYOUT_FAILED, f"payout-failed:{payout.pk}"
     for user in users:
         with translation.override(user.preferred_language):
-            values = {
-                "amount": number_format(payout.amount, decimal_pos=2, use_l10n=True, force_grouping=True),
-                "vendor": engagement.vendor.name,
-                "title": milestone.title,
-                "challenge": engagement.challenge.title,
-                "error": payout.last_error,
-            }
-            if payout.status == Payout.Status.PAID:
-                title = _("Payment sent: %(title)s") % values
-                body = (
-                    _(
-                        "$%(amount)s was sent to %(vendor)s for the milestone “%(title)s” "
-                        "of the challenge “%(challenge)s”."
-                    )
-                    % values
-                )
-            else:
-                title = _("Payment failed: %(title)s") % values
-                body = (
-                    _(
-                        "The payment of $%(amount)s to %(vendor)s for the milestone “%(title)s” failed (%(error)s). "
-                        "Check the vendor's payment details with the payment provider, then contact the vendor."
-                    )
-                    % values
-                )
+            title, body = notifications.payout_texts(payout)
             notification_create(
                 user=user,
                 kind=kind,

@@ -5,24 +5,23 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from hub.exceptions import Conflict
-from hub.models import Notification, User
+from hub.models import User
 from hub.selectors import coordinator_list
-from hub.services import audit_record, notify
+from hub.services import audit_record
 from marketplace.models import Challenge, Vendor
-from marketplace.services import (
-    challenge_url,
-)
+from matching import notifications
 from matching.models import (
     Introduction,
     MatchProposal,
     VendorExposure,
 )
+from matching.moves import PROPOSAL_MOVES
+from matching.notifications import tell
 from matching.search.explain import explanation_data
 from matching.services.common import (
-    locked,
+    move_locked,
     organization_members,
     vendor_members,
 )
@@ -61,20 +60,12 @@ def proposals_generate(*, challenge: Challenge, vendors_since: datetime | None =
             created.append(proposal)
     vendor_exposure_record(vendor_ids=[p.vendor_id for p in created], channel=VendorExposure.Channel.PROPOSAL)
     if created:
-        notify(
+        tell(
+            notifications.PROPOSALS_READY,
             users=coordinator_list(),
-            kind=Notification.Kind.PROPOSALS_READY,
-            dedupe_key=f"proposals-ready:{challenge.pk}:{created[-1].pk}",
-            render=lambda: (
-                _("Proposals to review: %(title)s") % {"title": challenge.title},
-                ngettext(
-                    "The matcher proposed %(count)s vendor for this challenge.",
-                    "The matcher proposed %(count)s vendors for this challenge.",
-                    len(created),
-                )
-                % {"count": len(created)},
-            ),
-            url=challenge_url(challenge),
+            challenge=challenge,
+            count=len(created),
+            stamp=str(created[-1].pk),
         )
     return len(created)
 
@@ -118,27 +109,28 @@ def proposal_add_manual(*, challenge: Challenge, vendor: Vendor, user: User) -> 
 
 
 def _proposal_decide(
-    *, proposal: MatchProposal, user: User, to_status: str, allowed_from: set[str], reason: str = ""
+    *, proposal: MatchProposal, user: User, to_status: str, reason: str = ""
 ) -> MatchProposal:
+    """Move a proposal, locked, along PROPOSAL_MOVES: two coordinators deciding at once never both win."""
     if not user.is_coordinator:
         raise PermissionDenied(_("Only hub coordinators can decide on a proposal."))
-    proposal = locked(proposal)
-    if proposal.status not in allowed_from:
-        raise Conflict(
-            _("This proposal is already %(status)s; refresh the queue to see its current state.")
-            % {"status": proposal.get_status_display().lower()},
-            code="proposal_already_decided",
-        )
-    from_status = proposal.status
-    proposal.status = to_status
-    proposal.reason = reason
-    proposal.decided_by = user
-    proposal.decided_at = timezone.now()
-    proposal.save(update_fields=["status", "reason", "decided_by", "decided_at", "updated_at"])
-    audit_record(
-        actor=user, obj=proposal, action=to_status, from_state=from_status, to_state=to_status, reason=reason
+    return move_locked(
+        proposal,
+        table=PROPOSAL_MOVES,
+        to_status=to_status,
+        user=user,
+        refused=_proposal_refused,
+        changes={"reason": reason, "decided_by": user, "decided_at": timezone.now()},
+        audit={"reason": reason},
     )
-    return proposal
+
+
+def _proposal_refused(proposal: MatchProposal, to_status: str) -> Conflict:
+    return Conflict(
+        _("This proposal is already %(status)s; refresh the queue to see its current state.")
+        % {"status": proposal.get_status_display().lower()},
+        code="proposal_already_decided",
+    )
 
 
 @transaction.atomic
@@ -154,38 +146,14 @@ def proposal_approve(*, proposal: MatchProposal, user: User) -> MatchProposal:
         proposal=proposal,
         user=user,
         to_status=MatchProposal.Status.APPROVED,
-        allowed_from={MatchProposal.Status.PENDING, MatchProposal.Status.ON_HOLD},
     )
     introduction = Introduction.objects.create(proposal=proposal, challenge=challenge, vendor=proposal.vendor)
     audit_record(actor=user, obj=introduction, action="introduce", to_state=introduction.status)
-    vendor = proposal.vendor
-    notify(
-        users=vendor_members(vendor),
-        kind=Notification.Kind.INTRODUCTION,
-        dedupe_key=f"introduction:{introduction.pk}",
-        render=lambda: (
-            _("Introduced to a challenge: %(title)s") % {"title": challenge.title},
-            _(
-                "The hub introduced your firm to %(organization)s for this challenge. Tell them whether you are "
-                "interested."
-            )
-            % {"organization": challenge.organization.name},
-        ),
-        url=challenge_url(challenge),
-    )
-    notify(
-        users=organization_members(challenge),
-        kind=Notification.Kind.INTRODUCTION,
-        dedupe_key=f"introduction:{introduction.pk}",
-        render=lambda: (
-            _("A vendor for your challenge: %(vendor)s") % {"vendor": vendor.name},
-            _(
-                "The hub introduced %(vendor)s for « %(title)s ». You will hear from them if they are interested."
-            )
-            % {"vendor": vendor.name, "title": challenge.title},
-        ),
-        url=challenge_url(challenge),
-    )
+    for event, users in (
+        (notifications.INTRODUCED_TO_VENDOR, vendor_members(proposal.vendor)),
+        (notifications.INTRODUCED_TO_ORGANIZATION, organization_members(challenge)),
+    ):
+        tell(event, users=users, challenge=challenge, introduction=introduction)
     return proposal
 
 
@@ -197,7 +165,6 @@ def proposal_reject(*, proposal: MatchProposal, user: User, reason: str) -> Matc
         proposal=proposal,
         user=user,
         to_status=MatchProposal.Status.REJECTED,
-        allowed_from={MatchProposal.Status.PENDING, MatchProposal.Status.ON_HOLD},
         reason=reason.strip(),
     )
 
@@ -208,7 +175,6 @@ def proposal_hold(*, proposal: MatchProposal, user: User, reason: str = "") -> M
         proposal=proposal,
         user=user,
         to_status=MatchProposal.Status.ON_HOLD,
-        allowed_from={MatchProposal.Status.PENDING},
         reason=reason.strip(),
     )
 

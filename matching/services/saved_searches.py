@@ -4,9 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from hub.models import Notification, User
 from hub.services import notification_create
@@ -14,6 +12,7 @@ from marketplace.models import Challenge, Vendor
 from marketplace.services import (
     challenge_url,
 )
+from matching import notifications
 from matching.models import (
     SavedSearch,
 )
@@ -118,22 +117,12 @@ def saved_search_alerts_send(*, challenge: Challenge) -> int:
     notified = 0
     for user, names in names_by_user.items():
         with translation.override(user.preferred_language):
+            title, body = notifications.challenge_match_texts(challenge=challenge, search_names=names)
             _notification, created = notification_create(
                 user=user,
                 kind=Notification.Kind.CHALLENGE_MATCH,
-                title=_("New challenge: %(title)s") % {"title": challenge.title},
-                body=ngettext(
-                    "%(organization)s published a challenge that matches your saved search %(searches)s. "
-                    "Deadline: %(deadline)s.",
-                    "%(organization)s published a challenge that matches your saved searches %(searches)s. "
-                    "Deadline: %(deadline)s.",
-                    len(names),
-                )
-                % {
-                    "organization": challenge.organization.name,
-                    "searches": ", ".join(_("“%(name)s”") % {"name": name} for name in names),
-                    "deadline": date_format(challenge.deadline),
-                },
+                title=title,
+                body=body,
                 url=challenge_url(challenge),
                 dedupe_key=f"challenge-match:{challenge.pk}",
             )

@@ -1,0 +1,124 @@
+"""What the marketplace tells people, in one place: each event's kind, its deduplication key and its texts.
+
+A service says whom to tell of which event (`send(CHALLENGE_PUBLISHED, users=…, challenge=…)`); the
+wording lives here. Texts are functions, called in each recipient's language. `Event`, `BehalfEvent`,
+`send` and `send_behalf` also serve matching/notifications.py."""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from hub.models import Notification, User
+from hub.services import Behalf, behalf_notify, notify
+from marketplace.models import Challenge, Vendor
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something people are told of. `key` is formatted with the event's objects ("interest:{introduction.pk}"):
+    each user is told once per key, however often the service runs."""
+
+    kind: str
+    key: str
+    texts: Callable[..., tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class BehalfEvent:
+    """What a coordinator did for a party, in one sentence the party's members are told (with the reason)."""
+
+    key: str
+    what: Callable[..., str]
+
+
+def send(event: Event, *, users: Iterable[User], url: str = "", stamp: str = "", **objects: object) -> int:
+    """Tell each user of the event, in their own language; return how many were told for the first time.
+
+    `stamp` only tells apart events the same objects repeat (a time: "{vendor.pk}:{stamp}")."""
+    return notify(
+        users=users,
+        kind=event.kind,
+        dedupe_key=event.key.format(stamp=stamp, **objects),
+        render=lambda: event.texts(**objects),
+        url=url,
+    )
+
+
+def send_behalf(
+    event: BehalfEvent,
+    *,
+    behalf: Behalf | None,
+    actor: User,
+    url: str = "",
+    stamp: str = "",
+    **objects: object,
+) -> None:
+    """Tell the party's members what a coordinator did for them and why; nothing when they acted themselves."""
+    behalf_notify(
+        behalf=behalf,
+        actor=actor,
+        dedupe_key=event.key.format(stamp=stamp, **objects),
+        what=lambda: event.what(**objects),
+        url=url,
+    )
+
+
+# To the coordinators
+
+
+def _vendor_to_verify(*, vendor: Vendor, changes: str) -> tuple[str, str]:
+    return (
+        _("Vendor to verify again: %(name)s") % {"name": vendor.name},
+        _(
+            "%(name)s changed its name or enterprise number (%(changes)s), so it is no longer verified and "
+            "the matcher no longer proposes it. Check it in the enterprise register, then verify it again."
+        )
+        % {"name": vendor.name, "changes": changes},
+    )
+
+
+VENDOR_TO_VERIFY = Event(
+    Notification.Kind.VENDOR_TO_VERIFY, "vendor-to-verify:{vendor.pk}:{stamp}", _vendor_to_verify
+)
+
+
+# To the organization
+
+
+def _challenge_published(*, challenge: Challenge) -> tuple[str, str]:
+    return (
+        _("Published: %(title)s") % {"title": challenge.title},
+        _("The hub published your challenge. Coordinators are reviewing the vendors the matcher proposed."),
+    )
+
+
+CHALLENGE_PUBLISHED = Event(
+    Notification.Kind.CHALLENGE_PUBLISHED, "challenge-published:{challenge.pk}", _challenge_published
+)
+
+
+# What a coordinator did on a party's behalf
+
+BEHALF_VENDOR_UPDATE = BehalfEvent(
+    "on-behalf:vendor-update:{vendor.pk}:{stamp}", lambda *, vendor: _("They changed your firm's profile.")
+)
+BEHALF_CHALLENGE_CREATE = BehalfEvent(
+    "on-behalf:challenge-create:{challenge.pk}",
+    lambda *, challenge: _("They wrote the draft « %(title)s ».") % {"title": challenge.title},
+)
+BEHALF_CHALLENGE_UPDATE = BehalfEvent(
+    "on-behalf:challenge-update:{challenge.pk}:{stamp}",
+    lambda *, challenge: _("They changed « %(title)s ».") % {"title": challenge.title},
+)
+BEHALF_CHALLENGE_DELETE = BehalfEvent(
+    "on-behalf:challenge-delete:{challenge_id}",
+    lambda *, title, challenge_id: _("They deleted the draft « %(title)s ».") % {"title": title},
+)
+BEHALF_CHALLENGE_MOVE = BehalfEvent(
+    "on-behalf:challenge-{challenge.status}:{challenge.pk}:{stamp}",
+    lambda *, challenge: (
+        _("« %(title)s » is now %(status)s.")
+        % {"title": challenge.title, "status": challenge.get_status_display().lower()}
+    ),
+)

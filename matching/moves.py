@@ -1,0 +1,116 @@
+"""The moves of the matching workflow (docs/workflow.md), one table per state machine: proposals,
+introductions, engagements and milestones. A challenge's own moves are in marketplace/moves.py.
+
+Each table is keyed by the state a move leads to, or by the name of an action that changes no state
+("ask", "add_milestone"). The services check a move's starting states against these tables; the pages
+call `allowed_moves(obj, user)` to decide which buttons to show, so the two never disagree. Payouts
+are moved by the payment provider's news, not by people: their order is in services/payouts.py."""
+
+from hub.models import User
+from marketplace import moves as challenge_moves
+from marketplace.models import Challenge, Vendor
+from marketplace.moves import Move, Party, moves_from
+from marketplace.selectors import user_can_edit_challenge, user_can_edit_vendor
+from matching.models import Engagement, Introduction, MatchProposal, Milestone
+
+ProposalStatus = MatchProposal.Status
+IntroductionStatus = Introduction.Status
+MilestoneStatus = Milestone.Status
+
+PROPOSAL_MOVES: dict[str, Move] = {
+    ProposalStatus.APPROVED: Move(
+        frozenset({ProposalStatus.PENDING, ProposalStatus.ON_HOLD}), Party.COORDINATORS
+    ),
+    ProposalStatus.REJECTED: Move(
+        frozenset({ProposalStatus.PENDING, ProposalStatus.ON_HOLD}), Party.COORDINATORS
+    ),
+    ProposalStatus.ON_HOLD: Move(frozenset({ProposalStatus.PENDING}), Party.COORDINATORS),
+}
+
+# Still in the running: awarding the challenge to another firm closes these courteously.
+INTRODUCTIONS_IN_THE_RUNNING = frozenset(
+    {IntroductionStatus.INTRODUCED, IntroductionStatus.INTERESTED, IntroductionStatus.SHORTLISTED}
+)
+INTRODUCTION_MOVES: dict[str, Move] = {
+    IntroductionStatus.INTERESTED: Move(
+        frozenset({IntroductionStatus.INTRODUCED}), Party.VENDOR, "express_interest"
+    ),
+    IntroductionStatus.DECLINED: Move(
+        frozenset({IntroductionStatus.INTRODUCED, IntroductionStatus.INTERESTED}), Party.VENDOR, "decline"
+    ),
+    IntroductionStatus.SHORTLISTED: Move(
+        frozenset({IntroductionStatus.INTERESTED}), Party.ORGANIZATION, "shortlist"
+    ),
+    # Only while the challenge itself may be awarded (CHALLENGE_MOVES).
+    IntroductionStatus.AWARDED: Move(
+        frozenset({IntroductionStatus.INTERESTED, IntroductionStatus.SHORTLISTED}),
+        Party.ORGANIZATION,
+        "award",
+    ),
+    IntroductionStatus.NOT_SELECTED: Move(INTRODUCTIONS_IN_THE_RUNNING, Party.SYSTEM, "close"),
+    # A firm that declined asks nothing more; the others ask while the challenge is open.
+    "ask": Move(frozenset(IntroductionStatus.values) - {IntroductionStatus.DECLINED}, Party.VENDOR),
+}
+
+ENGAGEMENT_MOVES: dict[str, Move] = {
+    "add_milestone": Move(frozenset({Engagement.Status.ACTIVE}), Party.ORGANIZATION),
+}
+
+MILESTONE_MOVES: dict[str, Move] = {
+    MilestoneStatus.DELIVERED: Move(frozenset({MilestoneStatus.PLANNED}), Party.VENDOR),
+    MilestoneStatus.ACCEPTED: Move(frozenset({MilestoneStatus.DELIVERED}), Party.ORGANIZATION),
+    # The payment provider confirms the payout (services/payouts.py).
+    MilestoneStatus.PAID: Move(frozenset({MilestoneStatus.ACCEPTED}), Party.SYSTEM),
+}
+
+
+def _is_party(*, user: User, party: Party, challenge: Challenge, vendor: Vendor | None) -> bool:
+    if party is Party.COORDINATORS:
+        return user.is_coordinator
+    if party is Party.ORGANIZATION:
+        return user_can_edit_challenge(user=user, challenge=challenge)
+    return party is Party.VENDOR and vendor is not None and user_can_edit_vendor(user=user, vendor=vendor)
+
+
+def _introduction_conditions(introduction: Introduction, user: User, moves: set[str]) -> set[str]:
+    """What the challenge's own state rules out: questions once it is not open, an award once it cannot
+    be awarded."""
+    challenge = introduction.challenge
+    if not challenge.is_open:
+        moves.discard("ask")
+    if IntroductionStatus.AWARDED in moves and Challenge.Status.AWARDED not in challenge_moves.allowed_moves(
+        challenge, user
+    ):
+        moves.discard(IntroductionStatus.AWARDED)
+    return moves
+
+
+# For each model: its table, and the challenge and firm whose members are its parties.
+_TABLES = {
+    MatchProposal: (PROPOSAL_MOVES, lambda proposal: (proposal.challenge, None)),
+    Introduction: (INTRODUCTION_MOVES, lambda introduction: (introduction.challenge, introduction.vendor)),
+    Engagement: (ENGAGEMENT_MOVES, lambda engagement: (engagement.challenge, engagement.vendor)),
+    Milestone: (
+        MILESTONE_MOVES,
+        lambda milestone: (milestone.engagement.challenge, milestone.engagement.vendor),
+    ),
+}
+
+
+def allowed_moves(
+    obj: Challenge | MatchProposal | Introduction | Engagement | Milestone, user: User
+) -> set[str]:
+    """The states (or named actions) this user may take the object to from its current state; empty for
+    anonymous visitors. The services still decide: a page drawn from this can be stale."""
+    if not user.is_authenticated:
+        return set()
+    if isinstance(obj, Challenge):
+        return challenge_moves.allowed_moves(obj, user)
+    table, parties_of = _TABLES[type(obj)]
+    challenge, vendor = parties_of(obj)
+    moves = moves_from(
+        table,
+        state=obj.status,
+        is_party=lambda party: _is_party(user=user, party=party, challenge=challenge, vendor=vendor),
+    )
+    return _introduction_conditions(obj, user, moves) if isinstance(obj, Introduction) else moves
