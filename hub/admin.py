@@ -5,6 +5,7 @@ from django.http import HttpRequest, StreamingHttpResponse
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from hub import roles
 from hub.models import (
     ApiToken,
     AuditEntry,
@@ -105,10 +106,6 @@ class ConsentAdmin(admin.ModelAdmin):
         return False
 
 
-def is_administrator(user: User) -> bool:
-    return user.is_active and (user.is_superuser or user.role == User.Role.ADMINISTRATOR)
-
-
 @admin.register(ConfidentialityIncident)
 class ConfidentialityIncidentAdmin(admin.ModelAdmin):
     """The register of confidentiality incidents (Law 25): administrators only, whatever their model permissions."""
@@ -132,19 +129,19 @@ class ConfidentialityIncidentAdmin(admin.ModelAdmin):
         return Truncator(incident.description).chars(80)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_administrator(request.user)
+        return roles.is_administrator(request.user)
 
     def has_view_permission(self, request: HttpRequest, obj: ConfidentialityIncident | None = None) -> bool:
-        return is_administrator(request.user)
+        return roles.is_administrator(request.user)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return is_administrator(request.user)
+        return roles.is_administrator(request.user)
 
     def has_change_permission(self, request: HttpRequest, obj: ConfidentialityIncident | None = None) -> bool:
-        return is_administrator(request.user)
+        return roles.is_administrator(request.user)
 
     def has_delete_permission(self, request: HttpRequest, obj: ConfidentialityIncident | None = None) -> bool:
-        return is_administrator(request.user)
+        return roles.is_administrator(request.user)
 
     def save_model(self, request: HttpRequest, obj: ConfidentialityIncident, form, change: bool) -> None:
         if not change:

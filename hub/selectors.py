@@ -5,6 +5,7 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from hub import roles
 from hub.models import ApiToken, AuditEntry, ConfidentialityIncident, Consent, Notification, User
 from hub.signals import personal_data_requested
 
@@ -55,7 +56,7 @@ def user_acts_on_behalf(*, user: User, members: QuerySet[User]) -> bool:
     A party without active members (a catalogue firm nobody joined yet) has nobody who could act or be told:
     the hub manages it directly."""
     return (
-        user.is_coordinator
+        roles.is_coordinator(user)
         and members.filter(is_active=True).exists()
         and not members.filter(pk=user.pk).exists()
     )

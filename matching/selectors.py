@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from elasticsearch_dsl import connections
 
+from hub import roles
 from hub.models import Notification, User
 from hub.selectors import notification_list
 from marketplace.models import Challenge, Expertise, Region, Vendor
@@ -187,7 +188,7 @@ def proposal_list(
     ordering: str = "-score",
 ) -> QuerySet[MatchProposal]:
     """The coordinators' queue; nobody else sees proposals."""
-    if not (user.is_authenticated and user.is_coordinator):
+    if not roles.is_coordinator(user):
         return MatchProposal.objects.none()
     proposals = MatchProposal.objects.select_related(
         "challenge", "challenge__organization", "vendor", "decided_by"
@@ -229,9 +230,7 @@ def clarification_list(*, user: User, challenge: Challenge) -> QuerySet[Clarific
     """The organization and coordinators see every question; introduced vendors the answered ones
     and their own. Who asked is never part of what is shown."""
     clarifications = challenge.clarifications.order_by("created_at", "id")
-    if user.is_authenticated and (
-        user.is_coordinator or challenge.organization.members.filter(pk=user.pk).exists()
-    ):
+    if roles.is_organization_member(user, challenge.organization):
         return clarifications
     introduced = user.is_authenticated and challenge.introductions.filter(vendor__members=user).exists()
     if not introduced:
