@@ -4,15 +4,14 @@ Coordinators may open every one of them; members of another organization get a 4
 
 import dataclasses
 from collections.abc import Callable
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from frontend.forms import add_service_error
@@ -23,8 +22,10 @@ from frontend.forms.ministry import (
     MilestoneForm,
     TransitionNoteForm,
 )
+from frontend.views import page_for
 from hub.exceptions import Conflict
-from hub.models import Organization, User
+from hub.models import Organization
+from hub.roles import is_organization_member
 from hub.selectors import audit_entry_list, user_acts_on_behalf
 from marketplace import services as marketplace_services
 from marketplace.models import Challenge
@@ -33,7 +34,6 @@ from marketplace.selectors import (
     challenge_list_for_member,
     expertise_list,
     organization_list_for_member,
-    user_can_edit_challenge,
 )
 from marketplace.visibility import ProfileVisibility
 from matching import selectors as matching_selectors
@@ -67,17 +67,9 @@ STILL_IN_THE_RUNNING = {
 }
 
 
-def organization_member_required(view: Callable) -> Callable:
-    """Signed in as a public-organization member or a coordinator; anyone else is refused (403)."""
-
-    @wraps(view)
-    def checked(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        user = request.user
-        if not (user.role == User.Role.MINISTRY_MEMBER or user.is_coordinator):
-            raise PermissionDenied(_("Only members of a public organization can open this page."))
-        return view(request, *args, **kwargs)
-
-    return login_required(checked)
+organization_member_required = page_for(
+    is_organization_member, gettext_lazy("Only members of a public organization can open this page.")
+)
 
 
 def _can_move(challenge: Challenge, to_status: str) -> bool:
@@ -619,7 +611,7 @@ def _milestones_url(engagement: Engagement) -> str:
 @require_http_methods(["GET", "POST"])
 def engagement_manage(request: HttpRequest, engagement_id: int) -> HttpResponse:
     engagement = matching_selectors.engagement_get(user=request.user, engagement_id=engagement_id)
-    if not user_can_edit_challenge(user=request.user, challenge=engagement.challenge):
+    if not is_organization_member(request.user, engagement.challenge.organization):
         raise Http404  # The vendor's own members follow it from their pages.
     form = MilestoneForm(prefix="milestone")
     if request.method == "POST":
