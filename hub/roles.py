@@ -20,6 +20,8 @@ AnyUser = User | AnonymousUser
 class Party(Protocol):
     """An organization or a firm (marketplace.Vendor): whatever has members."""
 
+    name: str
+
     @property
     def members(self) -> QuerySet[User]: ...
 

@@ -10,7 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
-from hub.roles import AnyUser
+from hub.roles import AnyUser, Party
+from hub.selectors import user_acts_on_behalf
 
 View = Callable[..., HttpResponse]
 
@@ -30,3 +31,16 @@ def page_for(rule: Callable[[AnyUser], bool], refusal: str) -> Callable[[View], 
         return checked
 
     return decorator
+
+
+# A coordinator acting for a party: the party's forms then ask why (frontend/includes/behalf_reason.html).
+
+
+def acting_for(request: HttpRequest, party: Party) -> str | None:
+    """The party's name when a coordinator acts for it (an organization or a firm); None when a member acts."""
+    return party.name if user_acts_on_behalf(user=request.user, members=party.members.all()) else None
+
+
+def behalf_reason(request: HttpRequest) -> str:
+    """The coordinator's reason for acting on the party's behalf (behalf_reason.html); empty otherwise."""
+    return request.POST.get("reason", "")

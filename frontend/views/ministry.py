@@ -22,11 +22,12 @@ from frontend.forms.ministry import (
     MilestoneForm,
     TransitionNoteForm,
 )
+from frontend.views import acting_for as _acting_for
+from frontend.views import behalf_reason as _reason
 from frontend.views import page_for
 from hub.exceptions import Conflict
-from hub.models import Organization
 from hub.roles import is_organization_member
-from hub.selectors import audit_entry_list, user_acts_on_behalf
+from hub.selectors import audit_entry_list
 from marketplace import services as marketplace_services
 from marketplace.models import Challenge
 from marketplace.selectors import (
@@ -88,20 +89,6 @@ def _posted_id(request: HttpRequest, name: str) -> int:
         return int(request.POST.get(name, ""))
     except ValueError:
         raise Http404 from None
-
-
-def _acting_for(request: HttpRequest, organization: Organization) -> str | None:
-    """The organization's name when a coordinator acts for it: its forms then ask why (frontend/includes)."""
-    return (
-        organization.name
-        if user_acts_on_behalf(user=request.user, members=organization.members.all())
-        else None
-    )
-
-
-def _reason(request: HttpRequest) -> str:
-    """The coordinator's reason for acting on the organization's behalf (behalf_reason.html); empty otherwise."""
-    return request.POST.get("reason", "")
 
 
 def _reach(request: HttpRequest, profile: ChallengeProfile) -> Reach | None:
