@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -59,8 +59,21 @@ class NotificationAdmin(admin.ModelAdmin):
     raw_id_fields = ["user"]
 
 
+class AppendOnlyAdmin(admin.ModelAdmin):
+    """Rows are only ever added, by the app: the admin shows them and changes nothing (the database refuses too)."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(AppendOnlyAdmin):
     """Read-only: the audit log is append-only, in the admin as in the database."""
 
     list_display = [
@@ -77,33 +90,15 @@ class AuditEntryAdmin(admin.ModelAdmin):
     search_fields = ["actor_label", "on_behalf_of", "reason"]
     date_hierarchy = "created_at"
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
-        return False
-
 
 @admin.register(Consent)
-class ConsentAdmin(admin.ModelAdmin):
+class ConsentAdmin(AppendOnlyAdmin):
     """Read-only: the record of consents is append-only, in the admin as in the database."""
 
     list_display = ["created_at", "user", "kind", "version", "granted"]
     list_filter = ["kind", "version", "granted"]
     search_fields = ["user__username"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Consent | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Consent | None = None) -> bool:
-        return False
 
 
 @admin.register(ConfidentialityIncident)

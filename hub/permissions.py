@@ -9,7 +9,8 @@ from hub import roles
 
 
 class RolePermission(BasePermission):
-    """Lets through the users for whom `rule` holds; the pages' decorators ask the same rule."""
+    """Lets through the users for whom `rule` holds; the pages' decorators (frontend.views.page_for) ask the
+    same rule."""
 
     rule: Callable[[roles.AnyUser], bool]
 
@@ -17,21 +18,22 @@ class RolePermission(BasePermission):
         return type(self).rule(request.user)
 
 
-class IsCoordinator(RolePermission):
-    message = _("Only hub coordinators can do this.")
-    rule = roles.is_coordinator
+def role_permission(name: str, rule: Callable[[roles.AnyUser], bool], message: str) -> type[RolePermission]:
+    """A permission class named `name` that asks `rule` and refuses with `message`."""
+    return type(name, (RolePermission,), {"rule": staticmethod(rule), "message": message})
 
 
-class IsOrganizationMember(RolePermission):
-    message = _("Only members of a public organization can do this.")
-    rule = roles.is_organization_member
-
-
-class IsVendorMember(RolePermission):
-    message = _("Only members of a vendor can do this.")
-    rule = roles.is_vendor_member
-
-
-class IsAdministrator(RolePermission):
-    message = _("Only administrators can do this.")
-    rule = roles.is_administrator
+IsCoordinator = role_permission(
+    "IsCoordinator", roles.is_coordinator, _("Only hub coordinators can do this.")
+)
+IsOrganizationMember = role_permission(
+    "IsOrganizationMember",
+    roles.is_organization_member,
+    _("Only members of a public organization can do this."),
+)
+IsVendorMember = role_permission(
+    "IsVendorMember", roles.is_vendor_member, _("Only members of a vendor can do this.")
+)
+IsAdministrator = role_permission(
+    "IsAdministrator", roles.is_administrator, _("Only administrators can do this.")
+)

@@ -47,17 +47,18 @@ def is_member_of(user: AnyUser, party: Party) -> bool:
 
 def is_organization_member(user: AnyUser, organization: Party | None = None) -> bool:
     """Whether the user may act as a member of this public organization (of one at all, without one)."""
-    if is_coordinator(user):
-        return True
-    if organization is None:
-        return bool(user.is_authenticated and user.role == User.Role.MINISTRY_MEMBER)
-    return is_member_of(user, organization)
+    return _acts_as_member(user, role=User.Role.MINISTRY_MEMBER, party=organization)
 
 
 def is_vendor_member(user: AnyUser, vendor: Party | None = None) -> bool:
     """Whether the user may act as a member of this firm (of one at all, without one)."""
+    return _acts_as_member(user, role=User.Role.VENDOR_MEMBER, party=vendor)
+
+
+def _acts_as_member(user: AnyUser, *, role: str, party: Party | None) -> bool:
+    # Without a party: whether the user's role is the party's kind (the API's and the pages' audience).
     if is_coordinator(user):
         return True
-    if vendor is None:
-        return bool(user.is_authenticated and user.role == User.Role.VENDOR_MEMBER)
-    return is_member_of(user, vendor)
+    if party is None:
+        return bool(user.is_authenticated and user.role == role)
+    return is_member_of(user, party)

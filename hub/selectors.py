@@ -123,19 +123,7 @@ def personal_data_collect(*, user: User) -> dict:
         "generated_at": timezone.now(),
         "account": {
             field: getattr(user, field)
-            for field in (
-                "id",
-                "username",
-                "first_name",
-                "last_name",
-                "email",
-                "role",
-                "preferred_language",
-                "email_frequency",
-                "date_joined",
-                "last_login",
-                "is_active",
-            )
+            for field in (*User.ACCOUNT_FIELDS, "date_joined", "last_login", "is_active")
         },
         # With an address waiting for its confirmation link, if any.
         "email_addresses": list(
@@ -156,17 +144,7 @@ def personal_data_collect(*, user: User) -> dict:
         "audit_entries": list(
             AuditEntry.objects.filter(actor=user)
             .order_by("created_at", "id")
-            .values(
-                "id",
-                "created_at",
-                "actor_label",
-                "object_type",
-                "object_id",
-                "action",
-                "from_state",
-                "to_state",
-                "reason",
-            )
+            .values("id", "created_at", "actor_label", *AuditEntry.CHANGE_FIELDS)
         ),
     }
     for _receiver, sections in personal_data_requested.send(sender=User, user=user):

@@ -9,6 +9,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -134,11 +135,21 @@ def _remembered_firm(request: HttpRequest, firms: list[Vendor]) -> Vendor | None
     return vendor
 
 
-def _no_firm_yet(request: HttpRequest) -> HttpResponse:
-    if is_coordinator(request.user):
-        return redirect("frontend:vendor_dashboard")  # Which says how to choose the firm to act for.
-    messages.info(request, _("Register your firm first: the SME pages are about it."))
-    return redirect("frontend:vendor_register")
+def _about_the_firm(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """For the pages about the firm the user acts for: the view gets its _firm_context. Without a firm, a member
+    is sent to register one, a coordinator to the dashboard, which says how to choose the firm to act for."""
+
+    @wraps(view)
+    def with_firm(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        context = _firm_context(request)
+        if context["vendor"] is not None:
+            return view(request, context, *args, **kwargs)
+        if is_coordinator(request.user):
+            return redirect("frontend:vendor_dashboard")
+        messages.info(request, _("Register your firm first: the SME pages are about it."))
+        return redirect("frontend:vendor_register")
+
+    return with_firm
 
 
 def _with_vendor(url: str, vendor: Vendor) -> str:
@@ -190,11 +201,9 @@ def vendor_register(request: HttpRequest) -> HttpResponse:
 
 
 @vendor_member_required
-def vendor_profile_edit(request: HttpRequest) -> HttpResponse:
-    context = _firm_context(request)
+@_about_the_firm
+def vendor_profile_edit(request: HttpRequest, context: dict) -> HttpResponse:
     vendor = context["vendor"]
-    if vendor is None:
-        return _no_firm_yet(request)
     forms = VendorProfileForms(request.POST if request.method == "POST" else None, vendor=vendor)
     if request.method == "POST" and forms.is_valid():
         was_verified = vendor.is_verified
@@ -259,11 +268,9 @@ def _page_number(request: HttpRequest) -> int:
 
 
 @vendor_member_required
-def vendor_recommendations(request: HttpRequest) -> HttpResponse:
-    context = _firm_context(request)
+@_about_the_firm
+def vendor_recommendations(request: HttpRequest, context: dict) -> HttpResponse:
     vendor = context["vendor"]
-    if vendor is None:
-        return _no_firm_yet(request)
     number = min(_page_number(request), MAX_RESULT_WINDOW // RECOMMENDATIONS_PER_PAGE)
     try:
         total, hits = _ranking_page(vendor, number)
@@ -287,11 +294,9 @@ def _ranking_page(vendor: Vendor, number: int) -> tuple[int, list[RankedHit]]:
 
 
 @vendor_member_required
-def saved_searches(request: HttpRequest) -> HttpResponse:
-    context = _firm_context(request)
+@_about_the_firm
+def saved_searches(request: HttpRequest, context: dict) -> HttpResponse:
     vendor = context["vendor"]
-    if vendor is None:
-        return _no_firm_yet(request)
     action = request.POST.get("action")
     if action == "delete":
         saved_search = saved_search_get(
@@ -344,11 +349,9 @@ def _posted_id(request: HttpRequest, name: str) -> int:
 
 
 @vendor_member_required
-def vendor_introductions(request: HttpRequest) -> HttpResponse:
-    context = _firm_context(request)
+@_about_the_firm
+def vendor_introductions(request: HttpRequest, context: dict) -> HttpResponse:
     vendor = context["vendor"]
-    if vendor is None:
-        return _no_firm_yet(request)
     introductions = introduction_list_for_vendor(user=request.user, vendor=vendor)
     context["page_obj"] = Paginator(introductions, INTRODUCTIONS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "frontend/vendor/introductions.html", context)

@@ -88,69 +88,57 @@ def test_is_member_of_refuses_an_anonymous_user():
     assert not roles.is_member_of(AnonymousUser(), factories.OrganizationFactory())
 
 
-# Organizations
+# Organizations and firms: the same rule, each with its own role
 
 
-def test_is_organization_member_without_an_organization_holds_for_the_ministry_role():
-    assert roles.is_organization_member(factories.UserFactory(role=User.Role.MINISTRY_MEMBER))
+PARTIES = [
+    pytest.param(
+        roles.is_organization_member,
+        User.Role.MINISTRY_MEMBER,
+        User.Role.VENDOR_MEMBER,
+        factories.OrganizationFactory,
+        id="organization",
+    ),
+    pytest.param(
+        roles.is_vendor_member,
+        User.Role.VENDOR_MEMBER,
+        User.Role.MINISTRY_MEMBER,
+        factories.VendorFactory,
+        id="vendor",
+    ),
+]
 
 
-def test_is_organization_member_without_an_organization_refuses_a_vendor_member():
-    assert not roles.is_organization_member(factories.UserFactory(role=User.Role.VENDOR_MEMBER))
+@pytest.mark.parametrize(("rule", "role", "other_role", "party_factory"), PARTIES)
+def test_party_member_rule_without_a_party_holds_for_its_role(rule, role, other_role, party_factory):
+    assert rule(factories.UserFactory(role=role))
 
 
-def test_is_organization_member_holds_for_a_member_of_that_organization():
-    user = factories.UserFactory(role=User.Role.MINISTRY_MEMBER)
-
-    assert roles.is_organization_member(user, factories.OrganizationFactory(members=[user]))
-
-
-def test_is_organization_member_refuses_a_member_of_another_organization():
-    user = factories.UserFactory(role=User.Role.MINISTRY_MEMBER)
-    factories.OrganizationFactory(members=[user])
-
-    assert not roles.is_organization_member(user, factories.OrganizationFactory())
+@pytest.mark.parametrize(("rule", "role", "other_role", "party_factory"), PARTIES)
+def test_party_member_rule_without_a_party_refuses_the_other_role(rule, role, other_role, party_factory):
+    assert not rule(factories.UserFactory(role=other_role))
 
 
-def test_is_organization_member_holds_for_a_coordinator_of_any_organization():
-    coordinator = factories.UserFactory(role=User.Role.COORDINATOR)
+@pytest.mark.parametrize(("rule", "role", "other_role", "party_factory"), PARTIES)
+def test_party_member_rule_holds_for_a_member_of_that_party(rule, role, other_role, party_factory):
+    user = factories.UserFactory(role=role)
 
-    assert roles.is_organization_member(coordinator, factories.OrganizationFactory())
-
-
-def test_is_organization_member_refuses_an_anonymous_user():
-    assert not roles.is_organization_member(AnonymousUser(), factories.OrganizationFactory())
+    assert rule(user, party_factory(members=[user]))
 
 
-# Vendors
+@pytest.mark.parametrize(("rule", "role", "other_role", "party_factory"), PARTIES)
+def test_party_member_rule_refuses_a_member_of_another_party(rule, role, other_role, party_factory):
+    user = factories.UserFactory(role=role)
+    party_factory(members=[user])
+
+    assert not rule(user, party_factory())
 
 
-def test_is_vendor_member_without_a_firm_holds_for_the_vendor_role():
-    assert roles.is_vendor_member(factories.UserFactory(role=User.Role.VENDOR_MEMBER))
+@pytest.mark.parametrize(("rule", "role", "other_role", "party_factory"), PARTIES)
+def test_party_member_rule_holds_for_a_coordinator_of_any_party(rule, role, other_role, party_factory):
+    assert rule(factories.UserFactory(role=User.Role.COORDINATOR), party_factory())
 
 
-def test_is_vendor_member_without_a_firm_refuses_a_ministry_member():
-    assert not roles.is_vendor_member(factories.UserFactory(role=User.Role.MINISTRY_MEMBER))
-
-
-def test_is_vendor_member_holds_for_a_member_of_that_firm():
-    user = factories.UserFactory(role=User.Role.VENDOR_MEMBER)
-
-    assert roles.is_vendor_member(user, factories.VendorFactory(members=[user]))
-
-
-def test_is_vendor_member_refuses_a_member_of_another_firm():
-    user = factories.UserFactory(role=User.Role.VENDOR_MEMBER)
-    factories.VendorFactory(members=[user])
-
-    assert not roles.is_vendor_member(user, factories.VendorFactory())
-
-
-def test_is_vendor_member_holds_for_a_coordinator_of_any_firm():
-    assert roles.is_vendor_member(
-        factories.UserFactory(role=User.Role.COORDINATOR), factories.VendorFactory()
-    )
-
-
-def test_is_vendor_member_refuses_an_anonymous_user():
-    assert not roles.is_vendor_member(AnonymousUser())
+@pytest.mark.parametrize(("rule", "role", "other_role", "party_factory"), PARTIES)
+def test_party_member_rule_refuses_an_anonymous_user(rule, role, other_role, party_factory):
+    assert not rule(AnonymousUser())
