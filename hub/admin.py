@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from hub import roles
 from hub.models import (
     ApiToken,
     AuditEntry,
@@ -58,8 +59,21 @@ class NotificationAdmin(admin.ModelAdmin):
     raw_id_fields = ["user"]
 
 
+class AppendOnlyAdmin(admin.ModelAdmin):
+    """Rows are only ever added, by the app: the admin shows them and changes nothing (the database refuses too)."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(AppendOnlyAdmin):
     """Read-only: the audit log is append-only, in the admin as in the database."""
 
     list_display = [
@@ -76,37 +90,15 @@ class AuditEntryAdmin(admin.ModelAdmin):
     search_fields = ["actor_label", "on_behalf_of", "reason"]
     date_hierarchy = "created_at"
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
-        return False
-
 
 @admin.register(Consent)
-class ConsentAdmin(admin.ModelAdmin):
+class ConsentAdmin(AppendOnlyAdmin):
     """Read-only: the record of consents is append-only, in the admin as in the database."""
 
     list_display = ["created_at", "user", "kind", "version", "granted"]
     list_filter = ["kind", "version", "granted"]
     search_fields = ["user__username"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Consent | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Consent | None = None) -> bool:
-        return False
-
-
-def is_administrator(user: User) -> bool:
-    return user.is_active and (user.is_superuser or user.role == User.Role.ADMINISTRATOR)
 
 
 @admin.register(ConfidentialityIncident)
@@ -132,19 +124,19 @@ class ConfidentialityIncidentAdmin(admin.ModelAdmin):
         return Truncator(incident.description).chars(80)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_administrator(request.user)
+        return roles.is_administrator(request.user)
 
     def has_view_permission(self, request: HttpRequest, obj: ConfidentialityIncident | None = None) -> bool:
-        return is_administrator(request.user)
+        return roles.is_administrator(request.user)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return is_administrator(request.user)
+        return roles.is_administrator(request.user)
 
     def has_change_permission(self, request: HttpRequest, obj: ConfidentialityIncident | None = None) -> bool:
-        return is_administrator(request.user)
+        return roles.is_administrator(request.user)
 
     def has_delete_permission(self, request: HttpRequest, obj: ConfidentialityIncident | None = None) -> bool:
-        return is_administrator(request.user)
+        return roles.is_administrator(request.user)
 
     def save_model(self, request: HttpRequest, obj: ConfidentialityIncident, form, change: bool) -> None:
         if not change:

@@ -35,6 +35,17 @@ class User(AbstractUser):
     # Coordinators and administrators (and superusers, whatever their role) see and decide everything on
     # the hub. hub.selectors.coordinator_list finds them with the same rule.
     COORDINATOR_ROLES = (Role.COORDINATOR, Role.ADMINISTRATOR)
+    # What the account says about its owner: the API's /me shows it, the personal-data download includes it.
+    ACCOUNT_FIELDS = (
+        "id",
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "role",
+        "preferred_language",
+        "email_frequency",
+    )
 
     class Meta(AbstractUser.Meta):
         constraints = [
@@ -151,6 +162,8 @@ class AuditEntry(models.Model):
     # as written here, which the trigger checks; shown in the reader's language (reason_display).
     REASON_ERASED = gettext_noop("Text erased at the request of the person concerned (Law 25).")
     REASON_ANONYMIZED = gettext_noop("Deleted at the user's request (Law 25).")
+    # What changed, and why: the API's audit log and the actor's personal-data download both show it.
+    CHANGE_FIELDS = ("object_type", "object_id", "action", "from_state", "to_state", "reason")
 
     actor = models.ForeignKey(User, verbose_name=_("actor"), null=True, blank=True, on_delete=models.SET_NULL)
     # Kept when the actor's account is later anonymized or deleted, so the log stays readable.

@@ -1,43 +1,39 @@
-"""Who may call an endpoint at all. Which objects they may see is the selectors' job."""
+"""Who may call an endpoint at all, by the rules of hub/roles.py. Which objects they may see is the selectors' job."""
+
+from collections.abc import Callable
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
-from hub.models import User
+from hub import roles
 
 
-class IsCoordinator(BasePermission):
-    message = _("Only hub coordinators can do this.")
+class RolePermission(BasePermission):
+    """Lets through the users for whom `rule` holds; the pages' decorators (frontend.views.page_for) ask the
+    same rule."""
 
-    def has_permission(self, request, view) -> bool:
-        return bool(request.user and request.user.is_authenticated and request.user.is_coordinator)
-
-
-class IsOrganizationMember(BasePermission):
-    message = _("Only members of a public organization can do this.")
+    rule: Callable[[roles.AnyUser], bool]
 
     def has_permission(self, request, view) -> bool:
-        user = request.user
-        return bool(
-            user and user.is_authenticated and (user.role == User.Role.MINISTRY_MEMBER or user.is_coordinator)
-        )
+        return type(self).rule(request.user)
 
 
-class IsVendorMember(BasePermission):
-    message = _("Only members of a vendor can do this.")
-
-    def has_permission(self, request, view) -> bool:
-        user = request.user
-        return bool(
-            user and user.is_authenticated and (user.role == User.Role.VENDOR_MEMBER or user.is_coordinator)
-        )
+def role_permission(name: str, rule: Callable[[roles.AnyUser], bool], message: str) -> type[RolePermission]:
+    """A permission class named `name` that asks `rule` and refuses with `message`."""
+    return type(name, (RolePermission,), {"rule": staticmethod(rule), "message": message})
 
 
-class IsAdministrator(BasePermission):
-    message = _("Only administrators can do this.")
-
-    def has_permission(self, request, view) -> bool:
-        user = request.user
-        return bool(
-            user and user.is_authenticated and (user.is_superuser or user.role == User.Role.ADMINISTRATOR)
-        )
+IsCoordinator = role_permission(
+    "IsCoordinator", roles.is_coordinator, _("Only hub coordinators can do this.")
+)
+IsOrganizationMember = role_permission(
+    "IsOrganizationMember",
+    roles.is_organization_member,
+    _("Only members of a public organization can do this."),
+)
+IsVendorMember = role_permission(
+    "IsVendorMember", roles.is_vendor_member, _("Only members of a vendor can do this.")
+)
+IsAdministrator = role_permission(
+    "IsAdministrator", roles.is_administrator, _("Only administrators can do this.")
+)

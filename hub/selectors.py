@@ -5,6 +5,7 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from hub import roles
 from hub.models import ApiToken, AuditEntry, ConfidentialityIncident, Consent, Notification, User
 from hub.signals import personal_data_requested
 
@@ -55,7 +56,7 @@ def user_acts_on_behalf(*, user: User, members: QuerySet[User]) -> bool:
     A party without active members (a catalogue firm nobody joined yet) has nobody who could act or be told:
     the hub manages it directly."""
     return (
-        user.is_coordinator
+        roles.is_coordinator(user)
         and members.filter(is_active=True).exists()
         and not members.filter(pk=user.pk).exists()
     )
@@ -122,19 +123,7 @@ def personal_data_collect(*, user: User) -> dict:
         "generated_at": timezone.now(),
         "account": {
             field: getattr(user, field)
-            for field in (
-                "id",
-                "username",
-                "first_name",
-                "last_name",
-                "email",
-                "role",
-                "preferred_language",
-                "email_frequency",
-                "date_joined",
-                "last_login",
-                "is_active",
-            )
+            for field in (*User.ACCOUNT_FIELDS, "date_joined", "last_login", "is_active")
         },
         # With an address waiting for its confirmation link, if any.
         "email_addresses": list(
@@ -155,17 +144,7 @@ def personal_data_collect(*, user: User) -> dict:
         "audit_entries": list(
             AuditEntry.objects.filter(actor=user)
             .order_by("created_at", "id")
-            .values(
-                "id",
-                "created_at",
-                "actor_label",
-                "object_type",
-                "object_id",
-                "action",
-                "from_state",
-                "to_state",
-                "reason",
-            )
+            .values("id", "created_at", "actor_label", *AuditEntry.CHANGE_FIELDS)
         ),
     }
     for _receiver, sections in personal_data_requested.send(sender=User, user=user):

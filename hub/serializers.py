@@ -10,18 +10,7 @@ class UserOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = [
-            "id",
-            "username",
-            "first_name",
-            "last_name",
-            "email",
-            "role",
-            "preferred_language",
-            "email_frequency",
-            "organizations",
-            "vendors",
-        ]
+        fields = [*User.ACCOUNT_FIELDS, "organizations", "vendors"]
 
 
 class TokenInputSerializer(serializers.Serializer):
@@ -111,19 +100,7 @@ class AuditEntryOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AuditEntry
-        fields = [
-            "id",
-            "created_at",
-            "actor",
-            "actor_label",
-            "object_type",
-            "object_id",
-            "action",
-            "from_state",
-            "to_state",
-            "reason",
-            "on_behalf_of",
-        ]
+        fields = ["id", "created_at", "actor", "actor_label", *AuditEntry.CHANGE_FIELDS, "on_behalf_of"]
 
 
 class ConsentCreateInputSerializer(serializers.Serializer):

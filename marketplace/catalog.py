@@ -163,18 +163,7 @@ class _Importer:
     def import_vendors(self) -> None:
         existing = {item.key: item for item in Vendor.objects.all()}
         neq_owner = {vendor.neq: vendor.key for vendor in existing.values()}
-        required = (
-            "key",
-            "name",
-            "neq",
-            "description",
-            "languages",
-            "regions",
-            "employees",
-            "founded",
-            "expertise",
-        )
-        for where, item in self.records("vendors", required=required):
+        for where, item in self.records("vendors", required=("key", *Vendor.REQUIRED_PROFILE_FIELDS)):
             neq = str(item["neq"])
             if neq_owner.get(neq, item["key"]) != item["key"]:
                 raise _fail(where, _("NEQ %(neq)s already belongs to another vendor.") % {"neq": neq})
@@ -220,18 +209,9 @@ class _Importer:
 
     def import_challenges(self) -> None:
         existing = {item.key: item for item in Challenge.objects.all()}
-        required = (
-            "key",
-            "organization",
-            "title",
-            "description",
-            "language",
-            "expertise",
-            "budget_min",
-            "budget_max",
-            "deadline",
-        )
-        for where, item in self.records("challenges", required=required):
+        for where, item in self.records(
+            "challenges", required=("key", "organization", *Challenge.REQUIRED_FIELDS)
+        ):
             organization = self.organizations.get(item["organization"])
             if organization is None:
                 raise _fail(where, _('unknown organization "%(key)s".') % {"key": item["organization"]})

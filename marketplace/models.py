@@ -105,6 +105,19 @@ def validate_profile_sections(value: list) -> None:
 class Vendor(models.Model):
     """An SME that offers its expertise to public organizations."""
 
+    # What every firm's profile has: the API and the pages require it (VendorInputSerializer), the catalogue
+    # import too.
+    REQUIRED_PROFILE_FIELDS = (
+        "name",
+        "neq",
+        "description",
+        "languages",
+        "regions",
+        "employees",
+        "founded",
+        "expertise",
+    )
+
     key = models.SlugField(_("catalogue key"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=255)
     neq = models.CharField(
@@ -178,6 +191,18 @@ class VendorReference(models.Model):
 
 class Challenge(models.Model):
     """A digital-transformation need posted by a public organization."""
+
+    # What every challenge states: the API and the pages require it (ChallengeInputSerializer), the catalogue
+    # import too (with the organization, which a member's own challenge need not name).
+    REQUIRED_FIELDS = (
+        "title",
+        "description",
+        "language",
+        "expertise",
+        "budget_min",
+        "budget_max",
+        "deadline",
+    )
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")

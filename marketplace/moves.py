@@ -8,9 +8,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 
+from hub import roles
 from hub.models import User
 from marketplace.models import Challenge
-from marketplace.selectors import user_can_edit_challenge
 
 
 class Party(enum.Enum):
@@ -64,7 +64,7 @@ DELETABLE_STATUSES = frozenset({Status.DRAFT})
 def challenge_is_party(*, challenge: Challenge, user: User, party: Party) -> bool:
     if party is Party.COORDINATORS:
         return user.is_coordinator
-    return party is Party.ORGANIZATION and user_can_edit_challenge(user=user, challenge=challenge)
+    return party is Party.ORGANIZATION and roles.is_organization_member(user, challenge.organization)
 
 
 def challenge_editable(*, challenge: Challenge, user: User) -> bool:
@@ -74,7 +74,7 @@ def challenge_editable(*, challenge: Challenge, user: User) -> bool:
 
 def allowed_moves(challenge: Challenge, user: User) -> set[str]:
     """The states this user may move the challenge to now, plus "edit" and "delete" when they may do those."""
-    if not user.is_authenticated or not user_can_edit_challenge(user=user, challenge=challenge):
+    if not user.is_authenticated or not roles.is_organization_member(user, challenge.organization):
         return set()
     moves = moves_from(
         CHALLENGE_MOVES,

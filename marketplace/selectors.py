@@ -4,6 +4,7 @@ from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
+from hub import roles
 from hub.models import AuditEntry, Organization, User
 from marketplace.models import Challenge, Expertise, Region, Vendor
 from marketplace.visibility import ProfileVisibility
@@ -38,7 +39,7 @@ def organization_get(*, organization_id: int) -> Organization:
 
 
 def organization_list_for_member(*, user: User) -> QuerySet[Organization]:
-    if user.is_authenticated and user.is_coordinator:
+    if roles.is_coordinator(user):
         return organization_list()
     return organization_list().filter(members=user)
 
@@ -48,7 +49,7 @@ def challenge_list(*, user: User) -> QuerySet[Challenge]:
     challenges = Challenge.objects.select_related("organization", "organization__region").prefetch_related(
         "expertise", "regions"
     )
-    if not (user.is_authenticated and user.is_coordinator):
+    if not roles.is_coordinator(user):
         visible = Q(status__in=PUBLIC_CHALLENGE_STATUSES)
         if user.is_authenticated:
             visible |= Q(organization__in=Organization.objects.filter(members=user))
@@ -75,7 +76,7 @@ def vendor_list(*, user: User) -> QuerySet[Vendor]:
     Each vendor comes with `full_profile`: whether this user sees its whole profile or only the
     sections the firm made public (marketplace.visibility decides; vendor_profile_sections reads it)."""
     vendors = Vendor.objects.prefetch_related("expertise", "regions", "references")
-    if not (user.is_authenticated and user.is_coordinator):
+    if not roles.is_coordinator(user):
         visible = Q(is_active=True)
         if user.is_authenticated:
             visible |= Q(pk__in=Vendor.objects.filter(members=user).values("pk"))
@@ -88,18 +89,10 @@ def vendor_get(*, user: User, vendor_id: int) -> Vendor:
     return get_object_or_404(vendor_list(user=user), pk=vendor_id)
 
 
-def user_can_edit_vendor(*, user: User, vendor: Vendor) -> bool:
-    return user.is_coordinator or vendor.members.filter(pk=user.pk).exists()
-
-
-def user_can_edit_challenge(*, user: User, challenge: Challenge) -> bool:
-    return user.is_coordinator or challenge.organization.members.filter(pk=user.pk).exists()
-
-
 def vendor_get_for_member(*, user: User, vendor_id: int) -> Vendor:
     """A vendor its own member is acting for (any vendor, for coordinators)."""
     vendors = vendor_list(user=user)
-    if not (user.is_authenticated and user.is_coordinator):
+    if not roles.is_coordinator(user):
         vendors = vendors.filter(members=user)
     return get_object_or_404(vendors, pk=vendor_id)
 
@@ -146,7 +139,7 @@ def challenge_list_submitted(*, user: User) -> QuerySet[Challenge]:
     """Challenges waiting for a coordinator to publish them, longest waiting first; only coordinators review them.
 
     Each has `submitted_at`: when it was last submitted, from the audit log (its last change, if the log has none)."""
-    if not (user.is_authenticated and user.is_coordinator):
+    if not roles.is_coordinator(user):
         return Challenge.objects.none()
     submitted = AuditEntry.objects.filter(
         object_type=Challenge._meta.model_name, object_id=OuterRef("pk"), to_state=Challenge.Status.SUBMITTED

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hub import roles
 from hub.links import page_url
 from hub.models import Organization, User
 from hub.selectors import coordinator_list
@@ -16,7 +17,7 @@ from marketplace import notifications
 from marketplace.models import Challenge, Vendor, VendorReference
 from marketplace.moves import CHALLENGE_MOVES, DELETABLE_STATUSES, Party, challenge_editable
 from marketplace.notifications import BehalfEvent, send, send_behalf
-from marketplace.selectors import user_can_edit_challenge, user_can_edit_vendor, vendor_list_for_contact
+from marketplace.selectors import vendor_list_for_contact
 from marketplace.signals import challenge_published, searchable_changed
 
 VENDOR_RELATIONS = ("regions", "expertise")
@@ -126,7 +127,7 @@ def _vendor_review_url(vendor: Vendor) -> str:
 @transaction.atomic
 def vendor_create(*, user: User, data: dict) -> Vendor:
     """Register a firm; a vendor member who registers it becomes its first member."""
-    if not (user.is_coordinator or user.role == User.Role.VENDOR_MEMBER):
+    if not roles.is_vendor_member(user):
         raise PermissionDenied(_("Only vendor members and coordinators can register a vendor."))
     _refuse_coordinator_fields(user=user, data=data)
     data = dict(data)
@@ -146,7 +147,7 @@ def vendor_create(*, user: User, data: dict) -> Vendor:
 def vendor_update(*, vendor: Vendor, user: User, data: dict) -> Vendor:
     """Change a firm's profile. A verified firm whose name or NEQ changes goes back to the coordinators to verify,
     unless a coordinator made the change; a coordinator editing for the firm gives a reason, which it is told."""
-    if not user_can_edit_vendor(user=user, vendor=vendor):
+    if not roles.is_vendor_member(user, vendor):
         raise PermissionDenied(_("You can only change the profile of your own firm."))
     _refuse_coordinator_fields(user=user, data=data)
     data = dict(data)
@@ -247,7 +248,7 @@ def organization_update(*, organization: Organization, user: User, data: dict) -
 @transaction.atomic
 def challenge_create(*, user: User, organization: Organization, data: dict) -> Challenge:
     """Create a draft; only members of the organization (or coordinators) may post for it."""
-    if not (user.is_coordinator or organization.members.filter(pk=user.pk).exists()):
+    if not roles.is_organization_member(user, organization):
         raise PermissionDenied(_("You can only post challenges for your own organization."))
     data = dict(data)
     behalf = organization_behalf_check(organization=organization, user=user, reason=data.pop("reason", ""))
@@ -270,7 +271,7 @@ def challenge_create(*, user: User, organization: Organization, data: dict) -> C
 
 @transaction.atomic
 def challenge_update(*, challenge: Challenge, user: User, data: dict) -> Challenge:
-    if not user_can_edit_challenge(user=user, challenge=challenge):
+    if not roles.is_organization_member(user, challenge.organization):
         raise PermissionDenied(_("You can only change your own organization's challenges."))
     if not challenge_editable(challenge=challenge, user=user):
         raise ValidationError(
@@ -297,7 +298,7 @@ def challenge_update(*, challenge: Challenge, user: User, data: dict) -> Challen
 
 @transaction.atomic
 def challenge_delete(*, challenge: Challenge, user: User, reason: str = "") -> None:
-    if not user_can_edit_challenge(user=user, challenge=challenge):
+    if not roles.is_organization_member(user, challenge.organization):
         raise PermissionDenied(_("You can only delete your own organization's challenges."))
     if challenge.status not in DELETABLE_STATUSES:
         raise ValidationError(
@@ -332,7 +333,7 @@ def challenge_transition(
         )
     if move.by is Party.COORDINATORS and not user.is_coordinator:
         raise PermissionDenied(_("Only a hub coordinator can publish a challenge."))
-    if not user_can_edit_challenge(user=user, challenge=challenge):
+    if not roles.is_organization_member(user, challenge.organization):
         raise PermissionDenied(_("You can only manage your own organization's challenges."))
     # A coordinator's own move is nobody's behalf; an organization's move made by a coordinator is.
     behalf = (

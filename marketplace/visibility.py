@@ -13,6 +13,7 @@ from functools import cached_property
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 
+from hub import roles
 from hub.models import User
 from marketplace.models import ProfileSection, Vendor
 from marketplace.signals import full_profile_granted
@@ -37,7 +38,7 @@ class ProfileVisibility:
 
     @property
     def sees_everything(self) -> bool:
-        return bool(self.user.is_authenticated and self.user.is_coordinator)
+        return roles.is_coordinator(self.user)
 
     def full_profile_vendors(self) -> QuerySet:
         """Ids of the vendors whose whole profile this viewer sees (every vendor, for coordinators)."""

@@ -6,11 +6,11 @@ Each table is keyed by the state a move leads to, or by the name of an action th
 call `allowed_moves(obj, user)` to decide which buttons to show, so the two never disagree. Payouts
 are moved by the payment provider's news, not by people: their order is in services/payouts.py."""
 
+from hub import roles
 from hub.models import User
 from marketplace import moves as challenge_moves
 from marketplace.models import Challenge, Vendor
 from marketplace.moves import Move, Party, moves_from
-from marketplace.selectors import user_can_edit_challenge, user_can_edit_vendor
 from matching.models import Engagement, Introduction, MatchProposal, Milestone
 
 ProposalStatus = MatchProposal.Status
@@ -68,8 +68,8 @@ def _is_party(*, user: User, party: Party, challenge: Challenge, vendor: Vendor 
     if party is Party.COORDINATORS:
         return user.is_coordinator
     if party is Party.ORGANIZATION:
-        return user_can_edit_challenge(user=user, challenge=challenge)
-    return party is Party.VENDOR and vendor is not None and user_can_edit_vendor(user=user, vendor=vendor)
+        return roles.is_organization_member(user, challenge.organization)
+    return party is Party.VENDOR and vendor is not None and roles.is_vendor_member(user, vendor)
 
 
 def _introduction_conditions(introduction: Introduction, user: User, moves: set[str]) -> set[str]:

@@ -7,6 +7,7 @@ from django.db.models.functions import TruncWeek
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from hub import roles
 from hub.models import Notification, User
 from hub.selectors import notification_list
 from marketplace.models import Challenge, Expertise, Region, Vendor
@@ -93,7 +94,7 @@ def proposal_list(
     ordering: str = "-score",
 ) -> QuerySet[MatchProposal]:
     """The coordinators' queue; nobody else sees proposals."""
-    if not (user.is_authenticated and user.is_coordinator):
+    if not roles.is_coordinator(user):
         return MatchProposal.objects.none()
     proposals = MatchProposal.objects.select_related(
         "challenge", "challenge__organization", "vendor", "decided_by"
@@ -135,9 +136,7 @@ def clarification_list(*, user: User, challenge: Challenge) -> QuerySet[Clarific
     """The organization and coordinators see every question; introduced vendors the answered ones
     and their own. Who asked is never part of what is shown."""
     clarifications = challenge.clarifications.order_by("created_at", "id")
-    if user.is_authenticated and (
-        user.is_coordinator or challenge.organization.members.filter(pk=user.pk).exists()
-    ):
+    if roles.is_organization_member(user, challenge.organization):
         return clarifications
     introduced = user.is_authenticated and challenge.introductions.filter(vendor__members=user).exists()
     if not introduced:

@@ -47,15 +47,9 @@ class AccountForm(forms.Form):
                     self.add_error(name if name in self.fields else None, message)
         return cleaned_data
 
-    @staticmethod
-    def initial_for(user: User) -> dict:
-        return {
-            "first_name": user.first_name,
-            "last_name": user.last_name,
-            "email": user.email,
-            "preferred_language": user.preferred_language,
-            "email_frequency": user.email_frequency,
-        }
+    @classmethod
+    def initial_for(cls, user: User) -> dict:
+        return {name: getattr(user, name) for name in cls.base_fields}
 
 
 class AccountDeleteForm(forms.Form):

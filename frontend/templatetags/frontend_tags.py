@@ -6,9 +6,14 @@ from django.urls import translate_url
 from django.utils.formats import number_format
 from django.utils.translation import get_language
 
+from hub import roles
 from hub.selectors import notification_unread_count
 
 register = template.Library()
+
+# Whether to show a link to pages of one audience: the rules that decide who may open them (hub/roles.py),
+# e.g. {% if user|is_organization_member %}.
+register.filter("is_organization_member", roles.is_organization_member)
 
 NO_BREAK_SPACE = "\u00a0"
 

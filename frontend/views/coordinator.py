@@ -4,16 +4,12 @@ Only hub coordinators (and administrators) open them. Every decision goes throug
 the API (matching.services for proposals, marketplace.services.challenge_transition for publication);
 with htmx a decided proposal is swapped out of the queue in place, without it a form posts and redirects."""
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from functools import wraps
-from typing import Any
 from urllib.parse import urlsplit
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -35,7 +31,9 @@ from frontend.forms.coordinator import (
     ProposalQueueFilterForm,
     ProposalRejectForm,
 )
+from frontend.views import page_for
 from hub.models import User
+from hub.roles import is_coordinator
 from marketplace.models import Challenge
 from marketplace.selectors import challenge_get, challenge_list_submitted, expertise_labels
 from marketplace.services import challenge_transition
@@ -60,18 +58,7 @@ EXPOSURE_DAYS = 30
 EXPOSURE_TOP_VENDORS = 10
 
 
-def coordinator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Anonymous visitors are sent to sign in; signed-in users who are not coordinators get a 403."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not request.user.is_coordinator:
-            raise PermissionDenied(_("Only hub coordinators can open this page."))
-        return view(request, *args, **kwargs)
-
-    return wrapper
+coordinator_required = page_for(is_coordinator, gettext_lazy("Only hub coordinators can open this page."))
 
 
 def _queue_url(request: HttpRequest) -> str:

@@ -3,15 +3,14 @@
 Coordinators may open every one of them; members of another organization get a 404, as from the selectors."""
 
 from collections.abc import Callable
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from frontend.forms import add_service_error
@@ -22,9 +21,13 @@ from frontend.forms.ministry import (
     MilestoneForm,
     TransitionNoteForm,
 )
+from frontend.views import acting_for as _acting_for
+from frontend.views import behalf_reason as _reason
+from frontend.views import page_for
 from hub.exceptions import Conflict, SearchUnavailable
-from hub.models import Organization, User
-from hub.selectors import audit_entry_list, user_acts_on_behalf
+from hub.models import User
+from hub.roles import is_coordinator, is_organization_member
+from hub.selectors import audit_entry_list
 from marketplace import services as marketplace_services
 from marketplace.models import Challenge
 from marketplace.selectors import (
@@ -32,7 +35,6 @@ from marketplace.selectors import (
     challenge_list_for_member,
     expertise_labels,
     organization_list_for_member,
-    user_can_edit_challenge,
 )
 from marketplace.visibility import ProfileVisibility
 from matching import selectors as matching_selectors
@@ -60,17 +62,9 @@ STATUS_ORDER = [
 REACH_LISTS = ("expertise", "regions", "required_languages", "required_certifications")
 
 
-def organization_member_required(view: Callable) -> Callable:
-    """Signed in as a public-organization member or a coordinator; anyone else is refused (403)."""
-
-    @wraps(view)
-    def checked(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        user = request.user
-        if not (user.role == User.Role.MINISTRY_MEMBER or user.is_coordinator):
-            raise PermissionDenied(_("Only members of a public organization can open this page."))
-        return view(request, *args, **kwargs)
-
-    return login_required(checked)
+organization_member_required = page_for(
+    is_organization_member, gettext_lazy("Only members of a public organization can open this page.")
+)
 
 
 def _refusal(request: HttpRequest, error: ValidationError) -> None:
@@ -83,20 +77,6 @@ def _posted_id(request: HttpRequest, name: str) -> int:
         return int(request.POST.get(name, ""))
     except ValueError:
         raise Http404 from None
-
-
-def _acting_for(request: HttpRequest, organization: Organization) -> str | None:
-    """The organization's name when a coordinator acts for it: its forms then ask why (frontend/includes)."""
-    return (
-        organization.name
-        if user_acts_on_behalf(user=request.user, members=organization.members.all())
-        else None
-    )
-
-
-def _reason(request: HttpRequest) -> str:
-    """The coordinator's reason for acting on the organization's behalf (behalf_reason.html); empty otherwise."""
-    return request.POST.get("reason", "")
 
 
 def _reach(request: HttpRequest, profile: ChallengeProfile) -> Reach | None:
@@ -128,7 +108,7 @@ def ministry_dashboard(request: HttpRequest) -> HttpResponse:
         {
             "groups": groups,
             "organizations": organizations,
-            "show_organization": request.user.is_coordinator or len(organizations) > 1,
+            "show_organization": is_coordinator(request.user) or len(organizations) > 1,
         },
     )
 
@@ -602,7 +582,7 @@ def _milestones_url(engagement: Engagement) -> str:
 @require_http_methods(["GET", "POST"])
 def engagement_manage(request: HttpRequest, engagement_id: int) -> HttpResponse:
     engagement = matching_selectors.engagement_get(user=request.user, engagement_id=engagement_id)
-    if not user_can_edit_challenge(user=request.user, challenge=engagement.challenge):
+    if not is_organization_member(request.user, engagement.challenge.organization):
         raise Http404  # The vendor's own members follow it from their pages.
     form = MilestoneForm(prefix="milestone")
     if request.method == "POST":

@@ -4,8 +4,6 @@ import datetime
 from collections.abc import Mapping, Sequence
 from functools import partial
 
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -17,8 +15,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from frontend.forms.public import ChallengeSearchForm, SearchForm, VendorSearchForm
+from frontend.views import page_for
 from hub.exceptions import SearchUnavailable
 from hub.permissions import IsOrganizationMember
+from hub.roles import is_organization_member
 from marketplace.models import Challenge
 from marketplace.selectors import (
     challenge_get,
@@ -87,12 +87,9 @@ def challenge_search(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The directory's audience is the vendor search API's (IsOrganizationMember), with its refusal.
+@page_for(is_organization_member, IsOrganizationMember.message)
 def vendor_directory(request: HttpRequest) -> HttpResponse:
-    # The directory's audience, by the API's own rule (IsOrganizationMember): sign in first, else 403.
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not IsOrganizationMember().has_permission(request, None):
-        raise PermissionDenied(IsOrganizationMember.message)
     form = VendorSearchForm(request.GET, request=request)
     return _search_page(
         request,

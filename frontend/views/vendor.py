@@ -13,14 +13,14 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from frontend.forms import SerializerCheckedForm, add_service_error
 from frontend.forms.vendor import (
@@ -30,8 +30,10 @@ from frontend.forms.vendor import (
     SavedSearchForm,
     VendorProfileForms,
 )
+from frontend.views import acting_for, behalf_reason, page_for
 from hub.exceptions import Conflict, SearchUnavailable
 from hub.models import User
+from hub.roles import is_coordinator, is_vendor_member
 from marketplace.models import Vendor
 from marketplace.selectors import (
     PROFILE_DESCRIPTION_MIN_LENGTH,
@@ -90,42 +92,64 @@ def _completeness_items() -> dict[str, tuple[str, str]]:
     }
 
 
-def vendor_member_required(view: Callable) -> Callable:
-    """Signed-in vendor members only; everyone else is refused (403), anonymous users sent to sign in."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.user.role != User.Role.VENDOR_MEMBER:
-            raise PermissionDenied(_("These pages are for members of a vendor."))
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Coordinators too, as in the API (IsVendorMember): they choose the firm they act for with ?vendor=<id>.
+vendor_member_required = page_for(is_vendor_member, gettext_lazy("These pages are for members of a vendor."))
 
 
 def _firm_context(request: HttpRequest, *, vendor: Vendor | None = None) -> dict:
-    """The firm the member acts for, and the firms to switch between.
+    """The firm the user acts for, the firms to switch between, and the firm's name when a coordinator acts
+    for it (`acting_for`: its forms then ask why).
 
     `vendor` fixes the firm (the page is about one of its objects); otherwise `?vendor=` chooses it, then the
-    session, then the member's first firm. A firm the user is not a member of is a 404, as for the API."""
+    session, then the member's first firm. A firm the user may not act for is a 404, as for the API; a
+    coordinator may act for any firm."""
     firms = list(vendor_list_for_member(user=request.user))
-    if vendor is not None and vendor not in firms:
+    if vendor is not None and not is_vendor_member(request.user, vendor):
         raise Http404
     if vendor is None:
         requested = request.GET.get(VENDOR_PARAMETER, "")
         if requested.isdigit():
             vendor = vendor_get_for_member(user=request.user, vendor_id=int(requested))
         else:
-            remembered = request.session.get(SESSION_VENDOR)
-            vendor = next((firm for firm in firms if firm.pk == remembered), firms[0] if firms else None)
+            vendor = _remembered_firm(request, firms) or (firms[0] if firms else None)
     if vendor is not None:
         request.session[SESSION_VENDOR] = vendor.pk
-    return {"vendor": vendor, "firms": firms}
+    return {
+        "vendor": vendor,
+        "firms": firms,
+        "acting_for": acting_for(request, vendor) if vendor is not None else None,
+        "reason_typed": behalf_reason(request),
+    }
 
 
-def _no_firm_yet(request: HttpRequest) -> HttpResponse:
-    messages.info(request, _("Register your firm first: the SME pages are about it."))
-    return redirect("frontend:vendor_register")
+def _remembered_firm(request: HttpRequest, firms: list[Vendor]) -> Vendor | None:
+    """The firm chosen earlier in the session, if the user may still act for it."""
+    remembered = request.session.get(SESSION_VENDOR)
+    vendor = next((firm for firm in firms if firm.pk == remembered), None)
+    if vendor is None and remembered is not None and is_coordinator(request.user):
+        # A coordinator's firm is seldom one of their own: it is the one they chose with ?vendor=.
+        try:
+            vendor = vendor_get_for_member(user=request.user, vendor_id=remembered)
+        except Http404:
+            return None  # Deleted since.
+    return vendor
+
+
+def _about_the_firm(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """For the pages about the firm the user acts for: the view gets its _firm_context. Without a firm, a member
+    is sent to register one, a coordinator to the dashboard, which says how to choose the firm to act for."""
+
+    @wraps(view)
+    def with_firm(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        context = _firm_context(request)
+        if context["vendor"] is not None:
+            return view(request, context, *args, **kwargs)
+        if is_coordinator(request.user):
+            return redirect("frontend:vendor_dashboard")
+        messages.info(request, _("Register your firm first: the SME pages are about it."))
+        return redirect("frontend:vendor_register")
+
+    return with_firm
 
 
 def _with_vendor(url: str, vendor: Vendor) -> str:
@@ -177,16 +201,18 @@ def vendor_register(request: HttpRequest) -> HttpResponse:
 
 
 @vendor_member_required
-def vendor_profile_edit(request: HttpRequest) -> HttpResponse:
-    context = _firm_context(request)
+@_about_the_firm
+def vendor_profile_edit(request: HttpRequest, context: dict) -> HttpResponse:
     vendor = context["vendor"]
-    if vendor is None:
-        return _no_firm_yet(request)
     forms = VendorProfileForms(request.POST if request.method == "POST" else None, vendor=vendor)
     if request.method == "POST" and forms.is_valid():
         was_verified = vendor.is_verified
         try:
-            vendor = vendor_update(vendor=vendor, user=request.user, data=forms.validated_data)
+            vendor = vendor_update(
+                vendor=vendor,
+                user=request.user,
+                data={**forms.validated_data, "reason": behalf_reason(request)},
+            )
         except ValidationError as error:
             forms.add_validation_error(error)
         else:
@@ -242,11 +268,9 @@ def _page_number(request: HttpRequest) -> int:
 
 
 @vendor_member_required
-def vendor_recommendations(request: HttpRequest) -> HttpResponse:
-    context = _firm_context(request)
+@_about_the_firm
+def vendor_recommendations(request: HttpRequest, context: dict) -> HttpResponse:
     vendor = context["vendor"]
-    if vendor is None:
-        return _no_firm_yet(request)
     number = min(_page_number(request), MAX_RESULT_WINDOW // RECOMMENDATIONS_PER_PAGE)
     try:
         total, hits = _ranking_page(vendor, number)
@@ -270,11 +294,9 @@ def _ranking_page(vendor: Vendor, number: int) -> tuple[int, list[RankedHit]]:
 
 
 @vendor_member_required
-def saved_searches(request: HttpRequest) -> HttpResponse:
-    context = _firm_context(request)
+@_about_the_firm
+def saved_searches(request: HttpRequest, context: dict) -> HttpResponse:
     vendor = context["vendor"]
-    if vendor is None:
-        return _no_firm_yet(request)
     action = request.POST.get("action")
     if action == "delete":
         saved_search = saved_search_get(
@@ -327,11 +349,9 @@ def _posted_id(request: HttpRequest, name: str) -> int:
 
 
 @vendor_member_required
-def vendor_introductions(request: HttpRequest) -> HttpResponse:
-    context = _firm_context(request)
+@_about_the_firm
+def vendor_introductions(request: HttpRequest, context: dict) -> HttpResponse:
     vendor = context["vendor"]
-    if vendor is None:
-        return _no_firm_yet(request)
     introductions = introduction_list_for_vendor(user=request.user, vendor=vendor)
     context["page_obj"] = Paginator(introductions, INTRODUCTIONS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "frontend/vendor/introductions.html", context)
@@ -344,6 +364,12 @@ class Outcome:
 
     done: bool = False
     conflict: str = ""
+    # Refused for its input where no form shows errors (a coordinator's missing reason): said like a conflict.
+    invalid: str = ""
+
+    @property
+    def refusal(self) -> str:
+        return self.conflict or self.invalid
 
 
 def _perform(form: SerializerCheckedForm | None, action: Callable[[], object]) -> Outcome:
@@ -355,7 +381,7 @@ def _perform(form: SerializerCheckedForm | None, action: Callable[[], object]) -
         return Outcome(conflict=" ".join(error.messages))
     except ValidationError as error:
         if form is None:
-            raise
+            return Outcome(invalid=" ".join(error.messages))
         add_service_error(form, error)
         return Outcome()
     return Outcome(done=True)
@@ -371,8 +397,8 @@ def _plain_post_answer(
     if outcome.done:
         messages.success(request, done)
         return redirect(redirect_to)
-    if outcome.conflict:
-        messages.error(request, outcome.conflict)
+    if outcome.refusal:
+        messages.error(request, outcome.refusal)
     return None
 
 
@@ -380,22 +406,26 @@ def _notice(request: HttpRequest, outcome: Outcome, *, done: str) -> dict | None
     """What an htmx answer says first, focused, as the part of the page it replaces has no messages area."""
     if not request.htmx:
         return None
-    if outcome.conflict:
-        return {"message": outcome.conflict, "level": "error"}
+    if outcome.refusal:
+        return {"message": outcome.refusal, "level": "error"}
     return {"message": done, "level": "success"} if outcome.done else None
 
 
 def _status(request: HttpRequest, outcome: Outcome) -> int:
-    # htmx swaps only 2xx answers; a plain post refused for the state says 409, like the API.
-    return 409 if outcome.conflict and not request.htmx else 200
+    # htmx swaps only 2xx answers; a plain post refused for the state says 409, like the API (400 for its input).
+    if request.htmx:
+        return 200
+    return 409 if outcome.conflict else 400 if outcome.invalid else 200
 
 
 INTRODUCTION_FORMS = {"interest": InterestForm, "decline": DeclineForm, "ask": ClarificationForm}
 
 
-def _introduction_act(action: str, *, introduction: Introduction, user: User, data: dict) -> object:
+def _introduction_act(
+    action: str, *, introduction: Introduction, user: User, data: dict, reason: str
+) -> object:
     if action == "interest":
-        return introduction_express_interest(introduction=introduction, user=user, **data)
+        return introduction_express_interest(introduction=introduction, user=user, **data, reason=reason)
     if action == "decline":
         return introduction_decline(introduction=introduction, user=user, **data)
     return clarification_ask(challenge=introduction.challenge, user=user, **data)
@@ -421,7 +451,11 @@ def vendor_introduction_detail(request: HttpRequest, introduction_id: int) -> Ht
         outcome = _perform(
             form,
             lambda: _introduction_act(
-                action, introduction=introduction, user=request.user, data=form.validated_data
+                action,
+                introduction=introduction,
+                user=request.user,
+                data=form.validated_data,
+                reason=behalf_reason(request),
             ),
         )
         done = _introduction_done(action)
@@ -463,7 +497,10 @@ def vendor_engagement(request: HttpRequest, engagement_id: int) -> HttpResponse:
         milestone = milestone_get(user=request.user, milestone_id=_posted_id(request, "milestone"))
         if milestone.engagement_id != engagement.pk:
             raise Http404
-        outcome = _perform(None, lambda: milestone_deliver(milestone=milestone, user=request.user))
+        outcome = _perform(
+            None,
+            lambda: milestone_deliver(milestone=milestone, user=request.user, reason=behalf_reason(request)),
+        )
         done = _(
             "“%(title)s” is marked as delivered. The organization is told, and pays once it accepts it."
         ) % {"title": milestone.title}

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
+from hub import roles
 from hub.exceptions import Conflict
 from hub.models import User
 from hub.services import audit_record
@@ -25,12 +26,12 @@ def other_party_members(mover: Party, *, challenge: Challenge, vendor: Vendor) -
 
 
 def require_challenge_member(challenge: Challenge, user: User) -> None:
-    if not (user.is_coordinator or challenge.organization.members.filter(pk=user.pk).exists()):
+    if not roles.is_organization_member(user, challenge.organization):
         raise PermissionDenied(_("Only members of the organization that posted this challenge can do this."))
 
 
 def require_vendor_member(vendor: Vendor, user: User) -> None:
-    if not (user.is_coordinator or vendor.members.filter(pk=user.pk).exists()):
+    if not roles.is_vendor_member(user, vendor):
         raise PermissionDenied(_("Only members of this vendor can do this."))
 
 

@@ -4,6 +4,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hub import roles
 from hub.exceptions import Conflict
 from hub.models import User
 from hub.services import Behalf, audit_record
@@ -141,7 +142,7 @@ def clarification_ask(
     """A question from an introduced vendor, or a clarification the organization publishes itself.
 
     An answered clarification is published to every introduced vendor, never saying who asked."""
-    is_member = user.is_coordinator or challenge.organization.members.filter(pk=user.pk).exists()
+    is_member = roles.is_organization_member(user, challenge.organization)
     introduced = challenge.introductions.filter(
         vendor__members=user, status__in=INTRODUCTION_MOVES["ask"].sources
     )

@@ -127,3 +127,29 @@ def test_vendor_pages_are_accessible(live_server, page, check_page, firm_member,
     page.get_by_role("button", name=re.compile("Plan de migration")).click()
     expect(page.get_by_role("status")).to_be_visible()
     check_page(page, "sme-engagement")
+
+
+def test_coordinator_acts_for_a_firm_from_its_public_page(
+    live_server, page, check_page, firm_member, introduction
+):
+    coordinator = factories.UserFactory(username="coordination", role=User.Role.COORDINATOR)
+    firm = firm_member.vendors.get()
+    sign_in(page, live_server, coordinator)
+
+    page.goto(f"{live_server.url}/fr/sme/")
+    expect(page.get_by_role("link", name="Trouver l'entreprise dans le répertoire")).to_be_visible()
+    check_page(page, "sme-dashboard-coordinator-without-firm")
+    page.goto(f"{live_server.url}/fr/vendors/{firm.pk}/")
+    page.get_by_role("link", name="Agir au nom de cette entreprise").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nuage Boréal inc.")
+    page.locator(f"a[href='/fr/sme/introductions/{introduction.pk}/']").click()
+    page.get_by_role("button", name="English").click()
+    page.get_by_label("Your pitch").fill("We moved forty applications to the government cloud.")
+    page.get_by_label("Why you act on behalf of Nuage Boréal inc.").fill(
+        "The firm asked us to answer for it."
+    )
+    page.get_by_role("button", name="Tell them we are interested").click()
+
+    expect(page.get_by_role("status")).to_contain_text("Your interest is sent to the organization.")
+    assert Introduction.objects.get(pk=introduction.pk).status == Introduction.Status.INTERESTED
+    check_page(page, "sme-introduction-coordinator")

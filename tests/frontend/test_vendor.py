@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from elasticsearch_dsl import connections
 
-from hub.models import Notification, User
+from hub.models import AuditEntry, Notification, User
 from hub.services import notification_create
 from marketplace.models import Challenge, Vendor
 from matching.models import Clarification, Introduction, Milestone, Payout, SavedSearch
@@ -601,3 +601,160 @@ def test_vendor_engagement_refuses_a_milestone_of_another_engagement(client, ven
     foreign.refresh_from_db()
     assert response.status_code == 404
     assert foreign.status == Milestone.Status.PLANNED
+
+
+# Coordinators act for a firm, as in the API (hub.roles.is_vendor_member)
+
+
+@pytest.fixture
+def firm(vendor_member) -> Vendor:
+    return vendor_member.vendors.get()
+
+
+@pytest.fixture
+def acting_coordinator(client, coordinator) -> User:
+    client.force_login(coordinator)
+    return coordinator
+
+
+@pytest.mark.parametrize(
+    "role",
+    [User.Role.VENDOR_MEMBER, User.Role.MINISTRY_MEMBER, User.Role.COORDINATOR, User.Role.ADMINISTRATOR],
+)
+def test_vendor_pages_admit_the_roles_the_vendor_api_admits(client, api_client, role):
+    user = factories.UserFactory(role=role)
+    client.force_login(user)
+    api_client.force_authenticate(user)
+
+    page = client.get(url("vendor_dashboard"))
+    api = api_client.get(reverse("saved-search-list"))
+
+    assert (page.status_code == 200) == (api.status_code == 200)
+    assert {page.status_code, api.status_code} <= {200, 403}
+
+
+def test_vendor_dashboard_tells_a_coordinator_without_a_firm_how_to_choose_one(client, acting_coordinator):
+    response = client.get(url("vendor_dashboard"))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert url("vendor_directory") in page and url("vendor_register") not in page
+
+
+def test_vendor_dashboard_acts_for_the_firm_a_coordinator_chooses(client, acting_coordinator, firm):
+    response = client.get(url("vendor_dashboard"), {"vendor": firm.pk})
+
+    assert response.status_code == 200
+    assert response.context["vendor"] == firm
+    assert response.context["acting_for"] == firm.name
+
+
+def test_vendor_pages_remember_the_firm_a_coordinator_chose(client, acting_coordinator, firm):
+    client.get(url("vendor_dashboard"), {"vendor": firm.pk})
+
+    response = client.get(url("vendor_profile_edit"))
+
+    assert response.status_code == 200
+    assert response.context["vendor"] == firm
+
+
+def test_vendor_pages_send_a_coordinator_without_a_firm_to_the_dashboard(client, acting_coordinator):
+    response = client.get(url("vendor_introductions"))
+
+    assert response.status_code == 302
+    assert response.url == url("vendor_dashboard")
+
+
+def test_vendor_profile_edit_asks_a_coordinator_why_they_act_for_the_firm(client, acting_coordinator, firm):
+    response = client.get(url("vendor_profile_edit"), {"vendor": firm.pk})
+
+    assert 'name="reason"' in response.content.decode()
+
+
+def test_vendor_profile_edit_does_not_ask_a_member_for_a_reason(client, vendor):
+    response = client.get(url("vendor_profile_edit"))
+
+    assert 'name="reason"' not in response.content.decode()
+
+
+def test_vendor_profile_edit_by_a_coordinator_without_a_reason_changes_nothing(
+    client, acting_coordinator, firm
+):
+    name = firm.name
+
+    response = client.post(f"{url('vendor_profile_edit')}?vendor={firm.pk}", profile_data())
+
+    firm.refresh_from_db()
+    assert response.status_code == 200
+    assert firm.name == name
+
+
+def test_vendor_profile_edit_by_a_coordinator_with_a_reason_is_done_on_the_firms_behalf(
+    client, acting_coordinator, firm
+):
+    name = firm.name
+
+    response = client.post(
+        f"{url('vendor_profile_edit')}?vendor={firm.pk}", profile_data(reason="La firme nous l'a demandé.")
+    )
+
+    entry = AuditEntry.objects.get(object_type="vendor", object_id=firm.pk, action="update_profile")
+    assert response.status_code == 302
+    assert (entry.actor, entry.on_behalf_of) == (acting_coordinator, name)
+
+
+def test_vendor_introduction_interest_by_a_coordinator_without_a_reason_changes_nothing(
+    client, acting_coordinator, firm
+):
+    introduction = introduce(firm)
+
+    response = client.post(
+        url("vendor_introduction_detail", introduction_id=introduction.pk),
+        {"action": "interest", "pitch": "Nous avons migré 40 applications."},
+    )
+
+    introduction.refresh_from_db()
+    assert response.status_code == 200
+    assert introduction.status == Introduction.Status.INTRODUCED
+
+
+def test_vendor_introduction_interest_by_a_coordinator_with_a_reason_tells_the_firm(
+    client, acting_coordinator, firm
+):
+    introduction = introduce(firm)
+
+    client.post(
+        url("vendor_introduction_detail", introduction_id=introduction.pk),
+        {
+            "action": "interest",
+            "pitch": "Nous avons migré 40 applications.",
+            "reason": "Demandé par la firme.",
+        },
+    )
+
+    introduction.refresh_from_db()
+    assert introduction.status == Introduction.Status.INTERESTED
+    assert Notification.objects.filter(user__vendors=firm, kind=Notification.Kind.ON_BEHALF).exists()
+
+
+def test_vendor_engagement_deliver_by_a_coordinator_without_a_reason_says_why_it_is_refused(
+    client, acting_coordinator, firm
+):
+    introduction = introduce(firm, status=Introduction.Status.AWARDED)
+    milestone = factories.MilestoneFactory(engagement__introduction=introduction)
+
+    response = client.post(
+        url("vendor_engagement", engagement_id=milestone.engagement_id),
+        {"action": "deliver", "milestone": milestone.pk},
+    )
+
+    milestone.refresh_from_db()
+    assert response.status_code == 400
+    assert milestone.status == Milestone.Status.PLANNED
+    assert firm.name in response.content.decode()
+
+
+def test_vendor_detail_offers_a_coordinator_to_act_for_the_firm(client, acting_coordinator, firm):
+    page = client.get(url("vendor_detail", vendor_id=firm.pk)).content.decode()
+
+    assert f"{url('vendor_dashboard')}?vendor={firm.pk}" in page

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from hub.models import AuditEntry, Notification, User
 from marketplace.models import MAX_CERTIFICATIONS, MAX_REQUIRED_CERTIFICATIONS, Challenge, Vendor
+from marketplace.serializers import ChallengeInputSerializer, VendorInputSerializer
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -503,3 +504,15 @@ def test_vendor_update_by_a_coordinator_for_its_members_requires_a_reason(
     assert "reason" in response.data
     vendor.refresh_from_db()
     assert vendor.employees != 40
+
+
+def test_vendor_input_requires_exactly_the_fields_every_profile_has():
+    required = {name for name, field in VendorInputSerializer().fields.items() if field.required}
+
+    assert required == set(Vendor.REQUIRED_PROFILE_FIELDS)
+
+
+def test_challenge_input_requires_exactly_the_fields_every_challenge_states():
+    required = {name for name, field in ChallengeInputSerializer().fields.items() if field.required}
+
+    assert required == set(Challenge.REQUIRED_FIELDS)
