@@ -556,7 +556,7 @@ class Run:
             uncached.stop()
         results["note"] = (
             "opportunity search: the same searches asked before in the API phase, so answers come "
-            "from the cache (matching/search.py); uncached: every request asks the engine."
+            "from the cache (matching/search/people.py); uncached: every request asks the engine."
         )
         self.phase("http_load", results)
 
