@@ -45,7 +45,7 @@ def coordinator_user(db) -> User:
 
 
 def test_a_coordinator_decides_the_queue_with_the_keyboard(live_server, page, check_page, coordinator_user):
-    challenge = factories.ChallengeFactory(title="Migration vers le nuage gouvernemental")
+    challenge = factories.ChallengeFactory(published=True, title="Migration vers le nuage gouvernemental")
     names = ["Nuage Boréal inc.", "Cumulus Conseil", "Stratus Numérique"]
     first, second, third = (proposal(challenge, rank, name) for rank, name in enumerate(names, start=1))
     sign_in(page, live_server, coordinator_user)
@@ -78,7 +78,7 @@ def test_a_coordinator_decides_the_queue_with_the_keyboard(live_server, page, ch
 
 
 def test_a_reject_without_reason_keeps_the_field_open_with_the_error(live_server, page, coordinator_user):
-    challenge = factories.ChallengeFactory()
+    challenge = factories.ChallengeFactory(published=True)
     only = proposal(challenge, 1, "Nuage Boréal inc.")
     sign_in(page, live_server, coordinator_user)
     page.goto(f"{live_server.url}/fr/coordination/")
@@ -95,9 +95,7 @@ def test_a_reject_without_reason_keeps_the_field_open_with_the_error(live_server
 
 
 def test_the_publication_requests_page_publishes_a_challenge(live_server, page, check_page, coordinator_user):
-    challenge = factories.ChallengeFactory(
-        title="Portail de rendez-vous en ligne", status=Challenge.Status.SUBMITTED, published_at=None
-    )
+    challenge = factories.ChallengeFactory(title="Portail de rendez-vous en ligne", submitted=True)
     sign_in(page, live_server, coordinator_user)
 
     page.goto(f"{live_server.url}/fr/coordination/publication/")
@@ -110,7 +108,7 @@ def test_the_publication_requests_page_publishes_a_challenge(live_server, page, 
 
 
 def test_the_dashboard_shows_its_charts_and_numbers(live_server, page, check_page, coordinator_user):
-    challenge = factories.ChallengeFactory(title="Migration vers le nuage gouvernemental")
+    challenge = factories.ChallengeFactory(published=True, title="Migration vers le nuage gouvernemental")
     for rank, name in enumerate(["Nuage Boréal inc.", "Cumulus Conseil"], start=1):
         proposal(challenge, rank, name)
     vendor = factories.VendorFactory(name="Firme très vue")

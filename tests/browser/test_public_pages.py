@@ -26,7 +26,7 @@ def indexed(*rows):
 
 
 def test_home_page_is_accessible_in_french_and_english(live_server, page, check_page):
-    factories.ChallengeFactory(title="Portail citoyen unifié")
+    factories.ChallengeFactory(published=True, title="Portail citoyen unifié")
 
     page.goto(f"{live_server.url}/fr/")
     check_page(page, "home-fr")
@@ -42,11 +42,13 @@ def test_a_public_servant_searches_reads_signs_in_and_switches_to_english(live_s
     montreal = factories.RegionFactory(code="06", label_fr="Montréal", label_en="Montreal")
     indexed(
         factories.ChallengeFactory(
+            published=True,
             title="Migration des applications vers l'infonuagique",
             description="Le ministère migre ses applications et ses serveurs vers un nuage gouvernemental.",
             expertise=[cloud],
         ),
         factories.ChallengeFactory(
+            published=True,
             title="Centre des opérations de sécurité",
             description="Surveiller les serveurs du ministère jour et nuit.",
             expertise=[security],

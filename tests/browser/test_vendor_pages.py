@@ -30,7 +30,10 @@ def firm_member() -> User:
 @pytest.fixture
 def introduction(firm_member) -> Introduction:
     challenge = factories.ChallengeFactory(
-        title="Migration vers le nuage gouvernemental", description=TEXT, required_certifications=["SOC 2"]
+        published=True,
+        title="Migration vers le nuage gouvernemental",
+        description=TEXT,
+        required_certifications=["SOC 2"],
     )
     indexing.index_sync("challenge", [challenge.id])
     indexing.connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
@@ -93,7 +96,7 @@ def test_vendor_member_answers_an_introduction_in_french_then_english(
 
 def test_vendor_pages_are_accessible(live_server, page, check_page, firm_member, introduction):
     firm = firm_member.vendors.get()
-    awarded = factories.IntroductionFactory(proposal__vendor=firm, status=Introduction.Status.AWARDED)
+    awarded = factories.IntroductionFactory(proposal__vendor=firm, awarded=True)
     engagement = factories.EngagementFactory(introduction=awarded)
     factories.MilestoneFactory(engagement=engagement, title="Plan de migration")
     accepted = factories.MilestoneFactory(

@@ -38,11 +38,11 @@ def member_client(client, member):
 
 
 def challenge_for(organization, **fields) -> Challenge:
-    return factories.ChallengeFactory(organization=organization, **fields)
+    return factories.ChallengeFactory(organization=organization, published=True, **fields)
 
 
 def draft_for(organization, **fields) -> Challenge:
-    return challenge_for(organization, status=Challenge.Status.DRAFT, published_at=None, **fields)
+    return factories.ChallengeFactory(organization=organization, **fields)
 
 
 def introduce(
@@ -52,6 +52,7 @@ def introduce(
         score=4.2, expertise_matched=["cloud"], region_fit=True, certifications_present=["ISO 27001"]
     )
     proposal = factories.MatchProposalFactory(
+        approved=True,
         challenge=challenge,
         vendor=factories.VendorFactory(**vendor_fields),
         explanation=dataclasses.asdict(explanation),
@@ -104,7 +105,7 @@ def test_ministry_dashboard_is_refused_to_vendor_members(client, vendor_member):
 def test_ministry_dashboard_lists_own_challenges_by_status_with_next_step(member_client, organization):
     draft_for(organization, title="Brouillon du ministère")
     challenge_for(organization, title="Défi publié du ministère")
-    factories.ChallengeFactory(title="Défi d'un autre organisme")
+    factories.ChallengeFactory(published=True, title="Défi d'un autre organisme")
 
     content = member_client.get("/en/organization/").content.decode()
 
@@ -116,7 +117,7 @@ def test_ministry_dashboard_lists_own_challenges_by_status_with_next_step(member
 
 
 def test_challenge_manage_answers_404_for_another_organizations_published_challenge(member_client):
-    other = factories.ChallengeFactory(title="Défi d'un autre organisme")
+    other = factories.ChallengeFactory(published=True, title="Défi d'un autre organisme")
 
     response = member_client.get(f"/fr/organization/challenges/{other.pk}/")
 
@@ -124,7 +125,7 @@ def test_challenge_manage_answers_404_for_another_organizations_published_challe
 
 
 def test_challenge_edit_answers_404_for_another_organizations_draft(member_client):
-    other = factories.ChallengeFactory(status=Challenge.Status.DRAFT, published_at=None)
+    other = factories.ChallengeFactory()
 
     response = member_client.get(f"/fr/organization/challenges/{other.pk}/edit/")
 
@@ -656,7 +657,7 @@ def test_clarify_keeps_the_question_typed_when_the_answer_is_missing(member_clie
 
 
 def test_withdraw_turns_a_submitted_challenge_back_into_a_draft(member_client, organization):
-    challenge = challenge_for(organization, status=Challenge.Status.SUBMITTED, published_at=None)
+    challenge = challenge_for(organization, status=Challenge.Status.SUBMITTED)
 
     member_client.post(f"/en/organization/challenges/{challenge.pk}/", {"action": "withdraw"})
 

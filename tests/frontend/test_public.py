@@ -98,7 +98,7 @@ def test_challenge_detail_shows_the_status_as_a_text_badge(client, taxonomy):
 
 @pytest.mark.django_db
 def test_challenge_detail_renders_in_french(client, taxonomy):
-    challenge = factories.ChallengeFactory()
+    challenge = factories.ChallengeFactory(published=True)
 
     response = client.get(f"/fr/challenges/{challenge.pk}/")
 
@@ -113,9 +113,11 @@ def test_challenge_detail_renders_in_french(client, taxonomy):
 @pytest.mark.django_db
 def test_challenge_search_lists_results_with_facet_counts(client, taxonomy):
     indexed(
-        factories.ChallengeFactory(title="Migration infonuagique", expertise=[expertise("cloud")]),
         factories.ChallengeFactory(
-            title="Centre des opérations de sécurité", expertise=[expertise("security")]
+            published=True, title="Migration infonuagique", expertise=[expertise("cloud")]
+        ),
+        factories.ChallengeFactory(
+            published=True, title="Centre des opérations de sécurité", expertise=[expertise("security")]
         ),
     )
 
@@ -133,9 +135,11 @@ def test_challenge_search_lists_results_with_facet_counts(client, taxonomy):
 @pytest.mark.django_db
 def test_challenge_search_facet_narrows_results_and_stays_ticked(client, taxonomy):
     indexed(
-        factories.ChallengeFactory(title="Migration infonuagique", expertise=[expertise("cloud")]),
         factories.ChallengeFactory(
-            title="Centre des opérations de sécurité", expertise=[expertise("security")]
+            published=True, title="Migration infonuagique", expertise=[expertise("cloud")]
+        ),
+        factories.ChallengeFactory(
+            published=True, title="Centre des opérations de sécurité", expertise=[expertise("security")]
         ),
     )
 
@@ -152,6 +156,7 @@ def test_challenge_search_facet_narrows_results_and_stays_ticked(client, taxonom
 def test_challenge_search_highlights_words_and_escapes_the_rest(client, taxonomy):
     indexed(
         factories.ChallengeFactory(
+            published=True,
             title="Migration <script>infonuagique</script>",
             description="Déplacer les serveurs <b>vers</b> le nuage.",
         ),
@@ -167,7 +172,7 @@ def test_challenge_search_highlights_words_and_escapes_the_rest(client, taxonomy
 @pytest.mark.search
 @pytest.mark.django_db
 def test_challenge_search_paginates_keeping_the_query_string(client, taxonomy):
-    indexed(*factories.ChallengeFactory.create_batch(3, expertise=[expertise("cloud")]))
+    indexed(*factories.ChallengeFactory.create_batch(3, published=True, expertise=[expertise("cloud")]))
 
     content = client.get("/en/opportunities/?expertise=cloud&page_size=2").content.decode()
 
@@ -178,7 +183,7 @@ def test_challenge_search_paginates_keeping_the_query_string(client, taxonomy):
 @pytest.mark.search
 @pytest.mark.django_db
 def test_challenge_search_htmx_refresh_returns_only_the_results(client, taxonomy):
-    indexed(factories.ChallengeFactory(title="Migration infonuagique"))
+    indexed(factories.ChallengeFactory(published=True, title="Migration infonuagique"))
 
     response = client.get("/en/opportunities/", headers={"HX-Request": "true"})
 
@@ -236,7 +241,7 @@ def test_challenge_search_page_is_served_with_a_message_when_the_engine_is_down(
 @pytest.mark.search
 @pytest.mark.django_db
 def test_challenge_search_renders_in_french(client, taxonomy):
-    indexed(factories.ChallengeFactory(budget_min=750000, budget_max=1200000))
+    indexed(factories.ChallengeFactory(published=True, budget_min=750000, budget_max=1200000))
 
     content = client.get("/fr/opportunities/").content.decode()
 
@@ -396,7 +401,7 @@ def test_pagination_include_marks_the_current_page_and_keeps_the_query_string():
 @pytest.mark.search
 @pytest.mark.django_db
 def test_challenge_search_beyond_the_last_page_links_back_to_the_first(client, taxonomy):
-    indexed(factories.ChallengeFactory())
+    indexed(factories.ChallengeFactory(published=True))
 
     content = client.get("/en/opportunities/?q=migration&page=4").content.decode()
 

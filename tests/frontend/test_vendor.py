@@ -41,7 +41,7 @@ def indexed(challenge: Challenge) -> Challenge:
 def introduce(
     vendor: Vendor, *, status: str = Introduction.Status.INTRODUCED, **challenge_fields
 ) -> Introduction:
-    challenge = factories.ChallengeFactory(**challenge_fields)
+    challenge = factories.ChallengeFactory(published=True, **challenge_fields)
     return factories.IntroductionFactory(
         proposal__challenge=challenge, proposal__vendor=vendor, status=status
     )
@@ -115,7 +115,7 @@ def test_vendor_dashboard_links_to_registration_without_a_firm(client):
 
 
 def test_vendor_dashboard_shows_completeness_recommendations_and_awaiting_introductions(client, vendor):
-    indexed(factories.ChallengeFactory(title="Nuage gouvernemental", description=TEXT))
+    indexed(factories.ChallengeFactory(published=True, title="Nuage gouvernemental", description=TEXT))
     introduction = introduce(vendor, title="Portail citoyen")
 
     response = client.get(url("vendor_dashboard"))
@@ -250,7 +250,9 @@ def test_vendor_register_creates_the_firm_with_its_member(client):
 
 
 def test_vendor_recommendations_explain_each_challenge_in_the_apis_words(client, vendor):
-    challenge = indexed(factories.ChallengeFactory(description=TEXT, required_certifications=["SOC 2"]))
+    challenge = indexed(
+        factories.ChallengeFactory(published=True, description=TEXT, required_certifications=["SOC 2"])
+    )
 
     response = client.get(url("vendor_recommendations"))
 
@@ -263,7 +265,7 @@ def test_vendor_recommendations_explain_each_challenge_in_the_apis_words(client,
 
 def test_vendor_recommendations_paginate(client, vendor):
     for number in range(12):
-        indexed(factories.ChallengeFactory(title=f"Infonuagique {number}", description=TEXT))
+        indexed(factories.ChallengeFactory(published=True, title=f"Infonuagique {number}", description=TEXT))
 
     response = client.get(url("vendor_recommendations"), {"page": "2"})
 
@@ -274,7 +276,7 @@ def test_vendor_recommendations_paginate(client, vendor):
 
 
 def test_vendor_recommendations_show_the_last_page_past_the_end(client, vendor):
-    indexed(factories.ChallengeFactory(description=TEXT))
+    indexed(factories.ChallengeFactory(published=True, description=TEXT))
 
     response = client.get(url("vendor_recommendations"), {"page": "9"})
 

@@ -238,7 +238,7 @@ def test_me_data_lists_everything_maillage_holds_about_the_user(api_client, coor
     entry = services.audit_record(actor=user, obj=organization, action="publish")
     services.audit_record(actor=coordinator, obj=organization, action="close")  # Someone else's.
     Clarification.objects.create(
-        challenge=factories.ChallengeFactory(), asked_by=user, question="Quel budget?"
+        challenge=factories.ChallengeFactory(published=True), asked_by=user, question="Quel budget?"
     )
     factories.UserFactory()  # Nothing of another user's.
     api_client.force_authenticate(user)
@@ -416,7 +416,7 @@ def test_audit_export_shows_the_erased_marker_in_the_readers_language(api_client
 def test_me_delete_keeps_the_questions_the_user_asked_without_saying_who_asked(api_client):
     user = factories.UserFactory()
     clarification = Clarification.objects.create(
-        challenge=factories.ChallengeFactory(), asked_by=user, question="Quel budget?"
+        challenge=factories.ChallengeFactory(published=True), asked_by=user, question="Quel budget?"
     )
     api_client.force_authenticate(user)
 

@@ -15,7 +15,9 @@ TEXT = "Migration des applications vers l'infonuagique gouvernementale."
 
 @pytest.fixture
 def challenge():
-    challenge = factories.ChallengeFactory(description=TEXT, required_certifications=["SOC 2"])
+    challenge = factories.ChallengeFactory(
+        published=True, description=TEXT, required_certifications=["SOC 2"]
+    )
     indexing.index_sync("challenge", [challenge.id])
     indexing.connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
     return challenge

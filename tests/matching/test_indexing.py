@@ -162,7 +162,7 @@ def test_rebuild_reads_rows_by_chunks_and_keeps_each_vendors_own_relations(monke
 
 def test_challenge_document_carries_its_organization_budget_and_requirement_counts():
     challenge = factories.ChallengeFactory(
-        required_languages=["fr", "en"], required_certifications=[], max_employees=None
+        published=True, required_languages=["fr", "en"], required_certifications=[], max_employees=None
     )
 
     document = indexing.document_source("challenge", challenge.pk)

@@ -62,7 +62,7 @@ def other_vendor_member() -> User:
 
 
 def submitted_challenge(**fields) -> Challenge:
-    return factories.ChallengeFactory(status=Challenge.Status.SUBMITTED, published_at=None, **fields)
+    return factories.ChallengeFactory(submitted=True, **fields)
 
 
 # Saving and deleting
@@ -239,7 +239,7 @@ def test_saved_search_alert_skips_a_user_who_left_the_firm(vendor_member, coordi
 
 def test_saved_search_alert_is_not_sent_for_other_transitions(vendor_member, coordinator):
     save(vendor_member, name="Tout")
-    challenge = factories.ChallengeFactory(status=Challenge.Status.DRAFT, published_at=None)
+    challenge = factories.ChallengeFactory()
 
     marketplace_services.challenge_transition(challenge=challenge, user=coordinator, to_status="submitted")
 
@@ -249,13 +249,17 @@ def test_saved_search_alert_is_not_sent_for_other_transitions(vendor_member, coo
 def test_saved_search_stored_query_matches_the_challenges_its_search_returns(vendor_member):
     today = timezone.localdate()
     challenges = [
-        factories.ChallengeFactory(expertise=[factories.ExpertiseFactory(code="cloud")], regions=[]),
         factories.ChallengeFactory(
+            published=True, expertise=[factories.ExpertiseFactory(code="cloud")], regions=[]
+        ),
+        factories.ChallengeFactory(
+            published=True,
             title="Tests d'intrusion",
             description="Sécurité des portails.",
             expertise=[factories.ExpertiseFactory(code="security")],
         ),
         factories.ChallengeFactory(
+            published=True,
             budget_min=Decimal("600000"),
             budget_max=Decimal("2000000"),
             language="en",

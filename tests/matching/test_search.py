@@ -57,9 +57,15 @@ def facet(response, name: str) -> dict[str, int]:
 
 def test_challenge_search_counts_each_facet_value(api_client):
     indexed(
-        factories.ChallengeFactory(expertise=[expertise("cloud")], regions=[region("03")], language="fr"),
-        factories.ChallengeFactory(expertise=[expertise("cloud")], regions=[region("06")], language="en"),
-        factories.ChallengeFactory(expertise=[expertise("security")], regions=[region("03")], language="fr"),
+        factories.ChallengeFactory(
+            published=True, expertise=[expertise("cloud")], regions=[region("03")], language="fr"
+        ),
+        factories.ChallengeFactory(
+            published=True, expertise=[expertise("cloud")], regions=[region("06")], language="en"
+        ),
+        factories.ChallengeFactory(
+            published=True, expertise=[expertise("security")], regions=[region("03")], language="fr"
+        ),
     )
 
     response = api_client.get(CHALLENGES)
@@ -74,9 +80,9 @@ def test_challenge_search_counts_each_facet_value(api_client):
 
 def test_challenge_search_facet_filter_narrows_results_and_other_facets_but_not_its_own(api_client):
     cloud_03, cloud_06, _security_03 = indexed(
-        factories.ChallengeFactory(expertise=[expertise("cloud")], regions=[region("03")]),
-        factories.ChallengeFactory(expertise=[expertise("cloud")], regions=[region("06")]),
-        factories.ChallengeFactory(expertise=[expertise("security")], regions=[region("03")]),
+        factories.ChallengeFactory(published=True, expertise=[expertise("cloud")], regions=[region("03")]),
+        factories.ChallengeFactory(published=True, expertise=[expertise("cloud")], regions=[region("06")]),
+        factories.ChallengeFactory(published=True, expertise=[expertise("security")], regions=[region("03")]),
     )
 
     response = api_client.get(CHALLENGES, {"expertise": "cloud"})
@@ -88,9 +94,9 @@ def test_challenge_search_facet_filter_narrows_results_and_other_facets_but_not_
 
 def test_challenge_search_repeated_filter_values_match_any_of_them(api_client):
     cloud, security, _geomatics = indexed(
-        factories.ChallengeFactory(expertise=[expertise("cloud")]),
-        factories.ChallengeFactory(expertise=[expertise("security")]),
-        factories.ChallengeFactory(expertise=[expertise("geomatics")]),
+        factories.ChallengeFactory(published=True, expertise=[expertise("cloud")]),
+        factories.ChallengeFactory(published=True, expertise=[expertise("security")]),
+        factories.ChallengeFactory(published=True, expertise=[expertise("geomatics")]),
     )
 
     response = api_client.get(CHALLENGES, {"expertise": ["cloud", "security"]})
@@ -100,9 +106,9 @@ def test_challenge_search_repeated_filter_values_match_any_of_them(api_client):
 
 def test_challenge_search_region_filter_includes_challenges_open_anywhere(api_client):
     in_03, anywhere, _in_06 = indexed(
-        factories.ChallengeFactory(regions=[region("03")]),
-        factories.ChallengeFactory(regions=[]),
-        factories.ChallengeFactory(regions=[region("06")]),
+        factories.ChallengeFactory(published=True, regions=[region("03")]),
+        factories.ChallengeFactory(published=True, regions=[]),
+        factories.ChallengeFactory(published=True, regions=[region("06")]),
     )
 
     response = api_client.get(CHALLENGES, {"region": "03"})
@@ -111,7 +117,10 @@ def test_challenge_search_region_filter_includes_challenges_open_anywhere(api_cl
 
 
 def test_challenge_search_counts_challenges_open_anywhere_in_every_region(api_client):
-    indexed(factories.ChallengeFactory(regions=[region("03")]), factories.ChallengeFactory(regions=[]))
+    indexed(
+        factories.ChallengeFactory(published=True, regions=[region("03")]),
+        factories.ChallengeFactory(published=True, regions=[]),
+    )
 
     response = api_client.get(CHALLENGES)
 
@@ -120,9 +129,11 @@ def test_challenge_search_counts_challenges_open_anywhere_in_every_region(api_cl
 
 def test_challenge_search_budget_filter_matches_overlapping_ranges(api_client):
     small, straddling, _large = indexed(
-        factories.ChallengeFactory(budget_min=Decimal("20000"), budget_max=Decimal("80000")),
-        factories.ChallengeFactory(budget_min=Decimal("50000"), budget_max=Decimal("150000")),
-        factories.ChallengeFactory(budget_min=Decimal("600000"), budget_max=Decimal("900000")),
+        factories.ChallengeFactory(published=True, budget_min=Decimal("20000"), budget_max=Decimal("80000")),
+        factories.ChallengeFactory(published=True, budget_min=Decimal("50000"), budget_max=Decimal("150000")),
+        factories.ChallengeFactory(
+            published=True, budget_min=Decimal("600000"), budget_max=Decimal("900000")
+        ),
     )
 
     response = api_client.get(CHALLENGES, {"budget": "lt-100k"})
@@ -134,8 +145,8 @@ def test_challenge_search_budget_filter_matches_overlapping_ranges(api_client):
 def test_challenge_search_deadline_filter_counts_days_from_today(api_client):
     today = timezone.localdate()
     soon, _later = indexed(
-        factories.ChallengeFactory(deadline=today + datetime.timedelta(days=30)),
-        factories.ChallengeFactory(deadline=today + datetime.timedelta(days=31)),
+        factories.ChallengeFactory(published=True, deadline=today + datetime.timedelta(days=30)),
+        factories.ChallengeFactory(published=True, deadline=today + datetime.timedelta(days=31)),
     )
 
     response = api_client.get(CHALLENGES, {"deadline": "30d"})
@@ -145,7 +156,9 @@ def test_challenge_search_deadline_filter_counts_days_from_today(api_client):
 
 
 def test_challenge_search_labels_facets_in_the_requested_language(api_client):
-    indexed(factories.ChallengeFactory(expertise=[expertise("cloud")], regions=[region("06")]))
+    indexed(
+        factories.ChallengeFactory(published=True, expertise=[expertise("cloud")], regions=[region("06")])
+    )
 
     french = api_client.get(CHALLENGES, HTTP_ACCEPT_LANGUAGE="fr")
     english = api_client.get(CHALLENGES, HTTP_ACCEPT_LANGUAGE="en")
@@ -158,9 +171,9 @@ def test_challenge_search_labels_facets_in_the_requested_language(api_client):
 
 def test_challenge_search_finds_a_misspelt_word(api_client):
     geomatics, _other = indexed(
-        factories.ChallengeFactory(title="Cartographie géomatique des zones inondables"),
+        factories.ChallengeFactory(published=True, title="Cartographie géomatique des zones inondables"),
         factories.ChallengeFactory(
-            title="Centre des opérations de sécurité", description="Surveillance 24/7."
+            published=True, title="Centre des opérations de sécurité", description="Surveillance 24/7."
         ),
     )
 
@@ -172,9 +185,9 @@ def test_challenge_search_finds_a_misspelt_word(api_client):
 
 def test_challenge_search_requires_every_word(api_client):
     both, _one = indexed(
-        factories.ChallengeFactory(title="Cartographie géomatique des zones inondables"),
+        factories.ChallengeFactory(published=True, title="Cartographie géomatique des zones inondables"),
         factories.ChallengeFactory(
-            title="Cartographie des accidents routiers", description="Analyse des données."
+            published=True, title="Cartographie des accidents routiers", description="Analyse des données."
         ),
     )
 
@@ -186,7 +199,7 @@ def test_challenge_search_requires_every_word(api_client):
 def test_challenge_search_treats_engine_syntax_as_words(api_client):
     (challenge,) = indexed(
         factories.ChallengeFactory(
-            title="Title registry for foo records", description="Records.", language="en"
+            published=True, title="Title registry for foo records", description="Records.", language="en"
         )
     )
 
@@ -199,6 +212,7 @@ def test_challenge_search_treats_engine_syntax_as_words(api_client):
 def test_challenge_search_highlights_matches_and_escapes_html(api_client):
     indexed(
         factories.ChallengeFactory(
+            published=True,
             title="Plateforme géomatique",
             description="Remplacer <script>alert('x')</script> par une plateforme géomatique.",
         )
@@ -217,8 +231,8 @@ def test_challenge_search_highlights_matches_and_escapes_html(api_client):
 def test_challenge_search_without_words_lists_newest_first_without_scores(api_client):
     now = timezone.now()
     old, new = indexed(
-        factories.ChallengeFactory(published_at=now - datetime.timedelta(days=3)),
-        factories.ChallengeFactory(published_at=now),
+        factories.ChallengeFactory(published=True, published_at=now - datetime.timedelta(days=3)),
+        factories.ChallengeFactory(published=True, published_at=now),
     )
 
     response = api_client.get(CHALLENGES)
@@ -231,7 +245,10 @@ def test_challenge_search_without_words_lists_newest_first_without_scores(api_cl
 def test_challenge_search_sorts_by_deadline_soonest_first(api_client):
     today = timezone.localdate()
     late, soon, middle = indexed(
-        *(factories.ChallengeFactory(deadline=today + datetime.timedelta(days=days)) for days in (60, 10, 30))
+        *(
+            factories.ChallengeFactory(published=True, deadline=today + datetime.timedelta(days=days))
+            for days in (60, 10, 30)
+        )
     )
 
     response = api_client.get(CHALLENGES, {"q": "infonuagique", "sort": "deadline"})
@@ -242,8 +259,8 @@ def test_challenge_search_sorts_by_deadline_soonest_first(api_client):
 
 def test_challenge_search_sorts_by_budget_largest_first(api_client):
     small, large = indexed(
-        factories.ChallengeFactory(budget_min=Decimal("10000"), budget_max=Decimal("20000")),
-        factories.ChallengeFactory(budget_min=Decimal("10000"), budget_max=Decimal("900000")),
+        factories.ChallengeFactory(published=True, budget_min=Decimal("10000"), budget_max=Decimal("20000")),
+        factories.ChallengeFactory(published=True, budget_min=Decimal("10000"), budget_max=Decimal("900000")),
     )
 
     response = api_client.get(CHALLENGES, {"sort": "budget"})
@@ -254,7 +271,9 @@ def test_challenge_search_sorts_by_budget_largest_first(api_client):
 
 def test_challenge_search_orders_equal_scores_by_the_stable_tiebreak(api_client):
     organization = factories.OrganizationFactory()
-    challenges = indexed(*factories.ChallengeFactory.create_batch(5, organization=organization))
+    challenges = indexed(
+        *factories.ChallengeFactory.create_batch(5, published=True, organization=organization)
+    )
 
     response = api_client.get(CHALLENGES, {"q": "infonuagique"})
 
@@ -264,7 +283,9 @@ def test_challenge_search_orders_equal_scores_by_the_stable_tiebreak(api_client)
 
 def test_challenge_search_pages_through_results(api_client):
     organization = factories.OrganizationFactory()
-    challenges = indexed(*factories.ChallengeFactory.create_batch(3, organization=organization))
+    challenges = indexed(
+        *factories.ChallengeFactory.create_batch(3, published=True, organization=organization)
+    )
     expected = [c.id for c in sorted(challenges, key=lambda c: stable_tiebreak(c.key))]
 
     response = api_client.get(CHALLENGES, {"q": "infonuagique", "page": 2, "page_size": 2})
@@ -311,7 +332,7 @@ def test_challenge_search_refuses_an_unknown_budget_range_naming_it(api_client):
 
 
 def test_challenge_search_ignores_blank_form_values(api_client):
-    (challenge,) = indexed(factories.ChallengeFactory())
+    (challenge,) = indexed(factories.ChallengeFactory(published=True))
 
     response = api_client.get(CHALLENGES, {"expertise": "", "sort": "", "page": ""})
 
@@ -358,19 +379,21 @@ def delete_behind_the_apps_back(challenge) -> None:
 
 
 def test_opportunity_search_answer_is_kept_until_the_challenge_index_changes(api_client):
-    first, second = indexed(factories.ChallengeFactory(), factories.ChallengeFactory())
+    first, second = indexed(
+        factories.ChallengeFactory(published=True), factories.ChallengeFactory(published=True)
+    )
     assert sorted(ids(api_client.get(CHALLENGES, {"q": "infonuagique"}))) == sorted([first.id, second.id])
 
     delete_behind_the_apps_back(first)  # Not through the app: the kept answer is not retired.
     assert sorted(ids(api_client.get(CHALLENGES, {"q": "infonuagique"}))) == sorted([first.id, second.id])
 
-    third = factories.ChallengeFactory()
+    third = factories.ChallengeFactory(published=True)
     indexing.index_sync("challenge", [third.id])  # Through the app: every kept answer is retired.
     assert sorted(ids(api_client.get(CHALLENGES, {"q": "infonuagique"}))) == sorted([second.id, third.id])
 
 
 def test_opportunity_search_keeps_one_answer_per_language_and_per_parameters(api_client):
-    indexed(factories.ChallengeFactory(expertise=[expertise("cloud")]))
+    indexed(factories.ChallengeFactory(published=True, expertise=[expertise("cloud")]))
 
     french = api_client.get(CHALLENGES, HTTP_ACCEPT_LANGUAGE="fr").data["facets"]["expertise"]
     english = api_client.get(CHALLENGES, HTTP_ACCEPT_LANGUAGE="en").data["facets"]["expertise"]
@@ -387,7 +410,7 @@ def test_opportunity_search_does_not_keep_a_refused_request(api_client):
 
 @override_settings(OPPORTUNITY_CACHE_SECONDS=0)
 def test_opportunity_search_asks_the_engine_every_time_without_the_cache(api_client):
-    (challenge,) = indexed(factories.ChallengeFactory())
+    (challenge,) = indexed(factories.ChallengeFactory(published=True))
     assert ids(api_client.get(CHALLENGES)) == [challenge.id]
 
     delete_behind_the_apps_back(challenge)
@@ -405,7 +428,7 @@ def test_opportunity_search_asks_the_engine_every_time_without_the_cache(api_cli
     }
 )
 def test_opportunity_search_answers_while_the_cache_is_down(api_client, caplog):
-    (challenge,) = indexed(factories.ChallengeFactory())
+    (challenge,) = indexed(factories.ChallengeFactory(published=True))
 
     response = api_client.get(CHALLENGES)
 

@@ -24,6 +24,7 @@ def index(*records) -> None:
 @pytest.fixture
 def challenge():
     return factories.ChallengeFactory(
+        published=True,
         title="Migration infonuagique",
         description=CLOUD_TEXT,
         required_languages=["fr"],
@@ -87,7 +88,10 @@ def test_vendor_ranking_leaves_out_a_vendor_who_fits_but_shares_neither_words_no
 
 def test_vendor_ranking_does_not_match_on_a_word_most_vendors_use():
     challenge = factories.ChallengeFactory(
-        title="Audit d'accessibilité", description="Audit WCAG de l'accessibilité du portail.", expertise=[]
+        published=True,
+        title="Audit d'accessibilité",
+        description="Audit WCAG de l'accessibilité du portail.",
+        expertise=[],
     )
     common = [
         factories.VendorFactory(
@@ -135,9 +139,9 @@ def test_vendor_ranking_orders_equal_scores_by_stable_hash_not_by_registration(c
 
 def test_challenge_ranking_keeps_only_open_challenges_the_vendor_may_answer():
     vendor = factories.VendorFactory(description=CLOUD_TEXT, employees=200)
-    open_challenge = factories.ChallengeFactory(description=CLOUD_TEXT, max_employees=499)
+    open_challenge = factories.ChallengeFactory(published=True, description=CLOUD_TEXT, max_employees=499)
     closed = factories.ChallengeFactory(description=CLOUD_TEXT, status=Challenge.Status.CLOSED)
-    too_small = factories.ChallengeFactory(description=CLOUD_TEXT, max_employees=50)
+    too_small = factories.ChallengeFactory(published=True, description=CLOUD_TEXT, max_employees=50)
     index(open_challenge, closed, too_small)
 
     total, hits = challenge_ranking(vendor=vendor)
@@ -149,6 +153,7 @@ def test_challenge_ranking_keeps_only_open_challenges_the_vendor_may_answer():
 def test_challenge_ranking_explains_requirements_the_vendor_lacks():
     vendor = factories.VendorFactory(description=CLOUD_TEXT, certifications=["ISO 27001"], languages=["fr"])
     challenge = factories.ChallengeFactory(
+        published=True,
         description=CLOUD_TEXT,
         required_languages=["fr", "en"],
         required_certifications=["ISO 27001", "SOC 2"],
@@ -170,7 +175,7 @@ def test_rankings_answer_for_texts_far_longer_than_the_engine_accepts_as_clauses
         f"{word}{n}" for n in range(400) for word in ("infonuagique", "hébergement", "migration")
     )
     vendor = factories.VendorFactory(description=f"{CLOUD_TEXT} {words}")
-    challenge = factories.ChallengeFactory(description=f"{CLOUD_TEXT} {words}")
+    challenge = factories.ChallengeFactory(published=True, description=f"{CLOUD_TEXT} {words}")
     index(vendor, challenge)
 
     assert [hit.id for hit in vendor_ranking(challenge=challenge)[1]] == [vendor.id]

@@ -41,9 +41,7 @@ def people(coordinator):
     vendors = [factories.VendorFactory(description=TEXT, members=[user]) for user in vendor_users]
     indexing.index_sync("vendor", [vendor.id for vendor in vendors])
     indexing.connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
-    challenge = factories.ChallengeFactory(
-        organization=organization, description=TEXT, status=Challenge.Status.SUBMITTED, published_at=None
-    )
+    challenge = factories.ChallengeFactory(organization=organization, description=TEXT, submitted=True)
     return {
         "coordinator": coordinator,
         "ministry": ministry,
@@ -112,7 +110,7 @@ def test_nightly_refresh_proposes_vendors_who_joined_since(people):
 
 def test_coordinator_queue_filters_pending_proposals(people):
     publish(people)
-    other = factories.ChallengeFactory(description=TEXT)
+    other = factories.ChallengeFactory(published=True, description=TEXT)
     proposals_generate(challenge=other)
 
     response = client_for(people["coordinator"]).get(

@@ -63,11 +63,13 @@ def test_publication_followups_requeue_proposes_vendors_for_a_challenge_that_has
     indexing.index_sync("vendor", [vendor.id for vendor in vendors])
     search_index.indices.refresh(index=index_alias("vendors"))
     quarter_hour_ago = timezone.now() - datetime.timedelta(minutes=15)
-    forgotten = factories.ChallengeFactory(published_at=quarter_hour_ago)
-    proposed = factories.ChallengeFactory(published_at=quarter_hour_ago)
+    forgotten = factories.ChallengeFactory(published=True, published_at=quarter_hour_ago)
+    proposed = factories.ChallengeFactory(published=True, published_at=quarter_hour_ago)
     factories.MatchProposalFactory(challenge=proposed, vendor=vendors[0], status=MatchProposal.Status.PENDING)
-    factories.ChallengeFactory(published_at=timezone.now())  # Its own tasks may still be on their way.
-    factories.ChallengeFactory(published_at=timezone.now() - datetime.timedelta(days=8))
+    factories.ChallengeFactory(
+        published=True, published_at=timezone.now()
+    )  # Its own tasks may still be on their way.
+    factories.ChallengeFactory(published=True, published_at=timezone.now() - datetime.timedelta(days=8))
     for challenge in (forgotten, proposed):
         indexing.index_sync("challenge", [challenge.id])
 

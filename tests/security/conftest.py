@@ -28,14 +28,11 @@ ROLES = ("anonymous", "vendor", "other_vendor", "ministry", "other_ministry", "c
 
 
 def _challenge(organization, status: str, **fields) -> Challenge:
-    published = status not in (Challenge.Status.DRAFT, Challenge.Status.SUBMITTED)
-    return factories.ChallengeFactory(
-        organization=organization, status=status, published_at=timezone.now() if published else None, **fields
-    )
+    return factories.ChallengeFactory(organization=organization, status=status, **fields)
 
 
 def _introduction(challenge: Challenge, vendor, status: str) -> Introduction:
-    proposal = factories.MatchProposalFactory(challenge=challenge, vendor=vendor)
+    proposal = factories.MatchProposalFactory(approved=True, challenge=challenge, vendor=vendor)
     return factories.IntroductionFactory(proposal=proposal, status=status)
 
 

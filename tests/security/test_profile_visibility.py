@@ -123,8 +123,8 @@ def test_vendor_detail_shows_the_whole_profile_to_an_organization_the_firm_answe
     api_client, ministry_member, status, unlocked
 ):
     vendor = secretive_vendor(public_profile=[])
-    challenge = factories.ChallengeFactory(organization=ministry_member.organizations.get())
-    proposal = factories.MatchProposalFactory(challenge=challenge, vendor=vendor)
+    challenge = factories.ChallengeFactory(published=True, organization=ministry_member.organizations.get())
+    proposal = factories.MatchProposalFactory(approved=True, challenge=challenge, vendor=vendor)
     factories.IntroductionFactory(proposal=proposal, status=status)
     api_client.force_authenticate(ministry_member)
 
@@ -136,8 +136,8 @@ def test_vendor_detail_shows_the_whole_profile_to_an_organization_the_firm_answe
 
 def test_vendor_page_shows_the_contact_person_to_an_organization_the_firm_answered(client, ministry_member):
     vendor = secretive_vendor(public_profile=[])
-    challenge = factories.ChallengeFactory(organization=ministry_member.organizations.get())
-    proposal = factories.MatchProposalFactory(challenge=challenge, vendor=vendor)
+    challenge = factories.ChallengeFactory(published=True, organization=ministry_member.organizations.get())
+    proposal = factories.MatchProposalFactory(approved=True, challenge=challenge, vendor=vendor)
     factories.IntroductionFactory(proposal=proposal, status=Introduction.Status.INTERESTED)
     client.force_login(ministry_member)
 
@@ -149,7 +149,8 @@ def test_vendor_page_shows_the_contact_person_to_an_organization_the_firm_answer
 def test_vendor_detail_keeps_the_profile_hidden_from_another_organization_than_the_one_answered(api_client):
     vendor = secretive_vendor(public_profile=[])
     factories.IntroductionFactory(
-        proposal=factories.MatchProposalFactory(vendor=vendor), status=Introduction.Status.INTERESTED
+        proposal=factories.MatchProposalFactory(approved=True, vendor=vendor),
+        status=Introduction.Status.INTERESTED,
     )
     other = factories.UserFactory(role=User.Role.MINISTRY_MEMBER)
     factories.OrganizationFactory(members=[other])
@@ -174,9 +175,9 @@ def _introduced(ministry_member, *, status: str, public_profile: list[str]):
         certifications_missing=["ISO 9001"],
         sme_eligible=True,
     )
-    challenge = factories.ChallengeFactory(organization=ministry_member.organizations.get())
+    challenge = factories.ChallengeFactory(published=True, organization=ministry_member.organizations.get())
     proposal = factories.MatchProposalFactory(
-        challenge=challenge, vendor=vendor, explanation=dataclasses.asdict(explanation)
+        approved=True, challenge=challenge, vendor=vendor, explanation=dataclasses.asdict(explanation)
     )
     factories.IntroductionFactory(proposal=proposal, status=status)
     return challenge

@@ -270,6 +270,7 @@ def test_no_channel_shows_a_viewer_anything_of_a_section_hidden_from_them(
         readers = clients()
         ministry = User.objects.get(role=User.Role.MINISTRY_MEMBER)
         challenge = factories.ChallengeFactory(
+            published=True,
             organization=ministry.organizations.get(),
             regions=[factories.RegionFactory(code=CHALLENGE_REGION)],
             required_certifications=[REQUIRED_CERTIFICATION],
@@ -277,7 +278,7 @@ def test_no_channel_shows_a_viewer_anything_of_a_section_hidden_from_them(
         vendors, firms_drawn = [], [firm_a, firm_b]
         for key, (public, _first, _second) in zip(("v-a", "v-b"), firms_drawn, strict=True):
             vendor = factories.VendorFactory(key=key, name=f"Firme {key}", public_profile=sorted(public))
-            proposal = factories.MatchProposalFactory(challenge=challenge, vendor=vendor)
+            proposal = factories.MatchProposalFactory(approved=True, challenge=challenge, vendor=vendor)
             factories.IntroductionFactory(proposal=proposal, status=introduction_status)
             vendors.append(vendor)
 
