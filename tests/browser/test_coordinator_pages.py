@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from hub.models import User
 from marketplace.models import Challenge
 from matching.matcher import Explanation
-from matching.models import MatchProposal, VendorExposure
+from matching.models import MatchProposal
 from tests import factories
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.search, pytest.mark.browser]
@@ -112,7 +112,9 @@ def test_the_dashboard_shows_its_charts_and_numbers(live_server, page, check_pag
     for rank, name in enumerate(["Nuage Boréal inc.", "Cumulus Conseil"], start=1):
         proposal(challenge, rank, name)
     vendor = factories.VendorFactory(name="Firme très vue")
-    VendorExposure.objects.create(vendor=vendor, day=challenge.published_at.date(), channel="search", count=4)
+    factories.VendorExposureFactory(
+        vendor=vendor, day=challenge.published_at.date(), channel="search", count=4
+    )
     sign_in(page, live_server, coordinator_user)
 
     page.goto(f"{live_server.url}/fr/coordination/dashboard/")

@@ -66,7 +66,7 @@ def test_a_public_servant_searches_reads_signs_in_and_switches_to_english(live_s
     )
     factories.OrganizationFactory(members=[user])
     for n, title in enumerate(["Nouvelle proposition à examiner", "Défi publié"]):
-        Notification.objects.create(
+        factories.NotificationFactory(
             user=user,
             kind=Notification.Kind.CHALLENGE_PUBLISHED,
             title=title,

@@ -37,7 +37,7 @@ def introduction(firm_member) -> Introduction:
     )
     indexing.index_sync("challenge", [challenge.id])
     indexing.connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
-    Clarification.objects.create(
+    factories.ClarificationFactory(
         challenge=challenge,
         question="Quel est l'hébergement actuel ?",
         answer="Un centre de données interne.",

@@ -657,10 +657,10 @@ def test_dashboard_counts_proposals_by_expertise(coordinator_client):
 
 def test_dashboard_shows_how_exposure_is_spread(coordinator_client):
     vendor = factories.VendorFactory(name="Firme très vue")
-    VendorExposure.objects.create(
+    factories.VendorExposureFactory(
         vendor=vendor, day=timezone.localdate(), channel=VendorExposure.Channel.SEARCH, count=9
     )
-    VendorExposure.objects.create(
+    factories.VendorExposureFactory(
         vendor=factories.VendorFactory(),
         day=timezone.localdate(),
         channel=VendorExposure.Channel.SEARCH,

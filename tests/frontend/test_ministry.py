@@ -467,7 +467,7 @@ def test_challenge_manage_never_shows_who_asked_a_question(member_client, organi
     introduction = introduce(challenge)
     asker = factories.UserFactory(username="curieux", first_name="Camille", last_name="Curieux")
     introduction.vendor.members.add(asker)
-    Clarification.objects.create(
+    factories.ClarificationFactory(
         challenge=challenge, asked_by=asker, question="Le code source sera-t-il libre?"
     )
 
@@ -580,7 +580,7 @@ def test_award_of_an_awarded_challenge_shows_the_conflict_as_a_message(member_cl
 
 def test_answer_publishes_the_answer(member_client, member, organization):
     challenge = challenge_for(organization)
-    clarification = Clarification.objects.create(challenge=challenge, question="Quel hébergement?")
+    clarification = factories.ClarificationFactory(challenge=challenge, question="Quel hébergement?")
 
     member_client.post(
         f"/en/organization/challenges/{challenge.pk}/",
@@ -598,7 +598,7 @@ def test_answer_publishes_the_answer(member_client, member, organization):
 
 def test_answer_left_blank_shows_the_error_at_its_field(member_client, organization):
     challenge = challenge_for(organization)
-    clarification = Clarification.objects.create(challenge=challenge, question="Quel hébergement?")
+    clarification = factories.ClarificationFactory(challenge=challenge, question="Quel hébergement?")
 
     response = member_client.post(
         f"/en/organization/challenges/{challenge.pk}/",
@@ -613,7 +613,7 @@ def test_answer_left_blank_shows_the_error_at_its_field(member_client, organizat
 
 def test_answer_to_a_question_already_answered_shows_the_conflict_as_a_message(member_client, organization):
     challenge = challenge_for(organization)
-    clarification = Clarification.objects.create(
+    clarification = factories.ClarificationFactory(
         challenge=challenge, question="Quel hébergement?", answer="Déjà répondu.", answered_at=timezone.now()
     )
 

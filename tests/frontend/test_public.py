@@ -79,7 +79,7 @@ def test_home_nav_shows_the_unread_notification_count(client, vendor_member):
 def factories_notification(user: User, n: int):
     from hub.models import Notification
 
-    return Notification.objects.create(
+    return factories.NotificationFactory(
         user=user, kind=Notification.Kind.INTRODUCTION, title=f"Introduction {n}", dedupe_key=f"test:{n}"
     )
 

@@ -328,7 +328,7 @@ def test_saved_searches_create_requires_a_name(client, vendor):
 
 
 def test_saved_searches_delete_removes_the_members_own_search(client, member, vendor):
-    saved = SavedSearch.objects.create(user=member, vendor=vendor, name="Nuage")
+    saved = factories.SavedSearchFactory(user=member, vendor=vendor, name="Nuage")
 
     response = client.post(url("saved_searches"), {"action": "delete", "saved_search": saved.pk})
 
@@ -338,7 +338,7 @@ def test_saved_searches_delete_removes_the_members_own_search(client, member, ve
 
 def test_saved_searches_delete_answers_404_for_someone_elses_search(client, member):
     other = another_firm_member()
-    saved = SavedSearch.objects.create(user=other, vendor=other.vendors.get(), name="Nuage")
+    saved = factories.SavedSearchFactory(user=other, vendor=other.vendors.get(), name="Nuage")
 
     response = client.post(url("saved_searches"), {"action": "delete", "saved_search": saved.pk})
 
@@ -505,7 +505,7 @@ def test_vendor_introduction_ask_sends_a_question(client, member, vendor):
 def test_vendor_introduction_shows_answers_without_saying_who_asked(client, vendor):
     introduction = introduce(vendor)
     asker = factories.UserFactory(username="curieuse", first_name="Madeleine", last_name="Questionneuse")
-    Clarification.objects.create(
+    factories.ClarificationFactory(
         challenge=introduction.challenge,
         asked_by=asker,
         question="Le code est-il ouvert ?",

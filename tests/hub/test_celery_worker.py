@@ -37,7 +37,7 @@ def wait_until(predicate, *, timeout: float = 30.0) -> bool:
 
 def test_outbox_drain_task_runs_on_a_real_worker_through_redis(real_worker):
     vendor = factories.VendorFactory()
-    OutboxEntry.objects.create(kind=OutboxEntry.Kind.VENDOR, object_id=vendor.id)
+    factories.OutboxEntryFactory(kind=OutboxEntry.Kind.VENDOR, object_id=vendor.id)
     client = connections.get_connection()
 
     outbox_drain_task.delay()

@@ -313,10 +313,7 @@ def test_saved_search_index_rebuild_restores_every_stored_query(vendor_member):
 
 
 def test_saved_search_create_refuses_more_than_the_limit(vendor_member):
-    SavedSearch.objects.bulk_create(
-        SavedSearch(user=vendor_member, vendor=vendor_member.vendors.get(), name=f"n{i}")
-        for i in range(services.SAVED_SEARCHES_PER_USER)
-    )
+    factories.SavedSearchFactory.create_batch(services.SAVED_SEARCHES_PER_USER, user=vendor_member)
 
     with pytest.raises(ValidationError):
         save(vendor_member)

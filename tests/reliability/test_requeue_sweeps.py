@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def notification(*, minutes_ago: float, user: User | None = None, **fields) -> Notification:
-    created = Notification.objects.create(
+    created = factories.NotificationFactory(
         user=user or factories.UserFactory(),
         kind="introduction",
         title=f"Il y a {minutes_ago} min",

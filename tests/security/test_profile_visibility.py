@@ -12,7 +12,7 @@ from django.urls import reverse
 from elasticsearch_dsl import connections
 
 from hub.models import User
-from marketplace.models import ProfileSection, VendorReference
+from marketplace.models import ProfileSection
 from matching import indexing
 from matching.documents import index_alias
 from matching.matcher import Explanation
@@ -42,7 +42,9 @@ def secretive_vendor(*, public_profile: list[str], **fields):
         contact_email="julie@discrete.qc.ca",
         **fields,
     )
-    VendorReference.objects.create(vendor=vendor, client="Ville de Lévis", title=SECRET_REFERENCE, year=2023)
+    factories.VendorReferenceFactory(
+        vendor=vendor, client="Ville de Lévis", title=SECRET_REFERENCE, year=2023
+    )
     return vendor
 
 

@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from hub.models import User
-from marketplace.models import ProfileSection, Vendor, VendorReference
+from marketplace.models import ProfileSection, Vendor
 from matching import indexing
 from matching.matcher import Explanation
 from matching.models import Introduction, MatchProposal
@@ -138,7 +138,7 @@ def apply(vendor: Vendor, profile: Profile) -> None:
     )
     vendor.regions.set([factories.RegionFactory(code=profile.region)])
     vendor.references.all().delete()
-    VendorReference.objects.create(
+    factories.VendorReferenceFactory(
         vendor=vendor, client="Ville de Lévis", title=f"Projet {profile.reference}", year=2023
     )
     MatchProposal.objects.filter(vendor=vendor).update(explanation=explanation(profile))
