@@ -3,18 +3,15 @@
 import re
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from hub.models import User
-from matching import indexing
 from matching.models import Clarification, Introduction, Milestone, Payout
 from tests import factories
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.search, pytest.mark.browser]
 
-PASSWORD = "Un-mot-de-passe-solide-42"
 TEXT = "Migration des applications vers l'infonuagique gouvernementale, sécurité et hébergement."
 
 
@@ -28,15 +25,14 @@ def firm_member() -> User:
 
 
 @pytest.fixture
-def introduction(firm_member) -> Introduction:
+def introduction(firm_member, indexed) -> Introduction:
     challenge = factories.ChallengeFactory(
         published=True,
         title="Migration vers le nuage gouvernemental",
         description=TEXT,
         required_certifications=["SOC 2"],
     )
-    indexing.index_sync("challenge", [challenge.id])
-    indexing.connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
+    indexed(challenge)
     factories.ClarificationFactory(
         challenge=challenge,
         question="Quel est l'hébergement actuel ?",
@@ -50,18 +46,11 @@ def introduction(firm_member) -> Introduction:
     )
 
 
-def sign_in(page, live_server, user: User) -> None:
-    page.goto(f"{live_server.url}/fr/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/fr/$"))
-
-
 def test_vendor_member_answers_an_introduction_in_french_then_english(
-    live_server, page, check_page, firm_member, introduction
+    live_server, page, check_page, firm_member, introduction, sign_in
 ):
-    sign_in(page, live_server, firm_member)
+    sign_in(page, firm_member)
+    page.goto(f"{live_server.url}/fr/")
 
     page.locator("nav.site-nav a[href='/fr/sme/introductions/']").click()
     page.get_by_role("link", name=introduction.challenge.title).click()
@@ -94,7 +83,7 @@ def test_vendor_member_answers_an_introduction_in_french_then_english(
     check_page(page, "sme-introduction")
 
 
-def test_vendor_pages_are_accessible(live_server, page, check_page, firm_member, introduction):
+def test_vendor_pages_are_accessible(live_server, page, check_page, firm_member, introduction, sign_in):
     firm = firm_member.vendors.get()
     awarded = factories.IntroductionFactory(proposal__vendor=firm, awarded=True)
     engagement = factories.EngagementFactory(introduction=awarded)
@@ -103,7 +92,8 @@ def test_vendor_pages_are_accessible(live_server, page, check_page, firm_member,
         engagement=engagement, title="Migration", status=Milestone.Status.ACCEPTED
     )
     factories.PayoutFactory(milestone=accepted, status=Payout.Status.SUBMITTED)
-    sign_in(page, live_server, firm_member)
+    sign_in(page, firm_member)
+    page.goto(f"{live_server.url}/fr/")
 
     page.locator("nav.site-nav a[href='/fr/sme/']").click()
     check_page(page, "sme-dashboard")

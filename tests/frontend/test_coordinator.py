@@ -44,12 +44,6 @@ def pending_proposal(**kwargs) -> MatchProposal:
     return factories.MatchProposalFactory(**kwargs)
 
 
-@pytest.fixture
-def coordinator_client(client, coordinator):
-    client.force_login(coordinator)
-    return client
-
-
 # Who may open the pages
 
 COORDINATOR_PAGES = ["coordinator_queue", "coordinator_publication_requests", "coordinator_dashboard"]

@@ -9,8 +9,6 @@ from django.utils import timezone
 
 from hub.models import AuditEntry, User
 from marketplace.models import MAX_REQUIRED_CERTIFICATIONS, Challenge
-from matching import indexing
-from matching.documents import index_alias
 from matching.matcher import Explanation
 from matching.models import Clarification, Engagement, Introduction, Milestone, Payout
 from tests import factories
@@ -78,10 +76,6 @@ def form_data(**overrides) -> dict:
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
-
-
-def refresh_index() -> None:
-    indexing.connections.get_connection().indices.refresh(index=index_alias("vendors"))
 
 
 # Who may open the pages
@@ -299,7 +293,7 @@ def test_challenge_preview_submitted_twice_shows_why_as_a_message(member_client,
 
 
 @pytest.fixture
-def catalogue():
+def catalogue(indexed):
     cloud = factories.ExpertiseFactory()
     data = factories.ExpertiseFactory(code="data", label_fr="Données", label_en="Data")
     quebec = factories.RegionFactory()
@@ -330,8 +324,7 @@ def catalogue():
         factories.VendorFactory(is_active=False),
         factories.VendorFactory(is_verified=False),
     ]
-    indexing.index_sync("vendor", [vendor.pk for vendor in vendors])
-    refresh_index()
+    indexed(*vendors)
     return vendors
 
 
@@ -797,12 +790,6 @@ def test_engagement_manage_answers_404_to_the_vendors_own_member_signed_in_as_mi
 
 
 # A coordinator acting on the organization's behalf
-
-
-@pytest.fixture
-def coordinator_client(client, coordinator):
-    client.force_login(coordinator)
-    return client
 
 
 def test_challenge_manage_asks_a_coordinator_why_they_act_for_the_organization(

@@ -1,14 +1,12 @@
 """The SME pages: each page and action through the Django client, with the real services and search node."""
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
 from hub.models import Notification, User
 from hub.services import notification_create
-from marketplace.models import Challenge, Vendor
-from matching import indexing
+from marketplace.models import Vendor
 from matching.models import Clarification, Introduction, Milestone, Payout, SavedSearch
 from tests import factories
 
@@ -30,12 +28,6 @@ def member(client, vendor_member) -> User:
 @pytest.fixture
 def vendor(member) -> Vendor:
     return member.vendors.get()
-
-
-def indexed(challenge: Challenge) -> Challenge:
-    indexing.index_sync("challenge", [challenge.id])
-    indexing.connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
-    return challenge
 
 
 def introduce(
@@ -114,7 +106,9 @@ def test_vendor_dashboard_links_to_registration_without_a_firm(client):
     assert url("vendor_register") in response.content.decode()
 
 
-def test_vendor_dashboard_shows_completeness_recommendations_and_awaiting_introductions(client, vendor):
+def test_vendor_dashboard_shows_completeness_recommendations_and_awaiting_introductions(
+    client, vendor, indexed
+):
     indexed(factories.ChallengeFactory(published=True, title="Nuage gouvernemental", description=TEXT))
     introduction = introduce(vendor, title="Portail citoyen")
 
@@ -249,8 +243,8 @@ def test_vendor_register_creates_the_firm_with_its_member(client):
 # Recommendations
 
 
-def test_vendor_recommendations_explain_each_challenge_in_the_apis_words(client, vendor):
-    challenge = indexed(
+def test_vendor_recommendations_explain_each_challenge_in_the_apis_words(client, vendor, indexed):
+    (challenge,) = indexed(
         factories.ChallengeFactory(published=True, description=TEXT, required_certifications=["SOC 2"])
     )
 
@@ -263,7 +257,7 @@ def test_vendor_recommendations_explain_each_challenge_in_the_apis_words(client,
     assert "<mark>" in page
 
 
-def test_vendor_recommendations_paginate(client, vendor):
+def test_vendor_recommendations_paginate(client, vendor, indexed):
     for number in range(12):
         indexed(factories.ChallengeFactory(published=True, title=f"Infonuagique {number}", description=TEXT))
 
@@ -275,7 +269,7 @@ def test_vendor_recommendations_paginate(client, vendor):
     assert response.context["recommendations"][0]["rank"] == 11
 
 
-def test_vendor_recommendations_show_the_last_page_past_the_end(client, vendor):
+def test_vendor_recommendations_show_the_last_page_past_the_end(client, vendor, indexed):
     indexed(factories.ChallengeFactory(published=True, description=TEXT))
 
     response = client.get(url("vendor_recommendations"), {"page": "9"})

@@ -1,7 +1,5 @@
 """The broker path, for real: a Celery worker consuming from Redis runs the indexing task."""
 
-import time
-
 import pytest
 from celery.contrib.testing.worker import start_worker
 from elasticsearch_dsl import connections
@@ -11,6 +9,7 @@ from matching.documents import index_alias
 from matching.models import OutboxEntry
 from matching.tasks import outbox_drain_task
 from tests import factories
+from tests.reliability.conftest import wait_until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.search, pytest.mark.worker]
 
@@ -26,15 +25,6 @@ def real_worker(settings):
         app.conf.task_always_eager = True
 
 
-def wait_until(predicate, *, timeout: float = 30.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
-
-
 def test_outbox_drain_task_runs_on_a_real_worker_through_redis(real_worker):
     vendor = factories.VendorFactory()
     factories.OutboxEntryFactory(kind=OutboxEntry.Kind.VENDOR, object_id=vendor.id)
@@ -42,6 +32,6 @@ def test_outbox_drain_task_runs_on_a_real_worker_through_redis(real_worker):
 
     outbox_drain_task.delay()
 
-    assert wait_until(lambda: not OutboxEntry.objects.exists())
+    assert wait_until(lambda: not OutboxEntry.objects.exists(), timeout=30)
     client.indices.refresh(index=index_alias("vendors"))
     assert client.exists(index=index_alias("vendors"), id=vendor.id)

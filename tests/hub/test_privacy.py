@@ -1,8 +1,6 @@
 """Quebec's Law 25: private vendor contacts, access to and deletion of one's data, consents, incidents."""
 
-import csv
 import datetime
-import io
 import re
 
 import pytest
@@ -38,12 +36,6 @@ def vendor_with_contact(**kwargs) -> Vendor:
         vendor=vendor, client="Ville de Québec", title="Portail citoyen", year=2024
     )
     return vendor
-
-
-def csv_rows(response) -> list[list[str]]:
-    content = b"".join(response.streaming_content).decode("utf-8")
-    assert content.startswith("\ufeff")
-    return list(csv.reader(io.StringIO(content[1:]), delimiter=";"))
 
 
 # Vendors' public profiles
@@ -393,7 +385,7 @@ def test_me_delete_keeps_the_audit_log_with_the_pseudonym_as_actor_and_without_t
     assert not AuditEntry.objects.filter(actor_label="julie").exists()
 
 
-def test_audit_export_shows_the_erased_marker_in_the_readers_language(api_client, coordinator):
+def test_audit_export_shows_the_erased_marker_in_the_readers_language(api_client, coordinator, csv_rows):
     user = factories.UserFactory()
     services.audit_record(
         actor=user, obj=factories.OrganizationFactory(), action="decline", reason="Mes raisons."
@@ -593,7 +585,7 @@ def test_incident_export_refuses_everyone_but_administrators(api_client, role):
     assert api_client.get(reverse("confidentiality-incident-export")).status_code == 403
 
 
-def test_incident_export_streams_the_register_as_csv_for_administrators(api_client, administrator):
+def test_incident_export_streams_the_register_as_csv_for_administrators(api_client, administrator, csv_rows):
     recorded = incident(recorded_by=administrator)
     api_client.force_authenticate(administrator)
 
@@ -644,7 +636,7 @@ def test_incident_admin_records_who_filled_the_entry_in(client, administrator):
     assert ConfidentialityIncident.objects.get().recorded_by == administrator
 
 
-def test_incident_admin_exports_the_selected_entries_as_csv(client, administrator):
+def test_incident_admin_exports_the_selected_entries_as_csv(client, administrator, csv_rows):
     first, _second = incident(), incident(description="Autre.")
     client.force_login(administrator)
 

@@ -1,10 +1,8 @@
 """The matcher's endpoints: ranked, explained, counted, and closed to those who should not see them."""
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 
-from matching import indexing
 from matching.models import VendorExposure
 from tests import factories
 
@@ -14,23 +12,21 @@ TEXT = "Migration des applications vers l'infonuagique gouvernementale."
 
 
 @pytest.fixture
-def challenge():
+def challenge(indexed):
     challenge = factories.ChallengeFactory(
         published=True, description=TEXT, required_certifications=["SOC 2"]
     )
-    indexing.index_sync("challenge", [challenge.id])
-    indexing.connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
+    indexed(challenge)
     return challenge
 
 
 @pytest.fixture
-def vendors():
+def vendors(indexed):
     vendors = [
         factories.VendorFactory(description=TEXT),
         factories.VendorFactory(description="Impression d'affiches."),
     ]
-    indexing.index_sync("vendor", [vendor.id for vendor in vendors])
-    indexing.connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
+    indexed(*vendors)
     return vendors
 
 

@@ -33,10 +33,9 @@ def test_vendor_update_reaches_the_index_after_commit(coordinator):
     assert document.description == "Géomatique et drones."
 
 
-def test_indexed_vendor_is_found_by_a_french_query_through_elasticsearch_dsl(coordinator):
+def test_indexed_vendor_is_found_by_a_french_query_through_elasticsearch_dsl(coordinator, indexed):
     vendor = factories.VendorFactory(description="Nous migrons les applications vers l'infonuagique.")
-    indexing.index_sync("vendor", [vendor.id])
-    connections.get_connection().indices.refresh(index=index_alias("vendors"))
+    indexed(vendor)
 
     response = (
         Search(index=index_alias("vendors"))

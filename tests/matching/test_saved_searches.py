@@ -16,17 +16,13 @@ from matching.models import SavedSearch
 from matching.tasks import saved_search_alerts_send_task
 from tests import factories
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.search]
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.search,
+    pytest.mark.usefixtures("taxonomy"),
+]
 
 SAVED_SEARCHES = reverse("saved-search-list")
-
-
-@pytest.fixture(autouse=True)
-def taxonomy(db):
-    factories.RegionFactory(code="03")
-    factories.RegionFactory(code="06", label_fr="Montréal", label_en="Montreal")
-    factories.ExpertiseFactory(code="cloud", label_fr="Infonuagique", label_en="Cloud computing")
-    factories.ExpertiseFactory(code="security", label_fr="Cybersécurité", label_en="Cybersecurity")
 
 
 @pytest.fixture
@@ -246,7 +242,7 @@ def test_saved_search_alert_is_not_sent_for_other_transitions(vendor_member, coo
     assert not Notification.objects.exists()
 
 
-def test_saved_search_stored_query_matches_the_challenges_its_search_returns(vendor_member):
+def test_saved_search_stored_query_matches_the_challenges_its_search_returns(vendor_member, indexed):
     today = timezone.localdate()
     challenges = [
         factories.ChallengeFactory(
@@ -267,8 +263,7 @@ def test_saved_search_stored_query_matches_the_challenges_its_search_returns(ven
             deadline=today + datetime.timedelta(days=10),
         ),
     ]
-    indexing.index_sync("challenge", [c.id for c in challenges])
-    connections.get_connection().indices.refresh(index=index_alias("challenges"))
+    indexed(*challenges)
     params = [
         {"q": "infonuagique"},
         {"q": "securite portail", "expertise": ["security"]},

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import pytest
 import responses
-from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +14,7 @@ from rest_framework.test import APIClient
 
 from hub.models import AuditEntry, Notification, User
 from marketplace.models import Challenge
-from matching import indexing, payments
+from matching import payments
 from matching.models import Engagement, Introduction, MatchProposal, Milestone
 from matching.services import proposals_generate, proposals_refresh
 from tests import factories
@@ -32,15 +31,14 @@ def client_for(user: User) -> APIClient:
 
 
 @pytest.fixture
-def people(coordinator):
+def people(coordinator, indexed):
     ministry = factories.UserFactory(role=User.Role.MINISTRY_MEMBER, preferred_language="fr")
     organization = factories.OrganizationFactory(members=[ministry])
     vendor_users = [
         factories.UserFactory(role=User.Role.VENDOR_MEMBER, preferred_language=lang) for lang in ("fr", "en")
     ]
     vendors = [factories.VendorFactory(description=TEXT, members=[user]) for user in vendor_users]
-    indexing.index_sync("vendor", [vendor.id for vendor in vendors])
-    indexing.connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
+    indexed(*vendors)
     challenge = factories.ChallengeFactory(organization=organization, description=TEXT, submitted=True)
     return {
         "coordinator": coordinator,
@@ -96,11 +94,10 @@ def test_proposals_generate_again_duplicates_and_reorders_nothing(people):
     assert first.status == MatchProposal.Status.REJECTED and first.rank == 1
 
 
-def test_nightly_refresh_proposes_vendors_who_joined_since(people):
+def test_nightly_refresh_proposes_vendors_who_joined_since(people, indexed):
     publish(people)
     newcomer = factories.VendorFactory(description=TEXT)
-    indexing.index_sync("vendor", [newcomer.id])
-    indexing.connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
+    indexed(newcomer)
 
     created = proposals_refresh(since=timezone.now() - timedelta(hours=1))
 

@@ -13,7 +13,6 @@ from elasticsearch_dsl import connections
 
 from hub.models import User
 from marketplace.models import ProfileSection
-from matching import indexing
 from matching.documents import index_alias
 from matching.matcher import Explanation
 from matching.models import Introduction
@@ -46,12 +45,6 @@ def secretive_vendor(*, public_profile: list[str], **fields):
         vendor=vendor, client="Ville de Lévis", title=SECRET_REFERENCE, year=2023
     )
     return vendor
-
-
-def indexed(*vendors):
-    indexing.index_sync("vendor", [vendor.id for vendor in vendors])
-    connections.get_connection().indices.refresh(index=index_alias("vendors"))
-    return vendors
 
 
 def ids(response) -> list[int]:
@@ -237,7 +230,7 @@ def test_challenge_manage_explanation_is_whole_once_the_firm_expressed_interest(
 
 
 @pytest.mark.search
-def test_vendor_search_returns_hidden_sections_as_null(api_client, ministry_member):
+def test_vendor_search_returns_hidden_sections_as_null(api_client, ministry_member, indexed):
     (vendor,) = indexed(secretive_vendor(public_profile=[]))
     api_client.force_authenticate(ministry_member)
 
@@ -259,7 +252,7 @@ def test_vendor_search_returns_hidden_sections_as_null(api_client, ministry_memb
     ],
 )
 def test_vendor_search_words_never_find_a_firm_by_its_hidden_text(
-    api_client, ministry_member, section, words
+    api_client, ministry_member, section, words, indexed
 ):
     hidden, shown = indexed(
         secretive_vendor(public_profile=every_section_but(section)),
@@ -274,7 +267,7 @@ def test_vendor_search_words_never_find_a_firm_by_its_hidden_text(
 
 
 @pytest.mark.search
-def test_vendor_search_words_still_find_a_firm_by_its_public_text(api_client, ministry_member):
+def test_vendor_search_words_still_find_a_firm_by_its_public_text(api_client, ministry_member, indexed):
     (vendor,) = indexed(secretive_vendor(public_profile=every_section_but("references", "certifications")))
     api_client.force_authenticate(ministry_member)
 
@@ -285,7 +278,7 @@ def test_vendor_search_words_still_find_a_firm_by_its_public_text(api_client, mi
 
 
 @pytest.mark.search
-def test_vendor_search_words_find_hidden_text_for_coordinators(api_client, coordinator):
+def test_vendor_search_words_find_hidden_text_for_coordinators(api_client, coordinator, indexed):
     (vendor,) = indexed(secretive_vendor(public_profile=[]))
     api_client.force_authenticate(coordinator)
 
@@ -296,7 +289,7 @@ def test_vendor_search_words_find_hidden_text_for_coordinators(api_client, coord
 
 
 @pytest.mark.search
-def test_vendor_search_highlights_no_hidden_description(api_client, ministry_member):
+def test_vendor_search_highlights_no_hidden_description(api_client, ministry_member, indexed):
     indexed(secretive_vendor(public_profile=every_section_but("description")))
     api_client.force_authenticate(ministry_member)
 
@@ -307,7 +300,7 @@ def test_vendor_search_highlights_no_hidden_description(api_client, ministry_mem
 
 
 @pytest.mark.search
-def test_vendor_search_facets_and_filters_ignore_hidden_values(api_client, ministry_member):
+def test_vendor_search_facets_and_filters_ignore_hidden_values(api_client, ministry_member, indexed):
     montreal = factories.RegionFactory(code="06")
     indexed(
         secretive_vendor(public_profile=[], regions=[montreal]),
@@ -330,7 +323,7 @@ def test_vendor_search_facets_and_filters_ignore_hidden_values(api_client, minis
 
 
 @pytest.mark.search
-def test_vendor_directory_page_shows_no_hidden_section(client, ministry_member):
+def test_vendor_directory_page_shows_no_hidden_section(client, ministry_member, indexed):
     indexed(
         secretive_vendor(public_profile=[], regions=[factories.RegionFactory(code="06", label_fr="Montréal")])
     )
@@ -345,7 +338,7 @@ def test_vendor_directory_page_shows_no_hidden_section(client, ministry_member):
 
 @pytest.mark.search
 def test_vendor_search_follows_a_change_of_the_public_profile(
-    api_client, ministry_member, django_capture_on_commit_callbacks
+    api_client, ministry_member, django_capture_on_commit_callbacks, indexed
 ):
     member = factories.UserFactory()
     (vendor,) = indexed(secretive_vendor(public_profile=every_section_but(), members=[member]))
@@ -375,7 +368,9 @@ def reach(client, **params):
         ("employees", {"max_employees": "30"}),
     ],
 )
-def test_challenge_reach_never_counts_a_firm_by_a_hidden_section(client, ministry_member, section, params):
+def test_challenge_reach_never_counts_a_firm_by_a_hidden_section(
+    client, ministry_member, section, params, indexed
+):
     rare = factories.ExpertiseFactory(code="rare", label_fr="Rare", label_en="Rare")
     montreal = factories.RegionFactory(code="06")
     # The only firm with this expertise: a count of 1 under a requirement would tell its hidden value.
@@ -387,7 +382,7 @@ def test_challenge_reach_never_counts_a_firm_by_a_hidden_section(client, ministr
 
 
 @pytest.mark.search
-def test_challenge_reach_counts_what_a_firm_shows(client, ministry_member):
+def test_challenge_reach_counts_what_a_firm_shows(client, ministry_member, indexed):
     rare = factories.ExpertiseFactory(code="rare", label_fr="Rare", label_en="Rare")
     montreal = factories.RegionFactory(code="06")
     indexed(secretive_vendor(public_profile=every_section_but(), expertise=[rare], regions=[montreal]))
