@@ -85,10 +85,9 @@ def test_challenge_detail_renders_in_french(client, taxonomy):
 # Opportunity search
 
 
-@pytest.mark.search
-@pytest.mark.django_db
-def test_challenge_search_lists_results_with_facet_counts(client, taxonomy, indexed):
-    indexed(
+@pytest.fixture
+def cloud_and_security_challenges(taxonomy, indexed):
+    return indexed(
         factories.ChallengeFactory(
             published=True,
             title="Migration infonuagique",
@@ -101,6 +100,10 @@ def test_challenge_search_lists_results_with_facet_counts(client, taxonomy, inde
         ),
     )
 
+
+@pytest.mark.search
+@pytest.mark.django_db
+def test_challenge_search_lists_results_with_facet_counts(client, cloud_and_security_challenges):
     response = client.get("/en/opportunities/")
 
     content = response.content.decode()
@@ -113,20 +116,7 @@ def test_challenge_search_lists_results_with_facet_counts(client, taxonomy, inde
 
 @pytest.mark.search
 @pytest.mark.django_db
-def test_challenge_search_facet_narrows_results_and_stays_ticked(client, taxonomy, indexed):
-    indexed(
-        factories.ChallengeFactory(
-            published=True,
-            title="Migration infonuagique",
-            expertise=[factories.ExpertiseFactory(code="cloud")],
-        ),
-        factories.ChallengeFactory(
-            published=True,
-            title="Centre des opérations de sécurité",
-            expertise=[factories.ExpertiseFactory(code="security")],
-        ),
-    )
-
+def test_challenge_search_facet_narrows_results_and_stays_ticked(client, cloud_and_security_challenges):
     content = client.get("/en/opportunities/?expertise=security").content.decode()
 
     assert "1 opportunity" in content
