@@ -323,7 +323,7 @@ class MatchProposalFactory(factory.django.DjangoModelFactory):
 
 class IntroductionFactory(factory.django.DjangoModelFactory):
     """Introduced after its proposal's approval; `interested`, `declined`, `shortlisted`, `awarded` or
-    `not_selected` for later. An awarded introduction's challenge is awarded to its vendor."""
+    `not_selected` for later. When the factory makes the challenge, `awarded` awards it to the vendor."""
 
     class Meta:
         model = Introduction
