@@ -1,3 +1,7 @@
+import csv
+import io
+from collections.abc import Callable
+
 import pytest
 from django.core.cache import cache
 from elasticsearch_dsl import connections
@@ -40,6 +44,31 @@ def search_index(settings, django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
+def taxonomy(db) -> None:
+    """Two regions and two areas of expertise, with their labels in both languages."""
+    factories.RegionFactory(code="03", label_fr="Capitale-Nationale", label_en="Capitale-Nationale")
+    factories.RegionFactory(code="06", label_fr="Montréal", label_en="Montreal")
+    factories.ExpertiseFactory(code="cloud", label_fr="Infonuagique", label_en="Cloud computing")
+    factories.ExpertiseFactory(code="security", label_fr="Cybersécurité", label_en="Cybersecurity")
+
+
+@pytest.fixture
+def indexed(settings) -> Callable:
+    """`indexed(*rows)` copies factory-made vendors and challenges into the index (factories bypass the
+    services that would) and makes them searchable at once; it returns the rows."""
+
+    def index(*rows):
+        for kind in ("vendor", "challenge"):
+            ids = [row.pk for row in rows if row._meta.model_name == kind]
+            if ids:
+                indexing.index_sync(kind, ids)
+        connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
+        return rows
+
+    return index
+
+
+@pytest.fixture
 def engine_down():
     """Point the app at a port where no engine listens: to the app, the node is down."""
     connections.create_connection(alias="default", hosts=["http://127.0.0.1:9"], timeout=1, max_retries=0)
@@ -50,6 +79,13 @@ def engine_down():
 @pytest.fixture
 def coordinator(db) -> User:
     return factories.UserFactory(role=User.Role.COORDINATOR)
+
+
+@pytest.fixture
+def coordinator_client(client, coordinator):
+    """The Django test client, signed in as a coordinator."""
+    client.force_login(coordinator)
+    return client
 
 
 @pytest.fixture
@@ -64,6 +100,19 @@ def vendor_member(db):
     user = factories.UserFactory(role=User.Role.VENDOR_MEMBER)
     factories.VendorFactory(members=[user])
     return user
+
+
+@pytest.fixture
+def csv_rows() -> Callable:
+    """`csv_rows(response)`: the rows of a streamed CSV export, which starts with a byte-order mark for
+    spreadsheets and separates fields with semicolons."""
+
+    def rows(response) -> list[list[str]]:
+        content = b"".join(response.streaming_content).decode("utf-8")
+        assert content.startswith("\ufeff")
+        return list(csv.reader(io.StringIO(content[1:]), delimiter=";"))
+
+    return rows
 
 
 def pytest_collection_modifyitems(items):

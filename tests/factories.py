@@ -1,12 +1,40 @@
+"""One factory per model of hub, marketplace and matching, each starting in its model's first state.
+
+A later state comes from the services, or from an explicit trait (`ChallengeFactory(published=True)`,
+`IntroductionFactory(awarded=True)`) that sets what the service would have set on the way: who decided
+and when, the publication date, the award. tests/test_factories.py checks that every model has one."""
+
 import datetime
+import secrets
 from decimal import Decimal
 
 import factory
+from django.conf import settings
 from django.utils import timezone
 
-from hub.models import Organization, User
-from marketplace.models import Challenge, Expertise, Region, Vendor
-from matching.models import Engagement, Introduction, MatchProposal, Milestone, Payout
+from hub.models import (
+    ApiToken,
+    AuditEntry,
+    ConfidentialityIncident,
+    Consent,
+    Notification,
+    Organization,
+    User,
+)
+from marketplace.models import Challenge, Expertise, Region, RelevanceJudgment, Vendor, VendorReference
+from matching.models import (
+    Clarification,
+    Engagement,
+    Introduction,
+    MatchProposal,
+    Milestone,
+    OutboxEntry,
+    Payout,
+    SavedSearch,
+    VendorExposure,
+)
+
+# hub
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -17,6 +45,96 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.qc.ca")
     password = factory.django.Password("Un-mot-de-passe-solide-42")
     role = User.Role.VENDOR_MEMBER
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+        skip_postgeneration_save = True
+
+    key = factory.Sequence(lambda n: f"org-{n}")
+    name = factory.Sequence(lambda n: f"Ministère numéro {n}")
+    kind = Organization.Kind.MINISTRY
+    region = factory.SubFactory("tests.factories.RegionFactory")
+
+    @factory.post_generation
+    def members(self, create, extracted, **kwargs):
+        if extracted:
+            self.members.set(extracted)
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    """Unread and not emailed yet; `read=True` and `emailed=True` for later."""
+
+    class Meta:
+        model = Notification
+
+    class Params:
+        read = factory.Trait(read_at=factory.LazyFunction(timezone.now))
+        emailed = factory.Trait(emailed_at=factory.LazyFunction(timezone.now))
+
+    user = factory.SubFactory(UserFactory)
+    kind = Notification.Kind.CHALLENGE_PUBLISHED
+    title = factory.Sequence(lambda n: f"Défi publié numéro {n}")
+    body = ""
+    url = ""
+    dedupe_key = factory.Sequence(lambda n: f"test:{n}")
+
+
+class AuditEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AuditEntry
+
+    actor = factory.SubFactory(UserFactory, role=User.Role.COORDINATOR)
+    actor_label = factory.LazyAttribute(lambda entry: entry.actor.username if entry.actor else "")
+    object_type = "challenge"
+    object_id = factory.Sequence(lambda n: n + 1)
+    action = "publish"
+    from_state = Challenge.Status.SUBMITTED
+    to_state = Challenge.Status.PUBLISHED
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    """The terms of use accepted in their current version."""
+
+    class Meta:
+        model = Consent
+
+    user = factory.SubFactory(UserFactory)
+    kind = Consent.Kind.TERMS
+    version = factory.LazyAttribute(lambda consent: settings.CONSENT_VERSIONS[consent.kind])
+    granted = True
+
+
+class ConfidentialityIncidentFactory(factory.django.DjangoModelFactory):
+    """Just recorded: neither reported to the Commission nor told to the people concerned yet."""
+
+    class Meta:
+        model = ConfidentialityIncident
+
+    discovered_at = factory.LazyFunction(timezone.now)
+    description = "Courriel envoyé au mauvais destinataire."
+    personal_information = "Nom et courriel d'une personne-ressource."
+
+
+class ApiTokenFactory(factory.django.DjangoModelFactory):
+    """A token as hub.services.api_token_create makes it; its key is `token.key` (never stored)."""
+
+    class Meta:
+        model = ApiToken
+        exclude = ["key"]
+
+    key = factory.LazyFunction(lambda: secrets.token_urlsafe(32))
+    user = factory.SubFactory(UserFactory)
+    label = "script"
+    prefix = factory.LazyAttribute(lambda token: token.key[: ApiToken.PREFIX_LENGTH])
+    digest = factory.LazyAttribute(lambda token: ApiToken.digest_of(token.key))
+    expires_at = factory.LazyFunction(
+        lambda: timezone.now() + datetime.timedelta(days=settings.API_TOKEN_LIFETIME_DAYS)
+    )
+
+
+# marketplace
 
 
 class RegionFactory(factory.django.DjangoModelFactory):
@@ -39,23 +157,9 @@ class ExpertiseFactory(factory.django.DjangoModelFactory):
     label_en = "Cloud computing"
 
 
-class OrganizationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Organization
-        skip_postgeneration_save = True
-
-    key = factory.Sequence(lambda n: f"org-{n}")
-    name = factory.Sequence(lambda n: f"Ministère numéro {n}")
-    kind = Organization.Kind.MINISTRY
-    region = factory.SubFactory(RegionFactory)
-
-    @factory.post_generation
-    def members(self, create, extracted, **kwargs):
-        if extracted:
-            self.members.set(extracted)
-
-
 class VendorFactory(factory.django.DjangoModelFactory):
+    """A firm of the catalogue: the catalogue import creates firms verified (marketplace.catalog)."""
+
     class Meta:
         model = Vendor
         skip_postgeneration_save = True
@@ -85,10 +189,33 @@ class VendorFactory(factory.django.DjangoModelFactory):
             self.members.set(extracted)
 
 
+class VendorReferenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VendorReference
+
+    vendor = factory.SubFactory(VendorFactory)
+    client = "Ville de Lévis"
+    title = factory.Sequence(lambda n: f"Mandat numéro {n}")
+    year = 2023
+
+
+# A challenge's publication date is set when it is published, and kept afterwards.
+UNPUBLISHED_STATUSES = {Challenge.Status.DRAFT, Challenge.Status.SUBMITTED}
+
+
 class ChallengeFactory(factory.django.DjangoModelFactory):
+    """A draft; `submitted`, `published`, `closed`, `awarded` or `cancelled` for later."""
+
     class Meta:
         model = Challenge
         skip_postgeneration_save = True
+
+    class Params:
+        submitted = factory.Trait(status=Challenge.Status.SUBMITTED)
+        published = factory.Trait(status=Challenge.Status.PUBLISHED)
+        closed = factory.Trait(status=Challenge.Status.CLOSED)
+        awarded = factory.Trait(status=Challenge.Status.AWARDED)
+        cancelled = factory.Trait(status=Challenge.Status.CANCELLED)
 
     key = factory.Sequence(lambda n: f"c-{n:03d}")
     organization = factory.SubFactory(OrganizationFactory)
@@ -101,8 +228,10 @@ class ChallengeFactory(factory.django.DjangoModelFactory):
     required_languages = ["fr"]
     required_certifications: list = []
     max_employees = 499
-    status = Challenge.Status.PUBLISHED
-    published_at = factory.LazyFunction(timezone.now)
+    status = Challenge.Status.DRAFT
+    published_at = factory.LazyAttribute(
+        lambda challenge: None if challenge.status in UNPUBLISHED_STATUSES else timezone.now()
+    )
 
     @factory.post_generation
     def regions(self, create, extracted, **kwargs):
@@ -113,51 +242,189 @@ class ChallengeFactory(factory.django.DjangoModelFactory):
         self.expertise.set(extracted if extracted is not None else [ExpertiseFactory()])
 
 
+class RelevanceJudgmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RelevanceJudgment
+
+    challenge = factory.SubFactory(ChallengeFactory, published=True)
+    vendor = factory.SubFactory(VendorFactory)
+    grade = 2
+
+
+# matching
+
+
+class OutboxEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OutboxEntry
+
+    kind = OutboxEntry.Kind.VENDOR
+    object_id = factory.LazyAttribute(lambda entry: VendorFactory().pk)
+
+
+class VendorExposureFactory(factory.django.DjangoModelFactory):
+    """Today's first exposure of a vendor in one channel, as matching.services.vendor_exposure_record counts it."""
+
+    class Meta:
+        model = VendorExposure
+
+    vendor = factory.SubFactory(VendorFactory)
+    day = factory.LazyFunction(timezone.localdate)
+    channel = VendorExposure.Channel.SEARCH
+    count = 1
+
+
+class SavedSearchFactory(factory.django.DjangoModelFactory):
+    """A search saved by a vendor member for their firm (the user's firm, or a new one).
+
+    Not in the percolator index: matching.services.saved_search_create puts it there."""
+
+    class Meta:
+        model = SavedSearch
+
+    user = factory.SubFactory(UserFactory, role=User.Role.VENDOR_MEMBER)
+    vendor = factory.LazyAttribute(
+        lambda saved: saved.user.vendors.order_by("pk").first() or VendorFactory(members=[saved.user])
+    )
+    name = "Infonuagique"
+
+
+# Who decided a proposal, and when, is set by the decision (matching.services.proposals).
+def _decided(proposal) -> bool:
+    return proposal.status != MatchProposal.Status.PENDING
+
+
 class MatchProposalFactory(factory.django.DjangoModelFactory):
+    """Pending, for a published challenge; `approved`, `rejected` or `on_hold` once a coordinator decided."""
+
     class Meta:
         model = MatchProposal
 
-    challenge = factory.SubFactory(ChallengeFactory)
+    class Params:
+        approved = factory.Trait(status=MatchProposal.Status.APPROVED)
+        rejected = factory.Trait(status=MatchProposal.Status.REJECTED, reason="Hors sujet.")
+        on_hold = factory.Trait(status=MatchProposal.Status.ON_HOLD)
+
+    challenge = factory.SubFactory(ChallengeFactory, published=True)
     vendor = factory.SubFactory(VendorFactory)
     source = MatchProposal.Source.ENGINE
-    status = MatchProposal.Status.APPROVED
+    status = MatchProposal.Status.PENDING
+    decided_by = factory.Maybe(
+        factory.LazyAttribute(_decided),
+        yes_declaration=factory.SubFactory(UserFactory, role=User.Role.COORDINATOR),
+        no_declaration=None,
+    )
+    decided_at = factory.Maybe(
+        factory.LazyAttribute(_decided),
+        yes_declaration=factory.LazyFunction(timezone.now),
+        no_declaration=None,
+    )
 
 
 class IntroductionFactory(factory.django.DjangoModelFactory):
+    """Introduced after its proposal's approval; `interested`, `declined`, `shortlisted`, `awarded` or
+    `not_selected` for later. When the factory makes the challenge, `awarded` awards it to the vendor."""
+
     class Meta:
         model = Introduction
 
-    proposal = factory.SubFactory(MatchProposalFactory)
+    class Params:
+        interested = factory.Trait(status=Introduction.Status.INTERESTED)
+        declined = factory.Trait(status=Introduction.Status.DECLINED)
+        shortlisted = factory.Trait(status=Introduction.Status.SHORTLISTED)
+        awarded = factory.Trait(
+            status=Introduction.Status.AWARDED,
+            proposal__challenge__status=Challenge.Status.AWARDED,
+            proposal__challenge__awarded_vendor=factory.SelfAttribute("..vendor"),
+        )
+        not_selected = factory.Trait(status=Introduction.Status.NOT_SELECTED)
+
+    proposal = factory.SubFactory(MatchProposalFactory, approved=True)
     challenge = factory.SelfAttribute("proposal.challenge")
     vendor = factory.SelfAttribute("proposal.vendor")
-    status = Introduction.Status.AWARDED
+    status = Introduction.Status.INTRODUCED
+
+
+class ClarificationFactory(factory.django.DjangoModelFactory):
+    """A question asked about a published challenge, not answered yet; `answered=True` publishes an answer."""
+
+    class Meta:
+        model = Clarification
+
+    class Params:
+        answered = factory.Trait(
+            answer="Un centre de données interne.",
+            answered_at=factory.LazyFunction(timezone.now),
+        )
+
+    challenge = factory.SubFactory(ChallengeFactory, published=True)
+    asked_by = factory.SubFactory(UserFactory, role=User.Role.VENDOR_MEMBER)
+    question = factory.Sequence(lambda n: f"Question numéro {n} : quel est l'hébergement actuel ?")
 
 
 class EngagementFactory(factory.django.DjangoModelFactory):
+    """Active, opened by the award of its introduction; `completed=True` for later."""
+
     class Meta:
         model = Engagement
 
-    introduction = factory.SubFactory(IntroductionFactory)
+    class Params:
+        completed = factory.Trait(status=Engagement.Status.COMPLETED)
+
+    introduction = factory.SubFactory(IntroductionFactory, awarded=True)
     challenge = factory.SelfAttribute("introduction.challenge")
     vendor = factory.SelfAttribute("introduction.vendor")
     status = Engagement.Status.ACTIVE
 
 
+# The dates a milestone's moves set (matching.services.engagements).
+_DELIVERED = {Milestone.Status.DELIVERED, Milestone.Status.ACCEPTED, Milestone.Status.PAID}
+_ACCEPTED = {Milestone.Status.ACCEPTED, Milestone.Status.PAID}
+
+
 class MilestoneFactory(factory.django.DjangoModelFactory):
+    """Planned; `delivered`, `accepted` or `paid` for later, with what the moves set (dates, who accepted)."""
+
     class Meta:
         model = Milestone
+
+    class Params:
+        delivered = factory.Trait(status=Milestone.Status.DELIVERED)
+        accepted = factory.Trait(status=Milestone.Status.ACCEPTED)
+        paid = factory.Trait(status=Milestone.Status.PAID)
 
     engagement = factory.SubFactory(EngagementFactory)
     title = factory.Sequence(lambda n: f"Livrable {n}")
     amount = Decimal("1234.56")
     due_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))
     status = Milestone.Status.PLANNED
+    delivered_at = factory.LazyAttribute(
+        lambda milestone: timezone.now() if milestone.status in _DELIVERED else None
+    )
+    accepted_at = factory.LazyAttribute(
+        lambda milestone: timezone.now() if milestone.status in _ACCEPTED else None
+    )
+    # Accepted by a member of the organization, when it has one.
+    accepted_by = factory.LazyAttribute(
+        lambda milestone: (
+            milestone.engagement.challenge.organization.members.order_by("pk").first()
+            if milestone.status in _ACCEPTED
+            else None
+        )
+    )
 
 
 class PayoutFactory(factory.django.DjangoModelFactory):
+    """Waiting to be sent, for an accepted milestone (matching.services.payout_request)."""
+
     class Meta:
         model = Payout
 
-    milestone = factory.SubFactory(MilestoneFactory, status=Milestone.Status.ACCEPTED)
+    class Params:
+        submitted = factory.Trait(status=Payout.Status.SUBMITTED, attempts=1)
+        paid = factory.Trait(status=Payout.Status.PAID, attempts=1, milestone__status=Milestone.Status.PAID)
+        failed = factory.Trait(status=Payout.Status.FAILED, attempts=1)
+
+    milestone = factory.SubFactory(MilestoneFactory, accepted=True)
     amount = factory.SelfAttribute("milestone.amount")
     status = Payout.Status.PENDING

@@ -4,6 +4,8 @@ import os
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.test import Client
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -85,3 +87,24 @@ def check_page():
         assert violations == [], f"{name}: {violations}"
 
     return check
+
+
+@pytest.fixture
+def sign_in(live_server):
+    """`sign_in(page, user)`: the page's browser context carries a session of the user, as after the login
+    form (tests/browser/test_public_pages.py and test_account_pages.py go through the form itself)."""
+
+    def sign_in(page, user) -> None:
+        client = Client()
+        client.force_login(user)
+        page.context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                    "url": live_server.url,
+                }
+            ]
+        )
+
+    return sign_in

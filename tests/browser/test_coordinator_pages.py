@@ -3,23 +3,15 @@
 import dataclasses
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
 from hub.models import User
 from marketplace.models import Challenge
-from matching.models import MatchProposal, VendorExposure
+from matching.models import MatchProposal
 from matching.search.explain import Explanation
 from tests import factories
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.search, pytest.mark.browser]
-
-
-def sign_in(page, live_server, user: User) -> None:
-    client = Client()
-    client.force_login(user)
-    session = client.cookies["sessionid"].value
-    page.context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
 
 
 def proposal(challenge: Challenge, rank: int, name: str) -> MatchProposal:
@@ -44,11 +36,13 @@ def coordinator_user(db) -> User:
     return factories.UserFactory(role=User.Role.COORDINATOR, first_name="Camille", last_name="Tremblay")
 
 
-def test_a_coordinator_decides_the_queue_with_the_keyboard(live_server, page, check_page, coordinator_user):
-    challenge = factories.ChallengeFactory(title="Migration vers le nuage gouvernemental")
+def test_a_coordinator_decides_the_queue_with_the_keyboard(
+    live_server, page, check_page, coordinator_user, sign_in
+):
+    challenge = factories.ChallengeFactory(published=True, title="Migration vers le nuage gouvernemental")
     names = ["Nuage Boréal inc.", "Cumulus Conseil", "Stratus Numérique"]
     first, second, third = (proposal(challenge, rank, name) for rank, name in enumerate(names, start=1))
-    sign_in(page, live_server, coordinator_user)
+    sign_in(page, coordinator_user)
 
     page.goto(f"{live_server.url}/fr/coordination/")
     check_page(page, "coordinator-queue")
@@ -77,10 +71,12 @@ def test_a_coordinator_decides_the_queue_with_the_keyboard(live_server, page, ch
     assert page.locator("#queue-announcer").inner_text() != ""
 
 
-def test_a_reject_without_reason_keeps_the_field_open_with_the_error(live_server, page, coordinator_user):
-    challenge = factories.ChallengeFactory()
+def test_a_reject_without_reason_keeps_the_field_open_with_the_error(
+    live_server, page, coordinator_user, sign_in
+):
+    challenge = factories.ChallengeFactory(published=True)
     only = proposal(challenge, 1, "Nuage Boréal inc.")
-    sign_in(page, live_server, coordinator_user)
+    sign_in(page, coordinator_user)
     page.goto(f"{live_server.url}/fr/coordination/")
 
     page.locator(f"#proposal-{only.pk}").focus()
@@ -94,11 +90,11 @@ def test_a_reject_without_reason_keeps_the_field_open_with_the_error(live_server
     assert only.status == MatchProposal.Status.PENDING
 
 
-def test_the_publication_requests_page_publishes_a_challenge(live_server, page, check_page, coordinator_user):
-    challenge = factories.ChallengeFactory(
-        title="Portail de rendez-vous en ligne", status=Challenge.Status.SUBMITTED, published_at=None
-    )
-    sign_in(page, live_server, coordinator_user)
+def test_the_publication_requests_page_publishes_a_challenge(
+    live_server, page, check_page, coordinator_user, sign_in
+):
+    challenge = factories.ChallengeFactory(title="Portail de rendez-vous en ligne", submitted=True)
+    sign_in(page, coordinator_user)
 
     page.goto(f"{live_server.url}/fr/coordination/publication/")
     check_page(page, "coordinator-publication")
@@ -109,13 +105,15 @@ def test_the_publication_requests_page_publishes_a_challenge(live_server, page, 
     assert challenge.status == Challenge.Status.PUBLISHED
 
 
-def test_the_dashboard_shows_its_charts_and_numbers(live_server, page, check_page, coordinator_user):
-    challenge = factories.ChallengeFactory(title="Migration vers le nuage gouvernemental")
+def test_the_dashboard_shows_its_charts_and_numbers(live_server, page, check_page, coordinator_user, sign_in):
+    challenge = factories.ChallengeFactory(published=True, title="Migration vers le nuage gouvernemental")
     for rank, name in enumerate(["Nuage Boréal inc.", "Cumulus Conseil"], start=1):
         proposal(challenge, rank, name)
     vendor = factories.VendorFactory(name="Firme très vue")
-    VendorExposure.objects.create(vendor=vendor, day=challenge.published_at.date(), channel="search", count=4)
-    sign_in(page, live_server, coordinator_user)
+    factories.VendorExposureFactory(
+        vendor=vendor, day=challenge.published_at.date(), channel="search", count=4
+    )
+    sign_in(page, coordinator_user)
 
     page.goto(f"{live_server.url}/fr/coordination/dashboard/")
     check_page(page, "coordinator-dashboard")

@@ -6,15 +6,11 @@ is interested; the ministry shortlists and awards; the coordinator sees it on th
 import re
 
 import pytest
-from django.conf import settings
-from django.test import Client
-from elasticsearch_dsl import connections
 from playwright.sync_api import expect
 
 from hub.models import User
 from marketplace.models import Challenge
 from matching.models import Introduction, MatchProposal
-from matching.search import indexing
 from tests import factories
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.search, pytest.mark.browser]
@@ -22,24 +18,14 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.search, pytes
 TEXT = "Migration des applications vers l'infonuagique gouvernementale, hébergement sécurisé et sauvegardes."
 
 
-def signed_in_page(browser, live_server, user: User):
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-CA")
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    return context.new_page()
+def signed_in_page(browser, sign_in, user: User):
+    page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-CA").new_page()
+    sign_in(page, user)
+    return page
 
 
 @pytest.fixture
-def world(db):
+def world(db, indexed):
     cloud = factories.ExpertiseFactory()
     ministry = factories.UserFactory(
         username="cheffe", role=User.Role.MINISTRY_MEMBER, preferred_language="en"
@@ -55,19 +41,20 @@ def world(db):
             members=[factories.UserFactory(role=User.Role.VENDOR_MEMBER)],
         ),
     ]
-    indexing.index_sync("vendor", [vendor.pk for vendor in vendors])
-    connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
+    indexed(*vendors)
     coordinator = factories.UserFactory(
         username="coordination", role=User.Role.COORDINATOR, preferred_language="en"
     )
     return {"ministry": ministry, "sme": sme, "coordinator": coordinator, "vendors": vendors}
 
 
-def test_from_a_ministrys_need_to_an_award_through_the_pages(live_server, browser, check_page, world):
+def test_from_a_ministrys_need_to_an_award_through_the_pages(
+    live_server, browser, check_page, world, sign_in
+):
     url = live_server.url
-    ministry = signed_in_page(browser, live_server, world["ministry"])
-    coordinator = signed_in_page(browser, live_server, world["coordinator"])
-    sme = signed_in_page(browser, live_server, world["sme"])
+    ministry = signed_in_page(browser, sign_in, world["ministry"])
+    coordinator = signed_in_page(browser, sign_in, world["coordinator"])
+    sme = signed_in_page(browser, sign_in, world["sme"])
 
     # The ministry writes the challenge, previews it and submits it.
     ministry.goto(f"{url}/en/organization/challenges/new/")

@@ -4,36 +4,18 @@ submits it, and later shortlists and awards a vendor, the keyboard doing part of
 import re
 
 import pytest
-from django.conf import settings
-from django.test import Client
-from elasticsearch_dsl import connections
 from playwright.sync_api import expect
 
 from hub.models import User
 from marketplace.models import Challenge
 from marketplace.services import challenge_transition
 from matching.models import Introduction, MatchProposal
-from matching.search import indexing
 from matching.services import introduction_express_interest, proposal_approve
 from tests import factories
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.search, pytest.mark.browser]
 
 TEXT = "Migration des applications vers l'infonuagique gouvernementale, hébergement sécurisé et sauvegardes."
-
-
-def sign_in(page, live_server, user: User) -> None:
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
 
 
 @pytest.fixture
@@ -46,7 +28,7 @@ def lead(db) -> User:
 
 
 @pytest.fixture
-def catalogue(db) -> list:
+def catalogue(db, indexed) -> list:
     """Three verified SMEs: two in cloud computing, one in data whose backups make it a weaker match; each
     with a member."""
     cloud = factories.ExpertiseFactory()
@@ -72,8 +54,7 @@ def catalogue(db) -> list:
             members=[factories.UserFactory(role=User.Role.VENDOR_MEMBER)],
         ),
     ]
-    indexing.index_sync("vendor", [vendor.pk for vendor in vendors])
-    connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
+    indexed(*vendors)
     return vendors
 
 
@@ -98,7 +79,7 @@ def publish_and_introduce(challenge: Challenge, coordinator: User) -> list[Intro
 
 
 def test_a_lead_writes_submits_then_awards_a_challenge(
-    live_server, page, check_page, lead, catalogue, coordinator
+    live_server, page, check_page, lead, catalogue, coordinator, sign_in
 ):
     factories.ChallengeFactory(
         organization=lead.organizations.get(),
@@ -106,7 +87,7 @@ def test_a_lead_writes_submits_then_awards_a_challenge(
         status=Challenge.Status.DRAFT,
         published_at=None,
     )
-    sign_in(page, live_server, lead)
+    sign_in(page, lead)
 
     page.goto(f"{live_server.url}/en/organization/")
     expect(page.get_by_role("heading", name="My challenges", level=1)).to_be_visible()

@@ -5,12 +5,9 @@ Selectors use ids, names and addresses rather than visible words, which change w
 import re
 
 import pytest
-from elasticsearch_dsl import connections
 from playwright.sync_api import expect
 
 from hub.models import Notification, User
-from matching.search import indexing
-from matching.search.documents import index_alias
 from tests import factories
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.search, pytest.mark.browser]
@@ -18,15 +15,8 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.search, pytes
 PASSWORD = "Un-mot-de-passe-solide-42"  # tests.factories.UserFactory's
 
 
-def indexed(*rows):
-    kind = "vendor" if rows and rows[0].__class__.__name__ == "Vendor" else "challenge"
-    indexing.index_sync(kind, [row.id for row in rows])
-    connections.get_connection().indices.refresh(index=index_alias(kind))
-    return rows
-
-
 def test_home_page_is_accessible_in_french_and_english(live_server, page, check_page):
-    factories.ChallengeFactory(title="Portail citoyen unifié")
+    factories.ChallengeFactory(published=True, title="Portail citoyen unifié")
 
     page.goto(f"{live_server.url}/fr/")
     check_page(page, "home-fr")
@@ -36,17 +26,21 @@ def test_home_page_is_accessible_in_french_and_english(live_server, page, check_
     check_page(page, "home-en")
 
 
-def test_a_public_servant_searches_reads_signs_in_and_switches_to_english(live_server, page, check_page):
+def test_a_public_servant_searches_reads_signs_in_and_switches_to_english(
+    live_server, page, check_page, indexed
+):
     cloud = factories.ExpertiseFactory(code="cloud", label_fr="Infonuagique", label_en="Cloud computing")
     security = factories.ExpertiseFactory(code="security", label_fr="Cybersécurité", label_en="Cybersecurity")
     montreal = factories.RegionFactory(code="06", label_fr="Montréal", label_en="Montreal")
     indexed(
         factories.ChallengeFactory(
+            published=True,
             title="Migration des applications vers l'infonuagique",
             description="Le ministère migre ses applications et ses serveurs vers un nuage gouvernemental.",
             expertise=[cloud],
         ),
         factories.ChallengeFactory(
+            published=True,
             title="Centre des opérations de sécurité",
             description="Surveiller les serveurs du ministère jour et nuit.",
             expertise=[security],
@@ -64,7 +58,7 @@ def test_a_public_servant_searches_reads_signs_in_and_switches_to_english(live_s
     )
     factories.OrganizationFactory(members=[user])
     for n, title in enumerate(["Nouvelle proposition à examiner", "Défi publié"]):
-        Notification.objects.create(
+        factories.NotificationFactory(
             user=user,
             kind=Notification.Kind.CHALLENGE_PUBLISHED,
             title=title,

@@ -3,19 +3,15 @@
 import re
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
-from elasticsearch_dsl import connections
 from playwright.sync_api import expect
 
 from hub.models import User
 from matching.models import Clarification, Introduction, Milestone, Payout
-from matching.search import indexing
 from tests import factories
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.search, pytest.mark.browser]
 
-PASSWORD = "Un-mot-de-passe-solide-42"
 TEXT = "Migration des applications vers l'infonuagique gouvernementale, sécurité et hébergement."
 
 
@@ -29,13 +25,15 @@ def firm_member() -> User:
 
 
 @pytest.fixture
-def introduction(firm_member) -> Introduction:
+def introduction(firm_member, indexed) -> Introduction:
     challenge = factories.ChallengeFactory(
-        title="Migration vers le nuage gouvernemental", description=TEXT, required_certifications=["SOC 2"]
+        published=True,
+        title="Migration vers le nuage gouvernemental",
+        description=TEXT,
+        required_certifications=["SOC 2"],
     )
-    indexing.index_sync("challenge", [challenge.id])
-    connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
-    Clarification.objects.create(
+    indexed(challenge)
+    factories.ClarificationFactory(
         challenge=challenge,
         question="Quel est l'hébergement actuel ?",
         answer="Un centre de données interne.",
@@ -48,18 +46,11 @@ def introduction(firm_member) -> Introduction:
     )
 
 
-def sign_in(page, live_server, user: User) -> None:
-    page.goto(f"{live_server.url}/fr/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/fr/$"))
-
-
 def test_vendor_member_answers_an_introduction_in_french_then_english(
-    live_server, page, check_page, firm_member, introduction
+    live_server, page, check_page, firm_member, introduction, sign_in
 ):
-    sign_in(page, live_server, firm_member)
+    sign_in(page, firm_member)
+    page.goto(f"{live_server.url}/fr/")
 
     page.locator("nav.site-nav a[href='/fr/sme/introductions/']").click()
     page.get_by_role("link", name=introduction.challenge.title).click()
@@ -92,16 +83,17 @@ def test_vendor_member_answers_an_introduction_in_french_then_english(
     check_page(page, "sme-introduction")
 
 
-def test_vendor_pages_are_accessible(live_server, page, check_page, firm_member, introduction):
+def test_vendor_pages_are_accessible(live_server, page, check_page, firm_member, introduction, sign_in):
     firm = firm_member.vendors.get()
-    awarded = factories.IntroductionFactory(proposal__vendor=firm, status=Introduction.Status.AWARDED)
+    awarded = factories.IntroductionFactory(proposal__vendor=firm, awarded=True)
     engagement = factories.EngagementFactory(introduction=awarded)
     factories.MilestoneFactory(engagement=engagement, title="Plan de migration")
     accepted = factories.MilestoneFactory(
         engagement=engagement, title="Migration", status=Milestone.Status.ACCEPTED
     )
     factories.PayoutFactory(milestone=accepted, status=Payout.Status.SUBMITTED)
-    sign_in(page, live_server, firm_member)
+    sign_in(page, firm_member)
+    page.goto(f"{live_server.url}/fr/")
 
     page.locator("nav.site-nav a[href='/fr/sme/']").click()
     check_page(page, "sme-dashboard")
@@ -130,11 +122,11 @@ def test_vendor_pages_are_accessible(live_server, page, check_page, firm_member,
 
 
 def test_coordinator_acts_for_a_firm_from_its_public_page(
-    live_server, page, check_page, firm_member, introduction
+    live_server, page, check_page, firm_member, introduction, sign_in
 ):
     coordinator = factories.UserFactory(username="coordination", role=User.Role.COORDINATOR)
     firm = firm_member.vendors.get()
-    sign_in(page, live_server, coordinator)
+    sign_in(page, coordinator)
 
     page.goto(f"{live_server.url}/fr/sme/")
     expect(page.get_by_role("link", name="Trouver l'entreprise dans le répertoire")).to_be_visible()

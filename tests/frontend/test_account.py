@@ -20,16 +20,14 @@ PASSWORD = "Un-mot-de-passe-solide-42"
 
 
 def notify(user: User, n: int, *, read: bool = False) -> Notification:
-    from django.utils import timezone
-
-    return Notification.objects.create(
+    return factories.NotificationFactory(
         user=user,
         kind=Notification.Kind.INTRODUCTION,
         title=f"Introduction {n}",
         body="Un coordonnateur vous présente un défi.",
         url="/fr/challenges/1/",
         dedupe_key=f"test:{n}",
-        read_at=timezone.now() if read else None,
+        read=read,
     )
 
 

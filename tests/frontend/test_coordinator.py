@@ -44,12 +44,6 @@ def pending_proposal(**kwargs) -> MatchProposal:
     return factories.MatchProposalFactory(**kwargs)
 
 
-@pytest.fixture
-def coordinator_client(client, coordinator):
-    client.force_login(coordinator)
-    return client
-
-
 # Who may open the pages
 
 COORDINATOR_PAGES = ["coordinator_queue", "coordinator_publication_requests", "coordinator_dashboard"]
@@ -93,7 +87,7 @@ def test_proposal_actions_refuse_a_ministry_member_and_change_nothing(client, mi
 
 
 def test_publish_refuses_a_vendor_member(client, vendor_member):
-    challenge = factories.ChallengeFactory(status=Challenge.Status.SUBMITTED, published_at=None)
+    challenge = factories.ChallengeFactory(submitted=True)
     client.force_login(vendor_member)
 
     response = client.post(url("coordinator_challenge_publish", challenge_id=challenge.pk))
@@ -511,9 +505,9 @@ def test_bulk_approve_with_an_unknown_proposal_approves_nothing(coordinator_clie
 
 
 def test_publication_requests_list_submitted_challenges_only(coordinator_client):
-    factories.ChallengeFactory(title="Demande soumise", status=Challenge.Status.SUBMITTED, published_at=None)
-    factories.ChallengeFactory(title="Brouillon", status=Challenge.Status.DRAFT, published_at=None)
-    factories.ChallengeFactory(title="Déjà publié")
+    factories.ChallengeFactory(title="Demande soumise", submitted=True)
+    factories.ChallengeFactory(title="Brouillon")
+    factories.ChallengeFactory(published=True, title="Déjà publié")
 
     content = coordinator_client.get(url("coordinator_publication_requests")).content.decode()
 
@@ -523,9 +517,7 @@ def test_publication_requests_list_submitted_challenges_only(coordinator_client)
 
 
 def test_publish_publishes_the_challenge(coordinator_client, coordinator):
-    challenge = factories.ChallengeFactory(
-        title="Demande soumise", status=Challenge.Status.SUBMITTED, published_at=None
-    )
+    challenge = factories.ChallengeFactory(title="Demande soumise", submitted=True)
 
     response = coordinator_client.post(
         url("coordinator_challenge_publish", challenge_id=challenge.pk), follow=True
@@ -538,7 +530,7 @@ def test_publish_publishes_the_challenge(coordinator_client, coordinator):
 
 
 def test_publishing_a_challenge_already_published_says_so(coordinator_client):
-    challenge = factories.ChallengeFactory()
+    challenge = factories.ChallengeFactory(published=True)
 
     response = coordinator_client.post(
         url("coordinator_challenge_publish", challenge_id=challenge.pk), follow=True
@@ -548,7 +540,7 @@ def test_publishing_a_challenge_already_published_says_so(coordinator_client):
 
 
 def test_return_to_draft_records_the_note(coordinator_client, coordinator):
-    challenge = factories.ChallengeFactory(status=Challenge.Status.SUBMITTED, published_at=None)
+    challenge = factories.ChallengeFactory(submitted=True)
 
     response = coordinator_client.post(
         url("coordinator_challenge_return", challenge_id=challenge.pk), {"note": "Précisez le budget."}
@@ -563,7 +555,7 @@ def test_return_to_draft_records_the_note(coordinator_client, coordinator):
 
 
 def test_return_to_draft_with_a_note_too_long_keeps_it_with_the_error(coordinator_client):
-    challenge = factories.ChallengeFactory(status=Challenge.Status.SUBMITTED, published_at=None)
+    challenge = factories.ChallengeFactory(submitted=True)
 
     response = coordinator_client.post(
         url("coordinator_challenge_return", challenge_id=challenge.pk), {"note": "Trop long. " * 200}
@@ -607,7 +599,9 @@ def test_dashboard_counts_proposals_by_week_and_status(coordinator_client):
 def test_dashboard_measures_the_time_to_the_first_introduction(coordinator_client):
     now = timezone.now()
     for published_days_ago, introductions_days_ago in ((10, [8, 3]), (5, [1]), (12, [3])):
-        challenge = factories.ChallengeFactory(published_at=now - datetime.timedelta(days=published_days_ago))
+        challenge = factories.ChallengeFactory(
+            published=True, published_at=now - datetime.timedelta(days=published_days_ago)
+        )
         for days_ago in introductions_days_ago:
             _created(
                 factories.IntroductionFactory(
@@ -615,7 +609,7 @@ def test_dashboard_measures_the_time_to_the_first_introduction(coordinator_clien
                 ),
                 days_ago=days_ago,
             )
-    factories.ChallengeFactory()  # Published, nobody introduced yet.
+    factories.ChallengeFactory(published=True)  # Published, nobody introduced yet.
 
     response = coordinator_client.get(url("coordinator_dashboard"))
 
@@ -629,10 +623,10 @@ def test_dashboard_measures_the_time_to_the_first_introduction(coordinator_clien
 
 def test_dashboard_counts_published_challenges_by_region(coordinator_client):
     montreal = factories.RegionFactory(code="06", label_fr="Montréal", label_en="Montreal")
-    factories.ChallengeFactory(regions=[montreal])
+    factories.ChallengeFactory(published=True, regions=[montreal])
     factories.ChallengeFactory(regions=[montreal], status=Challenge.Status.AWARDED)
-    factories.ChallengeFactory(regions=[montreal], status=Challenge.Status.DRAFT, published_at=None)
-    factories.ChallengeFactory(regions=[])
+    factories.ChallengeFactory(regions=[montreal])
+    factories.ChallengeFactory(published=True, regions=[])
 
     response = coordinator_client.get(url("coordinator_dashboard"))
 
@@ -642,7 +636,7 @@ def test_dashboard_counts_published_challenges_by_region(coordinator_client):
 
 def test_dashboard_counts_proposals_by_expertise(coordinator_client):
     data = factories.ExpertiseFactory(code="data", label_fr="Données", label_en="Data")
-    challenge = factories.ChallengeFactory(expertise=[data])
+    challenge = factories.ChallengeFactory(published=True, expertise=[data])
     pending_proposal(challenge=challenge)
     pending_proposal(challenge=challenge, status=MatchProposal.Status.APPROVED)
     pending_proposal()  # Cloud computing, the factories' default.
@@ -657,10 +651,10 @@ def test_dashboard_counts_proposals_by_expertise(coordinator_client):
 
 def test_dashboard_shows_how_exposure_is_spread(coordinator_client):
     vendor = factories.VendorFactory(name="Firme très vue")
-    VendorExposure.objects.create(
+    factories.VendorExposureFactory(
         vendor=vendor, day=timezone.localdate(), channel=VendorExposure.Channel.SEARCH, count=9
     )
-    VendorExposure.objects.create(
+    factories.VendorExposureFactory(
         vendor=factories.VendorFactory(),
         day=timezone.localdate(),
         channel=VendorExposure.Channel.SEARCH,

@@ -6,15 +6,11 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
-from elasticsearch_dsl import connections
 
 from hub.models import AuditEntry, User
 from marketplace.models import MAX_REQUIRED_CERTIFICATIONS, Challenge
 from matching.models import Clarification, Engagement, Introduction, Milestone, Payout
-from matching.search import indexing
-from matching.search.documents import index_alias
 from matching.search.explain import Explanation
-from matching.search.kinds import SearchKind
 from tests import factories
 
 # The challenge form and the preview show the reach, which asks the search engine.
@@ -40,11 +36,11 @@ def member_client(client, member):
 
 
 def challenge_for(organization, **fields) -> Challenge:
-    return factories.ChallengeFactory(organization=organization, **fields)
+    return factories.ChallengeFactory(organization=organization, published=True, **fields)
 
 
 def draft_for(organization, **fields) -> Challenge:
-    return challenge_for(organization, status=Challenge.Status.DRAFT, published_at=None, **fields)
+    return factories.ChallengeFactory(organization=organization, **fields)
 
 
 def introduce(
@@ -54,6 +50,7 @@ def introduce(
         score=4.2, expertise_matched=["cloud"], region_fit=True, certifications_present=["ISO 27001"]
     )
     proposal = factories.MatchProposalFactory(
+        approved=True,
         challenge=challenge,
         vendor=factories.VendorFactory(**vendor_fields),
         explanation=dataclasses.asdict(explanation),
@@ -81,10 +78,6 @@ def form_data(**overrides) -> dict:
     return {key: value for key, value in data.items() if value is not None}
 
 
-def refresh_index() -> None:
-    connections.get_connection().indices.refresh(index=index_alias(SearchKind.VENDOR))
-
-
 # Who may open the pages
 
 
@@ -106,7 +99,7 @@ def test_ministry_dashboard_is_refused_to_vendor_members(client, vendor_member):
 def test_ministry_dashboard_lists_own_challenges_by_status_with_next_step(member_client, organization):
     draft_for(organization, title="Brouillon du ministère")
     challenge_for(organization, title="Défi publié du ministère")
-    factories.ChallengeFactory(title="Défi d'un autre organisme")
+    factories.ChallengeFactory(published=True, title="Défi d'un autre organisme")
 
     content = member_client.get("/en/organization/").content.decode()
 
@@ -118,7 +111,7 @@ def test_ministry_dashboard_lists_own_challenges_by_status_with_next_step(member
 
 
 def test_challenge_manage_answers_404_for_another_organizations_published_challenge(member_client):
-    other = factories.ChallengeFactory(title="Défi d'un autre organisme")
+    other = factories.ChallengeFactory(published=True, title="Défi d'un autre organisme")
 
     response = member_client.get(f"/fr/organization/challenges/{other.pk}/")
 
@@ -126,7 +119,7 @@ def test_challenge_manage_answers_404_for_another_organizations_published_challe
 
 
 def test_challenge_edit_answers_404_for_another_organizations_draft(member_client):
-    other = factories.ChallengeFactory(status=Challenge.Status.DRAFT, published_at=None)
+    other = factories.ChallengeFactory()
 
     response = member_client.get(f"/fr/organization/challenges/{other.pk}/edit/")
 
@@ -300,7 +293,7 @@ def test_challenge_preview_submitted_twice_shows_why_as_a_message(member_client,
 
 
 @pytest.fixture
-def catalogue():
+def catalogue(indexed):
     cloud = factories.ExpertiseFactory()
     data = factories.ExpertiseFactory(code="data", label_fr="Données", label_en="Data")
     quebec = factories.RegionFactory()
@@ -331,8 +324,7 @@ def catalogue():
         factories.VendorFactory(is_active=False),
         factories.VendorFactory(is_verified=False),
     ]
-    indexing.index_sync("vendor", [vendor.pk for vendor in vendors])
-    refresh_index()
+    indexed(*vendors)
     return vendors
 
 
@@ -468,7 +460,7 @@ def test_challenge_manage_never_shows_who_asked_a_question(member_client, organi
     introduction = introduce(challenge)
     asker = factories.UserFactory(username="curieux", first_name="Camille", last_name="Curieux")
     introduction.vendor.members.add(asker)
-    Clarification.objects.create(
+    factories.ClarificationFactory(
         challenge=challenge, asked_by=asker, question="Le code source sera-t-il libre?"
     )
 
@@ -581,7 +573,7 @@ def test_award_of_an_awarded_challenge_shows_the_conflict_as_a_message(member_cl
 
 def test_answer_publishes_the_answer(member_client, member, organization):
     challenge = challenge_for(organization)
-    clarification = Clarification.objects.create(challenge=challenge, question="Quel hébergement?")
+    clarification = factories.ClarificationFactory(challenge=challenge, question="Quel hébergement?")
 
     member_client.post(
         f"/en/organization/challenges/{challenge.pk}/",
@@ -599,7 +591,7 @@ def test_answer_publishes_the_answer(member_client, member, organization):
 
 def test_answer_left_blank_shows_the_error_at_its_field(member_client, organization):
     challenge = challenge_for(organization)
-    clarification = Clarification.objects.create(challenge=challenge, question="Quel hébergement?")
+    clarification = factories.ClarificationFactory(challenge=challenge, question="Quel hébergement?")
 
     response = member_client.post(
         f"/en/organization/challenges/{challenge.pk}/",
@@ -614,7 +606,7 @@ def test_answer_left_blank_shows_the_error_at_its_field(member_client, organizat
 
 def test_answer_to_a_question_already_answered_shows_the_conflict_as_a_message(member_client, organization):
     challenge = challenge_for(organization)
-    clarification = Clarification.objects.create(
+    clarification = factories.ClarificationFactory(
         challenge=challenge, question="Quel hébergement?", answer="Déjà répondu.", answered_at=timezone.now()
     )
 
@@ -658,7 +650,7 @@ def test_clarify_keeps_the_question_typed_when_the_answer_is_missing(member_clie
 
 
 def test_withdraw_turns_a_submitted_challenge_back_into_a_draft(member_client, organization):
-    challenge = challenge_for(organization, status=Challenge.Status.SUBMITTED, published_at=None)
+    challenge = challenge_for(organization, status=Challenge.Status.SUBMITTED)
 
     member_client.post(f"/en/organization/challenges/{challenge.pk}/", {"action": "withdraw"})
 
@@ -798,12 +790,6 @@ def test_engagement_manage_answers_404_to_the_vendors_own_member_signed_in_as_mi
 
 
 # A coordinator acting on the organization's behalf
-
-
-@pytest.fixture
-def coordinator_client(client, coordinator):
-    client.force_login(coordinator)
-    return client
 
 
 def test_challenge_manage_asks_a_coordinator_why_they_act_for_the_organization(

@@ -4,36 +4,12 @@ import pytest
 from django.core.paginator import Paginator
 from django.template import Context, RequestContext, Template
 from django.test import RequestFactory
-from elasticsearch_dsl import connections
 
 from frontend.forms.account import AccountForm
 from hub.models import User
 from marketplace.models import Challenge
 from matching.models import VendorExposure
-from matching.search import indexing
-from matching.search.documents import index_alias
 from tests import factories
-
-
-@pytest.fixture
-def taxonomy(db):
-    factories.RegionFactory(code="03", label_fr="Capitale-Nationale", label_en="Capitale-Nationale")
-    factories.RegionFactory(code="06", label_fr="Montréal", label_en="Montreal")
-    factories.ExpertiseFactory(code="cloud", label_fr="Infonuagique", label_en="Cloud computing")
-    factories.ExpertiseFactory(code="security", label_fr="Cybersécurité", label_en="Cybersecurity")
-
-
-def indexed(*rows):
-    """Copy factory-made rows into the index (factories bypass the services) and make them searchable."""
-    kind = "vendor" if rows and rows[0].__class__.__name__ == "Vendor" else "challenge"
-    indexing.index_sync(kind, [row.id for row in rows])
-    connections.get_connection().indices.refresh(index=index_alias(kind))
-    return rows
-
-
-def expertise(code: str):
-    return factories.ExpertiseFactory(code=code)
-
 
 # Home
 
@@ -79,7 +55,7 @@ def test_home_nav_shows_the_unread_notification_count(client, vendor_member):
 def factories_notification(user: User, n: int):
     from hub.models import Notification
 
-    return Notification.objects.create(
+    return factories.NotificationFactory(
         user=user, kind=Notification.Kind.INTRODUCTION, title=f"Introduction {n}", dedupe_key=f"test:{n}"
     )
 
@@ -98,7 +74,7 @@ def test_challenge_detail_shows_the_status_as_a_text_badge(client, taxonomy):
 
 @pytest.mark.django_db
 def test_challenge_detail_renders_in_french(client, taxonomy):
-    challenge = factories.ChallengeFactory()
+    challenge = factories.ChallengeFactory(published=True)
 
     response = client.get(f"/fr/challenges/{challenge.pk}/")
 
@@ -109,16 +85,25 @@ def test_challenge_detail_renders_in_french(client, taxonomy):
 # Opportunity search
 
 
-@pytest.mark.search
-@pytest.mark.django_db
-def test_challenge_search_lists_results_with_facet_counts(client, taxonomy):
-    indexed(
-        factories.ChallengeFactory(title="Migration infonuagique", expertise=[expertise("cloud")]),
+@pytest.fixture
+def cloud_and_security_challenges(taxonomy, indexed):
+    return indexed(
         factories.ChallengeFactory(
-            title="Centre des opérations de sécurité", expertise=[expertise("security")]
+            published=True,
+            title="Migration infonuagique",
+            expertise=[factories.ExpertiseFactory(code="cloud")],
+        ),
+        factories.ChallengeFactory(
+            published=True,
+            title="Centre des opérations de sécurité",
+            expertise=[factories.ExpertiseFactory(code="security")],
         ),
     )
 
+
+@pytest.mark.search
+@pytest.mark.django_db
+def test_challenge_search_lists_results_with_facet_counts(client, cloud_and_security_challenges):
     response = client.get("/en/opportunities/")
 
     content = response.content.decode()
@@ -131,14 +116,7 @@ def test_challenge_search_lists_results_with_facet_counts(client, taxonomy):
 
 @pytest.mark.search
 @pytest.mark.django_db
-def test_challenge_search_facet_narrows_results_and_stays_ticked(client, taxonomy):
-    indexed(
-        factories.ChallengeFactory(title="Migration infonuagique", expertise=[expertise("cloud")]),
-        factories.ChallengeFactory(
-            title="Centre des opérations de sécurité", expertise=[expertise("security")]
-        ),
-    )
-
+def test_challenge_search_facet_narrows_results_and_stays_ticked(client, cloud_and_security_challenges):
     content = client.get("/en/opportunities/?expertise=security").content.decode()
 
     assert "1 opportunity" in content
@@ -149,9 +127,10 @@ def test_challenge_search_facet_narrows_results_and_stays_ticked(client, taxonom
 
 @pytest.mark.search
 @pytest.mark.django_db
-def test_challenge_search_highlights_words_and_escapes_the_rest(client, taxonomy):
+def test_challenge_search_highlights_words_and_escapes_the_rest(client, taxonomy, indexed):
     indexed(
         factories.ChallengeFactory(
+            published=True,
             title="Migration <script>infonuagique</script>",
             description="Déplacer les serveurs <b>vers</b> le nuage.",
         ),
@@ -166,8 +145,12 @@ def test_challenge_search_highlights_words_and_escapes_the_rest(client, taxonomy
 
 @pytest.mark.search
 @pytest.mark.django_db
-def test_challenge_search_paginates_keeping_the_query_string(client, taxonomy):
-    indexed(*factories.ChallengeFactory.create_batch(3, expertise=[expertise("cloud")]))
+def test_challenge_search_paginates_keeping_the_query_string(client, taxonomy, indexed):
+    indexed(
+        *factories.ChallengeFactory.create_batch(
+            3, published=True, expertise=[factories.ExpertiseFactory(code="cloud")]
+        )
+    )
 
     content = client.get("/en/opportunities/?expertise=cloud&page_size=2").content.decode()
 
@@ -177,8 +160,8 @@ def test_challenge_search_paginates_keeping_the_query_string(client, taxonomy):
 
 @pytest.mark.search
 @pytest.mark.django_db
-def test_challenge_search_htmx_refresh_returns_only_the_results(client, taxonomy):
-    indexed(factories.ChallengeFactory(title="Migration infonuagique"))
+def test_challenge_search_htmx_refresh_returns_only_the_results(client, taxonomy, indexed):
+    indexed(factories.ChallengeFactory(published=True, title="Migration infonuagique"))
 
     response = client.get("/en/opportunities/", headers={"HX-Request": "true"})
 
@@ -235,8 +218,8 @@ def test_challenge_search_page_is_served_with_a_message_when_the_engine_is_down(
 
 @pytest.mark.search
 @pytest.mark.django_db
-def test_challenge_search_renders_in_french(client, taxonomy):
-    indexed(factories.ChallengeFactory(budget_min=750000, budget_max=1200000))
+def test_challenge_search_renders_in_french(client, taxonomy, indexed):
+    indexed(factories.ChallengeFactory(published=True, budget_min=750000, budget_max=1200000))
 
     content = client.get("/fr/opportunities/").content.decode()
 
@@ -269,7 +252,9 @@ def test_vendor_directory_refuses_vendor_members_with_the_403_page(client, vendo
 
 @pytest.mark.search
 @pytest.mark.django_db
-def test_vendor_directory_lists_verified_vendors_and_records_exposures(client, ministry_member, taxonomy):
+def test_vendor_directory_lists_verified_vendors_and_records_exposures(
+    client, ministry_member, taxonomy, indexed
+):
     shown, _unverified = indexed(
         factories.VendorFactory(name="Nuage boréal inc."),
         factories.VendorFactory(name="Caché inc.", is_verified=False),
@@ -289,7 +274,7 @@ def test_vendor_directory_lists_verified_vendors_and_records_exposures(client, m
 
 @pytest.mark.search
 @pytest.mark.django_db
-def test_vendor_directory_is_open_to_coordinators_in_french(client, coordinator, taxonomy):
+def test_vendor_directory_is_open_to_coordinators_in_french(client, coordinator, taxonomy, indexed):
     indexed(factories.VendorFactory(name="Nuage boréal inc."))
     client.force_login(coordinator)
 
@@ -395,8 +380,8 @@ def test_pagination_include_marks_the_current_page_and_keeps_the_query_string():
 
 @pytest.mark.search
 @pytest.mark.django_db
-def test_challenge_search_beyond_the_last_page_links_back_to_the_first(client, taxonomy):
-    indexed(factories.ChallengeFactory())
+def test_challenge_search_beyond_the_last_page_links_back_to_the_first(client, taxonomy, indexed):
+    indexed(factories.ChallengeFactory(published=True))
 
     content = client.get("/en/opportunities/?q=migration&page=4").content.decode()
 

@@ -1,16 +1,13 @@
 """The SME pages: each page and action through the Django client, with the real services and search node."""
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from elasticsearch_dsl import connections
 
 from hub.models import AuditEntry, Notification, User
 from hub.services import notification_create
-from marketplace.models import Challenge, Vendor
+from marketplace.models import Vendor
 from matching.models import Clarification, Introduction, Milestone, Payout, SavedSearch
-from matching.search import indexing
 from tests import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.search]
@@ -33,16 +30,10 @@ def vendor(member) -> Vendor:
     return member.vendors.get()
 
 
-def indexed(challenge: Challenge) -> Challenge:
-    indexing.index_sync("challenge", [challenge.id])
-    connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
-    return challenge
-
-
 def introduce(
     vendor: Vendor, *, status: str = Introduction.Status.INTRODUCED, **challenge_fields
 ) -> Introduction:
-    challenge = factories.ChallengeFactory(**challenge_fields)
+    challenge = factories.ChallengeFactory(published=True, **challenge_fields)
     return factories.IntroductionFactory(
         proposal__challenge=challenge, proposal__vendor=vendor, status=status
     )
@@ -115,8 +106,10 @@ def test_vendor_dashboard_links_to_registration_without_a_firm(client):
     assert url("vendor_register") in response.content.decode()
 
 
-def test_vendor_dashboard_shows_completeness_recommendations_and_awaiting_introductions(client, vendor):
-    indexed(factories.ChallengeFactory(title="Nuage gouvernemental", description=TEXT))
+def test_vendor_dashboard_shows_completeness_recommendations_and_awaiting_introductions(
+    client, vendor, indexed
+):
+    indexed(factories.ChallengeFactory(published=True, title="Nuage gouvernemental", description=TEXT))
     introduction = introduce(vendor, title="Portail citoyen")
 
     response = client.get(url("vendor_dashboard"))
@@ -250,8 +243,10 @@ def test_vendor_register_creates_the_firm_with_its_member(client):
 # Recommendations
 
 
-def test_vendor_recommendations_explain_each_challenge_in_the_apis_words(client, vendor):
-    challenge = indexed(factories.ChallengeFactory(description=TEXT, required_certifications=["SOC 2"]))
+def test_vendor_recommendations_explain_each_challenge_in_the_apis_words(client, vendor, indexed):
+    (challenge,) = indexed(
+        factories.ChallengeFactory(published=True, description=TEXT, required_certifications=["SOC 2"])
+    )
 
     response = client.get(url("vendor_recommendations"))
 
@@ -262,9 +257,9 @@ def test_vendor_recommendations_explain_each_challenge_in_the_apis_words(client,
     assert "<mark>" in page
 
 
-def test_vendor_recommendations_paginate(client, vendor):
+def test_vendor_recommendations_paginate(client, vendor, indexed):
     for number in range(12):
-        indexed(factories.ChallengeFactory(title=f"Infonuagique {number}", description=TEXT))
+        indexed(factories.ChallengeFactory(published=True, title=f"Infonuagique {number}", description=TEXT))
 
     response = client.get(url("vendor_recommendations"), {"page": "2"})
 
@@ -274,8 +269,8 @@ def test_vendor_recommendations_paginate(client, vendor):
     assert response.context["recommendations"][0]["rank"] == 11
 
 
-def test_vendor_recommendations_show_the_last_page_past_the_end(client, vendor):
-    indexed(factories.ChallengeFactory(description=TEXT))
+def test_vendor_recommendations_show_the_last_page_past_the_end(client, vendor, indexed):
+    indexed(factories.ChallengeFactory(published=True, description=TEXT))
 
     response = client.get(url("vendor_recommendations"), {"page": "9"})
 
@@ -327,7 +322,7 @@ def test_saved_searches_create_requires_a_name(client, vendor):
 
 
 def test_saved_searches_delete_removes_the_members_own_search(client, member, vendor):
-    saved = SavedSearch.objects.create(user=member, vendor=vendor, name="Nuage")
+    saved = factories.SavedSearchFactory(user=member, vendor=vendor, name="Nuage")
 
     response = client.post(url("saved_searches"), {"action": "delete", "saved_search": saved.pk})
 
@@ -337,7 +332,7 @@ def test_saved_searches_delete_removes_the_members_own_search(client, member, ve
 
 def test_saved_searches_delete_answers_404_for_someone_elses_search(client, member):
     other = another_firm_member()
-    saved = SavedSearch.objects.create(user=other, vendor=other.vendors.get(), name="Nuage")
+    saved = factories.SavedSearchFactory(user=other, vendor=other.vendors.get(), name="Nuage")
 
     response = client.post(url("saved_searches"), {"action": "delete", "saved_search": saved.pk})
 
@@ -504,7 +499,7 @@ def test_vendor_introduction_ask_sends_a_question(client, member, vendor):
 def test_vendor_introduction_shows_answers_without_saying_who_asked(client, vendor):
     introduction = introduce(vendor)
     asker = factories.UserFactory(username="curieuse", first_name="Madeleine", last_name="Questionneuse")
-    Clarification.objects.create(
+    factories.ClarificationFactory(
         challenge=introduction.challenge,
         asked_by=asker,
         question="Le code est-il ouvert ?",

@@ -2,37 +2,31 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
-from hub.models import Organization, User
-from marketplace.models import Challenge, Expertise, Region
+from hub.models import User
+from marketplace.models import Challenge
+from tests import factories
 
 
 def create_challenge(*, key: str, title: str, status: str = Challenge.Status.PUBLISHED) -> Challenge:
-    region, _ = Region.objects.get_or_create(
-        code="montreal", defaults={"label_fr": "Montréal", "label_en": "Montreal"}
-    )
-    expertise, _ = Expertise.objects.get_or_create(
-        code="data", defaults={"label_fr": "Données et analytique", "label_en": "Data and analytics"}
-    )
-    organization, _ = Organization.objects.get_or_create(
-        key="msss",
-        defaults={"name": "Ministère de la Santé", "kind": Organization.Kind.MINISTRY, "region": region},
-    )
-    challenge = Challenge.objects.create(
+    return factories.ChallengeFactory(
         key=key,
-        organization=organization,
+        organization__name="Ministère de la Santé",
         title=title,
         description="Moderniser la prise de rendez-vous.",
-        language="fr",
         budget_min=Decimal("750000.00"),
         budget_max=Decimal("1200000.00"),
         deadline=datetime.date(2030, 3, 15),
+        required_languages=[],
+        max_employees=None,
         status=status,
-        published_at=timezone.now() if status == Challenge.Status.PUBLISHED else None,
+        regions=[],
+        expertise=[
+            factories.ExpertiseFactory(
+                code="data", label_fr="Données et analytique", label_en="Data and analytics"
+            )
+        ],
     )
-    challenge.expertise.add(expertise)
-    return challenge
 
 
 @pytest.mark.django_db

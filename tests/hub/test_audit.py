@@ -1,6 +1,4 @@
-import csv
 import datetime
-import io
 
 import pytest
 from django.db import DatabaseError, connection, transaction
@@ -23,12 +21,6 @@ def record(*, actor: User | None = None, obj=None, action: str = "publish", reas
         to_state="published",
         reason=reason,
     )
-
-
-def csv_rows(response) -> list[list[str]]:
-    content = b"".join(response.streaming_content).decode("utf-8")
-    assert content.startswith("\ufeff")
-    return list(csv.reader(io.StringIO(content[1:]), delimiter=";"))
 
 
 @pytest.mark.parametrize("role", [User.Role.VENDOR_MEMBER, User.Role.MINISTRY_MEMBER])
@@ -144,7 +136,7 @@ def test_audit_offers_no_way_to_write(api_client, coordinator):
     assert AuditEntry.objects.get(pk=entry.pk).reason == ""
 
 
-def test_audit_export_streams_a_csv_for_excel_with_a_header_row(api_client, coordinator):
+def test_audit_export_streams_a_csv_for_excel_with_a_header_row(api_client, coordinator, csv_rows):
     entry = record(actor=coordinator, reason="Budget confirmé; échéance réaliste.")
     api_client.force_authenticate(coordinator)
 
@@ -183,7 +175,7 @@ def test_audit_export_streams_a_csv_for_excel_with_a_header_row(api_client, coor
     ]
 
 
-def test_audit_export_applies_the_same_filters(api_client, coordinator):
+def test_audit_export_applies_the_same_filters(api_client, coordinator, csv_rows):
     organization = factories.OrganizationFactory()
     wanted = record(obj=organization)
     record()
@@ -206,7 +198,7 @@ def test_audit_export_refuses_invalid_filters_as_json(api_client, coordinator):
     assert "date_to" in response.json()
 
 
-def test_audit_export_keeps_a_formula_from_running_in_a_spreadsheet(api_client, coordinator):
+def test_audit_export_keeps_a_formula_from_running_in_a_spreadsheet(api_client, coordinator, csv_rows):
     record(reason='=HYPERLINK("http://example.com","clic")')
     api_client.force_authenticate(coordinator)
 
@@ -258,7 +250,7 @@ def test_audit_entry_cannot_be_given_to_another_actor(coordinator):
         AuditEntry.objects.filter(pk=entry.pk).update(actor=factories.UserFactory())
 
 
-def test_audit_export_names_the_party_a_coordinator_acted_for(api_client, coordinator):
+def test_audit_export_names_the_party_a_coordinator_acted_for(api_client, coordinator, csv_rows):
     services.audit_record(
         actor=coordinator,
         obj=factories.OrganizationFactory(),

@@ -1,7 +1,5 @@
 """The broker path, for real: a Celery worker consuming from Redis runs the indexing task."""
 
-import time
-
 import pytest
 from celery.contrib.testing.worker import start_worker
 from elasticsearch_dsl import connections
@@ -12,6 +10,7 @@ from matching.search.documents import index_alias
 from matching.search.kinds import SearchKind
 from matching.tasks import outbox_drain_task
 from tests import factories
+from tests.reliability.conftest import wait_until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.search, pytest.mark.worker]
 
@@ -27,22 +26,13 @@ def real_worker(settings):
         app.conf.task_always_eager = True
 
 
-def wait_until(predicate, *, timeout: float = 30.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
-
-
 def test_outbox_drain_task_runs_on_a_real_worker_through_redis(real_worker):
     vendor = factories.VendorFactory()
-    OutboxEntry.objects.create(kind=OutboxEntry.Kind.VENDOR, object_id=vendor.id)
+    factories.OutboxEntryFactory(kind=OutboxEntry.Kind.VENDOR, object_id=vendor.id)
     client = connections.get_connection()
 
     outbox_drain_task.delay()
 
-    assert wait_until(lambda: not OutboxEntry.objects.exists())
+    assert wait_until(lambda: not OutboxEntry.objects.exists(), timeout=30)
     client.indices.refresh(index=index_alias(SearchKind.VENDOR))
     assert client.exists(index=index_alias(SearchKind.VENDOR), id=vendor.id)

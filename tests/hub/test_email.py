@@ -266,7 +266,7 @@ def test_notification_email_task_sends_once_when_two_runs_race(settings, mailout
     GatedBackend.sending.clear()
     GatedBackend.release.clear()
     # Created directly: outside a test transaction, notification_create would email it right away.
-    notification = Notification.objects.create(
+    notification = factories.NotificationFactory(
         user=factories.UserFactory(),
         kind=Notification.Kind.AWARDED,
         title="Contrat attribué",

@@ -1,8 +1,6 @@
 """Quebec's Law 25: private vendor contacts, access to and deletion of one's data, consents, incidents."""
 
-import csv
 import datetime
-import io
 import re
 
 import pytest
@@ -14,9 +12,9 @@ from django.utils import timezone, translation
 
 from hub import services
 from hub.models import ApiToken, AuditEntry, ConfidentialityIncident, Consent, Notification, User
-from marketplace.models import ProfileSection, Vendor, VendorReference
+from marketplace.models import ProfileSection, Vendor
 from marketplace.visibility import vendor_profile_sections
-from matching.models import Clarification, SavedSearch
+from matching.models import SavedSearch
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -34,16 +32,10 @@ postgresql_only = pytest.mark.skipif(
 
 def vendor_with_contact(**kwargs) -> Vendor:
     vendor = factories.VendorFactory(**CONTACT, **kwargs)
-    VendorReference.objects.create(
+    factories.VendorReferenceFactory(
         vendor=vendor, client="Ville de Québec", title="Portail citoyen", year=2024
     )
     return vendor
-
-
-def csv_rows(response) -> list[list[str]]:
-    content = b"".join(response.streaming_content).decode("utf-8")
-    assert content.startswith("\ufeff")
-    return list(csv.reader(io.StringIO(content[1:]), delimiter=";"))
 
 
 # Vendors' public profiles
@@ -232,13 +224,13 @@ def test_me_data_lists_everything_maillage_holds_about_the_user(api_client, coor
     user = factories.UserFactory(email="julie@firme.qc.ca", first_name="Julie")
     organization = factories.OrganizationFactory(members=[user])
     vendor = vendor_with_contact(members=[user])
-    Notification.objects.create(user=user, kind="introduction", title="Présentée", dedupe_key="x:1")
-    SavedSearch.objects.create(user=user, vendor=vendor, name="Nuage", query="infonuagique")
+    factories.NotificationFactory(user=user, kind="introduction", title="Présentée", dedupe_key="x:1")
+    factories.SavedSearchFactory(user=user, vendor=vendor, name="Nuage", query="infonuagique")
     services.consent_record(user=user, kind="terms", granted=True)
     entry = services.audit_record(actor=user, obj=organization, action="publish")
     services.audit_record(actor=coordinator, obj=organization, action="close")  # Someone else's.
-    Clarification.objects.create(
-        challenge=factories.ChallengeFactory(), asked_by=user, question="Quel budget?"
+    factories.ClarificationFactory(
+        challenge=factories.ChallengeFactory(published=True), asked_by=user, question="Quel budget?"
     )
     factories.UserFactory()  # Nothing of another user's.
     api_client.force_authenticate(user)
@@ -307,8 +299,8 @@ def test_me_delete_anonymizes_the_account_and_erases_what_it_owns(api_client):
     user = factories.UserFactory(email="julie@firme.qc.ca", first_name="Julie", last_name="Tremblay")
     organization = factories.OrganizationFactory(members=[user])
     vendor = vendor_with_contact(members=[user])
-    Notification.objects.create(user=user, kind="introduction", title="Présentée", dedupe_key="x:1")
-    SavedSearch.objects.create(user=user, vendor=vendor, name="Nuage")
+    factories.NotificationFactory(user=user, kind="introduction", title="Présentée", dedupe_key="x:1")
+    factories.SavedSearchFactory(user=user, vendor=vendor, name="Nuage")
     services.api_token_create(user=user, label="")
     api_client.force_authenticate(user)
 
@@ -393,7 +385,7 @@ def test_me_delete_keeps_the_audit_log_with_the_pseudonym_as_actor_and_without_t
     assert not AuditEntry.objects.filter(actor_label="julie").exists()
 
 
-def test_audit_export_shows_the_erased_marker_in_the_readers_language(api_client, coordinator):
+def test_audit_export_shows_the_erased_marker_in_the_readers_language(api_client, coordinator, csv_rows):
     user = factories.UserFactory()
     services.audit_record(
         actor=user, obj=factories.OrganizationFactory(), action="decline", reason="Mes raisons."
@@ -415,8 +407,8 @@ def test_audit_export_shows_the_erased_marker_in_the_readers_language(api_client
 
 def test_me_delete_keeps_the_questions_the_user_asked_without_saying_who_asked(api_client):
     user = factories.UserFactory()
-    clarification = Clarification.objects.create(
-        challenge=factories.ChallengeFactory(), asked_by=user, question="Quel budget?"
+    clarification = factories.ClarificationFactory(
+        challenge=factories.ChallengeFactory(published=True), asked_by=user, question="Quel budget?"
     )
     api_client.force_authenticate(user)
 
@@ -583,7 +575,7 @@ def incident(**kwargs) -> ConfidentialityIncident:
         "reported_to_commission_at": None,
         "people_notified_at": datetime.date(2026, 11, 4),
     }
-    return ConfidentialityIncident.objects.create(**{**values, **kwargs})
+    return factories.ConfidentialityIncidentFactory(**{**values, **kwargs})
 
 
 @pytest.mark.parametrize("role", [User.Role.COORDINATOR, User.Role.VENDOR_MEMBER])
@@ -593,7 +585,7 @@ def test_incident_export_refuses_everyone_but_administrators(api_client, role):
     assert api_client.get(reverse("confidentiality-incident-export")).status_code == 403
 
 
-def test_incident_export_streams_the_register_as_csv_for_administrators(api_client, administrator):
+def test_incident_export_streams_the_register_as_csv_for_administrators(api_client, administrator, csv_rows):
     recorded = incident(recorded_by=administrator)
     api_client.force_authenticate(administrator)
 
@@ -644,7 +636,7 @@ def test_incident_admin_records_who_filled_the_entry_in(client, administrator):
     assert ConfidentialityIncident.objects.get().recorded_by == administrator
 
 
-def test_incident_admin_exports_the_selected_entries_as_csv(client, administrator):
+def test_incident_admin_exports_the_selected_entries_as_csv(client, administrator, csv_rows):
     first, _second = incident(), incident(description="Autre.")
     client.force_login(administrator)
 

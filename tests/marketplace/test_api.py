@@ -51,8 +51,8 @@ def _taxonomy(db):
 
 
 def test_challenge_list_shows_anonymous_users_only_public_challenges(api_client):
-    published = factories.ChallengeFactory()
-    factories.ChallengeFactory(status=Challenge.Status.DRAFT, published_at=None)
+    published = factories.ChallengeFactory(published=True)
+    factories.ChallengeFactory()
 
     response = api_client.get(reverse("challenge-list"))
 
@@ -61,7 +61,7 @@ def test_challenge_list_shows_anonymous_users_only_public_challenges(api_client)
 
 
 def test_challenge_detail_hides_a_draft_from_another_organization(api_client, ministry_member):
-    draft = factories.ChallengeFactory(status=Challenge.Status.DRAFT, published_at=None)
+    draft = factories.ChallengeFactory()
     api_client.force_authenticate(ministry_member)
 
     response = api_client.get(reverse("challenge-detail", args=[draft.id]))
@@ -72,9 +72,7 @@ def test_challenge_detail_hides_a_draft_from_another_organization(api_client, mi
 def test_challenge_detail_shows_a_draft_to_its_organization_and_coordinators(
     api_client, ministry_member, coordinator
 ):
-    draft = factories.ChallengeFactory(
-        status=Challenge.Status.DRAFT, published_at=None, organization=ministry_member.organizations.get()
-    )
+    draft = factories.ChallengeFactory(organization=ministry_member.organizations.get())
 
     for user in (ministry_member, coordinator):
         api_client.force_authenticate(user)
@@ -175,9 +173,7 @@ def test_challenge_create_names_an_unknown_expertise_code(api_client, ministry_m
 
 
 def test_challenge_lifecycle_records_who_did_each_transition(api_client, ministry_member, coordinator):
-    challenge = factories.ChallengeFactory(
-        status=Challenge.Status.DRAFT, published_at=None, organization=ministry_member.organizations.get()
-    )
+    challenge = factories.ChallengeFactory(organization=ministry_member.organizations.get())
 
     api_client.force_authenticate(ministry_member)
     assert api_client.post(reverse("challenge-submit", args=[challenge.id])).status_code == 200
@@ -194,9 +190,7 @@ def test_challenge_lifecycle_records_who_did_each_transition(api_client, ministr
 
 
 def test_challenge_publish_is_refused_to_ministry_members(api_client, ministry_member):
-    challenge = factories.ChallengeFactory(
-        status=Challenge.Status.SUBMITTED, published_at=None, organization=ministry_member.organizations.get()
-    )
+    challenge = factories.ChallengeFactory(submitted=True, organization=ministry_member.organizations.get())
     api_client.force_authenticate(ministry_member)
 
     response = api_client.post(reverse("challenge-publish", args=[challenge.id]))
@@ -207,7 +201,7 @@ def test_challenge_publish_is_refused_to_ministry_members(api_client, ministry_m
 
 
 def test_challenge_transition_refuses_an_impossible_move(api_client, coordinator):
-    challenge = factories.ChallengeFactory(status=Challenge.Status.DRAFT, published_at=None)
+    challenge = factories.ChallengeFactory()
     api_client.force_authenticate(coordinator)
 
     response = api_client.post(reverse("challenge-publish", args=[challenge.id]), HTTP_ACCEPT_LANGUAGE="en")
@@ -217,7 +211,7 @@ def test_challenge_transition_refuses_an_impossible_move(api_client, coordinator
 
 
 def test_challenge_update_refuses_a_published_challenge_for_its_members(api_client, ministry_member):
-    challenge = factories.ChallengeFactory(organization=ministry_member.organizations.get())
+    challenge = factories.ChallengeFactory(published=True, organization=ministry_member.organizations.get())
     api_client.force_authenticate(ministry_member)
 
     response = api_client.patch(
@@ -230,7 +224,7 @@ def test_challenge_update_refuses_a_published_challenge_for_its_members(api_clie
 
 
 def test_challenge_list_filters_by_expertise_and_refuses_unknown_codes(api_client):
-    factories.ChallengeFactory()
+    factories.ChallengeFactory(published=True)
 
     known = api_client.get(reverse("challenge-list"), {"expertise": "cloud"})
     unknown = api_client.get(reverse("challenge-list"), {"expertise": "quantum"})
@@ -244,8 +238,10 @@ def test_challenge_list_filters_by_expertise_and_refuses_unknown_codes(api_clien
 def test_lists_filtered_by_several_codes_hold_each_record_once(api_client, list_name):
     codes = [factories.ExpertiseFactory(code=code) for code in ("cloud", "data")]
     factories.RegionFactory(code="06", label_fr="Montréal", label_en="Montréal")
-    record = (factories.ChallengeFactory if list_name == "challenge-list" else factories.VendorFactory)(
-        expertise=codes
+    record = (
+        factories.ChallengeFactory(published=True, expertise=codes)
+        if list_name == "challenge-list"
+        else factories.VendorFactory(expertise=codes)
     )
     record.regions.add(factories.RegionFactory(code="06"))
 

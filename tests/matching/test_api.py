@@ -1,12 +1,9 @@
 """The matcher's endpoints: ranked, explained, counted, and closed to those who should not see them."""
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
-from elasticsearch_dsl import connections
 
 from matching.models import VendorExposure
-from matching.search import indexing
 from tests import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.search]
@@ -15,21 +12,21 @@ TEXT = "Migration des applications vers l'infonuagique gouvernementale."
 
 
 @pytest.fixture
-def challenge():
-    challenge = factories.ChallengeFactory(description=TEXT, required_certifications=["SOC 2"])
-    indexing.index_sync("challenge", [challenge.id])
-    connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
+def challenge(indexed):
+    challenge = factories.ChallengeFactory(
+        published=True, description=TEXT, required_certifications=["SOC 2"]
+    )
+    indexed(challenge)
     return challenge
 
 
 @pytest.fixture
-def vendors():
+def vendors(indexed):
     vendors = [
         factories.VendorFactory(description=TEXT),
         factories.VendorFactory(description="Impression d'affiches."),
     ]
-    indexing.index_sync("vendor", [vendor.id for vendor in vendors])
-    connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
+    indexed(*vendors)
     return vendors
 
 

@@ -40,7 +40,7 @@ def test_writes_during_an_outage_reach_the_index_when_the_engine_returns(
 def test_matching_answers_503_with_a_retry_hint_while_the_engine_is_away(
     engine_down, api_client, coordinator
 ):
-    challenge = factories.ChallengeFactory()
+    challenge = factories.ChallengeFactory(published=True)
     api_client.force_authenticate(coordinator)
 
     response = api_client.get(reverse("challenge-matches", args=[challenge.id]), HTTP_ACCEPT_LANGUAGE="en")

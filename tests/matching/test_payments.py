@@ -47,12 +47,13 @@ def vendor_user():
 
 
 @pytest.fixture
-def milestone(vendor_user) -> Milestone:
+def milestone(vendor_user, coordinator) -> Milestone:
     vendor = factories.VendorFactory(members=[vendor_user])
     return factories.MilestoneFactory(
         status=Milestone.Status.ACCEPTED,
         amount=Decimal("1234.56"),
         engagement__introduction__proposal__vendor=vendor,
+        engagement__introduction__proposal__decided_by=coordinator,  # The hub's only coordinator.
     )
 
 

@@ -18,17 +18,13 @@ from matching.search.kinds import SearchKind
 from matching.tasks import saved_search_alerts_send_task
 from tests import factories
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.search]
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.search,
+    pytest.mark.usefixtures("taxonomy"),
+]
 
 SAVED_SEARCHES = reverse("saved-search-list")
-
-
-@pytest.fixture(autouse=True)
-def taxonomy(db):
-    factories.RegionFactory(code="03")
-    factories.RegionFactory(code="06", label_fr="Montréal", label_en="Montreal")
-    factories.ExpertiseFactory(code="cloud", label_fr="Infonuagique", label_en="Cloud computing")
-    factories.ExpertiseFactory(code="security", label_fr="Cybersécurité", label_en="Cybersecurity")
 
 
 @pytest.fixture
@@ -64,7 +60,7 @@ def other_vendor_member() -> User:
 
 
 def submitted_challenge(**fields) -> Challenge:
-    return factories.ChallengeFactory(status=Challenge.Status.SUBMITTED, published_at=None, **fields)
+    return factories.ChallengeFactory(submitted=True, **fields)
 
 
 # Saving and deleting
@@ -241,23 +237,27 @@ def test_saved_search_alert_skips_a_user_who_left_the_firm(vendor_member, coordi
 
 def test_saved_search_alert_is_not_sent_for_other_transitions(vendor_member, coordinator):
     save(vendor_member, name="Tout")
-    challenge = factories.ChallengeFactory(status=Challenge.Status.DRAFT, published_at=None)
+    challenge = factories.ChallengeFactory()
 
     marketplace_services.challenge_transition(challenge=challenge, user=coordinator, to_status="submitted")
 
     assert not Notification.objects.exists()
 
 
-def test_saved_search_stored_query_matches_the_challenges_its_search_returns(vendor_member):
+def test_saved_search_stored_query_matches_the_challenges_its_search_returns(vendor_member, indexed):
     today = timezone.localdate()
     challenges = [
-        factories.ChallengeFactory(expertise=[factories.ExpertiseFactory(code="cloud")], regions=[]),
         factories.ChallengeFactory(
+            published=True, expertise=[factories.ExpertiseFactory(code="cloud")], regions=[]
+        ),
+        factories.ChallengeFactory(
+            published=True,
             title="Tests d'intrusion",
             description="Sécurité des portails.",
             expertise=[factories.ExpertiseFactory(code="security")],
         ),
         factories.ChallengeFactory(
+            published=True,
             budget_min=Decimal("600000"),
             budget_max=Decimal("2000000"),
             language="en",
@@ -265,8 +265,7 @@ def test_saved_search_stored_query_matches_the_challenges_its_search_returns(ven
             deadline=today + datetime.timedelta(days=10),
         ),
     ]
-    indexing.index_sync("challenge", [c.id for c in challenges])
-    connections.get_connection().indices.refresh(index=index_alias(SearchKind.CHALLENGE))
+    indexed(*challenges)
     params = [
         {"q": "infonuagique"},
         {"q": "securite portail", "expertise": ["security"]},
@@ -313,10 +312,7 @@ def test_saved_search_index_rebuild_restores_every_stored_query(vendor_member):
 
 
 def test_saved_search_create_refuses_more_than_the_limit(vendor_member):
-    SavedSearch.objects.bulk_create(
-        SavedSearch(user=vendor_member, vendor=vendor_member.vendors.get(), name=f"n{i}")
-        for i in range(services.SAVED_SEARCHES_PER_USER)
-    )
+    factories.SavedSearchFactory.create_batch(services.SAVED_SEARCHES_PER_USER, user=vendor_member)
 
     with pytest.raises(ValidationError):
         save(vendor_member)

@@ -7,18 +7,15 @@ from datetime import timedelta
 
 import pytest
 import responses
-from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
-from elasticsearch_dsl import connections
 from rest_framework.test import APIClient
 
 from hub.models import AuditEntry, Notification, User
 from marketplace.models import Challenge
 from matching import payments
 from matching.models import Engagement, Introduction, MatchProposal, Milestone
-from matching.search import indexing
 from matching.services import proposals_generate, proposals_refresh
 from tests import factories
 
@@ -34,18 +31,15 @@ def client_for(user: User) -> APIClient:
 
 
 @pytest.fixture
-def people(coordinator):
+def people(coordinator, indexed):
     ministry = factories.UserFactory(role=User.Role.MINISTRY_MEMBER, preferred_language="fr")
     organization = factories.OrganizationFactory(members=[ministry])
     vendor_users = [
         factories.UserFactory(role=User.Role.VENDOR_MEMBER, preferred_language=lang) for lang in ("fr", "en")
     ]
     vendors = [factories.VendorFactory(description=TEXT, members=[user]) for user in vendor_users]
-    indexing.index_sync("vendor", [vendor.id for vendor in vendors])
-    connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
-    challenge = factories.ChallengeFactory(
-        organization=organization, description=TEXT, status=Challenge.Status.SUBMITTED, published_at=None
-    )
+    indexed(*vendors)
+    challenge = factories.ChallengeFactory(organization=organization, description=TEXT, submitted=True)
     return {
         "coordinator": coordinator,
         "ministry": ministry,
@@ -100,11 +94,10 @@ def test_proposals_generate_again_duplicates_and_reorders_nothing(people):
     assert first.status == MatchProposal.Status.REJECTED and first.rank == 1
 
 
-def test_nightly_refresh_proposes_vendors_who_joined_since(people):
+def test_nightly_refresh_proposes_vendors_who_joined_since(people, indexed):
     publish(people)
     newcomer = factories.VendorFactory(description=TEXT)
-    indexing.index_sync("vendor", [newcomer.id])
-    connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
+    indexed(newcomer)
 
     created = proposals_refresh(since=timezone.now() - timedelta(hours=1))
 
@@ -114,7 +107,7 @@ def test_nightly_refresh_proposes_vendors_who_joined_since(people):
 
 def test_coordinator_queue_filters_pending_proposals(people):
     publish(people)
-    other = factories.ChallengeFactory(description=TEXT)
+    other = factories.ChallengeFactory(published=True, description=TEXT)
     proposals_generate(challenge=other)
 
     response = client_for(people["coordinator"]).get(

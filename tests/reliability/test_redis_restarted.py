@@ -34,9 +34,7 @@ def site(coordinator):
     organization = factories.OrganizationFactory(members=members)
     vendors = factories.VendorFactory.create_batch(12)
     indexing.index_sync("vendor", [vendor.id for vendor in vendors])
-    challenges = factories.ChallengeFactory.create_batch(
-        4, organization=organization, status=Challenge.Status.SUBMITTED, published_at=None
-    )
+    challenges = factories.ChallengeFactory.create_batch(4, organization=organization, submitted=True)
     return {"coordinator": coordinator, "vendors": vendors, "challenges": challenges}
 
 

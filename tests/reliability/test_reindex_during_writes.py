@@ -23,7 +23,7 @@ REBUILDS = 3
 
 def test_reindex_while_writes_stream_in_leaves_nothing_missing_or_stale(coordinator, capsys):
     vendors = factories.VendorFactory.create_batch(150)
-    challenges = factories.ChallengeFactory.create_batch(30)
+    challenges = factories.ChallengeFactory.create_batch(30, published=True)
     indexing.index_sync("vendor", [vendor.id for vendor in vendors])
     indexing.index_sync("challenge", [challenge.id for challenge in challenges])
     stop = threading.Event()

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def notification(*, minutes_ago: float, user: User | None = None, **fields) -> Notification:
-    created = Notification.objects.create(
+    created = factories.NotificationFactory(
         user=user or factories.UserFactory(),
         kind="introduction",
         title=f"Il y a {minutes_ago} min",
@@ -64,11 +64,13 @@ def test_publication_followups_requeue_proposes_vendors_for_a_challenge_that_has
     indexing.index_sync("vendor", [vendor.id for vendor in vendors])
     search_index.indices.refresh(index=index_alias(SearchKind.VENDOR))
     quarter_hour_ago = timezone.now() - datetime.timedelta(minutes=15)
-    forgotten = factories.ChallengeFactory(published_at=quarter_hour_ago)
-    proposed = factories.ChallengeFactory(published_at=quarter_hour_ago)
+    forgotten = factories.ChallengeFactory(published=True, published_at=quarter_hour_ago)
+    proposed = factories.ChallengeFactory(published=True, published_at=quarter_hour_ago)
     factories.MatchProposalFactory(challenge=proposed, vendor=vendors[0], status=MatchProposal.Status.PENDING)
-    factories.ChallengeFactory(published_at=timezone.now())  # Its own tasks may still be on their way.
-    factories.ChallengeFactory(published_at=timezone.now() - datetime.timedelta(days=8))
+    factories.ChallengeFactory(
+        published=True, published_at=timezone.now()
+    )  # Its own tasks may still be on their way.
+    factories.ChallengeFactory(published=True, published_at=timezone.now() - datetime.timedelta(days=8))
     for challenge in (forgotten, proposed):
         indexing.index_sync("challenge", [challenge.id])
 

@@ -93,7 +93,9 @@ def test_engine_down_during_200_writes_no_write_fails_and_the_index_catches_up(
     factories.RegionFactory()
     factories.ExpertiseFactory()
     existing = factories.VendorFactory.create_batch(VENDOR_EDITS)
-    challenge_id = factories.ChallengeFactory(organization=ministry_member.organizations.get()).id
+    challenge_id = factories.ChallengeFactory(
+        published=True, organization=ministry_member.organizations.get()
+    ).id
     own_vendor_id = vendor_member.vendors.get().id
     # Made by factories, not services.
     indexing.index_sync("vendor", Vendor.objects.values_list("pk", flat=True))

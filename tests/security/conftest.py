@@ -19,7 +19,7 @@ from rest_framework.test import APIClient
 from hub.models import Notification, User
 from hub.services import api_token_create
 from marketplace.models import Challenge
-from matching.models import Clarification, Introduction, MatchProposal, Milestone, SavedSearch
+from matching.models import Introduction, MatchProposal, Milestone
 from matching.search import indexing
 from matching.search.kinds import INDEXED_KINDS
 from tests import factories
@@ -28,14 +28,11 @@ ROLES = ("anonymous", "vendor", "other_vendor", "ministry", "other_ministry", "c
 
 
 def _challenge(organization, status: str, **fields) -> Challenge:
-    published = status not in (Challenge.Status.DRAFT, Challenge.Status.SUBMITTED)
-    return factories.ChallengeFactory(
-        organization=organization, status=status, published_at=timezone.now() if published else None, **fields
-    )
+    return factories.ChallengeFactory(organization=organization, status=status, **fields)
 
 
 def _introduction(challenge: Challenge, vendor, status: str) -> Introduction:
-    proposal = factories.MatchProposalFactory(challenge=challenge, vendor=vendor)
+    proposal = factories.MatchProposalFactory(approved=True, challenge=challenge, vendor=vendor)
     return factories.IntroductionFactory(proposal=proposal, status=status)
 
 
@@ -74,7 +71,7 @@ def build_world() -> SimpleNamespace:
     w.introduction = _introduction(w.published_a, w.vendor_a, Introduction.Status.INTRODUCED)
     w.interested_introduction = _introduction(w.shortlisting_a, w.vendor_a, Introduction.Status.INTERESTED)
     w.introduction_b = _introduction(w.published_b, w.vendor_b, Introduction.Status.INTRODUCED)
-    w.clarification = Clarification.objects.create(
+    w.clarification = factories.ClarificationFactory(
         challenge=w.published_a, asked_by=users["vendor"], question="Le code source sera-t-il ouvert ?"
     )
     w.engagement = factories.EngagementFactory(
@@ -87,8 +84,10 @@ def build_world() -> SimpleNamespace:
     w.payout = factories.PayoutFactory(
         milestone=factories.MilestoneFactory(engagement=w.engagement, status=Milestone.Status.ACCEPTED)
     )
-    w.saved_search = SavedSearch.objects.create(user=users["vendor"], vendor=w.vendor_a, name="Infonuagique")
-    w.notification = Notification.objects.create(
+    w.saved_search = factories.SavedSearchFactory(
+        user=users["vendor"], vendor=w.vendor_a, name="Infonuagique"
+    )
+    w.notification = factories.NotificationFactory(
         user=users["vendor"],
         kind=Notification.Kind.INTRODUCTION,
         title="Présentation",

@@ -23,7 +23,7 @@ def _violations(page, url: str) -> list[str]:
     "path", ["/fr/", "/fr/opportunities/?q=portail", "/en/login/", "/fr/challenges/{challenge}/"]
 )
 def test_public_pages_run_under_the_policy(live_server, page, path):
-    challenge = factories.ChallengeFactory(title="Portail citoyen")
+    challenge = factories.ChallengeFactory(published=True, title="Portail citoyen")
 
     violations = _violations(page, live_server.url + path.format(challenge=challenge.pk))
 

@@ -37,7 +37,9 @@ HOSTILE_QUERIES = [
 @pytest.fixture
 def hostile_challenge() -> Challenge:
     return factories.ChallengeFactory(
-        title=f"Infonuagique {SCRIPT}", description=f"Migration vers le nuage {SCRIPT} avec hébergement."
+        published=True,
+        title=f"Infonuagique {SCRIPT}",
+        description=f"Migration vers le nuage {SCRIPT} avec hébergement.",
     )
 
 
@@ -133,7 +135,7 @@ def test_search_pages_answer_hostile_words_without_a_server_error(client, coordi
 @pytest.mark.search
 def test_query_syntax_matches_nothing_it_would_match_as_syntax(api_client):
     """`*` or `_exists_:title` would match every document as query syntax; as words they match none."""
-    challenge = factories.ChallengeFactory(title="Portail citoyen")
+    challenge = factories.ChallengeFactory(published=True, title="Portail citoyen")
     _refresh("challenge", [challenge.pk])
 
     for q in ("*", "_exists_:title", json.dumps({"query": {"match_all": {}}})):

@@ -12,9 +12,8 @@ from django.urls import reverse
 from elasticsearch_dsl import connections
 
 from hub.models import User
-from marketplace.models import ProfileSection, VendorReference
+from marketplace.models import ProfileSection
 from matching.models import Introduction
-from matching.search import indexing
 from matching.search.documents import index_alias
 from matching.search.explain import Explanation
 from matching.search.kinds import SearchKind
@@ -43,14 +42,10 @@ def secretive_vendor(*, public_profile: list[str], **fields):
         contact_email="julie@discrete.qc.ca",
         **fields,
     )
-    VendorReference.objects.create(vendor=vendor, client="Ville de Lévis", title=SECRET_REFERENCE, year=2023)
+    factories.VendorReferenceFactory(
+        vendor=vendor, client="Ville de Lévis", title=SECRET_REFERENCE, year=2023
+    )
     return vendor
-
-
-def indexed(*vendors):
-    indexing.index_sync("vendor", [vendor.id for vendor in vendors])
-    connections.get_connection().indices.refresh(index=index_alias(SearchKind.VENDOR))
-    return vendors
 
 
 def ids(response) -> list[int]:
@@ -124,8 +119,8 @@ def test_vendor_detail_shows_the_whole_profile_to_an_organization_the_firm_answe
     api_client, ministry_member, status, unlocked
 ):
     vendor = secretive_vendor(public_profile=[])
-    challenge = factories.ChallengeFactory(organization=ministry_member.organizations.get())
-    proposal = factories.MatchProposalFactory(challenge=challenge, vendor=vendor)
+    challenge = factories.ChallengeFactory(published=True, organization=ministry_member.organizations.get())
+    proposal = factories.MatchProposalFactory(approved=True, challenge=challenge, vendor=vendor)
     factories.IntroductionFactory(proposal=proposal, status=status)
     api_client.force_authenticate(ministry_member)
 
@@ -137,8 +132,8 @@ def test_vendor_detail_shows_the_whole_profile_to_an_organization_the_firm_answe
 
 def test_vendor_page_shows_the_contact_person_to_an_organization_the_firm_answered(client, ministry_member):
     vendor = secretive_vendor(public_profile=[])
-    challenge = factories.ChallengeFactory(organization=ministry_member.organizations.get())
-    proposal = factories.MatchProposalFactory(challenge=challenge, vendor=vendor)
+    challenge = factories.ChallengeFactory(published=True, organization=ministry_member.organizations.get())
+    proposal = factories.MatchProposalFactory(approved=True, challenge=challenge, vendor=vendor)
     factories.IntroductionFactory(proposal=proposal, status=Introduction.Status.INTERESTED)
     client.force_login(ministry_member)
 
@@ -150,7 +145,8 @@ def test_vendor_page_shows_the_contact_person_to_an_organization_the_firm_answer
 def test_vendor_detail_keeps_the_profile_hidden_from_another_organization_than_the_one_answered(api_client):
     vendor = secretive_vendor(public_profile=[])
     factories.IntroductionFactory(
-        proposal=factories.MatchProposalFactory(vendor=vendor), status=Introduction.Status.INTERESTED
+        proposal=factories.MatchProposalFactory(approved=True, vendor=vendor),
+        status=Introduction.Status.INTERESTED,
     )
     other = factories.UserFactory(role=User.Role.MINISTRY_MEMBER)
     factories.OrganizationFactory(members=[other])
@@ -175,9 +171,9 @@ def _introduced(ministry_member, *, status: str, public_profile: list[str]):
         certifications_missing=["ISO 9001"],
         sme_eligible=True,
     )
-    challenge = factories.ChallengeFactory(organization=ministry_member.organizations.get())
+    challenge = factories.ChallengeFactory(published=True, organization=ministry_member.organizations.get())
     proposal = factories.MatchProposalFactory(
-        challenge=challenge, vendor=vendor, explanation=dataclasses.asdict(explanation)
+        approved=True, challenge=challenge, vendor=vendor, explanation=dataclasses.asdict(explanation)
     )
     factories.IntroductionFactory(proposal=proposal, status=status)
     return challenge
@@ -235,7 +231,7 @@ def test_challenge_manage_explanation_is_whole_once_the_firm_expressed_interest(
 
 
 @pytest.mark.search
-def test_vendor_search_returns_hidden_sections_as_null(api_client, ministry_member):
+def test_vendor_search_returns_hidden_sections_as_null(api_client, ministry_member, indexed):
     (vendor,) = indexed(secretive_vendor(public_profile=[]))
     api_client.force_authenticate(ministry_member)
 
@@ -257,7 +253,7 @@ def test_vendor_search_returns_hidden_sections_as_null(api_client, ministry_memb
     ],
 )
 def test_vendor_search_words_never_find_a_firm_by_its_hidden_text(
-    api_client, ministry_member, section, words
+    api_client, ministry_member, section, words, indexed
 ):
     hidden, shown = indexed(
         secretive_vendor(public_profile=every_section_but(section)),
@@ -272,7 +268,7 @@ def test_vendor_search_words_never_find_a_firm_by_its_hidden_text(
 
 
 @pytest.mark.search
-def test_vendor_search_words_still_find_a_firm_by_its_public_text(api_client, ministry_member):
+def test_vendor_search_words_still_find_a_firm_by_its_public_text(api_client, ministry_member, indexed):
     (vendor,) = indexed(secretive_vendor(public_profile=every_section_but("references", "certifications")))
     api_client.force_authenticate(ministry_member)
 
@@ -283,7 +279,7 @@ def test_vendor_search_words_still_find_a_firm_by_its_public_text(api_client, mi
 
 
 @pytest.mark.search
-def test_vendor_search_words_find_hidden_text_for_coordinators(api_client, coordinator):
+def test_vendor_search_words_find_hidden_text_for_coordinators(api_client, coordinator, indexed):
     (vendor,) = indexed(secretive_vendor(public_profile=[]))
     api_client.force_authenticate(coordinator)
 
@@ -294,7 +290,7 @@ def test_vendor_search_words_find_hidden_text_for_coordinators(api_client, coord
 
 
 @pytest.mark.search
-def test_vendor_search_highlights_no_hidden_description(api_client, ministry_member):
+def test_vendor_search_highlights_no_hidden_description(api_client, ministry_member, indexed):
     indexed(secretive_vendor(public_profile=every_section_but("description")))
     api_client.force_authenticate(ministry_member)
 
@@ -305,7 +301,7 @@ def test_vendor_search_highlights_no_hidden_description(api_client, ministry_mem
 
 
 @pytest.mark.search
-def test_vendor_search_facets_and_filters_ignore_hidden_values(api_client, ministry_member):
+def test_vendor_search_facets_and_filters_ignore_hidden_values(api_client, ministry_member, indexed):
     montreal = factories.RegionFactory(code="06")
     indexed(
         secretive_vendor(public_profile=[], regions=[montreal]),
@@ -328,7 +324,7 @@ def test_vendor_search_facets_and_filters_ignore_hidden_values(api_client, minis
 
 
 @pytest.mark.search
-def test_vendor_directory_page_shows_no_hidden_section(client, ministry_member):
+def test_vendor_directory_page_shows_no_hidden_section(client, ministry_member, indexed):
     indexed(
         secretive_vendor(public_profile=[], regions=[factories.RegionFactory(code="06", label_fr="Montréal")])
     )
@@ -343,7 +339,7 @@ def test_vendor_directory_page_shows_no_hidden_section(client, ministry_member):
 
 @pytest.mark.search
 def test_vendor_search_follows_a_change_of_the_public_profile(
-    api_client, ministry_member, django_capture_on_commit_callbacks
+    api_client, ministry_member, django_capture_on_commit_callbacks, indexed
 ):
     member = factories.UserFactory()
     (vendor,) = indexed(secretive_vendor(public_profile=every_section_but(), members=[member]))
@@ -373,7 +369,9 @@ def reach(client, **params):
         ("employees", {"max_employees": "30"}),
     ],
 )
-def test_challenge_reach_never_counts_a_firm_by_a_hidden_section(client, ministry_member, section, params):
+def test_challenge_reach_never_counts_a_firm_by_a_hidden_section(
+    client, ministry_member, section, params, indexed
+):
     rare = factories.ExpertiseFactory(code="rare", label_fr="Rare", label_en="Rare")
     montreal = factories.RegionFactory(code="06")
     # The only firm with this expertise: a count of 1 under a requirement would tell its hidden value.
@@ -385,7 +383,7 @@ def test_challenge_reach_never_counts_a_firm_by_a_hidden_section(client, ministr
 
 
 @pytest.mark.search
-def test_challenge_reach_counts_what_a_firm_shows(client, ministry_member):
+def test_challenge_reach_counts_what_a_firm_shows(client, ministry_member, indexed):
     rare = factories.ExpertiseFactory(code="rare", label_fr="Rare", label_en="Rare")
     montreal = factories.RegionFactory(code="06")
     indexed(secretive_vendor(public_profile=every_section_but(), expertise=[rare], regions=[montreal]))

@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from hub.models import User
-from marketplace.models import ProfileSection, Vendor, VendorReference
+from marketplace.models import ProfileSection, Vendor
 from matching.models import Introduction, MatchProposal
 from matching.search import indexing
 from matching.search.explain import Explanation
@@ -138,7 +138,7 @@ def apply(vendor: Vendor, profile: Profile) -> None:
     )
     vendor.regions.set([factories.RegionFactory(code=profile.region)])
     vendor.references.all().delete()
-    VendorReference.objects.create(
+    factories.VendorReferenceFactory(
         vendor=vendor, client="Ville de Lévis", title=f"Projet {profile.reference}", year=2023
     )
     MatchProposal.objects.filter(vendor=vendor).update(explanation=explanation(profile))
@@ -270,6 +270,7 @@ def test_no_channel_shows_a_viewer_anything_of_a_section_hidden_from_them(
         readers = clients()
         ministry = User.objects.get(role=User.Role.MINISTRY_MEMBER)
         challenge = factories.ChallengeFactory(
+            published=True,
             organization=ministry.organizations.get(),
             regions=[factories.RegionFactory(code=CHALLENGE_REGION)],
             required_certifications=[REQUIRED_CERTIFICATION],
@@ -277,7 +278,7 @@ def test_no_channel_shows_a_viewer_anything_of_a_section_hidden_from_them(
         vendors, firms_drawn = [], [firm_a, firm_b]
         for key, (public, _first, _second) in zip(("v-a", "v-b"), firms_drawn, strict=True):
             vendor = factories.VendorFactory(key=key, name=f"Firme {key}", public_profile=sorted(public))
-            proposal = factories.MatchProposalFactory(challenge=challenge, vendor=vendor)
+            proposal = factories.MatchProposalFactory(approved=True, challenge=challenge, vendor=vendor)
             factories.IntroductionFactory(proposal=proposal, status=introduction_status)
             vendors.append(vendor)
 

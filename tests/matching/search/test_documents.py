@@ -20,7 +20,7 @@ def found(query: str, field: str = "description") -> set[str]:
 
 
 @pytest.fixture
-def vendors():
+def vendors(indexed):
     french = factories.VendorFactory(
         key="fr", description="Nous concevons l'entrepôt de données des hôpitaux."
     )
@@ -28,7 +28,7 @@ def vendors():
         key="en", description="We deliver cloud computing migrations and email archiving."
     )
     unrelated = factories.VendorFactory(key="other", description="Nous imprimons des affiches.")
-    indexing.index_sync("vendor", [french.id, english.id, unrelated.id])
+    indexed(french, english, unrelated)
 
 
 def test_french_analyzer_matches_a_singular_query_to_a_plural_text(vendors):

@@ -34,10 +34,9 @@ def test_vendor_update_reaches_the_index_after_commit(coordinator):
     assert document.description == "Géomatique et drones."
 
 
-def test_indexed_vendor_is_found_by_a_french_query_through_elasticsearch_dsl(coordinator):
+def test_indexed_vendor_is_found_by_a_french_query_through_elasticsearch_dsl(coordinator, indexed):
     vendor = factories.VendorFactory(description="Nous migrons les applications vers l'infonuagique.")
-    indexing.index_sync("vendor", [vendor.id])
-    connections.get_connection().indices.refresh(index=index_alias(SearchKind.VENDOR))
+    indexed(vendor)
 
     response = (
         Search(index=index_alias(SearchKind.VENDOR))
@@ -164,7 +163,7 @@ def test_rebuild_reads_rows_by_chunks_and_keeps_each_vendors_own_relations(monke
 
 def test_challenge_document_carries_its_organization_budget_and_requirement_counts():
     challenge = factories.ChallengeFactory(
-        required_languages=["fr", "en"], required_certifications=[], max_employees=None
+        published=True, required_languages=["fr", "en"], required_certifications=[], max_employees=None
     )
 
     document = indexing.document_source("challenge", challenge.pk)

@@ -21,11 +21,7 @@ VENDORS = reverse("vendor-search")
 
 
 @pytest.fixture(autouse=True)
-def taxonomy(db):
-    factories.RegionFactory(code="03", label_fr="Capitale-Nationale", label_en="Capitale-Nationale")
-    factories.RegionFactory(code="06", label_fr="Montréal", label_en="Montreal")
-    factories.ExpertiseFactory(code="cloud", label_fr="Infonuagique", label_en="Cloud computing")
-    factories.ExpertiseFactory(code="security", label_fr="Cybersécurité", label_en="Cybersecurity")
+def taxonomy(taxonomy):
     factories.ExpertiseFactory(code="geomatics", label_fr="Géomatique", label_en="Geomatics")
 
 
@@ -35,14 +31,6 @@ def region(code: str):
 
 def expertise(code: str):
     return factories.ExpertiseFactory(code=code)
-
-
-def indexed(*rows):
-    """Copy factory-made rows into the index (factories bypass the services) and make them searchable."""
-    kind = "vendor" if rows and rows[0].__class__.__name__ == "Vendor" else "challenge"
-    indexing.index_sync(kind, [row.id for row in rows])
-    connections.get_connection().indices.refresh(index=index_alias(kind))
-    return rows
 
 
 def ids(response) -> list[int]:
@@ -56,11 +44,17 @@ def facet(response, name: str) -> dict[str, int]:
 # Challenge search
 
 
-def test_challenge_search_counts_each_facet_value(api_client):
+def test_challenge_search_counts_each_facet_value(api_client, indexed):
     indexed(
-        factories.ChallengeFactory(expertise=[expertise("cloud")], regions=[region("03")], language="fr"),
-        factories.ChallengeFactory(expertise=[expertise("cloud")], regions=[region("06")], language="en"),
-        factories.ChallengeFactory(expertise=[expertise("security")], regions=[region("03")], language="fr"),
+        factories.ChallengeFactory(
+            published=True, expertise=[expertise("cloud")], regions=[region("03")], language="fr"
+        ),
+        factories.ChallengeFactory(
+            published=True, expertise=[expertise("cloud")], regions=[region("06")], language="en"
+        ),
+        factories.ChallengeFactory(
+            published=True, expertise=[expertise("security")], regions=[region("03")], language="fr"
+        ),
     )
 
     response = api_client.get(CHALLENGES)
@@ -73,11 +67,11 @@ def test_challenge_search_counts_each_facet_value(api_client):
     assert facet(response, "organization_kind") == {"ministry": 3}
 
 
-def test_challenge_search_facet_filter_narrows_results_and_other_facets_but_not_its_own(api_client):
+def test_challenge_search_facet_filter_narrows_results_and_other_facets_but_not_its_own(api_client, indexed):
     cloud_03, cloud_06, _security_03 = indexed(
-        factories.ChallengeFactory(expertise=[expertise("cloud")], regions=[region("03")]),
-        factories.ChallengeFactory(expertise=[expertise("cloud")], regions=[region("06")]),
-        factories.ChallengeFactory(expertise=[expertise("security")], regions=[region("03")]),
+        factories.ChallengeFactory(published=True, expertise=[expertise("cloud")], regions=[region("03")]),
+        factories.ChallengeFactory(published=True, expertise=[expertise("cloud")], regions=[region("06")]),
+        factories.ChallengeFactory(published=True, expertise=[expertise("security")], regions=[region("03")]),
     )
 
     response = api_client.get(CHALLENGES, {"expertise": "cloud"})
@@ -87,11 +81,11 @@ def test_challenge_search_facet_filter_narrows_results_and_other_facets_but_not_
     assert facet(response, "region") == {"03": 1, "06": 1}
 
 
-def test_challenge_search_repeated_filter_values_match_any_of_them(api_client):
+def test_challenge_search_repeated_filter_values_match_any_of_them(api_client, indexed):
     cloud, security, _geomatics = indexed(
-        factories.ChallengeFactory(expertise=[expertise("cloud")]),
-        factories.ChallengeFactory(expertise=[expertise("security")]),
-        factories.ChallengeFactory(expertise=[expertise("geomatics")]),
+        factories.ChallengeFactory(published=True, expertise=[expertise("cloud")]),
+        factories.ChallengeFactory(published=True, expertise=[expertise("security")]),
+        factories.ChallengeFactory(published=True, expertise=[expertise("geomatics")]),
     )
 
     response = api_client.get(CHALLENGES, {"expertise": ["cloud", "security"]})
@@ -99,11 +93,11 @@ def test_challenge_search_repeated_filter_values_match_any_of_them(api_client):
     assert sorted(ids(response)) == sorted([cloud.id, security.id])
 
 
-def test_challenge_search_region_filter_includes_challenges_open_anywhere(api_client):
+def test_challenge_search_region_filter_includes_challenges_open_anywhere(api_client, indexed):
     in_03, anywhere, _in_06 = indexed(
-        factories.ChallengeFactory(regions=[region("03")]),
-        factories.ChallengeFactory(regions=[]),
-        factories.ChallengeFactory(regions=[region("06")]),
+        factories.ChallengeFactory(published=True, regions=[region("03")]),
+        factories.ChallengeFactory(published=True, regions=[]),
+        factories.ChallengeFactory(published=True, regions=[region("06")]),
     )
 
     response = api_client.get(CHALLENGES, {"region": "03"})
@@ -111,19 +105,24 @@ def test_challenge_search_region_filter_includes_challenges_open_anywhere(api_cl
     assert sorted(ids(response)) == sorted([in_03.id, anywhere.id])
 
 
-def test_challenge_search_counts_challenges_open_anywhere_in_every_region(api_client):
-    indexed(factories.ChallengeFactory(regions=[region("03")]), factories.ChallengeFactory(regions=[]))
+def test_challenge_search_counts_challenges_open_anywhere_in_every_region(api_client, indexed):
+    indexed(
+        factories.ChallengeFactory(published=True, regions=[region("03")]),
+        factories.ChallengeFactory(published=True, regions=[]),
+    )
 
     response = api_client.get(CHALLENGES)
 
     assert facet(response, "region") == {"03": 2, "06": 1}
 
 
-def test_challenge_search_budget_filter_matches_overlapping_ranges(api_client):
+def test_challenge_search_budget_filter_matches_overlapping_ranges(api_client, indexed):
     small, straddling, _large = indexed(
-        factories.ChallengeFactory(budget_min=Decimal("20000"), budget_max=Decimal("80000")),
-        factories.ChallengeFactory(budget_min=Decimal("50000"), budget_max=Decimal("150000")),
-        factories.ChallengeFactory(budget_min=Decimal("600000"), budget_max=Decimal("900000")),
+        factories.ChallengeFactory(published=True, budget_min=Decimal("20000"), budget_max=Decimal("80000")),
+        factories.ChallengeFactory(published=True, budget_min=Decimal("50000"), budget_max=Decimal("150000")),
+        factories.ChallengeFactory(
+            published=True, budget_min=Decimal("600000"), budget_max=Decimal("900000")
+        ),
     )
 
     response = api_client.get(CHALLENGES, {"budget": "lt-100k"})
@@ -132,11 +131,11 @@ def test_challenge_search_budget_filter_matches_overlapping_ranges(api_client):
     assert facet(response, "budget") == {"lt-100k": 2, "100k-500k": 1, "500k-1m": 1, "gt-1m": 0}
 
 
-def test_challenge_search_deadline_filter_counts_days_from_today(api_client):
+def test_challenge_search_deadline_filter_counts_days_from_today(api_client, indexed):
     today = timezone.localdate()
     soon, _later = indexed(
-        factories.ChallengeFactory(deadline=today + datetime.timedelta(days=30)),
-        factories.ChallengeFactory(deadline=today + datetime.timedelta(days=31)),
+        factories.ChallengeFactory(published=True, deadline=today + datetime.timedelta(days=30)),
+        factories.ChallengeFactory(published=True, deadline=today + datetime.timedelta(days=31)),
     )
 
     response = api_client.get(CHALLENGES, {"deadline": "30d"})
@@ -145,8 +144,10 @@ def test_challenge_search_deadline_filter_counts_days_from_today(api_client):
     assert facet(response, "deadline") == {"30d": 1, "90d": 1, "later": 0}
 
 
-def test_challenge_search_labels_facets_in_the_requested_language(api_client):
-    indexed(factories.ChallengeFactory(expertise=[expertise("cloud")], regions=[region("06")]))
+def test_challenge_search_labels_facets_in_the_requested_language(api_client, indexed):
+    indexed(
+        factories.ChallengeFactory(published=True, expertise=[expertise("cloud")], regions=[region("06")])
+    )
 
     french = api_client.get(CHALLENGES, HTTP_ACCEPT_LANGUAGE="fr")
     english = api_client.get(CHALLENGES, HTTP_ACCEPT_LANGUAGE="en")
@@ -157,11 +158,11 @@ def test_challenge_search_labels_facets_in_the_requested_language(api_client):
     assert english.data["facets"]["organization_kind"][0]["label"] == str(Organization.Kind.MINISTRY.label)
 
 
-def test_challenge_search_finds_a_misspelt_word(api_client):
+def test_challenge_search_finds_a_misspelt_word(api_client, indexed):
     geomatics, _other = indexed(
-        factories.ChallengeFactory(title="Cartographie géomatique des zones inondables"),
+        factories.ChallengeFactory(published=True, title="Cartographie géomatique des zones inondables"),
         factories.ChallengeFactory(
-            title="Centre des opérations de sécurité", description="Surveillance 24/7."
+            published=True, title="Centre des opérations de sécurité", description="Surveillance 24/7."
         ),
     )
 
@@ -171,11 +172,11 @@ def test_challenge_search_finds_a_misspelt_word(api_client):
     assert ids(response) == [geomatics.id]
 
 
-def test_challenge_search_requires_every_word(api_client):
+def test_challenge_search_requires_every_word(api_client, indexed):
     both, _one = indexed(
-        factories.ChallengeFactory(title="Cartographie géomatique des zones inondables"),
+        factories.ChallengeFactory(published=True, title="Cartographie géomatique des zones inondables"),
         factories.ChallengeFactory(
-            title="Cartographie des accidents routiers", description="Analyse des données."
+            published=True, title="Cartographie des accidents routiers", description="Analyse des données."
         ),
     )
 
@@ -184,10 +185,10 @@ def test_challenge_search_requires_every_word(api_client):
     assert ids(response) == [both.id]
 
 
-def test_challenge_search_treats_engine_syntax_as_words(api_client):
+def test_challenge_search_treats_engine_syntax_as_words(api_client, indexed):
     (challenge,) = indexed(
         factories.ChallengeFactory(
-            title="Title registry for foo records", description="Records.", language="en"
+            published=True, title="Title registry for foo records", description="Records.", language="en"
         )
     )
 
@@ -197,9 +198,10 @@ def test_challenge_search_treats_engine_syntax_as_words(api_client):
     assert ids(response) == [challenge.id]
 
 
-def test_challenge_search_highlights_matches_and_escapes_html(api_client):
+def test_challenge_search_highlights_matches_and_escapes_html(api_client, indexed):
     indexed(
         factories.ChallengeFactory(
+            published=True,
             title="Plateforme géomatique",
             description="Remplacer <script>alert('x')</script> par une plateforme géomatique.",
         )
@@ -215,11 +217,11 @@ def test_challenge_search_highlights_matches_and_escapes_html(api_client):
     assert "<script>" not in fragment
 
 
-def test_challenge_search_without_words_lists_newest_first_without_scores(api_client):
+def test_challenge_search_without_words_lists_newest_first_without_scores(api_client, indexed):
     now = timezone.now()
     old, new = indexed(
-        factories.ChallengeFactory(published_at=now - datetime.timedelta(days=3)),
-        factories.ChallengeFactory(published_at=now),
+        factories.ChallengeFactory(published=True, published_at=now - datetime.timedelta(days=3)),
+        factories.ChallengeFactory(published=True, published_at=now),
     )
 
     response = api_client.get(CHALLENGES)
@@ -229,10 +231,13 @@ def test_challenge_search_without_words_lists_newest_first_without_scores(api_cl
     assert response.data["results"][0]["highlights"] == {"title": [], "description": []}
 
 
-def test_challenge_search_sorts_by_deadline_soonest_first(api_client):
+def test_challenge_search_sorts_by_deadline_soonest_first(api_client, indexed):
     today = timezone.localdate()
     late, soon, middle = indexed(
-        *(factories.ChallengeFactory(deadline=today + datetime.timedelta(days=days)) for days in (60, 10, 30))
+        *(
+            factories.ChallengeFactory(published=True, deadline=today + datetime.timedelta(days=days))
+            for days in (60, 10, 30)
+        )
     )
 
     response = api_client.get(CHALLENGES, {"q": "infonuagique", "sort": "deadline"})
@@ -241,10 +246,10 @@ def test_challenge_search_sorts_by_deadline_soonest_first(api_client):
     assert all(item["score"] is not None for item in response.data["results"])
 
 
-def test_challenge_search_sorts_by_budget_largest_first(api_client):
+def test_challenge_search_sorts_by_budget_largest_first(api_client, indexed):
     small, large = indexed(
-        factories.ChallengeFactory(budget_min=Decimal("10000"), budget_max=Decimal("20000")),
-        factories.ChallengeFactory(budget_min=Decimal("10000"), budget_max=Decimal("900000")),
+        factories.ChallengeFactory(published=True, budget_min=Decimal("10000"), budget_max=Decimal("20000")),
+        factories.ChallengeFactory(published=True, budget_min=Decimal("10000"), budget_max=Decimal("900000")),
     )
 
     response = api_client.get(CHALLENGES, {"sort": "budget"})
@@ -253,9 +258,11 @@ def test_challenge_search_sorts_by_budget_largest_first(api_client):
     assert response.data["results"][0]["budget_max"] == "900000.00"
 
 
-def test_challenge_search_orders_equal_scores_by_the_stable_tiebreak(api_client):
+def test_challenge_search_orders_equal_scores_by_the_stable_tiebreak(api_client, indexed):
     organization = factories.OrganizationFactory()
-    challenges = indexed(*factories.ChallengeFactory.create_batch(5, organization=organization))
+    challenges = indexed(
+        *factories.ChallengeFactory.create_batch(5, published=True, organization=organization)
+    )
 
     response = api_client.get(CHALLENGES, {"q": "infonuagique"})
 
@@ -263,9 +270,11 @@ def test_challenge_search_orders_equal_scores_by_the_stable_tiebreak(api_client)
     assert ids(response) == [c.id for c in sorted(challenges, key=lambda c: stable_tiebreak(c.key))]
 
 
-def test_challenge_search_pages_through_results(api_client):
+def test_challenge_search_pages_through_results(api_client, indexed):
     organization = factories.OrganizationFactory()
-    challenges = indexed(*factories.ChallengeFactory.create_batch(3, organization=organization))
+    challenges = indexed(
+        *factories.ChallengeFactory.create_batch(3, published=True, organization=organization)
+    )
     expected = [c.id for c in sorted(challenges, key=lambda c: stable_tiebreak(c.key))]
 
     response = api_client.get(CHALLENGES, {"q": "infonuagique", "page": 2, "page_size": 2})
@@ -311,8 +320,8 @@ def test_challenge_search_refuses_an_unknown_budget_range_naming_it(api_client):
     assert "gratuit" in response.data["budget"][0]
 
 
-def test_challenge_search_ignores_blank_form_values(api_client):
-    (challenge,) = indexed(factories.ChallengeFactory())
+def test_challenge_search_ignores_blank_form_values(api_client, indexed):
+    (challenge,) = indexed(factories.ChallengeFactory(published=True))
 
     response = api_client.get(CHALLENGES, {"expertise": "", "sort": "", "page": ""})
 
@@ -358,20 +367,22 @@ def delete_behind_the_apps_back(challenge) -> None:
     client.delete(index=index_alias(SearchKind.CHALLENGE), id=challenge.id, refresh=True)
 
 
-def test_opportunity_search_answer_is_kept_until_the_challenge_index_changes(api_client):
-    first, second = indexed(factories.ChallengeFactory(), factories.ChallengeFactory())
+def test_opportunity_search_answer_is_kept_until_the_challenge_index_changes(api_client, indexed):
+    first, second = indexed(
+        factories.ChallengeFactory(published=True), factories.ChallengeFactory(published=True)
+    )
     assert sorted(ids(api_client.get(CHALLENGES, {"q": "infonuagique"}))) == sorted([first.id, second.id])
 
     delete_behind_the_apps_back(first)  # Not through the app: the kept answer is not retired.
     assert sorted(ids(api_client.get(CHALLENGES, {"q": "infonuagique"}))) == sorted([first.id, second.id])
 
-    third = factories.ChallengeFactory()
+    third = factories.ChallengeFactory(published=True)
     indexing.index_sync("challenge", [third.id])  # Through the app: every kept answer is retired.
     assert sorted(ids(api_client.get(CHALLENGES, {"q": "infonuagique"}))) == sorted([second.id, third.id])
 
 
-def test_opportunity_search_keeps_one_answer_per_language_and_per_parameters(api_client):
-    indexed(factories.ChallengeFactory(expertise=[expertise("cloud")]))
+def test_opportunity_search_keeps_one_answer_per_language_and_per_parameters(api_client, indexed):
+    indexed(factories.ChallengeFactory(published=True, expertise=[expertise("cloud")]))
 
     french = api_client.get(CHALLENGES, HTTP_ACCEPT_LANGUAGE="fr").data["facets"]["expertise"]
     english = api_client.get(CHALLENGES, HTTP_ACCEPT_LANGUAGE="en").data["facets"]["expertise"]
@@ -387,8 +398,8 @@ def test_opportunity_search_does_not_keep_a_refused_request(api_client):
 
 
 @override_settings(OPPORTUNITY_CACHE_SECONDS=0)
-def test_opportunity_search_asks_the_engine_every_time_without_the_cache(api_client):
-    (challenge,) = indexed(factories.ChallengeFactory())
+def test_opportunity_search_asks_the_engine_every_time_without_the_cache(api_client, indexed):
+    (challenge,) = indexed(factories.ChallengeFactory(published=True))
     assert ids(api_client.get(CHALLENGES)) == [challenge.id]
 
     delete_behind_the_apps_back(challenge)
@@ -405,8 +416,8 @@ def test_opportunity_search_asks_the_engine_every_time_without_the_cache(api_cli
         }
     }
 )
-def test_opportunity_search_answers_while_the_cache_is_down(api_client, caplog):
-    (challenge,) = indexed(factories.ChallengeFactory())
+def test_opportunity_search_answers_while_the_cache_is_down(api_client, caplog, indexed):
+    (challenge,) = indexed(factories.ChallengeFactory(published=True))
 
     response = api_client.get(CHALLENGES)
 
@@ -424,7 +435,7 @@ def ministry_client(api_client, ministry_member):
     return api_client
 
 
-def test_vendor_search_finds_an_english_vendor_with_a_french_word(ministry_client):
+def test_vendor_search_finds_an_english_vendor_with_a_french_word(ministry_client, indexed):
     cloud, _geomatics = indexed(
         factories.VendorFactory(
             description="We run cloud computing platforms for public bodies.", languages=["en"]
@@ -438,7 +449,7 @@ def test_vendor_search_finds_an_english_vendor_with_a_french_word(ministry_clien
     assert ids(response) == [cloud.id]
 
 
-def test_vendor_search_leaves_out_unverified_and_inactive_vendors(ministry_client):
+def test_vendor_search_leaves_out_unverified_and_inactive_vendors(ministry_client, indexed):
     verified, unverified, inactive = (
         factories.VendorFactory(),
         factories.VendorFactory(is_verified=False),
@@ -452,7 +463,7 @@ def test_vendor_search_leaves_out_unverified_and_inactive_vendors(ministry_clien
     assert response.data["count"] == 1
 
 
-def test_vendor_search_filters_by_size_band_and_counts_each_band(ministry_client):
+def test_vendor_search_filters_by_size_band_and_counts_each_band(ministry_client, indexed):
     micro, _small = indexed(factories.VendorFactory(employees=5), factories.VendorFactory(employees=40))
 
     response = ministry_client.get(VENDORS, {"size": "1-9"})
@@ -461,7 +472,7 @@ def test_vendor_search_filters_by_size_band_and_counts_each_band(ministry_client
     assert facet(response, "size") == {"1-9": 1, "10-49": 1, "50-99": 0, "100-249": 0, "250-499": 0}
 
 
-def test_vendor_search_filters_by_certification(ministry_client):
+def test_vendor_search_filters_by_certification(ministry_client, indexed):
     certified, _other = indexed(
         factories.VendorFactory(certifications=["ISO 27001"]), factories.VendorFactory(certifications=[])
     )
@@ -472,7 +483,7 @@ def test_vendor_search_filters_by_certification(ministry_client):
     assert facet(response, "certification") == {"ISO 27001": 1}
 
 
-def test_vendor_search_counts_an_exposure_for_each_listed_vendor(ministry_client):
+def test_vendor_search_counts_an_exposure_for_each_listed_vendor(ministry_client, indexed):
     vendors = indexed(*factories.VendorFactory.create_batch(3))
     first_page = sorted(vendors, key=lambda v: stable_tiebreak(v.key))[:2]
 
@@ -483,7 +494,7 @@ def test_vendor_search_counts_an_exposure_for_each_listed_vendor(ministry_client
     assert {(e.vendor_id, e.count) for e in exposures} == {(v.id, 2) for v in first_page}
 
 
-def test_vendor_search_sorts_by_name(ministry_client):
+def test_vendor_search_sorts_by_name(ministry_client, indexed):
     zeta, alpha = indexed(
         factories.VendorFactory(name="Zeta Nuage"), factories.VendorFactory(name="Alpha Nuage")
     )

@@ -1,11 +1,8 @@
 """The matcher against the real engine: eligibility, explanations, fairness of ties."""
 
 import pytest
-from django.conf import settings
-from elasticsearch_dsl import connections
 
 from marketplace.models import Challenge
-from matching.search import indexing
 from matching.search.documents import stable_tiebreak
 from matching.search.queries import COMMON_TERM_FLOOR
 from matching.search.ranking import challenge_ranking, vendor_ranking
@@ -16,15 +13,10 @@ pytestmark = [pytest.mark.django_db, pytest.mark.search]
 CLOUD_TEXT = "Migration des applications vers l'infonuagique gouvernementale et hébergement sécurisé."
 
 
-def index(*records) -> None:
-    for record in records:
-        indexing.index_sync("vendor" if hasattr(record, "neq") else "challenge", [record.id])
-    connections.get_connection().indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
-
-
 @pytest.fixture
 def challenge():
     return factories.ChallengeFactory(
+        published=True,
         title="Migration infonuagique",
         description=CLOUD_TEXT,
         required_languages=["fr"],
@@ -37,42 +29,44 @@ def ranked_keys(challenge: Challenge) -> list[str]:
     return [hit.source["key"] for hit in vendor_ranking(challenge=challenge)[1]]
 
 
-def test_vendor_ranking_leaves_out_inactive_unverified_and_oversized_vendors(challenge):
+def test_vendor_ranking_leaves_out_inactive_unverified_and_oversized_vendors(challenge, indexed):
     eligible = factories.VendorFactory(key="ok", description=CLOUD_TEXT)
     inactive = factories.VendorFactory(key="inactive", description=CLOUD_TEXT)
     unverified = factories.VendorFactory(key="unverified", description=CLOUD_TEXT, is_verified=False)
     too_big = factories.VendorFactory(key="big", description=CLOUD_TEXT, employees=101)
-    index(eligible, inactive, unverified, too_big)
+    indexed(eligible, inactive, unverified, too_big)
     inactive.is_active = False
     inactive.save()
-    index(inactive)
+    indexed(inactive)
 
     assert ranked_keys(challenge) == ["ok"]
 
 
-def test_vendor_ranking_finds_a_vendor_writing_in_english(challenge):
+def test_vendor_ranking_finds_a_vendor_writing_in_english(challenge, indexed):
     english = factories.VendorFactory(
         key="en", description="We migrate government applications to the cloud.", languages=["en"]
     )
     unrelated = factories.VendorFactory(
         key="print", description="Impression d'affiches et de dépliants.", languages=["en"]
     )
-    index(english, unrelated)
+    indexed(english, unrelated)
 
     assert ranked_keys(challenge)[0] == "en"
 
 
-def test_vendor_ranking_ranks_a_gap_below_a_full_fit(challenge):
+def test_vendor_ranking_ranks_a_gap_below_a_full_fit(challenge, indexed):
     full = factories.VendorFactory(
         key="full", description=CLOUD_TEXT, certifications=["ISO 27001"], languages=["fr"]
     )
     gap = factories.VendorFactory(key="gap", description=CLOUD_TEXT, certifications=[], languages=["en"])
-    index(full, gap)
+    indexed(full, gap)
 
     assert ranked_keys(challenge) == ["full", "gap"]
 
 
-def test_vendor_ranking_leaves_out_a_vendor_who_fits_but_shares_neither_words_nor_expertise(challenge):
+def test_vendor_ranking_leaves_out_a_vendor_who_fits_but_shares_neither_words_nor_expertise(
+    challenge, indexed
+):
     fits_only = factories.VendorFactory(
         key="fits",
         description="Impression d'affiches et de dépliants.",
@@ -81,14 +75,17 @@ def test_vendor_ranking_leaves_out_a_vendor_who_fits_but_shares_neither_words_no
         certifications=["ISO 27001"],
     )
     relevant = factories.VendorFactory(key="ok", description=CLOUD_TEXT, languages=["en"])
-    index(fits_only, relevant)
+    indexed(fits_only, relevant)
 
     assert ranked_keys(challenge) == ["ok"]
 
 
-def test_vendor_ranking_does_not_match_on_a_word_most_vendors_use():
+def test_vendor_ranking_does_not_match_on_a_word_most_vendors_use(indexed):
     challenge = factories.ChallengeFactory(
-        title="Audit d'accessibilité", description="Audit WCAG de l'accessibilité du portail.", expertise=[]
+        published=True,
+        title="Audit d'accessibilité",
+        description="Audit WCAG de l'accessibilité du portail.",
+        expertise=[],
     )
     common = [
         factories.VendorFactory(
@@ -99,19 +96,19 @@ def test_vendor_ranking_does_not_match_on_a_word_most_vendors_use():
     auditor = factories.VendorFactory(
         key="audit", description="Audits WCAG de portails publics.", expertise=[]
     )
-    index(*common, auditor)
+    indexed(*common, auditor)
 
     assert ranked_keys(challenge) == ["audit"]
 
 
-def test_vendor_ranking_explains_each_element(challenge):
+def test_vendor_ranking_explains_each_element(challenge, indexed):
     vendor = factories.VendorFactory(
         description=CLOUD_TEXT,
         certifications=[],
         languages=["en"],
         regions=[factories.RegionFactory(code="06")],
     )
-    index(vendor)
+    indexed(vendor)
 
     explanation = vendor_ranking(challenge=challenge)[1][0].explanation
 
@@ -124,9 +121,9 @@ def test_vendor_ranking_explains_each_element(challenge):
     assert explanation.clause_scores["text"] > 0
 
 
-def test_vendor_ranking_orders_equal_scores_by_stable_hash_not_by_registration(challenge):
+def test_vendor_ranking_orders_equal_scores_by_stable_hash_not_by_registration(challenge, indexed):
     vendors = [factories.VendorFactory(key=f"twin-{n}", description=CLOUD_TEXT) for n in range(6)]
-    index(*vendors)
+    indexed(*vendors)
 
     keys = ranked_keys(challenge)
 
@@ -134,12 +131,12 @@ def test_vendor_ranking_orders_equal_scores_by_stable_hash_not_by_registration(c
     assert keys != sorted(keys)  # Registration order (keys were created in order) is not the ranking.
 
 
-def test_challenge_ranking_keeps_only_open_challenges_the_vendor_may_answer():
+def test_challenge_ranking_keeps_only_open_challenges_the_vendor_may_answer(indexed):
     vendor = factories.VendorFactory(description=CLOUD_TEXT, employees=200)
-    open_challenge = factories.ChallengeFactory(description=CLOUD_TEXT, max_employees=499)
+    open_challenge = factories.ChallengeFactory(published=True, description=CLOUD_TEXT, max_employees=499)
     closed = factories.ChallengeFactory(description=CLOUD_TEXT, status=Challenge.Status.CLOSED)
-    too_small = factories.ChallengeFactory(description=CLOUD_TEXT, max_employees=50)
-    index(open_challenge, closed, too_small)
+    too_small = factories.ChallengeFactory(published=True, description=CLOUD_TEXT, max_employees=50)
+    indexed(open_challenge, closed, too_small)
 
     total, hits = challenge_ranking(vendor=vendor)
 
@@ -147,14 +144,15 @@ def test_challenge_ranking_keeps_only_open_challenges_the_vendor_may_answer():
     assert [hit.id for hit in hits] == [open_challenge.id]
 
 
-def test_challenge_ranking_explains_requirements_the_vendor_lacks():
+def test_challenge_ranking_explains_requirements_the_vendor_lacks(indexed):
     vendor = factories.VendorFactory(description=CLOUD_TEXT, certifications=["ISO 27001"], languages=["fr"])
     challenge = factories.ChallengeFactory(
+        published=True,
         description=CLOUD_TEXT,
         required_languages=["fr", "en"],
         required_certifications=["ISO 27001", "SOC 2"],
     )
-    index(challenge)
+    indexed(challenge)
 
     explanation = challenge_ranking(vendor=vendor)[1][0].explanation
 
@@ -164,15 +162,15 @@ def test_challenge_ranking_explains_requirements_the_vendor_lacks():
     assert explanation.region_fit is True
 
 
-def test_rankings_answer_for_texts_far_longer_than_the_engine_accepts_as_clauses():
+def test_rankings_answer_for_texts_far_longer_than_the_engine_accepts_as_clauses(indexed):
     # Every word of the other side's text used to become a clause per field: past about 250 words the
     # engine refused the query (more than 1,024 clauses) and the matches page answered 500.
     words = " ".join(
         f"{word}{n}" for n in range(400) for word in ("infonuagique", "hébergement", "migration")
     )
     vendor = factories.VendorFactory(description=f"{CLOUD_TEXT} {words}")
-    challenge = factories.ChallengeFactory(description=f"{CLOUD_TEXT} {words}")
-    index(vendor, challenge)
+    challenge = factories.ChallengeFactory(published=True, description=f"{CLOUD_TEXT} {words}")
+    indexed(vendor, challenge)
 
     assert [hit.id for hit in vendor_ranking(challenge=challenge)[1]] == [vendor.id]
     assert [hit.id for hit in challenge_ranking(vendor=vendor)[1]] == [challenge.id]
