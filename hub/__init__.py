@@ -1,6 +1,7 @@
-"""The project and what every app shares: settings, URLs, the Celery app, users and roles, public
-organizations, notifications and the audit log, accounts and API tokens, sign-in security, permissions,
-domain errors (exceptions.py), the API's error handling and page links (links.py).
+"""The project and what every app shares: settings, URLs, the Celery app, users, public organizations,
+notifications and the audit log, accounts and API tokens, sign-in security, the role and membership
+rules (roles.py) and the API's permission classes built on them, domain errors (exceptions.py), the
+API's error handling and page links (links.py).
 
 Imports only Django and third-party libraries: hub is the bottom of the chain hub ← marketplace ←
 matching ← frontend (hub/urls.py names the other apps' URL modules by dotted path: configuration, not an
