@@ -207,6 +207,14 @@ class Clarification(models.Model):
     def __str__(self) -> str:
         return self.question[:80]
 
+    # Its two states, as the audit log records them: asked until answered, then published.
+    ASKED = "asked"
+    PUBLISHED = "published"
+
+    @property
+    def status(self) -> str:
+        return self.PUBLISHED if self.answered_at else self.ASKED
+
 
 class Engagement(models.Model):
     """The pilot contract that follows an award."""

@@ -11,7 +11,7 @@ from hub.models import User
 from marketplace import moves as challenge_moves
 from marketplace.models import Challenge, Vendor
 from marketplace.moves import Move, Party, moves_from
-from matching.models import Engagement, Introduction, MatchProposal, Milestone
+from matching.models import Clarification, Engagement, Introduction, MatchProposal, Milestone
 
 ProposalStatus = MatchProposal.Status
 IntroductionStatus = Introduction.Status
@@ -52,6 +52,11 @@ INTRODUCTION_MOVES: dict[str, Move] = {
     "ask": Move(frozenset(IntroductionStatus.values) - {IntroductionStatus.DECLINED}, Party.VENDOR),
 }
 
+# Answering publishes the answer to every introduced firm; only while the challenge is open, as asking.
+CLARIFICATION_MOVES: dict[str, Move] = {
+    Clarification.PUBLISHED: Move(frozenset({Clarification.ASKED}), Party.ORGANIZATION, "answer"),
+}
+
 ENGAGEMENT_MOVES: dict[str, Move] = {
     "add_milestone": Move(frozenset({Engagement.Status.ACTIVE}), Party.ORGANIZATION),
 }
@@ -89,6 +94,7 @@ def _introduction_conditions(introduction: Introduction, user: User, moves: set[
 _TABLES = {
     MatchProposal: (PROPOSAL_MOVES, lambda proposal: (proposal.challenge, None)),
     Introduction: (INTRODUCTION_MOVES, lambda introduction: (introduction.challenge, introduction.vendor)),
+    Clarification: (CLARIFICATION_MOVES, lambda clarification: (clarification.challenge, None)),
     Engagement: (ENGAGEMENT_MOVES, lambda engagement: (engagement.challenge, engagement.vendor)),
     Milestone: (
         MILESTONE_MOVES,
@@ -98,7 +104,7 @@ _TABLES = {
 
 
 def allowed_moves(
-    obj: Challenge | MatchProposal | Introduction | Engagement | Milestone, user: User
+    obj: Challenge | MatchProposal | Introduction | Clarification | Engagement | Milestone, user: User
 ) -> set[str]:
     """The states (or named actions) this user may take the object to from its current state; empty for
     anonymous visitors. The services still decide: a page drawn from this can be stale."""
@@ -113,4 +119,6 @@ def allowed_moves(
         state=obj.status,
         is_party=lambda party: _is_party(user=user, party=party, challenge=challenge, vendor=vendor),
     )
+    if isinstance(obj, Clarification) and not challenge.is_open:
+        moves.discard(Clarification.PUBLISHED)
     return _introduction_conditions(obj, user, moves) if isinstance(obj, Introduction) else moves

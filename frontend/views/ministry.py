@@ -39,7 +39,7 @@ from marketplace.selectors import (
 from marketplace.visibility import ProfileVisibility
 from matching import selectors as matching_selectors
 from matching import services as matching_services
-from matching.models import Engagement, Introduction, Milestone
+from matching.models import Clarification, Engagement, Introduction, Milestone
 from matching.moves import INTRODUCTIONS_IN_THE_RUNNING, allowed_moves
 from matching.search.explain import explanation_from_data, explanation_reasons, explanation_within
 from matching.search.queries import ChallengeProfile
@@ -312,6 +312,7 @@ def _render_manage(
     clarifications = [
         {
             "clarification": clarification,
+            "can_answer": Clarification.PUBLISHED in allowed_moves(clarification, request.user),
             "form": answer_forms.get(clarification.pk)
             or ClarificationAnswerForm(prefix=f"answer-{clarification.pk}"),
         }

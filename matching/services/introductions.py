@@ -22,7 +22,7 @@ from matching.models import (
     Engagement,
     Introduction,
 )
-from matching.moves import INTRODUCTION_MOVES, INTRODUCTIONS_IN_THE_RUNNING
+from matching.moves import CLARIFICATION_MOVES, INTRODUCTION_MOVES, INTRODUCTIONS_IN_THE_RUNNING
 from matching.notifications import tell, tell_behalf
 from matching.services.common import (
     locked,
@@ -182,8 +182,10 @@ def clarification_answer(
         raise ValidationError({"answer": _("Write the answer.")}, code="answer_required")
     behalf = organization_behalf_check(organization=challenge.organization, user=user, reason=reason)
     clarification = locked(clarification)
-    if clarification.answered_at is not None:
+    if clarification.status not in CLARIFICATION_MOVES[Clarification.PUBLISHED].sources:
         raise Conflict(_("This question has already been answered."), code="clarification_answered")
+    if not challenge.is_open:
+        raise Conflict(_("Questions are closed: the challenge is no longer open."), code="challenge_not_open")
     clarification.answer = answer.strip()
     clarification.answered_by = user
     clarification.answered_at = timezone.now()

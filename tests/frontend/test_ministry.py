@@ -624,6 +624,17 @@ def test_answer_to_a_question_already_answered_shows_the_conflict_as_a_message(m
     assert Clarification.objects.get().answer == "Déjà répondu."
 
 
+def test_challenge_manage_offers_no_answer_form_once_the_challenge_is_closed(member_client, organization):
+    challenge = challenge_for(organization)
+    clarification = factories.ClarificationFactory(challenge=challenge, question="Quel hébergement?")
+    Challenge.objects.filter(pk=challenge.pk).update(status=Challenge.Status.CLOSED)
+
+    content = member_client.get(f"/en/organization/challenges/{challenge.pk}/").content.decode()
+
+    assert f'name="answer-{clarification.pk}-answer"' not in content
+    assert "Not answered: the challenge is no longer open." in content
+
+
 def test_clarify_publishes_a_clarification_of_the_organizations_own(member_client, organization):
     challenge = challenge_for(organization)
 

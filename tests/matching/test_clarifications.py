@@ -1,13 +1,16 @@
-"""Who hears a published clarification: every firm introduced to the challenge that has not declined it."""
+"""Clarifications: who hears a published answer (every firm introduced to the challenge that has not declined
+it), and when the organization may still answer."""
 
 import pytest
 
+from hub.exceptions import Conflict
 from hub.models import Notification, User
 from marketplace.models import Challenge
 from matching.models import Introduction, MatchProposal
-from matching.services import clarification_ask
+from matching.services import clarification_answer, clarification_ask
 from tests.factories import (
     ChallengeFactory,
+    ClarificationFactory,
     IntroductionFactory,
     MatchProposalFactory,
     UserFactory,
@@ -49,3 +52,17 @@ def test_clarification_answer_does_not_reach_a_firm_that_declined_this_challenge
     publish_an_answer(challenge)
 
     assert not Notification.objects.filter(user=firm_member, kind=Notification.Kind.CLARIFICATION).exists()
+
+
+def test_clarification_answer_refuses_a_question_once_the_challenge_is_closed():
+    challenge = ChallengeFactory(status=Challenge.Status.CLOSED)
+    member = UserFactory(role=User.Role.MINISTRY_MEMBER)
+    challenge.organization.members.add(member)
+    clarification = ClarificationFactory(challenge=challenge)
+
+    with pytest.raises(Conflict) as refused:
+        clarification_answer(clarification=clarification, user=member, answer="Trop tard.")
+
+    assert refused.value.code == "challenge_not_open"
+    clarification.refresh_from_db()
+    assert clarification.answered_at is None and clarification.answer == ""

@@ -5,10 +5,11 @@ from django.contrib.auth.models import AnonymousUser
 
 from hub.models import User
 from marketplace.models import Challenge
-from matching.models import Engagement, Introduction, MatchProposal, Milestone
+from matching.models import Clarification, Engagement, Introduction, MatchProposal, Milestone
 from matching.moves import allowed_moves
 from tests.factories import (
     ChallengeFactory,
+    ClarificationFactory,
     EngagementFactory,
     IntroductionFactory,
     MatchProposalFactory,
@@ -203,3 +204,33 @@ def test_allowed_moves_never_offers_to_mark_a_milestone_paid():
     moves = allowed_moves(milestone, coordinator())
 
     assert moves == set()
+
+
+# Clarifications
+
+
+def test_allowed_moves_offers_the_organization_the_answer_to_a_question_on_an_open_challenge():
+    clarification = ClarificationFactory()
+
+    moves = allowed_moves(clarification, organization_member_of(clarification.challenge))
+
+    assert moves == {Clarification.PUBLISHED}
+
+
+def test_allowed_moves_offers_no_answer_once_the_challenge_is_closed():
+    clarification = ClarificationFactory(challenge=ChallengeFactory(status=Challenge.Status.CLOSED))
+
+    assert allowed_moves(clarification, organization_member_of(clarification.challenge)) == set()
+
+
+def test_allowed_moves_offers_no_second_answer():
+    clarification = ClarificationFactory(answered=True)
+
+    assert allowed_moves(clarification, organization_member_of(clarification.challenge)) == set()
+
+
+def test_allowed_moves_offers_a_firm_no_answer():
+    introduction = introduction_in(Intro.INTERESTED)
+    clarification = ClarificationFactory(challenge=introduction.challenge)
+
+    assert allowed_moves(clarification, vendor_member_of(introduction)) == set()
