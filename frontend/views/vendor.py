@@ -33,7 +33,7 @@ from frontend.forms.vendor import (
 from frontend.views import acting_for, behalf_reason, page_for
 from hub.exceptions import Conflict, SearchUnavailable
 from hub.models import User
-from hub.roles import is_coordinator, is_vendor_member
+from hub.roles import is_coordinator, is_member_of, is_vendor_member
 from marketplace.models import Vendor
 from marketplace.selectors import (
     PROFILE_DESCRIPTION_MIN_LENGTH,
@@ -329,6 +329,7 @@ def saved_searches(request: HttpRequest, context: dict) -> HttpResponse:
         form = SavedSearchForm(initial=SavedSearchForm.initial_from_query(request.GET))
     context.update(
         form=form,
+        can_save=is_member_of(request.user, vendor),
         saved_searches=[
             (saved_search, form.describe(saved_search.filters))
             for saved_search in saved_search_list(user=request.user)

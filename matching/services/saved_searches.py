@@ -6,6 +6,7 @@ from django.db.models import F
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from hub import roles
 from hub.models import Notification, User
 from hub.services import notification_create
 from marketplace.models import Challenge, Vendor
@@ -24,11 +25,12 @@ SAVED_SEARCH_FILTERS = ("expertise", "region", "organization_kind", "language", 
 
 
 def _saved_search_vendor(*, user: User, vendor: Vendor | None) -> Vendor:
-    members_vendors = Vendor.objects.filter(members=user)
+    # A saved search alerts the member who saved it: only the firm's own members, never a coordinator for them.
     if vendor is not None:
-        if not members_vendors.filter(pk=vendor.pk).exists():
+        if not roles.is_member_of(user, vendor):
             raise PermissionDenied(_("You can only save searches for your own firm."))
         return vendor
+    members_vendors = Vendor.objects.filter(members=user)
     vendors = list(members_vendors[:2])
     if not vendors:
         raise PermissionDenied(_("Only members of a vendor can save searches."))

@@ -753,3 +753,22 @@ def test_vendor_detail_offers_a_coordinator_to_act_for_the_firm(client, acting_c
     page = client.get(url("vendor_detail", vendor_id=firm.pk)).content.decode()
 
     assert f"{url('vendor_dashboard')}?vendor={firm.pk}" in page
+
+
+def test_saved_searches_offer_a_coordinator_no_form_to_save_one_for_the_firm(
+    client, acting_coordinator, firm
+):
+    response = client.get(url("saved_searches"), {"vendor": firm.pk})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="action" value="create"' not in page
+    assert "seuls les membres de l’entreprise en sauvegardent une" in page
+
+
+def test_saved_searches_offer_the_firms_member_the_form(client, vendor_member, firm):
+    client.force_login(vendor_member)
+
+    response = client.get(url("saved_searches"))
+
+    assert 'name="action" value="create"' in response.content.decode()
