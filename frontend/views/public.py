@@ -2,6 +2,7 @@
 
 import datetime
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import partial
 
 from django.core.paginator import Page, Paginator
@@ -82,8 +83,16 @@ def challenge_search(request: HttpRequest) -> HttpResponse:
         run=people.challenge_search,
         legends=CHALLENGE_FACET_LEGENDS,
         hit=_challenge_hit,
-        template="frontend/public/challenge_search.html",
-        partial="frontend/public/_challenge_results.html",
+        page=SearchPage(
+            heading=_("Opportunities"),
+            lead=_(
+                "Digital-transformation challenges published by Quebec ministries and public bodies. Your "
+                "search, filters and page stay in the address, so you can bookmark or share it."
+            ),
+            search_label=_("Search opportunities"),
+            url=reverse("frontend:challenge_search"),
+            results="frontend/public/_challenge_results.html",
+        ),
     )
 
 
@@ -97,8 +106,16 @@ def vendor_directory(request: HttpRequest) -> HttpResponse:
         run=partial(people.vendor_search, visibility=ProfileVisibility(user=request.user)),
         legends=VENDOR_FACET_LEGENDS,
         hit=_vendor_hit,
-        template="frontend/public/vendor_directory.html",
-        partial="frontend/public/_vendor_results.html",
+        page=SearchPage(
+            heading=_("Vendor directory"),
+            lead=_(
+                "Small and medium-sized businesses verified by the hub, with their expertise, regions and "
+                "languages. Your search, filters and page stay in the address, so you can bookmark or share it."
+            ),
+            search_label=_("Search vendors"),
+            url=reverse("frontend:vendor_directory"),
+            results="frontend/public/_vendor_results.html",
+        ),
         # Like the API: every vendor shown in the directory counts one exposure.
         on_results=lambda results: vendor_exposure_record(
             vendor_ids=[hit["id"] for hit in results.results], channel=VendorExposure.Channel.SEARCH
@@ -114,6 +131,17 @@ def vendor_detail(request: HttpRequest, vendor_id: int) -> HttpResponse:
     return render(request, "frontend/public/vendor_detail.html", {"vendor": vendor, "sections": sections})
 
 
+@dataclass(frozen=True)
+class SearchPage:
+    """What tells the opportunity search and the vendor directory apart on their shared page."""
+
+    heading: str
+    lead: str
+    search_label: str
+    url: str
+    results: str  # The template of the results, refreshed alone by htmx.
+
+
 def _search_page(
     request: HttpRequest,
     *,
@@ -121,8 +149,7 @@ def _search_page(
     run,
     legends: Mapping[str, str],
     hit,
-    template: str,
-    partial: str,
+    page: SearchPage,
     on_results=None,
 ) -> HttpResponse:
     """Run a faceted search and render the whole page, or only its results for an htmx refresh.
@@ -152,10 +179,11 @@ def _search_page(
         "hits": [hit(item, labels=labels) for item in results.results] if results else [],
         "page_obj": _engine_page(results) if results else None,
         "active_filters": _active_filters(results, form=form, legends=legends) if results else [],
+        "page": page,
     }
     if request.htmx and not request.htmx.boosted:
-        return render(request, partial, context)
-    return render(request, template, context, status=status)
+        return render(request, page.results, context)
+    return render(request, "frontend/public/search.html", context, status=status)
 
 
 def _labels(results: SearchResults) -> dict[str, dict[str, str]]:
