@@ -96,7 +96,11 @@ TEMPLATES = [
     },
 ]
 
-# SQLite is the embedded default for `make run`; tests and production set DATABASE_URL.
+# SQLite is the embedded default for `make run`; tests and production set DATABASE_URL. Its folder is
+# made here: the services script makes .var/ only when it starts a service itself, not when a search
+# node from another checkout already answers.
+if "DATABASE_URL" not in os.environ:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'maillage.sqlite3'}",
