@@ -7,10 +7,10 @@ themselves, with the texts of this module."""
 
 from collections.abc import Iterable
 
-from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from hub.formats import long_date, money
 from hub.models import Notification, User
 from hub.services import Behalf
 from marketplace.models import Challenge, Vendor
@@ -174,11 +174,11 @@ def _milestone_delivered(*, challenge: Challenge, milestone: Milestone, vendor: 
 def _milestone_accepted(*, challenge: Challenge, milestone: Milestone, vendor: Vendor) -> tuple[str, str]:
     return (
         _("Milestone accepted: %(title)s") % {"title": milestone.title},
-        _("%(organization)s accepted « %(title)s ». The payment of %(amount)s $ is on its way.")
+        _("%(organization)s accepted « %(title)s ». The payment of %(amount)s is on its way.")
         % {
             "organization": challenge.organization.name,
             "title": milestone.title,
-            "amount": milestone.amount,
+            "amount": money(milestone.amount),
         },
     )
 
@@ -199,7 +199,7 @@ def payout_texts(payout: Payout) -> tuple[str, str]:
     milestone = payout.milestone
     engagement = milestone.engagement
     values = {
-        "amount": number_format(payout.amount, decimal_pos=2, use_l10n=True, force_grouping=True),
+        "amount": money(payout.amount),
         "vendor": engagement.vendor.name,
         "title": milestone.title,
         "challenge": engagement.challenge.title,
@@ -209,7 +209,7 @@ def payout_texts(payout: Payout) -> tuple[str, str]:
         return (
             _("Payment sent: %(title)s") % values,
             _(
-                "$%(amount)s was sent to %(vendor)s for the milestone “%(title)s” "
+                "%(amount)s was sent to %(vendor)s for the milestone “%(title)s” "
                 "of the challenge “%(challenge)s”."
             )
             % values,
@@ -217,7 +217,7 @@ def payout_texts(payout: Payout) -> tuple[str, str]:
     return (
         _("Payment failed: %(title)s") % values,
         _(
-            "The payment of $%(amount)s to %(vendor)s for the milestone “%(title)s” failed (%(error)s). "
+            "The payment of %(amount)s to %(vendor)s for the milestone “%(title)s” failed (%(error)s). "
             "Check the vendor's payment details with the payment provider, then contact the vendor."
         )
         % values,
@@ -238,7 +238,7 @@ def challenge_match_texts(*, challenge: Challenge, search_names: list[str]) -> t
         % {
             "organization": challenge.organization.name,
             "searches": ", ".join(_("“%(name)s”") % {"name": name} for name in search_names),
-            "deadline": date_format(challenge.deadline),
+            "deadline": long_date(challenge.deadline),
         },
     )
 
@@ -272,9 +272,9 @@ def _behalf_answer(*, challenge: Challenge, clarification: Clarification) -> str
 
 
 def _behalf_plan(*, challenge: Challenge, milestone: Milestone) -> str:
-    return _("They planned the milestone « %(title)s » (%(amount)s $).") % {
+    return _("They planned the milestone « %(title)s » (%(amount)s).") % {
         "title": milestone.title,
-        "amount": milestone.amount,
+        "amount": money(milestone.amount),
     }
 
 

@@ -3,10 +3,9 @@ from decimal import Decimal
 from django import template
 from django.core.paginator import Page
 from django.urls import translate_url
-from django.utils.formats import number_format
-from django.utils.translation import get_language
 
 from hub import roles
+from hub.formats import money
 from hub.selectors import notification_unread_count
 
 register = template.Library()
@@ -15,22 +14,13 @@ register = template.Library()
 # e.g. {% if user|is_organization_member %}.
 register.filter("is_organization_member", roles.is_organization_member)
 
-NO_BREAK_SPACE = "\u00a0"
-
 
 @register.filter
 def cad(amount: Decimal | int | None) -> str:
-    """Format an amount in Canadian dollars for the active language: "750 000 $" or "$750,000"."""
+    """A budget in Canadian dollars (hub.formats.money): "750 000 $" or "$750,000", cents only when some."""
     if amount is None or amount == "":
         return ""
-    amount = Decimal(amount)
-    # Budgets are round figures; show cents only when there are some.
-    decimal_places = 0 if amount == amount.to_integral_value() else 2
-    number = number_format(amount, decimal_pos=decimal_places, use_l10n=True, force_grouping=True)
-    # French puts the symbol after the amount, with a no-break space so it never wraps alone.
-    if (get_language() or "fr").startswith("fr"):
-        return f"{number}{NO_BREAK_SPACE}$"
-    return f"${number}"
+    return money(amount, whole=True)
 
 
 @register.simple_tag(takes_context=True)

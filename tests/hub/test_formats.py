@@ -1,0 +1,42 @@
+"""Amounts and dates by the OQLF's rules in French, and as English writes them (hub/formats.py)."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import translation
+
+from hub.formats import long_date, money
+from matching.notifications import payout_texts
+from tests import factories
+
+
+def test_money_writes_a_french_amount_with_no_break_spaces_and_the_symbol_after():
+    with translation.override("fr"):
+        assert money(Decimal("12500")) == "12\u00a0500,00\u00a0$"
+
+
+def test_money_writes_an_english_amount_with_the_symbol_before():
+    with translation.override("en"):
+        assert money(Decimal("12500")) == "$12,500.00"
+
+
+def test_money_leaves_out_the_cents_of_a_round_budget_only_when_asked():
+    with translation.override("fr"):
+        assert money(750_000, whole=True) == "750\u00a0000\u00a0$"
+        assert money(Decimal("750000.50"), whole=True) == "750\u00a0000,50\u00a0$"
+
+
+def test_long_date_writes_the_day_month_and_year_in_full_in_french():
+    with translation.override("fr"):
+        assert long_date(datetime.date(2026, 12, 7)) == "7 décembre 2026"
+
+
+@pytest.mark.django_db
+def test_payout_notification_writes_its_amount_by_the_french_rules():
+    payout = factories.PayoutFactory(milestone__amount=Decimal("12500.00"), paid=True)
+
+    with translation.override("fr"):
+        _title, body = payout_texts(payout)
+
+    assert body.startswith("Un paiement de 12\u00a0500,00\u00a0$ a été envoyé à ")
