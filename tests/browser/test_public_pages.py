@@ -151,3 +151,31 @@ def test_a_user_finds_and_revokes_an_api_token_from_the_account_page(live_server
     expect(page.locator(".message--success")).to_be_visible()
     expect(page.locator("tbody tr")).to_have_count(0)
     assert not ApiToken.objects.filter(pk=token.pk).exists()
+
+
+def test_changing_the_language_warns_before_losing_what_was_typed(live_server, page):
+    page.goto(f"{live_server.url}/fr/login/")
+    page.locator("input[name='username']").fill("quelqu-un")
+    dialogs = []
+
+    def dismiss(dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
+    page.locator("form[data-language-switch] button").click()
+
+    assert len(dialogs) == 1 and "perdu" in dialogs[0]
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.locator("input[name='username']").input_value() == "quelqu-un"
+
+
+def test_changing_the_language_of_an_untouched_page_asks_nothing(live_server, page):
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
+    page.goto(f"{live_server.url}/fr/login/")
+
+    page.locator("form[data-language-switch] button").click()
+
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert dialogs == []
