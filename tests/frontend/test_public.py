@@ -415,3 +415,15 @@ def test_challenge_search_beyond_the_last_page_links_back_to_the_first(client, t
 
     assert "There is no page 4 for this search." in content
     assert 'href="?q=migration"' in content
+
+
+def test_pagination_include_reads_page_suivante_in_french(settings):
+    request = RequestFactory().get("/fr/opportunities/", {"page": "2"})
+    page_obj = Paginator(range(60), 20).page(2)
+
+    html = Template('{% include "frontend/includes/pagination.html" with page_obj=page_obj %}').render(
+        RequestContext(request, {"page_obj": page_obj})
+    )
+
+    assert 'rel="next">Page suivante</a>' in html
+    assert 'rel="prev">Page précédente</a>' in html

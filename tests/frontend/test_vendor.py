@@ -235,6 +235,13 @@ def test_vendor_profile_edit_reports_a_refused_field_once(client, vendor):
     assert response.context["forms"].profile.errors["employees"] == ["Saisissez un nombre entier."]
 
 
+def test_vendor_profile_edit_says_clearly_to_leave_the_new_reference_empty(client, vendor):
+    content = client.get(url("vendor_profile_edit")).content.decode()
+
+    assert "Si vous n’avez rien à ajouter, laissez vides les champs de la nouvelle référence." in content
+    assert "en blanc" not in content
+
+
 def test_vendor_profile_edit_requires_a_region(client, vendor):
     data = profile_data()
     del data["regions"]
