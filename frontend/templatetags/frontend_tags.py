@@ -21,12 +21,6 @@ register.filter("is_organization_member", roles.is_organization_member)
 
 NO_BREAK_SPACE = "\u00a0"
 
-# A language's name inside a sentence: French writes it in lowercase (« en français »), English does not.
-LANGUAGES_IN_A_SENTENCE = {
-    Language.FRENCH: pgettext_lazy("language name inside a sentence", "French"),
-    Language.ENGLISH: pgettext_lazy("language name inside a sentence", "English"),
-}
-
 
 @register.filter
 def cad(amount: Decimal | int | None) -> str:
@@ -65,6 +59,13 @@ def unread_notification_count(context: template.Context) -> int:
     if user is None or not user.is_authenticated:
         return 0
     return notification_unread_count(user=user)
+
+
+# A language's name inside a sentence: French writes it in lowercase (« en français »), English does not.
+LANGUAGES_IN_A_SENTENCE = {
+    Language.FRENCH: pgettext_lazy("language name inside a sentence", "French"),
+    Language.ENGLISH: pgettext_lazy("language name inside a sentence", "English"),
+}
 
 
 @register.filter
