@@ -149,22 +149,25 @@ class VendorProfileForms:
         return [form for form in self.references.forms if form.has_changed() and not _deleted(form)]
 
     def is_valid(self) -> bool:
+        # The serializer checks whatever the form could parse, even when another field is refused, so that
+        # one submit reports every field's error at once; a field the form refused keeps only its own error.
         profile_valid = self.profile.is_valid()
         references_valid = self.references.is_valid()
-        if not (profile_valid and references_valid):
-            return False
-        kept = self._kept_references()
-        payload = {
-            **self.profile.cleaned_data,
-            "references": [
+        kept = self._kept_references() if references_valid else []
+        payload = dict(self.profile.cleaned_data)
+        if references_valid:
+            payload["references"] = [
                 {name: form.cleaned_data[name] for name in VendorReferenceForm.base_fields} for form in kept
-            ],
-        }
+            ]
         serializer = VendorInputSerializer(self.vendor, data=payload)
         if serializer.is_valid():
+            if not (profile_valid and references_valid):
+                return False
             self.validated_data = dict(serializer.validated_data)
             return True
         for field, detail in serializer.errors.items():
+            if field in self.profile.errors or (field == "references" and not references_valid):
+                continue
             per_reference = _per_item(detail, len(kept)) if field == "references" else None
             if per_reference is None:
                 self.profile.add_error(

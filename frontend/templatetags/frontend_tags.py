@@ -1,12 +1,17 @@
+import datetime
 from decimal import Decimal
 
 from django import template
 from django.core.paginator import Page
 from django.urls import translate_url
+from django.utils import timezone
+from django.utils.timesince import timesince
+from django.utils.translation import gettext, pgettext_lazy
 
 from hub import roles
 from hub.formats import money
 from hub.selectors import notification_unread_count
+from marketplace.models import Language
 
 register = template.Library()
 
@@ -45,3 +50,31 @@ def unread_notification_count(context: template.Context) -> int:
     if user is None or not user.is_authenticated:
         return 0
     return notification_unread_count(user=user)
+
+
+# A language's name inside a sentence: French writes it in lowercase (« en français »), English does not.
+LANGUAGES_IN_A_SENTENCE = {
+    Language.FRENCH: pgettext_lazy("language name inside a sentence", "French"),
+    Language.ENGLISH: pgettext_lazy("language name inside a sentence", "English"),
+}
+
+
+@register.filter
+def language_in_sentence(code: str) -> str:
+    """A delivery language's name as written inside a sentence: "French", « français »."""
+    return str(LANGUAGES_IN_A_SENTENCE.get(code, code))
+
+
+@register.filter
+def time_ago(moment: datetime.datetime) -> str:
+    """How long ago, "3 minutes ago", or "just now" under a minute (timesince would say "0 minutes")."""
+    if timezone.now() - moment < datetime.timedelta(minutes=1):
+        return gettext("just now")
+    return gettext("%(age)s ago") % {"age": timesince(moment)}
+
+
+@register.filter
+def without_final_period(name: str) -> str:
+    """A name that ends a sentence, without its own final period ("Lumio inc."), so the sentence's period
+    does not double it."""
+    return name.removesuffix(".")

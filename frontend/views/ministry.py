@@ -21,6 +21,7 @@ from frontend.forms.ministry import (
     MilestoneForm,
     TransitionNoteForm,
 )
+from frontend.templatetags.frontend_tags import without_final_period
 from frontend.views import acting_for as _acting_for
 from frontend.views import behalf_reason as _reason
 from frontend.views import page_for
@@ -477,7 +478,7 @@ def challenge_award(request: HttpRequest, challenge_id: int, introduction_id: in
             _(
                 "Awarded to %(vendor)s. The other vendors are told courteously. Plan the pilot's milestones now."
             )
-            % {"vendor": introduction.vendor.name},
+            % {"vendor": without_final_period(introduction.vendor.name)},
         )
         return redirect("frontend:engagement_manage", engagement_id=engagement.pk)
     others = [

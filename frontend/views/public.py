@@ -19,7 +19,7 @@ from frontend.forms.public import ChallengeSearchForm, SearchForm, VendorSearchF
 from frontend.views import page_for
 from hub.exceptions import SearchUnavailable
 from hub.permissions import IsOrganizationMember
-from hub.roles import is_organization_member
+from hub.roles import is_coordinator, is_organization_member, is_vendor_member
 from marketplace.models import Challenge
 from marketplace.selectors import (
     challenge_get,
@@ -93,7 +93,19 @@ def challenge_search(request: HttpRequest) -> HttpResponse:
             url=reverse("frontend:challenge_search"),
             results="frontend/public/_challenge_results.html",
         ),
+        save_url=_save_search_url(request),
     )
+
+
+def _save_search_url(request: HttpRequest) -> str | None:
+    """The saved-searches page, prefilled with this search (its page number left out), for a firm's own
+    members: only they may save one there (a coordinator acting for a firm may not)."""
+    if not is_vendor_member(request.user) or is_coordinator(request.user):
+        return None
+    query = request.GET.copy()
+    query.pop("page", None)
+    url = reverse("frontend:saved_searches")
+    return f"{url}?{query.urlencode()}" if query else url
 
 
 # The directory's audience is the vendor search API's (IsOrganizationMember), with its refusal.
@@ -151,6 +163,7 @@ def _search_page(
     hit,
     page: SearchPage,
     on_results=None,
+    save_url: str | None = None,
 ) -> HttpResponse:
     """Run a faceted search and render the whole page, or only its results for an htmx refresh.
 
@@ -180,6 +193,7 @@ def _search_page(
         "page_obj": _engine_page(results) if results else None,
         "active_filters": _active_filters(results, form=form, legends=legends) if results else [],
         "page": page,
+        "save_url": save_url,
     }
     if request.htmx and not request.htmx.boosted:
         return render(request, page.results, context)

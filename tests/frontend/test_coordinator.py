@@ -128,6 +128,26 @@ def test_queue_groups_pending_proposals_under_their_challenge(coordinator_client
     assert [item.proposal for item in groups[0].items] == [first, second]
 
 
+def test_queue_says_a_proposal_made_under_a_minute_ago_was_proposed_just_now(coordinator_client):
+    pending_proposal()
+
+    content = coordinator_client.get(url("coordinator_queue", "fr")).content.decode()
+
+    assert "proposée à l’instant" in content
+    assert "0\xa0minute" not in content and "0 minute" not in content
+
+
+def test_queue_says_how_long_ago_an_older_proposal_was_made(coordinator_client):
+    proposal = pending_proposal()
+    MatchProposal.objects.filter(pk=proposal.pk).update(
+        created_at=timezone.now() - datetime.timedelta(hours=3)
+    )
+
+    content = coordinator_client.get(url("coordinator_queue", "fr")).content.decode()
+
+    assert "proposée il y a 3\xa0heures" in content
+
+
 def test_queue_shows_the_challenge_next_to_its_proposals(coordinator_client):
     proposal = pending_proposal(
         challenge__title="Portail citoyen", challenge__required_certifications=["ISO 27001"]
@@ -619,6 +639,18 @@ def test_dashboard_measures_the_time_to_the_first_introduction(coordinator_clien
     assert delays.waiting == 1
     assert "4.0 days" in response.content.decode()
     assert [days for _challenge, days in response.context["delay_rows"]] == ["4.0", "2.0", "9.0"]
+
+
+def test_dashboard_says_a_median_under_a_day_as_less_than_a_day(coordinator_client):
+    challenge = factories.ChallengeFactory(
+        published=True, published_at=timezone.now() - datetime.timedelta(hours=2)
+    )
+    factories.IntroductionFactory(proposal__challenge=challenge, status=Introduction.Status.INTRODUCED)
+
+    content = coordinator_client.get(url("coordinator_dashboard", "fr")).content.decode()
+
+    assert "<dd>Moins d’un jour</dd>" in content
+    assert "0,0\xa0jours" not in content and "0,0 jours" not in content
 
 
 def test_dashboard_counts_published_challenges_by_region(coordinator_client):

@@ -157,6 +157,13 @@ def test_challenge_create_form_shows_the_four_steps_and_a_live_region(member_cli
     assert 'hx-get="/en/organization/challenges/reach/"' in content
 
 
+def test_challenge_create_form_labels_the_sme_ceiling_in_sentence_case(member_client):
+    content = member_client.get("/fr/organization/challenges/new/").content.decode()
+
+    assert "Plafond d’employés (PME)" in content
+    assert "plafond d'employés (PME)" not in content
+
+
 def test_challenge_create_saves_a_draft_and_shows_the_preview(member_client, member, organization):
     response = member_client.post("/fr/organization/challenges/new/", form_data())
 
@@ -368,6 +375,16 @@ def test_challenge_reach_says_how_many_each_requirement_alone_rules_out(member_c
     ]
 
 
+def test_challenge_reach_names_the_delivery_language_in_lowercase_french(member_client, catalogue):
+    response = member_client.get(
+        "/fr/organization/challenges/reach/", reach_params(required_languages=["fr"])
+    )
+
+    content = response.content.decode()
+    assert "Offre ses services en français" in content
+    assert "Livre en" not in content
+
+
 def test_challenge_reach_without_requirements_counts_every_eligible_sme(member_client, catalogue):
     response = member_client.get("/en/organization/challenges/reach/", {"max_employees": ""})
 
@@ -555,6 +572,35 @@ def test_award_opens_the_engagement(member_client, organization):
     assert response["Location"] == f"/en/organization/engagements/{engagement.pk}/"
     assert Challenge.objects.get(pk=challenge.pk).status == Challenge.Status.AWARDED
     assert Introduction.objects.get(pk=other.pk).status == Introduction.Status.NOT_SELECTED
+
+
+def test_challenge_manage_of_an_awarded_challenge_does_not_double_the_final_period(
+    member_client, organization
+):
+    introduction = factories.IntroductionFactory(
+        awarded=True,
+        proposal__challenge__organization=organization,
+        proposal__vendor__name="Lumio Numérique inc.",
+    )
+
+    response = member_client.get(f"/fr/organization/challenges/{introduction.proposal.challenge.pk}/")
+
+    content = response.content.decode()
+    assert "Attribué à Lumio Numérique inc." in content
+    assert "inc.." not in content
+
+
+def test_award_message_does_not_double_the_final_period(member_client, organization):
+    challenge = challenge_for(organization)
+    winner = introduce(challenge, name="Lumio Numérique inc.")
+
+    response = member_client.post(
+        f"/fr/organization/challenges/{challenge.pk}/award/{winner.pk}/", follow=True
+    )
+
+    content = response.content.decode()
+    assert "Attribué à Lumio Numérique inc. Les autres fournisseurs" in content
+    assert "inc.." not in content
 
 
 def test_award_of_an_awarded_challenge_shows_the_conflict_as_a_message(member_client, organization):

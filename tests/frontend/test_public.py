@@ -227,6 +227,34 @@ def test_challenge_search_renders_in_french(client, taxonomy, indexed):
     assert "750\u00a0000\u00a0$" in content
 
 
+@pytest.mark.search
+@pytest.mark.django_db
+def test_challenge_search_offers_a_vendor_member_to_save_the_search(client, taxonomy, indexed, vendor_member):
+    indexed(factories.ChallengeFactory(published=True, title="Migration infonuagique"))
+    client.force_login(vendor_member)
+
+    content = client.get("/fr/opportunities/?q=infonuagique&region=03&page=1").content.decode()
+
+    assert (
+        '<a class="button button--secondary" href="/fr/sme/saved-searches/?q=infonuagique&amp;region=03">'
+        in content
+    )
+    assert "Sauvegarder cette recherche" in content
+
+
+@pytest.mark.search
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [None, "ministry_member", "coordinator"])
+def test_challenge_search_offers_no_one_else_to_save_the_search(client, taxonomy, indexed, request, role):
+    indexed(factories.ChallengeFactory(published=True, title="Migration infonuagique"))
+    if role:
+        client.force_login(request.getfixturevalue(role))
+
+    content = client.get("/en/opportunities/?q=infonuagique").content.decode()
+
+    assert "/en/sme/saved-searches/" not in content
+
+
 # Vendor directory
 
 
@@ -387,3 +415,15 @@ def test_challenge_search_beyond_the_last_page_links_back_to_the_first(client, t
 
     assert "There is no page 4 for this search." in content
     assert 'href="?q=migration"' in content
+
+
+def test_pagination_include_reads_page_suivante_in_french(settings):
+    request = RequestFactory().get("/fr/opportunities/", {"page": "2"})
+    page_obj = Paginator(range(60), 20).page(2)
+
+    html = Template('{% include "frontend/includes/pagination.html" with page_obj=page_obj %}').render(
+        RequestContext(request, {"page_obj": page_obj})
+    )
+
+    assert 'rel="next">Page suivante</a>' in html
+    assert 'rel="prev">Page précédente</a>' in html

@@ -217,6 +217,31 @@ def test_vendor_profile_edit_shows_a_reference_error_on_its_field(client, vendor
     assert 'href="#id_references-0-year"' in page
 
 
+def test_vendor_profile_edit_reports_every_fields_error_at_once(client, vendor):
+    data = profile_data(name="", neq="12", employees="-3", founded="3000", **{"references-0-year": "1900"})
+
+    response = client.post(url("vendor_profile_edit"), data)
+
+    forms = response.context["forms"]
+    assert response.status_code == 200
+    assert set(forms.profile.errors) == {"name", "neq", "employees", "founded"}
+    assert forms.references.forms[0].errors["year"]
+    assert len(forms.error_summary()) == 5
+
+
+def test_vendor_profile_edit_reports_a_refused_field_once(client, vendor):
+    response = client.post(url("vendor_profile_edit"), profile_data(employees="beaucoup"))
+
+    assert response.context["forms"].profile.errors["employees"] == ["Saisissez un nombre entier."]
+
+
+def test_vendor_profile_edit_says_clearly_to_leave_the_new_reference_empty(client, vendor):
+    content = client.get(url("vendor_profile_edit")).content.decode()
+
+    assert "Si vous n’avez rien à ajouter, laissez vides les champs de la nouvelle référence." in content
+    assert "en blanc" not in content
+
+
 def test_vendor_profile_edit_requires_a_region(client, vendor):
     data = profile_data()
     del data["regions"]
