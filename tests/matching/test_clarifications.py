@@ -108,3 +108,14 @@ def test_clarification_question_is_unique_per_challenge_in_the_database():
     with pytest.raises(IntegrityError):
         ClarificationFactory(challenge=first.challenge, question=" LE CODE SERA-T-IL LIBRE? ")
 
+
+def test_clarification_ask_files_a_question_awaiting_its_answer_as_a_question_received():
+    challenge = ChallengeFactory(status=Challenge.Status.PUBLISHED)
+    organization_member = UserFactory(role=User.Role.MINISTRY_MEMBER)
+    challenge.organization.members.add(organization_member)
+
+    clarification_ask(challenge=challenge, user=asking_firm_member(challenge), question="Quel budget?")
+
+    notification = Notification.objects.get(user=organization_member)
+    assert notification.kind == Notification.Kind.QUESTION_ASKED
+    assert notification.get_kind_display() == "Question reçue"
