@@ -111,6 +111,7 @@ class Notification(models.Model):
         INTRODUCTION = "introduction", _("Introduction")
         INTEREST = "interest", _("Vendor interested")
         DECLINE = "decline", _("Vendor declined")
+        QUESTION_ASKED = "question_asked", _("Question received")
         CLARIFICATION = "clarification", _("Clarification published")
         SHORTLISTED = "shortlisted", _("Shortlisted")
         AWARDED = "awarded", _("Challenge awarded")

@@ -4,6 +4,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import MD5, Lower, Trim
 from django.utils.translation import gettext_lazy as _
 
 from matching.search.kinds import SearchKind
@@ -177,6 +178,12 @@ class Introduction(models.Model):
         return f"{self.challenge} ↔ {self.vendor}"
 
 
+DUPLICATE_QUESTION_MESSAGE = _(
+    "This question has already been asked about this challenge. Its answer appears on the challenge's page, "
+    "for every introduced firm, as soon as the organization gives it."
+)
+
+
 class Clarification(models.Model):
     """A question about a challenge and its answer, published to every introduced vendor.
 
@@ -203,6 +210,18 @@ class Clarification(models.Model):
         ordering = ["created_at", "id"]
         verbose_name = _("clarification")
         verbose_name_plural = _("clarifications")
+        constraints = [
+            # One question once per challenge, whatever its case or surrounding spaces: even two identical asks
+            # sent at the same moment (a double submit) cannot both land. Hashed, as a question of up to 4,000
+            # characters would not fit in an index entry.
+            models.UniqueConstraint(
+                "challenge",
+                MD5(Lower(Trim("question"))),
+                name="clarification_unique_question_per_challenge",
+                violation_error_message=DUPLICATE_QUESTION_MESSAGE,
+                violation_error_code="clarification_duplicate",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.question[:80]

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from frontend.forms import add_service_error
@@ -91,16 +91,101 @@ def _reach(request: HttpRequest, profile: ChallengeProfile) -> Reach | None:
 # The dashboard
 
 
+def _next_steps(challenge: Challenge, user: User) -> list[dict]:
+    """What the member does next on an open or closed challenge, as the challenge's page shows it: counted from
+    the introductions and questions it lists to this member, and the buttons the moves tables give them there."""
+    if challenge.status not in (Status.PUBLISHED, Status.CLOSED):
+        return []
+    introductions = matching_selectors.introduction_list_for_challenge(user=user, challenge=challenge)
+    moves = [_introduction_moves(introduction, user) for introduction in introductions]
+    to_shortlist = sum(move["can_shortlist"] for move in moves)
+    to_award = sum(move["can_award"] for move in moves)
+    not_answered = sum(
+        introduction.status == Introduction.Status.INTRODUCED for introduction in introductions
+    )
+    questions = sum(
+        _can_answer(item, user)
+        for item in matching_selectors.clarification_list(user=user, challenge=challenge)
+    )
+    steps = []
+    if questions:
+        steps.append(
+            {
+                "text": ngettext(
+                    "%(count)s question awaits your answer.",
+                    "%(count)s questions await your answer.",
+                    questions,
+                )
+                % {"count": questions},
+                "anchor": "clarifications",
+                "link": _("Answer the questions"),
+            }
+        )
+    see_the_vendors = {"anchor": "introductions", "link": _("See the vendors")}
+    if to_shortlist:
+        steps.append(
+            {
+                "text": ngettext(
+                    "%(count)s interested vendor to review: shortlist the ones you want to meet.",
+                    "%(count)s interested vendors to review: shortlist the ones you want to meet.",
+                    to_shortlist,
+                )
+                % {"count": to_shortlist},
+            }
+            | see_the_vendors
+        )
+    elif to_award:
+        steps.append({"text": _("Award it to an interested vendor.")} | see_the_vendors)
+    elif not introductions and challenge.status == Status.PUBLISHED:
+        steps.append(
+            {
+                "text": _(
+                    "No vendor has been introduced yet. Hub coordinators are reviewing the matcher's proposals; "
+                    "you will be notified of each introduction."
+                ),
+            }
+        )
+    elif not_answered and challenge.status == Status.PUBLISHED:
+        steps.append(
+            {
+                "text": ngettext(
+                    "%(count)s vendor introduced: you will be notified when one says it is interested.",
+                    "%(count)s vendors introduced: you will be notified when one says it is interested.",
+                    not_answered,
+                )
+                % {"count": not_answered},
+            }
+            | see_the_vendors
+        )
+    elif challenge.status == Status.CLOSED:
+        steps.append(
+            {"text": _("No vendor is interested: there is nobody to award it to.")} | see_the_vendors
+        )
+    else:
+        steps.append(
+            {
+                "text": _(
+                    "No introduced vendor is interested. Hub coordinators may introduce others; you will be "
+                    "notified of each introduction."
+                )
+            }
+            | see_the_vendors
+        )
+    return steps
+
+
 @organization_member_required
 @require_GET
 def ministry_dashboard(request: HttpRequest) -> HttpResponse:
-    by_status: dict[str, list[Challenge]] = {status: [] for status in STATUS_ORDER}
+    by_status: dict[str, list[dict]] = {status: [] for status in STATUS_ORDER}
     for challenge in challenge_list_for_member(user=request.user):
-        by_status[challenge.status].append(challenge)
+        by_status[challenge.status].append(
+            {"challenge": challenge, "next_steps": _next_steps(challenge, request.user)}
+        )
     groups = [
-        {"status": status, "label": Status(status).label, "challenges": challenges}
-        for status, challenges in by_status.items()
-        if challenges
+        {"status": status, "label": Status(status).label, "rows": rows}
+        for status, rows in by_status.items()
+        if rows
     ]
     organizations = organization_list_for_member(user=request.user)
     return render(
@@ -254,7 +339,6 @@ def _introduction_row(
     visibility: ProfileVisibility,
 ) -> dict:
     proposal = introduction.proposal
-    moves = allowed_moves(introduction, user)
     explanation = explanation_from_data(proposal.explanation, score=proposal.score)
     if explanation:
         # Nothing of a section the firm hides from this reader: it has not answered them yet.
@@ -267,9 +351,20 @@ def _introduction_row(
         "highlights": [fragment for fragments in explanation.highlights.values() for fragment in fragments]
         if explanation
         else [],
+    } | _introduction_moves(introduction, user)
+
+
+def _introduction_moves(introduction: Introduction, user: User) -> dict[str, bool]:
+    """The buttons of an introduction's card, which the dashboard's next step counts too."""
+    moves = allowed_moves(introduction, user)
+    return {
         "can_shortlist": Introduction.Status.SHORTLISTED in moves,
         "can_award": Introduction.Status.AWARDED in moves,
     }
+
+
+def _can_answer(clarification: Clarification, user: User) -> bool:
+    return Clarification.PUBLISHED in allowed_moves(clarification, user)
 
 
 def _introduction_rows(request: HttpRequest, challenge: Challenge) -> list[dict]:
@@ -313,7 +408,7 @@ def _render_manage(
     clarifications = [
         {
             "clarification": clarification,
-            "can_answer": Clarification.PUBLISHED in allowed_moves(clarification, request.user),
+            "can_answer": _can_answer(clarification, request.user),
             "form": answer_forms.get(clarification.pk)
             or ClarificationAnswerForm(prefix=f"answer-{clarification.pk}"),
         }

@@ -1,5 +1,5 @@
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from marketplace.services import (
 )
 from matching import notifications
 from matching.models import (
+    DUPLICATE_QUESTION_MESSAGE,
     Clarification,
     Engagement,
     Introduction,
@@ -156,9 +157,7 @@ def clarification_ask(
         raise ValidationError({"question": _("Write the question.")}, code="question_required")
     if answer.strip() and not is_member:
         raise PermissionDenied(_("Only the organization answers questions."))
-    clarification = Clarification.objects.create(
-        challenge=challenge, asked_by=user, question=question.strip()
-    )
+    clarification = _clarification_create(challenge=challenge, user=user, question=question.strip())
     audit_record(actor=user, obj=clarification, action="ask", to_state="asked")
     if answer.strip():
         clarification_answer(clarification=clarification, user=user, answer=answer, reason=reason)
@@ -169,6 +168,28 @@ def clarification_ask(
             challenge=challenge,
             clarification=clarification,
         )
+    return clarification
+
+
+def _clarification_create(*, challenge: Challenge, user: User, question: str) -> Clarification:
+    """Refuse a question already asked about the challenge, as Clarification's unique constraint defines it (case
+    and surrounding spaces aside): checked first, and caught on insert when an identical ask won the race."""
+    clarification = Clarification(challenge=challenge, asked_by=user, question=question)
+    duplicate = ValidationError(
+        {"question": ValidationError(DUPLICATE_QUESTION_MESSAGE, code="clarification_duplicate")}
+    )
+    try:
+        clarification.validate_constraints()
+    except ValidationError:
+        raise duplicate from None
+    try:
+        with transaction.atomic():  # A savepoint: the caller's transaction stays usable after a refusal.
+            clarification.save()
+    except IntegrityError as error:
+        constraint = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
+        if constraint != "clarification_unique_question_per_challenge":
+            raise
+        raise duplicate from None
     return clarification
 
 

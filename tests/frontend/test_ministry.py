@@ -110,6 +110,67 @@ def test_ministry_dashboard_lists_own_challenges_by_status_with_next_step(member
     assert "Finish it, preview it, then submit it for publication." in content
 
 
+def test_ministry_dashboard_next_step_says_no_vendor_is_introduced_when_the_challenge_lists_none(
+    member_client, organization
+):
+    challenge = challenge_for(organization, title="Défi sans entreprise présentée")
+
+    dashboard = member_client.get("/en/organization/").content.decode()
+    manage = member_client.get(f"/en/organization/challenges/{challenge.pk}/").content.decode()
+
+    assert "No vendor has been introduced yet." in manage
+    assert "No vendor has been introduced yet." in dashboard
+    assert "Vendors are being introduced" not in dashboard
+
+
+def test_ministry_dashboard_next_step_asks_to_review_the_vendors_the_challenge_page_lets_shortlist(
+    member_client, organization
+):
+    challenge = challenge_for(organization, title="Défi avec une entreprise intéressée")
+    introduce(challenge, name="Nuage Boréal inc.", pitch="Nous sommes prêts.")
+
+    dashboard = member_client.get("/en/organization/").content.decode()
+    manage = member_client.get(f"/en/organization/challenges/{challenge.pk}/").content.decode()
+
+    assert "Shortlist" in manage
+    assert "1 interested vendor to review: shortlist the ones you want to meet." in dashboard
+
+
+def test_ministry_dashboard_next_step_waits_for_introduced_vendors_that_have_not_answered(
+    member_client, organization
+):
+    challenge = challenge_for(organization, title="Défi en attente des entreprises")
+    introduce(challenge, status=Introduction.Status.INTRODUCED)
+
+    dashboard = member_client.get("/en/organization/").content.decode()
+
+    assert "1 vendor introduced: you will be notified when one says it is interested." in dashboard
+
+
+def test_ministry_dashboard_next_step_asks_to_answer_waiting_questions(member_client, organization):
+    challenge = challenge_for(organization, title="Défi avec une question")
+    introduce(challenge, status=Introduction.Status.INTRODUCED)
+    factories.ClarificationFactory(challenge=challenge)
+
+    dashboard = member_client.get("/en/organization/").content.decode()
+
+    assert "1 question awaits your answer." in dashboard
+
+
+def test_ministry_dashboard_next_step_of_a_closed_challenge_without_interested_vendor_offers_no_award(
+    member_client, organization
+):
+    challenge = challenge_for(organization, title="Défi fermé sans intérêt")
+    introduce(challenge, status=Introduction.Status.DECLINED)
+    challenge.status = Challenge.Status.CLOSED
+    challenge.save(update_fields=["status"])
+
+    dashboard = member_client.get("/en/organization/").content.decode()
+
+    assert "Award it to an interested vendor." not in dashboard
+    assert "No vendor is interested: there is nobody to award it to." in dashboard
+
+
 def test_challenge_manage_answers_404_for_another_organizations_published_challenge(member_client):
     other = factories.ChallengeFactory(published=True, title="Défi d'un autre organisme")
 

@@ -521,6 +521,18 @@ def test_vendor_introduction_ask_sends_a_question(client, member, vendor):
     assert (clarification.asked_by, clarification.question) == (member, "Quel est l'hébergement actuel ?")
 
 
+def test_vendor_introduction_ask_submitted_twice_stores_the_question_once(client, vendor):
+    introduction = introduce(vendor)
+    ask = {"action": "ask", "question": "Quel est l'hébergement actuel ?"}
+    client.post(url("vendor_introduction_detail", introduction_id=introduction.pk), ask)
+
+    response = client.post(url("vendor_introduction_detail", introduction_id=introduction.pk), ask)
+
+    assert response.status_code == 200
+    assert "Cette question a déjà été posée au sujet de ce défi." in response.content.decode()
+    assert Clarification.objects.count() == 1
+
+
 def test_vendor_introduction_shows_answers_without_saying_who_asked(client, vendor):
     introduction = introduce(vendor)
     asker = factories.UserFactory(username="curieuse", first_name="Madeleine", last_name="Questionneuse")

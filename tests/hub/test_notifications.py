@@ -1,6 +1,8 @@
 import datetime
+import importlib
 
 import pytest
+from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 
@@ -115,3 +117,18 @@ def test_notification_read_answers_404_for_another_users_notification(api_client
     assert response.status_code == 404
     notification.refresh_from_db()
     assert notification.read_at is None
+
+
+def test_notification_migration_files_questions_sent_before_their_kind_existed_as_questions_received():
+    migration = importlib.import_module("hub.migrations.0013_notification_kind_question_asked")
+    question = factories.NotificationFactory(kind="clarification", dedupe_key="clarification-asked:4")
+    published = factories.NotificationFactory(kind="clarification", dedupe_key="clarification:4")
+
+    migration.file_waiting_questions_apart(apps, None)
+
+    question.refresh_from_db()
+    published.refresh_from_db()
+    assert (question.kind, published.kind) == (
+        Notification.Kind.QUESTION_ASKED,
+        Notification.Kind.CLARIFICATION,
+    )
