@@ -82,36 +82,28 @@ def test_gaps_name_missing_languages_in_the_readers_language():
     assert not any(": fr." in reason for reason in english + french)
 
 
-def test_reasons_say_only_what_fits():
-    explanation = Explanation(
-        score=3.0,
-        expertise_matched=["cloud"],
-        region_fit=False,
-        certifications_present=["ISO 27001"],
-        certifications_missing=["SOC 2"],
-        languages_missing=["fr"],
-        sme_eligible=False,
-    )
+# A vendor with as much that fits as is missing.
+MIXED = Explanation(
+    score=3.0,
+    expertise_matched=["cloud"],
+    region_fit=False,
+    certifications_present=["ISO 27001"],
+    certifications_missing=["SOC 2"],
+    languages_missing=["fr"],
+    sme_eligible=False,
+)
 
+
+def test_reasons_say_only_what_fits():
     with translation.override("en"):
-        reasons = explanation_reasons(explanation, expertise_labels={"cloud": "Cloud computing"})
+        reasons = explanation_reasons(MIXED, expertise_labels={"cloud": "Cloud computing"})
 
     assert reasons == ["Shared expertise: Cloud computing.", "Certifications held: ISO 27001."]
 
 
 def test_gaps_say_only_what_is_missing():
-    explanation = Explanation(
-        score=3.0,
-        expertise_matched=["cloud"],
-        region_fit=False,
-        certifications_present=["ISO 27001"],
-        certifications_missing=["SOC 2"],
-        languages_missing=["fr"],
-        sme_eligible=False,
-    )
-
     with translation.override("en"):
-        gaps = explanation_gaps(explanation)
+        gaps = explanation_gaps(MIXED)
 
     assert gaps == [
         "Not present in the region of the work.",
