@@ -17,7 +17,7 @@ from matching.models import (
     SavedSearch,
     VendorExposure,
 )
-from matching.search.explain import explanation_reasons
+from matching.search.explain import explanation_gaps, explanation_reasons
 from matching.search.queries import (
     MAX_QUERY_LENGTH,
     BudgetRange,
@@ -247,7 +247,8 @@ class SavedSearchOutputSerializer(serializers.ModelSerializer):
 class MatchExplanationOutputSerializer(serializers.Serializer):
     """Why a result ranks where it does, read from the engine's own signals."""
 
-    reasons = serializers.SerializerMethodField(help_text=gettext_lazy("The explanation in plain sentences."))
+    reasons = serializers.SerializerMethodField(help_text=gettext_lazy("What fits, in plain sentences."))
+    gaps = serializers.SerializerMethodField(help_text=gettext_lazy("What is missing, in plain sentences."))
     text_score = serializers.FloatField()
     expertise_matched = serializers.ListField(child=serializers.CharField())
     expertise_missing = serializers.ListField(child=serializers.CharField())
@@ -262,6 +263,9 @@ class MatchExplanationOutputSerializer(serializers.Serializer):
 
     def get_reasons(self, explanation) -> list[str]:
         return explanation_reasons(explanation, expertise_labels=self.context["expertise_labels"])
+
+    def get_gaps(self, explanation) -> list[str]:
+        return explanation_gaps(explanation)
 
 
 class MatchedVendorOutputSerializer(serializers.Serializer):

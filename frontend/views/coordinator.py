@@ -40,7 +40,12 @@ from marketplace.services import challenge_transition
 from matching import services
 from matching.models import MatchProposal
 from matching.moves import allowed_moves
-from matching.search.explain import explanation_from_data, explanation_reasons
+from matching.search.explain import (
+    explanation_from_data,
+    explanation_gaps,
+    explanation_reasons,
+    match_strength,
+)
 from matching.selectors import (
     dashboard_challenges_by_region,
     dashboard_first_introduction_delays,
@@ -84,6 +89,8 @@ class HighlightedField:
 class QueueItem:
     proposal: MatchProposal
     reasons: list[str]
+    gaps: list[str]
+    strength: str  # Empty for a coordinator's own proposal: the matcher did not score it.
     highlights: list[HighlightedField]
     reject_form: ProposalRejectForm
     moves: set[str]
@@ -121,7 +128,6 @@ def _queue_item(
 ) -> QueueItem:
     # Frozen when the matcher proposed the vendor; none for a coordinator's own proposal.
     explanation = explanation_from_data(proposal.explanation, score=proposal.score)
-    reasons = explanation_reasons(explanation, expertise_labels=expertise_labels) if explanation else []
     highlights = [
         HighlightedField(
             label=str(HIGHLIGHT_LABELS.get(name, name)),
@@ -132,7 +138,9 @@ def _queue_item(
     ]
     return QueueItem(
         proposal=proposal,
-        reasons=reasons,
+        reasons=explanation_reasons(explanation, expertise_labels=expertise_labels) if explanation else [],
+        gaps=explanation_gaps(explanation) if explanation else [],
+        strength=match_strength(explanation) if explanation else "",
         highlights=highlights,
         reject_form=reject_form or ProposalRejectForm(auto_id=_reject_auto_id(proposal)),
         moves=allowed_moves(proposal, user),

@@ -42,7 +42,12 @@ from matching import selectors as matching_selectors
 from matching import services as matching_services
 from matching.models import Clarification, Engagement, Introduction, Milestone
 from matching.moves import INTRODUCTIONS_IN_THE_RUNNING, allowed_moves
-from matching.search.explain import explanation_from_data, explanation_reasons, explanation_within
+from matching.search.explain import (
+    explanation_from_data,
+    explanation_gaps,
+    explanation_reasons,
+    explanation_within,
+)
 from matching.search.queries import ChallengeProfile
 from matching.search.ranking import challenge_profile
 from matching.search.reach import Reach
@@ -348,6 +353,7 @@ def _introduction_row(
     return {
         "introduction": introduction,
         "reasons": explanation_reasons(explanation, expertise_labels=expertise_labels) if explanation else [],
+        "gaps": explanation_gaps(explanation) if explanation else [],
         "highlights": [fragment for fragments in explanation.highlights.values() for fragment in fragments]
         if explanation
         else [],

@@ -46,7 +46,7 @@ from marketplace.services import vendor_create, vendor_update
 from matching.models import Introduction, Milestone
 from matching.moves import allowed_moves
 from matching.search.documents import MAX_RESULT_WINDOW
-from matching.search.explain import explanation_reasons
+from matching.search.explain import explanation_gaps, explanation_reasons
 from matching.search.ranking import RankedHit, challenge_ranking
 from matching.selectors import (
     clarification_list,
@@ -175,7 +175,7 @@ def vendor_dashboard(request: HttpRequest) -> HttpResponse:
         )
         try:
             _total, hits = challenge_ranking(vendor=vendor, size=DASHBOARD_RECOMMENDATIONS)
-            context["recommendations"] = _recommendations(hits, first_rank=1)
+            context["recommendations"] = _recommendations(hits, first_rank=1, passages_shown=False)
         except SearchUnavailable:
             context["search_unavailable"] = True
     return render(request, "frontend/vendor/dashboard.html", context)
@@ -235,9 +235,10 @@ def vendor_profile_edit(request: HttpRequest, context: dict) -> HttpResponse:
 # Opportunities
 
 
-def _recommendations(hits: list[RankedHit], *, first_rank: int) -> list[dict]:
-    """What a card needs from each ranked challenge: the engine's fields, the reasons in the API's words, and
-    the highlighted passages (escaped by the engine, matched words in <mark>)."""
+def _recommendations(hits: list[RankedHit], *, first_rank: int, passages_shown: bool) -> list[dict]:
+    """What a card needs from each ranked challenge: the engine's fields, the reasons and gaps in the API's
+    words, and the highlighted passages (escaped by the engine, matched words in <mark>), which only a
+    card that shows them (`passages_shown`) points to."""
     labels = expertise_labels()
     return [
         {
@@ -251,7 +252,10 @@ def _recommendations(hits: list[RankedHit], *, first_rank: int) -> list[dict]:
             else None,
             "budget_min": Decimal(str(hit.source.get("budget_min", 0))),
             "budget_max": Decimal(str(hit.source.get("budget_max", 0))),
-            "reasons": explanation_reasons(hit.explanation, expertise_labels=labels),
+            "reasons": explanation_reasons(
+                hit.explanation, expertise_labels=labels, passages_shown=passages_shown
+            ),
+            "gaps": explanation_gaps(hit.explanation),
             "highlights": [
                 mark_safe(fragment)  # noqa: S308 The engine HTML-escapes the text and adds only <mark>.
                 for name in ("title", "description")
@@ -280,7 +284,9 @@ def vendor_recommendations(request: HttpRequest, context: dict) -> HttpResponse:
         context.update(
             total=total,
             page_obj=page_obj,
-            recommendations=_recommendations(hits, first_rank=page_obj.start_index() or 1),
+            recommendations=_recommendations(
+                hits, first_rank=page_obj.start_index() or 1, passages_shown=True
+            ),
         )
     except SearchUnavailable:
         context["search_unavailable"] = True

@@ -9,9 +9,18 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from marketplace.models import Language, ProfileSection
-from matching.search.queries import ChallengeProfile, VendorProfile
+from matching.search.queries import (
+    CERTIFICATION_WEIGHT,
+    EXPERTISE_WEIGHT,
+    LANGUAGE_WEIGHT,
+    REGION_WEIGHT,
+    TEXT_WEIGHT,
+    ChallengeProfile,
+    VendorProfile,
+)
 
 
 @dataclass
@@ -144,34 +153,73 @@ def language_name(code: str) -> str:
     return str(Language(code).label) if code in Language.values else code
 
 
-def explanation_reasons(explanation: Explanation, *, expertise_labels: Mapping[str, str]) -> list[str]:
-    """Short sentences a coordinator can check in ten seconds."""
-
-    def labels(codes: list[str]) -> str:
-        return ", ".join(expertise_labels.get(code, code) for code in codes)
-
+def explanation_reasons(
+    explanation: Explanation, *, expertise_labels: Mapping[str, str], passages_shown: bool = True
+) -> list[str]:
+    """What fits, in short sentences a coordinator can check in ten seconds; what is missing is in
+    `explanation_gaps`. `passages_shown`: whether the reader sees the highlighted passages beside them."""
     reasons = []
     if explanation.expertise_matched:
-        reasons.append(_("Shared expertise: %(labels)s.") % {"labels": labels(explanation.expertise_matched)})
+        labels = ", ".join(expertise_labels.get(code, code) for code in explanation.expertise_matched)
+        reasons.append(_("Shared expertise: %(labels)s.") % {"labels": labels})
     if explanation.highlights:
-        reasons.append(_("Their texts describe the same work (see the highlighted passages)."))
+        reasons.append(
+            _("Their texts describe the same work (see the highlighted passages).")
+            if passages_shown
+            else _("Their texts describe the same work.")
+        )
     if explanation.region_fit is True:
         reasons.append(_("Present in the region of the work."))
-    elif explanation.region_fit is False:
-        reasons.append(_("Not present in the region of the work."))
-    if explanation.languages_missing:
-        reasons.append(
-            _("Cannot deliver in: %(languages)s.")
-            % {"languages": ", ".join(language_name(code) for code in explanation.languages_missing)}
-        )
     if explanation.certifications_present:
         reasons.append(
             _("Certifications held: %(names)s.") % {"names": ", ".join(explanation.certifications_present)}
         )
+    if explanation.sme_eligible is True:
+        reasons.append(_("Eligible as an SME."))
+    return reasons
+
+
+def explanation_gaps(explanation: Explanation) -> list[str]:
+    """What is missing, in short sentences: each one lowered the rank without excluding the match."""
+    gaps = []
+    if explanation.region_fit is False:
+        gaps.append(_("Not present in the region of the work."))
+    if explanation.languages_missing:
+        gaps.append(
+            _("Cannot deliver in: %(languages)s.")
+            % {"languages": ", ".join(language_name(code) for code in explanation.languages_missing)}
+        )
     if explanation.certifications_missing:
-        reasons.append(
+        gaps.append(
             _("Certifications missing: %(names)s.") % {"names": ", ".join(explanation.certifications_missing)}
         )
-    if explanation.sme_eligible is not None:
-        reasons.append(_("Eligible as an SME.") if explanation.sme_eligible else _("Above the SME ceiling."))
-    return reasons
+    if explanation.sme_eligible is False:
+        gaps.append(_("Above the SME ceiling."))
+    return gaps
+
+
+# A vendor's strength for a challenge: its score's share of the best score a vendor could reach for that
+# challenge, at least this much for each level (docs/matching.md).
+STRENGTH_LEVELS = [
+    (0.75, gettext_lazy("Very strong match")),
+    (0.5, gettext_lazy("Strong match")),
+    (0.25, gettext_lazy("Fair match")),
+]
+
+
+def best_vendor_score(explanation: Explanation) -> float:
+    """The most a vendor could score for the challenge this explanation is about: its text matching
+    fully, every expertise shared and every requirement met (matching.search.queries' weights)."""
+    return (
+        TEXT_WEIGHT
+        + EXPERTISE_WEIGHT * len(explanation.expertise_matched + explanation.expertise_missing)
+        + (REGION_WEIGHT if explanation.region_fit is not None else 0.0)
+        + LANGUAGE_WEIGHT * len(explanation.languages_matched + explanation.languages_missing)
+        + CERTIFICATION_WEIGHT * len(explanation.certifications_present + explanation.certifications_missing)
+    )
+
+
+def match_strength(explanation: Explanation) -> str:
+    """How well a vendor fits a challenge, in words, from its explanation before any section is hidden."""
+    share = explanation.score / best_vendor_score(explanation)
+    return str(next((label for floor, label in STRENGTH_LEVELS if share >= floor), _("Weak match")))

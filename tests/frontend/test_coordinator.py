@@ -181,6 +181,26 @@ def test_queue_explains_each_proposal_with_the_frozen_reasons(coordinator_client
     assert "Present in the region of the work." in content
 
 
+def test_queue_lists_gaps_apart_from_the_reasons(coordinator_client):
+    pending_proposal(explanation=explanation(certifications_missing=["SOC 2"]))
+
+    content = coordinator_client.get(url("coordinator_queue")).content.decode()
+
+    reasons, gaps = content.split("What is missing")
+    assert "Shared expertise: Cloud computing." in reasons
+    assert "Certifications missing: SOC 2." in gaps and "Certifications missing" not in reasons
+
+
+def test_queue_says_how_strong_a_match_is_in_words_instead_of_a_raw_score(coordinator_client):
+    # Best possible for this challenge: text 2 + one expertise 2 + region 0.5 = 4.5; 2.82 is 63 % of it.
+    pending_proposal(score=2.82, explanation=explanation(score=2.82))
+
+    content = coordinator_client.get(url("coordinator_queue")).content.decode()
+
+    assert "Strong match" in content
+    assert "2.82" not in content
+
+
 def test_queue_keeps_the_engines_mark_tags_in_highlights(coordinator_client):
     pending_proposal()
 

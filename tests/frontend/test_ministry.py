@@ -44,10 +44,19 @@ def draft_for(organization, **fields) -> Challenge:
 
 
 def introduce(
-    challenge: Challenge, *, status: str = Introduction.Status.INTERESTED, pitch: str = "", **vendor_fields
+    challenge: Challenge,
+    *,
+    status: str = Introduction.Status.INTERESTED,
+    pitch: str = "",
+    gaps: dict | None = None,
+    **vendor_fields,
 ):
     explanation = Explanation(
-        score=4.2, expertise_matched=["cloud"], region_fit=True, certifications_present=["ISO 27001"]
+        score=4.2,
+        expertise_matched=["cloud"],
+        region_fit=True,
+        certifications_present=["ISO 27001"],
+        **(gaps or {}),
     )
     proposal = factories.MatchProposalFactory(
         approved=True,
@@ -522,6 +531,17 @@ def test_challenge_manage_shows_each_introduction_with_its_pitch_and_explanation
     assert "Nous avons migré trois ministères." in content
     assert "Shared expertise: Cloud computing." in content
     assert "Present in the region of the work." in content
+
+
+def test_challenge_manage_lists_gaps_apart_from_the_reasons(member_client, organization):
+    challenge = challenge_for(organization)
+    introduce(challenge, gaps={"languages_missing": ["fr"]})
+
+    content = member_client.get(f"/en/organization/challenges/{challenge.pk}/").content.decode()
+
+    reasons, gaps = content.split("What is missing")
+    assert "Shared expertise: Cloud computing." in reasons
+    assert "Cannot deliver in: French." in gaps and "Cannot deliver in" not in reasons
 
 
 def test_challenge_manage_shows_the_history_from_the_audit_log(member_client, member, organization):

@@ -121,6 +121,15 @@ def test_vendor_dashboard_shows_completeness_recommendations_and_awaiting_introd
     assert url("vendor_introduction_detail", introduction_id=introduction.pk) in page
 
 
+def test_vendor_dashboard_points_to_no_passage_it_does_not_show(client, vendor, indexed):
+    indexed(factories.ChallengeFactory(published=True, description=TEXT))
+
+    page = client.get(url("vendor_dashboard")).content.decode()
+
+    assert "Leurs textes décrivent les mêmes travaux." in page
+    assert "surbrillance" not in page and "<mark>" not in page
+
+
 def test_vendor_dashboard_says_when_recommendations_are_unavailable(client, vendor, engine_down):
     response = client.get(url("vendor_dashboard"))
 
@@ -278,8 +287,8 @@ def test_vendor_recommendations_explain_each_challenge_in_the_apis_words(client,
     page = response.content.decode()
     assert response.status_code == 200
     assert url("challenge_detail", challenge_id=challenge.pk) in page
-    assert "Certifications manquantes : SOC 2." in page
-    assert "<mark>" in page
+    assert "Certifications manquantes : SOC 2." in page.split("Ce qui manque")[1]
+    assert "voir les passages en surbrillance" in page and "<mark>" in page
 
 
 def test_vendor_recommendations_paginate(client, vendor, indexed):

@@ -39,7 +39,8 @@ def test_challenge_matches_ranks_vendors_with_explanations(api_client, coordinat
     first = response.data["results"][0]
     assert first["rank"] == 1 and first["vendor"]["id"] == vendors[0].id
     assert first["explanation"]["certifications_missing"] == ["SOC 2"]
-    assert "Certifications manquantes : SOC 2." in first["explanation"]["reasons"]
+    assert "Certifications manquantes : SOC 2." in first["explanation"]["gaps"]
+    assert "Certifications manquantes : SOC 2." not in first["explanation"]["reasons"]
     assert any("<mark>" in fragment for fragment in first["explanation"]["highlights"]["description"])
 
 
@@ -88,7 +89,7 @@ def test_vendor_opportunities_ranks_open_challenges_for_the_vendors_member(
 
     assert response.status_code == 200
     assert response.data["results"][0]["challenge"]["id"] == challenge.id
-    assert "Certifications missing: SOC 2." in response.data["results"][0]["explanation"]["reasons"]
+    assert "Certifications missing: SOC 2." in response.data["results"][0]["explanation"]["gaps"]
 
 
 def test_vendor_opportunities_hides_another_vendors_view(api_client, vendor_member):
