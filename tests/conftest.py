@@ -117,5 +117,6 @@ def csv_rows() -> Callable:
 
 def pytest_collection_modifyitems(items):
     for item in items:
-        if "search" in item.keywords:
+        # The marker, not the keyword: every test under tests/matching/search/ has "search" among its keywords.
+        if item.get_closest_marker("search"):
             item.fixturenames.insert(0, "search_index")
