@@ -526,6 +526,13 @@ def _days(delay: timedelta) -> float:
     return round(delay.total_seconds() / 86400, 1)
 
 
+def _days_text(days: float, *, unit: bool = False) -> str:
+    """A delay as people read it: under a day is "less than a day", never « 0,0 »."""
+    if days < 1:
+        return _("Less than a day")
+    return _("%(days)s days") % {"days": _number(days, 1)} if unit else _number(days, 1)
+
+
 @coordinator_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -556,12 +563,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             Bar(
                 label=challenge.title,
                 value=_days(challenge.delay),
-                value_text=_number(_days(challenge.delay), 1),
+                value_text=_days_text(_days(challenge.delay)),
             )
             for challenge in delays.latest
         ],
     )
-    delay_rows = [(challenge, _number(_days(challenge.delay), 1)) for challenge in delays.latest]
+    delay_rows = [(challenge, _days_text(_days(challenge.delay))) for challenge in delays.latest]
 
     by_region = dashboard_challenges_by_region()
     region_rows = [(region.label, region.challenge_count) for region in by_region.regions]
@@ -606,7 +613,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "week_charts": week_charts,
             "statuses": MatchProposal.Status.choices,
             "delays": delays,
-            "median_days": _number(delays.median_days, 1) if delays.median_days is not None else None,
+            "median_days": (
+                _days_text(delays.median_days, unit=True) if delays.median_days is not None else None
+            ),
             "delay_chart": delay_chart,
             "delay_rows": delay_rows,
             "region_chart": region_chart,

@@ -738,3 +738,15 @@ def test_dashboard_writes_svg_coordinates_with_a_dot_in_french(coordinator_clien
 
     assert 'width="7,5%"' not in content
     assert 'x="2.5%"' in content  # The first of 8 weekly bars starts at a fifth of its 12.5 % slot.
+
+
+def test_dashboard_says_a_challenges_delay_under_a_day_as_less_than_a_day(coordinator_client):
+    challenge = factories.ChallengeFactory(
+        published=True, published_at=timezone.now() - datetime.timedelta(hours=2)
+    )
+    factories.IntroductionFactory(proposal__challenge=challenge, status=Introduction.Status.INTRODUCED)
+
+    response = coordinator_client.get(url("coordinator_dashboard", "fr"))
+
+    assert [days for _challenge, days in response.context["delay_rows"]] == ["Moins d’un jour"]
+    assert '<td class="number">Moins d’un jour</td>' in response.content.decode()
