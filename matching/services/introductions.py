@@ -136,6 +136,12 @@ def _introduced_vendor_members(challenge: Challenge) -> QuerySet[User]:
     ).distinct()
 
 
+def _require_questions_open(challenge: Challenge) -> None:
+    # Questions are asked and answered while the challenge is open (CLARIFICATION_MOVES, INTRODUCTION_MOVES).
+    if not challenge.is_open:
+        raise Conflict(_("Questions are closed: the challenge is no longer open."), code="challenge_not_open")
+
+
 @transaction.atomic
 def clarification_ask(
     *, challenge: Challenge, user: User, question: str, answer: str = "", reason: str = ""
@@ -151,8 +157,7 @@ def clarification_ask(
         raise PermissionDenied(
             _("Only introduced vendors and the organization can ask about this challenge.")
         )
-    if challenge.status != Challenge.Status.PUBLISHED:
-        raise Conflict(_("Questions are closed: the challenge is no longer open."), code="challenge_not_open")
+    _require_questions_open(challenge)
     if not question.strip():
         raise ValidationError({"question": _("Write the question.")}, code="question_required")
     if answer.strip() and not is_member:
@@ -205,8 +210,7 @@ def clarification_answer(
     clarification = locked(clarification)
     if clarification.status not in CLARIFICATION_MOVES[Clarification.PUBLISHED].sources:
         raise Conflict(_("This question has already been answered."), code="clarification_answered")
-    if not challenge.is_open:
-        raise Conflict(_("Questions are closed: the challenge is no longer open."), code="challenge_not_open")
+    _require_questions_open(challenge)
     clarification.answer = answer.strip()
     clarification.answered_by = user
     clarification.answered_at = timezone.now()
