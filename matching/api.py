@@ -91,9 +91,9 @@ class ChallengeSearchApi(APIView):
 
 
 class VendorSearchApi(APIView):
-    """The directory of active, verified vendors, for public organizations and coordinators."""
+    """The directory of active, verified vendors: public, like their pages; each shows its public sections."""
 
-    permission_classes = [IsOrganizationMember]
+    permission_classes = [AllowAny]
 
     @extend_schema(
         parameters=[VendorSearchInputSerializer, *PAGE_PARAMETERS], responses=VendorSearchOutputSerializer
@@ -109,8 +109,8 @@ class VendorSearchApi(APIView):
             page=page,
             page_size=page_size,
         )
-        services.vendor_exposure_record(
-            vendor_ids=[hit["id"] for hit in results.results], channel=VendorExposure.Channel.SEARCH
+        services.vendor_search_exposure_record(
+            reader=request.user, vendor_ids=[hit["id"] for hit in results.results]
         )
         return Response(VendorSearchOutputSerializer(results).data)
 

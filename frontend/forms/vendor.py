@@ -23,7 +23,14 @@ from frontend.forms import (
     region_choices,
 )
 from hub.models import Organization
-from marketplace.models import Language, Vendor, VendorReference
+from marketplace.models import (
+    MAX_REFERENCES,
+    Language,
+    ProfileSection,
+    Vendor,
+    VendorReference,
+    default_public_profile,
+)
 from marketplace.serializers import VendorInputSerializer
 from matching.search.queries import BudgetRange, DeadlineWindow
 from matching.serializers import (
@@ -88,6 +95,28 @@ class VendorProfileForm(forms.Form):
         help_text=_("One per line, as written on the certificate, for example ISO 27001."),
         required=False,
     )
+    contact_name = forms.CharField(label=_verbose_name(Vendor, "contact_name"), required=False)
+    contact_email = forms.EmailField(label=_verbose_name(Vendor, "contact_email"), required=False)
+    contact_phone = forms.CharField(
+        label=_verbose_name(Vendor, "contact_phone"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    public_profile = forms.MultipleChoiceField(
+        label=_("Sections anyone may see"),
+        help_text=_(
+            "Anyone can read the sections you tick, signed in or not. The others are seen only by your firm's "
+            "members, the Centre's coordinators and the public bodies whose challenges you chose to answer."
+        ),
+        choices=ProfileSection.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A new firm starts from the model's privacy default: every section public but the contact person.
+        self.fields["public_profile"].initial = default_public_profile()
 
     @staticmethod
     def initial_from(vendor: Vendor) -> dict:
@@ -101,6 +130,10 @@ class VendorProfileForm(forms.Form):
             "founded": vendor.founded,
             "expertise": [item.code for item in vendor.expertise.all()],
             "certifications": list(vendor.certifications),
+            "contact_name": vendor.contact_name,
+            "contact_email": vendor.contact_email,
+            "contact_phone": vendor.contact_phone,
+            "public_profile": list(vendor.public_profile),
         }
 
 
@@ -115,8 +148,16 @@ class VendorReferenceForm(forms.Form):
     year = forms.IntegerField(label=_verbose_name(VendorReference, "year"))
 
 
+# One blank reference to start with; the page adds more, and removes any, in place (maillage.js): every
+# form, new or not, has its "Remove" box, and a removed or untouched one is left out.
+class BaseVendorReferenceFormSet(forms.BaseFormSet):
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        form.fields[DELETION_FIELD_NAME].label = _("Remove this reference")
+
+
 VendorReferenceFormSet = forms.formset_factory(
-    VendorReferenceForm, extra=1, can_delete=True, can_delete_extra=False
+    VendorReferenceForm, formset=BaseVendorReferenceFormSet, extra=1, can_delete=True, max_num=MAX_REFERENCES
 )
 
 
@@ -211,7 +252,7 @@ def _per_item(detail: Any, count: int) -> list[dict] | None:
 
 
 def _deleted(form: forms.Form) -> bool:
-    """Whether the user ticked "Delete" on this reference (ignored then, even if it is not valid)."""
+    """Whether the user removed this reference (ignored then, even if it is not valid)."""
     return bool(getattr(form, "cleaned_data", {}).get(DELETION_FIELD_NAME))
 
 

@@ -16,10 +16,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from frontend.forms.public import ChallengeSearchForm, SearchForm, VendorSearchForm
-from frontend.views import page_for
 from hub.exceptions import SearchUnavailable
-from hub.permissions import IsOrganizationMember
-from hub.roles import is_coordinator, is_organization_member, is_vendor_member
+from hub.roles import is_coordinator, is_vendor_member
 from marketplace.models import Challenge
 from marketplace.selectors import (
     challenge_get,
@@ -27,11 +25,10 @@ from marketplace.selectors import (
     vendor_get,
 )
 from marketplace.visibility import ProfileVisibility, vendor_profile_sections
-from matching.models import VendorExposure
 from matching.search import people
 from matching.search.documents import MAX_RESULT_WINDOW
 from matching.search.people import SearchResults
-from matching.services import vendor_exposure_record
+from matching.services import vendor_search_exposure_record
 
 HOME_CHALLENGE_COUNT = 6
 
@@ -108,8 +105,7 @@ def _save_search_url(request: HttpRequest) -> str | None:
     return f"{url}?{query.urlencode()}" if query else url
 
 
-# The directory's audience is the vendor search API's (IsOrganizationMember), with its refusal.
-@page_for(is_organization_member, IsOrganizationMember.message)
+# Public like the vendor search API and the firms' pages: each firm shows its public sections only.
 def vendor_directory(request: HttpRequest) -> HttpResponse:
     form = VendorSearchForm(request.GET, request=request)
     return _search_page(
@@ -128,9 +124,8 @@ def vendor_directory(request: HttpRequest) -> HttpResponse:
             url=reverse("frontend:vendor_directory"),
             results="frontend/public/_vendor_results.html",
         ),
-        # Like the API: every vendor shown in the directory counts one exposure.
-        on_results=lambda results: vendor_exposure_record(
-            vendor_ids=[hit["id"] for hit in results.results], channel=VendorExposure.Channel.SEARCH
+        on_results=lambda results: vendor_search_exposure_record(
+            reader=request.user, vendor_ids=[hit["id"] for hit in results.results]
         ),
     )
 

@@ -2,7 +2,7 @@
 `from matching.services import proposal_approve` whatever module holds it."""
 
 from matching.services.engagements import milestone_accept, milestone_create, milestone_deliver
-from matching.services.exposure import vendor_exposure_record
+from matching.services.exposure import vendor_exposure_record, vendor_search_exposure_record
 from matching.services.introductions import (
     challenge_award,
     clarification_answer,
@@ -76,5 +76,6 @@ __all__ = [
     "saved_search_delete",
     "saved_searches_erase",
     "vendor_exposure_record",
+    "vendor_search_exposure_record",
     "workflow_authorship_erase",
 ]

@@ -1,6 +1,7 @@
 from django.db.models import F
 from django.utils import timezone
 
+from hub.roles import AnyUser, is_organization_member
 from matching.models import (
     VendorExposure,
 )
@@ -18,3 +19,10 @@ def vendor_exposure_record(*, vendor_ids: list[int], channel: str) -> None:
     VendorExposure.objects.filter(vendor_id__in=vendor_ids, day=today, channel=channel).update(
         count=F("count") + 1
     )
+
+
+def vendor_search_exposure_record(*, reader: AnyUser, vendor_ids: list[int]) -> None:
+    """The directory is public, but its exposures measure the attention of public bodies (their members
+    and the Centre's coordinators): anyone else's reading, a crawler's included, is not counted."""
+    if is_organization_member(reader):
+        vendor_exposure_record(vendor_ids=vendor_ids, channel=VendorExposure.Channel.SEARCH)

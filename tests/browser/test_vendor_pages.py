@@ -145,3 +145,41 @@ def test_coordinator_acts_for_a_firm_from_its_public_page(
     expect(page.get_by_role("status")).to_contain_text("Your interest is sent to the organization.")
     assert Introduction.objects.get(pk=introduction.pk).status == Introduction.Status.INTERESTED
     check_page(page, "sme-introduction-coordinator")
+
+
+def test_vendor_adds_and_removes_references_in_place(live_server, page, check_page, firm_member, sign_in):
+    firm = firm_member.vendors.get()
+    old = factories.VendorReferenceFactory(vendor=firm, title="Ancien mandat")
+    sign_in(page, firm_member)
+    page.goto(f"{live_server.url}/fr/sme/profile/")
+
+    # Removing asks for no save yet: the reference disappears and the removal is announced.
+    page.get_by_role("button", name="Retirer la référence 1").click()
+    expect(page.get_by_text("Ancien mandat")).to_be_hidden()
+    expect(page.locator("[data-formset-status]")).to_have_text(
+        "Référence retirée. Elle sera supprimée à l’enregistrement du profil."
+    )
+    # The blank reference the page starts with, then two more added in place.
+    add = page.get_by_role("button", name="Ajouter une référence")
+    for number, (client, title) in enumerate(
+        [("Ville de Québec", "Portail citoyen"), ("Ville de Lévis", "Données ouvertes"), ("MCN", "Pilote")],
+        start=2,
+    ):
+        if number > 2:
+            add.click()
+            expect(page.locator(f"#id_references-{number - 1}-client")).to_be_focused()
+        page.fill(f"#id_references-{number - 1}-client", client)
+        page.fill(f"#id_references-{number - 1}-title", title)
+        page.fill(f"#id_references-{number - 1}-year", "2024")
+    expect(page.get_by_role("group", name="Référence 4")).to_be_visible()
+    check_page(page, "sme-profile-references")
+
+    page.locator("form.sme-form button[type=submit]").click()
+
+    expect(page.get_by_role("status").first).to_be_visible()
+    assert sorted(firm.references.values_list("title", flat=True)) == [
+        "Données ouvertes",
+        "Pilote",
+        "Portail citoyen",
+    ]
+    assert not firm.references.filter(pk=old.pk).exists()

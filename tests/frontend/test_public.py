@@ -24,19 +24,10 @@ def test_home_has_a_search_box_that_gets_the_opportunity_search(client):
 
 
 @pytest.mark.django_db
-def test_home_nav_links_opportunities_but_not_vendors_for_anonymous(client):
+def test_home_nav_links_opportunities_and_the_public_vendor_directory_for_anonymous(client):
     content = client.get("/en/").content.decode()
 
     assert 'href="/en/opportunities/"' in content
-    assert 'href="/en/vendors/"' not in content
-
-
-@pytest.mark.django_db
-def test_home_nav_links_vendors_for_a_ministry_member(client, ministry_member):
-    client.force_login(ministry_member)
-
-    content = client.get("/en/").content.decode()
-
     assert 'href="/en/vendors/"' in content
 
 
@@ -258,24 +249,31 @@ def test_challenge_search_offers_no_one_else_to_save_the_search(client, taxonomy
 # Vendor directory
 
 
+@pytest.mark.search
 @pytest.mark.django_db
-def test_vendor_directory_sends_anonymous_users_to_sign_in(client):
-    response = client.get("/en/vendors/?q=nuage")
+@pytest.mark.parametrize("reader", ["anonymous", "vendor_member"])
+def test_vendor_directory_is_public_and_shows_only_public_sections(
+    request, client, taxonomy, indexed, reader
+):
+    # One rule for the directory and the firm's page: both public, both limited to the public sections.
+    firm = indexed(
+        factories.VendorFactory(
+            name="Nuage boréal inc.",
+            description="Nous migrons des services publics vers l'infonuagique souveraine.",
+            certifications=["Certification cachée"],
+            public_profile=["description"],
+        )
+    )[0]
+    if reader != "anonymous":
+        client.force_login(request.getfixturevalue(reader))
 
-    assert response.status_code == 302
-    assert response["Location"] == "/en/login/?next=/en/vendors/%3Fq%3Dnuage"
+    directory = client.get("/en/vendors/").content.decode()
+    page = client.get(f"/en/vendors/{firm.pk}/").content.decode()
 
-
-@pytest.mark.django_db
-def test_vendor_directory_refuses_vendor_members_with_the_403_page(client, vendor_member):
-    client.force_login(vendor_member)
-
-    response = client.get("/en/vendors/")
-
-    content = response.content.decode()
-    assert response.status_code == 403
-    assert "Access refused" in content
-    assert "Only members of a public organization can do this." in content
+    for content in (directory, page):
+        assert "Nuage boréal inc." in content
+        assert "Certification cachée" not in content
+    assert not VendorExposure.objects.exists()
 
 
 @pytest.mark.search

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from hub.models import AuditEntry, Notification, User
 from hub.services import notification_create
-from marketplace.models import Vendor
+from marketplace.models import Vendor, default_public_profile
 from matching.models import Clarification, Introduction, Milestone, Payout, SavedSearch
 from tests import factories
 
@@ -244,11 +244,101 @@ def test_vendor_profile_edit_reports_a_refused_field_once(client, vendor):
     assert response.context["forms"].profile.errors["employees"] == ["Saisissez un nombre entier."]
 
 
-def test_vendor_profile_edit_says_clearly_to_leave_the_new_reference_empty(client, vendor):
+def test_vendor_profile_edit_says_clearly_that_an_empty_reference_is_ignored(client, vendor):
     content = client.get(url("vendor_profile_edit")).content.decode()
 
-    assert "Si vous n’avez rien à ajouter, laissez vides les champs de la nouvelle référence." in content
+    assert "Une référence laissée vide est ignorée." in content
     assert "en blanc" not in content
+
+
+def test_vendor_profile_edit_saves_several_new_references_and_removes_one_in_one_submit(client, vendor):
+    # The page adds references in place (maillage.js copies the empty form), so one save may carry many.
+    kept, removed = factories.VendorReferenceFactory.create_batch(2, vendor=vendor)
+    data = profile_data(
+        **{
+            "references-TOTAL_FORMS": "4",
+            "references-INITIAL_FORMS": "2",
+            "references-0-client": kept.client,
+            "references-0-title": kept.title,
+            "references-0-year": str(kept.year),
+            "references-1-client": removed.client,
+            "references-1-title": removed.title,
+            "references-1-year": str(removed.year),
+            "references-1-DELETE": "on",
+            "references-2-client": "Ville de Québec",
+            "references-2-title": "Migration infonuagique",
+            "references-2-year": "2023",
+            "references-3-client": "Ville de Lévis",
+            "references-3-title": "Portail citoyen",
+            "references-3-year": "2024",
+        }
+    )
+
+    response = client.post(url("vendor_profile_edit"), data)
+
+    assert response.status_code == 302
+    assert sorted(vendor.references.values_list("title", flat=True)) == sorted(
+        [kept.title, "Migration infonuagique", "Portail citoyen"]
+    )
+
+
+def test_vendor_profile_edit_ignores_a_removed_reference_that_is_not_valid(client, vendor):
+    data = profile_data(**{"references-0-year": "1900", "references-0-DELETE": "on"})
+
+    response = client.post(url("vendor_profile_edit"), data)
+
+    assert response.status_code == 302
+    assert not vendor.references.exists()
+
+
+def test_vendor_profile_edit_offers_in_place_add_and_remove_of_references(client, vendor):
+    factories.VendorReferenceFactory(vendor=vendor)
+
+    content = client.get(url("vendor_profile_edit")).content.decode()
+
+    assert "data-formset-add" in content and "Ajouter une référence" in content
+    assert 'name="references-0-DELETE"' in content and "Retirer cette référence" in content
+    assert "<template data-formset-empty>" in content and "references-__prefix__-client" in content
+
+
+def test_vendor_profile_edit_says_who_sees_the_profile_and_saves_the_choice(client, vendor):
+    page = client.get(url("vendor_profile_edit")).content.decode()
+
+    assert "Qui voit votre profil" in page
+    assert (
+        "La page de votre entreprise et sa fiche dans le répertoire des fournisseurs sont publiques" in page
+    )
+
+    response = client.post(
+        url("vendor_profile_edit"),
+        profile_data(
+            public_profile=["description", "contact"],
+            contact_name="Camille Tremblay",
+            contact_email="camille@nuage.example",
+            contact_phone="418 555-0101",
+        ),
+    )
+
+    vendor.refresh_from_db()
+    assert response.status_code == 302
+    assert sorted(vendor.public_profile) == ["contact", "description"]
+    assert (vendor.contact_name, vendor.contact_email) == ("Camille Tremblay", "camille@nuage.example")
+
+
+def test_vendor_profile_edit_refuses_a_malformed_contact_email_and_names_it(client, vendor):
+    response = client.post(url("vendor_profile_edit"), profile_data(contact_email="camille-at-nuage"))
+
+    assert response.status_code == 200
+    assert response.context["forms"].profile.errors["contact_email"]
+    assert 'href="#id_contact_email"' in response.content.decode()
+
+
+def test_vendor_register_starts_with_every_section_public_but_the_contact_person(client, vendor_member):
+    client.force_login(vendor_member)
+
+    form = client.get(url("vendor_register")).context["forms"].profile
+
+    assert form["public_profile"].value() == default_public_profile()
 
 
 def test_vendor_profile_edit_requires_a_region(client, vendor):

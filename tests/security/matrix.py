@@ -51,7 +51,7 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("challenge-cancel", "POST"):               (403,    403,   403,    200,     403,    200,  200),
     # Search and the matcher
     ("challenge-search", "GET"):                (200,    200,   200,    200,     200,    200,  200),
-    ("vendor-search", "GET"):                   (403,    403,   403,    200,     200,    200,  200),
+    ("vendor-search", "GET"):                   (200,    200,   200,    200,     200,    200,  200),
     ("challenge-matches", "GET"):               (403,    403,   403,    403,     403,    200,  200),
     ("vendor-opportunities", "GET"):            (403,    200,   404,    403,     403,    200,  200),
     ("exposure-summary", "GET"):                (403,    403,   403,    403,     403,    200,  200),

@@ -33,6 +33,75 @@
     }
   });
 
+  // A list of forms (a Django formset, marked data-formset): "Add" copies the empty form kept in a
+  // <template>, "Remove" ticks the form's hidden removal box and hides it. Without this script the page
+  // still offers one blank form and a "Remove" box on each.
+  function setUpFormset(formset) {
+    var total = formset.querySelector("input[name$='-TOTAL_FORMS']");
+    var max = formset.querySelector("input[name$='-MAX_NUM_FORMS']");
+    var forms = formset.querySelector("[data-formset-forms]");
+    var empty = formset.querySelector("template[data-formset-empty]");
+    var add = formset.querySelector("[data-formset-add]");
+    var status = formset.querySelector("[data-formset-status]");
+
+    function announce(text) {
+      status.textContent = text;
+    }
+    function enhance(form) {
+      var box = form.querySelector("[data-formset-delete]");
+      var remove = form.querySelector("[data-formset-remove]");
+      if (!box || !remove) {
+        return;
+      }
+      box.hidden = true;
+      remove.hidden = false;
+      if (form.hasAttribute("data-formset-removed-form")) {
+        form.hidden = true;
+      }
+    }
+    function refreshAdd() {
+      add.disabled = Number(total.value) >= Number(max.value);
+    }
+
+    Array.prototype.forEach.call(forms.querySelectorAll("[data-formset-form]"), enhance);
+    add.hidden = false;
+    refreshAdd();
+
+    add.addEventListener("click", function () {
+      var index = Number(total.value);
+      var html = empty.innerHTML.replace(/__prefix__/g, String(index)).replace(/__number__/g, String(index + 1));
+      var holder = document.createElement("div");
+      holder.innerHTML = html;
+      var form = holder.querySelector("[data-formset-form]");
+      forms.appendChild(form);
+      total.value = String(index + 1);
+      enhance(form);
+      refreshAdd();
+      var first = form.querySelector("input, textarea, select");
+      if (first) {
+        first.focus();
+      }
+    });
+    forms.addEventListener("click", function (event) {
+      var remove = event.target.closest("[data-formset-remove]");
+      if (!remove) {
+        return;
+      }
+      var form = remove.closest("[data-formset-form]");
+      var box = form.querySelector("[data-formset-delete] input[type=checkbox]");
+      box.checked = true;
+      // Counts as typing: changing the language now would lose the removal too.
+      box.dispatchEvent(new Event("input", { bubbles: true }));
+      form.hidden = true;
+      announce(formset.getAttribute("data-formset-removed"));
+      add.focus();
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-formset]"), setUpFormset);
+  });
+
   // After an htmx swap: to the error summary if the form came back with errors; otherwise to an element
   // that asks for it (the confirmation that replaces a button that was just used and is now gone).
   document.addEventListener("htmx:afterSettle", function (event) {

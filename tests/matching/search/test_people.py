@@ -512,18 +512,20 @@ def test_vendor_search_is_open_to_coordinators(api_client, coordinator):
     assert response.status_code == 200
 
 
-def test_vendor_search_refuses_vendor_members(api_client, vendor_member):
-    api_client.force_authenticate(vendor_member)
+@pytest.mark.parametrize("reader", ["anonymous", "vendor_member"])
+def test_vendor_search_is_public_but_counts_no_exposure_outside_public_bodies(
+    request, api_client, indexed, reader
+):
+    # The directory is public, like the firms' pages; exposures measure the attention of public bodies.
+    shown = indexed(factories.VendorFactory())[0]
+    if reader != "anonymous":
+        api_client.force_authenticate(request.getfixturevalue(reader))
 
     response = api_client.get(VENDORS)
 
-    assert response.status_code == 403
-
-
-def test_vendor_search_refuses_anonymous_users(api_client):
-    response = api_client.get(VENDORS)
-
-    assert response.status_code in (401, 403)
+    assert response.status_code == 200
+    assert ids(response) == [shown.id]
+    assert not VendorExposure.objects.exists()
 
 
 def test_vendor_search_answers_503_with_a_retry_hint_while_the_engine_is_away(ministry_client, engine_down):
