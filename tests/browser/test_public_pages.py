@@ -44,7 +44,7 @@ def test_footer_pages_are_reached_from_the_footer_and_accessible(live_server, pa
     page.goto(f"{live_server.url}/{language}/")
 
     for path in ("accessibility", "privacy", "terms", "contact"):
-        link = page.locator(f"footer a[href='/{language}/{path}/']")
+        link = page.locator(f".footer-links a[href='/{language}/{path}/']")
         link.focus()
         page.keyboard.press("Enter")  # Keyboard only.
         expect(page).to_have_url(f"{live_server.url}/{language}/{path}/")
