@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from frontend.views import account, coordinator, ministry, public, vendor
+from frontend.views import about, account, coordinator, ministry, public, vendor
 from hub.security import LockoutAuthenticationForm
 
 app_name = "frontend"
@@ -12,6 +12,11 @@ urlpatterns = [
     path("challenges/<int:challenge_id>/", public.challenge_detail, name="challenge_detail"),
     path("vendors/", public.vendor_directory, name="vendor_directory"),
     path("vendors/<int:vendor_id>/", public.vendor_detail, name="vendor_detail"),
+    # The footer's pages
+    path("accessibility/", about.accessibility, name="accessibility"),
+    path("privacy/", about.privacy_policy, name="privacy_policy"),
+    path("terms/", about.terms_of_use, name="terms_of_use"),
+    path("contact/", about.contact, name="contact"),
     # Account
     # The form refuses locked-out usernames and addresses and says when to retry (hub/security.py).
     path("login/", account.LoginView.as_view(authentication_form=LockoutAuthenticationForm), name="login"),

@@ -27,3 +27,14 @@ def money(amount: Decimal | int | str, *, whole: bool = False) -> str:
 def long_date(value: datetime.date) -> str:
     """A day in the active language: « 7 décembre 2026 » or "Dec. 7, 2026"."""
     return date_format(value, "DATE_FORMAT")
+
+
+def clock_time(value: datetime.time) -> str:
+    """A time of day in the active language: « 8 h 30 » and « 16 h » in French, "8:30 a.m." and "4 p.m." in English."""
+    if (get_language() or "fr").startswith("fr"):
+        return f"{value.hour}{NO_BREAK_SPACE}h" + (
+            f"{NO_BREAK_SPACE}{value.minute:02d}" if value.minute else ""
+        )
+    hour = value.hour % 12 or 12
+    minutes = f":{value.minute:02d}" if value.minute else ""
+    return f"{hour}{minutes}{NO_BREAK_SPACE}{'a.m.' if value.hour < 12 else 'p.m.'}"

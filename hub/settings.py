@@ -305,12 +305,47 @@ PAYMENT_API_KEY = os.environ.get("PAYMENT_API_KEY", "")
 PAYMENT_WEBHOOK_SECRET = os.environ.get("PAYMENT_WEBHOOK_SECRET", "")
 PAYMENT_TIMEOUT = float(os.environ.get("PAYMENT_TIMEOUT", "10"))
 
+# The version of the privacy policy and of the terms of use: the day their texts took effect, shown on their
+# pages (frontend/templates/frontend/about/). One version for both, because one consent covers both (the
+# "terms" kind below). Change it in the same commit as the texts.
+PRIVACY_POLICY_VERSION = "2026-12-07"
+
 # Quebec's Law 25: the current version of each text users consent to (hub.models.Consent). Change a
 # version when its text changes: consents recorded for an older version no longer count as current.
 CONSENT_VERSIONS = {
-    "terms": os.environ.get("PRIVACY_TERMS_VERSION", "2026-11-28"),
+    "terms": PRIVACY_POLICY_VERSION,
     "notifications": os.environ.get("PRIVACY_NOTIFICATIONS_VERSION", "2026-11-28"),
 }
+
+# How people reach the Centre's team: the contact page, and the privacy, accessibility and terms pages.
+# The defaults are a demonstration's; production sets its own (README, "Configuration").
+MAILLAGE_CONTACT = {
+    "email": os.environ.get("MAILLAGE_CONTACT_EMAIL", "maillage@cqen.example"),
+    "phone": os.environ.get("MAILLAGE_CONTACT_PHONE", "418 555-0142"),
+    # The lines of the postal address, separated by semicolons.
+    "address": [
+        line.strip()
+        for line in os.environ.get(
+            "MAILLAGE_CONTACT_ADDRESS",
+            "Centre québécois d'excellence numérique;875, Grande Allée Est, bureau 100;Québec (Québec)  G1R 4Y8",
+        ).split(";")
+        if line.strip()
+    ],
+    # Office hours, Monday to Friday, on a 24-hour clock.
+    "opens": os.environ.get("MAILLAGE_CONTACT_OPENS", "08:30"),
+    "closes": os.environ.get("MAILLAGE_CONTACT_CLOSES", "16:30"),
+    # How many working days the team takes at most to answer a message.
+    "answer_days": int(os.environ.get("MAILLAGE_CONTACT_ANSWER_DAYS", "2")),
+    "accessibility_email": os.environ.get("MAILLAGE_ACCESSIBILITY_EMAIL", "accessibilite@cqen.example"),
+    "technical_email": os.environ.get("MAILLAGE_TECHNICAL_EMAIL", "api@cqen.example"),
+    # The person in charge of the protection of personal information (Law 25), by name, and how to reach them.
+    "privacy_officer": os.environ.get("MAILLAGE_PRIVACY_OFFICER", "Geneviève Tremblay"),
+    "privacy_email": os.environ.get("MAILLAGE_PRIVACY_EMAIL", "confidentialite@cqen.example"),
+}
+# Where the database, the search node and the backups are hosted: "quebec" or "canada" (the privacy policy says it).
+MAILLAGE_HOSTING = os.environ.get("MAILLAGE_HOSTING", "quebec")
+if MAILLAGE_HOSTING not in {"quebec", "canada"}:
+    raise ImproperlyConfigured('MAILLAGE_HOSTING must be "quebec" or "canada".')
 
 # Demo catalogue loaded by `make run`; the app never reads ../shared at run time.
 CATALOG_PATH = Path(

@@ -1,6 +1,9 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from hub import api
@@ -42,6 +45,10 @@ urlpatterns = [
         name="api-docs",
     ),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Browsers ask for /favicon.ico whatever the page says; the page's <link rel="icon"> names the same file.
+    # Not permanent, and looked up at each request: the file's static address changes with its content
+    # (WhiteNoise's manifest), which may not exist yet when the URLs are imported.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("frontend/favicon.svg")), name="favicon"),
     path("admin/", admin.site.urls),
 ]
 urlpatterns += i18n_patterns(path("", include("frontend.urls")))

@@ -1,12 +1,13 @@
 from dataclasses import dataclass
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from hub import roles
 from hub.models import AuditEntry, Organization, User
-from marketplace.models import Challenge, Expertise, Region, Vendor
+from marketplace.models import Challenge, Expertise, ProfileSection, Region, Vendor
 from marketplace.visibility import ProfileVisibility
 
 PUBLIC_CHALLENGE_STATUSES = [Challenge.Status.PUBLISHED, Challenge.Status.CLOSED, Challenge.Status.AWARDED]
@@ -67,6 +68,29 @@ def challenge_list_latest_published(*, limit: int = 6) -> QuerySet[Challenge]:
         .select_related("organization")
         .prefetch_related("expertise", "regions")
         .order_by("-published_at", "-id")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class MarketplaceFigures:
+    """What the home page tells every visitor about the market, in aggregate."""
+
+    open_challenges: int  # Published and taking proposals.
+    verified_vendors: int  # Active firms whose identity and NEQ a coordinator checked.
+    regions_served: int  # Regions those firms serve, counted from the firms that show their regions publicly.
+
+
+def marketplace_figures() -> MarketplaceFigures:
+    """Two aggregate queries, whatever the size of the catalogue."""
+    open_challenges = Challenge.objects.filter(status=Challenge.Status.PUBLISHED).count()
+    # The figures are public: a firm that hides its regions is not counted in them (marketplace/visibility.py).
+    shows_regions = ProfileVisibility(user=AnonymousUser()).section_visible(ProfileSection.REGIONS)
+    vendors = Vendor.objects.filter(is_active=True, is_verified=True).aggregate(
+        count=Count("pk", distinct=True),
+        regions=Count("regions", filter=shows_regions, distinct=True),
+    )
+    return MarketplaceFigures(
+        open_challenges=open_challenges, verified_vendors=vendors["count"], regions_served=vendors["regions"]
     )
 
 

@@ -294,6 +294,22 @@ class ChallengesByRegion:
     anywhere: int  # Challenges open to vendors from anywhere in Quebec (no region given).
 
 
+@dataclass(frozen=True)
+class MatchingFigures:
+    """What the home page tells every visitor about the pairings, in aggregate."""
+
+    pairings_approved: int  # Proposals a coordinator approved: each one introduced a firm to a public body.
+    pilot_projects_active: int  # Engagements under way.
+
+
+def matching_figures() -> MatchingFigures:
+    """Two aggregate queries, whatever the number of proposals."""
+    return MatchingFigures(
+        pairings_approved=MatchProposal.objects.filter(status=MatchProposal.Status.APPROVED).count(),
+        pilot_projects_active=Engagement.objects.filter(status=Engagement.Status.ACTIVE).count(),
+    )
+
+
 def dashboard_challenges_by_region() -> ChallengesByRegion:
     """Challenges ever published (now open, closed or awarded) per region; one in several regions counts in each."""
     regions = (

@@ -1,4 +1,5 @@
-"""Server-rendered pages, one module per audience: public, account, vendor (SME), ministry, coordinator.
+"""Server-rendered pages, one module per audience: public, account, vendor (SME), ministry, coordinator; and
+about, the pages every footer links to (accessibility, privacy, terms of use, contact).
 
 Views call the same selectors and services as the API; they never build queries themselves. Who may open a
 page is decided by the same rules as the API's permission classes (hub/roles.py), through `page_for`."""

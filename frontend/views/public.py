@@ -17,17 +17,19 @@ from django.utils.translation import gettext_lazy as _
 
 from frontend.forms.public import ChallengeSearchForm, SearchForm, VendorSearchForm
 from hub.exceptions import SearchUnavailable
-from hub.roles import is_coordinator, is_vendor_member
+from hub.roles import AnyUser, is_coordinator, is_organization_member, is_vendor_member
 from marketplace.models import Challenge
 from marketplace.selectors import (
     challenge_get,
     challenge_list_latest_published,
+    marketplace_figures,
     vendor_get,
 )
 from marketplace.visibility import ProfileVisibility, vendor_profile_sections
 from matching.search import people
 from matching.search.documents import MAX_RESULT_WINDOW
 from matching.search.people import SearchResults
+from matching.selectors import matching_figures
 from matching.services import vendor_search_exposure_record
 
 HOME_CHALLENGE_COUNT = 6
@@ -58,9 +60,40 @@ STATUS_BADGES = {
 }
 
 
+@dataclass(frozen=True)
+class NextStep:
+    """The page a signed-in person most likely came for, offered first on the home page."""
+
+    label: str
+    url: str
+
+
 def home(request: HttpRequest) -> HttpResponse:
-    challenges = challenge_list_latest_published(limit=HOME_CHALLENGE_COUNT)
-    return render(request, "frontend/public/home.html", {"challenges": challenges})
+    user = request.user
+    return render(
+        request,
+        "frontend/public/home.html",
+        {
+            "challenges": challenge_list_latest_published(limit=HOME_CHALLENGE_COUNT),
+            "market": marketplace_figures(),
+            "pairings": matching_figures(),
+            "next_step": _next_step(user),
+            # Anonymous visitors see both audiences' actions (they sign in on the way); a signed-in person only
+            # the actions their role may take, so that no button leads to a refusal.
+            "offers_firm_registration": not user.is_authenticated or is_vendor_member(user),
+            "offers_challenge_posting": not user.is_authenticated or is_organization_member(user),
+        },
+    )
+
+
+def _next_step(user: AnyUser) -> NextStep | None:
+    if is_coordinator(user):
+        return NextStep(label=_("Open the proposal queue"), url=reverse("frontend:coordinator_queue"))
+    if is_organization_member(user):
+        return NextStep(label=_("Go to my challenges"), url=reverse("frontend:ministry_dashboard"))
+    if is_vendor_member(user):
+        return NextStep(label=_("Go to my firm's dashboard"), url=reverse("frontend:vendor_dashboard"))
+    return None
 
 
 def challenge_detail(request: HttpRequest, challenge_id: int) -> HttpResponse:

@@ -17,13 +17,39 @@ PASSWORD = "Un-mot-de-passe-solide-42"  # tests.factories.UserFactory's
 
 def test_home_page_is_accessible_in_french_and_english(live_server, page, check_page):
     factories.ChallengeFactory(published=True, title="Portail citoyen unifié")
+    factories.EngagementFactory()  # An approved pairing and a pilot project under way, for the figures.
 
     page.goto(f"{live_server.url}/fr/")
+    # Each audience's actions, the three steps and the figures.
+    expect(page.locator("a[href='/fr/sme/register/']")).to_have_text("Inscrire mon entreprise")
+    expect(page.locator(".home-actions a[href='/fr/opportunities/']")).to_have_text("Parcourir les occasions")
+    expect(page.locator("a[href='/fr/organization/challenges/new/']")).to_have_text("Déposer un défi")
+    expect(page.locator(".home-step")).to_have_count(3)
+    expect(page.locator(".home-figure")).to_have_count(5)
+    expect(page.locator(".home-figure", has_text="Projets pilotes en cours").locator("dd")).to_have_text("1")
     check_page(page, "home-fr")
     page.get_by_role("button", name="English").click()
 
     assert page.locator("html").get_attribute("lang") == "en"
+    expect(page.locator("a[href='/en/sme/register/']")).to_have_text("Register my firm")
     check_page(page, "home-en")
+
+    # Signing in first: the firm's registration asks for it.
+    page.locator("a[href='/en/sme/register/']").click()
+    expect(page).to_have_url(re.compile(r"/en/login/\?next=/en/sme/register/$"))
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_footer_pages_are_reached_from_the_footer_and_accessible(live_server, page, check_page, language):
+    page.goto(f"{live_server.url}/{language}/")
+
+    for path in ("accessibility", "privacy", "terms", "contact"):
+        link = page.locator(f".footer-links a[href='/{language}/{path}/']")
+        link.focus()
+        page.keyboard.press("Enter")  # Keyboard only.
+        expect(page).to_have_url(f"{live_server.url}/{language}/{path}/")
+        expect(page.locator("h1")).to_be_visible()
+        check_page(page, f"{path}-{language}")
 
 
 def test_a_public_servant_searches_reads_signs_in_and_switches_to_english(

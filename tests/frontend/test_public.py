@@ -43,6 +43,116 @@ def test_home_nav_shows_the_unread_notification_count(client, vendor_member):
     assert '<span class="badge badge--count">3<span class="visually-hidden"> unread</span>' in content
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "register", "browse", "post"),
+    [
+        ("fr", "Inscrire mon entreprise", "Parcourir les occasions", "Déposer un défi"),
+        ("en", "Register my firm", "Browse opportunities", "Post a challenge"),
+    ],
+)
+def test_home_offers_each_audience_its_actions_in_its_language(client, language, register, browse, post):
+    content = client.get(f"/{language}/").content.decode()
+
+    assert f'href="/{language}/sme/register/">{register}</a>' in content
+    assert f'href="/{language}/opportunities/">{browse}</a>' in content
+    assert f'href="/{language}/organization/challenges/new/">{post}</a>' in content
+    assert f'href="/{language}/contact/"' in content  # Where to ask for an account.
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/fr/sme/register/", "/fr/organization/challenges/new/"])
+def test_home_actions_send_an_anonymous_visitor_to_sign_in_first(client, path):
+    response = client.get(path)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/fr/login/?next={path}"
+
+
+@pytest.mark.django_db
+def test_home_explains_how_it_works_in_three_steps(client):
+    content = client.get("/fr/").content.decode()
+
+    steps = content[content.index('<ol class="home-steps">') : content.index("</ol>")]
+    assert steps.count('<li class="home-step">') == 3
+    assert "Un organisme public dépose un défi" in steps
+    assert "approuve chaque jumelage" in steps
+    assert "un projet pilote suit" in steps
+
+
+@pytest.mark.django_db
+def test_home_shows_the_public_figures(client):
+    factories.ChallengeFactory(published=True)
+    factories.VendorFactory(
+        regions=[factories.RegionFactory(code="06", label_fr="Montréal", label_en="Montreal")]
+    )
+    factories.EngagementFactory()  # An approved pairing, its firm (in the factories' region) and a pilot project.
+
+    content = client.get("/en/").content.decode()
+
+    assert "<dt>Open opportunities</dt><dd>1</dd>" in content
+    assert "<dt>Verified SMEs</dt><dd>2</dd>" in content
+    assert "<dt>Regions served by these SMEs</dt><dd>2</dd>" in content
+    assert "<dt>Pairings approved</dt><dd>1</dd>" in content
+    assert "<dt>Pilot projects under way</dt><dd>1</dd>" in content
+
+
+@pytest.mark.django_db
+def test_home_queries_stay_few_however_many_challenges(client, django_assert_max_num_queries):
+    for _ in range(6):
+        factories.ChallengeFactory(published=True)
+        factories.VendorFactory()
+
+    # The latest challenges with their organization, expertise and regions (3), and the figures (4).
+    with django_assert_max_num_queries(7):
+        response = client.get("/fr/")
+
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_home_offers_a_firm_member_their_dashboard_first_and_not_the_challenge_form(client, vendor_member):
+    client.force_login(vendor_member)
+
+    content = client.get("/fr/").content.decode()
+
+    next_step = content.index('<p class="home-next">')
+    assert content.index('href="/fr/sme/"', next_step) < content.index('class="home-audiences"')
+    assert "Aller au tableau de bord de mon entreprise" in content
+    assert 'href="/fr/sme/register/"' in content
+    assert 'href="/fr/organization/challenges/new/"' not in content
+
+
+@pytest.mark.django_db
+def test_home_offers_a_ministry_member_their_challenges_first_and_not_the_firm_registration(
+    client, ministry_member
+):
+    client.force_login(ministry_member)
+
+    content = client.get("/en/").content.decode()
+
+    assert (
+        '<p class="home-next"><a class="qc-button qc-primary" href="/en/organization/">Go to my challenges</a>'
+        in content
+    )
+    assert 'href="/en/organization/challenges/new/"' in content
+    assert 'href="/en/sme/register/"' not in content
+
+
+@pytest.mark.django_db
+def test_home_offers_a_coordinator_the_proposal_queue_first(coordinator_client):
+    content = coordinator_client.get("/en/").content.decode()
+
+    assert 'href="/en/coordination/">Open the proposal queue</a>' in content
+
+
+@pytest.mark.django_db
+def test_home_offers_no_next_step_to_an_anonymous_visitor(client):
+    content = client.get("/en/").content.decode()
+
+    assert 'class="home-next"' not in content
+
+
 def factories_notification(user: User, n: int):
     from hub.models import Notification
 

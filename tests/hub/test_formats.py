@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from hub.formats import long_date, money
+from hub.formats import clock_time, long_date, money
 from matching.notifications import payout_texts
 from tests import factories
 
@@ -25,6 +25,19 @@ def test_money_leaves_out_the_cents_of_a_round_budget_only_when_asked():
     with translation.override("fr"):
         assert money(750_000, whole=True) == "750\u00a0000\u00a0$"
         assert money(Decimal("750000.50"), whole=True) == "750\u00a0000,50\u00a0$"
+
+
+def test_clock_time_writes_hours_the_french_way_and_leaves_out_zero_minutes():
+    with translation.override("fr"):
+        assert clock_time(datetime.time(8, 30)) == "8\u00a0h\u00a030"
+        assert clock_time(datetime.time(16, 0)) == "16\u00a0h"
+
+
+def test_clock_time_writes_hours_on_a_twelve_hour_clock_in_english():
+    with translation.override("en"):
+        assert clock_time(datetime.time(8, 30)) == "8:30\u00a0a.m."
+        assert clock_time(datetime.time(12, 0)) == "12\u00a0p.m."
+        assert clock_time(datetime.time(16, 30)) == "4:30\u00a0p.m."
 
 
 def test_long_date_writes_the_day_month_and_year_in_full_in_french():
