@@ -113,8 +113,9 @@ class NoticeNode(template.Node):
 
 @register.tag
 def notice(parser: template.base.Parser, token: template.base.Token) -> NoticeNode:
-    """The design system's notice box around some content, without its web component (which sets inline
-    styles the Content-Security-Policy refuses): {% notice "warning" role="alert" %}<p>…</p>{% endnotice %}.
+    """The design system's notice box around some content, as the kit's classes rather than its <qc-notice>
+    web component, so that it shows without the script and keeps our roles and focus:
+    {% notice "warning" role="alert" %}<p>…</p>{% endnotice %}.
     Types: information (or info), success, warning, error, neutral. `live=True` gives Django messages
     their role (alert for an error, status otherwise); `classes` adds classes to the box; `focus=True` moves the focus to it when it appears (a notice
     that replaces what was just used)."""
