@@ -1,4 +1,12 @@
 # Production image: the web app (gunicorn), the Celery worker and beat all run from it.
+
+# The Québec government design system from npm (docs/design-system.md): only its dist/ folder is needed, so
+# the package is fetched alone, without the build tools it depends on. Same version as the Makefile's.
+FROM node:22-slim AS design-system
+ARG SDG_VERSION=1.5.1
+WORKDIR /sdg
+RUN npm pack --silent qc-trousse-sdg@${SDG_VERSION} && tar -xzf qc-trousse-sdg-${SDG_VERSION}.tgz
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -22,6 +30,8 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
 # Settings refuse to load without a secret key when DEBUG is off; the build needs
 # one only to import them, and it never reaches the running containers.
 COPY . .
+# Where hub/settings.py (DESIGN_SYSTEM_DIR) and `make frontend-deps` put it; collectstatic copies it under sdg/.
+COPY --from=design-system /sdg/package/dist .var/node/node_modules/qc-trousse-sdg/dist
 RUN pip install --no-deps -e . \
     && DJANGO_SECRET_KEY=build-only-not-a-secret python manage.py compilemessages \
     && DJANGO_SECRET_KEY=build-only-not-a-secret python manage.py collectstatic --noinput

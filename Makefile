@@ -18,7 +18,7 @@ TEST_ENV := \
 # docker-compose.yml requires DJANGO_SECRET_KEY; validation only needs a placeholder.
 COMPOSE_CHECK_ENV := DJANGO_SECRET_KEY=compose-validation-only
 
-.PHONY: .venv services stop run lint test compose-check browser-deps messages bench clean
+.PHONY: .venv services stop run lint test compose-check frontend-deps browser-deps messages bench clean
 
 .venv: .venv/.installed
 
@@ -40,7 +40,7 @@ stop:
 # The demo uses SQLite and eager Celery unless DATABASE_URL / CELERY_BROKER_URL are set;
 # only the search engine is never optional.
 run: export DJANGO_DEBUG = 1
-run: .venv
+run: .venv frontend-deps
 	$(SERVICES) start search
 	$(PYTHON) manage.py migrate --noinput
 	$(PYTHON) manage.py demo_setup
@@ -52,7 +52,7 @@ lint: .venv
 	$(PYTHON) -m ruff format --check .
 
 # pytest exits with 5 when it collects no tests; make treats that as a failure, on purpose.
-test: lint .venv services compose-check browser-deps
+test: lint .venv services compose-check frontend-deps browser-deps
 	$(TEST_ENV) $(PYTHON) -m pytest $(PYTEST_ARGS)
 
 compose-check:
@@ -68,9 +68,18 @@ compose-check:
 	fi; \
 	$(COMPOSE_CHECK_ENV) docker-compose config -q && echo "docker-compose.yml is valid."
 
+# The Québec government design system (docs/design-system.md), from npm into .var/node: its dist/ folder is
+# served as static files under sdg/ (hub/settings.py). The Dockerfile installs the same version.
+SDG_VERSION := 1.5.1
+frontend-deps:
+	@if [ ! -f .var/node/node_modules/qc-trousse-sdg/dist/css/qc-sdg.min.css ] \
+		|| ! grep -q '"version": "$(SDG_VERSION)"' .var/node/node_modules/qc-trousse-sdg/package.json; then \
+		npm install --silent --no-audit --no-fund --prefix .var/node qc-trousse-sdg@$(SDG_VERSION); \
+	fi
+
 # Browser tests drive Debian's Chromium (never a downloaded browser) and inject axe-core from npm.
 AXE_CORE_VERSION := 4.14.1
-browser-deps:
+browser-deps: frontend-deps
 	@if ! command -v chromium >/dev/null 2>&1; then \
 		if [ "$$(id -u)" -eq 0 ]; then \
 			echo "Chromium not found; installing the Debian package chromium."; \

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class HubConfig(AppConfig):
     name = "hub"
     verbose_name = _("Hub")
+
+    def ready(self) -> None:
+        from hub import checks  # noqa: F401  Registers the system checks.

@@ -3,6 +3,8 @@ from decimal import Decimal
 
 from django import template
 from django.core.paginator import Page
+from django.template.base import token_kwargs
+from django.template.loader import render_to_string
 from django.urls import translate_url
 from django.utils import timezone
 from django.utils.timesince import timesince
@@ -78,3 +80,52 @@ def without_final_period(name: str) -> str:
     """A name that ends a sentence, without its own final period ("Lumio inc."), so the sentence's period
     does not double it."""
     return name.removesuffix(".")
+
+
+# The design system's notice types (qc-notice) for the names our pages and Django's messages use.
+NOTICE_TYPES = {"debug": "information", "info": "information", "information": "information"}
+
+
+class NoticeNode(template.Node):
+    def __init__(
+        self, nodelist: template.NodeList, kind: template.base.FilterExpression, options: dict
+    ) -> None:
+        self.nodelist, self.kind, self.options = nodelist, kind, options
+
+    def render(self, context: template.Context) -> str:
+        options = {name: value.resolve(context) for name, value in self.options.items()}
+        kind = self.kind.resolve(context)
+        kind = NOTICE_TYPES.get(kind, kind)
+        role = options.get("role")
+        if options.get("live"):  # A message after an action: read out as it appears.
+            role = "alert" if kind == "error" else "status"
+        return render_to_string(
+            "frontend/includes/notice.html",
+            {
+                "type": kind,
+                "role": role,
+                "classes": options.get("classes", ""),
+                "focus": options.get("focus", False),
+                "content": self.nodelist.render(context),
+            },
+        )
+
+
+@register.tag
+def notice(parser: template.base.Parser, token: template.base.Token) -> NoticeNode:
+    """The design system's notice box around some content, as the kit's classes rather than its <qc-notice>
+    web component, so that it shows without the script and keeps our roles and focus:
+    {% notice "warning" role="alert" %}<p>…</p>{% endnotice %}.
+    Types: information (or info), success, warning, error, neutral. `live=True` gives Django messages
+    their role (alert for an error, status otherwise); `classes` adds classes to the box; `focus=True` moves the focus to it when it appears (a notice
+    that replaces what was just used)."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError(
+            "{% notice %} takes a type: information, success, warning, error or neutral."
+        )
+    kind = parser.compile_filter(bits[1])
+    options = token_kwargs(bits[2:], parser)
+    nodelist = parser.parse(("endnotice",))
+    parser.delete_first_token()
+    return NoticeNode(nodelist, kind, options)

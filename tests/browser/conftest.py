@@ -79,12 +79,23 @@ def screenshot(page, name: str) -> None:
 
 @pytest.fixture
 def check_page():
-    """Assert a page has no serious or critical accessibility violation, and keep its screenshots."""
+    """Assert a page has no serious or critical accessibility violation, on a desktop screen and on a
+    390 px phone, that it does not scroll sideways on the phone, and keep its screenshots."""
 
     def check(page, name: str) -> None:
         screenshot(page, name)
-        violations = accessibility_violations(page)
-        assert violations == [], f"{name}: {violations}"
+        original = page.viewport_size
+        try:
+            for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
+                page.set_viewport_size(size)
+                violations = accessibility_violations(page)
+                assert violations == [], f"{name} ({label}): {violations}"
+            width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+            assert width[0] <= width[1], (
+                f"{name} scrolls sideways on a phone: {width[0]} px for {width[1]} px"
+            )
+        finally:
+            page.set_viewport_size(original)
 
     return check
 

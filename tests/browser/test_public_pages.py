@@ -52,6 +52,19 @@ def test_footer_pages_are_reached_from_the_footer_and_accessible(live_server, pa
         check_page(page, f"{path}-{language}")
 
 
+def test_skip_link_is_the_first_stop_and_moves_to_the_main_content(live_server, page):
+    page.goto(f"{live_server.url}/fr/")
+    page.locator("qc-piv-header .logo img").wait_for()  # The PIV header has drawn its shadow root.
+
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Passer au contenu principal")
+    expect(skip).to_be_focused()
+    page.keyboard.press("Enter")
+
+    expect(page.locator("main#main")).to_be_focused()
+    expect(skip).to_have_count(1)  # The PIV header's, the only one.
+
+
 def test_a_public_servant_searches_reads_signs_in_and_switches_to_english(
     live_server, page, check_page, indexed
 ):

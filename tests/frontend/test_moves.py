@@ -16,7 +16,7 @@ def challenge_buttons(challenge: Challenge) -> dict[str, str]:
     """Each move of the challenge page, and the markup only its button has."""
     return {
         # A plain link to the preview stays; the submission is its button.
-        Challenge.Status.SUBMITTED: f'class="button" href="{reverse("frontend:challenge_preview", args=[challenge.pk])}"',
+        Challenge.Status.SUBMITTED: f'class="qc-button qc-primary qc-compact" href="{reverse("frontend:challenge_preview", args=[challenge.pk])}"',
         Challenge.Status.DRAFT: 'value="withdraw"',
         Challenge.Status.CLOSED: reverse("frontend:challenge_close", args=[challenge.pk]),
         Challenge.Status.CANCELLED: reverse("frontend:challenge_cancel", args=[challenge.pk]),

@@ -337,7 +337,7 @@ def test_challenge_search_offers_a_vendor_member_to_save_the_search(client, taxo
     content = client.get("/fr/opportunities/?q=infonuagique&region=03&page=1").content.decode()
 
     assert (
-        '<a class="button button--secondary" href="/fr/sme/saved-searches/?q=infonuagique&amp;region=03">'
+        '<a class="qc-button qc-secondary qc-compact" href="/fr/sme/saved-searches/?q=infonuagique&amp;region=03">'
         in content
     )
     assert "Sauvegarder cette recherche" in content

@@ -2,6 +2,7 @@
 without the browser refusing anything (a refused script or style is reported on the console)."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests import factories
 from tests.browser.conftest import browser_context_args, browser_type_launch_args  # noqa: F401  Debian's Chromium.
@@ -47,3 +48,34 @@ def test_admin_runs_under_the_policy(live_server, page):
     violations = _violations(page, f"{live_server.url}/admin/hub/user/add/")
 
     assert violations == []
+
+
+# Listens from the first script on, so a refusal during loading is caught too.
+RECORD_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(`${event.violatedDirective}: ${event.blockedURI} ${event.sourceFile}:${event.lineNumber}`);
+});
+"""
+
+
+@pytest.mark.parametrize("path", ["/fr/", "/en/login/", "/fr/opportunities/?q=portail"])
+def test_design_system_web_components_run_under_the_policy(live_server, page, path):
+    factories.ChallengeFactory(published=True, title="Portail citoyen")
+    page.add_init_script(RECORD_VIOLATIONS)
+
+    page.goto(live_server.url + path)
+    page.wait_for_load_state("networkidle")
+
+    assert page.evaluate("window.__cspViolations") == []
+    header = page.locator("qc-piv-header")
+    expect(header.locator(".page-title").first).to_have_text(
+        "Maillage"
+    )  # Playwright pierces the shadow root.
+    logo = header.locator(".logo img")
+    expect(logo).to_be_visible()
+    assert logo.evaluate("image => image.complete && image.naturalWidth > 0")
+    assert page.evaluate(
+        "!!document.querySelector('qc-piv-footer').shadowRoot.querySelector('.qc-piv-footer')"
+    )
+    expect(page.locator("qc-piv-footer .copyright")).to_contain_text("Gouvernement du Québec")

@@ -11,7 +11,43 @@
     }
   }
 
+  // The main menu folds behind its "Menu" button on narrow screens (the CSS decides when); without this
+  // script the button stays hidden and the menu open.
+  function setUpMenu() {
+    var toggle = document.querySelector(".site-nav__toggle");
+    if (!toggle) {
+      return;
+    }
+    var menu = document.getElementById(toggle.getAttribute("aria-controls"));
+    toggle.hidden = false;
+    toggle.setAttribute("aria-expanded", "false");
+    menu.closest(".site-nav").classList.add("site-nav--collapsible");
+    toggle.addEventListener("click", function () {
+      toggle.setAttribute("aria-expanded", String(toggle.getAttribute("aria-expanded") !== "true"));
+    });
+  }
+
+  // On narrow screens, a table stacks into one block per row; each cell then shows its column's header
+  // beside its value (the CSS reads data-label, and stacks only the tables labelled here).
+  function labelTableCells(root) {
+    root.querySelectorAll("table.table:not([data-labelled])").forEach(function (table) {
+      var headers = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.textContent.trim();
+      });
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        Array.prototype.forEach.call(row.cells, function (cell, index) {
+          if (headers[index]) {
+            cell.setAttribute("data-label", headers[index]);
+          }
+        });
+      });
+      table.setAttribute("data-labelled", "");
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    setUpMenu();
+    labelTableCells(document);
     focusErrorSummary(document);
   });
 
@@ -105,6 +141,7 @@
   // After an htmx swap: to the error summary if the form came back with errors; otherwise to an element
   // that asks for it (the confirmation that replaces a button that was just used and is now gone).
   document.addEventListener("htmx:afterSettle", function (event) {
+    labelTableCells(document);
     focusErrorSummary(event.detail.target);
     var target = document.querySelector("[data-autofocus]");
     if (target) {
