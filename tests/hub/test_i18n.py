@@ -203,6 +203,10 @@ def test_french_catalogue_joins_a_number_and_the_percent_sign_with_a_no_break_sp
     assert french_faults(percent_faults) == []
 
 
+def test_french_catalogue_never_says_hub():
+    assert french_faults(hub_faults) == []
+
+
 @pytest.mark.django_db
 def test_api_errors_follow_accept_language(client):
     french = client.get("/api/v1/challenges/", {"page": "x"}, HTTP_ACCEPT_LANGUAGE="fr")
