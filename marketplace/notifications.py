@@ -105,20 +105,20 @@ BEHALF_VENDOR_UPDATE = BehalfEvent(
 )
 BEHALF_CHALLENGE_CREATE = BehalfEvent(
     "on-behalf:challenge-create:{challenge.pk}",
-    lambda *, challenge: _("They wrote the draft « %(title)s ».") % {"title": challenge.title},
+    lambda *, challenge: _("They wrote the draft “%(title)s”.") % {"title": challenge.title},
 )
 BEHALF_CHALLENGE_UPDATE = BehalfEvent(
     "on-behalf:challenge-update:{challenge.pk}:{stamp}",
-    lambda *, challenge: _("They changed « %(title)s ».") % {"title": challenge.title},
+    lambda *, challenge: _("They changed “%(title)s”.") % {"title": challenge.title},
 )
 BEHALF_CHALLENGE_DELETE = BehalfEvent(
     "on-behalf:challenge-delete:{challenge_id}",
-    lambda *, title, challenge_id: _("They deleted the draft « %(title)s ».") % {"title": title},
+    lambda *, title, challenge_id: _("They deleted the draft “%(title)s”.") % {"title": title},
 )
 BEHALF_CHALLENGE_MOVE = BehalfEvent(
     "on-behalf:challenge-{challenge.status}:{challenge.pk}:{stamp}",
     lambda *, challenge: (
-        _("« %(title)s » is now %(status)s.")
+        _("“%(title)s” is now %(status)s.")
         % {"title": challenge.title, "status": challenge.get_status_display().lower()}
     ),
 )

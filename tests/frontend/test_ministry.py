@@ -451,7 +451,7 @@ def test_challenge_reach_names_the_delivery_language_in_lowercase_french(member_
     )
 
     content = response.content.decode()
-    assert "Offre ses services en français" in content
+    assert "Assure la prestation en français" in content
     assert "Livre en" not in content
 
 
@@ -680,7 +680,7 @@ def test_award_message_does_not_double_the_final_period(member_client, organizat
     )
 
     content = response.content.decode()
-    assert "Attribué à Lumio Numérique inc. Les autres fournisseurs" in content
+    assert "Attribué à Lumio Numérique inc. Les autres entreprises" in content
     assert "inc.." not in content
 
 

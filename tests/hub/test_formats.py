@@ -39,4 +39,4 @@ def test_payout_notification_writes_its_amount_by_the_french_rules():
     with translation.override("fr"):
         _title, body = payout_texts(payout)
 
-    assert body.startswith("Un paiement de 12\u00a0500,00\u00a0$ a été envoyé à ")
+    assert body.startswith("Un versement de 12\u00a0500,00\u00a0$ a été envoyé à ")

@@ -360,7 +360,7 @@ def test_vendor_create_refuses_a_flag_only_coordinators_set(api_client, field):
     response = api_client.post(reverse("vendor-list"), vendor_payload(**{field: True}), format="json")
 
     assert response.status_code == 403
-    assert "coordonnateur" in response.data["detail"]
+    assert "équipe de coordination" in response.data["detail"]
     assert not Vendor.objects.filter(neq="1171234567").exists()
 
 

@@ -209,7 +209,7 @@ def test_saved_search_alert_sends_one_notification_per_user_naming_every_matchin
     publish(challenge, by=coordinator)
 
     notification = Notification.objects.get()
-    assert "« Budget »" in notification.body and "« Nuage »" in notification.body
+    assert "«\xa0Budget\xa0»" in notification.body and "«\xa0Nuage\xa0»" in notification.body
 
 
 def test_saved_search_alert_is_written_in_the_recipients_language(vendor_member, coordinator):

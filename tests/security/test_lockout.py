@@ -249,6 +249,4 @@ def test_the_site_form_says_why_a_new_address_is_refused_in_the_pages_language(c
     )
 
     assert "_auth_user_id" not in client.session
-    assert "depuis un endroit d'où vous ne vous êtes jamais connecté" in html.unescape(
-        response.content.decode()
-    )
+    assert "depuis un nouvel endroit" in html.unescape(response.content.decode())
