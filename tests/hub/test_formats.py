@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import translation
+from django.utils.formats import date_format
 
 from hub.formats import long_date, money
 from matching.notifications import payout_texts
@@ -30,6 +31,20 @@ def test_money_leaves_out_the_cents_of_a_round_budget_only_when_asked():
 def test_long_date_writes_the_day_month_and_year_in_full_in_french():
     with translation.override("fr"):
         assert long_date(datetime.date(2026, 12, 7)) == "7 décembre 2026"
+
+
+def test_long_date_writes_the_month_in_full_in_english():
+    with translation.override("en"):
+        assert long_date(datetime.date(2026, 12, 7)) == "December 7, 2026"
+
+
+def test_french_date_and_time_read_with_the_hour_as_the_oqlf_writes_it():
+    moment = datetime.datetime(2026, 12, 7, 14, 30)
+
+    with translation.override("fr"):
+        written = date_format(moment, "DATETIME_FORMAT")
+
+    assert written == "7 décembre 2026 à 14\u00a0h\u00a030"
 
 
 @pytest.mark.django_db
