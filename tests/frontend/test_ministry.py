@@ -997,3 +997,15 @@ def test_challenge_close_by_a_coordinator_without_a_reason_shows_the_form_again(
     assert "say why" in response.content.decode()
     challenge.refresh_from_db()
     assert challenge.status == Challenge.Status.PUBLISHED
+
+
+def test_engagement_manage_writes_a_round_milestone_amount_with_its_cents_like_the_notifications(
+    member_client, engagement
+):
+    factories.MilestoneFactory(engagement=engagement, amount=Decimal("12500"))
+
+    french = member_client.get(f"/fr/organization/engagements/{engagement.pk}/").content.decode()
+    english = member_client.get(f"/en/organization/engagements/{engagement.pk}/").content.decode()
+
+    assert "12\u00a0500,00\u00a0$" in french
+    assert "$12,500.00" in english
