@@ -67,14 +67,19 @@ def send_behalf(
 # To the coordinators
 
 
-def _vendor_to_verify(*, vendor: Vendor, changes: str) -> tuple[str, str]:
+def _vendor_to_verify(*, vendor: Vendor, changes: dict[str, tuple[str, str]]) -> tuple[str, str]:
+    changes_text = "; ".join(
+        _("%(field)s: %(before)s → %(after)s")
+        % {"field": Vendor._meta.get_field(field).verbose_name, "before": before, "after": after}
+        for field, (before, after) in changes.items()
+    )
     return (
         _("Vendor to verify again: %(name)s") % {"name": vendor.name},
         _(
             "%(name)s changed its name or enterprise number (%(changes)s), so it is no longer verified and "
             "the matcher no longer proposes it. Check it in the enterprise register, then verify it again."
         )
-        % {"name": vendor.name, "changes": changes},
+        % {"name": vendor.name, "changes": changes_text},
     )
 
 
