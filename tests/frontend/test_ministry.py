@@ -2,6 +2,7 @@
 
 import dataclasses
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -1009,3 +1010,28 @@ def test_engagement_manage_writes_a_round_milestone_amount_with_its_cents_like_t
 
     assert "12\u00a0500,00\u00a0$" in french
     assert "$12,500.00" in english
+
+
+def test_challenge_page_titles_put_a_no_break_space_before_the_colon_in_french(member_client, organization):
+    draft = draft_for(organization, title="Portail")
+    challenge = challenge_for(organization, title="Portail")
+    winner = introduce(challenge)
+    engagement = factories.EngagementFactory(
+        introduction__proposal__challenge=challenge_for(organization, title="Portail")
+    )
+    pages = [
+        f"/fr/organization/challenges/{draft.pk}/preview/",
+        f"/fr/organization/challenges/{challenge.pk}/award/{winner.pk}/",
+        f"/fr/organization/engagements/{engagement.pk}/",
+    ]
+
+    titles = [
+        re.search(r"<title>(.*?)</title>", member_client.get(page).content.decode(), re.S).group(1)
+        for page in pages
+    ]
+
+    assert titles == [
+        "Aperçu\u00a0: Portail – Maillage",
+        "Attribuer le défi\u00a0: Portail – Maillage",
+        "Jalons du projet pilote\u00a0: Portail – Maillage",
+    ]
