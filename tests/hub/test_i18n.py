@@ -113,6 +113,18 @@ def percent_faults(msgstr: str) -> list[str]:
     ]
 
 
+def amount_faults(msgstr: str) -> list[str]:
+    text = prose(msgstr)
+    thousands = [
+        f"thousands are grouped with no-break spaces: “{m.group(0)}”"
+        for m in re.finditer(r"\d \d{3}(?!\d)", text)
+    ]
+    dollars = [
+        f"the dollar sign follows a no-break space: “{m.group(0)}”" for m in re.finditer(r"\d ?\$", text)
+    ]
+    return thousands + dollars
+
+
 def hub_faults(msgstr: str) -> list[str]:
     return (
         ["« hub » is not French: the CQEN is « le Centre »"]
@@ -159,6 +171,12 @@ def french_faults(check: Callable[[str], list[str]]) -> list[str]:
         (tight_punctuation_faults, "&nbsp;", "Oui ; non"),
         (percent_faults, "Complet à %(percent)s\u00a0%%", "Complet à %(percent)s %%"),
         (percent_faults, "70\u00a0%", "70%"),
+        (
+            amount_faults,
+            "De 100\u00a0000\u00a0$ à 1\u00a0000\u00a0000\u00a0$, ISO 27001, Loi 25",
+            "Moins de 100 000 $",
+        ),
+        (amount_faults, "12\u00a0500,00\u00a0$", "12\u00a0500,00$"),
         (hub_faults, "GitHub, le Centre, les coordonnateurs", "le Hub"),
     ],
 )
@@ -201,6 +219,10 @@ def test_french_catalogue_puts_no_space_before_semicolons_exclamation_and_questi
 
 def test_french_catalogue_joins_a_number_and_the_percent_sign_with_a_no_break_space():
     assert french_faults(percent_faults) == []
+
+
+def test_french_catalogue_writes_amounts_with_no_break_spaces():
+    assert french_faults(amount_faults) == []
 
 
 def test_french_catalogue_never_says_hub():
