@@ -146,13 +146,13 @@ def _positions(text: str, character: str) -> list[int]:
     return [i for i, each in enumerate(text) if each == character]
 
 
-def french_faults(check: Callable[[str], list[str]]) -> list[str]:
-    """One line per fault, naming the msgid, so a failure says which string to fix."""
+def french_faults(check: Callable[[str, str], list[str]]) -> list[str]:
+    """One line per fault, naming the msgid, so a failure says which string to fix; `check(source, msgstr)`."""
     return [
         f"{source!r} → {msgstr!r}: {fault}"
         for entry in catalogue_entries(FRENCH_CATALOGUE)
         for source, msgstr in entry.pairs
-        for fault in check(msgstr)
+        for fault in check(source, msgstr)
     ]
 
 
@@ -195,38 +195,18 @@ def test_french_translation_is_complete():
 
 
 def test_french_catalogue_keeps_the_placeholders_of_each_source_string():
-    faults = [
-        f"{source!r} → {msgstr!r}: {fault}"
-        for entry in catalogue_entries(FRENCH_CATALOGUE)
-        for source, msgstr in entry.pairs
-        for fault in placeholder_faults(source, msgstr)
-    ]
-
-    assert faults == []
+    assert french_faults(placeholder_faults) == []
 
 
-def test_french_catalogue_puts_no_break_spaces_inside_guillemets():
-    assert french_faults(guillemet_faults) == []
-
-
-def test_french_catalogue_puts_a_no_break_space_before_each_colon():
-    assert french_faults(colon_faults) == []
-
-
-def test_french_catalogue_puts_no_space_before_semicolons_exclamation_and_question_marks():
-    assert french_faults(tight_punctuation_faults) == []
-
-
-def test_french_catalogue_joins_a_number_and_the_percent_sign_with_a_no_break_space():
-    assert french_faults(percent_faults) == []
-
-
-def test_french_catalogue_writes_amounts_with_no_break_spaces():
-    assert french_faults(amount_faults) == []
-
-
-def test_french_catalogue_never_says_hub():
-    assert french_faults(hub_faults) == []
+# One rule each: a no-break space inside « » and before the colon, none before ; ! ? (Quebec usage), « 70 % »,
+# « 12 500 $ », and never « hub ». A failure lists each string to fix, by its msgid.
+@pytest.mark.parametrize(
+    "check",
+    [guillemet_faults, colon_faults, tight_punctuation_faults, percent_faults, amount_faults, hub_faults],
+    ids=lambda check: check.__name__,
+)
+def test_french_catalogue_follows_the_typography_and_the_glossary(check):
+    assert french_faults(lambda _source, msgstr: check(msgstr)) == []
 
 
 @pytest.mark.django_db
