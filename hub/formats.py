@@ -1,7 +1,9 @@
 """How amounts and dates read, in one place: pages, emails and notifications all format them here.
 
 French follows the Office québécois de la langue française: « 12 500,00 $ » (no-break spaces between the
-thousands and before the symbol, so an amount never wraps) and « 7 décembre 2026 »."""
+thousands and before the symbol, so an amount never wraps) and « 7 décembre 2026 »; English reads "$12,500.00" and
+"December 7, 2026". Dates come from Django's localized formats, ours in hub/language_formats/, so the templates'
+`date:"DATE_FORMAT"` filter writes them the same way."""
 
 import datetime
 from decimal import Decimal
@@ -25,7 +27,7 @@ def money(amount: Decimal | int | str, *, whole: bool = False) -> str:
 
 
 def long_date(value: datetime.date) -> str:
-    """A day in the active language: « 7 décembre 2026 » or "Dec. 7, 2026"."""
+    """A day in the active language: « 7 décembre 2026 » or "December 7, 2026"."""
     return date_format(value, "DATE_FORMAT")
 
 

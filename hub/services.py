@@ -1,5 +1,6 @@
 import datetime
 import logging
+import re
 import secrets
 import smtplib
 from collections.abc import Callable, Iterable
@@ -197,8 +198,8 @@ def _email_message(*, user: User, subject: str, template: str, context: dict) ->
     """Render hub/email/<template>.txt and .html in the active language."""
     context = {"user": user, "site_url": settings.SITE_URL, **context}
     message = EmailMultiAlternatives(
-        # A header cannot span lines.
-        subject="[Maillage] " + " ".join(subject.split()),
+        # A header cannot span lines; the no-break spaces of French typography stay (str.split() would drop them).
+        subject="[Maillage] " + re.sub(r"[ \t\r\n]+", " ", subject).strip(),
         body=render_to_string(f"hub/email/{template}.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[user.email],

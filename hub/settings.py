@@ -154,6 +154,7 @@ LOGOUT_REDIRECT_URL = "frontend:home"
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["hub.language_formats"]  # Dates in full in both languages (hub/formats.py).
 TIME_ZONE = "America/Toronto"
 USE_I18N = True
 USE_TZ = True

@@ -67,14 +67,19 @@ def send_behalf(
 # To the coordinators
 
 
-def _vendor_to_verify(*, vendor: Vendor, changes: str) -> tuple[str, str]:
+def _vendor_to_verify(*, vendor: Vendor, changes: dict[str, tuple[str, str]]) -> tuple[str, str]:
+    changes_text = "; ".join(
+        _("%(field)s: %(before)s → %(after)s")
+        % {"field": Vendor._meta.get_field(field).verbose_name, "before": before, "after": after}
+        for field, (before, after) in changes.items()
+    )
     return (
         _("Vendor to verify again: %(name)s") % {"name": vendor.name},
         _(
             "%(name)s changed its name or enterprise number (%(changes)s), so it is no longer verified and "
             "the matcher no longer proposes it. Check it in the enterprise register, then verify it again."
         )
-        % {"name": vendor.name, "changes": changes},
+        % {"name": vendor.name, "changes": changes_text},
     )
 
 
@@ -105,20 +110,20 @@ BEHALF_VENDOR_UPDATE = BehalfEvent(
 )
 BEHALF_CHALLENGE_CREATE = BehalfEvent(
     "on-behalf:challenge-create:{challenge.pk}",
-    lambda *, challenge: _("They wrote the draft « %(title)s ».") % {"title": challenge.title},
+    lambda *, challenge: _("They wrote the draft “%(title)s”.") % {"title": challenge.title},
 )
 BEHALF_CHALLENGE_UPDATE = BehalfEvent(
     "on-behalf:challenge-update:{challenge.pk}:{stamp}",
-    lambda *, challenge: _("They changed « %(title)s ».") % {"title": challenge.title},
+    lambda *, challenge: _("They changed “%(title)s”.") % {"title": challenge.title},
 )
 BEHALF_CHALLENGE_DELETE = BehalfEvent(
     "on-behalf:challenge-delete:{challenge_id}",
-    lambda *, title, challenge_id: _("They deleted the draft « %(title)s ».") % {"title": title},
+    lambda *, title, challenge_id: _("They deleted the draft “%(title)s”.") % {"title": title},
 )
 BEHALF_CHALLENGE_MOVE = BehalfEvent(
     "on-behalf:challenge-{challenge.status}:{challenge.pk}:{stamp}",
     lambda *, challenge: (
-        _("« %(title)s » is now %(status)s.")
+        _("“%(title)s” is now %(status)s.")
         % {"title": challenge.title, "status": challenge.get_status_display().lower()}
     ),
 )

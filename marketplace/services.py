@@ -198,7 +198,7 @@ def _vendor_unverified(*, vendor: Vendor, user: User, changes: dict[str, tuple[s
         users=coordinator_list(),
         url=_vendor_review_url(vendor),
         vendor=vendor,
-        changes=change_text,
+        changes=changes,
         stamp=vendor.updated_at.isoformat(),
     )
 

@@ -70,7 +70,7 @@ def _introduced_to_organization(*, challenge: Challenge, introduction: Introduct
     vendor = introduction.vendor
     return (
         _("A vendor for your challenge: %(vendor)s") % {"vendor": vendor.name},
-        _("The hub introduced %(vendor)s for « %(title)s ». You will hear from them if they are interested.")
+        _("The hub introduced %(vendor)s for “%(title)s”. You will hear from them if they are interested.")
         % {"vendor": vendor.name, "title": challenge.title},
     )
 
@@ -90,7 +90,7 @@ def _interest(*, challenge: Challenge, introduction: Introduction) -> tuple[str,
     vendor = introduction.vendor
     return (
         _("%(vendor)s is interested") % {"vendor": vendor.name},
-        _("%(vendor)s is interested in « %(title)s »: %(pitch)s")
+        _("%(vendor)s is interested in “%(title)s”: %(pitch)s")
         % {"vendor": vendor.name, "title": challenge.title, "pitch": introduction.pitch},
     )
 
@@ -99,7 +99,7 @@ def _decline(*, challenge: Challenge, introduction: Introduction) -> tuple[str, 
     vendor = introduction.vendor
     return (
         _("%(vendor)s declined") % {"vendor": vendor.name},
-        _("%(vendor)s will not answer « %(title)s ».") % {"vendor": vendor.name, "title": challenge.title},
+        _("%(vendor)s will not answer “%(title)s”.") % {"vendor": vendor.name, "title": challenge.title},
     )
 
 
@@ -113,7 +113,7 @@ def _shortlisted(*, challenge: Challenge, introduction: Introduction) -> tuple[s
 
 def _not_selected(*, challenge: Challenge, introduction: Introduction) -> tuple[str, str]:
     return (
-        _("« %(title)s » has been awarded") % {"title": challenge.title},
+        _("“%(title)s” has been awarded") % {"title": challenge.title},
         _(
             "Thank you for your interest in this challenge. %(organization)s has chosen another firm this "
             "time. We hope to introduce you to other opportunities soon."
@@ -141,7 +141,7 @@ AWARDED = Event(Notification.Kind.AWARDED, "awarded:{introduction.pk}", _awarded
 
 
 def _question_asked(*, challenge: Challenge, clarification: Clarification) -> tuple[str, str]:
-    return _("A question about « %(title)s »") % {"title": challenge.title}, clarification.question
+    return _("A question about “%(title)s”") % {"title": challenge.title}, clarification.question
 
 
 def _clarification_published(*, challenge: Challenge, clarification: Clarification) -> tuple[str, str]:
@@ -167,7 +167,7 @@ CLARIFICATION_PUBLISHED = Event(
 def _milestone_delivered(*, challenge: Challenge, milestone: Milestone, vendor: Vendor) -> tuple[str, str]:
     return (
         _("Milestone delivered: %(title)s") % {"title": milestone.title},
-        _("%(vendor)s delivered « %(title)s ». Review it and accept it to release the payment.")
+        _("%(vendor)s delivered “%(title)s”. Review it and accept it to release the payment.")
         % {"vendor": vendor.name, "title": milestone.title},
     )
 
@@ -175,7 +175,7 @@ def _milestone_delivered(*, challenge: Challenge, milestone: Milestone, vendor: 
 def _milestone_accepted(*, challenge: Challenge, milestone: Milestone, vendor: Vendor) -> tuple[str, str]:
     return (
         _("Milestone accepted: %(title)s") % {"title": milestone.title},
-        _("%(organization)s accepted « %(title)s ». The payment of %(amount)s is on its way.")
+        _("%(organization)s accepted “%(title)s”. The payment of %(amount)s is on its way.")
         % {
             "organization": challenge.organization.name,
             "title": milestone.title,
@@ -248,39 +248,39 @@ def challenge_match_texts(*, challenge: Challenge, search_names: list[str]) -> t
 
 
 def _behalf_interest(*, challenge: Challenge, introduction: Introduction) -> str:
-    return _("They told %(organization)s that your firm is interested in « %(title)s ».") % {
+    return _("They told %(organization)s that your firm is interested in “%(title)s”.") % {
         "organization": challenge.organization.name,
         "title": challenge.title,
     }
 
 
 def _behalf_decline(*, challenge: Challenge, introduction: Introduction) -> str:
-    return _("They declined « %(title)s » for your firm.") % {"title": challenge.title}
+    return _("They declined “%(title)s” for your firm.") % {"title": challenge.title}
 
 
 def _behalf_shortlist(*, challenge: Challenge, introduction: Introduction) -> str:
-    return _("They shortlisted %(vendor)s for « %(title)s ».") % {
+    return _("They shortlisted %(vendor)s for “%(title)s”.") % {
         "vendor": introduction.vendor.name,
         "title": challenge.title,
     }
 
 
 def _behalf_answer(*, challenge: Challenge, clarification: Clarification) -> str:
-    return _("They published an answer to a question about « %(title)s »: %(answer)s") % {
+    return _("They published an answer to a question about “%(title)s”: %(answer)s") % {
         "title": challenge.title,
         "answer": clarification.answer,
     }
 
 
 def _behalf_plan(*, challenge: Challenge, milestone: Milestone) -> str:
-    return _("They planned the milestone « %(title)s » (%(amount)s).") % {
+    return _("They planned the milestone “%(title)s” (%(amount)s).") % {
         "title": milestone.title,
         "amount": money(milestone.amount),
     }
 
 
 def _behalf_milestone_move(*, challenge: Challenge, milestone: Milestone) -> str:
-    return _("The milestone « %(title)s » is now %(status)s.") % {
+    return _("The milestone “%(title)s” is now %(status)s.") % {
         "title": milestone.title,
         "status": milestone.get_status_display().lower(),
     }

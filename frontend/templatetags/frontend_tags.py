@@ -30,6 +30,15 @@ def cad(amount: Decimal | int | None) -> str:
     return money(amount, whole=True)
 
 
+@register.filter(name="money")
+def money_filter(amount: Decimal | int | None) -> str:
+    """An amount paid or to pay, milestones and their totals, with its cents like the notifications:
+    « 12 500,00 $ » or "$12,500.00" (hub.formats.money)."""
+    if amount is None or amount == "":
+        return ""
+    return money(amount)
+
+
 @register.simple_tag(takes_context=True)
 def translated_path(context: template.Context, language_code: str) -> str:
     """The current page's path and query string in another language, e.g. /fr/login/ -> /en/login/."""

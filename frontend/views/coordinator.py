@@ -253,7 +253,7 @@ def proposal_approve(request: HttpRequest, proposal_id: int) -> HttpResponse:
         proposal = services.proposal_approve(proposal=proposal, user=request.user)
     except ValidationError as error:  # Conflict included.
         return _refused(request, proposal_id, error)
-    message = _("Approved: %(vendor)s is introduced to %(organization)s for « %(title)s ».") % {
+    message = _("Approved: %(vendor)s is introduced to %(organization)s for “%(title)s”.") % {
         "vendor": proposal.vendor.name,
         "organization": proposal.challenge.organization.name,
         "title": proposal.challenge.title,
@@ -269,7 +269,7 @@ def proposal_hold(request: HttpRequest, proposal_id: int) -> HttpResponse:
         proposal = services.proposal_hold(proposal=proposal, user=request.user)
     except ValidationError as error:
         return _refused(request, proposal_id, error)
-    message = _("On hold: %(vendor)s for « %(title)s ». You will find it under the “On hold” status.") % {
+    message = _("On hold: %(vendor)s for “%(title)s”. You will find it under the “On hold” status.") % {
         "vendor": proposal.vendor.name,
         "title": proposal.challenge.title,
     }
@@ -289,7 +289,7 @@ def proposal_reject(request: HttpRequest, proposal_id: int) -> HttpResponse:
                 return _refused(request, proposal_id, error)
             add_service_error(form, error)
         else:
-            message = _("Rejected: %(vendor)s for « %(title)s ».") % {
+            message = _("Rejected: %(vendor)s for “%(title)s”.") % {
                 "vendor": proposal.vendor.name,
                 "title": proposal.challenge.title,
             }
@@ -328,7 +328,7 @@ def proposals_bulk_approve(request: HttpRequest) -> HttpResponse:
         if proposal.pk in refused:
             messages.error(
                 request,
-                _("Not approved: %(vendor)s for « %(title)s ». %(reason)s")
+                _("Not approved: %(vendor)s for “%(title)s”. %(reason)s")
                 % {
                     "vendor": proposal.vendor.name,
                     "title": proposal.challenge.title,
@@ -389,7 +389,7 @@ def challenge_publish(request: HttpRequest, challenge_id: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("Published: « %(title)s ». The matcher is proposing vendors; they will appear in the queue.")
+            _("Published: “%(title)s”. The matcher is proposing vendors; they will appear in the queue.")
             % {"title": challenge.title},
         )
     return redirect("frontend:coordinator_publication_requests")
@@ -411,7 +411,7 @@ def challenge_return(request: HttpRequest, challenge_id: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("Returned to draft: « %(title)s ». Its organization can change it and submit it again.")
+            _("Returned to draft: “%(title)s”. Its organization can change it and submit it again.")
             % {"title": challenge.title},
         )
     return redirect("frontend:coordinator_publication_requests")

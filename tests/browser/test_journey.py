@@ -93,7 +93,7 @@ def test_from_a_ministrys_need_to_an_award_through_the_pages(
     sme.goto(f"{url}/fr/sme/introductions/")
     check_page(sme, "journey-sme-introductions")
     sme.get_by_role("link", name=challenge.title).click()
-    expect(sme.locator("#introduction-workspace .badge")).to_have_text("Présenté")
+    expect(sme.locator("#introduction-workspace .badge")).to_have_text("Présentée")
     sme.get_by_role("button", name="English").click()
     assert sme.locator("html").get_attribute("lang") == "en"
     expect(sme.locator("#introduction-workspace .badge")).to_have_text("Introduced")

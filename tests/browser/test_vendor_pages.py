@@ -56,7 +56,7 @@ def test_vendor_member_answers_an_introduction_in_french_then_english(
     page.get_by_role("link", name=introduction.challenge.title).click()
 
     assert page.locator("html").get_attribute("lang") == "fr"
-    expect(page.locator("#introduction-workspace .badge")).to_have_text("Présenté")
+    expect(page.locator("#introduction-workspace .badge")).to_have_text("Présentée")
     expect(page.get_by_text("Un centre de données interne.")).to_be_visible()
 
     page.get_by_role("button", name="English").click()

@@ -566,7 +566,7 @@ def test_publish_publishes_the_challenge(coordinator_client, coordinator):
     challenge.refresh_from_db()
     assert challenge.status == Challenge.Status.PUBLISHED
     assert challenge.published_at is not None
-    assert "Published: « Demande soumise »" in response.content.decode()
+    assert "Published: “Demande soumise”" in response.content.decode()
 
 
 def test_publishing_a_challenge_already_published_says_so(coordinator_client):

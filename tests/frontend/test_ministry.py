@@ -2,6 +2,7 @@
 
 import dataclasses
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -451,7 +452,7 @@ def test_challenge_reach_names_the_delivery_language_in_lowercase_french(member_
     )
 
     content = response.content.decode()
-    assert "Offre ses services en français" in content
+    assert "Assure la prestation en français" in content
     assert "Livre en" not in content
 
 
@@ -680,7 +681,7 @@ def test_award_message_does_not_double_the_final_period(member_client, organizat
     )
 
     content = response.content.decode()
-    assert "Attribué à Lumio Numérique inc. Les autres fournisseurs" in content
+    assert "Attribué à Lumio Numérique inc. Les autres entreprises" in content
     assert "inc.." not in content
 
 
@@ -897,14 +898,21 @@ def test_engagement_manage_accepting_twice_shows_the_conflict_as_a_message(membe
     assert "This milestone is accepted; it cannot become accepted." in response.content.decode()
 
 
-def test_engagement_manage_formats_amounts_for_the_language(member_client, engagement):
-    factories.MilestoneFactory(engagement=engagement, amount=Decimal("12500.50"))
+# A round amount keeps its cents, as the notifications write it; only budgets leave them out.
+@pytest.mark.parametrize(
+    ("amount", "in_french", "in_english"),
+    [("12500.50", "12\u00a0500,50\u00a0$", "$12,500.50"), ("12500", "12\u00a0500,00\u00a0$", "$12,500.00")],
+)
+def test_engagement_manage_formats_amounts_for_the_language(
+    member_client, engagement, amount, in_french, in_english
+):
+    factories.MilestoneFactory(engagement=engagement, amount=Decimal(amount))
 
     french = member_client.get(f"/fr/organization/engagements/{engagement.pk}/").content.decode()
     english = member_client.get(f"/en/organization/engagements/{engagement.pk}/").content.decode()
 
-    assert "12\u00a0500,50\u00a0$" in french
-    assert "$12,500.50" in english
+    assert in_french in french
+    assert in_english in english
 
 
 def test_engagement_manage_answers_404_to_another_organization(client, engagement):
@@ -997,3 +1005,28 @@ def test_challenge_close_by_a_coordinator_without_a_reason_shows_the_form_again(
     assert "say why" in response.content.decode()
     challenge.refresh_from_db()
     assert challenge.status == Challenge.Status.PUBLISHED
+
+
+def test_challenge_page_titles_put_a_no_break_space_before_the_colon_in_french(member_client, organization):
+    draft = draft_for(organization, title="Portail")
+    challenge = challenge_for(organization, title="Portail")
+    winner = introduce(challenge)
+    engagement = factories.EngagementFactory(
+        introduction__proposal__challenge=challenge_for(organization, title="Portail")
+    )
+    pages = [
+        f"/fr/organization/challenges/{draft.pk}/preview/",
+        f"/fr/organization/challenges/{challenge.pk}/award/{winner.pk}/",
+        f"/fr/organization/engagements/{engagement.pk}/",
+    ]
+
+    titles = [
+        re.search(r"<title>(.*?)</title>", member_client.get(page).content.decode(), re.S).group(1)
+        for page in pages
+    ]
+
+    assert titles == [
+        "Aperçu\u00a0: Portail – Maillage",
+        "Attribuer le défi\u00a0: Portail – Maillage",
+        "Jalons du projet pilote\u00a0: Portail – Maillage",
+    ]

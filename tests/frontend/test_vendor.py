@@ -214,7 +214,7 @@ def test_vendor_profile_edit_refuses_the_neq_of_another_firm(client, vendor):
     response = client.post(url("vendor_profile_edit"), profile_data(neq=other.neq))
 
     assert response.status_code == 200
-    assert "Un autre fournisseur est déjà inscrit avec ce NEQ." in response.content.decode()
+    assert "Une autre entreprise est déjà inscrite avec ce NEQ." in response.content.decode()
 
 
 def test_vendor_profile_edit_shows_a_reference_error_on_its_field(client, vendor):
@@ -305,9 +305,7 @@ def test_vendor_profile_edit_says_who_sees_the_profile_and_saves_the_choice(clie
     page = client.get(url("vendor_profile_edit")).content.decode()
 
     assert "Qui voit votre profil" in page
-    assert (
-        "La page de votre entreprise et sa fiche dans le répertoire des fournisseurs sont publiques" in page
-    )
+    assert "La page de votre entreprise et sa fiche dans le répertoire des entreprises sont publiques" in page
 
     response = client.post(
         url("vendor_profile_edit"),
@@ -377,7 +375,7 @@ def test_vendor_recommendations_explain_each_challenge_in_the_apis_words(client,
     page = response.content.decode()
     assert response.status_code == 200
     assert url("challenge_detail", challenge_id=challenge.pk) in page
-    assert "Certifications manquantes : SOC 2." in page.split("Ce qui manque")[1]
+    assert "Certifications manquantes\xa0: SOC 2." in page.split("Ce qui manque")[1]
     assert "voir les passages en surbrillance" in page and "<mark>" in page
 
 
@@ -551,7 +549,7 @@ def test_vendor_introduction_shows_a_conflict_as_a_clear_message(client, vendor)
     )
 
     assert response.status_code == 409
-    assert "Cette mise en relation est au statut « décliné »" in response.content.decode()
+    assert "Cette mise en relation est au statut «\xa0déclinée\xa0»" in response.content.decode()
 
 
 def test_vendor_introduction_decline_marks_the_firm_declined(client, vendor):
@@ -711,7 +709,7 @@ def test_vendor_engagement_shows_a_conflict_when_already_delivered(client, vendo
     )
 
     assert response.status_code == 409
-    assert "Ce jalon est au statut « livré »" in response.content.decode()
+    assert "Ce jalon est au statut «\xa0livré\xa0»" in response.content.decode()
 
 
 def test_vendor_engagement_answers_404_for_another_firms_engagement(client, member):

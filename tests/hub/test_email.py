@@ -53,7 +53,7 @@ def test_notify_emails_a_french_user_in_french(site_url, mailoutbox, django_capt
 
     [email] = mailoutbox
     assert email.to == [user.email]
-    assert email.subject == "[Maillage] Nouveau défi : Portail"
+    assert email.subject == "[Maillage] Nouveau défi\xa0: Portail"
     assert email.extra_headers["Content-Language"] == "fr"
     assert "https://maillage.example.qc.ca/fr/challenges/1/" in email.body
     assert in_language("fr", "See it on Maillage:") in email.body
@@ -87,7 +87,7 @@ def test_notify_stores_each_notification_in_its_recipients_language():
 
     notify_users([french, english])
 
-    assert Notification.objects.get(user=french).title == "Nouveau défi : Portail"
+    assert Notification.objects.get(user=french).title == "Nouveau défi\xa0: Portail"
     assert Notification.objects.get(user=english).title == "New challenge: Portail"
 
 

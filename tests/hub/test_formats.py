@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import translation
+from django.utils.formats import date_format
 
 from hub.formats import clock_time, long_date, money
 from matching.notifications import payout_texts
@@ -45,6 +46,20 @@ def test_long_date_writes_the_day_month_and_year_in_full_in_french():
         assert long_date(datetime.date(2026, 12, 7)) == "7 décembre 2026"
 
 
+def test_long_date_writes_the_month_in_full_in_english():
+    with translation.override("en"):
+        assert long_date(datetime.date(2026, 12, 7)) == "December 7, 2026"
+
+
+def test_french_date_and_time_read_with_the_hour_as_the_oqlf_writes_it():
+    moment = datetime.datetime(2026, 12, 7, 14, 30)
+
+    with translation.override("fr"):
+        written = date_format(moment, "DATETIME_FORMAT")
+
+    assert written == "7 décembre 2026 à 14\u00a0h\u00a030"
+
+
 @pytest.mark.django_db
 def test_payout_notification_writes_its_amount_by_the_french_rules():
     payout = factories.PayoutFactory(milestone__amount=Decimal("12500.00"), paid=True)
@@ -52,4 +67,4 @@ def test_payout_notification_writes_its_amount_by_the_french_rules():
     with translation.override("fr"):
         _title, body = payout_texts(payout)
 
-    assert body.startswith("Un paiement de 12\u00a0500,00\u00a0$ a été envoyé à ")
+    assert body.startswith("Un versement de 12\u00a0500,00\u00a0$ a été envoyé à ")

@@ -360,7 +360,7 @@ def test_vendor_create_refuses_a_flag_only_coordinators_set(api_client, field):
     response = api_client.post(reverse("vendor-list"), vendor_payload(**{field: True}), format="json")
 
     assert response.status_code == 403
-    assert "coordonnateur" in response.data["detail"]
+    assert "équipe de coordination" in response.data["detail"]
     assert not Vendor.objects.filter(neq="1171234567").exists()
 
 
@@ -512,3 +512,21 @@ def test_challenge_input_requires_exactly_the_fields_every_challenge_states():
     required = {name for name, field in ChallengeInputSerializer().fields.items() if field.required}
 
     assert required == set(Challenge.REQUIRED_FIELDS)
+
+
+@pytest.mark.parametrize(
+    ("language", "change"),
+    [("fr", "nom\u00a0: {old} → Autre Nom inc."), ("en", "name: {old} → Autre Nom inc.")],
+)
+def test_vendor_update_of_a_verified_firms_name_names_the_change_in_each_coordinators_language(
+    api_client, vendor_member, coordinator, language, change
+):
+    coordinator.preferred_language = language
+    coordinator.save(update_fields=["preferred_language"])
+    vendor = vendor_member.vendors.get()
+    api_client.force_authenticate(vendor_member)
+
+    api_client.patch(reverse("vendor-detail", args=[vendor.id]), {"name": "Autre Nom inc."}, format="json")
+
+    notification = Notification.objects.get(kind=Notification.Kind.VENDOR_TO_VERIFY, user=coordinator)
+    assert change.format(old=vendor.name) in notification.body

@@ -39,8 +39,8 @@ def test_challenge_matches_ranks_vendors_with_explanations(api_client, coordinat
     first = response.data["results"][0]
     assert first["rank"] == 1 and first["vendor"]["id"] == vendors[0].id
     assert first["explanation"]["certifications_missing"] == ["SOC 2"]
-    assert "Certifications manquantes : SOC 2." in first["explanation"]["gaps"]
-    assert "Certifications manquantes : SOC 2." not in first["explanation"]["reasons"]
+    assert "Certifications manquantes\xa0: SOC 2." in first["explanation"]["gaps"]
+    assert "Certifications manquantes\xa0: SOC 2." not in first["explanation"]["reasons"]
     assert any("<mark>" in fragment for fragment in first["explanation"]["highlights"]["description"])
 
 

@@ -650,3 +650,20 @@ def test_sandbox_provider_fails_amounts_ending_in_13_cents(settings):
 
     assert created.status == payments.ProviderStatus.PENDING
     assert sandbox.fetch_payout(created.id).status == payments.ProviderStatus.FAILED
+
+
+@pytest.mark.parametrize(("language", "amount"), [("fr", "12\u00a0500,00\u00a0$"), ("en", "$12,500.00")])
+def test_payout_paid_notification_and_email_write_the_amount_in_the_members_language(
+    submitted_payout, vendor_user, mailoutbox, django_capture_on_commit_callbacks, language, amount
+):
+    vendor_user.preferred_language = language
+    vendor_user.save(update_fields=["preferred_language"])
+    Payout.objects.filter(pk=submitted_payout.pk).update(amount=Decimal("12500.00"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.payout_apply_event(provider_id="po_123", status="paid", occurred_at=timezone.now())
+
+    notification = Notification.objects.get(user=vendor_user, kind=Notification.Kind.PAYOUT_PAID)
+    [email] = [message for message in mailoutbox if message.to == [vendor_user.email]]
+    assert amount in notification.body
+    assert amount in email.body and amount in email.alternatives[0][0]

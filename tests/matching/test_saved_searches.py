@@ -209,7 +209,7 @@ def test_saved_search_alert_sends_one_notification_per_user_naming_every_matchin
     publish(challenge, by=coordinator)
 
     notification = Notification.objects.get()
-    assert "« Budget »" in notification.body and "« Nuage »" in notification.body
+    assert "«\xa0Budget\xa0»" in notification.body and "«\xa0Nuage\xa0»" in notification.body
 
 
 def test_saved_search_alert_is_written_in_the_recipients_language(vendor_member, coordinator):
@@ -316,3 +316,22 @@ def test_saved_search_create_refuses_more_than_the_limit(vendor_member):
 
     with pytest.raises(ValidationError):
         save(vendor_member)
+
+
+@pytest.mark.parametrize(("language", "deadline"), [("fr", "7 décembre 2026"), ("en", "December 7, 2026")])
+def test_saved_search_alert_writes_the_deadline_in_full_in_its_notification_and_email(
+    vendor_member, coordinator, mailoutbox, language, deadline
+):
+    vendor_member.preferred_language = language
+    vendor_member.save(update_fields=["preferred_language"])
+    save(vendor_member, name="Nuage", q="infonuagique")
+    challenge = submitted_challenge(
+        title="Migration vers l'infonuagique", deadline=datetime.date(2026, 12, 7)
+    )
+
+    publish(challenge, by=coordinator)
+
+    notification = Notification.objects.get(user=vendor_member)
+    [email] = [message for message in mailoutbox if message.to == [vendor_member.email]]
+    assert deadline in notification.body
+    assert deadline in email.body and deadline in email.alternatives[0][0]

@@ -133,7 +133,7 @@ def test_proposal_approve_introduces_both_sides_in_their_languages(people):
     assert len(introductions) == 2
     french, english = people["vendor_users"]
     assert Notification.objects.get(user=french, kind=Notification.Kind.INTRODUCTION).title.startswith(
-        "Présenté"
+        "Présentée"
     )
     assert Notification.objects.get(user=english, kind=Notification.Kind.INTRODUCTION).title.startswith(
         "Introduced"
@@ -511,5 +511,5 @@ def test_the_whole_path_from_publication_to_a_paid_milestone(people, settings, m
     audited = set(AuditEntry.objects.values_list("object_type", flat=True))
     assert {"challenge", "matchproposal", "introduction", "engagement", "milestone", "payout"} <= audited
     subjects = [message.subject for message in mailoutbox]
-    assert any("Présenté" in subject for subject in subjects)  # The French vendor member.
-    assert any("Payment sent" in subject or "Paiement" in subject for subject in subjects)
+    assert any("Présentée" in subject for subject in subjects)  # The French vendor member.
+    assert any("Payment sent" in subject or "Versement" in subject for subject in subjects)

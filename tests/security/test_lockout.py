@@ -64,7 +64,7 @@ def test_site_login_locks_a_username_out_and_says_when_to_retry_in_the_pages_lan
     assert response.status_code == 200  # The form again, not the redirect of a successful sign-in.
     assert "_auth_user_id" not in client.session
     assert "Trop de tentatives de connexion infructueuses" in response.content.decode()
-    assert "réessayez dans 15 minutes" in response.content.decode()
+    assert "réessayez dans 15\xa0minutes" in response.content.decode()
 
 
 def test_failures_on_the_site_and_on_the_api_add_up(client, user):
@@ -249,6 +249,4 @@ def test_the_site_form_says_why_a_new_address_is_refused_in_the_pages_language(c
     )
 
     assert "_auth_user_id" not in client.session
-    assert "depuis un endroit d'où vous ne vous êtes jamais connecté" in html.unescape(
-        response.content.decode()
-    )
+    assert "depuis un nouvel endroit" in html.unescape(response.content.decode())
