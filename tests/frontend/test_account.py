@@ -182,6 +182,15 @@ def test_account_renders_in_french(client, user):
     assert '<html lang="fr">' in response.content.decode()
 
 
+def test_account_names_each_language_in_itself_and_marks_it_so(client, user):
+    client.force_login(user)
+
+    content = client.get("/fr/account/").content.decode()
+
+    assert re.search(r'<label for="id_preferred_language_1" lang="en">.*English</label>', content, re.S)
+    assert re.search(r'<label for="id_preferred_language_0" lang="fr">.*Français</label>', content, re.S)
+
+
 def test_account_saves_preferences_and_switches_the_site_language(client, user):
     client.force_login(user)
 
