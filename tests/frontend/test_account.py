@@ -94,6 +94,17 @@ def test_notifications_render_in_french(client, user):
     assert '<html lang="fr">' in response.content.decode()
 
 
+def test_notifications_mark_their_texts_with_the_language_they_were_written_in(client, user):
+    factories.NotificationFactory(user=user, title="Défi publié", body="Votre défi est en ligne.", url="/fr/")
+    client.force_login(user)
+
+    content = client.get("/en/notifications/").content.decode()
+
+    assert '<h2 class="notification__title" lang="fr">' in content
+    assert '<p class="notification__body" lang="fr">' in content
+    assert ': <span lang="fr">Défi publié</span></span></button>' in content
+
+
 def test_notification_read_marks_it_and_redirects_without_javascript(client, user):
     notification = notify(user, 1)
     client.force_login(user)
