@@ -5,7 +5,8 @@ browser context (so by the same signed-in person), and its visible text is compa
 (locale/fr/LC_MESSAGES/django.po):
 - on a /fr/ page, an English source string (msgid) whose French differs, or which has no French yet;
 - on an /en/ page, a French translation (msgstr) that differs from its English source;
-- on either, a date whose month or day is named in the other language.
+- on either, a date whose month or day is named in the other language, or a colon written as the other
+  language writes it (French puts a space before it, English does not).
 User content (titles, descriptions, names) is data: it fails only when it equals a catalogue string. Text
 marked as being in another language (`lang`, as the language switcher's « English ») or `translate="no"` is
 not checked."""
@@ -33,6 +34,9 @@ SAME_IN_BOTH = {"Maillage"}
 # A catalogue string with fewer letters than this outside its placeholders (« %(count)s », « Oui ») is too
 # short to tell a leak from chance.
 MIN_LETTERS = 3
+# A catalogue string of this many words is a leak inside a longer text too.
+CONTAINED_WORDS = 3
+CLAUSE_EDGES = ".:;,·|—–()!?«»"
 PLACEHOLDER = re.compile(r"(%\(\w+\)[sdif]|%[sdif]|%%|\{\w*\})")
 TAG = re.compile(r"<[^>]+>")
 
@@ -58,8 +62,10 @@ FOREIGN_DATES = {
         r"|\b\d{1,2}\s?h\s?\d{2}\b"
     ),
 }
-# A date in a long paragraph is someone's text (a description), not a formatted date of the interface.
-MAX_DATE_SEGMENT = 80
+# A colon as the other language writes it: French puts a (non-breaking) space before it, English does not.
+FOREIGN_COLONS = {"fr": re.compile(r"\S:(?:\s|$)"), "en": re.compile(r"\s:(?:\s|$)")}
+# A date or a colon in a long paragraph is someone's text (a description), not the interface's.
+MAX_FORMATTED_SEGMENT = 80
 
 
 def language_of(url: str) -> str | None:
@@ -85,13 +91,34 @@ class Source:
 
     text: str
     entry: str
-    pattern: re.Pattern | None  # None when the string has no placeholder: it must then be equal.
-    anchor: str  # Its longest literal part: a segment without it cannot match.
+    # With placeholders, a pattern the whole segment must match. Without (pattern None), the string itself,
+    # in any case, which a segment must equal or, for a string of a few words (`contained`), contain as a
+    # clause of its own: two strings translated side by side in a template make one text.
+    pattern: re.Pattern | None
+    anchor: str  # With a pattern, its longest literal part: a segment without it cannot match.
+    contained: bool
 
-    def matches(self, segment: str) -> bool:
-        if self.pattern is None:
-            return segment == self.text
-        return self.anchor in segment and self.pattern.fullmatch(segment) is not None
+    def matches(self, segment: str, folded: str) -> bool:
+        if self.pattern is not None:
+            return self.anchor in segment and self.pattern.fullmatch(segment) is not None
+        if not self.contained:
+            return folded == self.anchor
+        start = folded.find(self.anchor)
+        while start != -1:
+            if _stands_alone(folded, start=start, end=start + len(self.anchor)):
+                return True
+            start = folded.find(self.anchor, start + 1)
+        return False
+
+
+def _stands_alone(text: str, *, start: int, end: int) -> bool:
+    """Whether text[start:end] is a clause of its own (« … · Skip to main content »), not words inside
+    someone's sentence (« Tableau de bord des délais », a challenge's title)."""
+    before, after = text[:start].rstrip(), text[end:]
+    ends_a_sentence = text[end - 1] in ".!?:"
+    return (not before or before[-1] in CLAUSE_EDGES) and (
+        not after.strip() or after.lstrip()[0] in CLAUSE_EDGES or (ends_a_sentence and after[0].isspace())
+    )
 
 
 def _source(text: str, entry: str) -> Source | None:
@@ -101,12 +128,25 @@ def _source(text: str, entry: str) -> Source | None:
     if sum(character.isalpha() for character in "".join(literals)) < MIN_LETTERS:
         return None
     if len(parts) == 1 or all(part == "%%" for part in parts[1::2]):
-        return Source(text="".join(literals), entry=entry, pattern=None, anchor="")
+        literal = "".join(literals)
+        return Source(
+            text=literal,
+            entry=entry,
+            pattern=None,
+            anchor=literal.casefold(),
+            contained=len(literal.split()) >= CONTAINED_WORDS,
+        )
     pattern = "".join(
         re.escape(part) if index % 2 == 0 else (re.escape("%") if part == "%%" else "(.+?)")
         for index, part in enumerate(parts)
     )
-    return Source(text=shown, entry=entry, pattern=re.compile(pattern), anchor=max(literals, key=len).strip())
+    return Source(
+        text=shown,
+        entry=entry,
+        pattern=re.compile(pattern),
+        anchor=max(literals, key=len).strip(),
+        contained=False,
+    )
 
 
 def _describe(entry: polib.POEntry) -> str:
@@ -155,14 +195,22 @@ def leaks(segments: Iterable[str], *, language: str) -> list[str]:
     sources = catalogue_sources()[language]
     found: list[str] = []
     for segment in dict.fromkeys(normalize(segment) for segment in segments):
+        folded = segment.casefold()
         for source in sources:
-            if source.matches(segment):
-                found.append(f"« {segment} »: {source.entry}")
+            if source.matches(segment, folded):
+                within = (
+                    f" (« {source.text} » within)" if source.contained and source.anchor != folded else ""
+                )
+                found.append(f"« {segment} »{within}: {source.entry}")
                 break
         else:
-            if len(segment) <= MAX_DATE_SEGMENT and (date := FOREIGN_DATES[language].search(segment)):
-                other = "an English" if language == "fr" else "a French"
-                found.append(f"« {segment} »: « {date[0]} » is {other} date")
+            if len(segment) > MAX_FORMATTED_SEGMENT:
+                continue
+            other = "English" if language == "fr" else "French"
+            if date := FOREIGN_DATES[language].search(segment):
+                found.append(f"« {segment} »: « {date[0]} » is a date in {other}")
+            elif colon := FOREIGN_COLONS[language].search(segment):
+                found.append(f"« {segment} »: « {colon[0].strip()} » is a colon as {other} writes it")
     return found
 
 

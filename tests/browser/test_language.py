@@ -65,7 +65,7 @@ def test_page_leaks_finds_a_date_in_the_other_language(page):
 
     found = page_leaks(page, language="fr")
 
-    assert found == ["« December 7, 2026 »: « December 7 » is an English date"]
+    assert found == ["« December 7, 2026 »: « December 7 » is a date in English"]
 
 
 def test_in_language_swaps_the_prefix_of_a_page_address():
@@ -76,3 +76,25 @@ def test_in_language_swaps_the_prefix_of_a_page_address():
         "http://127.0.0.1:8000/en/sme/introductions/3/?q=nuage",
     )
     assert language_of("http://127.0.0.1:8000/api/docs/") is None
+
+
+def test_page_leaks_finds_a_string_of_a_few_words_inside_a_longer_text(page):
+    show(page, "fr", "<body><p>Passer au contenu principal · skip to main content</p></body>")
+
+    found = page_leaks(page, language="fr")
+
+    assert len(found) == 1 and "(« Skip to main content » within)" in found[0]
+
+
+def test_page_leaks_takes_no_catalogue_words_inside_someones_title_for_a_leak(page):
+    show(page, "en", "<body><p>Edit: Tableau de bord des délais</p></body>")
+
+    assert page_leaks(page, language="en") == []
+
+
+def test_page_leaks_finds_a_colon_written_as_the_other_language_writes_it(page):
+    show(page, "fr", "<body><p>7 décembre 2026 13:01: Attribué</p><p>Statut\u00a0: publié</p></body>")
+
+    found = page_leaks(page, language="fr")
+
+    assert found == ["« 7 décembre 2026 13:01: Attribué »: « 1: » is a colon as English writes it"]
