@@ -230,16 +230,31 @@ VISIBLE_TEXT = """() => {
   // What shows an element's text: an option shows in its list, an SVG title in its drawing's tooltip.
   const shownBy = (element) => element.closest("select") || (["title", "desc"].includes(element.localName) && element.closest("svg")) || element;
   const container = (element, inlineBlocks) => {
-    for (let current = element; current && current !== document.body; current = current.parentElement) {
+    let current = element;
+    for (; current.parentElement && current !== document.body; current = current.parentElement) {
       const display = getComputedStyle(current).display;
       if (display !== "inline" && display !== "contents" && (inlineBlocks || !display.startsWith("inline"))) {
         return current;
       }
     }
-    return document.body;
+    return current;  // The body, or the top of a web component's shadow tree.
   };
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+  // Text nodes in document order, web components' open shadow trees included (their own texts show too).
+  const textNodes = [];
+  const roots = [];
+  const collect = (root) => {
+    roots.push(root);
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.nodeType === Node.TEXT_NODE) {
+        textNodes.push(node);
+      } else if (node.shadowRoot) {
+        collect(node.shadowRoot);
+      }
+    }
+  };
+  collect(document.body);
+  for (const node of textNodes) {
     const element = node.parentElement;
     if (!element || element.closest("script, style, noscript, template") || !visible(shownBy(element))) {
       continue;
@@ -268,7 +283,7 @@ VISIBLE_TEXT = """() => {
     }
   }
   const labelled = "[aria-label], [placeholder], [title], [alt], input[type=submit], input[type=button], input[type=reset]";
-  for (const element of document.body.querySelectorAll(labelled)) {
+  for (const element of roots.flatMap((root) => Array.from(root.querySelectorAll(labelled)))) {
     if (!visible(element) || foreign(element)) {
       continue;
     }

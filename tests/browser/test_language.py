@@ -98,3 +98,14 @@ def test_page_leaks_finds_a_colon_written_as_the_other_language_writes_it(page):
     found = page_leaks(page, language="fr")
 
     assert found == ["« 7 décembre 2026 13:01: Attribué »: « 1: » is a colon as English writes it"]
+
+
+def test_page_leaks_reads_the_shadow_trees_of_web_components(page):
+    show(page, "fr", "<body><div id='header'></div></body>")
+    page.evaluate(
+        "() => document.getElementById('header').attachShadow({mode: 'open'}).innerHTML = '<a>Sign out</a>'"
+    )
+
+    found = page_leaks(page, language="fr")
+
+    assert [leak.split(":")[0] for leak in found] == ["« Sign out »"]
