@@ -30,7 +30,7 @@ LANGUAGES = ("fr", "en")
 PREFIX = re.compile(r"^(?P<origin>https?://[^/]+)/(?P<language>fr|en)(?P<rest>/.*)?$")
 
 # The service's name reads the same in both languages, though it also translates the matching app's name.
-SAME_IN_BOTH = {"Maillage"}
+SAME_IN_BOTH = {"maillage"}  # Casefolded, as the comparisons.
 # A catalogue string with fewer letters than this outside its placeholders (« %(count)s », « Oui ») is too
 # short to tell a leak from chance.
 MIN_LETTERS = 3
@@ -174,18 +174,18 @@ def catalogue_sources() -> dict[str, tuple[Source, ...]]:
         else:  # Django shows the English source on French pages.
             english += [(text, entry) for text in sources]
     # A string that is also, for another entry, the right text in the other language proves nothing.
-    english_texts = {normalize(text) for text, _entry in english} | SAME_IN_BOTH
-    french_texts = {normalize(text) for text, _entry in french} | SAME_IN_BOTH
+    english_texts = {normalize(text).casefold() for text, _entry in english} | SAME_IN_BOTH
+    french_texts = {normalize(text).casefold() for text, _entry in french} | SAME_IN_BOTH
     return {
         "fr": tuple(
             source
             for text, entry in english
-            if normalize(text) not in french_texts and (source := _source(text, _describe(entry)))
+            if normalize(text).casefold() not in french_texts and (source := _source(text, _describe(entry)))
         ),
         "en": tuple(
             source
             for text, entry in french
-            if normalize(text) not in english_texts and (source := _source(text, _describe(entry)))
+            if normalize(text).casefold() not in english_texts and (source := _source(text, _describe(entry)))
         ),
     }
 
