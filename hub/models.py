@@ -130,6 +130,9 @@ class Notification(models.Model):
     title = models.CharField(_("title"), max_length=255)
     body = models.TextField(_("body"), blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
+    # The language of title and body: the recipient's preferred one when it was sent. Pages in the other
+    # language mark the texts with it.
+    language = models.CharField(_("language"), max_length=2, default="fr")
     # What the notification is about, e.g. "challenge-match:42": the same event never notifies twice.
     dedupe_key = models.CharField(_("deduplication key"), max_length=120)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -49,6 +49,7 @@ def notification_create(
             "title": Truncator(title).chars(Notification._meta.get_field("title").max_length),
             "body": body,
             "url": url,
+            "language": user.preferred_language,
         },
     )
     if created and user.email and user.email_frequency == User.EmailFrequency.IMMEDIATE:

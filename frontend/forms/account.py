@@ -11,6 +11,12 @@ from hub.serializers import ConsentCreateInputSerializer, UserPreferencesUpdateI
 LANGUAGE_CHOICES = User._meta.get_field("preferred_language").choices
 
 
+class LanguageRadioSelect(forms.RadioSelect):
+    """Languages named in themselves (« English » on a French page), each marked with its `lang`."""
+
+    option_template_name = "frontend/widgets/language_option.html"
+
+
 class AccountForm(forms.Form):
     first_name = User._meta.get_field("first_name").formfield()
     last_name = User._meta.get_field("last_name").formfield()
@@ -23,7 +29,7 @@ class AccountForm(forms.Form):
         help_text=_(
             "The language of the site when you sign in, and of the notifications and emails you receive."
         ),
-        widget=forms.RadioSelect(choices=LANGUAGE_CHOICES),
+        widget=LanguageRadioSelect(choices=LANGUAGE_CHOICES),
     )
     email_frequency = forms.CharField(
         label=_("Notification emails"),

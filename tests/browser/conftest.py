@@ -7,6 +7,9 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from tests.browser import language
+from tests.browser.language import page_in_each_language
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 AXE = ROOT / ".var" / "node" / "node_modules" / "axe-core" / "axe.min.js"
@@ -62,19 +65,26 @@ def accessibility_violations(page) -> list[dict]:
 
 
 def screenshot(page, name: str) -> None:
-    """Desktop and phone screenshots as test artefacts; also into docs/screenshots/ when asked
-    (UPDATE_SCREENSHOTS=1), so the committed set shows the product as it is."""
+    """Desktop and phone screenshots as test artefacts, the French page as `{name}-…` and the English one as
+    `{name}-en-…` (the language the test is not on is loaded in a new page of the same context); also into
+    docs/screenshots/ when asked (UPDATE_SCREENSHOTS=1), so the committed set shows the product as it is."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     targets = [ARTIFACTS]
     if os.environ.get("UPDATE_SCREENSHOTS") == "1":
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         targets.append(SCREENSHOTS)
     original = page.viewport_size
-    for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
-        page.set_viewport_size(size)
-        for folder in targets:
-            page.screenshot(path=str(folder / f"{name}-{label}.png"), full_page=True)
-    page.set_viewport_size(original)
+    shown = page_in_each_language(page)
+    for code, view in shown.items():
+        suffix = "-en" if code == "en" else ""
+        for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
+            view.set_viewport_size(size)
+            for folder in targets:
+                view.screenshot(path=str(folder / f"{name}{suffix}-{label}.png"), full_page=True)
+        if view is page:
+            page.set_viewport_size(original)
+        else:
+            view.close()
 
 
 @pytest.fixture
@@ -98,6 +108,20 @@ def check_page():
             page.set_viewport_size(original)
 
     return check
+
+
+@pytest.fixture(autouse=True)
+def language_check(request, browser, new_context):
+    """Fail a test whose pages show interface text in the other language (tests/browser/language.py).
+
+    Asks for `new_context` so that it ends before pytest-playwright closes the test's contexts."""
+    failures_before = request.session.testsfailed
+    with language.watching(browser) as visits:
+        yield
+    if request.session.testsfailed == failures_before:  # A failed test has said enough.
+        problems = visits.problems()
+        if problems:
+            pytest.fail(problems, pytrace=False)
 
 
 @pytest.fixture

@@ -94,6 +94,17 @@ def test_notifications_render_in_french(client, user):
     assert '<html lang="fr">' in response.content.decode()
 
 
+def test_notifications_mark_their_texts_with_the_language_they_were_written_in(client, user):
+    factories.NotificationFactory(user=user, title="Défi publié", body="Votre défi est en ligne.", url="/fr/")
+    client.force_login(user)
+
+    content = client.get("/en/notifications/").content.decode()
+
+    assert '<h2 class="notification__title" lang="fr">' in content
+    assert '<p class="notification__body" lang="fr">' in content
+    assert ': <span lang="fr">Défi publié</span></span></button>' in content
+
+
 def test_notification_read_marks_it_and_redirects_without_javascript(client, user):
     notification = notify(user, 1)
     client.force_login(user)
@@ -180,6 +191,15 @@ def test_account_renders_in_french(client, user):
 
     assert response.status_code == 200
     assert '<html lang="fr">' in response.content.decode()
+
+
+def test_account_names_each_language_in_itself_and_marks_it_so(client, user):
+    client.force_login(user)
+
+    content = client.get("/fr/account/").content.decode()
+
+    assert re.search(r'<label for="id_preferred_language_1" lang="en">.*English</label>', content, re.S)
+    assert re.search(r'<label for="id_preferred_language_0" lang="fr">.*Français</label>', content, re.S)
 
 
 def test_account_saves_preferences_and_switches_the_site_language(client, user):

@@ -554,6 +554,37 @@ def test_challenge_manage_shows_the_history_from_the_audit_log(member_client, me
     assert f"Submitted for publication, by {member.username}" in content
 
 
+def test_challenge_manage_history_puts_a_space_before_the_colon_in_french(member_client, organization):
+    challenge = draft_for(organization)
+    member_client.post(f"/fr/organization/challenges/{challenge.pk}/preview/")
+
+    content = member_client.get(f"/fr/organization/challenges/{challenge.pk}/").content.decode()
+
+    assert content.count("</time>\u00a0:") == 2  # Draft created, then submitted.
+
+
+def test_challenge_pages_titles_put_a_space_before_the_colon_in_french(member_client, organization):
+    draft = draft_for(organization, title="Portail")
+    challenge = challenge_for(organization, title="Portail")
+    winner = introduce(challenge)
+    engagement = factories.EngagementFactory(introduction__proposal__challenge=challenge_for(organization))
+    pages = [
+        f"/fr/organization/challenges/{draft.pk}/preview/",
+        f"/fr/organization/challenges/{challenge.pk}/award/{winner.pk}/",
+        f"/fr/organization/engagements/{engagement.pk}/",
+    ]
+
+    titles = [
+        member_client.get(page).content.decode().split("<title>")[1].split("</title>")[0] for page in pages
+    ]
+
+    assert [title.split("\u00a0: ")[0] for title in titles] == [
+        "Aperçu",
+        "Attribuer le défi",
+        "Jalons du projet pilote",
+    ]
+
+
 def test_challenge_manage_never_shows_who_asked_a_question(member_client, organization):
     challenge = challenge_for(organization)
     introduction = introduce(challenge)

@@ -25,6 +25,19 @@ def notify(user, *, dedupe_key: str = "challenge-match:1", title: str = "Nouveau
     return notification
 
 
+def test_notification_create_records_the_language_its_texts_are_in():
+    user = factories.UserFactory(preferred_language="en")
+
+    notification, _created = services.notification_create(
+        user=user,
+        kind=Notification.Kind.CHALLENGE_MATCH,
+        title="New challenge",
+        dedupe_key="challenge-match:8",
+    )
+
+    assert notification.language == "en"
+
+
 def test_notification_create_is_idempotent_on_the_dedupe_key():
     user = factories.UserFactory()
 
@@ -132,3 +145,17 @@ def test_notification_migration_files_questions_sent_before_their_kind_existed_a
         Notification.Kind.QUESTION_ASKED,
         Notification.Kind.CLARIFICATION,
     )
+
+
+def test_notification_migration_reads_the_language_of_earlier_notifications_from_their_links():
+    migration = importlib.import_module("hub.migrations.0014_notification_language")
+    english = factories.NotificationFactory(url="/en/challenges/3/")
+    french = factories.NotificationFactory(url="/fr/challenges/3/")
+    without_link = factories.NotificationFactory(url="")
+
+    migration.language_from_links(apps, None)
+
+    assert [
+        n.language
+        for n in Notification.objects.filter(pk__in=[english.pk, french.pk, without_link.pk]).order_by("pk")
+    ] == ["en", "fr", "fr"]

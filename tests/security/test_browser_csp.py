@@ -5,7 +5,11 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import factories
-from tests.browser.conftest import browser_context_args, browser_type_launch_args  # noqa: F401  Debian's Chromium.
+from tests.browser.conftest import (  # noqa: F401  Debian's Chromium, and the language check of the pages.
+    browser_context_args,
+    browser_type_launch_args,
+    language_check,
+)
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.search, pytest.mark.browser]
 
