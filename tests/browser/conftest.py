@@ -8,15 +8,13 @@ from django.conf import settings
 from django.test import Client
 
 from tests.browser import language
+from tests.browser.checks import DESKTOP, PHONE, layout_problems
 from tests.browser.language import page_in_each_language
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-AXE = ROOT / ".var" / "node" / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make there
 # are still synchronous and safe.
@@ -44,24 +42,6 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": DESKTOP, "locale": "fr-CA"}
-
-
-def accessibility_violations(page) -> list[dict]:
-    """axe-core's serious and critical violations on the current page."""
-    # Evaluated by the browser's debugging protocol, which the site's Content-Security-Policy does not
-    # apply to; a <script> tag added to the page would be refused as inline code.
-    page.evaluate(AXE.read_text())
-    results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [
-        {
-            "id": v["id"],
-            "impact": v["impact"],
-            "help": v["help"],
-            "nodes": [n["target"] for n in v["nodes"]][:5],
-        }
-        for v in results["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def screenshot(page, name: str) -> None:
@@ -94,32 +74,25 @@ def check_page():
 
     def check(page, name: str) -> None:
         screenshot(page, name)
-        original = page.viewport_size
-        try:
-            for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
-                page.set_viewport_size(size)
-                violations = accessibility_violations(page)
-                assert violations == [], f"{name} ({label}): {violations}"
-            width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-            assert width[0] <= width[1], (
-                f"{name} scrolls sideways on a phone: {width[0]} px for {width[1]} px"
-            )
-        finally:
-            page.set_viewport_size(original)
+        problems = layout_problems(page)
+        assert problems == [], f"{name}: {problems}"
 
     return check
 
 
 @pytest.fixture(autouse=True)
-def language_check(request, browser, new_context):
-    """Fail a test whose pages show interface text in the other language (tests/browser/language.py).
+def visited_pages_check(request, browser, new_context):
+    """Fail a test if a page it visited, loaded again in French and in English, shows interface text in the
+    other language (tests/browser/language.py) or fails the layout checks (tests/browser/checks.py).
 
     Asks for `new_context` so that it ends before pytest-playwright closes the test's contexts."""
     failures_before = request.session.testsfailed
     with language.watching(browser) as visits:
         yield
     if request.session.testsfailed == failures_before:  # A failed test has said enough.
-        problems = visits.problems()
+        problems = visits.problems(
+            lambda page, code: language.page_leaks(page, language=code) + layout_problems(page)
+        )
         if problems:
             pytest.fail(problems, pytrace=False)
 

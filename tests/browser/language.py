@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -308,11 +308,13 @@ class Visits:
 
     def __init__(self) -> None:
         self.by_context: list[tuple[BrowserContext, list[str]]] = []
+        self.closed: set[int] = set()  # Contexts the test closed itself: their session is gone with them.
         self.recording = True
 
     def watch(self, context: BrowserContext) -> None:
         urls: list[str] = []
         self.by_context.append((context, urls))
+        context.on("close", lambda closed: self.closed.add(id(closed)))
         context.on("page", lambda page: self._watch_page(page, urls))
         for page in context.pages:
             self._watch_page(page, urls)
@@ -335,35 +337,37 @@ class Visits:
         page.on("request", on_request)
         page.on("framenavigated", on_navigated)  # Also when htmx pushes a new address into the history.
 
-    def problems(self) -> str | None:
-        """Each visited page loaded again in both languages: the leaks found, as a failure message."""
+    def problems(self, check: Callable[[Page, str], list[str]]) -> str | None:
+        """Each visited page loaded again in both languages, and `check(page, language)` run on it: what it
+        found, as a failure message."""
         self.recording = False
         reports: list[str] = []
         skipped: list[str] = []
-        for context, urls in self.by_context:
-            if not urls:
-                continue
+        visited = [
+            (context, urls) for context, urls in self.by_context if urls and id(context) not in self.closed
+        ]
+        for context, urls in visited:
             page = context.new_page()
             for url in urls:
                 for language in LANGUAGES:
                     address = in_language(url, language)
                     try:
                         response = page.goto(address)
-                    except PlaywrightError as error:  # A download, or a context the test closed.
+                    except PlaywrightError as error:  # A download.
                         skipped.append(f"{address}: {error.message.splitlines()[0]}")
                         continue
                     if response is None or response.status != 200 or response.request.redirected_from:
                         skipped.append(f"{address}: {response.status if response else 'no answer'}")
                         continue
-                    found = page_leaks(page, language=language)
+                    found = check(page, language)
                     if found:
                         reports.append(f"{address} ({language}):\n  " + "\n  ".join(found))
             page.close()
-        checked = sum(len(urls) for _context, urls in self.by_context) * len(LANGUAGES)
+        checked = sum(len(urls) for _context, urls in visited) * len(LANGUAGES)
         if checked and len(skipped) == checked:
-            return "Language check: no visited page answered 200 any more:\n  " + "\n  ".join(skipped)
+            return "Visited pages: none answered 200 any more:\n  " + "\n  ".join(skipped)
         if reports:
-            return "Interface text in the other language:\n" + "\n".join(reports)
+            return "Visited pages, loaded again in each language:\n" + "\n".join(reports)
         return None
 
 

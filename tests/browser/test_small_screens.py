@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from hub.models import User
 from matching.models import Milestone
 from tests import factories
-from tests.browser.conftest import PHONE, accessibility_violations
+from tests.browser.checks import PHONE, accessibility_violations
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.search, pytest.mark.browser]
 

@@ -8,7 +8,7 @@ from tests import factories
 from tests.browser.conftest import (  # noqa: F401  Debian's Chromium, and the language check of the pages.
     browser_context_args,
     browser_type_launch_args,
-    language_check,
+    visited_pages_check,
 )
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.search, pytest.mark.browser]
