@@ -31,7 +31,7 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
 # one only to import them, and it never reaches the running containers.
 COPY . .
 # Where hub/settings.py (DESIGN_SYSTEM_DIR) and `make frontend-deps` put it; collectstatic copies it under sdg/.
-COPY --from=design-system /sdg/package/dist .var/node/node_modules/qc-trousse-sdg/dist
+COPY --from=design-system /sdg/package/dist .var/design-system/qc-trousse-sdg/dist
 RUN pip install --no-deps -e . \
     && DJANGO_SECRET_KEY=build-only-not-a-secret python manage.py compilemessages \
     && DJANGO_SECRET_KEY=build-only-not-a-secret python manage.py collectstatic --noinput

@@ -68,13 +68,18 @@ compose-check:
 	fi; \
 	$(COMPOSE_CHECK_ENV) docker-compose config -q && echo "docker-compose.yml is valid."
 
-# The Québec government design system (docs/design-system.md), from npm into .var/node: its dist/ folder is
-# served as static files under sdg/ (hub/settings.py). The Dockerfile installs the same version.
+# The Québec government design system (docs/design-system.md): its npm package alone (`npm pack`, without the
+# build tools it depends on), unpacked into .var/design-system; its dist/ folder is served as static files under
+# sdg/ (hub/settings.py). The Dockerfile installs the same version the same way.
 SDG_VERSION := 1.5.1
+SDG_DIR := .var/design-system/qc-trousse-sdg
 frontend-deps:
-	@if [ ! -f .var/node/node_modules/qc-trousse-sdg/dist/css/qc-sdg.min.css ] \
-		|| ! grep -q '"version": "$(SDG_VERSION)"' .var/node/node_modules/qc-trousse-sdg/package.json; then \
-		npm install --silent --no-audit --no-fund --prefix .var/node qc-trousse-sdg@$(SDG_VERSION); \
+	@if ! grep -qs '"version": "$(SDG_VERSION)"' $(SDG_DIR)/package.json \
+		|| [ ! -f $(SDG_DIR)/dist/css/qc-sdg.min.css ]; then \
+		rm -rf $(SDG_DIR) && mkdir -p $(SDG_DIR) \
+		&& npm pack --silent --pack-destination .var/design-system qc-trousse-sdg@$(SDG_VERSION) >/dev/null \
+		&& tar -xzf .var/design-system/qc-trousse-sdg-$(SDG_VERSION).tgz -C $(SDG_DIR) --strip-components=1 \
+		&& rm .var/design-system/qc-trousse-sdg-$(SDG_VERSION).tgz; \
 	fi
 
 # Browser tests drive Debian's Chromium (never a downloaded browser) and inject axe-core from npm.

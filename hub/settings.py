@@ -163,7 +163,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 # The Québec government design system (docs/design-system.md): `make frontend-deps` installs it from npm (the
 # Dockerfile too), and its dist/ folder is served under static/sdg/. hub/checks.py stops the site without it.
-DESIGN_SYSTEM_DIR = BASE_DIR / ".var" / "node" / "node_modules" / "qc-trousse-sdg" / "dist"
+DESIGN_SYSTEM_DIR = BASE_DIR / ".var" / "design-system" / "qc-trousse-sdg" / "dist"
 STATICFILES_DIRS = [("sdg", DESIGN_SYSTEM_DIR)]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
