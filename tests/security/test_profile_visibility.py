@@ -193,7 +193,7 @@ def test_challenge_manage_explanation_drops_what_comes_from_hidden_sections_unti
         "hydrographique",
         SECRET_CERTIFICATION,
         "ISO 9001",
-        "Présent dans la région",
+        "Présente dans la région",
         "Admissible à titre de PME",
         "Certifications détenues",
         "Certifications manquantes",
@@ -211,7 +211,7 @@ def test_challenge_manage_explanation_keeps_what_comes_from_public_sections(clie
 
     html = client.get(reverse("frontend:challenge_manage", args=[challenge.id])).content.decode()
 
-    assert "<mark>cryptographie</mark>" in html and "Présent dans la région" in html
+    assert "<mark>cryptographie</mark>" in html and "Présente dans la région" in html
     assert SECRET_CERTIFICATION in html and "Admissible à titre de PME" in html
     assert "hydrographique" not in html
 
@@ -224,7 +224,7 @@ def test_challenge_manage_explanation_is_whole_once_the_firm_expressed_interest(
     html = client.get(reverse("frontend:challenge_manage", args=[challenge.id])).content.decode()
 
     assert "<mark>cryptographie</mark>" in html and "<mark>hydrographique</mark>" in html
-    assert SECRET_CERTIFICATION in html and "Présent dans la région" in html
+    assert SECRET_CERTIFICATION in html and "Présente dans la région" in html
 
 
 # Vendor search (API and directory page)
