@@ -302,3 +302,67 @@ class RelevanceJudgment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.challenge_id} / {self.vendor_id}: {self.grade}"
+
+
+class EmployeeRange:
+    """The register's employee-count ranges, as it writes them: the label and its bounds (None: no upper bound)."""
+
+    BOUNDS: dict[str, tuple[int, int | None]] = {
+        "Aucun": (0, 0),
+        "1 à 5": (1, 5),
+        "6 à 10": (6, 10),
+        "11 à 25": (11, 25),
+        "26 à 49": (26, 49),
+        "50 à 99": (50, 99),
+        "100 à 249": (100, 249),
+        "250 à 499": (250, 499),
+        "500 à 749": (500, 749),
+        "750 à 999": (750, 999),
+        "1 000 à 2 499": (1000, 2499),
+        "2 500 à 4 999": (2500, 4999),
+        "5 000 et plus": (5000, None),
+    }
+
+    @classmethod
+    def bounds(cls, label: str) -> tuple[int, int | None] | None:
+        """The lower and upper bounds of a range as the register writes it, or None for an unknown range."""
+        return cls.BOUNDS.get(" ".join(label.split()))
+
+
+class EnterpriseRegisterEntry(models.Model):
+    """One line of the Quebec enterprise register's extract, as the hub last imported it (the evidence the
+    coordinators verify a firm against)."""
+
+    class Status(models.TextChoices):
+        REGISTERED = "registered", _("Registered (immatriculée)")
+        STRUCK_OFF_EX_OFFICIO = "struck_off_ex_officio", _("Struck off ex officio")
+        STRUCK_OFF_ON_REQUEST = "struck_off_on_request", _("Struck off on request")
+
+    neq = models.CharField(
+        _("enterprise number (NEQ)"), max_length=10, unique=True, validators=[neq_validator]
+    )
+    legal_name = models.CharField(_("legal name"), max_length=255)
+    other_names = models.JSONField(
+        _("other names"), default=list, blank=True, validators=[validate_text_list]
+    )
+    status = models.CharField(_("registration status"), max_length=32, choices=Status.choices)
+    status_date = models.DateField(_("status date"))
+    postal_code = models.CharField(_("registered office's postal code"), max_length=7)
+    employees_range = models.CharField(_("employee-count range"), max_length=32)
+    employees_min = models.PositiveIntegerField(_("fewest employees"))
+    employees_max = models.PositiveIntegerField(_("most employees"), null=True, blank=True)
+    activity_code = models.CharField(_("economic-activity code"), max_length=16, blank=True)
+    extract_date = models.DateField(_("extract date"))
+    imported_at = models.DateTimeField(_("imported at"))
+
+    class Meta:
+        ordering = ["neq"]
+        verbose_name = _("enterprise register entry")
+        verbose_name_plural = _("enterprise register extract")
+
+    def __str__(self) -> str:
+        return f"{self.neq} {self.legal_name}"
+
+    @property
+    def is_struck_off(self) -> bool:
+        return self.status != self.Status.REGISTERED

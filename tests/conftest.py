@@ -1,6 +1,8 @@
 import csv
+import datetime
 import io
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -8,6 +10,7 @@ from elasticsearch_dsl import connections
 from rest_framework.test import APIClient
 
 from hub.models import User
+from marketplace.register import register_import_file
 from matching.search import indexing
 from matching.search.client import search_connect
 from matching.search.kinds import INDEXED_KINDS
@@ -120,3 +123,14 @@ def pytest_collection_modifyitems(items):
         # The marker, not the keyword: every test under tests/matching/search/ has "search" among its keywords.
         if item.get_closest_marker("search"):
             item.fixturenames.insert(0, "search_index")
+
+
+SAMPLE_REGISTER = (
+    Path(__file__).resolve().parents[1] / "marketplace" / "fixtures" / "enterprise-register-sample.csv"
+)
+
+
+@pytest.fixture
+def register_extract(db) -> int:
+    """The sample extract of the enterprise register, dated 1 December 2026; returns its number of entries."""
+    return register_import_file(path=SAMPLE_REGISTER, extract_date=datetime.date(2026, 12, 1))

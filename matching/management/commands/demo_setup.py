@@ -1,15 +1,23 @@
 """Prepare the demo: catalogue, one account per role, search indexes. Demo only: passwords are printed."""
 
+from pathlib import Path
+
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from hub.models import Organization, User
 from marketplace.catalog import catalog_import, catalog_load
 from marketplace.models import Vendor
+from marketplace.register import register_import_file
 from matching.search.outbox import outbox_drain
 
 DEMO_PASSWORD = "Maillage-demo-2026"
+# Fictitious firms, among them the catalogue's first ones, one struck off and two over the SME ceiling.
+DEMO_REGISTER_PATH = (
+    Path(__file__).resolve().parents[3] / "marketplace/fixtures/enterprise-register-sample.csv"
+)
 DEMO_ACCOUNTS = [
     # username, role, organization key, vendor key
     ("admin", User.Role.ADMINISTRATOR, None, None),
@@ -27,6 +35,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Catalogue {settings.CATALOG_PATH.name}: {sum(report.created.values())} records created."
         )
+        count = register_import_file(path=DEMO_REGISTER_PATH, extract_date=timezone.localdate())
+        self.stdout.write(f"Enterprise register {DEMO_REGISTER_PATH.name}: {count} entries imported.")
         with transaction.atomic():
             for username, role, organization_key, vendor_key in DEMO_ACCOUNTS:
                 user, _created = User.objects.get_or_create(username=username, defaults={"role": role})
