@@ -4,10 +4,21 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from hub import roles
+from hub.formats import long_date
 from hub.models import AuditEntry, Organization, User
-from marketplace.models import Challenge, Expertise, ProfileSection, Region, Vendor
+from marketplace.models import (
+    SME_MAX_EMPLOYEES,
+    Challenge,
+    EnterpriseRegisterEntry,
+    Expertise,
+    ProfileSection,
+    Region,
+    Vendor,
+)
+from marketplace.register import register_region_code
 from marketplace.visibility import ProfileVisibility
 
 PUBLIC_CHALLENGE_STATUSES = [Challenge.Status.PUBLISHED, Challenge.Status.CLOSED, Challenge.Status.AWARDED]
@@ -216,3 +227,73 @@ def vendor_list_for_contact(*, user: User) -> QuerySet[Vendor]:
     if not user.email:
         return Vendor.objects.none()
     return Vendor.objects.filter(members=user, contact_email__iexact=user.email).order_by("name", "id")
+
+
+@dataclass(frozen=True)
+class RegisterEvidence:
+    """What the enterprise register's extract says about a NEQ, and whether the firm may register.
+
+    `extract_loaded` False: the hub has loaded no extract yet, so there is no evidence either way and the
+    coordinators' verification decides (nothing is refused)."""
+
+    neq: str
+    extract_loaded: bool
+    entry: EnterpriseRegisterEntry | None
+    region: Region | None
+    refusals: tuple[str, ...]
+
+    @property
+    def found(self) -> bool:
+        return self.entry is not None
+
+    @property
+    def may_register(self) -> bool:
+        return not self.refusals
+
+
+def register_evidence(*, neq: str) -> RegisterEvidence:
+    entry = EnterpriseRegisterEntry.objects.filter(neq=neq).first()
+    if entry is None:
+        loaded = EnterpriseRegisterEntry.objects.exists()
+        refusals = (
+            (
+                _(
+                    "The enterprise number %(neq)s is not in the Quebec enterprise register's extract of "
+                    "%(date)s. Check the number on your firm's record at the Registraire des entreprises."
+                )
+                % {"neq": neq, "date": long_date(EnterpriseRegisterEntry.objects.first().extract_date)},
+            )
+            if loaded
+            else ()
+        )
+        return RegisterEvidence(neq=neq, extract_loaded=loaded, entry=None, region=None, refusals=refusals)
+    region_code = register_region_code(entry.postal_code)
+    region = Region.objects.filter(code=region_code).first() if region_code else None
+    return RegisterEvidence(
+        neq=neq, extract_loaded=True, entry=entry, region=region, refusals=tuple(_register_refusals(entry))
+    )
+
+
+def _register_refusals(entry: EnterpriseRegisterEntry) -> list[str]:
+    refusals = []
+    if entry.is_struck_off:
+        refusals.append(
+            _(
+                "The Quebec enterprise register lists %(name)s as %(status)s since %(date)s: a firm struck off "
+                "the register cannot register on Maillage."
+            )
+            % {
+                "name": entry.legal_name,
+                "status": entry.get_status_display(),
+                "date": long_date(entry.status_date),
+            }
+        )
+    if entry.employees_min > SME_MAX_EMPLOYEES:
+        refusals.append(
+            _(
+                "The Quebec enterprise register gives %(name)s %(range)s employees, more than the %(ceiling)s an "
+                "SME may have: Maillage is for SMEs only."
+            )
+            % {"name": entry.legal_name, "range": entry.employees_range, "ceiling": SME_MAX_EMPLOYEES}
+        )
+    return refusals
