@@ -44,6 +44,7 @@ urlpatterns = [
     # SME (vendor member) pages
     path("sme/", vendor.vendor_dashboard, name="vendor_dashboard"),
     path("sme/register/", vendor.vendor_register, name="vendor_register"),
+    path("sme/register/check/", vendor.vendor_register_check, name="vendor_register_check"),
     path("sme/profile/", vendor.vendor_profile_edit, name="vendor_profile_edit"),
     path("sme/opportunities/", vendor.vendor_recommendations, name="vendor_recommendations"),
     path("sme/saved-searches/", vendor.saved_searches, name="saved_searches"),

@@ -17,7 +17,7 @@ from marketplace import notifications
 from marketplace.models import Challenge, Vendor, VendorReference
 from marketplace.moves import CHALLENGE_MOVES, DELETABLE_STATUSES, Party, challenge_editable
 from marketplace.notifications import BehalfEvent, send, send_behalf
-from marketplace.selectors import vendor_list_for_contact
+from marketplace.selectors import register_evidence, vendor_list_for_contact
 from marketplace.signals import challenge_published, searchable_changed
 
 VENDOR_RELATIONS = ("regions", "expertise")
@@ -126,10 +126,17 @@ def _vendor_review_url(vendor: Vendor) -> str:
 
 @transaction.atomic
 def vendor_create(*, user: User, data: dict) -> Vendor:
-    """Register a firm; a vendor member who registers it becomes its first member."""
+    """Register a firm; a vendor member who registers it becomes its first member. A NEQ the enterprise register's
+    extract does not allow (absent, struck off, over the SME ceiling) is refused; without an extract loaded, the
+    coordinators' verification decides."""
     if not roles.is_vendor_member(user):
         raise PermissionDenied(_("Only vendor members and coordinators can register a vendor."))
     _refuse_coordinator_fields(user=user, data=data)
+    evidence = register_evidence(neq=data.get("neq", ""))
+    if not evidence.may_register:
+        raise ValidationError(
+            {"neq": [ValidationError(refusal, code="register_refused") for refusal in evidence.refusals]}
+        )
     data = dict(data)
     data.pop("reason", None)  # A new firm has nobody a coordinator could act for.
     references = data.pop("references", [])

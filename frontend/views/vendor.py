@@ -35,9 +35,12 @@ from hub.exceptions import Conflict, SearchUnavailable
 from hub.models import User
 from hub.roles import is_coordinator, is_member_of, is_vendor_member
 from marketplace.models import Vendor
+from marketplace.register import NEQ_PATTERN
 from marketplace.selectors import (
     PROFILE_DESCRIPTION_MIN_LENGTH,
+    RegisterEvidence,
     expertise_labels,
+    register_evidence,
     vendor_get_for_member,
     vendor_list_for_member,
     vendor_profile_completeness,
@@ -184,6 +187,16 @@ def vendor_dashboard(request: HttpRequest) -> HttpResponse:
 @vendor_member_required
 def vendor_register(request: HttpRequest) -> HttpResponse:
     forms = VendorProfileForms(request.POST if request.method == "POST" else None)
+    # Typing the NEQ asks the register at once (htmx); a submit shows what it found too, without a script.
+    forms.profile.fields["neq"].widget.attrs.update(
+        {
+            "hx-get": reverse("frontend:vendor_register_check"),
+            "hx-trigger": "change, keyup changed delay:500ms",
+            "hx-target": "#register-evidence",
+            "hx-sync": "this:replace",
+        }
+    )
+    evidence = _register_evidence(request.POST.get("neq", "")) if request.method == "POST" else None
     if request.method == "POST" and forms.is_valid():
         try:
             vendor = vendor_create(user=request.user, data=forms.validated_data)
@@ -197,7 +210,26 @@ def vendor_register(request: HttpRequest) -> HttpResponse:
                 ),
             )
             return redirect(_with_vendor(reverse("frontend:vendor_dashboard"), vendor))
-    return render(request, "frontend/vendor/profile_form.html", {"forms": forms, "registering": True})
+    elif evidence is not None and not evidence.may_register and "neq" not in forms.profile.errors:
+        # The service refuses this NEQ too; say it now rather than after the other fields are corrected.
+        forms.profile.add_error("neq", list(evidence.refusals))
+    context = {"forms": forms, "registering": True, "evidence": evidence}
+    return render(request, "frontend/vendor/profile_form.html", context)
+
+
+@vendor_member_required
+def vendor_register_check(request: HttpRequest) -> HttpResponse:
+    """What the enterprise register holds for the NEQ being typed (an htmx fragment of the registration page)."""
+    evidence = _register_evidence(request.GET.get("neq", ""))
+    return render(
+        request, "frontend/vendor/_register_evidence.html", {"evidence": evidence, "refusals_shown": True}
+    )
+
+
+def _register_evidence(neq: str) -> RegisterEvidence | None:
+    """The register's evidence for a NEQ as typed, or None while it is not yet 10 digits."""
+    neq = neq.strip()
+    return register_evidence(neq=neq) if NEQ_PATTERN.fullmatch(neq) else None
 
 
 @vendor_member_required

@@ -1,8 +1,10 @@
 """The SME pages: each page and action through the Django client, with the real services and search node."""
 
+import html
+
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from hub.models import AuditEntry, Notification, User
 from hub.services import notification_create
@@ -360,6 +362,114 @@ def test_vendor_register_creates_the_firm_with_its_member(client):
     vendor = Vendor.objects.get(neq="9876543210")
     assert response.status_code == 302
     assert list(vendor.members.all()) == [user]
+
+
+@pytest.fixture
+def newcomer(client, taxonomy) -> User:
+    """A vendor member with no firm yet, signed in."""
+    user = factories.UserFactory(role=User.Role.VENDOR_MEMBER)
+    client.force_login(user)
+    return user
+
+
+def test_vendor_register_creates_a_firm_the_register_lists(client, newcomer, register_extract):
+    response = client.post(url("vendor_register"), profile_data(neq="1199000011"))
+
+    assert response.status_code == 302
+    assert list(Vendor.objects.get(neq="1199000011").members.all()) == [newcomer]
+
+
+@pytest.mark.parametrize(
+    ("neq", "reason"),
+    [
+        (
+            "1234567890",
+            "ne figure pas dans l'extrait du registre des entreprises du Québec du 1 décembre 2026",
+        ),
+        ("1199000052", "une entreprise radiée du registre ne peut pas s'inscrire sur Maillage"),
+        ("1199000078", "compte de 1 000 à 2 499 employés, plus que les 499 que peut compter une PME"),
+    ],
+)
+def test_vendor_register_refuses_a_neq_the_register_does_not_allow_on_its_field(
+    client, newcomer, register_extract, neq, reason
+):
+    response = client.post(url("vendor_register"), profile_data(neq=neq))
+
+    assert response.status_code == 200
+    assert any(reason in error for error in response.context["forms"].profile.errors["neq"])
+    assert 'href="#id_neq"' in response.content.decode()
+    assert not Vendor.objects.filter(neq=neq).exists()
+
+
+def test_vendor_register_refuses_a_firm_over_the_sme_ceiling_in_english(client, newcomer, register_extract):
+    with translation.override("en"):
+        response = client.post(url("vendor_register"), profile_data(neq="1199000086"))
+
+    assert response.status_code == 200
+    assert "500 à 749 employees, more than the 499 an SME may have" in response.content.decode()
+    assert not Vendor.objects.filter(neq="1199000086").exists()
+
+
+def test_vendor_register_refuses_the_register_s_refusal_even_when_another_field_is_wrong(
+    client, newcomer, register_extract
+):
+    response = client.post(url("vendor_register"), profile_data(neq="1199000060", description=""))
+
+    errors = response.context["forms"].profile.errors
+    assert "description" in errors and "radiée" in errors["neq"][0]
+
+
+def test_vendor_register_keeps_today_s_refusal_for_a_neq_already_on_maillage(
+    client, newcomer, register_extract
+):
+    factories.VendorFactory(neq="1199000029")
+
+    response = client.post(url("vendor_register"), profile_data(neq="1199000029"))
+
+    assert response.context["forms"].profile.errors["neq"] == [
+        "Une autre entreprise est déjà inscrite avec ce NEQ."
+    ]
+    assert Vendor.objects.filter(neq="1199000029").count() == 1
+
+
+def test_vendor_register_shows_what_the_register_found_after_a_submit(client, newcomer, register_extract):
+    response = client.post(url("vendor_register"), profile_data(neq="1199000011", description=""))
+
+    evidence = response.content.decode().split('id="register-evidence"')[1].split("</form>")[0]
+    assert "Solutions Boréales Numériques inc." in evidence and "Boréal Numérique" in evidence
+    assert "Immatriculée depuis le 2 avril 2019" in evidence
+    assert "Capitale-Nationale" in evidence
+    assert "11 à 25 employés" in evidence
+    assert "1 décembre 2026" in evidence
+
+
+def test_vendor_register_check_shows_the_register_s_evidence_and_refusal(client, newcomer, register_extract):
+    response = client.get(url("vendor_register_check"), {"neq": "1199000052"}, headers={"HX-Request": "true"})
+
+    page = html.unescape(response.content.decode())
+    assert "Ancienne Agence Web du Plateau inc." in page and "Radiée d'office" in page
+    assert "Montréal" in page
+    assert "une entreprise radiée du registre ne peut pas s'inscrire" in page
+
+
+def test_vendor_register_check_says_when_the_region_cannot_be_told(client, newcomer, register_extract):
+    response = client.get(url("vendor_register_check"), {"neq": "1199000037"})
+
+    assert "Non déterminée à partir du code postal J8Y 6T4" in response.content.decode()
+
+
+def test_vendor_register_check_says_nothing_until_the_neq_has_10_digits(client, newcomer, register_extract):
+    response = client.get(url("vendor_register_check"), {"neq": "11990"})
+
+    assert response.content.decode().strip() == ""
+
+
+def test_vendor_register_without_an_extract_says_so_and_lets_the_firm_register(client, newcomer):
+    page = html.unescape(client.get(url("vendor_register_check"), {"neq": "1199000011"}).content.decode())
+    response = client.post(url("vendor_register"), profile_data(neq="1199000011"))
+
+    assert "aucun extrait n’est encore chargé" in page
+    assert response.status_code == 302 and Vendor.objects.filter(neq="1199000011").exists()
 
 
 # Recommendations

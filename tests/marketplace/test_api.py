@@ -292,6 +292,16 @@ def test_vendor_create_refuses_a_duplicate_neq(api_client, vendor_member):
     assert "neq" in response.data
 
 
+def test_vendor_create_refuses_a_neq_struck_off_the_register(api_client, vendor_member, register_extract):
+    api_client.force_authenticate(vendor_member)
+
+    response = api_client.post(reverse("vendor-list"), vendor_payload(neq="1199000052"), format="json")
+
+    assert response.status_code == 400
+    assert "radiée du registre" in response.data["neq"][0]
+    assert Vendor.objects.count() == 1
+
+
 def test_vendor_create_refuses_too_many_certifications_by_name(api_client, vendor_member):
     api_client.force_authenticate(vendor_member)
     certifications = [f"Certification {n}" for n in range(MAX_CERTIFICATIONS + 1)]
