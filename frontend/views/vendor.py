@@ -191,7 +191,7 @@ def vendor_register(request: HttpRequest) -> HttpResponse:
     forms.profile.fields["neq"].widget.attrs.update(
         {
             "hx-get": reverse("frontend:vendor_register_check"),
-            "hx-trigger": "change, keyup changed delay:500ms",
+            "hx-trigger": "input changed delay:500ms, change",
             "hx-target": "#register-evidence",
             "hx-sync": "this:replace",
         }

@@ -183,3 +183,18 @@ def test_vendor_adds_and_removes_references_in_place(live_server, page, check_pa
         "Portail citoyen",
     ]
     assert not firm.references.filter(pk=old.pk).exists()
+
+
+def test_a_newcomer_sees_what_the_register_holds_as_the_neq_is_typed(
+    live_server, page, check_page, sign_in, register_extract, taxonomy
+):
+    newcomer = factories.UserFactory(username="nouvelle", role=User.Role.VENDOR_MEMBER)
+    sign_in(page, newcomer)
+    page.goto(f"{live_server.url}/fr/sme/register/")
+
+    page.get_by_label("Numéro d'entreprise du Québec (NEQ)").fill("1199000052")
+
+    evidence = page.locator("#register-evidence")
+    expect(evidence).to_contain_text("Ancienne Agence Web du Plateau inc.")
+    expect(evidence).to_contain_text("une entreprise radiée du registre ne peut pas s'inscrire sur Maillage")
+    check_page(page, "vendor-register-evidence")
