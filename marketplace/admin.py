@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from marketplace.models import (
     Challenge,
+    EnterpriseRegisterEntry,
     Expertise,
     Region,
     RelevanceJudgment,
@@ -67,3 +68,22 @@ class RelevanceJudgmentAdmin(admin.ModelAdmin):
     list_display = ["challenge", "vendor", "grade"]
     list_filter = ["grade"]
     raw_id_fields = ["challenge", "vendor"]
+
+
+@admin.register(EnterpriseRegisterEntry)
+class EnterpriseRegisterEntryAdmin(admin.ModelAdmin):
+    """Read only: the extract changes only through import_enterprise_register, all at once."""
+
+    list_display = ["neq", "legal_name", "status", "postal_code", "employees_range", "extract_date"]
+    list_filter = ["status"]
+    search_fields = ["neq", "legal_name"]
+    show_full_result_count = False  # A million rows: no count of the whole table on every page.
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

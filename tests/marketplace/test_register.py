@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import translation
 
 from marketplace.models import EmployeeRange, EnterpriseRegisterEntry
@@ -157,3 +158,20 @@ def test_import_enterprise_register_streams_a_large_extract_in_batches(tmp_path,
     with capsys.disabled():
         print(f"\nimport_enterprise_register: {GENERATED_LINES / elapsed:,.0f} lines/s")
     assert elapsed < 60
+
+
+def test_enterprise_register_admin_finds_a_firm_by_neq_and_changes_nothing(admin_client, register_extract):
+    changelist = reverse("admin:marketplace_enterpriseregisterentry_changelist")
+
+    response = admin_client.get(changelist, {"q": "1199000045"})
+    refused = admin_client.post(
+        reverse(
+            "admin:marketplace_enterpriseregisterentry_delete",
+            args=[EnterpriseRegisterEntry.objects.first().pk],
+        ),
+        {"post": "yes"},
+    )
+
+    assert response.status_code == 200 and "Logiciels Estuaire ltée" in response.content.decode()
+    assert refused.status_code == 403
+    assert EnterpriseRegisterEntry.objects.count() == register_extract
