@@ -6,8 +6,9 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from hub import roles
-from hub.models import AuditEntry, Organization, User
-from marketplace.models import Challenge, Expertise, ProfileSection, Region, Vendor
+from hub.models import AuditEntry, Invitation, Organization, OrganizationInvitation, User
+from hub.selectors import invitation_find
+from marketplace.models import Challenge, Expertise, ProfileSection, Region, Vendor, VendorInvitation
 from marketplace.visibility import ProfileVisibility
 
 PUBLIC_CHALLENGE_STATUSES = [Challenge.Status.PUBLISHED, Challenge.Status.CLOSED, Challenge.Status.AWARDED]
@@ -216,3 +217,10 @@ def vendor_list_for_contact(*, user: User) -> QuerySet[Vendor]:
     if not user.email:
         return Vendor.objects.none()
     return Vendor.objects.filter(members=user, contact_email__iexact=user.email).order_by("name", "id")
+
+
+def invitation_find_any(*, key: str) -> Invitation | None:
+    """The invitation, to an organization or to a firm, whose emailed key this is."""
+    return invitation_find(invitation_model=OrganizationInvitation, key=key) or invitation_find(
+        invitation_model=VendorInvitation, key=key
+    )

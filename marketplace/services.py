@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 
 from hub import roles
 from hub.links import page_url
-from hub.models import Organization, User
+from hub.models import Organization, OrganizationInvitation, User
 from hub.selectors import coordinator_list
-from hub.services import Behalf, audit_record, behalf_check
+from hub.services import Behalf, audit_record, behalf_check, invitation_send
 from marketplace import notifications
 from marketplace.models import Challenge, Vendor, VendorReference
 from marketplace.moves import CHALLENGE_MOVES, DELETABLE_STATUSES, Party, challenge_editable
@@ -228,6 +228,17 @@ def organization_create(*, user: User, data: dict) -> Organization:
     organization = Organization(key=data.get("key") or _new_key("org"))
     _save_validated(
         organization, _assign(organization, {k: v for k, v in data.items() if k != "key"}, relations=())
+    )
+    return organization
+
+
+@transaction.atomic
+def organization_register(*, user: User, data: dict, first_member_email: str) -> Organization:
+    """Register an organization and invite its first member by email: both are done, or neither."""
+    organization = organization_create(user=user, data=data)
+    audit_record(actor=user, obj=organization, action="create", to_state="registered")
+    invitation_send(
+        invitation_model=OrganizationInvitation, party=organization, email=first_member_email, invited_by=user
     )
     return organization
 
