@@ -242,3 +242,28 @@ def test_invitation_accept_page_explains_an_unknown_link_in_english(client):
 
     assert response.status_code == 410
     assert "This invitation link does not work." in response.content.decode()
+
+
+def test_ministry_dashboard_links_to_the_members_page(client, ministry_member):
+    organization = ministry_member.organizations.get()
+    client.force_login(ministry_member)
+
+    page = client.get("/fr/organization/").content.decode()
+
+    assert f"/fr/organization/{organization.pk}/members/" in page
+
+
+def test_coordinator_dashboard_links_to_the_organization_registration(coordinator_client):
+    page = coordinator_client.get("/fr/coordination/dashboard/").content.decode()
+
+    assert "/fr/coordination/organizations/new/" in page
+
+
+@pytest.mark.search
+def test_vendor_dashboard_links_to_the_members_page(client, vendor_member, search_index):
+    vendor = vendor_member.vendors.get()
+    client.force_login(vendor_member)
+
+    vendor_page = client.get("/fr/sme/").content.decode()
+
+    assert f"/fr/sme/{vendor.pk}/members/" in vendor_page
