@@ -19,7 +19,7 @@ class OrganizationRegisterForm(forms.Form):
     name = Organization._meta.get_field("name").formfield()
     kind = forms.ChoiceField(label=_("Kind"), choices=Organization.Kind.choices)
     first_member_email = forms.EmailField(
-        label=_("Email address of its first member"),
+        label=_("Email address of the person to invite"),
         help_text=_("They receive an invitation to create their account and join the organization."),
     )
 
