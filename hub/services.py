@@ -27,7 +27,7 @@ from django.utils.translation import ngettext
 
 from hub import roles, selectors
 from hub.links import page_url
-from hub.models import ApiToken, AuditEntry, Consent, Invitation, Notification, User
+from hub.models import ApiToken, AuditEntry, Consent, Invitation, Notification, OrganizationInvitation, User
 from hub.security import login_failure_record
 from hub.signals import personal_data_erase_requested
 from hub.tasks import notification_digest_send_task, notification_email_task
@@ -503,8 +503,8 @@ def user_delete(*, user: User, password: str, request: HttpRequest | None = None
 
     The account row stays, anonymized, so that what the user did keeps its author in the workflow
     and the audit log: username replaced by the pseudonym, names and email cleared, password
-    unusable, account inactive, tokens and sessions removed, memberships, notifications and saved
-    searches deleted. The audit log keeps every entry; its actor label becomes the pseudonym and the
+    unusable, account inactive, tokens and sessions removed, memberships, invitations to their address,
+    notifications and saved searches deleted. The audit log keeps every entry; its actor label becomes the pseudonym and the
     words the user typed (its reasons) become AuditEntry.REASON_ERASED. The record of consents is kept
     as proof, now tied to the pseudonym. The other apps erase or unlink what they hold
     (signals.personal_data_erase_requested).
@@ -529,6 +529,7 @@ def user_delete(*, user: User, password: str, request: HttpRequest | None = None
     entries.exclude(reason="").update(reason=AuditEntry.REASON_ERASED)
     Notification.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()  # allauth's copies of the address, pending ones included.
+    invitations_to_address_delete(invitation_model=OrganizationInvitation, email=user.email)
     api_tokens_delete(user=user)
     _sessions_delete(user=user)
     user.organizations.clear()
@@ -609,6 +610,14 @@ def api_token_use_record(*, token: ApiToken, now: datetime.datetime) -> None:
 
 # Invitations and memberships: one set of rules for public organizations (hub.models.OrganizationInvitation) and
 # firms (marketplace.models.VendorInvitation). `invitation_model` says which; its party is `party`.
+
+
+def invitations_to_address_delete(*, invitation_model: type[Invitation], email: str) -> int:
+    """Delete the invitations sent to an address (its owner had their personal information deleted)."""
+    if not email:
+        return 0
+    deleted, _by_model = invitation_model.objects.filter(email__iexact=email).delete()
+    return deleted
 
 
 def _party_manage_check(*, user: User, party: roles.Party, invitation_model: type[Invitation]) -> None:

@@ -14,7 +14,9 @@ from hub.services import (
     invitation_revoke,
     invitation_send,
     party_member_remove,
+    user_delete,
 )
+from marketplace.models import VendorInvitation
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -248,3 +250,15 @@ def test_party_member_remove_refuses_the_last_member():
 
     assert error.value.code == "last_member"
     assert list(organization.members.all()) == [member]
+
+
+def test_user_delete_deletes_the_invitations_to_their_address():
+    user = factories.UserFactory(role=User.Role.MINISTRY_MEMBER)
+    factories.OrganizationInvitationFactory(email=user.email)
+    factories.VendorInvitationFactory(email=user.email)
+    kept = factories.OrganizationInvitationFactory()
+
+    user_delete(user=user, password=PASSWORD)
+
+    assert list(OrganizationInvitation.objects.all()) == [kept]
+    assert not VendorInvitation.objects.exists()
