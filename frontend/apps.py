@@ -14,3 +14,4 @@ class FrontendConfig(AppConfig):
                 "frontend:challenge_detail", kwargs={"challenge_id": challenge_id}
             ),
         )
+        page_register("invitation", lambda *, key: reverse("frontend:invitation_accept", kwargs={"key": key}))

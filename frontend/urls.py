@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from frontend.views import about, account, coordinator, ministry, public, vendor
+from frontend.views import about, account, coordinator, members, ministry, public, vendor
 from hub.security import LockoutAuthenticationForm
 
 app_name = "frontend"
@@ -33,6 +33,7 @@ urlpatterns = [
     path("account/consents/", account.consent_update, name="consent_update"),
     path("account/tokens/", account.api_tokens, name="api_tokens"),
     path("account/tokens/<int:token_id>/revoke/", account.api_token_revoke, name="api_token_revoke"),
+    path("invitations/<str:key>/", members.invitation_accept, name="invitation_accept"),
     path("password-reset/", account.PasswordResetView.as_view(), name="password_reset"),
     path("password-reset/sent/", account.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
@@ -45,6 +46,7 @@ urlpatterns = [
     path("sme/", vendor.vendor_dashboard, name="vendor_dashboard"),
     path("sme/register/", vendor.vendor_register, name="vendor_register"),
     path("sme/register/check/", vendor.vendor_register_check, name="vendor_register_check"),
+    path("sme/<int:vendor_id>/members/", members.vendor_members, name="vendor_members"),
     path("sme/profile/", vendor.vendor_profile_edit, name="vendor_profile_edit"),
     path("sme/opportunities/", vendor.vendor_recommendations, name="vendor_recommendations"),
     path("sme/saved-searches/", vendor.saved_searches, name="saved_searches"),
@@ -90,9 +92,15 @@ urlpatterns = [
         coordinator.challenge_return,
         name="coordinator_challenge_return",
     ),
+    path("coordination/organizations/new/", members.organization_register, name="organization_register"),
     path("coordination/dashboard/", coordinator.dashboard, name="coordinator_dashboard"),
     # Public-organization (ministry) pages
     path("organization/", ministry.ministry_dashboard, name="ministry_dashboard"),
+    path(
+        "organization/<int:organization_id>/members/",
+        members.organization_members,
+        name="organization_members",
+    ),
     path("organization/challenges/new/", ministry.challenge_create, name="challenge_create"),
     path("organization/challenges/reach/", ministry.challenge_reach, name="challenge_reach"),
     path("organization/challenges/<int:challenge_id>/", ministry.challenge_manage, name="challenge_manage"),

@@ -122,6 +122,7 @@ class Notification(models.Model):
         PAYOUT_FAILED = "payout_failed", _("Payment failed")
         VENDOR_TO_VERIFY = "vendor_to_verify", _("Vendor to verify")
         ON_BEHALF = "on_behalf", _("Done on your behalf by the hub")
+        MEMBER_JOINED = "member_joined", _("New member")
 
     user = models.ForeignKey(
         User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications"
@@ -336,3 +337,72 @@ class ApiToken(models.Model):
     def digest_of(key: str) -> str:
         # A plain SHA-256 suffices: the key is 256 random bits, not a password that could be guessed.
         return hashlib.sha256(key.encode()).hexdigest()
+
+
+class Invitation(models.Model):
+    """An invitation to join a party (an organization, a firm) sent to an email address. Single use, it expires
+    (INVITATION_LIFETIME_DAYS) and can be revoked. Only a digest of its key is stored, as for ApiToken: the
+    emailed link carries the key, and whoever reads the database cannot use it.
+
+    Abstract: OrganizationInvitation (here) and marketplace.VendorInvitation name their party in PARTY_FIELD and
+    the role their members have in MEMBER_ROLE; hub.services' invitation_* functions serve both."""
+
+    PARTY_FIELD: str
+    MEMBER_ROLE: str
+
+    email = models.EmailField(_("email"))
+    invited_by = models.ForeignKey(
+        User, verbose_name=_("invited by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The invitation email's language: the invited person's own if they have an account, the inviter's otherwise.
+    language = models.CharField(_("language"), max_length=2, default="fr")
+    digest = models.CharField(_("digest"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User,
+        verbose_name=_("accepted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def party(self) -> models.Model:
+        return getattr(self, self.PARTY_FIELD)
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and not self.is_expired
+
+    digest_of = staticmethod(ApiToken.digest_of)
+
+
+class OrganizationInvitation(Invitation):
+    PARTY_FIELD = "organization"
+    MEMBER_ROLE = User.Role.MINISTRY_MEMBER
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("public organization"),
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+
+    class Meta(Invitation.Meta):
+        verbose_name = _("invitation to a public organization")
+        verbose_name_plural = _("invitations to public organizations")

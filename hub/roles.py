@@ -47,15 +47,16 @@ def is_member_of(user: AnyUser, party: Party) -> bool:
 
 def is_organization_member(user: AnyUser, organization: Party | None = None) -> bool:
     """Whether the user may act as a member of this public organization (of one at all, without one)."""
-    return _acts_as_member(user, role=User.Role.MINISTRY_MEMBER, party=organization)
+    return acts_as_member(user, role=User.Role.MINISTRY_MEMBER, party=organization)
 
 
 def is_vendor_member(user: AnyUser, vendor: Party | None = None) -> bool:
     """Whether the user may act as a member of this firm (of one at all, without one)."""
-    return _acts_as_member(user, role=User.Role.VENDOR_MEMBER, party=vendor)
+    return acts_as_member(user, role=User.Role.VENDOR_MEMBER, party=vendor)
 
 
-def _acts_as_member(user: AnyUser, *, role: str, party: Party | None) -> bool:
+def acts_as_member(user: AnyUser, *, role: str, party: Party | None) -> bool:
+    """Whether the user may act as a member of the party whose members have `role` (invitations use it)."""
     # Without a party: whether the user's role is the party's kind (the API's and the pages' audience).
     if is_coordinator(user):
         return True

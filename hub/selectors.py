@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from hub import roles
-from hub.models import ApiToken, AuditEntry, ConfidentialityIncident, Consent, Notification, User
+from hub.models import ApiToken, AuditEntry, ConfidentialityIncident, Consent, Invitation, Notification, User
 from hub.signals import personal_data_requested
 
 
@@ -189,3 +189,30 @@ def api_token_get(*, user: User, token_id: int) -> ApiToken:
 def api_token_find(*, key: str) -> ApiToken | None:
     """The token whose key this is, with its user; None when no token has this key (never had, or deleted)."""
     return ApiToken.objects.select_related("user").filter(digest=ApiToken.digest_of(key)).first()
+
+
+def invitation_pending_list(
+    *, invitation_model: type[Invitation], party: roles.Party
+) -> QuerySet[Invitation]:
+    """The party's invitations that can still be accepted, newest first."""
+    return invitation_model.objects.filter(
+        **{invitation_model.PARTY_FIELD: party},
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).select_related("invited_by")
+
+
+def invitation_find(*, invitation_model: type[Invitation], key: str) -> Invitation | None:
+    """The invitation whose emailed key this is, whatever its state (hub.services.invitation_check says)."""
+    return (
+        invitation_model.objects.select_related(invitation_model.PARTY_FIELD)
+        .filter(digest=invitation_model.digest_of(key))
+        .first()
+    )
+
+
+def invitation_get(
+    *, invitation_model: type[Invitation], party: roles.Party, invitation_id: int
+) -> Invitation:
+    return get_object_or_404(invitation_model, pk=invitation_id, **{invitation_model.PARTY_FIELD: party})

@@ -12,6 +12,7 @@ from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.core import context as allauth_context
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
@@ -24,8 +25,9 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from hub import selectors
-from hub.models import ApiToken, AuditEntry, Consent, Notification, User
+from hub import roles, selectors
+from hub.links import page_url
+from hub.models import ApiToken, AuditEntry, Consent, Invitation, Notification, OrganizationInvitation, User
 from hub.security import login_failure_record
 from hub.signals import personal_data_erase_requested
 from hub.tasks import notification_digest_send_task, notification_email_task
@@ -195,15 +197,17 @@ def _absolute_url(url: str) -> str:
     return settings.SITE_URL + url if url.startswith("/") else url
 
 
-def _email_message(*, user: User, subject: str, template: str, context: dict) -> EmailMultiAlternatives:
-    """Render hub/email/<template>.txt and .html in the active language."""
+def _email_message(
+    *, user: User | None, subject: str, template: str, context: dict, to: str = ""
+) -> EmailMultiAlternatives:
+    """Render hub/email/<template>.txt and .html in the active language, for the user or the address `to`."""
     context = {"user": user, "site_url": settings.SITE_URL, **context}
     message = EmailMultiAlternatives(
         # A header cannot span lines; the no-break spaces of French typography stay (str.split() would drop them).
         subject="[Maillage] " + re.sub(r"[ \t\r\n]+", " ", subject).strip(),
         body=render_to_string(f"hub/email/{template}.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[user.email],
+        to=[to or user.email],
         headers={"Content-Language": translation.get_language()},
     )
     message.attach_alternative(render_to_string(f"hub/email/{template}.html", context), "text/html")
@@ -499,8 +503,8 @@ def user_delete(*, user: User, password: str, request: HttpRequest | None = None
 
     The account row stays, anonymized, so that what the user did keeps its author in the workflow
     and the audit log: username replaced by the pseudonym, names and email cleared, password
-    unusable, account inactive, tokens and sessions removed, memberships, notifications and saved
-    searches deleted. The audit log keeps every entry; its actor label becomes the pseudonym and the
+    unusable, account inactive, tokens and sessions removed, memberships, invitations to their address,
+    notifications and saved searches deleted. The audit log keeps every entry; its actor label becomes the pseudonym and the
     words the user typed (its reasons) become AuditEntry.REASON_ERASED. The record of consents is kept
     as proof, now tied to the pseudonym. The other apps erase or unlink what they hold
     (signals.personal_data_erase_requested).
@@ -525,6 +529,7 @@ def user_delete(*, user: User, password: str, request: HttpRequest | None = None
     entries.exclude(reason="").update(reason=AuditEntry.REASON_ERASED)
     Notification.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()  # allauth's copies of the address, pending ones included.
+    invitations_to_address_delete(invitation_model=OrganizationInvitation, email=user.email)
     api_tokens_delete(user=user)
     _sessions_delete(user=user)
     user.organizations.clear()
@@ -601,3 +606,277 @@ def api_token_use_record(*, token: ApiToken, now: datetime.datetime) -> None:
     if token.last_used_at is None or now - token.last_used_at >= API_TOKEN_USE_PRECISION:
         token.last_used_at = now
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+
+
+# Invitations and memberships: one set of rules for public organizations (hub.models.OrganizationInvitation) and
+# firms (marketplace.models.VendorInvitation). `invitation_model` says which; its party is `party`.
+
+
+def invitations_to_address_delete(*, invitation_model: type[Invitation], email: str) -> int:
+    """Delete the invitations sent to an address (its owner had their personal information deleted)."""
+    if not email:
+        return 0
+    deleted, _by_model = invitation_model.objects.filter(email__iexact=email).delete()
+    return deleted
+
+
+def _party_manage_check(*, user: User, party: roles.Party, invitation_model: type[Invitation]) -> None:
+    if not roles.acts_as_member(user, role=invitation_model.MEMBER_ROLE, party=party):
+        raise PermissionDenied(
+            _("Only the members of %(party)s and the hub's coordinators can manage its members.")
+            % {"party": party.name}
+        )
+
+
+def _party_behalf(*, user: User, party: roles.Party) -> str:
+    """The party's name for the audit log when a coordinator acts for it."""
+    return party.name if selectors.user_acts_on_behalf(user=user, members=party.members.all()) else ""
+
+
+def _role_mismatch_error(*, invitation_model: type[Invitation], email: str) -> ValidationError:
+    role = User.Role(invitation_model.MEMBER_ROLE).label
+    return ValidationError(
+        _(
+            "The account of %(email)s is not a “%(role)s” account, so it cannot join. Invite another address, "
+            "or ask the hub's coordinators."
+        )
+        % {"email": email, "role": role},
+        code="invitation_wrong_role",
+    )
+
+
+@transaction.atomic
+def invitation_send(
+    *, invitation_model: type[Invitation], party: roles.Party, email: str, invited_by: User
+) -> tuple[Invitation, str]:
+    """Invite `email` to join `party` and email them a single-use link; return the invitation and its key.
+
+    The key is returned this once and only its digest is stored. The email is in the invited person's language
+    if they have an account, in the language of the inviter's page otherwise. A pending invitation to the same
+    address is replaced (revoked): only the newest link works."""
+    _party_manage_check(user=invited_by, party=party, invitation_model=invitation_model)
+    email = invitation_model._meta.get_field("email").clean(email.strip(), None).lower()
+    if party.members.filter(email__iexact=email).exists():
+        raise ValidationError(
+            {
+                "email": _("%(email)s is already a member of %(party)s.")
+                % {"email": email, "party": party.name}
+            },
+            code="already_member",
+        )
+    account = User.objects.filter(email__iexact=email).first()
+    if account is not None and account.role != invitation_model.MEMBER_ROLE:
+        raise ValidationError({"email": _role_mismatch_error(invitation_model=invitation_model, email=email)})
+    now = timezone.now()
+    selectors.invitation_pending_list(invitation_model=invitation_model, party=party).filter(
+        email=email
+    ).update(revoked_at=now)
+    key = secrets.token_urlsafe(32)
+    language = account.preferred_language if account else (translation.get_language() or "fr")[:2]
+    invitation = invitation_model.objects.create(
+        **{invitation_model.PARTY_FIELD: party},
+        email=email,
+        invited_by=invited_by,
+        language=language,
+        digest=invitation_model.digest_of(key),
+        created_at=now,
+        expires_at=now + datetime.timedelta(days=settings.INVITATION_LIFETIME_DAYS),
+    )
+    audit_record(
+        actor=invited_by,
+        obj=invitation,
+        action="invite",
+        to_state="pending",
+        on_behalf_of=_party_behalf(user=invited_by, party=party),
+    )
+    with translation.override(language):
+        message = _email_message(
+            user=account,
+            to=email,
+            subject=_("Invitation to join %(party)s") % {"party": party.name},
+            template="invitation",
+            context={
+                "invitation": invitation,
+                "party": party,
+                "inviter": invited_by.get_full_name() or invited_by.get_username(),
+                "link": _absolute_url(page_url("invitation", key=key)),
+            },
+        )
+    try:
+        message.send()
+    except (smtplib.SMTPException, OSError) as error:
+        # The whole invitation is rolled back: nobody holds a link to it.
+        logger.warning("Invitation not sent, the email could not leave: %s", error)
+        raise ValidationError(
+            {"email": _("The invitation email could not be sent right now. Try again in a few minutes.")},
+            code="email_not_sent",
+        ) from error
+    return invitation, key
+
+
+def invitation_check(*, invitation: Invitation | None) -> Invitation:
+    """The invitation if it can still be accepted; a ValidationError saying why not otherwise."""
+    if invitation is None:
+        raise ValidationError(
+            _(
+                "This invitation link does not work. Check that you copied the whole link, or ask a member for "
+                "a new invitation."
+            ),
+            code="invitation_invalid",
+        )
+    if invitation.accepted_at is not None:
+        raise ValidationError(
+            _("This invitation was already used. Sign in, or ask a member for a new invitation."),
+            code="invitation_used",
+        )
+    if invitation.revoked_at is not None:
+        raise ValidationError(
+            _("This invitation was withdrawn. Ask a member of %(party)s for a new one.")
+            % {"party": invitation.party.name},
+            code="invitation_revoked",
+        )
+    if invitation.is_expired:
+        raise ValidationError(
+            _("This invitation expired. Ask a member of %(party)s for a new one.")
+            % {"party": invitation.party.name},
+            code="invitation_expired",
+        )
+    return invitation
+
+
+def _invitation_lock(invitation: Invitation | None) -> Invitation:
+    """The invitation, locked until commit and checked: two clicks on one link join once."""
+    if invitation is not None:
+        invitation = type(invitation).objects.select_for_update().filter(pk=invitation.pk).first()
+    return invitation_check(invitation=invitation)
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user: User) -> Invitation:
+    """Join the signed-in user to the invitation's party; the address must be theirs and their role fit."""
+    invitation = _invitation_lock(invitation)
+    if user.email.lower() != invitation.email:
+        raise ValidationError(
+            _(
+                "This invitation was sent to another email address than your account's. Sign out and open the "
+                "link again, or ask for an invitation to %(email)s."
+            )
+            % {"email": user.email},
+            code="invitation_wrong_email",
+        )
+    if user.role != invitation.MEMBER_ROLE:
+        raise _role_mismatch_error(invitation_model=type(invitation), email=user.email)
+    return _invitation_join(invitation=invitation, user=user)
+
+
+@transaction.atomic
+def invitation_accept_new_account(
+    *, invitation: Invitation, first_name: str, last_name: str, password: str
+) -> User:
+    """Create the invited person's account (the invited address, verified by the link) and join them to the party."""
+    invitation = _invitation_lock(invitation)
+    email = invitation.email
+    if User.objects.filter(models.Q(email__iexact=email) | models.Q(username__iexact=email)).exists():
+        raise ValidationError(
+            _("An account already uses %(email)s. Sign in with it, then open the invitation link again.")
+            % {"email": email},
+            code="email_taken",
+        )
+    user = User(
+        username=email,
+        email=email,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        role=invitation.MEMBER_ROLE,
+        preferred_language=invitation.language,
+    )
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError({"password": error.error_list}) from error
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
+    audit_record(actor=user, obj=user, action="create_account", to_state="active")
+    _invitation_join(invitation=invitation, user=user)
+    return user
+
+
+def _invitation_join(*, invitation: Invitation, user: User) -> Invitation:
+    party = invitation.party
+    members_before = list(party.members.all())
+    party.members.add(user)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    audit_record(actor=user, obj=invitation, action="accept", from_state="pending", to_state="accepted")
+    name = user.get_full_name() or user.email
+    notify(
+        users=members_before,
+        kind=Notification.Kind.MEMBER_JOINED,
+        dedupe_key=f"member-joined:{invitation._meta.model_name}:{invitation.pk}",
+        render=lambda: (
+            _("%(name)s joined %(party)s") % {"name": name, "party": party.name},
+            _("%(name)s accepted the invitation and is now a member of %(party)s.")
+            % {"name": name, "party": party.name},
+        ),
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, user: User) -> Invitation:
+    """Withdraw a pending invitation: its link stops working. Revoking it again changes nothing."""
+    _party_manage_check(user=user, party=invitation.party, invitation_model=type(invitation))
+    if invitation.accepted_at is not None:
+        raise ValidationError(
+            _("This invitation was already accepted. Remove the member instead."), code="invitation_used"
+        )
+    if invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        audit_record(
+            actor=user,
+            obj=invitation,
+            action="revoke",
+            from_state="pending",
+            to_state="revoked",
+            on_behalf_of=_party_behalf(user=user, party=invitation.party),
+        )
+    return invitation
+
+
+@transaction.atomic
+def party_member_remove(
+    *, invitation_model: type[Invitation], party: roles.Party, member: User, user: User
+) -> None:
+    """Remove a member from the party (or let a member leave); the last member can neither leave nor be removed."""
+    _party_manage_check(user=user, party=party, invitation_model=invitation_model)
+    # Locks the party: two members removing each other at once cannot leave it empty.
+    type(party).objects.select_for_update().filter(pk=party.pk).first()
+    if not party.members.filter(pk=member.pk).exists():
+        raise ValidationError(
+            _("%(name)s is not a member of %(party)s.")
+            % {"name": member.get_username(), "party": party.name},
+            code="not_member",
+        )
+    if party.members.count() <= 1:
+        raise ValidationError(
+            _(
+                "%(name)s is the last member of %(party)s and cannot leave it alone. Invite a colleague first; "
+                "once they have joined, the member can be removed."
+            )
+            % {"name": member.get_full_name() or member.get_username(), "party": party.name},
+            code="last_member",
+        )
+    party.members.remove(member)
+    audit_record(
+        actor=user,
+        obj=party,
+        action="member_remove",
+        from_state="member",
+        to_state="removed",
+        reason=member.get_username(),
+        on_behalf_of=_party_behalf(user=user, party=party),
+    )

@@ -147,6 +147,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # API tokens (hub/authentication.py) are refused this many days after they were issued.
 API_TOKEN_LIFETIME_DAYS = int(os.environ.get("API_TOKEN_LIFETIME_DAYS", "30"))
+# How long an invitation to join an organization or a firm can be accepted (hub.models.Invitation).
+INVITATION_LIFETIME_DAYS = int(os.environ.get("INVITATION_LIFETIME_DAYS", "7"))
 LOGIN_URL = "frontend:login"
 LOGIN_REDIRECT_URL = "frontend:home"
 LOGOUT_REDIRECT_URL = "frontend:home"

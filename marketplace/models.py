@@ -5,6 +5,8 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from hub.models import Invitation, User
+
 # Quebec's SME definition: a firm under 500 employees.
 SME_MAX_EMPLOYEES = 499
 
@@ -167,6 +169,19 @@ class Vendor(models.Model):
     @property
     def is_sme(self) -> bool:
         return self.employees <= SME_MAX_EMPLOYEES
+
+
+class VendorInvitation(Invitation):
+    PARTY_FIELD = "vendor"
+    MEMBER_ROLE = User.Role.VENDOR_MEMBER
+
+    vendor = models.ForeignKey(
+        Vendor, verbose_name=_("vendor"), on_delete=models.CASCADE, related_name="invitations"
+    )
+
+    class Meta(Invitation.Meta):
+        verbose_name = _("invitation to a firm")
+        verbose_name_plural = _("invitations to firms")
 
 
 class VendorReference(models.Model):

@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 
 from hub import roles
 from hub.formats import long_date
-from hub.models import AuditEntry, Organization, User
+from hub.models import AuditEntry, Invitation, Organization, OrganizationInvitation, User
+from hub.selectors import invitation_find
 from marketplace.models import (
     SME_MAX_EMPLOYEES,
     Challenge,
@@ -17,6 +18,7 @@ from marketplace.models import (
     ProfileSection,
     Region,
     Vendor,
+    VendorInvitation,
 )
 from marketplace.register import register_region_code
 from marketplace.visibility import ProfileVisibility
@@ -297,3 +299,10 @@ def _register_refusals(entry: EnterpriseRegisterEntry) -> list[str]:
             % {"name": entry.legal_name, "range": entry.employees_range, "ceiling": SME_MAX_EMPLOYEES}
         )
     return refusals
+
+
+def invitation_find_any(*, key: str) -> Invitation | None:
+    """The invitation, to an organization or to a firm, whose emailed key this is."""
+    return invitation_find(invitation_model=OrganizationInvitation, key=key) or invitation_find(
+        invitation_model=VendorInvitation, key=key
+    )

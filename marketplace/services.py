@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 
 from hub import roles
 from hub.links import page_url
-from hub.models import Organization, User
+from hub.models import Organization, OrganizationInvitation, User
 from hub.selectors import coordinator_list
-from hub.services import Behalf, audit_record, behalf_check
+from hub.services import Behalf, audit_record, behalf_check, invitation_send, invitations_to_address_delete
 from marketplace import notifications
-from marketplace.models import Challenge, Vendor, VendorReference
+from marketplace.models import Challenge, Vendor, VendorInvitation, VendorReference
 from marketplace.moves import CHALLENGE_MOVES, DELETABLE_STATUSES, Party, challenge_editable
 from marketplace.notifications import BehalfEvent, send, send_behalf
 from marketplace.selectors import register_evidence, vendor_list_for_contact
@@ -240,6 +240,17 @@ def organization_create(*, user: User, data: dict) -> Organization:
 
 
 @transaction.atomic
+def organization_register(*, user: User, data: dict, first_member_email: str) -> Organization:
+    """Register an organization and invite its first member by email: both are done, or neither."""
+    organization = organization_create(user=user, data=data)
+    audit_record(actor=user, obj=organization, action="create", to_state="registered")
+    invitation_send(
+        invitation_model=OrganizationInvitation, party=organization, email=first_member_email, invited_by=user
+    )
+    return organization
+
+
+@transaction.atomic
 def organization_update(*, organization: Organization, user: User, data: dict) -> Organization:
     if not user.is_coordinator:
         raise PermissionDenied(_("Only a hub coordinator can change a public organization."))
@@ -394,11 +405,12 @@ def challenge_transition(
 
 @transaction.atomic
 def vendor_personal_data_erase(*, user: User, **signal_kwargs) -> None:
-    """Receiver of hub's `personal_data_erase_requested`: the user leaves their firms and is no longer the contact
-    person of those that named them."""
+    """Receiver of hub's `personal_data_erase_requested`: the user leaves their firms, is no longer the contact
+    person of those that named them, and the invitations to firms sent to their address are deleted."""
     # Needs the memberships.
     vendor_ids = list(vendor_list_for_contact(user=user).values_list("pk", flat=True))
     user.vendors.clear()
+    invitations_to_address_delete(invitation_model=VendorInvitation, email=user.email)
     if vendor_ids:
         Vendor.objects.filter(pk__in=vendor_ids).update(
             contact_name="", contact_email="", contact_phone="", updated_at=timezone.now()

@@ -19,9 +19,18 @@ from hub.models import (
     Consent,
     Notification,
     Organization,
+    OrganizationInvitation,
     User,
 )
-from marketplace.models import Challenge, Expertise, Region, RelevanceJudgment, Vendor, VendorReference
+from marketplace.models import (
+    Challenge,
+    Expertise,
+    Region,
+    RelevanceJudgment,
+    Vendor,
+    VendorInvitation,
+    VendorReference,
+)
 from matching.models import (
     Clarification,
     Engagement,
@@ -134,6 +143,24 @@ class ApiTokenFactory(factory.django.DjangoModelFactory):
     )
 
 
+class OrganizationInvitationFactory(factory.django.DjangoModelFactory):
+    """A pending invitation as hub.services.invitation_send makes it, without the email; pass `key=` to know
+    the key of its link (only its digest is stored)."""
+
+    class Meta:
+        model = OrganizationInvitation
+        exclude = ["key"]
+
+    key = factory.LazyFunction(lambda: secrets.token_urlsafe(32))
+    organization = factory.SubFactory(OrganizationFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.qc.ca")
+    invited_by = factory.SubFactory(UserFactory, role=User.Role.COORDINATOR)
+    digest = factory.LazyAttribute(lambda invitation: OrganizationInvitation.digest_of(invitation.key))
+    expires_at = factory.LazyFunction(
+        lambda: timezone.now() + datetime.timedelta(days=settings.INVITATION_LIFETIME_DAYS)
+    )
+
+
 # marketplace
 
 
@@ -187,6 +214,15 @@ class VendorFactory(factory.django.DjangoModelFactory):
     def members(self, create, extracted, **kwargs):
         if extracted:
             self.members.set(extracted)
+
+
+class VendorInvitationFactory(OrganizationInvitationFactory):
+    class Meta:
+        model = VendorInvitation
+        exclude = ["key", "organization"]
+
+    vendor = factory.SubFactory(VendorFactory)
+    digest = factory.LazyAttribute(lambda invitation: VendorInvitation.digest_of(invitation.key))
 
 
 class VendorReferenceFactory(factory.django.DjangoModelFactory):
