@@ -360,7 +360,9 @@ class EnterpriseRegisterEntry(models.Model):
     other_names = models.JSONField(
         _("other names"), default=list, blank=True, validators=[validate_text_list]
     )
-    status = models.CharField(_("registration status"), max_length=32, choices=Status.choices)
+    status = models.CharField(
+        _("registration status"), max_length=32, choices=Status.choices, default=Status.REGISTERED
+    )
     status_date = models.DateField(_("status date"))
     postal_code = models.CharField(_("registered office's postal code"), max_length=7)
     employees_range = models.CharField(_("employee-count range"), max_length=32)

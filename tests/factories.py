@@ -24,6 +24,7 @@ from hub.models import (
 )
 from marketplace.models import (
     Challenge,
+    EnterpriseRegisterEntry,
     Expertise,
     Region,
     RelevanceJudgment,
@@ -223,6 +224,23 @@ class VendorInvitationFactory(OrganizationInvitationFactory):
 
     vendor = factory.SubFactory(VendorFactory)
     digest = factory.LazyAttribute(lambda invitation: VendorInvitation.digest_of(invitation.key))
+
+
+class EnterpriseRegisterEntryFactory(factory.django.DjangoModelFactory):
+    """A line of the enterprise register's extract: a registered SME, unless told otherwise."""
+
+    class Meta:
+        model = EnterpriseRegisterEntry
+
+    neq = factory.Sequence(lambda n: f"88{n:08d}")
+    legal_name = factory.Sequence(lambda n: f"Entreprise inscrite numéro {n} inc.")
+    status_date = datetime.date(2015, 3, 2)
+    postal_code = "G1R 4Y8"
+    employees_range = "10 à 19"
+    employees_min = 10
+    employees_max = 19
+    extract_date = datetime.date(2026, 12, 1)
+    imported_at = factory.LazyFunction(timezone.now)
 
 
 class VendorReferenceFactory(factory.django.DjangoModelFactory):

@@ -54,6 +54,7 @@ class Migration(migrations.Migration):
                             ("struck_off_ex_officio", "Struck off ex officio"),
                             ("struck_off_on_request", "Struck off on request"),
                         ],
+                        default="registered",
                         max_length=32,
                         verbose_name="registration status",
                     ),
