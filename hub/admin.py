@@ -59,8 +59,9 @@ class NotificationAdmin(admin.ModelAdmin):
     raw_id_fields = ["user"]
 
 
-class AppendOnlyAdmin(admin.ModelAdmin):
-    """Rows are only ever added, by the app: the admin shows them and changes nothing (the database refuses too)."""
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows only the app writes (an append-only log, which the database also guards; the register's extract; the
+    workflow, through its services): the admin shows them and changes nothing."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -73,7 +74,7 @@ class AppendOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(AppendOnlyAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     """Read-only: the audit log is append-only, in the admin as in the database."""
 
     list_display = [
@@ -92,7 +93,7 @@ class AuditEntryAdmin(AppendOnlyAdmin):
 
 
 @admin.register(Consent)
-class ConsentAdmin(AppendOnlyAdmin):
+class ConsentAdmin(ReadOnlyAdmin):
     """Read-only: the record of consents is append-only, in the admin as in the database."""
 
     list_display = ["created_at", "user", "kind", "version", "granted"]

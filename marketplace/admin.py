@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from hub.admin import ReadOnlyAdmin
 from marketplace.models import (
     Challenge,
     EnterpriseRegisterEntry,
@@ -71,19 +72,10 @@ class RelevanceJudgmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(EnterpriseRegisterEntry)
-class EnterpriseRegisterEntryAdmin(admin.ModelAdmin):
+class EnterpriseRegisterEntryAdmin(ReadOnlyAdmin):
     """Read only: the extract changes only through import_enterprise_register, all at once."""
 
     list_display = ["neq", "legal_name", "status", "postal_code", "employees_range", "extract_date"]
     list_filter = ["status"]
     search_fields = ["neq", "legal_name"]
     show_full_result_count = False  # A million rows: no count of the whole table on every page.
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

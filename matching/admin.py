@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from hub.admin import ReadOnlyAdmin
 from matching.models import (
     Clarification,
     Engagement,
@@ -68,14 +69,5 @@ class MatchProposalAdmin(admin.ModelAdmin):
 
 
 @admin.register(Introduction, Engagement, Milestone, Clarification, Payout)
-class WorkflowAdmin(admin.ModelAdmin):
+class WorkflowAdmin(ReadOnlyAdmin):
     """Read-only: every change goes through the services, which keep the state machines and the audit log."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
