@@ -465,19 +465,14 @@ def join_request_create(*, user: User, neq: str, message: str = "") -> VendorJoi
     try:
         neq_validator(neq)
     except ValidationError as error:
-        raise ValidationError({"neq": error.messages}, code="invalid_neq") from error
+        raise ValidationError({"neq": error}) from error
     vendor = vendor_find_by_neq(neq=neq)
     if vendor is None:
-        raise ValidationError(
-            {
-                "neq": _(
-                    "No firm on Maillage has the enterprise number %(neq)s. Check the number, or register the "
-                    "firm yourself."
-                )
-                % {"neq": neq}
-            },
-            code="no_such_vendor",
-        )
+        message = _(
+            "No firm on Maillage has the enterprise number %(neq)s. Check the number, or register the firm "
+            "yourself."
+        ) % {"neq": neq}
+        raise ValidationError({"neq": ValidationError(message, code="no_such_vendor")})
     # Locks the firm: two clicks on "ask" make one request.
     Vendor.objects.select_for_update().filter(pk=vendor.pk).first()
     if vendor.members.filter(pk=user.pk).exists():
