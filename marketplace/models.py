@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from hub.models import Invitation, User
@@ -188,10 +188,11 @@ class VendorJoinRequest(models.Model):
     """Someone asking to join a firm already on Maillage (they typed its NEQ); its members accept or refuse."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting for an answer")
-        ACCEPTED = "accepted", _("Accepted")
-        REFUSED = "refused", _("Refused")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        # A request ("une demande", feminine in French): its own words, not other statuses'.
+        PENDING = "pending", pgettext_lazy("join request", "Waiting for an answer")
+        ACCEPTED = "accepted", pgettext_lazy("join request", "Accepted")
+        REFUSED = "refused", pgettext_lazy("join request", "Refused")
+        WITHDRAWN = "withdrawn", pgettext_lazy("join request", "Withdrawn")
 
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -4,7 +4,6 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import translation
 
 from hub.models import AuditEntry, Notification, User
 from hub.services import user_delete
@@ -254,11 +253,12 @@ def test_api_join_request_create_refuses_a_pending_request_with_its_reason(api_c
     pending(firm, newcomer)
     api_client.force_authenticate(newcomer)
 
-    with translation.override("en"):
-        response = api_client.post(reverse("join-request-list"), {"neq": firm.neq}, format="json")
+    response = api_client.post(
+        reverse("join-request-list"), {"neq": firm.neq}, format="json", headers={"Accept-Language": "en"}
+    )
 
     assert response.status_code == 400
-    assert "already asked to join" in str(response.data)
+    assert "You already asked to join" in str(response.data)
 
 
 def test_api_vendor_join_request_list_shows_the_firm_s_pending_requests(
