@@ -274,3 +274,30 @@ def test_vendor_dashboard_shows_a_new_firm_to_verify(client, newcomer, register_
     page = text(response)
     assert "À vérifier" in page
     assert "Votre entreprise est à vérifier." in page
+
+
+# The profile's NEQ
+
+
+def test_vendor_profile_edit_refuses_a_struck_off_neq_with_the_reason(client, taken):
+    member = taken.members.get()
+    client.force_login(member)
+    data = {
+        "name": taken.name,
+        "neq": "1199000052",
+        "description": taken.description,
+        "languages": ["fr"],
+        "regions": list(taken.regions.values_list("code", flat=True)),
+        "employees": "5",
+        "founded": "2021",
+        "expertise": list(taken.expertise.values_list("code", flat=True)),
+        "references-TOTAL_FORMS": "0",
+        "references-INITIAL_FORMS": "0",
+    }
+
+    response = client.post(url("vendor_profile_edit"), data)
+
+    assert response.status_code == 200
+    assert any("radiée" in error for error in response.context["forms"].profile.errors["neq"])
+    taken.refresh_from_db()
+    assert taken.neq == "1199000029"
