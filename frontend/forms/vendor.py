@@ -154,8 +154,10 @@ class NeqLookupForm(forms.Form):
 
 class JoinRequestForm(forms.Form):
     message = forms.CharField(
-        label=_("A message for the firm's members"),
-        help_text=_("Who you are and what you do at the firm, so that they recognize you."),
+        label=_("Your message"),
+        help_text=_(
+            "For the firm's members: who you are and what you do at the firm, so that they recognize you."
+        ),
         max_length=1000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
