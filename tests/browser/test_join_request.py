@@ -55,7 +55,9 @@ def test_a_newcomer_asks_to_join_a_firm_and_a_member_accepts(
     page.context.clear_cookies()
     sign_in(page, newcomer)
     page.goto(f"{live_server.url}/fr/notifications/")
-    expect(page.get_by_role("link", name=re.compile("^Vous êtes maintenant membre de Atelier"))).to_be_visible()
+    expect(
+        page.get_by_role("link", name=re.compile("^Vous êtes maintenant membre de Atelier"))
+    ).to_be_visible()
     page.goto(f"{live_server.url}/fr/sme/")
     expect(page.locator("h1")).to_have_text("Atelier Mésange Design")
     assert Notification.objects.filter(user=newcomer, kind=Notification.Kind.JOIN_REQUEST_DECIDED).exists()
