@@ -208,9 +208,14 @@ def challenge_get_for_member(*, user: User, challenge_id: int) -> Challenge:
 
 
 def vendor_personal_data(*, user: User, **signal_kwargs) -> dict:
-    """Receiver of hub's `personal_data_requested`: the firms the user belongs to, and which of them name them as
-    contact person."""
+    """Receiver of hub's `personal_data_requested`: the firms the user belongs to, which of them name them as
+    contact person, and the user's requests to join firms (with their message)."""
     return {
+        "vendor_join_requests": list(
+            VendorJoinRequest.objects.filter(requester=user)
+            .order_by("created_at", "id")
+            .values("id", "vendor_id", "vendor__name", "message", "status", "refusal_reason", "created_at")
+        ),
         "vendor_memberships": list(
             Vendor.objects.filter(members=user).order_by("name", "id").values("id", "name")
         ),

@@ -233,6 +233,17 @@ def test_user_delete_deletes_the_user_s_join_requests(firm, newcomer):
     assert list(VendorJoinRequest.objects.all()) == [other]
 
 
+def test_me_data_lists_the_user_s_join_requests(api_client, firm, newcomer):
+    pending(firm, newcomer, message="Nouvelle analyste.")
+    api_client.force_authenticate(newcomer)
+
+    data = api_client.get(reverse("me-data")).json()
+
+    assert [(item["vendor__name"], item["message"]) for item in data["vendor_join_requests"]] == [
+        (firm.name, "Nouvelle analyste.")
+    ]
+
+
 # The API
 
 
