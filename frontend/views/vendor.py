@@ -208,7 +208,8 @@ def vendor_register(request: HttpRequest) -> HttpResponse:
         try:
             join_request_create(user=request.user, neq=neq, message=join_form.cleaned_data["message"])
         except ValidationError as error:
-            add_service_error(join_form, error)
+            # About the NEQ (no firm has it): said on the NEQ's field, as the join form is then not shown.
+            add_service_error(join_form if taken is not None else lookup, error)
         else:
             messages.success(
                 request,
@@ -251,7 +252,7 @@ def vendor_register(request: HttpRequest) -> HttpResponse:
         lookup.add_error("neq", list(evidence.refusals))
     # The profile comes once the NEQ is known and free: it was posted, or the register allows it.
     profile_shown = (request.method == "POST" and not action) or (
-        evidence is not None and taken is None and evidence.may_register
+        evidence is not None and taken is None and evidence.may_register and not lookup.errors
     )
     context = {
         "forms": forms,

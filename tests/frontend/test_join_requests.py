@@ -128,6 +128,13 @@ def test_vendor_register_join_twice_says_a_request_is_pending(client, newcomer, 
     assert VendorJoinRequest.objects.count() == 1
 
 
+def test_vendor_register_join_with_a_neq_no_firm_has_says_so_on_the_neq(client, newcomer, register_extract):
+    response = client.post(url("vendor_register"), {"action": "join", "neq": "1199000011"})
+
+    assert "Aucune entreprise sur Maillage ne porte le numéro d'entreprise 1199000011" in text(response)
+    assert not VendorJoinRequest.objects.exists()
+
+
 def test_vendor_register_tells_a_member_they_already_belong(client, newcomer, taken):
     taken.members.add(newcomer)
 
