@@ -135,6 +135,13 @@ def test_vendor_register_join_with_a_neq_no_firm_has_says_so_on_the_neq(client, 
     assert not VendorJoinRequest.objects.exists()
 
 
+def test_vendor_register_offers_a_coordinator_the_firm_s_page_rather_than_joining(coordinator_client, taken):
+    response = coordinator_client.get(url("vendor_register"), {"neq": taken.neq})
+
+    assert url("vendor_detail", vendor_id=taken.pk) in text(response)
+    assert "Demander à joindre cette entreprise" not in text(response)
+
+
 def test_vendor_register_tells_a_member_they_already_belong(client, newcomer, taken):
     taken.members.add(newcomer)
 
