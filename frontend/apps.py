@@ -15,3 +15,8 @@ class FrontendConfig(AppConfig):
             ),
         )
         page_register("invitation", lambda *, key: reverse("frontend:invitation_accept", kwargs={"key": key}))
+        page_register(
+            "vendor_members",
+            lambda *, vendor_id: reverse("frontend:vendor_members", kwargs={"vendor_id": vendor_id}),
+        )
+        page_register("vendor_register", lambda: reverse("frontend:vendor_register"))

@@ -123,6 +123,8 @@ class Notification(models.Model):
         VENDOR_TO_VERIFY = "vendor_to_verify", _("Vendor to verify")
         ON_BEHALF = "on_behalf", _("Done on your behalf by the hub")
         MEMBER_JOINED = "member_joined", _("New member")
+        JOIN_REQUEST = "join_request", _("Request to join your firm")
+        JOIN_REQUEST_DECIDED = "join_request_decided", _("Answer to your request to join a firm")
 
     user = models.ForeignKey(
         User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications"

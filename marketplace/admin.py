@@ -8,6 +8,7 @@ from marketplace.models import (
     Region,
     RelevanceJudgment,
     Vendor,
+    VendorJoinRequest,
     VendorReference,
 )
 from marketplace.signals import searchable_changed
@@ -79,3 +80,12 @@ class EnterpriseRegisterEntryAdmin(ReadOnlyAdmin):
     list_filter = ["status"]
     search_fields = ["neq", "legal_name"]
     show_full_result_count = False  # A million rows: no count of the whole table on every page.
+
+
+@admin.register(VendorJoinRequest)
+class VendorJoinRequestAdmin(ReadOnlyAdmin):
+    """Read only: the firm's members answer on its members page, which tells the requester and keeps the audit log."""
+
+    list_display = ["requester", "vendor", "status", "created_at", "decided_at"]
+    list_filter = ["status"]
+    raw_id_fields = ["requester", "vendor", "decided_by"]

@@ -19,6 +19,9 @@ from marketplace.serializers import (
     ChallengeInputSerializer,
     ChallengeOutputSerializer,
     ChallengeTransitionInputSerializer,
+    JoinRequestCreateInputSerializer,
+    JoinRequestDecideInputSerializer,
+    JoinRequestOutputSerializer,
     LabelOutputSerializer,
     OrganizationInputSerializer,
     OrganizationOutputSerializer,
@@ -248,3 +251,67 @@ class ChallengeCloseApi(ChallengeTransitionApi):
 
 class ChallengeCancelApi(ChallengeTransitionApi):
     to_status = Challenge.Status.CANCELLED
+
+
+# Requests to join a firm
+
+
+class JoinRequestListCreateApi(APIView):
+    """The caller's own requests to join firms; a new one names the firm by its NEQ."""
+
+    permission_classes = [IsVendorMember]
+
+    @extend_schema(responses=JoinRequestOutputSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        requests = selectors.join_request_list_for_requester(user=request.user)
+        return paginated_response(request, self, requests, JoinRequestOutputSerializer)
+
+    @extend_schema(request=JoinRequestCreateInputSerializer, responses={201: JoinRequestOutputSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = JoinRequestCreateInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        join_request = services.join_request_create(user=request.user, **serializer.validated_data)
+        return Response(JoinRequestOutputSerializer(join_request).data, status=status.HTTP_201_CREATED)
+
+
+class VendorJoinRequestListApi(APIView):
+    """The requests waiting for a firm's answer, for its members."""
+
+    permission_classes = [IsVendorMember]
+
+    @extend_schema(responses=JoinRequestOutputSerializer(many=True))
+    def get(self, request: Request, vendor_id: int) -> Response:
+        vendor = selectors.vendor_get_for_member(user=request.user, vendor_id=vendor_id)
+        requests = selectors.join_request_list_for_vendor(user=request.user, vendor=vendor)
+        return paginated_response(request, self, requests, JoinRequestOutputSerializer)
+
+
+class JoinRequestDecideApi(APIView):
+    permission_classes = [IsVendorMember]
+
+    @extend_schema(request=JoinRequestDecideInputSerializer, responses=JoinRequestOutputSerializer)
+    def post(self, request: Request, join_request_id: int) -> Response:
+        join_request = selectors.join_request_get_for_vendor(
+            user=request.user, join_request_id=join_request_id
+        )
+        serializer = JoinRequestDecideInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        join_request = services.join_request_decide(
+            join_request=join_request,
+            user=request.user,
+            accept=serializer.validated_data["decision"] == "accept",
+            reason=serializer.validated_data.get("reason", ""),
+        )
+        return Response(JoinRequestOutputSerializer(join_request).data)
+
+
+class JoinRequestWithdrawApi(APIView):
+    permission_classes = [IsVendorMember]
+
+    @extend_schema(request=None, responses=JoinRequestOutputSerializer)
+    def post(self, request: Request, join_request_id: int) -> Response:
+        join_request = selectors.join_request_get_for_requester(
+            user=request.user, join_request_id=join_request_id
+        )
+        join_request = services.join_request_withdraw(join_request=join_request, user=request.user)
+        return Response(JoinRequestOutputSerializer(join_request).data)

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from hub.models import Invitation, User
@@ -182,6 +182,57 @@ class VendorInvitation(Invitation):
     class Meta(Invitation.Meta):
         verbose_name = _("invitation to a firm")
         verbose_name_plural = _("invitations to firms")
+
+
+class VendorJoinRequest(models.Model):
+    """Someone asking to join a firm already on Maillage (they typed its NEQ); its members accept or refuse."""
+
+    class Status(models.TextChoices):
+        # A request ("une demande", feminine in French): its own words, not other statuses'.
+        PENDING = "pending", pgettext_lazy("join request", "Waiting for an answer")
+        ACCEPTED = "accepted", pgettext_lazy("join request", "Accepted")
+        REFUSED = "refused", pgettext_lazy("join request", "Refused")
+        WITHDRAWN = "withdrawn", pgettext_lazy("join request", "Withdrawn")
+
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requester"),
+        on_delete=models.CASCADE,
+        related_name="vendor_join_requests",
+    )
+    vendor = models.ForeignKey(
+        Vendor, verbose_name=_("vendor"), on_delete=models.CASCADE, related_name="join_requests"
+    )
+    message = models.TextField(_("message"), max_length=1000, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    refusal_reason = models.TextField(_("reason for refusing"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("request to join a firm")
+        verbose_name_plural = _("requests to join a firm")
+        constraints = [
+            # One question at a time: asking again while a request waits would only repeat it.
+            models.UniqueConstraint(
+                fields=["requester", "vendor"],
+                condition=models.Q(status="pending"),
+                name="join_request_one_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requester_id} → {self.vendor_id} ({self.status})"
 
 
 class VendorReference(models.Model):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from hub.models import Notification, User
 from hub.services import Behalf, behalf_notify, notify
-from marketplace.models import Challenge, Vendor
+from marketplace.models import Challenge, Vendor, VendorJoinRequest
 
 
 @dataclass(frozen=True)
@@ -100,6 +100,48 @@ def _challenge_published(*, challenge: Challenge) -> tuple[str, str]:
 
 CHALLENGE_PUBLISHED = Event(
     Notification.Kind.CHALLENGE_PUBLISHED, "challenge-published:{challenge.pk}", _challenge_published
+)
+
+
+# Requests to join a firm
+
+
+def _person(user: object) -> str:
+    return user.get_full_name() or user.email or user.get_username()
+
+
+def _join_requested(*, join_request: VendorJoinRequest) -> tuple[str, str]:
+    names = {"name": _person(join_request.requester), "firm": join_request.vendor.name}
+    body = (
+        _(
+            "%(name)s asks to join %(firm)s on Maillage. Accept or refuse on your firm's members page: once "
+            "accepted, they act for the firm like any member."
+        )
+        % names
+    )
+    if join_request.message:
+        body = f"{body} " + _("Their message: %(message)s") % {"message": join_request.message}
+    return _("%(name)s asks to join %(firm)s") % names, body
+
+
+JOIN_REQUESTED = Event(Notification.Kind.JOIN_REQUEST, "join-request:{join_request.pk}", _join_requested)
+
+
+def _join_decided(*, join_request: VendorJoinRequest) -> tuple[str, str]:
+    firm = {"firm": join_request.vendor.name}
+    if join_request.status == VendorJoinRequest.Status.ACCEPTED:
+        return (
+            _("You are now a member of %(firm)s") % firm,
+            _("A member of %(firm)s accepted your request: your SME pages now act for the firm.") % firm,
+        )
+    body = _("A member of %(firm)s refused your request to join it.") % firm
+    if join_request.refusal_reason:
+        body = f"{body} " + _("Reason given: %(reason)s") % {"reason": join_request.refusal_reason}
+    return _("Your request to join %(firm)s was refused") % firm, body
+
+
+JOIN_DECIDED = Event(
+    Notification.Kind.JOIN_REQUEST_DECIDED, "join-request-decided:{join_request.pk}", _join_decided
 )
 
 

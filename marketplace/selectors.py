@@ -19,6 +19,7 @@ from marketplace.models import (
     Region,
     Vendor,
     VendorInvitation,
+    VendorJoinRequest,
 )
 from marketplace.register import register_region_code
 from marketplace.visibility import ProfileVisibility
@@ -207,9 +208,14 @@ def challenge_get_for_member(*, user: User, challenge_id: int) -> Challenge:
 
 
 def vendor_personal_data(*, user: User, **signal_kwargs) -> dict:
-    """Receiver of hub's `personal_data_requested`: the firms the user belongs to, and which of them name them as
-    contact person."""
+    """Receiver of hub's `personal_data_requested`: the firms the user belongs to, which of them name them as
+    contact person, and the user's requests to join firms (with their message)."""
     return {
+        "vendor_join_requests": list(
+            VendorJoinRequest.objects.filter(requester=user)
+            .order_by("created_at", "id")
+            .values("id", "vendor_id", "vendor__name", "message", "status", "refusal_reason", "created_at")
+        ),
         "vendor_memberships": list(
             Vendor.objects.filter(members=user).order_by("name", "id").values("id", "name")
         ),
@@ -306,3 +312,43 @@ def invitation_find_any(*, key: str) -> Invitation | None:
     return invitation_find(invitation_model=OrganizationInvitation, key=key) or invitation_find(
         invitation_model=VendorInvitation, key=key
     )
+
+
+# Requests to join a firm
+
+
+def vendor_find_by_neq(*, neq: str) -> Vendor | None:
+    """The firm on Maillage with this NEQ, active or not: a NEQ names one firm, which a newcomer asks to join."""
+    return Vendor.objects.filter(neq=neq).first()
+
+
+def join_request_list_for_vendor(*, user: User, vendor: Vendor) -> QuerySet[VendorJoinRequest]:
+    """The requests waiting for the firm's answer, oldest first; only its members (and coordinators) see them."""
+    if not roles.is_vendor_member(user, vendor):
+        return VendorJoinRequest.objects.none()
+    return VendorJoinRequest.objects.filter(
+        vendor=vendor, status=VendorJoinRequest.Status.PENDING
+    ).select_related("requester", "vendor")
+
+
+def join_request_list_for_requester(*, user: User) -> QuerySet[VendorJoinRequest]:
+    """The user's own requests, newest first."""
+    if not user.is_authenticated:
+        return VendorJoinRequest.objects.none()
+    return (
+        VendorJoinRequest.objects.filter(requester=user)
+        .select_related("vendor", "requester")
+        .order_by("-created_at", "-id")
+    )
+
+
+def join_request_get_for_vendor(*, user: User, join_request_id: int) -> VendorJoinRequest:
+    """A request to a firm this user acts for (any firm, for coordinators); a 404 otherwise."""
+    requests = VendorJoinRequest.objects.select_related("requester", "vendor")
+    if not roles.is_coordinator(user):
+        requests = requests.filter(vendor__members=user) if user.is_authenticated else requests.none()
+    return get_object_or_404(requests, pk=join_request_id)
+
+
+def join_request_get_for_requester(*, user: User, join_request_id: int) -> VendorJoinRequest:
+    return get_object_or_404(join_request_list_for_requester(user=user), pk=join_request_id)

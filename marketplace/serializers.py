@@ -14,6 +14,7 @@ from marketplace.models import (
     ProfileSection,
     Region,
     Vendor,
+    VendorJoinRequest,
     VendorReference,
 )
 from marketplace.visibility import SECTION_FIELDS, redact, vendor_profile_sections
@@ -255,3 +256,51 @@ class ChallengeDeleteInputSerializer(serializers.Serializer):
 
 class ChallengeTransitionInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class JoinRequestCreateInputSerializer(serializers.Serializer):
+    neq = serializers.CharField(
+        max_length=10, help_text=_("The enterprise number (NEQ) of the firm on Maillage to join.")
+    )
+    message = serializers.CharField(
+        max_length=1000,
+        required=False,
+        allow_blank=True,
+        help_text=_("A few words for the firm's members: who you are, why you join."),
+    )
+
+
+class JoinRequestDecideInputSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=[("accept", _("Accept")), ("refuse", _("Refuse"))])
+    reason = serializers.CharField(
+        max_length=1000,
+        required=False,
+        allow_blank=True,
+        help_text=_("Why the request is refused, told to the requester; ignored when it is accepted."),
+    )
+
+
+class JoinRequestOutputSerializer(serializers.ModelSerializer):
+    vendor_name = serializers.CharField(source="vendor.name", read_only=True)
+    requester_name = serializers.SerializerMethodField()
+    requester_email = serializers.EmailField(source="requester.email", read_only=True)
+
+    class Meta:
+        model = VendorJoinRequest
+        fields = [
+            "id",
+            "vendor",
+            "vendor_name",
+            "requester",
+            "requester_name",
+            "requester_email",
+            "message",
+            "status",
+            "refusal_reason",
+            "decided_at",
+            "created_at",
+        ]
+
+    def get_requester_name(self, join_request: VendorJoinRequest) -> str:
+        requester = join_request.requester
+        return requester.get_full_name() or requester.get_username()

@@ -2,7 +2,7 @@ import secrets
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils import timezone
@@ -14,10 +14,17 @@ from hub.models import Organization, OrganizationInvitation, User
 from hub.selectors import coordinator_list
 from hub.services import Behalf, audit_record, behalf_check, invitation_send, invitations_to_address_delete
 from marketplace import notifications
-from marketplace.models import Challenge, Vendor, VendorInvitation, VendorReference
+from marketplace.models import (
+    Challenge,
+    Vendor,
+    VendorInvitation,
+    VendorJoinRequest,
+    VendorReference,
+    neq_validator,
+)
 from marketplace.moves import CHALLENGE_MOVES, DELETABLE_STATUSES, Party, challenge_editable
 from marketplace.notifications import BehalfEvent, send, send_behalf
-from marketplace.selectors import register_evidence, vendor_list_for_contact
+from marketplace.selectors import register_evidence, vendor_find_by_neq, vendor_list_for_contact
 from marketplace.signals import challenge_published, searchable_changed
 
 VENDOR_RELATIONS = ("regions", "expertise")
@@ -132,11 +139,7 @@ def vendor_create(*, user: User, data: dict) -> Vendor:
     if not roles.is_vendor_member(user):
         raise PermissionDenied(_("Only vendor members and coordinators can register a vendor."))
     _refuse_coordinator_fields(user=user, data=data)
-    evidence = register_evidence(neq=data.get("neq", ""))
-    if not evidence.may_register:
-        raise ValidationError(
-            {"neq": [ValidationError(refusal, code="register_refused") for refusal in evidence.refusals]}
-        )
+    _neq_register_check(neq=data.get("neq", ""))
     data = dict(data)
     data.pop("reason", None)  # A new firm has nobody a coordinator could act for.
     references = data.pop("references", [])
@@ -148,6 +151,29 @@ def vendor_create(*, user: User, data: dict) -> Vendor:
         vendor.members.add(user)
     _notify_search("vendor", vendor.pk)
     return vendor
+
+
+def _neq_register_check(*, neq: str, vendor: Vendor | None = None) -> None:
+    """Refuse a NEQ another firm on Maillage already has, or one the enterprise register's extract does not allow
+    (absent, struck off, over the SME ceiling), with the reason; without an extract loaded, the coordinators'
+    verification decides."""
+    taken = vendor_find_by_neq(neq=neq)
+    if taken is not None and taken != vendor:
+        message = (
+            _("Another vendor is already registered with this NEQ.")
+            if vendor is not None
+            else _(
+                "A firm with the enterprise number %(neq)s is already on Maillage. Ask its members to let you "
+                "join it instead of registering it again."
+            )
+            % {"neq": neq}
+        )
+        raise ValidationError({"neq": ValidationError(message, code="neq_taken")})
+    evidence = register_evidence(neq=neq)
+    if not evidence.may_register:
+        raise ValidationError(
+            {"neq": [ValidationError(refusal, code="register_refused") for refusal in evidence.refusals]}
+        )
 
 
 @transaction.atomic
@@ -163,6 +189,9 @@ def vendor_update(*, vendor: Vendor, user: User, data: dict) -> Vendor:
     edits_profile = bool(data.keys() - VENDOR_COORDINATOR_FIELDS)
     behalf = vendor_behalf_check(vendor=vendor, user=user, reason=reason) if edits_profile else None
     identity_before = {field: getattr(vendor, field) for field in VENDOR_IDENTITY_FIELDS}
+    if "neq" in data and data["neq"] != vendor.neq:
+        # A new NEQ is a new identity: the register must allow it, as at registration.
+        _neq_register_check(neq=data["neq"], vendor=vendor)
     references = data.pop("references", None)
     related = _assign(vendor, data, relations=VENDOR_RELATIONS)
     identity_changed = {
@@ -406,13 +435,153 @@ def challenge_transition(
 @transaction.atomic
 def vendor_personal_data_erase(*, user: User, **signal_kwargs) -> None:
     """Receiver of hub's `personal_data_erase_requested`: the user leaves their firms, is no longer the contact
-    person of those that named them, and the invitations to firms sent to their address are deleted."""
+    person of those that named them, and the invitations to firms sent to their address and their requests to join
+    firms are deleted."""
     # Needs the memberships.
     vendor_ids = list(vendor_list_for_contact(user=user).values_list("pk", flat=True))
     user.vendors.clear()
     invitations_to_address_delete(invitation_model=VendorInvitation, email=user.email)
+    VendorJoinRequest.objects.filter(requester=user).delete()  # Their message and who they asked to join.
     if vendor_ids:
         Vendor.objects.filter(pk__in=vendor_ids).update(
             contact_name="", contact_email="", contact_phone="", updated_at=timezone.now()
         )
         _notify_search("vendor", *vendor_ids)
+
+
+# Requests to join a firm
+
+
+def _join_request_url(vendor: Vendor) -> str:
+    return page_url("vendor_members", vendor_id=vendor.pk)
+
+
+@transaction.atomic
+def join_request_create(*, user: User, neq: str, message: str = "") -> VendorJoinRequest:
+    """Ask to join the firm on Maillage that has this NEQ; its members are told and accept or refuse."""
+    if user.is_coordinator or not roles.is_vendor_member(user):
+        raise PermissionDenied(_("Only vendor members can ask to join a firm."))
+    neq = neq.strip()
+    try:
+        neq_validator(neq)
+    except ValidationError as error:
+        raise ValidationError({"neq": error}) from error
+    vendor = vendor_find_by_neq(neq=neq)
+    if vendor is None:
+        message = _(
+            "No firm on Maillage has the enterprise number %(neq)s. Check the number, or register the firm "
+            "yourself."
+        ) % {"neq": neq}
+        raise ValidationError({"neq": ValidationError(message, code="no_such_vendor")})
+    # Locks the firm: two clicks on "ask" make one request.
+    Vendor.objects.select_for_update().filter(pk=vendor.pk).first()
+    if vendor.members.filter(pk=user.pk).exists():
+        raise ValidationError(
+            _("You are already a member of %(firm)s.") % {"firm": vendor.name}, code="already_member"
+        )
+    if VendorJoinRequest.objects.filter(
+        requester=user, vendor=vendor, status=VendorJoinRequest.Status.PENDING
+    ).exists():
+        raise ValidationError(
+            _(
+                "You already asked to join %(firm)s, and its members have not answered yet. You will be told "
+                "when they do."
+            )
+            % {"firm": vendor.name},
+            code="join_request_pending",
+        )
+    join_request = VendorJoinRequest(requester=user, vendor=vendor, message=message.strip())
+    join_request.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            join_request.save()
+    except IntegrityError as error:  # The constraint, should the lock be bypassed.
+        raise ValidationError(
+            _("You already asked to join %(firm)s.") % {"firm": vendor.name}, code="join_request_pending"
+        ) from error
+    audit_record(actor=user, obj=join_request, action="join_request", to_state=join_request.status)
+    send(
+        notifications.JOIN_REQUESTED,
+        users=vendor.members.all(),
+        url=_join_request_url(vendor),
+        join_request=join_request,
+    )
+    return join_request
+
+
+def _join_request_lock(join_request: VendorJoinRequest) -> VendorJoinRequest:
+    """The request as it is now, locked until commit, so that two answers at once decide it once."""
+    return (
+        VendorJoinRequest.objects.select_for_update()
+        .select_related("vendor", "requester")
+        .get(pk=join_request.pk)
+    )
+
+
+def _join_request_pending_check(join_request: VendorJoinRequest) -> None:
+    if join_request.status != VendorJoinRequest.Status.PENDING:
+        raise ValidationError(
+            _("This request to join %(firm)s is no longer waiting for an answer: it is %(status)s.")
+            % {"firm": join_request.vendor.name, "status": join_request.get_status_display().lower()},
+            code="join_request_decided",
+        )
+
+
+@transaction.atomic
+def join_request_decide(
+    *, join_request: VendorJoinRequest, user: User, accept: bool, reason: str = ""
+) -> VendorJoinRequest:
+    """Accept (the requester becomes a member) or refuse, with an optional reason; the requester is told."""
+    join_request = _join_request_lock(join_request)
+    vendor = join_request.vendor
+    if not roles.is_vendor_member(user, vendor):
+        raise PermissionDenied(
+            _("Only the members of %(firm)s and the hub's coordinators can answer its requests to join.")
+            % {"firm": vendor.name}
+        )
+    _join_request_pending_check(join_request)
+    members_before = list(vendor.members.all())
+    join_request.status = VendorJoinRequest.Status.ACCEPTED if accept else VendorJoinRequest.Status.REFUSED
+    join_request.refusal_reason = "" if accept else reason.strip()
+    join_request.decided_by = user
+    join_request.decided_at = timezone.now()
+    join_request.full_clean(validate_constraints=False)
+    join_request.save()
+    if accept:
+        vendor.members.add(join_request.requester)
+    on_behalf_of = vendor.name if roles.is_coordinator(user) and user not in members_before else ""
+    audit_record(
+        actor=user,
+        obj=join_request,
+        action="accept" if accept else "refuse",
+        from_state=VendorJoinRequest.Status.PENDING,
+        to_state=join_request.status,
+        reason=join_request.refusal_reason,
+        on_behalf_of=on_behalf_of,
+    )
+    send(
+        notifications.JOIN_DECIDED,
+        users=[join_request.requester],
+        url=page_url("vendor_register") if not accept else _join_request_url(vendor),
+        join_request=join_request,
+    )
+    return join_request
+
+
+@transaction.atomic
+def join_request_withdraw(*, join_request: VendorJoinRequest, user: User) -> VendorJoinRequest:
+    """The requester takes back a request still waiting for an answer."""
+    join_request = _join_request_lock(join_request)
+    if join_request.requester_id != user.pk:
+        raise PermissionDenied(_("Only the person who asked can withdraw a request to join."))
+    _join_request_pending_check(join_request)
+    join_request.status = VendorJoinRequest.Status.WITHDRAWN
+    join_request.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=user,
+        obj=join_request,
+        action="withdraw",
+        from_state=VendorJoinRequest.Status.PENDING,
+        to_state=join_request.status,
+    )
+    return join_request

@@ -13,6 +13,22 @@ urlpatterns = [
     ),
     path("vendors/", api.VendorListCreateApi.as_view(), name="vendor-list"),
     path("vendors/<int:vendor_id>/", api.VendorDetailApi.as_view(), name="vendor-detail"),
+    path(
+        "vendors/<int:vendor_id>/join-requests/",
+        api.VendorJoinRequestListApi.as_view(),
+        name="vendor-join-request-list",
+    ),
+    path("join-requests/", api.JoinRequestListCreateApi.as_view(), name="join-request-list"),
+    path(
+        "join-requests/<int:join_request_id>/decide/",
+        api.JoinRequestDecideApi.as_view(),
+        name="join-request-decide",
+    ),
+    path(
+        "join-requests/<int:join_request_id>/withdraw/",
+        api.JoinRequestWithdrawApi.as_view(),
+        name="join-request-withdraw",
+    ),
     path("challenges/", api.ChallengeListCreateApi.as_view(), name="challenge-list"),
     path("challenges/<int:challenge_id>/", api.ChallengeDetailApi.as_view(), name="challenge-detail"),
     path("challenges/<int:challenge_id>/submit/", api.ChallengeSubmitApi.as_view(), name="challenge-submit"),

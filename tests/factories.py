@@ -30,6 +30,7 @@ from marketplace.models import (
     RelevanceJudgment,
     Vendor,
     VendorInvitation,
+    VendorJoinRequest,
     VendorReference,
 )
 from matching.models import (
@@ -224,6 +225,17 @@ class VendorInvitationFactory(OrganizationInvitationFactory):
 
     vendor = factory.SubFactory(VendorFactory)
     digest = factory.LazyAttribute(lambda invitation: VendorInvitation.digest_of(invitation.key))
+
+
+class VendorJoinRequestFactory(factory.django.DjangoModelFactory):
+    """A vendor member asking to join a firm, waiting for its members' answer."""
+
+    class Meta:
+        model = VendorJoinRequest
+
+    requester = factory.SubFactory(UserFactory, role=User.Role.VENDOR_MEMBER)
+    vendor = factory.SubFactory(VendorFactory)
+    message = "Je travaille chez vous depuis lundi."
 
 
 class EnterpriseRegisterEntryFactory(factory.django.DjangoModelFactory):

@@ -30,6 +30,7 @@ from marketplace.models import (
     Vendor,
     VendorReference,
     default_public_profile,
+    neq_validator,
 )
 from marketplace.serializers import VendorInputSerializer
 from matching.search.queries import BudgetRange, DeadlineWindow
@@ -137,6 +138,32 @@ class VendorProfileForm(forms.Form):
         }
 
 
+class NeqLookupForm(forms.Form):
+    """Registration's first step: the firm's number, which the enterprise register's extract is asked about."""
+
+    neq = forms.CharField(
+        label=_verbose_name(Vendor, "neq"),
+        help_text=_(
+            "The 10 digits of your firm's number in the Quebec enterprise register. We look it up before "
+            "anything else: if your firm is already on Maillage, you ask to join it instead."
+        ),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        validators=[neq_validator],
+    )
+
+
+class JoinRequestForm(forms.Form):
+    message = forms.CharField(
+        label=_("Your message"),
+        help_text=_(
+            "For the firm's members: who you are and what you do at the firm, so that they recognize you."
+        ),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class VendorReferenceForm(forms.Form):
     client = forms.CharField(label=_verbose_name(VendorReference, "client"))
     title = forms.CharField(label=_verbose_name(VendorReference, "title"))
@@ -173,9 +200,13 @@ class FormError:
 class VendorProfileForms:
     """The profile form and its references, checked together by the API's VendorInputSerializer."""
 
-    def __init__(self, data: Any = None, *, vendor: Vendor | None = None) -> None:
+    def __init__(
+        self, data: Any = None, *, vendor: Vendor | None = None, initial: dict | None = None
+    ) -> None:
+        """`initial`: a new firm's first values (its NEQ, the register's legal name)."""
         self.vendor = vendor
-        initial = VendorProfileForm.initial_from(vendor) if vendor is not None and data is None else None
+        if vendor is not None and data is None:
+            initial = VendorProfileForm.initial_from(vendor)
         references = None
         if vendor is not None and data is None:
             references = [

@@ -29,8 +29,15 @@ from hub.services import (
     invitation_send,
     party_member_remove,
 )
-from marketplace.models import VendorInvitation
-from marketplace.selectors import invitation_find_any, organization_get, vendor_get_for_member
+from marketplace.models import Vendor, VendorInvitation
+from marketplace.selectors import (
+    invitation_find_any,
+    join_request_get_for_vendor,
+    join_request_list_for_vendor,
+    organization_get,
+    vendor_get_for_member,
+)
+from marketplace.services import join_request_decide
 from marketplace.services import organization_register as organization_register_service
 
 
@@ -108,6 +115,12 @@ def _members_page(
             "party": party,
             "members": party.members.order_by("last_name", "first_name", "username"),
             "invitations": invitation_pending_list(invitation_model=invitation_model, party=party),
+            # Firms only: someone who typed a firm's NEQ asks to join it.
+            "join_requests": (
+                join_request_list_for_vendor(user=request.user, vendor=party)
+                if isinstance(party, Vendor)
+                else None
+            ),
             "form": form,
             "url": url,
         },
@@ -149,6 +162,23 @@ def _members_action(
             "name": member.get_full_name() or member.get_username(),
             "party": party.name,
         }
+    if action in ("accept_request", "refuse_request") and isinstance(party, Vendor):
+        join_request = join_request_get_for_vendor(
+            user=request.user, join_request_id=_posted_id(request, "join_request")
+        )
+        if join_request.vendor_id != party.pk:
+            raise Http404
+        accept = action == "accept_request"
+        join_request_decide(
+            join_request=join_request, user=request.user, accept=accept, reason=request.POST.get("reason", "")
+        )
+        name = join_request.requester.get_full_name() or join_request.requester.get_username()
+        if accept:
+            return _("%(name)s is now a member of %(party)s, and is told.") % {
+                "name": name,
+                "party": party.name,
+            }
+        return _("The request of %(name)s is refused, and they are told.") % {"name": name}
     raise ValidationError(_("Choose what to do: invite, withdraw an invitation or remove a member."))
 
 

@@ -27,6 +27,8 @@ from frontend.forms.vendor import (
     ClarificationForm,
     DeclineForm,
     InterestForm,
+    JoinRequestForm,
+    NeqLookupForm,
     SavedSearchForm,
     VendorProfileForms,
 )
@@ -34,18 +36,21 @@ from frontend.views import acting_for, behalf_reason, page_for
 from hub.exceptions import Conflict, SearchUnavailable
 from hub.models import User
 from hub.roles import is_coordinator, is_member_of, is_vendor_member
-from marketplace.models import Vendor
+from marketplace.models import Vendor, VendorJoinRequest
 from marketplace.register import NEQ_PATTERN
 from marketplace.selectors import (
     PROFILE_DESCRIPTION_MIN_LENGTH,
     RegisterEvidence,
     expertise_labels,
+    join_request_get_for_requester,
+    join_request_list_for_requester,
     register_evidence,
+    vendor_find_by_neq,
     vendor_get_for_member,
     vendor_list_for_member,
     vendor_profile_completeness,
 )
-from marketplace.services import vendor_create, vendor_update
+from marketplace.services import join_request_create, join_request_withdraw, vendor_create, vendor_update
 from matching.models import Introduction, Milestone
 from matching.moves import allowed_moves
 from matching.search.documents import MAX_RESULT_WINDOW
@@ -166,6 +171,8 @@ def _with_vendor(url: str, vendor: Vendor) -> str:
 def vendor_dashboard(request: HttpRequest) -> HttpResponse:
     context = _firm_context(request)
     vendor = context["vendor"]
+    if vendor is None:
+        context["join_requests"] = _pending_join_requests(request)
     if vendor is not None:
         completeness = vendor_profile_completeness(vendor=vendor)
         context.update(
@@ -186,18 +193,45 @@ def vendor_dashboard(request: HttpRequest) -> HttpResponse:
 
 @vendor_member_required
 def vendor_register(request: HttpRequest) -> HttpResponse:
-    forms = VendorProfileForms(request.POST if request.method == "POST" else None)
-    # Typing the NEQ asks the register at once (htmx); a submit shows what it found too, without a script.
-    forms.profile.fields["neq"].widget.attrs.update(
-        {
-            "hx-get": reverse("frontend:vendor_register_check"),
-            "hx-trigger": "input changed delay:500ms, change",
-            "hx-target": "#register-evidence",
-            "hx-sync": "this:replace",
-        }
+    """Registering a firm starts from its NEQ (`?neq=`): the page says what the enterprise register holds.
+    A NEQ the register allows leads to the profile, in sections that say what each is for; a NEQ already on
+    Maillage leads to asking its members to join the firm instead."""
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    if action == "withdraw":
+        return _join_request_withdraw(request)
+    neq = (request.POST.get("neq", "") if request.method == "POST" else request.GET.get("neq", "")).strip()
+    lookup = NeqLookupForm({"neq": neq} if neq else None, auto_id="lookup_%s")
+    evidence = _register_evidence(neq)
+    taken = vendor_find_by_neq(neq=neq) if evidence is not None else None
+    join_form = JoinRequestForm(request.POST if action == "join" else None)
+    if action == "join" and join_form.is_valid():
+        try:
+            join_request_create(user=request.user, neq=neq, message=join_form.cleaned_data["message"])
+        except ValidationError as error:
+            # About the NEQ (no firm has it): said on the NEQ's field, as the join form is then not shown.
+            add_service_error(join_form if taken is not None else lookup, error)
+        else:
+            messages.success(
+                request,
+                _("Your request to join %(firm)s is sent to its members. You will be told of their answer.")
+                % {"firm": taken.name},
+            )
+            return redirect("frontend:vendor_dashboard")
+    forms = VendorProfileForms(
+        request.POST if request.method == "POST" and not action else None,
+        initial={"neq": neq, "name": evidence.entry.legal_name if evidence and evidence.found else ""},
     )
-    evidence = _register_evidence(request.POST.get("neq", "")) if request.method == "POST" else None
-    if request.method == "POST" and forms.is_valid():
+    # Typing the NEQ asks the register at once (htmx); a submit shows what it found too, without a script.
+    for form in (lookup, forms.profile):
+        form.fields["neq"].widget.attrs.update(
+            {
+                "hx-get": reverse("frontend:vendor_register_check"),
+                "hx-trigger": "input changed delay:500ms, change",
+                "hx-target": "#register-evidence",
+                "hx-sync": "this:replace",
+            }
+        )
+    if request.method == "POST" and not action and forms.is_valid():
         try:
             vendor = vendor_create(user=request.user, data=forms.validated_data)
         except ValidationError as error:
@@ -210,19 +244,63 @@ def vendor_register(request: HttpRequest) -> HttpResponse:
                 ),
             )
             return redirect(_with_vendor(reverse("frontend:vendor_dashboard"), vendor))
-    elif evidence is not None and not evidence.may_register and "neq" not in forms.profile.errors:
-        # The service refuses this NEQ too; say it now rather than after the other fields are corrected.
-        forms.profile.add_error("neq", list(evidence.refusals))
-    context = {"forms": forms, "registering": True, "evidence": evidence}
+    elif request.method == "POST" and not action:
+        if evidence is not None and not evidence.may_register and "neq" not in forms.profile.errors:
+            # The service refuses this NEQ too; say it now rather than after the other fields are corrected.
+            forms.profile.add_error("neq", list(evidence.refusals))
+    elif evidence is not None and taken is None and not evidence.may_register:
+        lookup.add_error("neq", list(evidence.refusals))
+    # The profile comes once the NEQ is known and free: it was posted, or the register allows it.
+    profile_shown = (request.method == "POST" and not action) or (
+        evidence is not None and taken is None and evidence.may_register and not lookup.errors
+    )
+    context = {
+        "forms": forms,
+        "registering": True,
+        "evidence": evidence,
+        "lookup": lookup,
+        "profile_shown": profile_shown,
+        "taken": taken,
+        "join_form": join_form,
+        "already_member": taken is not None and is_member_of(request.user, taken),
+        "join_requests": _pending_join_requests(request),
+    }
     return render(request, "frontend/vendor/profile_form.html", context)
+
+
+def _pending_join_requests(request: HttpRequest) -> list:
+    return [
+        join_request
+        for join_request in join_request_list_for_requester(user=request.user)
+        if join_request.status == VendorJoinRequest.Status.PENDING
+    ]
+
+
+def _join_request_withdraw(request: HttpRequest) -> HttpResponse:
+    join_request = join_request_get_for_requester(
+        user=request.user, join_request_id=_posted_id(request, "join_request")
+    )
+    try:
+        join_request_withdraw(join_request=join_request, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Your request to join %(firm)s is withdrawn.") % {"firm": join_request.vendor.name},
+        )
+    return redirect("frontend:vendor_register")
 
 
 @vendor_member_required
 def vendor_register_check(request: HttpRequest) -> HttpResponse:
     """What the enterprise register holds for the NEQ being typed (an htmx fragment of the registration page)."""
     evidence = _register_evidence(request.GET.get("neq", ""))
+    taken = vendor_find_by_neq(neq=evidence.neq) if evidence is not None else None
     return render(
-        request, "frontend/vendor/_register_evidence.html", {"evidence": evidence, "refusals_shown": True}
+        request,
+        "frontend/vendor/_register_evidence.html",
+        {"evidence": evidence, "refusals_shown": True, "taken": taken},
     )
 
 

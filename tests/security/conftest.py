@@ -54,6 +54,8 @@ def build_world() -> SimpleNamespace:
     w.vendor_a = factories.VendorFactory(members=[users["vendor"]])
     w.vendor_b = factories.VendorFactory(members=[users["other_vendor"]])
     w.organization_a = factories.OrganizationFactory(members=[users["ministry"]])
+    # other_vendor, a member of side B's firm, asks to join side A's: side A's members answer it, they withdraw it.
+    w.join_request = factories.VendorJoinRequestFactory(requester=users["other_vendor"], vendor=w.vendor_a)
     w.organization_b = factories.OrganizationFactory(members=[users["other_ministry"]])
 
     w.draft_a = _challenge(w.organization_a, Challenge.Status.DRAFT, title="Brouillon confidentiel A")

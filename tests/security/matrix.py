@@ -38,6 +38,12 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("vendor-detail", "GET"):                   (200,    200,   200,    200,     200,    200,  200),
     ("vendor-detail", "PATCH"):                 (403,    200,   403,    403,     403,    200,  200),
     ("vendor-detail", "DELETE"):                (403,    403,   403,    403,     403,    400,  400),
+    # Requests to join a firm (aimed at other_vendor's pending request to join side A's firm)
+    ("vendor-join-request-list", "GET"):        (403,    200,   404,    403,     403,    200,  200),
+    ("join-request-list", "GET"):               (403,    200,   200,    403,     403,    200,  200),
+    ("join-request-list", "POST"):              (403,    201,   400,    403,     403,    403,  403),
+    ("join-request-decide", "POST"):            (403,    200,   404,    403,     403,    200,  200),
+    ("join-request-withdraw", "POST"):          (403,    404,   200,    403,     403,    404,  404),
     # Challenges (aimed at side A's draft, or at the challenge in the state each move starts from)
     ("challenge-list", "GET"):                  (200,    200,   200,    200,     200,    200,  200),
     ("challenge-list", "POST"):                 (403,    403,   403,    201,     201,    400,  400),
@@ -129,6 +135,8 @@ REQUEST_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "is_active": COORDINATORS,
         "is_verified": COORDINATORS,
     },
+    "JoinRequestCreateInput": _anyone("neq", "message"),
+    "JoinRequestDecideInput": _anyone("decision", "reason"),
     "ChallengeInput": _anyone(
         "organization",
         "title",

@@ -33,6 +33,9 @@ TARGETS = {
     "organization-detail": lambda w: {"organization_id": w.organization_a.pk},
     "vendor-detail": lambda w: {"vendor_id": w.vendor_a.pk},
     "vendor-opportunities": lambda w: {"vendor_id": w.vendor_a.pk},
+    "vendor-join-request-list": lambda w: {"vendor_id": w.vendor_a.pk},
+    "join-request-decide": lambda w: {"join_request_id": w.join_request.pk},
+    "join-request-withdraw": lambda w: {"join_request_id": w.join_request.pk},
     "saved-search-detail": lambda w: {"saved_search_id": w.saved_search.pk},
     "notification-read": lambda w: {"notification_id": w.notification.pk},
     "token-detail": lambda w: {"token_id": w.token_ids["vendor"]},
@@ -56,6 +59,9 @@ BEHALF = "Demandé par la partie, absente cette semaine."
 BODIES = {
     ("organization-list", "POST"): lambda w: {"name": "Nouvel organisme", "kind": "agency"},
     ("organization-detail", "PATCH"): lambda w: {"name": "Organisme renommé"},
+    # Side B's firm: the vendor role may ask to join it; other_vendor, already a member, may not.
+    ("join-request-list", "POST"): lambda w: {"neq": w.vendor_b.neq, "message": "Nouvelle recrue."},
+    ("join-request-decide", "POST"): lambda w: {"decision": "accept"},
     ("vendor-list", "POST"): lambda w: {
         "name": "Nouvelle firme inc.",
         "neq": "1199999999",
