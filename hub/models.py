@@ -123,6 +123,7 @@ class Notification(models.Model):
         VENDOR_TO_VERIFY = "vendor_to_verify", _("Vendor to verify")
         ON_BEHALF = "on_behalf", _("Done on your behalf by the hub")
         MEMBER_JOINED = "member_joined", _("New member")
+        VENDOR_VERIFICATION = "vendor_verification", _("Verification of your firm")
 
     user = models.ForeignKey(
         User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications"
