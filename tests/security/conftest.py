@@ -55,6 +55,11 @@ def build_world() -> SimpleNamespace:
     w.vendor_b = factories.VendorFactory(members=[users["other_vendor"]])
     w.organization_a = factories.OrganizationFactory(members=[users["ministry"]])
     w.organization_b = factories.OrganizationFactory(members=[users["other_ministry"]])
+    w.vendor_to_verify = factories.VendorFactory(is_verified=False)
+    w.organization_invitation = factories.OrganizationInvitationFactory(
+        organization=w.organization_a, invited_by=users["ministry"]
+    )
+    w.vendor_invitation = factories.VendorInvitationFactory(vendor=w.vendor_a, invited_by=users["vendor"])
 
     w.draft_a = _challenge(w.organization_a, Challenge.Status.DRAFT, title="Brouillon confidentiel A")
     w.submitted_a = _challenge(w.organization_a, Challenge.Status.SUBMITTED)
