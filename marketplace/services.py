@@ -282,19 +282,24 @@ def vendor_verification_decide(
         raise PermissionDenied(_("Only a hub coordinator can verify or refuse a firm."))
     if decision not in VendorVerification.Decision.values:
         raise ValidationError(
-            {"decision": _("Choose to verify the firm or to refuse it.")},
-            code="verification_decision_invalid",
+            {
+                "decision": ValidationError(
+                    _("Choose to verify the firm or to refuse it."), code="verification_decision_invalid"
+                )
+            }
         )
     reason = reason.strip()
     if decision == VendorVerification.Decision.REFUSED and not reason:
         raise ValidationError(
             {
-                "reason": _(
-                    "Say why the firm is refused: its members read the reason on their dashboard, and can then "
-                    "correct their profile."
+                "reason": ValidationError(
+                    _(
+                        "Say why the firm is refused: its members read the reason on their dashboard, and can "
+                        "then correct their profile."
+                    ),
+                    code="verification_reason_required",
                 )
-            },
-            code="verification_reason_required",
+            }
         )
     vendor = Vendor.objects.select_for_update().get(
         pk=vendor.pk
