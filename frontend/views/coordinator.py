@@ -211,6 +211,7 @@ def _queue_context(
         # Re-shown after a refused form, the page's address is the form's: its page links would not work.
         "show_pagination": rejected is None and bulk_form is None,
         "bulk_field_id": BULK_AUTO_ID % "proposals",
+        "verifications_waiting": vendor_list_to_verify(user=request.user).count(),
     }
 
 

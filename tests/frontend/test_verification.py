@@ -171,3 +171,11 @@ def test_a_refused_firms_member_reads_the_reason_on_the_dashboard(client, coordi
 
     assert REASON in content
     assert "Vérification refusée" in content
+
+
+def test_the_proposals_queue_links_to_the_firms_to_verify_with_their_count(coordinator_client):
+    to_verify()
+
+    content = coordinator_client.get(url("coordinator_queue")).content.decode()
+
+    assert "1 entreprise à vérifier" in content
