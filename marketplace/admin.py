@@ -9,6 +9,7 @@ from marketplace.models import (
     RelevanceJudgment,
     Vendor,
     VendorReference,
+    VendorVerification,
 )
 from marketplace.signals import searchable_changed
 
@@ -52,6 +53,8 @@ class VendorAdmin(SearchableAdmin):
     search_fields = ["name", "neq", "key"]
     filter_horizontal = ["regions", "expertise", "members"]
     inlines = [VendorReferenceInline]
+    # Verified only through the coordinators' decision (vendor_verification_decide), which keeps its evidence.
+    readonly_fields = ["is_verified"]
 
 
 @admin.register(Challenge)
@@ -79,3 +82,13 @@ class EnterpriseRegisterEntryAdmin(ReadOnlyAdmin):
     list_filter = ["status"]
     search_fields = ["neq", "legal_name"]
     show_full_result_count = False  # A million rows: no count of the whole table on every page.
+
+
+@admin.register(VendorVerification)
+class VendorVerificationAdmin(ReadOnlyAdmin):
+    """Read only: decisions are made on the verification queue (or its API) and kept as they were made."""
+
+    list_display = ["decided_at", "vendor", "decision", "decided_by", "name_match", "extract_date"]
+    list_filter = ["decision", "name_match"]
+    search_fields = ["vendor__name", "vendor_neq", "reason"]
+    raw_id_fields = ["vendor", "decided_by"]
