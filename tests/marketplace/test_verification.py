@@ -385,3 +385,28 @@ def test_api_is_verified_goes_through_the_decision(api_client, to_verify, coordi
     verification = VendorVerification.objects.get(vendor=to_verify)
     assert (verification.decision, verification.decided_by) == ("verified", coordinator)
     assert AuditEntry.objects.filter(object_type="vendor", object_id=to_verify.pk, action="verify").exists()
+
+
+# The admin
+
+
+def test_the_admin_shows_decisions_and_changes_none(admin_client, to_verify, coordinator):
+    verification = vendor_verification_decide(
+        vendor=to_verify, user=coordinator, decision="refused", reason=REASON
+    )
+
+    listed = admin_client.get(reverse("admin:marketplace_vendorverification_changelist"))
+    deleted = admin_client.post(
+        reverse("admin:marketplace_vendorverification_delete", args=[verification.pk]), {"post": "yes"}
+    )
+
+    assert listed.status_code == 200 and to_verify.name in listed.content.decode()
+    assert deleted.status_code == 403
+    assert VendorVerification.objects.filter(pk=verification.pk).exists()
+
+
+def test_the_admin_shows_a_firms_verification_without_letting_it_change(admin_client, to_verify):
+    response = admin_client.get(reverse("admin:marketplace_vendor_change", args=[to_verify.pk]))
+
+    assert response.status_code == 200
+    assert 'name="is_verified"' not in response.content.decode()
