@@ -15,6 +15,14 @@ class FrontendConfig(AppConfig):
             ),
         )
         page_register("invitation", lambda *, key: reverse("frontend:invitation_accept", kwargs={"key": key}))
+        page_register("vendor_dashboard", lambda: reverse("frontend:vendor_dashboard"))
+        page_register("verification_queue", lambda: reverse("frontend:coordinator_verifications"))
+        page_register(
+            "organization_members",
+            lambda *, organization_id: reverse(
+                "frontend:organization_members", kwargs={"organization_id": organization_id}
+            ),
+        )
         page_register(
             "vendor_members",
             lambda *, vendor_id: reverse("frontend:vendor_members", kwargs={"vendor_id": vendor_id}),

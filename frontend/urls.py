@@ -92,6 +92,12 @@ urlpatterns = [
         coordinator.challenge_return,
         name="coordinator_challenge_return",
     ),
+    path("coordination/verifications/", coordinator.verifications, name="coordinator_verifications"),
+    path(
+        "coordination/verifications/<int:vendor_id>/decide/",
+        coordinator.vendor_verification_decide,
+        name="coordinator_vendor_verification_decide",
+    ),
     path("coordination/organizations/new/", members.organization_register, name="organization_register"),
     path("coordination/dashboard/", coordinator.dashboard, name="coordinator_dashboard"),
     # Public-organization (ministry) pages

@@ -125,6 +125,7 @@ class Notification(models.Model):
         MEMBER_JOINED = "member_joined", _("New member")
         JOIN_REQUEST = "join_request", _("Request to join your firm")
         JOIN_REQUEST_DECIDED = "join_request_decided", _("Answer to your request to join a firm")
+        VENDOR_VERIFICATION = "vendor_verification", _("Verification of your firm")
 
     user = models.ForeignKey(
         User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications"

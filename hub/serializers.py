@@ -133,3 +133,25 @@ class UserDeleteInputSerializer(serializers.Serializer):
         trim_whitespace=False,
         help_text=_("The current password, to confirm."),
     )
+
+
+class InvitationCreateInputSerializer(serializers.Serializer):
+    email = serializers.EmailField(
+        max_length=254, help_text=_("The address to invite; the link is emailed there, and works once.")
+    )
+
+
+class InvitationOutputSerializer(serializers.Serializer):
+    """A pending invitation, to an organization or a firm. Its key is never shown: only the invited person's email
+    carries it."""
+
+    id = serializers.IntegerField(read_only=True)
+    email = serializers.EmailField(read_only=True)
+    invited_by = serializers.SerializerMethodField()
+    language = serializers.CharField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    expires_at = serializers.DateTimeField(read_only=True)
+
+    def get_invited_by(self, invitation) -> str | None:
+        user = invitation.invited_by
+        return (user.get_full_name() or user.get_username()) if user else None

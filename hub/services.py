@@ -821,8 +821,15 @@ def _invitation_join(*, invitation: Invitation, user: User) -> Invitation:
             _("%(name)s accepted the invitation and is now a member of %(party)s.")
             % {"name": name, "party": party.name},
         ),
+        url=_party_members_url(invitation),
     )
     return invitation
+
+
+def _party_members_url(invitation: Invitation) -> str:
+    """The party's members page ("organization_members", "vendor_members"), where the new member is listed."""
+    field = invitation.PARTY_FIELD
+    return page_url(f"{field}_members", **{f"{field}_id": getattr(invitation, f"{field}_id")})
 
 
 @transaction.atomic

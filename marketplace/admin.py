@@ -10,6 +10,7 @@ from marketplace.models import (
     Vendor,
     VendorJoinRequest,
     VendorReference,
+    VendorVerification,
 )
 from marketplace.signals import searchable_changed
 
@@ -53,6 +54,8 @@ class VendorAdmin(SearchableAdmin):
     search_fields = ["name", "neq", "key"]
     filter_horizontal = ["regions", "expertise", "members"]
     inlines = [VendorReferenceInline]
+    # Verified only through the coordinators' decision (vendor_verification_decide), which keeps its evidence.
+    readonly_fields = ["is_verified"]
 
 
 @admin.register(Challenge)
@@ -89,3 +92,13 @@ class VendorJoinRequestAdmin(ReadOnlyAdmin):
     list_display = ["requester", "vendor", "status", "created_at", "decided_at"]
     list_filter = ["status"]
     raw_id_fields = ["requester", "vendor", "decided_by"]
+
+
+@admin.register(VendorVerification)
+class VendorVerificationAdmin(ReadOnlyAdmin):
+    """Read only: decisions are made on the verification queue (or its API) and kept as they were made."""
+
+    list_display = ["decided_at", "vendor", "decision", "decided_by", "name_match", "extract_date"]
+    list_filter = ["decision", "name_match"]
+    search_fields = ["vendor__name", "vendor_neq", "reason"]
+    raw_id_fields = ["vendor", "decided_by"]

@@ -1,4 +1,5 @@
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -8,12 +9,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from hub.models import User
+from hub import roles
+from hub.models import Invitation, OrganizationInvitation, User
 from hub.pagination import paginated_response
 from hub.permissions import IsCoordinator, IsOrganizationMember, IsVendorMember
+from hub.selectors import invitation_get, invitation_pending_list
+from hub.serializers import InvitationCreateInputSerializer, InvitationOutputSerializer
+from hub.services import invitation_revoke, invitation_send
 from marketplace import selectors, services
 from marketplace.filters import ChallengeFilter, VendorFilter
-from marketplace.models import Challenge
+from marketplace.models import Challenge, VendorInvitation
 from marketplace.serializers import (
     ChallengeDeleteInputSerializer,
     ChallengeInputSerializer,
@@ -27,6 +32,8 @@ from marketplace.serializers import (
     OrganizationOutputSerializer,
     VendorInputSerializer,
     VendorOutputSerializer,
+    VendorVerificationInputSerializer,
+    VendorVerificationOutputSerializer,
 )
 
 
@@ -144,6 +151,25 @@ class VendorDetailApi(MethodPermissionsMixin, APIView):
             vendor=selectors.vendor_get(user=request.user, vendor_id=vendor_id), user=request.user
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class VendorVerificationApi(APIView):
+    """A coordinator verifies a firm, or refuses it with a reason (the same decision as the verification queue's
+    page). A firm already decided, by someone else meanwhile, is refused with 400 and nothing changes."""
+
+    permission_classes = [IsCoordinator]
+
+    @extend_schema(
+        request=VendorVerificationInputSerializer, responses={201: VendorVerificationOutputSerializer}
+    )
+    def post(self, request: Request, vendor_id: int) -> Response:
+        vendor = selectors.vendor_get(user=request.user, vendor_id=vendor_id)
+        serializer = VendorVerificationInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        verification = services.vendor_verification_decide(
+            vendor=vendor, user=request.user, **serializer.validated_data
+        )
+        return Response(VendorVerificationOutputSerializer(verification).data, status=status.HTTP_201_CREATED)
 
 
 class ChallengeListCreateApi(MethodPermissionsMixin, APIView):
@@ -315,3 +341,88 @@ class JoinRequestWithdrawApi(APIView):
         )
         join_request = services.join_request_withdraw(join_request=join_request, user=request.user)
         return Response(JoinRequestOutputSerializer(join_request).data)
+
+
+# Invitations to organizations and firms: the members pages' rules (hub.services.invitation_*). A member of the
+# party or a coordinator manages them; another party's invitations are hidden (404), as on the pages.
+
+
+class PartyInvitationsMixin:
+    invitation_model: type[Invitation]
+
+    def get_party(self, request: Request, party_id: int) -> roles.Party:
+        raise NotImplementedError
+
+
+class OrganizationInvitationsMixin(PartyInvitationsMixin):
+    permission_classes = [IsOrganizationMember]
+    invitation_model = OrganizationInvitation
+
+    def get_party(self, request: Request, party_id: int) -> roles.Party:
+        organization = selectors.organization_get(organization_id=party_id)
+        if not roles.is_organization_member(request.user, organization):
+            raise Http404  # As the members page: another organization's invitations are not shown.
+        return organization
+
+
+class VendorInvitationsMixin(PartyInvitationsMixin):
+    permission_classes = [IsVendorMember]
+    invitation_model = VendorInvitation
+
+    def get_party(self, request: Request, party_id: int) -> roles.Party:
+        return selectors.vendor_get_for_member(user=request.user, vendor_id=party_id)
+
+
+class InvitationListCreateApi(PartyInvitationsMixin, APIView):
+    """The party's pending invitations (newest first), or a new one: the link is emailed to the address and
+    works once, for INVITATION_LIFETIME_DAYS; a pending invitation to the same address is replaced."""
+
+    pagination_class = None
+
+    @extend_schema(responses=InvitationOutputSerializer(many=True))
+    def get(self, request: Request, party_id: int) -> Response:
+        party = self.get_party(request, party_id)
+        invitations = invitation_pending_list(invitation_model=self.invitation_model, party=party)
+        return Response(InvitationOutputSerializer(invitations, many=True).data)
+
+    @extend_schema(request=InvitationCreateInputSerializer, responses={201: InvitationOutputSerializer})
+    def post(self, request: Request, party_id: int) -> Response:
+        party = self.get_party(request, party_id)
+        serializer = InvitationCreateInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        invitation, _key = invitation_send(
+            invitation_model=self.invitation_model,
+            party=party,
+            email=serializer.validated_data["email"],
+            invited_by=request.user,
+        )
+        return Response(InvitationOutputSerializer(invitation).data, status=status.HTTP_201_CREATED)
+
+
+class InvitationRevokeApi(PartyInvitationsMixin, APIView):
+    """Withdraw a pending invitation: its link stops working. An accepted one is refused (remove the member)."""
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, party_id: int, invitation_id: int) -> Response:
+        party = self.get_party(request, party_id)
+        invitation = invitation_get(
+            invitation_model=self.invitation_model, party=party, invitation_id=invitation_id
+        )
+        invitation_revoke(invitation=invitation, user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class OrganizationInvitationListCreateApi(OrganizationInvitationsMixin, InvitationListCreateApi):
+    pass
+
+
+class OrganizationInvitationRevokeApi(OrganizationInvitationsMixin, InvitationRevokeApi):
+    pass
+
+
+class VendorInvitationListCreateApi(VendorInvitationsMixin, InvitationListCreateApi):
+    pass
+
+
+class VendorInvitationRevokeApi(VendorInvitationsMixin, InvitationRevokeApi):
+    pass

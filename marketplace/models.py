@@ -434,3 +434,50 @@ class EnterpriseRegisterEntry(models.Model):
     @property
     def is_struck_off(self) -> bool:
         return self.status != self.Status.REGISTERED
+
+
+class VendorVerification(models.Model):
+    """A coordinator's decision on a firm's identity, and the register's evidence as they saw it then (so the
+    audit shows what the decision rested on, whatever the extract says later)."""
+
+    class Decision(models.TextChoices):
+        VERIFIED = "verified", _("Verified")
+        REFUSED = "refused", _("Refused")
+
+    class NameMatch(models.TextChoices):
+        EXACT = "exact", _("Same name")
+        CLOSE = "close", _("Close name")
+        DIFFERENT = "different", _("Different name")
+        NO_EVIDENCE = "no_evidence", _("Not in the register's extract")
+
+    vendor = models.ForeignKey(
+        Vendor, verbose_name=_("vendor"), on_delete=models.CASCADE, related_name="verifications"
+    )
+    decision = models.CharField(_("decision"), max_length=16, choices=Decision.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"))
+    # What the firm declared and what the register said, when the coordinator decided.
+    vendor_name = models.CharField(_("declared name"), max_length=255)
+    vendor_neq = models.CharField(_("declared NEQ"), max_length=10)
+    name_match = models.CharField(_("name match"), max_length=16, choices=NameMatch.choices)
+    register_name = models.CharField(_("register's name"), max_length=255, blank=True)
+    register_status = models.CharField(
+        _("registration status"), max_length=32, choices=EnterpriseRegisterEntry.Status.choices, blank=True
+    )
+    register_status_date = models.DateField(_("status date"), null=True, blank=True)
+    extract_date = models.DateField(_("extract date"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+        verbose_name = _("verification decision")
+        verbose_name_plural = _("verification decisions")
+
+    def __str__(self) -> str:
+        return f"{self.vendor_id} {self.decision} {self.decided_at:%Y-%m-%d}"

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from hub.models import Notification, User
 from hub.services import Behalf, behalf_notify, notify
-from marketplace.models import Challenge, Vendor, VendorJoinRequest
+from marketplace.models import Challenge, Vendor, VendorJoinRequest, VendorVerification
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,40 @@ def _vendor_to_verify(*, vendor: Vendor, changes: dict[str, tuple[str, str]]) ->
 
 VENDOR_TO_VERIFY = Event(
     Notification.Kind.VENDOR_TO_VERIFY, "vendor-to-verify:{vendor.pk}:{stamp}", _vendor_to_verify
+)
+
+
+# To the firm
+
+
+def _vendor_verified(*, verification: VendorVerification, vendor: Vendor) -> tuple[str, str]:
+    return (
+        _("%(name)s is verified") % {"name": vendor.name},
+        _(
+            "The hub's coordination team checked %(name)s against the Quebec enterprise register and verified it. "
+            "The matcher can now propose it for public organizations' challenges."
+        )
+        % {"name": vendor.name},
+    )
+
+
+def _vendor_refused(*, verification: VendorVerification, vendor: Vendor) -> tuple[str, str]:
+    return (
+        _("%(name)s could not be verified") % {"name": vendor.name},
+        _(
+            "The hub's coordination team could not verify %(name)s against the Quebec enterprise register. "
+            "Reason given: %(reason)s Correct your firm's profile: once it changes, the coordination team "
+            "looks at it again."
+        )
+        % {"name": vendor.name, "reason": verification.reason},
+    )
+
+
+VENDOR_VERIFIED = Event(
+    Notification.Kind.VENDOR_VERIFICATION, "vendor-verification:{verification.pk}", _vendor_verified
+)
+VENDOR_REFUSED = Event(
+    Notification.Kind.VENDOR_VERIFICATION, "vendor-verification:{verification.pk}", _vendor_refused
 )
 
 

@@ -1,7 +1,7 @@
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -20,8 +20,17 @@ from marketplace.models import (
     Vendor,
     VendorInvitation,
     VendorJoinRequest,
+    VendorVerification,
 )
 from marketplace.register import register_region_code
+from marketplace.verification import (
+    NameComparison,
+    NameMatch,
+    SizeComparison,
+    name_compare,
+    region_declared,
+    size_compare,
+)
 from marketplace.visibility import ProfileVisibility
 
 PUBLIC_CHALLENGE_STATUSES = [Challenge.Status.PUBLISHED, Challenge.Status.CLOSED, Challenge.Status.AWARDED]
@@ -352,3 +361,115 @@ def join_request_get_for_vendor(*, user: User, join_request_id: int) -> VendorJo
 
 def join_request_get_for_requester(*, user: User, join_request_id: int) -> VendorJoinRequest:
     return get_object_or_404(join_request_list_for_requester(user=user), pk=join_request_id)
+
+
+# The coordinators' verification of firms
+
+
+@dataclass(frozen=True)
+class VerificationEvidence:
+    """The register's evidence beside what a firm declared, as the verification queue shows it."""
+
+    register: RegisterEvidence
+    name: NameComparison
+    region_declared: bool | None  # None: no extract entry, or a postal code that gives no one region.
+    size: SizeComparison | None  # None: no extract entry.
+
+    @property
+    def entry(self) -> EnterpriseRegisterEntry | None:
+        return self.register.entry
+
+
+def vendor_verification_evidence(*, vendor: Vendor) -> VerificationEvidence:
+    register = register_evidence(neq=vendor.neq)
+    entry = register.entry
+    if entry is None:
+        return VerificationEvidence(
+            register=register, name=NameComparison(NameMatch.NO_EVIDENCE), region_declared=None, size=None
+        )
+    return VerificationEvidence(
+        register=register,
+        name=name_compare(declared=vendor.name, legal_name=entry.legal_name, other_names=entry.other_names),
+        region_declared=region_declared(
+            registered=register.region.code if register.region else None,
+            declared={region.code for region in vendor.regions.all()},
+        ),
+        size=size_compare(
+            minimum=entry.employees_min,
+            maximum=entry.employees_max,
+            ceiling=SME_MAX_EMPLOYEES,
+            declared=vendor.employees,
+        ),
+    )
+
+
+def _refused_since_last_change() -> Exists:
+    # A refusal stands until the firm next changes its profile (Vendor.updated_at): then it is to verify again.
+    return Exists(
+        VendorVerification.objects.filter(
+            vendor=OuterRef("pk"),
+            decision=VendorVerification.Decision.REFUSED,
+            decided_at__gte=OuterRef("updated_at"),
+        )
+    )
+
+
+def vendor_list_to_verify(*, user: User) -> QuerySet[Vendor]:
+    """The firms the coordinators have to verify, longest waiting first (since their last change): not verified,
+    and not refused since they last changed. Empty for anyone but a coordinator."""
+    if not roles.is_coordinator(user):
+        return Vendor.objects.none()
+    return (
+        Vendor.objects.filter(is_verified=False)
+        .exclude(_refused_since_last_change())
+        .prefetch_related("regions", "members")
+        .order_by("updated_at", "id")
+    )
+
+
+def vendor_verification_pending(*, vendor: Vendor) -> bool:
+    """Whether the firm is still to verify (not verified, not refused since its last change)."""
+    return not vendor.is_verified and not (
+        VendorVerification.objects.filter(
+            vendor=vendor, decision=VendorVerification.Decision.REFUSED, decided_at__gte=vendor.updated_at
+        ).exists()
+    )
+
+
+def vendor_verification_last(*, vendor: Vendor) -> VendorVerification | None:
+    """The latest decision on the firm, if any."""
+    return vendor.verifications.select_related("decided_by").order_by("-decided_at", "-id").first()
+
+
+def vendor_verification_refusal(*, vendor: Vendor) -> VendorVerification | None:
+    """The refusal its members still have to act on: the latest decision, a refusal, the firm unchanged since."""
+    last = vendor_verification_last(vendor=vendor)
+    if last is None or last.decision != VendorVerification.Decision.REFUSED or vendor.is_verified:
+        return None
+    return last if last.decided_at >= vendor.updated_at else None
+
+
+def vendor_identity_changes(*, vendor: Vendor) -> list[tuple[str, str, str]]:
+    """What changed in the firm's name and NEQ since a coordinator last verified it: (field, then, now)."""
+    verified = (
+        vendor.verifications.filter(decision=VendorVerification.Decision.VERIFIED)
+        .order_by("-decided_at", "-id")
+        .first()
+    )
+    if verified is None:
+        return []
+    then = {"name": verified.vendor_name, "neq": verified.vendor_neq}
+    return [
+        (field, before, getattr(vendor, field))
+        for field, before in then.items()
+        if before != getattr(vendor, field)
+    ]
+
+
+def vendor_unverified_entry(*, vendor: Vendor) -> AuditEntry | None:
+    """The audit entry of the firm's last return to the queue after a change of name or NEQ, if any."""
+    return (
+        AuditEntry.objects.filter(object_type=Vendor._meta.model_name, object_id=vendor.pk, action="unverify")
+        .order_by("-created_at", "-id")
+        .first()
+    )

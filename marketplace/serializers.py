@@ -16,6 +16,7 @@ from marketplace.models import (
     Vendor,
     VendorJoinRequest,
     VendorReference,
+    VendorVerification,
 )
 from marketplace.visibility import SECTION_FIELDS, redact, vendor_profile_sections
 
@@ -304,3 +305,38 @@ class JoinRequestOutputSerializer(serializers.ModelSerializer):
     def get_requester_name(self, join_request: VendorJoinRequest) -> str:
         requester = join_request.requester
         return requester.get_full_name() or requester.get_username()
+
+
+class VendorVerificationInputSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=VendorVerification.Decision.choices)
+    reason = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Required to refuse: the firm's members are told it, in their language."),
+    )
+
+
+class VendorVerificationOutputSerializer(serializers.ModelSerializer):
+    """A decision, and the register's evidence the coordinator saw when they made it."""
+
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = VendorVerification
+        fields = [
+            "id",
+            "vendor",
+            "decision",
+            "reason",
+            "decided_by",
+            "decided_at",
+            "vendor_name",
+            "vendor_neq",
+            "name_match",
+            "register_name",
+            "register_status",
+            "register_status_date",
+            "extract_date",
+        ]

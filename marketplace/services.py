@@ -1,14 +1,15 @@
+import datetime
 import secrets
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hub import roles
+from hub.formats import long_date
 from hub.links import page_url
 from hub.models import Organization, OrganizationInvitation, User
 from hub.selectors import coordinator_list
@@ -16,15 +17,24 @@ from hub.services import Behalf, audit_record, behalf_check, invitation_send, in
 from marketplace import notifications
 from marketplace.models import (
     Challenge,
+    EnterpriseRegisterEntry,
     Vendor,
     VendorInvitation,
     VendorJoinRequest,
     VendorReference,
+    VendorVerification,
     neq_validator,
 )
 from marketplace.moves import CHALLENGE_MOVES, DELETABLE_STATUSES, Party, challenge_editable
 from marketplace.notifications import BehalfEvent, send, send_behalf
-from marketplace.selectors import register_evidence, vendor_find_by_neq, vendor_list_for_contact
+from marketplace.selectors import (
+    register_evidence,
+    vendor_find_by_neq,
+    vendor_list_for_contact,
+    vendor_verification_evidence,
+    vendor_verification_last,
+    vendor_verification_pending,
+)
 from marketplace.signals import challenge_published, searchable_changed
 
 VENDOR_RELATIONS = ("regions", "expertise")
@@ -127,8 +137,8 @@ def _refuse_coordinator_fields(*, user: User, data: dict) -> None:
 
 
 def _vendor_review_url(vendor: Vendor) -> str:
-    # Where coordinators verify a firm (is_verified): its API resource. Services name no page (STYLE.md).
-    return reverse("vendor-detail", kwargs={"vendor_id": vendor.pk})
+    # Where coordinators verify a firm: the verification queue, at the firm. Services name no page (STYLE.md).
+    return f"{page_url('verification_queue')}#vendor-{vendor.pk}"
 
 
 @transaction.atomic
@@ -142,6 +152,7 @@ def vendor_create(*, user: User, data: dict) -> Vendor:
     _neq_register_check(neq=data.get("neq", ""))
     data = dict(data)
     data.pop("reason", None)  # A new firm has nobody a coordinator could act for.
+    verified = data.pop("is_verified", False)
     references = data.pop("references", [])
     vendor = Vendor(key=data.pop("key", None) or _new_key("v"))
     related = _assign(vendor, data, relations=VENDOR_RELATIONS)
@@ -149,6 +160,10 @@ def vendor_create(*, user: User, data: dict) -> Vendor:
     _references_replace(vendor=vendor, references=references)
     if not user.is_coordinator:
         vendor.members.add(user)
+    if verified:
+        vendor = vendor_verification_decide(
+            vendor=vendor, user=user, decision=VendorVerification.Decision.VERIFIED
+        ).vendor
     _notify_search("vendor", vendor.pk)
     return vendor
 
@@ -187,6 +202,7 @@ def vendor_update(*, vendor: Vendor, user: User, data: dict) -> Vendor:
     reason = data.pop("reason", "")
     # Activating or verifying a firm is the coordinators' own decision; anything else is the firm's.
     edits_profile = bool(data.keys() - VENDOR_COORDINATOR_FIELDS)
+    verified = data.pop("is_verified", None)
     behalf = vendor_behalf_check(vendor=vendor, user=user, reason=reason) if edits_profile else None
     identity_before = {field: getattr(vendor, field) for field in VENDOR_IDENTITY_FIELDS}
     if "neq" in data and data["neq"] != vendor.neq:
@@ -207,6 +223,8 @@ def vendor_update(*, vendor: Vendor, user: User, data: dict) -> Vendor:
         _references_replace(vendor=vendor, references=references)
     if unverify:
         _vendor_unverified(vendor=vendor, user=user, changes=identity_changed)
+    if verified is not None and verified != vendor.is_verified:
+        vendor = _vendor_verified_set(vendor=vendor, user=user, verified=verified)
     behalf_record(
         notifications.BEHALF_VENDOR_UPDATE,
         behalf=behalf,
@@ -215,6 +233,19 @@ def vendor_update(*, vendor: Vendor, user: User, data: dict) -> Vendor:
         stamp=vendor.updated_at.isoformat(),
     )
     _notify_search("vendor", vendor.pk)
+    return vendor
+
+
+def _vendor_verified_set(*, vendor: Vendor, user: User, verified: bool) -> Vendor:
+    """The API's is_verified field: True is the coordinators' decision (vendor_verification_decide); False
+    withdraws a verification, and the firm is to verify again."""
+    if verified:
+        return vendor_verification_decide(
+            vendor=vendor, user=user, decision=VendorVerification.Decision.VERIFIED
+        ).vendor
+    vendor.is_verified = False
+    vendor.save(update_fields=["is_verified", "updated_at"])
+    audit_record(actor=user, obj=vendor, action="unverify", from_state="verified", to_state="to_verify")
     return vendor
 
 
@@ -237,6 +268,133 @@ def _vendor_unverified(*, vendor: Vendor, user: User, changes: dict[str, tuple[s
         changes=changes,
         stamp=vendor.updated_at.isoformat(),
     )
+
+
+def _verification_decided_error(*, vendor: Vendor, last: VendorVerification | None) -> ValidationError:
+    if last is None or (vendor.is_verified and last.decision != VendorVerification.Decision.VERIFIED):
+        # Verified another way (the catalogue import, or before decisions were recorded).
+        message = _("%(name)s is already verified. Nothing was changed.") % {"name": vendor.name}
+    else:
+        message = _(
+            "%(name)s was already %(decision)s by %(coordinator)s on %(date)s. Nothing was changed; reload the "
+            "queue to see the firms still to verify."
+        ) % {
+            "name": vendor.name,
+            "decision": last.get_decision_display().lower(),
+            "coordinator": last.decided_by.get_full_name() or last.decided_by.get_username()
+            if last.decided_by
+            else _("a coordinator"),
+            "date": long_date(timezone.localdate(last.decided_at)),
+        }
+    return ValidationError(message, code="verification_already_decided")
+
+
+@transaction.atomic
+def vendor_verification_decide(
+    *,
+    vendor: Vendor,
+    user: User,
+    decision: str,
+    reason: str = "",
+    seen_at: datetime.datetime | None = None,
+) -> VendorVerification:
+    """Verify a firm or refuse it (with a reason), once: the one path that sets Vendor.is_verified to True.
+
+    The decision keeps the register's evidence as the coordinator saw it, goes to the audit log, and the firm's
+    members are told in their language. A firm decided meanwhile, or changed since `seen_at` (its updated_at
+    when the coordinator read it), is refused with a message and nothing changes."""
+    if not roles.is_coordinator(user):
+        raise PermissionDenied(_("Only a hub coordinator can verify or refuse a firm."))
+    if decision not in VendorVerification.Decision.values:
+        raise ValidationError(
+            {
+                "decision": ValidationError(
+                    _("Choose to verify the firm or to refuse it."), code="verification_decision_invalid"
+                )
+            }
+        )
+    reason = reason.strip()
+    if decision == VendorVerification.Decision.REFUSED and not reason:
+        raise ValidationError(
+            {
+                "reason": ValidationError(
+                    _(
+                        "Say why the firm is refused: its members read the reason on their dashboard, and can "
+                        "then correct their profile."
+                    ),
+                    code="verification_reason_required",
+                )
+            }
+        )
+    vendor = Vendor.objects.select_for_update().get(
+        pk=vendor.pk
+    )  # Two coordinators deciding at once: one wins.
+    if not vendor_verification_pending(vendor=vendor):
+        raise _verification_decided_error(vendor=vendor, last=vendor_verification_last(vendor=vendor))
+    if seen_at is not None and vendor.updated_at != seen_at:
+        raise ValidationError(
+            _(
+                "%(name)s changed its profile after you opened the queue. Nothing was changed; look at the firm "
+                "again, then decide."
+            )
+            % {"name": vendor.name},
+            code="verification_stale",
+        )
+    evidence = vendor_verification_evidence(vendor=vendor)
+    entry = evidence.entry
+    if decision == VendorVerification.Decision.VERIFIED:
+        vendor.is_verified = True
+        vendor.save(update_fields=["is_verified", "updated_at"])
+    # After the save: a refusal stands until the firm's next change (updated_at), never before its own time.
+    verification = VendorVerification.objects.create(
+        vendor=vendor,
+        decision=decision,
+        reason=reason,
+        decided_by=user,
+        decided_at=timezone.now(),
+        vendor_name=vendor.name,
+        vendor_neq=vendor.neq,
+        name_match=evidence.name.match.value,
+        register_name=evidence.name.register_name or (entry.legal_name if entry else ""),
+        register_status=entry.status if entry else "",
+        register_status_date=entry.status_date if entry else None,
+        extract_date=entry.extract_date if entry else _extract_date(),
+    )
+    audit_record(
+        actor=user,
+        obj=vendor,
+        action="verify" if decision == VendorVerification.Decision.VERIFIED else "refuse_verification",
+        from_state="to_verify",
+        to_state=decision,
+        reason=_verification_audit_reason(verification),
+    )
+    send(
+        notifications.VENDOR_VERIFIED
+        if decision == VendorVerification.Decision.VERIFIED
+        else notifications.VENDOR_REFUSED,
+        users=vendor.members.all(),
+        url=page_url("vendor_dashboard"),
+        verification=verification,
+        vendor=vendor,
+    )
+    if decision == VendorVerification.Decision.VERIFIED:
+        _notify_search("vendor", vendor.pk)
+    return verification
+
+
+def _extract_date() -> datetime.date | None:
+    entry = EnterpriseRegisterEntry.objects.first()
+    return entry.extract_date if entry else None
+
+
+def _verification_audit_reason(verification: VendorVerification) -> str:
+    # In the log's own words (English identifiers, like the other entries): what the coordinator saw, then why.
+    seen = (
+        f"name_match={verification.name_match}; register_name={verification.register_name}; "
+        f"status={verification.register_status or '-'}"
+        f" ({verification.register_status_date or '-'}); extract={verification.extract_date or '-'}"
+    )
+    return f"{seen}. {verification.reason}" if verification.reason else seen
 
 
 @transaction.atomic

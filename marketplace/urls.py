@@ -11,6 +11,16 @@ urlpatterns = [
         api.OrganizationDetailApi.as_view(),
         name="organization-detail",
     ),
+    path(
+        "organizations/<int:party_id>/invitations/",
+        api.OrganizationInvitationListCreateApi.as_view(),
+        name="organization-invitation-list",
+    ),
+    path(
+        "organizations/<int:party_id>/invitations/<int:invitation_id>/",
+        api.OrganizationInvitationRevokeApi.as_view(),
+        name="organization-invitation-detail",
+    ),
     path("vendors/", api.VendorListCreateApi.as_view(), name="vendor-list"),
     path("vendors/<int:vendor_id>/", api.VendorDetailApi.as_view(), name="vendor-detail"),
     path(
@@ -28,6 +38,21 @@ urlpatterns = [
         "join-requests/<int:join_request_id>/withdraw/",
         api.JoinRequestWithdrawApi.as_view(),
         name="join-request-withdraw",
+    ),
+    path(
+        "vendors/<int:vendor_id>/verification/",
+        api.VendorVerificationApi.as_view(),
+        name="vendor-verification",
+    ),
+    path(
+        "vendors/<int:party_id>/invitations/",
+        api.VendorInvitationListCreateApi.as_view(),
+        name="vendor-invitation-list",
+    ),
+    path(
+        "vendors/<int:party_id>/invitations/<int:invitation_id>/",
+        api.VendorInvitationRevokeApi.as_view(),
+        name="vendor-invitation-detail",
     ),
     path("challenges/", api.ChallengeListCreateApi.as_view(), name="challenge-list"),
     path("challenges/<int:challenge_id>/", api.ChallengeDetailApi.as_view(), name="challenge-detail"),

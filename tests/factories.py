@@ -32,6 +32,7 @@ from marketplace.models import (
     VendorInvitation,
     VendorJoinRequest,
     VendorReference,
+    VendorVerification,
 )
 from matching.models import (
     Clarification,
@@ -253,6 +254,26 @@ class EnterpriseRegisterEntryFactory(factory.django.DjangoModelFactory):
     employees_max = 19
     extract_date = datetime.date(2026, 12, 1)
     imported_at = factory.LazyFunction(timezone.now)
+
+
+class VendorVerificationFactory(factory.django.DjangoModelFactory):
+    """A coordinator's decision as marketplace.services.vendor_verification_decide records it: a verification,
+    of a firm found with the same name in the register's extract."""
+
+    class Meta:
+        model = VendorVerification
+
+    vendor = factory.SubFactory(VendorFactory)
+    decision = VendorVerification.Decision.VERIFIED
+    decided_by = factory.SubFactory(UserFactory, role=User.Role.COORDINATOR)
+    decided_at = factory.LazyFunction(timezone.now)
+    vendor_name = factory.LazyAttribute(lambda verification: verification.vendor.name)
+    vendor_neq = factory.LazyAttribute(lambda verification: verification.vendor.neq)
+    name_match = VendorVerification.NameMatch.EXACT
+    register_name = factory.LazyAttribute(lambda verification: verification.vendor.name)
+    register_status = EnterpriseRegisterEntry.Status.REGISTERED
+    register_status_date = datetime.date(2015, 3, 2)
+    extract_date = datetime.date(2026, 12, 1)
 
 
 class VendorReferenceFactory(factory.django.DjangoModelFactory):

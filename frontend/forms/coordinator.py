@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from frontend.forms import SerializerCheckedForm
 from hub.models import User
+from marketplace.models import VendorVerification
 from marketplace.selectors import expertise_list, organization_list, region_list
-from marketplace.serializers import ChallengeTransitionInputSerializer
+from marketplace.serializers import ChallengeTransitionInputSerializer, VendorVerificationInputSerializer
 from matching.models import MatchProposal
 from matching.selectors import proposal_list
 from matching.serializers import (
@@ -152,3 +153,29 @@ class ChallengeReturnForm(SerializerCheckedForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class VendorVerificationForm(SerializerCheckedForm):
+    """Verify a firm or refuse it; the pressed button gives the decision. A refusal without a reason goes to the
+    service, which refuses it in its own words."""
+
+    serializer_class = VendorVerificationInputSerializer
+
+    decision = forms.ChoiceField(
+        choices=VendorVerification.Decision.choices,
+        error_messages={"required": _("Choose to verify the firm or to refuse it.")},
+    )
+    reason = forms.CharField(
+        label=_("Reason, to refuse"),
+        help_text=_(
+            "Required to refuse. The firm's members read it on their dashboard, to correct their profile."
+        ),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    # The firm's last change when the page was drawn: a firm changed since is decided again, on what it is now.
+    seen_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
+
+    def serializer_input(self) -> dict:
+        return {"decision": self.cleaned_data["decision"], "reason": self.cleaned_data.get("reason", "")}

@@ -1,4 +1,5 @@
-"""The coordinators' pages: the morning queue of proposals, publication requests, and the dashboard.
+"""The coordinators' pages: the morning queue of proposals, publication requests, the verification of firms,
+and the dashboard.
 
 Only hub coordinators (and administrators) open them. Every decision goes through the same services as
 the API (matching.services for proposals, marketplace.services.challenge_transition for publication);
@@ -30,13 +31,26 @@ from frontend.forms.coordinator import (
     ProposalBulkApproveForm,
     ProposalQueueFilterForm,
     ProposalRejectForm,
+    VendorVerificationForm,
 )
 from frontend.views import page_for
-from hub.models import User
+from hub.models import AuditEntry, User
 from hub.roles import is_coordinator
-from marketplace.models import Challenge
-from marketplace.selectors import challenge_get, challenge_list_submitted, expertise_labels
+from marketplace.models import SME_MAX_EMPLOYEES, Challenge, Vendor, VendorVerification
+from marketplace.selectors import (
+    VerificationEvidence,
+    challenge_get,
+    challenge_list_submitted,
+    expertise_labels,
+    vendor_get,
+    vendor_identity_changes,
+    vendor_list_to_verify,
+    vendor_unverified_entry,
+    vendor_verification_evidence,
+    vendor_verification_last,
+)
 from marketplace.services import challenge_transition
+from marketplace.services import vendor_verification_decide as vendor_verification_decide_service
 from matching import services
 from matching.models import MatchProposal
 from matching.moves import allowed_moves
@@ -57,6 +71,7 @@ from matching.selectors import (
 )
 
 PROPOSALS_PER_PAGE = 40
+VERIFICATIONS_PER_PAGE = 20
 BULK_AUTO_ID = "bulk-approve-%s"
 DASHBOARD_WEEKS = 8
 EXPOSURE_DAYS = 30
@@ -196,6 +211,7 @@ def _queue_context(
         # Re-shown after a refused form, the page's address is the form's: its page links would not work.
         "show_pagination": rejected is None and bulk_form is None,
         "bulk_field_id": BULK_AUTO_ID % "proposals",
+        "verifications_waiting": vendor_list_to_verify(user=request.user).count(),
     }
 
 
@@ -415,6 +431,104 @@ def challenge_return(request: HttpRequest, challenge_id: int) -> HttpResponse:
             % {"title": challenge.title},
         )
     return redirect("frontend:coordinator_publication_requests")
+
+
+# The verification of firms
+
+
+IDENTITY_LABELS = {"name": gettext_lazy("Name"), "neq": gettext_lazy("Enterprise number (NEQ)")}
+
+
+@dataclass
+class VerificationCase:
+    """A firm to verify as the page shows it: the register's evidence beside what it declared, and its history."""
+
+    vendor: Vendor
+    evidence: VerificationEvidence
+    form: VendorVerificationForm
+    last: VendorVerification | None  # The latest decision, if any (a refusal the firm has since answered).
+    changes: list[tuple[str, str, str]]  # Name or NEQ changed since it was verified: (what, then, now).
+    unverified: AuditEntry | None  # Its return to the queue, when no decision of ours says what changed.
+
+
+def _verification_auto_id(vendor: Vendor) -> str:
+    return f"id_verify_{vendor.pk}_%s"
+
+
+def _verification_case(vendor: Vendor, *, form: VendorVerificationForm | None = None) -> VerificationCase:
+    last = vendor_verification_last(vendor=vendor)
+    changes = [
+        (str(IDENTITY_LABELS[name]), before, after)
+        for name, before, after in vendor_identity_changes(vendor=vendor)
+    ]
+    unverified = None
+    if not changes:
+        entry = vendor_unverified_entry(vendor=vendor)
+        if entry is not None and (last is None or entry.created_at > last.decided_at):
+            unverified = entry
+    return VerificationCase(
+        vendor=vendor,
+        evidence=vendor_verification_evidence(vendor=vendor),
+        form=form
+        or VendorVerificationForm(
+            initial={"seen_at": vendor.updated_at}, auto_id=_verification_auto_id(vendor)
+        ),
+        last=last,
+        changes=changes,
+        unverified=unverified,
+    )
+
+
+def _verifications_page(
+    request: HttpRequest, *, invalid: VendorVerificationForm | None = None, invalid_id: int | None = None
+) -> HttpResponse:
+    page = Paginator(vendor_list_to_verify(user=request.user), VERIFICATIONS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    cases = [
+        _verification_case(vendor, form=invalid if vendor.pk == invalid_id else None)
+        for vendor in page.object_list
+    ]
+    return render(
+        request,
+        "frontend/coordinator/verifications.html",
+        {"cases": cases, "page_obj": page, "error_form": invalid, "sme_ceiling": SME_MAX_EMPLOYEES},
+    )
+
+
+@coordinator_required
+@require_GET
+def verifications(request: HttpRequest) -> HttpResponse:
+    return _verifications_page(request)
+
+
+@coordinator_required
+@require_POST
+def vendor_verification_decide(request: HttpRequest, vendor_id: int) -> HttpResponse:
+    vendor = vendor_get(user=request.user, vendor_id=vendor_id)
+    form = VendorVerificationForm(request.POST, auto_id=_verification_auto_id(vendor))
+    if not form.is_valid():
+        return _verifications_page(request, invalid=form, invalid_id=vendor.pk)
+    try:
+        verification = vendor_verification_decide_service(
+            vendor=vendor, user=request.user, seen_at=form.cleaned_data.get("seen_at"), **form.validated_data
+        )
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):  # A refusal without its reason: said beside the field.
+            add_service_error(form, error)
+            return _verifications_page(request, invalid=form, invalid_id=vendor.pk)
+        messages.error(
+            request, " ".join(error.messages)
+        )  # Decided meanwhile, or changed since: nothing done.
+    else:
+        if verification.decision == VendorVerification.Decision.VERIFIED:
+            message = _("Verified: %(name)s. The matcher can now propose it, and its members are told.")
+        else:
+            message = _(
+                "Refused: %(name)s. Its members are told why; it returns here once its profile changes."
+            )
+        messages.success(request, message % {"name": vendor.name})
+    return redirect("frontend:coordinator_verifications")
 
 
 # The dashboard

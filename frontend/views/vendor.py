@@ -49,6 +49,7 @@ from marketplace.selectors import (
     vendor_get_for_member,
     vendor_list_for_member,
     vendor_profile_completeness,
+    vendor_verification_refusal,
 )
 from marketplace.services import join_request_create, join_request_withdraw, vendor_create, vendor_update
 from matching.models import Introduction, Milestone
@@ -182,6 +183,7 @@ def vendor_dashboard(request: HttpRequest) -> HttpResponse:
                 user=request.user, vendor=vendor, status=Introduction.Status.INTRODUCED
             ),
             engagements=engagement_list_for_vendor(user=request.user, vendor=vendor),
+            refusal=vendor_verification_refusal(vendor=vendor),
         )
         try:
             _total, hits = challenge_ranking(vendor=vendor, size=DASHBOARD_RECOMMENDATIONS)

@@ -414,7 +414,7 @@ def test_vendor_update_of_a_verified_firms_name_tells_every_coordinator(
     assert {n.user for n in notified} == {coordinator, administrator}
     notification = notified.get(user=coordinator)
     assert "Autre Nom inc." in notification.body
-    assert notification.url == reverse("vendor-detail", args=[vendor.id])
+    assert notification.url == f"/fr/coordination/verifications/#vendor-{vendor.id}"
 
 
 def test_vendor_update_of_other_fields_keeps_the_firm_verified(api_client, vendor_member):

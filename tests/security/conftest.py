@@ -57,6 +57,11 @@ def build_world() -> SimpleNamespace:
     # other_vendor, a member of side B's firm, asks to join side A's: side A's members answer it, they withdraw it.
     w.join_request = factories.VendorJoinRequestFactory(requester=users["other_vendor"], vendor=w.vendor_a)
     w.organization_b = factories.OrganizationFactory(members=[users["other_ministry"]])
+    w.vendor_to_verify = factories.VendorFactory(is_verified=False)
+    w.organization_invitation = factories.OrganizationInvitationFactory(
+        organization=w.organization_a, invited_by=users["ministry"]
+    )
+    w.vendor_invitation = factories.VendorInvitationFactory(vendor=w.vendor_a, invited_by=users["vendor"])
 
     w.draft_a = _challenge(w.organization_a, Challenge.Status.DRAFT, title="Brouillon confidentiel A")
     w.submitted_a = _challenge(w.organization_a, Challenge.Status.SUBMITTED)

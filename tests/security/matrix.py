@@ -44,6 +44,14 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("join-request-list", "POST"):              (403,    201,   400,    403,     403,    403,  403),
     ("join-request-decide", "POST"):            (403,    200,   404,    403,     403,    200,  200),
     ("join-request-withdraw", "POST"):          (403,    404,   200,    403,     403,    404,  404),
+    ("vendor-verification", "POST"):            (403,    403,   403,    403,     403,    201,  201),
+    # Invitations: the party's members and the coordinators
+    ("organization-invitation-list", "GET"):    (403,    403,   403,    200,     404,    200,  200),
+    ("organization-invitation-list", "POST"):   (403,    403,   403,    201,     404,    201,  201),
+    ("organization-invitation-detail", "DELETE"): (403,  403,   403,    204,     404,    204,  204),
+    ("vendor-invitation-list", "GET"):          (403,    200,   404,    403,     403,    200,  200),
+    ("vendor-invitation-list", "POST"):         (403,    201,   404,    403,     403,    201,  201),
+    ("vendor-invitation-detail", "DELETE"):     (403,    204,   404,    403,     403,    204,  204),
     # Challenges (aimed at side A's draft, or at the challenge in the state each move starts from)
     ("challenge-list", "GET"):                  (200,    200,   200,    200,     200,    200,  200),
     ("challenge-list", "POST"):                 (403,    403,   403,    201,     201,    400,  400),
@@ -154,6 +162,8 @@ REQUEST_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "reason",
     ),
     "ChallengeTransitionInput": _anyone("note"),
+    "VendorVerificationInput": _anyone("decision", "reason"),
+    "InvitationCreateInput": _anyone("email"),
     # Search
     "SavedSearchCreateInput": _anyone(
         "name", "q", "vendor", "expertise", "region", "organization_kind", "language", "budget", "deadline"
