@@ -1,4 +1,4 @@
-"""Account pages: sign in, notifications, account and language preferences, password change and reset."""
+"""Account pages (sign-in and sign-up are allauth's, frontend/account_adapter.py): notifications, account and language preferences, password change and reset."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -45,17 +45,6 @@ from hub.services import (
 )
 
 NOTIFICATIONS_PER_PAGE = 20
-
-
-class LoginView(auth_views.LoginView):
-    """Sign in; the site then continues in the user's preferred language."""
-
-    template_name = "frontend/account/login.html"
-    redirect_authenticated_user = True
-
-    def form_valid(self, form) -> HttpResponse:
-        response = super().form_valid(form)
-        return _in_language(response, form.get_user().preferred_language)
 
 
 @login_required

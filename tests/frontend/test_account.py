@@ -507,7 +507,7 @@ def test_login_continues_in_the_users_preferred_language(client, user):
     user.save()
 
     response = client.post(
-        "/fr/login/", {"username": user.username, "password": PASSWORD, "next": "/fr/notifications/"}
+        "/fr/login/", {"login": user.username, "password": PASSWORD, "next": "/fr/notifications/"}
     )
 
     assert response.status_code == 302

@@ -39,7 +39,7 @@ def token_request(username: str, password: str, address: str = "192.0.2.1"):
 
 def site_login(client, username: str, password: str, address: str = "192.0.2.1"):
     return client.post(
-        reverse("frontend:login"), {"username": username, "password": password}, REMOTE_ADDR=address
+        reverse("frontend:login"), {"login": username, "password": password}, REMOTE_ADDR=address
     )
 
 
@@ -244,9 +244,7 @@ def test_a_password_reset_lets_its_address_sign_in_while_the_username_is_guessed
 def test_the_site_form_says_why_a_new_address_is_refused_in_the_pages_language(client, user):
     guess_from_many_addresses("marie")
 
-    response = client.post(
-        "/fr/login/", {"username": "marie", "password": PASSWORD}, REMOTE_ADDR="203.0.113.5"
-    )
+    response = client.post("/fr/login/", {"login": "marie", "password": PASSWORD}, REMOTE_ADDR="203.0.113.5")
 
     assert "_auth_user_id" not in client.session
     assert "depuis un nouvel endroit" in html.unescape(response.content.decode())
