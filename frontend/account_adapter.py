@@ -26,10 +26,13 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         user = request.user
-        # A new SME's next step: registering its firm.
+        # A new SME's next step, whenever it signs in until it is done: registering its firm.
         if user.role == User.Role.VENDOR_MEMBER and not vendor_list_for_member(user=user).exists():
             return reverse("frontend:vendor_register")
         return super().get_login_redirect_url(request)
+
+    def get_signup_redirect_url(self, request: HttpRequest) -> str:
+        return self.get_login_redirect_url(request)  # Signed in by the confirmation link.
 
     def pre_login(self, request: HttpRequest, user: User, **kwargs) -> HttpResponse | None:
         user_email_address_trust(user=user)
