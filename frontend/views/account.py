@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from rest_framework.renderers import JSONRenderer
 
 from frontend.forms import add_service_error
-from frontend.forms.account import AccountDeleteForm, AccountForm, ConsentForm
+from frontend.forms.account import AccountDeleteForm, AccountForm, ConsentForm, UserLanguagePasswordResetForm
 from hub import security, services
 from hub.models import Consent
 from hub.security import login_success_record
@@ -238,6 +238,9 @@ class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """The site's one password reset (allauth's is not linked from any page)."""
+
+    form_class = UserLanguagePasswordResetForm
     template_name = "frontend/account/password_reset.html"
     email_template_name = "frontend/account/password_reset_email.txt"
     subject_template_name = "frontend/account/password_reset_subject.txt"
