@@ -21,7 +21,7 @@ def test_home_page_is_accessible_in_french_and_english(live_server, page, check_
 
     page.goto(f"{live_server.url}/fr/")
     # Each audience's actions, the three steps and the figures.
-    expect(page.locator("a[href='/fr/sme/register/']")).to_have_text("Inscrire mon entreprise")
+    expect(page.locator("a[href='/fr/accounts/signup/']")).to_have_text("Inscrire mon entreprise")
     expect(page.locator(".home-actions a[href='/fr/opportunities/']")).to_have_text("Parcourir les occasions")
     expect(page.locator("a[href='/fr/organization/challenges/new/']")).to_have_text("Déposer un défi")
     expect(page.locator(".home-step")).to_have_count(3)

@@ -289,3 +289,12 @@ def test_signing_in_with_a_recovery_code_works_once(client, coordinator):
     assert response.status_code == 302
     assert again.status_code == 200
     assert "_auth_user_id" not in client.session
+
+
+def test_the_account_page_links_to_two_factor_authentication(client, vendor_member):
+    client.force_login(vendor_member)
+
+    content = client.get("/fr/account/").content.decode()
+
+    assert 'href="/fr/accounts/2fa/"' in content
+    assert "Authentification à deux facteurs" in content
