@@ -78,13 +78,17 @@ def test_failures_on_the_site_and_on_the_api_add_up(client, user):
     assert response.status_code == 429
 
 
-def test_admin_login_is_locked_out_too(client, user):
+def test_admin_login_is_the_sites_sign_in_and_its_lockout(client, user):
     for _attempt in range(5):
         token_request("marie", WRONG)
 
-    client.post("/admin/login/", {"username": "marie", "password": PASSWORD}, REMOTE_ADDR="192.0.2.1")
+    admin_login = client.get("/admin/login/", REMOTE_ADDR="192.0.2.1")
+    response = site_login(client, "marie", PASSWORD)
 
+    assert admin_login.status_code == 302
+    assert admin_login["Location"] == "/fr/login/?next=%2Fadmin%2Flogin%2F"
     assert "_auth_user_id" not in client.session
+    assert "réessayez dans 15\xa0minutes" in response.content.decode()
 
 
 def test_a_successful_sign_in_forgets_the_failures_from_its_address(user):
