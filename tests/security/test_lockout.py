@@ -8,6 +8,7 @@ import re
 import time
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP
 from django.core import mail
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
@@ -192,6 +193,27 @@ def test_the_site_form_signs_the_owner_in_from_another_address(client, user):
 def guess_from_many_addresses(username: str, count: int = 10, first: int = 100) -> None:
     for number in range(first, first + count):
         token_request(username, WRONG, address=f"198.51.100.{number}")
+
+
+def test_an_account_with_a_second_factor_is_not_refused_for_its_username_being_guessed(client, user):
+    TOTP.activate(user, factories.TOTP_SECRET)
+    guess_from_many_addresses("marie")
+
+    response = site_login(client, "marie", PASSWORD, address="203.0.113.5")
+
+    assert response["Location"].endswith(
+        "/accounts/2fa/authenticate/"
+    )  # The password passed; the code is next.
+
+
+def test_signing_in_by_email_counts_against_the_same_account(client, user):
+    for _attempt in range(5):
+        token_request("marie", WRONG)
+
+    response = site_login(client, user.email, PASSWORD)
+
+    assert "_auth_user_id" not in client.session
+    assert [error.code for error in response.context["form"].non_field_errors().as_data()] == ["locked_out"]
 
 
 def test_a_username_guessed_from_many_addresses_is_refused_from_new_addresses(user):
