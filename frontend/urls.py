@@ -1,8 +1,7 @@
-from django.contrib.auth import views as auth_views
+from allauth.account import views as allauth_views
 from django.urls import path
 
 from frontend.views import about, account, coordinator, members, ministry, public, vendor
-from hub.security import LockoutAuthenticationForm
 
 app_name = "frontend"
 
@@ -18,10 +17,12 @@ urlpatterns = [
     path("terms/", about.terms_of_use, name="terms_of_use"),
     path("contact/", about.contact, name="contact"),
     # Account
-    # The form refuses locked-out usernames and addresses and says when to retry (hub/security.py).
-    path("login/", account.LoginView.as_view(authentication_form=LockoutAuthenticationForm), name="login"),
-    # Django 5 accepts only POST here, so a link or a prefetch cannot sign anyone out.
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # allauth's sign-in and sign-out (also at /accounts/login/ and /accounts/logout/): the addresses that
+    # LOGIN_URL, our pages and their links have always used. Its form refuses locked-out usernames and
+    # addresses and says when to retry (frontend/forms/signin.py, hub/security.py).
+    path("login/", allauth_views.LoginView.as_view(), name="login"),
+    # A POST signs out; a GET only shows the button, so a link or a prefetch cannot sign anyone out.
+    path("logout/", allauth_views.LogoutView.as_view(), name="logout"),
     path("notifications/", account.notifications, name="notifications"),
     path("notifications/<int:notification_id>/read/", account.notification_read, name="notification_read"),
     path("notifications/read-all/", account.notifications_read_all, name="notifications_read_all"),

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Model, QuerySet
@@ -15,6 +16,10 @@ from hub.models import (
     Organization,
     User,
 )
+
+# The admin signs in through the site's sign-in (allauth's): with its lockout's message and, for the
+# coordinators and administrators who use the admin, their second factor, which the admin's own form skips.
+admin.site.login = secure_admin_login(admin.site.login)
 
 
 @admin.register(User)

@@ -8,6 +8,7 @@ from rest_framework.request import Request
 
 from hub import selectors, services
 from hub.models import ApiToken, User
+from hub.security import two_factor_missing, two_factor_missing_message
 
 
 class TokenRefused(exceptions.AuthenticationFailed):
@@ -49,6 +50,8 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
                 _("This API token expired on %(date)s. Request a new one with POST /api/v1/auth/token/.")
                 % {"date": formats.date_format(timezone.localtime(token.expires_at), "DATETIME_FORMAT")}
             )
+        if two_factor_missing(token.user):
+            raise exceptions.PermissionDenied(two_factor_missing_message())
         services.api_token_use_record(token=token, now=now)
         return token.user, token
 

@@ -5,8 +5,11 @@ from collections.abc import Callable
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+
+from hub.security import two_factor_missing, two_factor_missing_message
 
 logger = logging.getLogger(__name__)
 
@@ -41,3 +44,40 @@ class DatabaseUnavailableMiddleware:
             )
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
+
+
+# Where a coordinator without a second factor may still go: its set-up (and the pages allauth shows around
+# it: re-authentication, recovery codes), signing out, and changing the language.
+TWO_FACTOR_SETUP_PAGES = frozenset(
+    {
+        "mfa_activate_totp",
+        "mfa_index",
+        "mfa_view_recovery_codes",
+        "mfa_generate_recovery_codes",
+        "mfa_download_recovery_codes",
+        "account_reauthenticate",
+        "account_logout",
+        "frontend:logout",
+        "set_language",
+        "javascript-catalog",
+    }
+)
+
+
+class TwoFactorRequiredMiddleware:
+    """Coordinators and administrators set up two-factor sign-in (TOTP, allauth.mfa) before anything else:
+    every page sends them to its set-up page, and the API refuses them with a 403 that says why."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> HttpResponse | None:
+        # API tokens are checked by hub.authentication, which authenticates them inside the view.
+        if request.resolver_match.view_name in TWO_FACTOR_SETUP_PAGES or not two_factor_missing(request.user):
+            return None
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": two_factor_missing_message()}, status=403)
+        return redirect("mfa_activate_totp")

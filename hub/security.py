@@ -1,9 +1,10 @@
 """Project-wide defences: the Content-Security-Policy header, the API throttles, and the sign-in lockout.
 
-The lockout rule lives here once. Every sign-in goes through `LockoutModelBackend` (the site's form, the
-API's token endpoint, the Django admin), which refuses a locked-out attempt before checking the password
-and counts the failures. The site's form and the token endpoint also call `login_lockout_check` to tell
-the person when to retry, which `authenticate()` alone cannot say. Account deletion's password check
+The lockout rule lives here once. Every sign-in goes through `LockoutModelBackend` (allauth's sign-in form,
+the API's token endpoint, the Django admin), which refuses a locked-out attempt before checking the password
+and counts the failures; allauth's own count of failed sign-ins is off (ACCOUNT_RATE_LIMITS). The site's form
+and the token endpoint also call `login_lockout_check` to tell the person when to retry, which
+`authenticate()` alone cannot say. Account deletion's password check
 counts its failures here too (hub/services.py user_delete).
 """
 
@@ -14,14 +15,13 @@ import time
 from collections.abc import Callable
 
 import redis.exceptions
+from allauth.account.auth_backends import AuthenticationBackend
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 from rest_framework import throttling
 from rest_framework.settings import api_settings
 
@@ -141,16 +141,48 @@ class LoginLockedOut(Exception):
 
 
 def user_has_second_factor(*, username: str) -> bool:
-    """Whether the account signs in with a second factor, which a guessed password alone cannot pass.
+    """Whether the account signs in with a second factor (allauth.mfa), which a guessed password alone
+    cannot pass.
 
     Such an account is never refused because its username is being guessed (the pair and address
-    locks still apply to the guessers' addresses). No account has one yet: issue 16 brings
-    allauth.mfa, and this becomes `Authenticator.objects.filter(user__username__iexact=username).exists()`."""
-    return False
+    locks still apply to the guessers' addresses)."""
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(
+        user__username__iexact=login_identity(username), type=Authenticator.Type.TOTP
+    ).exists()
+
+
+def two_factor_missing(user) -> bool:
+    """A coordinator or administrator who has not set up two-factor sign-in (TOTP) yet, and may do nothing
+    else until then (hub.middleware.TwoFactorRequiredMiddleware, hub.authentication)."""
+    from allauth.mfa.models import Authenticator
+
+    if not user.is_authenticated or not user.is_coordinator:
+        return False
+    return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def two_factor_missing_message() -> str:
+    return gettext(
+        "Coordinators and administrators must set up two-factor authentication before using the API. Sign in "
+        "to the site: it takes you to the set-up page."
+    )
+
+
+def login_identity(login: str) -> str:
+    """The username that a sign-in typed as a username or an email address counts against, so that the
+    two ways to type it share one count. An unknown address counts as itself."""
+    login = login.strip()
+    if "@" in login:
+        username = UserModel.objects.filter(email__iexact=login).values_list("username", flat=True).first()
+        if username is not None:
+            return username
+    return login
 
 
 def _account(username: str) -> str:
-    return hashlib.sha256(username.strip().casefold().encode()).hexdigest()
+    return hashlib.sha256(login_identity(username).casefold().encode()).hexdigest()
 
 
 def _remaining_lock(subject: str) -> int:
@@ -232,40 +264,30 @@ def login_success_record(*, request: HttpRequest | None, username: str) -> None:
         logger.warning("Successful sign-in not recorded, the cache is unavailable: %s", error)
 
 
-class LockoutModelBackend(ModelBackend):
-    """Django's username and password check, behind the lockout."""
+class LockoutModelBackend(AuthenticationBackend):
+    """allauth's check of a username or an email address and a password (Django's ModelBackend underneath,
+    which the admin and the token endpoint use too), behind the lockout."""
 
-    def authenticate(self, request, username=None, password=None, **kwargs):
-        if username is None:
-            username = kwargs.get(UserModel.USERNAME_FIELD)
-        if username is None or password is None:
+    def authenticate(self, request, **credentials):
+        login = credentials.get("username") or credentials.get("email")
+        if login is None or credentials.get("password") is None:
             return None
         try:
-            login_lockout_check(request=request, username=username)
+            login_lockout_check(request=request, username=login)
         except LoginLockedOut:
             raise PermissionDenied from None  # authenticate() then stops and answers None without checking the password.
-        user = super().authenticate(request, username=username, password=password, **kwargs)
+        user = super().authenticate(request, **credentials)
         if user is None:
-            login_failure_record(request=request, username=username)
+            login_failure_record(request=request, username=login)
         else:
-            login_success_record(request=request, username=username)
+            login_success_record(request=request, username=login)
         return user
 
 
-class LockoutAuthenticationForm(AuthenticationForm):
-    """The sign-in form, saying when to retry once signing in is refused (see login_lockout_check)."""
-
-    def clean(self) -> dict:
-        username = self.cleaned_data.get("username") or ""
-        self._refuse_if_locked_out(username)
-        try:
-            return super().clean()
-        except ValidationError:
-            self._refuse_if_locked_out(username)  # This failure may be the one that locked it.
-            raise
-
-    def _refuse_if_locked_out(self, username: str) -> None:
-        try:
-            login_lockout_check(request=self.request, username=username)
-        except LoginLockedOut as locked:
-            raise ValidationError(locked.message, code="locked_out") from None
+def login_lockout_message(*, request: HttpRequest | None, login: str) -> str | None:
+    """What a sign-in form says while signing in to `login` from this request is refused, else None."""
+    try:
+        login_lockout_check(request=request, username=login)
+    except LoginLockedOut as locked:
+        return locked.message
+    return None

@@ -439,6 +439,15 @@ def _email_taken_error() -> ValidationError:
     )
 
 
+@transaction.atomic
+def user_email_address_trust(*, user: User) -> None:
+    """Before an account made by the hub (admin, invitation, demo, older accounts) signs in for the first time
+    through allauth: its address counts as confirmed, since the hub set it. Accounts from the sign-up form
+    have their (unconfirmed) record already, so they still confirm it (ACCOUNT_EMAIL_VERIFICATION)."""
+    if not EmailAddress.objects.filter(user=user).exists():
+        _email_address_current_sync(user=user)
+
+
 def _email_address_current_sync(*, user: User) -> EmailAddress | None:
     """Give the account's current address its allauth record (primary, verified) if it has none; return it.
 

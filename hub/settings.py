@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     # After our apps, so that our templates (frontend/templates/account/email/) replace allauth's.
     "allauth",
     "allauth.account",
+    "allauth.mfa",
 ]
 
 MIDDLEWARE = [
@@ -73,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "hub.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -113,7 +115,8 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "hub.User"
 
-# Django's password check behind the sign-in lockout (hub/security.py).
+# Every password check goes through the lockout (hub/security.py): allauth's sign-in (username or email), the
+# API's token endpoint and the Django admin. It extends allauth's backend, which allauth's sign-in requires.
 AUTHENTICATION_BACKENDS = ["hub.security.LockoutModelBackend"]
 # Failed sign-ins allowed within LOGIN_LOCKOUT_MINUTES before signing in is refused for LOGIN_LOCKOUT_MINUTES:
 # to one username from one address; from one address to any username (more: a ministry's staff may share
@@ -124,16 +127,36 @@ LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "2
 LOGIN_FAILURES_PER_USERNAME = int(os.environ.get("LOGIN_FAILURES_PER_USERNAME", "10"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
 
-# django-allauth keeps the accounts' email addresses (hub.services.user_email_change_request). Sign-in stays
-# ours (hub.security) until issue 16; allauth only confirms a new address before it replaces the old one.
+# django-allauth is the front door (docs/security.md): sign-in, sign-up with a confirmed email address, email
+# changes (hub.services.user_email_change_request) and two-factor sign-in (allauth.mfa). Its pages render in
+# our layout (frontend/templates/allauth/).
 ACCOUNT_ADAPTER = "frontend.account_adapter.AccountAdapter"
+ACCOUNT_FORMS = {"login": "frontend.forms.signin.LoginForm", "signup": "frontend.forms.signin.SignupForm"}
+# Existing accounts keep their username; new ones sign up with an email address (the username is derived).
+ACCOUNT_LOGIN_METHODS = {"email", "username"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"  # Nobody signs in before opening the emailed link.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # A button confirms: mail scanners follow links.
+# An address already used gets an email saying so instead of a second account; the page says the same as
+# for a new address, so the form does not tell who has an account (allauth's default).
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_SESSION_REMEMBER = None  # The sign-in form asks.
+ACCOUNT_LOGOUT_REDIRECT_URL = "frontend:home"
 ACCOUNT_CHANGE_EMAIL = True  # The new address replaces the old one only once it confirms the emailed link.
 ACCOUNT_EMAIL_NOTIFICATIONS = True  # The old address is told when the change happens.
 ACCOUNT_UNIQUE_EMAIL = True  # Also a constraint on hub.User.email (case-insensitive).
 ACCOUNT_EMAIL_CONFIRMATION_HMAC = True  # A signed key: nothing stored, and it expires.
 ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = int(os.environ.get("EMAIL_CONFIRMATION_DAYS", "3"))
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Maillage] "
-ACCOUNT_LOGIN_METHODS = {"username"}
+# One lockout of failed sign-ins, ours (hub/security.py), which also guards the API's token endpoint and the
+# admin: allauth's own count of failed sign-ins is off. Its other limits (sign-ups, confirmation emails,
+# password resets, sign-ins per address) have no counterpart here and stay.
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
+# Two-factor sign-in: optional for everyone, required for coordinators and administrators
+# (hub.middleware.TwoFactorRequiredMiddleware).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Maillage"
 # allauth reads the client's address (its rate limits, its emails' context) behind the API's proxies (NUM_PROXIES).
 ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("NUM_PROXIES", "0"))
 

@@ -45,10 +45,18 @@ urlpatterns = [
         name="api-docs",
     ),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("allauth.urls")),
     # Browsers ask for /favicon.ico whatever the page says; the page's <link rel="icon"> names the same file.
     # Not permanent, and looked up at each request: the file's static address changes with its content
     # (WhiteNoise's manifest), which may not exist yet when the URLs are imported.
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("frontend/favicon.svg")), name="favicon"),
     path("admin/", admin.site.urls),
 ]
-urlpatterns += i18n_patterns(path("", include("frontend.urls")))
+# allauth's account and two-factor pages again, in each language (/fr/accounts/…): declared last, these are
+# the addresses reverse() gives (Django takes the last pattern of a name), so its pages and emailed links
+# keep the reader's language. The unprefixed ones above stay for identity providers' callbacks.
+urlpatterns += i18n_patterns(
+    path("", include("frontend.urls")),
+    path("accounts/", include("allauth.account.urls")),
+    path("accounts/2fa/", include("allauth.mfa.urls")),
+)

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP
 from django.core.cache import cache
 from elasticsearch_dsl import connections
 from rest_framework.test import APIClient
@@ -77,6 +78,13 @@ def engine_down():
     connections.create_connection(alias="default", hosts=["http://127.0.0.1:9"], timeout=1, max_retries=0)
     yield
     search_connect()
+
+
+@pytest.fixture
+def admin_user(admin_user) -> User:
+    """pytest-django's administrator, with the second factor that administrators must have (as UserFactory's)."""
+    TOTP.activate(admin_user, factories.TOTP_SECRET)
+    return admin_user
 
 
 @pytest.fixture

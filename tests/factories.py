@@ -6,9 +6,12 @@ and when, the publication date, the award. tests/test_factories.py checks that e
 
 import datetime
 import secrets
+import time
 from decimal import Decimal
 
 import factory
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.conf import settings
 from django.utils import timezone
 
@@ -49,14 +52,31 @@ from matching.models import (
 # hub
 
 
+# The TOTP secret of the coordinators and administrators that UserFactory makes: tests compute its codes.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def totp_code(secret: str = TOTP_SECRET) -> str:
+    """The code an authenticator app shows now for `secret`."""
+    return format_hotp_value(hotp_value(secret, int(time.time()) // mfa_settings.TOTP_PERIOD))
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.qc.ca")
     password = factory.django.Password("Un-mot-de-passe-solide-42")
     role = User.Role.VENDOR_MEMBER
+
+    @factory.post_generation
+    def totp(self, create, extracted, **kwargs):
+        """Coordinators and administrators must have a second factor (hub.middleware.TwoFactorRequiredMiddleware):
+        they get a TOTP authenticator with TOTP_SECRET, unless `totp=False`."""
+        if create and self.is_coordinator and extracted is not False:
+            TOTP.activate(self, TOTP_SECRET)
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory):

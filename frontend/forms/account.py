@@ -2,6 +2,8 @@
 email by the user model's fields, through the services."""
 
 from django import forms
+from django.contrib.auth.forms import PasswordResetForm
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from frontend.forms import api_error_messages
@@ -83,3 +85,11 @@ class ConsentForm(forms.Form):
             return cleaned_data
         cleaned_data["consent"] = serializer.validated_data
         return cleaned_data
+
+
+class UserLanguagePasswordResetForm(PasswordResetForm):
+    """The reset email, and the page its link opens, in the account's language rather than the page's."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs) -> None:
+        with translation.override(context["user"].preferred_language):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)

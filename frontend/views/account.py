@@ -1,4 +1,4 @@
-"""Account pages: sign in, notifications, account and language preferences, password change and reset."""
+"""Account pages (sign-in and sign-up are allauth's, frontend/account_adapter.py): notifications, account and language preferences, password change and reset."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from rest_framework.renderers import JSONRenderer
 
 from frontend.forms import add_service_error
-from frontend.forms.account import AccountDeleteForm, AccountForm, ConsentForm
+from frontend.forms.account import AccountDeleteForm, AccountForm, ConsentForm, UserLanguagePasswordResetForm
 from hub import security, services
 from hub.models import Consent
 from hub.security import login_success_record
@@ -45,17 +45,6 @@ from hub.services import (
 )
 
 NOTIFICATIONS_PER_PAGE = 20
-
-
-class LoginView(auth_views.LoginView):
-    """Sign in; the site then continues in the user's preferred language."""
-
-    template_name = "frontend/account/login.html"
-    redirect_authenticated_user = True
-
-    def form_valid(self, form) -> HttpResponse:
-        response = super().form_valid(form)
-        return _in_language(response, form.get_user().preferred_language)
 
 
 @login_required
@@ -249,6 +238,9 @@ class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """The site's one password reset (allauth's is not linked from any page)."""
+
+    form_class = UserLanguagePasswordResetForm
     template_name = "frontend/account/password_reset.html"
     email_template_name = "frontend/account/password_reset_email.txt"
     subject_template_name = "frontend/account/password_reset_subject.txt"

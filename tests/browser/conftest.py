@@ -10,7 +10,9 @@ from django.test import Client
 from tests.browser import language
 from tests.browser.checks import DESKTOP, PHONE, layout_problems
 from tests.browser.language import page_in_each_language
+from tests.factories import TOTP_SECRET, totp_code
 
+PASSWORD = "Un-mot-de-passe-solide-42"  # tests.factories.UserFactory's
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
@@ -114,5 +116,24 @@ def sign_in(live_server):
                 }
             ]
         )
+
+    return sign_in
+
+
+@pytest.fixture
+def sign_in_through_form(live_server):
+    """`sign_in_through_form(page, username, language="fr")`: the sign-in form, as a person types it, with the
+    current code of the account's authenticator (tests.factories.TOTP_SECRET) when the site asks for one."""
+
+    def sign_in(page, username: str, *, language: str = "fr", password: str = PASSWORD) -> None:
+        page.goto(f"{live_server.url}/{language}/login/")
+        page.locator("#id_login").fill(username)
+        page.locator("#id_password").fill(password)
+        page.locator("#id_password").press("Enter")
+        page.wait_for_load_state()
+        if "/accounts/2fa/authenticate/" in page.url:
+            page.locator("#id_code").fill(totp_code(TOTP_SECRET))
+            page.locator("#id_code").press("Enter")
+            page.wait_for_load_state()
 
     return sign_in

@@ -19,7 +19,7 @@ def test_a_user_withdraws_a_consent_downloads_their_data_and_reaches_the_deletio
     user = factories.UserFactory(username="sophie")
     services.consent_record(user=user, kind="notifications", granted=True)
     page.goto(f"{live_server.url}/fr/login/")
-    page.locator("#id_username").fill("sophie")
+    page.locator("#id_login").fill("sophie")
     page.locator("#id_password").fill(PASSWORD)
     page.locator("#id_password").press("Enter")
 

@@ -21,7 +21,7 @@ def test_home_page_is_accessible_in_french_and_english(live_server, page, check_
 
     page.goto(f"{live_server.url}/fr/")
     # Each audience's actions, the three steps and the figures.
-    expect(page.locator("a[href='/fr/sme/register/']")).to_have_text("Inscrire mon entreprise")
+    expect(page.locator("a[href='/fr/accounts/signup/']")).to_have_text("Inscrire mon entreprise")
     expect(page.locator(".home-actions a[href='/fr/opportunities/']")).to_have_text("Parcourir les occasions")
     expect(page.locator("a[href='/fr/organization/challenges/new/']")).to_have_text("Déposer un défi")
     expect(page.locator(".home-step")).to_have_count(3)
@@ -31,12 +31,12 @@ def test_home_page_is_accessible_in_french_and_english(live_server, page, check_
     page.get_by_role("button", name="English").click()
 
     assert page.locator("html").get_attribute("lang") == "en"
-    expect(page.locator("a[href='/en/sme/register/']")).to_have_text("Register my firm")
+    expect(page.locator("a[href='/en/accounts/signup/']")).to_have_text("Register my firm")
     check_page(page, "home-after-switch")
 
-    # Signing in first: the firm's registration asks for it.
-    page.locator("a[href='/en/sme/register/']").click()
-    expect(page).to_have_url(re.compile(r"/en/login/\?next=/en/sme/register/$"))
+    # Signed out, an SME creates its account first (tests/browser/test_signup.py goes on).
+    page.locator("a[href='/en/accounts/signup/']").click()
+    expect(page).to_have_url(re.compile(r"/en/accounts/signup/$"))
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
@@ -138,7 +138,7 @@ def test_a_public_servant_searches_reads_signs_in_and_switches_to_english(
     # Sign in through the form; back on the same page afterwards.
     challenge_url = page.url
     page.locator(".site-nav__account a[href^='/fr/login/']").click()
-    page.locator("#id_username").fill("sophie")
+    page.locator("#id_login").fill("sophie")
     page.locator("#id_password").fill(PASSWORD)
     page.locator("#id_password").press("Enter")
     expect(page).to_have_url(challenge_url)
@@ -175,10 +175,10 @@ def test_a_user_finds_and_revokes_an_api_token_from_the_account_page(live_server
     user = factories.UserFactory(username="sophie")
     token, _key = api_token_create(user=user, label="Synchronisation nocturne")
     page.goto(f"{live_server.url}/fr/login/")
-    page.fill("#id_username", "sophie")
+    page.fill("#id_login", "sophie")
     page.fill("#id_password", PASSWORD)
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/fr/$"))
+    page.wait_for_url(re.compile(r"/fr/sme/register/$"))  # An SME without a firm yet is led to register it.
 
     page.goto(f"{live_server.url}/fr/account/")
     page.locator("a[href='/fr/account/tokens/']").click()
@@ -194,7 +194,7 @@ def test_a_user_finds_and_revokes_an_api_token_from_the_account_page(live_server
 
 def test_changing_the_language_warns_before_losing_what_was_typed(live_server, page):
     page.goto(f"{live_server.url}/fr/login/")
-    page.locator("input[name='username']").fill("quelqu-un")
+    page.locator("input[name='login']").fill("quelqu-un")
     dialogs = []
 
     def dismiss(dialog) -> None:
@@ -206,7 +206,7 @@ def test_changing_the_language_warns_before_losing_what_was_typed(live_server, p
 
     assert len(dialogs) == 1 and "perdu" in dialogs[0]
     assert page.locator("html").get_attribute("lang") == "fr"
-    assert page.locator("input[name='username']").input_value() == "quelqu-un"
+    assert page.locator("input[name='login']").input_value() == "quelqu-un"
 
 
 def test_changing_the_language_of_an_untouched_page_asks_nothing(live_server, page):

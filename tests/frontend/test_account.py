@@ -440,7 +440,7 @@ def test_password_change_with_a_wrong_old_password_shows_the_error_summary(clien
     assert 'href="#id_old_password"' in content
 
 
-def test_password_reset_emails_a_link_in_the_pages_language(client, user):
+def test_password_reset_emails_a_link(client, user):
     response = client.post("/fr/password-reset/", {"email": "alice@example.qc.ca"})
 
     assert response.status_code == 302
@@ -450,9 +450,23 @@ def test_password_reset_emails_a_link_in_the_pages_language(client, user):
     assert re.search(r"http://testserver/fr/password-reset/[^/]+/[^/]+/", mail.outbox[0].body)
 
 
+def test_password_reset_emails_in_the_users_language_whatever_the_page(client, user):
+    user.preferred_language = "en"
+    user.save()
+
+    client.post("/fr/password-reset/", {"email": "alice@example.qc.ca"})
+
+    assert "Someone asked to reset the password" in mail.outbox[0].body
+    assert re.search(r"http://testserver/en/password-reset/[^/]+/[^/]+/", mail.outbox[0].body)
+
+
 def test_password_reset_link_lets_the_user_choose_a_new_password(client, user):
+    user.preferred_language = "en"
+    user.save()
     client.post("/en/password-reset/", {"email": "alice@example.qc.ca"})
-    link = re.search(r"http://testserver(/en/password-reset/[^/]+/[^/]+/)", mail.outbox[0].body).group(1)
+    link = re.search(r"http://testserver(/(?:fr|en)/password-reset/[^/]+/[^/]+/)", mail.outbox[0].body).group(
+        1
+    )
 
     form_page = client.get(link, follow=True)
     response = client.post(
@@ -484,7 +498,9 @@ def test_password_change_deletes_the_users_api_tokens(client, user):
 def test_password_reset_deletes_the_users_api_tokens(client, user):
     api_token_create(user=user, label="Script")
     client.post("/en/password-reset/", {"email": "alice@example.qc.ca"})
-    link = re.search(r"http://testserver(/en/password-reset/[^/]+/[^/]+/)", mail.outbox[0].body).group(1)
+    link = re.search(r"http://testserver(/(?:fr|en)/password-reset/[^/]+/[^/]+/)", mail.outbox[0].body).group(
+        1
+    )
     form_page = client.get(link, follow=True)
 
     client.post(
@@ -507,7 +523,7 @@ def test_login_continues_in_the_users_preferred_language(client, user):
     user.save()
 
     response = client.post(
-        "/fr/login/", {"username": user.username, "password": PASSWORD, "next": "/fr/notifications/"}
+        "/fr/login/", {"login": user.username, "password": PASSWORD, "next": "/fr/notifications/"}
     )
 
     assert response.status_code == 302

@@ -54,7 +54,7 @@ def test_home_nav_shows_the_unread_notification_count(client, vendor_member):
 def test_home_offers_each_audience_its_actions_in_its_language(client, language, register, browse, post):
     content = client.get(f"/{language}/").content.decode()
 
-    assert f'href="/{language}/sme/register/">{register}</a>' in content
+    assert f'href="/{language}/accounts/signup/">{register}</a>' in content  # Signed out: an account first.
     assert f'href="/{language}/opportunities/">{browse}</a>' in content
     assert f'href="/{language}/organization/challenges/new/">{post}</a>' in content
     assert f'href="/{language}/contact/"' in content  # Where to ask for an account.

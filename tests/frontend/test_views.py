@@ -93,7 +93,7 @@ def test_login_page_labels_every_field(client):
 
     content = response.content.decode()
     assert response.status_code == 200
-    assert '<label for="id_username">' in content
+    assert '<label for="id_login">' in content
     assert '<label for="id_password">' in content
 
 
@@ -101,11 +101,11 @@ def test_login_page_labels_every_field(client):
 def test_login_with_wrong_password_shows_error_and_keeps_username(client):
     User.objects.create_user(username="alice", password="correct-horse-battery")
 
-    response = client.post("/en/login/", {"username": "alice", "password": "wrong-password"})
+    response = client.post("/en/login/", {"login": "alice", "password": "wrong-password"})
 
     content = response.content.decode()
     assert response.status_code == 200
     assert 'class="error-summary"' in content
-    assert 'href="#id_username"' in content
+    assert 'href="#id_login"' in content
     assert 'value="alice"' in content
     assert "wrong-password" not in content

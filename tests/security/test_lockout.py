@@ -8,6 +8,7 @@ import re
 import time
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP
 from django.core import mail
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
@@ -39,7 +40,7 @@ def token_request(username: str, password: str, address: str = "192.0.2.1"):
 
 def site_login(client, username: str, password: str, address: str = "192.0.2.1"):
     return client.post(
-        reverse("frontend:login"), {"username": username, "password": password}, REMOTE_ADDR=address
+        reverse("frontend:login"), {"login": username, "password": password}, REMOTE_ADDR=address
     )
 
 
@@ -78,13 +79,17 @@ def test_failures_on_the_site_and_on_the_api_add_up(client, user):
     assert response.status_code == 429
 
 
-def test_admin_login_is_locked_out_too(client, user):
+def test_admin_login_is_the_sites_sign_in_and_its_lockout(client, user):
     for _attempt in range(5):
         token_request("marie", WRONG)
 
-    client.post("/admin/login/", {"username": "marie", "password": PASSWORD}, REMOTE_ADDR="192.0.2.1")
+    admin_login = client.get("/admin/login/", REMOTE_ADDR="192.0.2.1")
+    response = site_login(client, "marie", PASSWORD)
 
+    assert admin_login.status_code == 302
+    assert admin_login["Location"] == "/fr/login/?next=%2Fadmin%2Flogin%2F"
     assert "_auth_user_id" not in client.session
+    assert "réessayez dans 15\xa0minutes" in response.content.decode()
 
 
 def test_a_successful_sign_in_forgets_the_failures_from_its_address(user):
@@ -190,6 +195,27 @@ def guess_from_many_addresses(username: str, count: int = 10, first: int = 100) 
         token_request(username, WRONG, address=f"198.51.100.{number}")
 
 
+def test_an_account_with_a_second_factor_is_not_refused_for_its_username_being_guessed(client, user):
+    TOTP.activate(user, factories.TOTP_SECRET)
+    guess_from_many_addresses("marie")
+
+    response = site_login(client, "marie", PASSWORD, address="203.0.113.5")
+
+    assert response["Location"].endswith(
+        "/accounts/2fa/authenticate/"
+    )  # The password passed; the code is next.
+
+
+def test_signing_in_by_email_counts_against_the_same_account(client, user):
+    for _attempt in range(5):
+        token_request("marie", WRONG)
+
+    response = site_login(client, user.email, PASSWORD)
+
+    assert "_auth_user_id" not in client.session
+    assert [error.code for error in response.context["form"].non_field_errors().as_data()] == ["locked_out"]
+
+
 def test_a_username_guessed_from_many_addresses_is_refused_from_new_addresses(user):
     guess_from_many_addresses("marie")
 
@@ -226,7 +252,9 @@ def test_a_password_reset_lets_its_address_sign_in_while_the_username_is_guessed
     user.save()
     guess_from_many_addresses("marie")
     client.post("/en/password-reset/", {"email": "marie@example.qc.ca"}, REMOTE_ADDR="203.0.113.5")
-    link = re.search(r"http://testserver(/en/password-reset/[^/]+/[^/]+/)", mail.outbox[0].body).group(1)
+    link = re.search(r"http://testserver(/(?:fr|en)/password-reset/[^/]+/[^/]+/)", mail.outbox[0].body).group(
+        1
+    )
     form_page = client.get(link, follow=True, REMOTE_ADDR="203.0.113.5")
     client.post(
         form_page.redirect_chain[-1][0],
@@ -244,9 +272,7 @@ def test_a_password_reset_lets_its_address_sign_in_while_the_username_is_guessed
 def test_the_site_form_says_why_a_new_address_is_refused_in_the_pages_language(client, user):
     guess_from_many_addresses("marie")
 
-    response = client.post(
-        "/fr/login/", {"username": "marie", "password": PASSWORD}, REMOTE_ADDR="203.0.113.5"
-    )
+    response = client.post("/fr/login/", {"login": "marie", "password": PASSWORD}, REMOTE_ADDR="203.0.113.5")
 
     assert "_auth_user_id" not in client.session
     assert "depuis un nouvel endroit" in html.unescape(response.content.decode())

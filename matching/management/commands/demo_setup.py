@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -14,6 +16,9 @@ from marketplace.register import register_import_file
 from matching.search.outbox import outbox_drain
 
 DEMO_PASSWORD = "Maillage-demo-2026"
+# Coordinators and administrators sign in with a second factor: the demo's share this TOTP secret, to add to
+# an authenticator app (README). Demo only, like the password.
+DEMO_TOTP_SECRET = "MAILLAGEDEMOTOTPSECRETQCQCQCQCQC"
 # Fictitious firms, among them the catalogue's first ones, one struck off and two over the SME ceiling.
 DEMO_REGISTER_PATH = (
     Path(__file__).resolve().parents[3] / "marketplace/fixtures/enterprise-register-sample.csv"
@@ -49,8 +54,15 @@ class Command(BaseCommand):
                     Organization.objects.get(key=organization_key).members.add(user)
                 if vendor_key:
                     Vendor.objects.get(key=vendor_key).members.add(user)
+                Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).delete()
+                if user.is_coordinator:
+                    TOTP.activate(user, DEMO_TOTP_SECRET)
         outbox_drain()
         self.stdout.write("\nDemo accounts (demo only):")
         for username, role, organization_key, vendor_key in DEMO_ACCOUNTS:
             member_of = f" ({organization_key or vendor_key})" if organization_key or vendor_key else ""
             self.stdout.write(f"  {username:<14} {DEMO_PASSWORD}   {User.Role(role).label}{member_of}")
+        self.stdout.write(
+            f"Two-factor sign-in of admin and coordination (demo only): add the TOTP secret {DEMO_TOTP_SECRET} "
+            "to an authenticator app, then type the code it shows."
+        )
