@@ -20,6 +20,8 @@ urlpatterns = [
     # Account
     # The form refuses locked-out usernames and addresses and says when to retry (hub/security.py).
     path("login/", account.LoginView.as_view(authentication_form=LockoutAuthenticationForm), name="login"),
+    # « With my organization »: on to its own OpenID Connect provider (docs/oidc.md).
+    path("login/organization/", account.organization_sign_in, name="organization_sign_in"),
     # Django 5 accepts only POST here, so a link or a prefetch cannot sign anyone out.
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("notifications/", account.notifications, name="notifications"),
@@ -93,6 +95,11 @@ urlpatterns = [
         name="coordinator_challenge_return",
     ),
     path("coordination/organizations/new/", members.organization_register, name="organization_register"),
+    path(
+        "coordination/organizations/<int:organization_id>/sign-in/",
+        members.organization_sign_in_configure,
+        name="organization_sign_in_configure",
+    ),
     path("coordination/dashboard/", coordinator.dashboard, name="coordinator_dashboard"),
     # Public-organization (ministry) pages
     path("organization/", ministry.ministry_dashboard, name="ministry_dashboard"),

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     # After our apps, so that our templates (frontend/templates/account/email/) replace allauth's.
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
 ]
 
 MIDDLEWARE = [
@@ -134,6 +136,15 @@ ACCOUNT_EMAIL_CONFIRMATION_HMAC = True  # A signed key: nothing stored, and it e
 ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = int(os.environ.get("EMAIL_CONFIRMATION_DAYS", "3"))
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Maillage] "
 ACCOUNT_LOGIN_METHODS = {"username"}
+# Social sign-in is only an organization's own OpenID Connect provider (marketplace.OrganizationSignIn, its
+# allauth SocialApp kept in step by marketplace.services.organization_sign_in_configure). The adapter refuses
+# everything else: connecting a provider to an existing account, unverified or foreign addresses.
+SOCIALACCOUNT_ADAPTER = "frontend.socialaccount_adapter.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True  # A first sign-in creates the member; never allauth's own sign-up form.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # Never take over an account because the address matches.
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # The provider must have verified the address (checked).
+SOCIALACCOUNT_STORE_TOKENS = False  # We only sign people in; we never call the provider for them.
+SOCIALACCOUNT_REQUESTS_TIMEOUT = int(os.environ.get("OIDC_TIMEOUT_SECONDS", "5"))
 # allauth reads the client's address (its rate limits, its emails' context) behind the API's proxies (NUM_PROXIES).
 ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("NUM_PROXIES", "0"))
 

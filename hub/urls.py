@@ -45,6 +45,7 @@ urlpatterns = [
         name="api-docs",
     ),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("allauth.urls")),
     # Browsers ask for /favicon.ico whatever the page says; the page's <link rel="icon"> names the same file.
     # Not permanent, and looked up at each request: the file's static address changes with its content
     # (WhiteNoise's manifest), which may not exist yet when the URLs are imported.
