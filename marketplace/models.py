@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -448,6 +450,12 @@ class OrganizationSignIn(models.Model):
     @property
     def client_id(self) -> str:
         return self.social_app.client_id
+
+    @property
+    def issuer_origin(self) -> str:
+        """Where the provider's pages are (scheme, host and port): the sign-in form is let to lead there."""
+        parts = urlsplit(self.issuer)
+        return f"{parts.scheme}://{parts.netloc}"
 
     def allows(self, email: str) -> bool:
         return email.rpartition("@")[2].lower() in self.email_domains

@@ -338,4 +338,9 @@ def organization_sign_in(request: HttpRequest) -> HttpResponse:
                     )
                     % {"organization": sign_in.organization.name},
                 )
-    return render(request, "frontend/account/organization_sign_in.html", {"form": form})
+    response = render(request, "frontend/account/organization_sign_in.html", {"form": form})
+    # The form's answer redirects to the organization's provider, which the browser allows only when named.
+    response["Content-Security-Policy"] = security.content_security_policy_with_form_action(
+        sign_in.issuer_origin for sign_in in sign_ins.values()
+    )
+    return response

@@ -361,4 +361,6 @@ def test_organization_sign_in_admin_never_shows_the_secret(admin_client, sign_in
 
     assert response.status_code == 200
     assert sign_in.social_app.secret not in response.content.decode()
-    assert admin_client.get("/admin/socialaccount/socialapp/").status_code == 404  # allauth's, which shows it.
+    assert (
+        admin_client.get("/admin/socialaccount/socialapp/").status_code == 404
+    )  # allauth's, which shows it.
