@@ -17,6 +17,8 @@ from tests.factories import OrganizationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
+# The pages and messages are in French (tests/conftest.py); the assertions quote the French texts.
+
 DOMAIN = "mcn.gouv.qc.ca"
 
 
@@ -120,7 +122,9 @@ def test_organization_sign_in_refuses_a_domain_not_allowed(client, sign_in, oidc
 
     assert response.status_code == 302
     assert response["Location"] == reverse("frontend:login")
-    assert any("intrus@gmail.com is not an address of" in message for message in _messages(response))
+    assert any(
+        "L'adresse intrus@gmail.com n'est pas une adresse de" in message for message in _messages(response)
+    )
     assert User.objects.count() == users_before
     assert SocialAccount.objects.count() == 0
     assert "_auth_user_id" not in client.session
@@ -132,7 +136,7 @@ def test_organization_sign_in_refuses_an_unverified_address(client, sign_in, oid
 
     response = _sign_in_with_provider(client, oidc_provider, login=login)
 
-    assert any("has not verified" in message for message in _messages(response))
+    assert any("n'a pas vérifié" in message for message in _messages(response))
     assert not User.objects.filter(email=login).exists()
 
 
@@ -146,7 +150,7 @@ def test_organization_sign_in_refuses_a_token_for_another_audience(
 
     assert response.status_code == 302
     assert response["Location"] == reverse("frontend:login")
-    assert any("answered for another application" in message for message in _messages(response))
+    assert any("a répondu pour une autre application" in message for message in _messages(response))
     assert User.objects.count() == users_before
     assert SocialAccount.objects.count() == 0
 
@@ -156,7 +160,7 @@ def test_organization_sign_in_never_takes_over_an_account_by_its_address(client,
 
     response = _sign_in_with_provider(client, oidc_provider, login=f"ancien@{DOMAIN}")
 
-    assert any("is not a member of" in message for message in _messages(response))
+    assert any("n'est pas membre de" in message for message in _messages(response))
     assert SocialAccount.objects.count() == 0
     outsider.refresh_from_db()
     assert outsider.role == User.Role.VENDOR_MEMBER
@@ -185,14 +189,14 @@ def test_organization_sign_in_says_when_the_provider_is_down(
     response = client.post(reverse("frontend:organization_sign_in"), {"email": f"jo@{DOMAIN}"})
 
     assert response.status_code == 200
-    assert "sign-in service did not answer" in response.content.decode()
+    assert "n&#x27;a pas répondu" in response.content.decode()
 
 
 def test_organization_sign_in_page_names_an_unknown_domain(client, sign_in):
     response = client.post(reverse("frontend:organization_sign_in"), {"email": "jo@inconnu.example"})
 
     assert response.status_code == 200
-    assert "No organization signs in with addresses at inconnu.example" in response.content.decode()
+    assert "adresses du domaine inconnu.example" in response.content.decode()
 
 
 def test_organization_sign_in_page_offers_the_organizations(client, sign_in):
@@ -216,7 +220,7 @@ def test_organization_sign_in_refused_when_turned_off(client, sign_in, oidc_prov
 
     response = client.get(oidc_provider.sign_in(authorize, login=login).removeprefix("http://testserver"))
 
-    assert any("is turned off" in message for message in _messages(response))
+    assert any("est désactivée" in message for message in _messages(response))
     assert not User.objects.filter(email=login).exists()
 
 
@@ -245,7 +249,7 @@ def test_organization_sign_in_configure_keeps_the_app_in_step(sign_in, coordinat
 def test_organization_sign_in_configure_refuses_a_domain_of_another_organization(sign_in, coordinator):
     other = OrganizationFactory()
 
-    with pytest.raises(ValidationError, match="already signs in with"):
+    with pytest.raises(ValidationError, match="est déjà celui de la connexion"):
         organization_sign_in_configure(
             organization=other,
             user=coordinator,
@@ -262,15 +266,15 @@ def test_organization_sign_in_configure_refuses_a_domain_of_another_organization
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"issuer": "http://login.example.gouv.qc.ca"}, "must be an https:// address"),
+        ({"issuer": "http://login.example.gouv.qc.ca"}, "doit être une adresse https://"),
         (
             {"issuer": "https://login.example.gouv.qc.ca/.well-known/openid-configuration"},
-            "without /.well-known",
+            "sans /.well-known",
         ),
-        ({"email_domains": []}, "at least one email domain"),
-        ({"email_domains": ["https://mcn.gouv.qc.ca"]}, "is not a domain name"),
-        ({"client_secret": ""}, "client secret"),
-        ({"client_id": " "}, "client id"),
+        ({"email_domains": []}, "au moins un domaine"),
+        ({"email_domains": ["https://mcn.gouv.qc.ca"]}, "n'est pas un nom de domaine"),
+        ({"client_secret": ""}, "secret client"),
+        ({"client_id": " "}, "identifiant client"),
     ],
 )
 def test_organization_sign_in_configure_refuses_bad_input(organization, coordinator, changes, message):
@@ -342,7 +346,7 @@ def test_organization_sign_in_configure_page_names_the_problem(coordinator_clien
     )
 
     assert response.status_code == 200
-    assert "client secret" in response.content.decode()
+    assert "Indiquez le secret client" in response.content.decode()
     assert not OrganizationSignIn.objects.exists()
 
 
