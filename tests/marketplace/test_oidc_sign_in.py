@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from hub.models import AuditEntry, Notification, User
+from hub.services import user_delete
 from marketplace.models import OrganizationSignIn
 from marketplace.services import organization_sign_in_configure
 from tests.factories import OrganizationFactory, UserFactory
@@ -368,3 +369,50 @@ def test_organization_sign_in_admin_never_shows_the_secret(admin_client, sign_in
     assert (
         admin_client.get("/admin/socialaccount/socialapp/").status_code == 404
     )  # allauth's, which shows it.
+
+
+def test_organization_sign_in_link_is_erased_with_the_account(client, sign_in, oidc_provider):
+    _sign_in_with_provider(client, oidc_provider, login=f"nadia.belanger@{DOMAIN}")
+    user = User.objects.get(email=f"nadia.belanger@{DOMAIN}")
+    user.set_password("Un-mot-de-passe-solide-42")
+    user.save()
+
+    user_delete(user=user, password="Un-mot-de-passe-solide-42")
+
+    assert not SocialAccount.objects.filter(user=user).exists()
+
+
+def test_organization_sign_in_admin_saves_through_the_service(admin_client, organization):
+    response = admin_client.post(
+        reverse("admin:marketplace_organizationsignin_add"),
+        {
+            "organization": organization.pk,
+            "issuer": "https://login.mcn.gouv.qc.ca",
+            "client_id": "maillage",
+            "client_secret": "s3cret",
+            "email_domains": DOMAIN,
+            "is_enabled": "on",
+        },
+    )
+
+    assert response.status_code == 302, response.content.decode()
+    assert organization.sign_in.social_app.secret == "s3cret"
+    assert AuditEntry.objects.filter(object_type="organizationsignin", action="configure").exists()
+
+
+def test_organization_sign_in_admin_names_the_problem(admin_client, organization):
+    response = admin_client.post(
+        reverse("admin:marketplace_organizationsignin_add"),
+        {
+            "organization": organization.pk,
+            "issuer": "http://login.mcn.gouv.qc.ca",
+            "client_id": "maillage",
+            "client_secret": "s3cret",
+            "email_domains": DOMAIN,
+        },
+    )
+
+    assert response.status_code == 200
+    assert "doit être une adresse https://" in response.content.decode()
+    assert not OrganizationSignIn.objects.exists()
+    assert not SocialApp.objects.exists()
