@@ -75,6 +75,10 @@ provider.IdToken.prototype.issue = async function issueForAudience(options) {
   }
 };
 
+// The test run holds our stdin: when it ends, however it ends, so do we.
+process.stdin.on('end', () => process.exit(0));
+process.stdin.resume();
+
 provider.listen(Number(port), '127.0.0.1', () => {
   process.stdout.write(`ready ${issuer}\n`);
 });

@@ -40,6 +40,7 @@ class OidcProvider:
             self.port = probe.getsockname()[1]
         self.process = subprocess.Popen(
             ["node", str(SCRIPT), str(self.port), str(NODE_MODULES), str(self._accounts_path)],
+            stdin=subprocess.PIPE,  # Closed when this process ends, even killed: the provider then stops.
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,
