@@ -84,6 +84,8 @@ frontend-deps:
 
 # Browser tests drive Debian's Chromium (never a downloaded browser) and inject axe-core from npm.
 AXE_CORE_VERSION := 4.14.1
+# The real OpenID Connect provider the sign-in tests start (tests/oidc/provider.mjs). 8.x: 9.x wants Node 22.
+OIDC_PROVIDER_VERSION := 8.8.1
 browser-deps: frontend-deps
 	@if ! command -v chromium >/dev/null 2>&1; then \
 		if [ "$$(id -u)" -eq 0 ]; then \
@@ -96,6 +98,9 @@ browser-deps: frontend-deps
 	fi
 	@if [ ! -f .var/node/node_modules/axe-core/axe.min.js ]; then \
 		npm install --silent --no-audit --no-fund --prefix .var/node axe-core@$(AXE_CORE_VERSION); \
+	fi
+	@if ! grep -qs '"version": "$(OIDC_PROVIDER_VERSION)"' .var/node/node_modules/oidc-provider/package.json; then \
+		npm install --silent --no-audit --no-fund --prefix .var/node oidc-provider@$(OIDC_PROVIDER_VERSION); \
 	fi
 
 # Management commands need settings, and settings need a secret key unless DEBUG is on.

@@ -23,6 +23,8 @@ urlpatterns = [
     path("login/", allauth_views.LoginView.as_view(), name="login"),
     # A POST signs out; a GET only shows the button, so a link or a prefetch cannot sign anyone out.
     path("logout/", allauth_views.LogoutView.as_view(), name="logout"),
+    # « With my organization »: on to its own OpenID Connect provider (docs/oidc.md).
+    path("login/organization/", account.organization_sign_in, name="organization_sign_in"),
     path("notifications/", account.notifications, name="notifications"),
     path("notifications/<int:notification_id>/read/", account.notification_read, name="notification_read"),
     path("notifications/read-all/", account.notifications_read_all, name="notifications_read_all"),
@@ -100,6 +102,11 @@ urlpatterns = [
         name="coordinator_vendor_verification_decide",
     ),
     path("coordination/organizations/new/", members.organization_register, name="organization_register"),
+    path(
+        "coordination/organizations/<int:organization_id>/sign-in/",
+        members.organization_sign_in_configure,
+        name="organization_sign_in_configure",
+    ),
     path("coordination/dashboard/", coordinator.dashboard, name="coordinator_dashboard"),
     # Public-organization (ministry) pages
     path("organization/", ministry.ministry_dashboard, name="ministry_dashboard"),

@@ -12,7 +12,7 @@ import hashlib
 import logging
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import redis.exceptions
 from allauth.account.auth_backends import AuthenticationBackend
@@ -33,6 +33,14 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
     "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
+
+
+def content_security_policy_with_form_action(origins: Iterable[str]) -> str:
+    """The site's policy, with forms also allowed to lead to these origins: a form whose answer redirects
+    elsewhere (to an organization's sign-in provider) is blocked by the browser otherwise."""
+    extra = " ".join(sorted(set(origins)))
+    return CONTENT_SECURITY_POLICY.replace("form-action 'self'", f"form-action 'self' {extra}".rstrip())
+
 
 # The cache (Redis in production) being away must not take the site down with it: throttling and the
 # lockout are then skipped, and the outage is logged.

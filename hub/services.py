@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from allauth.account.internal.flows.email_verification import send_verification_email_to_address
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.core import context as allauth_context
+from allauth.socialaccount.models import SocialAccount
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.password_validation import validate_password
@@ -538,6 +539,8 @@ def user_delete(*, user: User, password: str, request: HttpRequest | None = None
     entries.exclude(reason="").update(reason=AuditEntry.REASON_ERASED)
     Notification.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()  # allauth's copies of the address, pending ones included.
+    # The link to an organization's sign-in provider keeps the person's identifier and claims (name, address).
+    SocialAccount.objects.filter(user=user).delete()
     invitations_to_address_delete(invitation_model=OrganizationInvitation, email=user.email)
     api_tokens_delete(user=user)
     _sessions_delete(user=user)

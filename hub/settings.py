@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
 ]
 
 MIDDLEWARE = [
@@ -157,6 +159,15 @@ ACCOUNT_RATE_LIMITS = {"login_failed": None}
 # (hub.middleware.TwoFactorRequiredMiddleware).
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Maillage"
+# Social sign-in is only an organization's own OpenID Connect provider (marketplace.OrganizationSignIn, its
+# allauth SocialApp kept in step by marketplace.services.organization_sign_in_configure). The adapter refuses
+# everything else: connecting a provider to an existing account, unverified or foreign addresses.
+SOCIALACCOUNT_ADAPTER = "frontend.socialaccount_adapter.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True  # A first sign-in creates the member; never allauth's own sign-up form.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # Never take over an account because the address matches.
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # The provider must have verified the address (checked).
+SOCIALACCOUNT_STORE_TOKENS = False  # We only sign people in; we never call the provider for them.
+SOCIALACCOUNT_REQUESTS_TIMEOUT = int(os.environ.get("OIDC_TIMEOUT_SECONDS", "5"))
 # allauth reads the client's address (its rate limits, its emails' context) behind the API's proxies (NUM_PROXIES).
 ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("NUM_PROXIES", "0"))
 

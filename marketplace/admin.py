@@ -1,10 +1,14 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from hub.admin import ReadOnlyAdmin
 from marketplace.models import (
     Challenge,
     EnterpriseRegisterEntry,
     Expertise,
+    OrganizationSignIn,
     Region,
     RelevanceJudgment,
     Vendor,
@@ -12,6 +16,7 @@ from marketplace.models import (
     VendorReference,
     VendorVerification,
 )
+from marketplace.services import organization_sign_in_configure
 from marketplace.signals import searchable_changed
 
 
@@ -102,3 +107,76 @@ class VendorVerificationAdmin(ReadOnlyAdmin):
     list_filter = ["decision", "name_match"]
     search_fields = ["vendor__name", "vendor_neq", "reason"]
     raw_id_fields = ["vendor", "decided_by"]
+
+
+# allauth's own admin of providers shows each client secret; ours below never does. Imported first, so that
+# its registrations exist to be undone whatever the order the admin modules load in.
+import allauth.socialaccount.admin  # noqa: E402, F401
+from allauth.socialaccount.models import SocialApp, SocialToken  # noqa: E402
+
+admin.site.unregister(SocialApp)
+admin.site.unregister(SocialToken)  # Maillage stores no provider tokens (SOCIALACCOUNT_STORE_TOKENS).
+
+
+class OrganizationSignInAdminForm(forms.ModelForm):
+    issuer = forms.URLField(label=_("Issuer"), assume_scheme="https")
+    client_id = forms.CharField(label=_("Client id"), max_length=191)
+    client_secret = forms.CharField(
+        label=_("Client secret"),
+        max_length=191,
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Never shown. Leave empty to keep the saved secret."),
+    )
+    email_domains = forms.CharField(
+        label=_("Allowed email domains"), help_text=_("Separated by commas or spaces."), max_length=1000
+    )
+
+    class Meta:
+        model = OrganizationSignIn
+        fields = ["organization", "issuer", "client_id", "client_secret", "email_domains", "is_enabled"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["client_id"] = self.instance.client_id
+            self.initial["email_domains"] = " ".join(self.instance.email_domains)
+
+    def clean_email_domains(self) -> list[str]:
+        return self.cleaned_data["email_domains"].replace(",", " ").split()
+
+    def _post_clean(self) -> None:
+        # The service validates and saves, the allauth application with it; the admin's change view runs in a
+        # transaction, and an error here shows on the form with nothing saved.
+        if self.errors:
+            return
+        data = self.cleaned_data
+        try:
+            self.instance = organization_sign_in_configure(
+                organization=data["organization"],
+                user=self.user,
+                issuer=data["issuer"],
+                client_id=data["client_id"],
+                client_secret=data["client_secret"],
+                email_domains=data["email_domains"],
+                is_enabled=data["is_enabled"],
+            )
+        except ValidationError as error:
+            self._update_errors(error)
+
+
+@admin.register(OrganizationSignIn)
+class OrganizationSignInAdmin(admin.ModelAdmin):
+    form = OrganizationSignInAdminForm
+    list_display = ["organization", "issuer", "is_enabled", "updated_at"]
+    list_filter = ["is_enabled"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+    def save_model(self, request, obj, form, change) -> None:
+        pass  # Saved by the form's service call.
+
+    def save_related(self, request, form, formsets, change) -> None:
+        pass

@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -481,3 +483,77 @@ class VendorVerification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.vendor_id} {self.decision} {self.decided_at:%Y-%m-%d}"
+
+
+domain_validator = RegexValidator(
+    r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$",
+    _("Enter a domain name such as mcn.gouv.qc.ca, without @ or https://."),
+    code="invalid_domain",
+)
+
+
+def validate_email_domains(value: object) -> None:
+    if not isinstance(value, list) or not value:
+        raise ValidationError(_("Give at least one email domain."), code="no_domain")
+    for domain in value:
+        if not isinstance(domain, str):
+            raise ValidationError(_("Give each email domain as text."), code="invalid_domain")
+        domain_validator(domain)
+
+
+class OrganizationSignIn(models.Model):
+    """An organization's own OpenID Connect provider: its members sign in with their work account.
+
+    allauth reads the provider from `social_app` (provider "openid_connect"), where the client id and secret
+    live; marketplace.services.organization_sign_in_configure keeps both in step."""
+
+    organization = models.OneToOneField(
+        "hub.Organization",
+        verbose_name=_("public organization"),
+        on_delete=models.CASCADE,
+        related_name="sign_in",
+    )
+    social_app = models.OneToOneField(
+        "socialaccount.SocialApp",
+        verbose_name=_("allauth application"),
+        on_delete=models.PROTECT,
+        related_name="organization_sign_in",
+        editable=False,
+    )
+    issuer = models.URLField(
+        _("issuer"),
+        help_text=_("The provider's address, such as https://login.example.gouv.qc.ca/realms/staff."),
+    )
+    email_domains = models.JSONField(
+        _("allowed email domains"),
+        default=list,
+        validators=[validate_email_domains],
+        help_text=_("Only verified addresses at these domains may sign in, such as mcn.gouv.qc.ca."),
+    )
+    is_enabled = models.BooleanField(_("enabled"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("organization sign-in")
+        verbose_name_plural = _("organization sign-ins")
+
+    def __str__(self) -> str:
+        return str(self.organization)
+
+    @property
+    def provider_id(self) -> str:
+        return self.social_app.provider_id
+
+    @property
+    def client_id(self) -> str:
+        return self.social_app.client_id
+
+    @property
+    def issuer_origin(self) -> str:
+        """Where the provider's pages are (scheme, host and port): the sign-in form is let to lead there."""
+        parts = urlsplit(self.issuer)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    def allows(self, email: str) -> bool:
+        return email.rpartition("@")[2].lower() in self.email_domains

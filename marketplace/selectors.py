@@ -15,6 +15,7 @@ from marketplace.models import (
     Challenge,
     EnterpriseRegisterEntry,
     Expertise,
+    OrganizationSignIn,
     ProfileSection,
     Region,
     Vendor,
@@ -472,4 +473,34 @@ def vendor_unverified_entry(*, vendor: Vendor) -> AuditEntry | None:
         AuditEntry.objects.filter(object_type=Vendor._meta.model_name, object_id=vendor.pk, action="unverify")
         .order_by("-created_at", "-id")
         .first()
+    )
+
+
+def organization_sign_in_for_email(*, email: str) -> OrganizationSignIn | None:
+    """The enabled sign-in of the organization whose allowed domains include the address's domain."""
+    domain = email.strip().rpartition("@")[2].lower()
+    # A few dozen organizations at most: read them all rather than query inside a JSON list, which the
+    # embedded SQLite of `make run` cannot do the way PostgreSQL does.
+    for sign_in in OrganizationSignIn.objects.filter(is_enabled=True).select_related(
+        "organization", "social_app"
+    ):
+        if domain in sign_in.email_domains:
+            return sign_in
+    return None
+
+
+def organization_sign_in_for_provider(*, provider_id: str) -> OrganizationSignIn | None:
+    return (
+        OrganizationSignIn.objects.select_related("organization", "social_app")
+        .filter(social_app__provider_id=provider_id)
+        .first()
+    )
+
+
+def organization_sign_in_list() -> QuerySet[OrganizationSignIn]:
+    """The organizations whose members may sign in with their own provider, for the sign-in page's list."""
+    return (
+        OrganizationSignIn.objects.filter(is_enabled=True)
+        .select_related("organization", "social_app")
+        .order_by("organization__name")
     )

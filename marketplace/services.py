@@ -1,28 +1,40 @@
 import datetime
 import secrets
 from typing import Any
+from urllib.parse import urlsplit
 
+from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialApp
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hub import roles
 from hub.formats import long_date
 from hub.links import page_url
-from hub.models import Organization, OrganizationInvitation, User
+from hub.models import Notification, Organization, OrganizationInvitation, User
 from hub.selectors import coordinator_list
-from hub.services import Behalf, audit_record, behalf_check, invitation_send, invitations_to_address_delete
+from hub.services import (
+    Behalf,
+    audit_record,
+    behalf_check,
+    invitation_send,
+    invitations_to_address_delete,
+    notify,
+)
 from marketplace import notifications
 from marketplace.models import (
     Challenge,
     EnterpriseRegisterEntry,
+    OrganizationSignIn,
     Vendor,
     VendorInvitation,
     VendorJoinRequest,
     VendorReference,
     VendorVerification,
+    domain_validator,
     neq_validator,
 )
 from marketplace.moves import CHALLENGE_MOVES, DELETABLE_STATUSES, Party, challenge_editable
@@ -445,6 +457,236 @@ def organization_update(*, organization: Organization, user: User, data: dict) -
     # Challenges show their organization's name in search results.
     _notify_search("challenge", *organization.challenges.values_list("pk", flat=True))
     return organization
+
+
+# An organization's own OpenID Connect provider (docs/oidc.md)
+
+# allauth's provider for every organization; each organization's SocialApp has its own provider_id.
+OIDC_PROVIDER = "openid_connect"
+# The only addresses where an issuer may be plain http: a provider on this machine (development, tests).
+OIDC_LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def _email_domains_clean(*, organization: Organization, email_domains: list[str]) -> list[str]:
+    domains = list(
+        dict.fromkeys(domain.strip().lower().lstrip("@") for domain in email_domains if domain.strip())
+    )
+    if not domains:
+        raise ValidationError(
+            {"email_domains": _("Give at least one email domain, such as mcn.gouv.qc.ca.")}, code="no_domain"
+        )
+    for domain in domains:
+        try:
+            domain_validator(domain)
+        except ValidationError as error:
+            raise ValidationError(
+                {
+                    "email_domains": _("%(domain)s is not a domain name. %(hint)s")
+                    % {"domain": domain, "hint": error.messages[0]}
+                },
+                code="invalid_domain",
+            ) from error
+    # One domain, one organization: the sign-in page finds the organization from the address's domain.
+    for other in OrganizationSignIn.objects.exclude(organization=organization).select_related("organization"):
+        shared = [domain for domain in domains if domain in other.email_domains]
+        if shared:
+            raise ValidationError(
+                {
+                    "email_domains": _(
+                        "%(domain)s already signs in with %(organization)s. Remove it there first."
+                    )
+                    % {"domain": shared[0], "organization": other.organization.name}
+                },
+                code="domain_taken",
+            )
+    return domains
+
+
+def _issuer_clean(issuer: str) -> str:
+    issuer = issuer.strip().rstrip("/")
+    parts = urlsplit(issuer)
+    if parts.scheme != "https" and not (parts.scheme == "http" and parts.hostname in OIDC_LOCAL_HOSTS):
+        raise ValidationError(
+            {
+                "issuer": _(
+                    "The issuer must be an https:// address, such as https://login.example.gouv.qc.ca."
+                )
+            },
+            code="issuer_not_https",
+        )
+    if "/.well-known/" in issuer or parts.query or parts.fragment:
+        raise ValidationError(
+            {"issuer": _("Give the issuer itself, without /.well-known/openid-configuration or parameters.")},
+            code="issuer_not_bare",
+        )
+    return issuer
+
+
+@transaction.atomic
+def organization_sign_in_configure(
+    *,
+    organization: Organization,
+    user: User,
+    issuer: str,
+    client_id: str,
+    client_secret: str = "",
+    email_domains: list[str],
+    is_enabled: bool = True,
+) -> OrganizationSignIn:
+    """Create or change an organization's sign-in and the allauth SocialApp it rests on, together.
+
+    An empty `client_secret` keeps the current one (forms never show it back); the first configuration needs one."""
+    if not user.is_coordinator:
+        raise PermissionDenied(_("Only a hub coordinator can configure an organization's sign-in."))
+    sign_in = OrganizationSignIn.objects.select_for_update().filter(organization=organization).first()
+    client_id = client_id.strip()
+    client_secret = client_secret.strip()
+    if not client_id:
+        raise ValidationError(
+            {"client_id": _("Give the client id the provider issued for Maillage.")}, code="no_client_id"
+        )
+    if sign_in is None and not client_secret:
+        raise ValidationError(
+            {"client_secret": _("Give the client secret the provider issued for Maillage.")},
+            code="no_client_secret",
+        )
+    issuer = _issuer_clean(issuer)
+    domains = _email_domains_clean(organization=organization, email_domains=email_domains)
+    app = sign_in.social_app if sign_in is not None else SocialApp(provider=OIDC_PROVIDER)
+    app.provider_id = f"organization-{organization.pk}"
+    app.name = organization.name[: SocialApp._meta.get_field("name").max_length]
+    app.client_id = client_id
+    if client_secret:
+        app.secret = client_secret
+    # PKCE as well as the secret: a stolen authorization code is useless without the verifier.
+    # client_secret_basic: OpenID Connect's default way for a client to authenticate at the token endpoint.
+    app.settings = {
+        "server_url": issuer,
+        "oauth_pkce_enabled": True,
+        "token_auth_method": "client_secret_basic",
+    }
+    app.full_clean(exclude=["sites"])
+    app.save()
+    previous_state = "" if sign_in is None else ("enabled" if sign_in.is_enabled else "disabled")
+    if sign_in is None:
+        sign_in = OrganizationSignIn(organization=organization, social_app=app)
+    sign_in.issuer = issuer
+    sign_in.email_domains = domains
+    sign_in.is_enabled = is_enabled
+    sign_in.full_clean(exclude=["social_app"])
+    sign_in.save()
+    audit_record(
+        actor=user,
+        obj=sign_in,
+        action="configure",
+        from_state=previous_state,
+        to_state="enabled" if is_enabled else "disabled",
+    )
+    return sign_in
+
+
+def organization_sign_in_check(*, sign_in: OrganizationSignIn, email: str, email_verified: bool) -> None:
+    """Refuse an identity the organization's provider vouched for when Maillage may not accept it."""
+    if not sign_in.is_enabled:
+        raise PermissionDenied(
+            _(
+                "Signing in with %(organization)s's account is turned off. Sign in with your Maillage password."
+            )
+            % {"organization": sign_in.organization.name}
+        )
+    if not email:
+        raise PermissionDenied(
+            _(
+                "%(organization)s's provider did not give your email address. Ask its IT team to release the "
+                "email claim to Maillage."
+            )
+            % {"organization": sign_in.organization.name}
+        )
+    if not email_verified:
+        raise PermissionDenied(
+            _(
+                "%(organization)s's provider has not verified %(email)s. Ask its IT team to verify the address, "
+                "then sign in again."
+            )
+            % {"organization": sign_in.organization.name, "email": email}
+        )
+    if not sign_in.allows(email):
+        raise PermissionDenied(
+            _(
+                "%(email)s is not an address of %(organization)s (allowed: %(domains)s). Sign in with your work "
+                "address."
+            )
+            % {
+                "email": email,
+                "organization": sign_in.organization.name,
+                "domains": ", ".join(sign_in.email_domains),
+            }
+        )
+
+
+@transaction.atomic
+def organization_sign_in_member_create(
+    *, sign_in: OrganizationSignIn, email: str, first_name: str, last_name: str, language: str
+) -> User:
+    """A person's first sign-in through their organization's provider: their account, as a member."""
+    organization = sign_in.organization
+    if User.objects.filter(Q(email__iexact=email) | Q(username__iexact=email)).exists():
+        # Never an account taken over because the address matches (organization_sign_in_link links members).
+        raise PermissionDenied(
+            _(
+                "An account already uses %(email)s and is not a member of %(organization)s. Sign in with your "
+                "password, or ask a member of %(organization)s to invite you."
+            )
+            % {"email": email, "organization": organization.name}
+        )
+    user = User(
+        username=email,
+        email=email,
+        first_name=first_name.strip()[:150],
+        last_name=last_name.strip()[:150],
+        role=User.Role.MINISTRY_MEMBER,
+        preferred_language=language,
+    )
+    user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    # The provider verified the address (organization_sign_in_check).
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
+    audit_record(actor=user, obj=user, action="create_account", to_state="active")
+    _organization_sign_in_join(sign_in=sign_in, user=user)
+    return user
+
+
+@transaction.atomic
+def organization_sign_in_link(*, sign_in: OrganizationSignIn, user: User) -> None:
+    """A member's first sign-in through their organization's provider, with the account they already have."""
+    if not roles.is_member_of(user, sign_in.organization):
+        raise PermissionDenied(
+            _(
+                "An account already uses %(email)s and is not a member of %(organization)s. Sign in with your "
+                "password, or ask a member of %(organization)s to invite you."
+            )
+            % {"email": user.email, "organization": sign_in.organization.name}
+        )
+    audit_record(actor=user, obj=sign_in, action="first_sign_in", to_state="linked")
+
+
+def _organization_sign_in_join(*, sign_in: OrganizationSignIn, user: User) -> None:
+    organization = sign_in.organization
+    members_before = list(organization.members.all())
+    organization.members.add(user)
+    audit_record(actor=user, obj=sign_in, action="first_sign_in", to_state="member")
+    name = user.get_full_name() or user.email
+    notify(
+        users=members_before,
+        kind=Notification.Kind.MEMBER_JOINED,
+        dedupe_key=f"member-joined:organizationsignin:{sign_in.pk}:{user.pk}",
+        render=lambda: (
+            _("%(name)s joined %(party)s") % {"name": name, "party": organization.name},
+            _("%(name)s signed in with %(party)s's account for the first time and is now a member.")
+            % {"name": name, "party": organization.name},
+        ),
+    )
 
 
 # Challenges

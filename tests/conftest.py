@@ -16,6 +16,7 @@ from matching.search import indexing
 from matching.search.client import search_connect
 from matching.search.kinds import INDEXED_KINDS
 from tests import factories
+from tests.oidc.provider import OidcProvider
 
 
 @pytest.fixture(autouse=True)
@@ -142,3 +143,11 @@ SAMPLE_REGISTER = (
 def register_extract(db) -> int:
     """The sample extract of the enterprise register, dated 1 December 2026; returns its number of entries."""
     return register_import_file(path=SAMPLE_REGISTER, extract_date=datetime.date(2026, 12, 1))
+
+
+@pytest.fixture(scope="session")
+def oidc_provider():
+    """A real OpenID Connect provider (npm's oidc-provider), for the whole run (tests/oidc/provider.py)."""
+    provider = OidcProvider()
+    yield provider
+    provider.stop()

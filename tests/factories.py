@@ -12,6 +12,7 @@ from decimal import Decimal
 import factory
 from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+from allauth.socialaccount.models import SocialApp
 from django.conf import settings
 from django.utils import timezone
 
@@ -29,6 +30,7 @@ from marketplace.models import (
     Challenge,
     EnterpriseRegisterEntry,
     Expertise,
+    OrganizationSignIn,
     Region,
     RelevanceJudgment,
     Vendor,
@@ -163,6 +165,27 @@ class ApiTokenFactory(factory.django.DjangoModelFactory):
     digest = factory.LazyAttribute(lambda token: ApiToken.digest_of(token.key))
     expires_at = factory.LazyFunction(
         lambda: timezone.now() + datetime.timedelta(days=settings.API_TOKEN_LIFETIME_DAYS)
+    )
+
+
+class OrganizationSignInFactory(factory.django.DjangoModelFactory):
+    """An organization's provider as marketplace.services.organization_sign_in_configure saves it (enabled)."""
+
+    class Meta:
+        model = OrganizationSignIn
+
+    organization = factory.SubFactory(OrganizationFactory)
+    issuer = "https://login.example.gouv.qc.ca"
+    email_domains = factory.LazyAttribute(lambda sign_in: [f"{sign_in.organization.key}.gouv.qc.ca"])
+    social_app = factory.LazyAttribute(
+        lambda sign_in: SocialApp.objects.create(
+            provider="openid_connect",
+            provider_id=f"organization-{sign_in.organization.pk}",
+            name=sign_in.organization.name,
+            client_id="maillage",
+            secret="a-secret",
+            settings={"server_url": sign_in.issuer, "oauth_pkce_enabled": True},
+        )
     )
 
 

@@ -47,3 +47,67 @@ class InvitationAccountForm(forms.Form):
                 code="password_mismatch",
             )
         return data
+
+
+class OrganizationSignInForm(forms.Form):
+    """An organization's OpenID Connect provider. The secret is never shown back: left empty, it stays."""
+
+    issuer = forms.URLField(
+        label=_("Issuer"),
+        assume_scheme="https",
+        help_text=_(
+            "The provider's address, without /.well-known/openid-configuration, such as "
+            "https://login.example.gouv.qc.ca/realms/staff."
+        ),
+    )
+    client_id = forms.CharField(label=_("Client id"), max_length=191)
+    client_secret = forms.CharField(
+        label=_("Client secret"),
+        max_length=191,
+        required=False,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+    )
+    email_domains = forms.CharField(
+        label=_("Allowed email domains"),
+        help_text=_("One or more, separated by commas or spaces, such as mcn.gouv.qc.ca."),
+        max_length=1000,
+    )
+    is_enabled = forms.BooleanField(label=_("Members may sign in with this provider"), required=False)
+
+    def __init__(self, *args, has_secret: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["client_secret"].help_text = (
+            _(
+                "A secret is saved; it is never shown. Leave empty to keep it, or type a new one to replace it."
+            )
+            if has_secret
+            else _("The secret the provider issued for Maillage. It is never shown again.")
+        )
+
+    def clean_email_domains(self) -> list[str]:
+        return self.cleaned_data["email_domains"].replace(",", " ").split()
+
+
+class OrganizationSignInStartForm(forms.Form):
+    """The sign-in page's « with my organization »: a work address, or the organization itself."""
+
+    email = forms.EmailField(
+        label=_("Your work email address"),
+        required=False,
+        help_text=_("We find your organization from the address's domain."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    organization = forms.ChoiceField(label=_("Or choose your organization"), required=False)
+
+    def __init__(self, *args, organizations: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].choices = [("", _("Choose…")), *organizations]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not self.errors and not data.get("email") and not data.get("organization"):
+            raise ValidationError(
+                _("Type your work email address, or choose your organization."), code="nothing_given"
+            )
+        return data

@@ -1,5 +1,7 @@
 """Account pages (sign-in and sign-up are allauth's, frontend/account_adapter.py): notifications, account and language preferences, password change and reset."""
 
+import requests
+from allauth.socialaccount.providers.base import AuthProcess
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -20,6 +22,7 @@ from rest_framework.renderers import JSONRenderer
 
 from frontend.forms import add_service_error
 from frontend.forms.account import AccountDeleteForm, AccountForm, ConsentForm, UserLanguagePasswordResetForm
+from frontend.forms.members import OrganizationSignInStartForm
 from hub import security, services
 from hub.models import Consent
 from hub.security import login_success_record
@@ -43,6 +46,7 @@ from hub.services import (
     user_preferences_update,
     user_profile_update,
 )
+from marketplace.selectors import organization_sign_in_for_email, organization_sign_in_list
 
 NOTIFICATIONS_PER_PAGE = 20
 
@@ -283,3 +287,52 @@ def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
         % {"name": token.label or f"{token.prefix}…"},
     )
     return redirect("frontend:api_tokens")
+
+
+def organization_sign_in(request: HttpRequest) -> HttpResponse:
+    """« Sign in with my organization »: find the organization from a work address (or as chosen) and send the
+    person to its OpenID Connect provider; allauth's callback comes back to frontend.socialaccount_adapter."""
+    sign_ins = {str(sign_in.pk): sign_in for sign_in in organization_sign_in_list()}
+    form = OrganizationSignInStartForm(
+        request.POST if request.method == "POST" else None,
+        organizations=[(key, sign_in.organization.name) for key, sign_in in sign_ins.items()],
+    )
+    if form.is_valid():
+        email = form.cleaned_data["email"]
+        sign_in = sign_ins.get(form.cleaned_data["organization"]) or (
+            organization_sign_in_for_email(email=email) if email else None
+        )
+        if sign_in is None:
+            form.add_error(
+                "email",
+                _(
+                    "No organization signs in with addresses at %(domain)s. Sign in with your Maillage password, "
+                    "or choose your organization in the list."
+                )
+                % {"domain": email.rpartition("@")[2]},
+            )
+        else:
+            provider = sign_in.social_app.get_provider(request)
+            try:
+                return provider.redirect(
+                    request,
+                    AuthProcess.LOGIN,
+                    next_url=reverse("frontend:ministry_dashboard"),
+                    data={"language": translation.get_language()},
+                    auth_params={"login_hint": email} if email else {},
+                )
+            except requests.RequestException:
+                form.add_error(
+                    None,
+                    _(
+                        "%(organization)s's sign-in service did not answer. Try again in a few minutes, or sign "
+                        "in with your Maillage password."
+                    )
+                    % {"organization": sign_in.organization.name},
+                )
+    response = render(request, "frontend/account/organization_sign_in.html", {"form": form})
+    # The form's answer redirects to the organization's provider, which the browser allows only when named.
+    response["Content-Security-Policy"] = security.content_security_policy_with_form_action(
+        sign_in.issuer_origin for sign_in in sign_ins.values()
+    )
+    return response

@@ -16,7 +16,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from frontend.forms import add_service_error
-from frontend.forms.members import InvitationAccountForm, InvitationForm, OrganizationRegisterForm
+from frontend.forms.members import (
+    InvitationAccountForm,
+    InvitationForm,
+    OrganizationRegisterForm,
+    OrganizationSignInForm,
+)
 from frontend.views import page_for
 from hub import roles
 from hub.models import Invitation, OrganizationInvitation
@@ -39,6 +44,7 @@ from marketplace.selectors import (
 )
 from marketplace.services import join_request_decide
 from marketplace.services import organization_register as organization_register_service
+from marketplace.services import organization_sign_in_configure as organization_sign_in_configure_service
 
 
 @page_for(roles.is_coordinator, _("Only the hub's coordinators can register a public organization."))
@@ -75,6 +81,11 @@ def organization_members(request: HttpRequest, organization_id: int) -> HttpResp
         party=organization,
         invitation_model=OrganizationInvitation,
         url=reverse("frontend:organization_members", kwargs={"organization_id": organization.pk}),
+        sign_in_url=reverse(
+            "frontend:organization_sign_in_configure", kwargs={"organization_id": organization.pk}
+        )
+        if roles.is_coordinator(request.user)
+        else "",
     )
 
 
@@ -90,7 +101,12 @@ def vendor_members(request: HttpRequest, vendor_id: int) -> HttpResponse:
 
 
 def _members_page(
-    request: HttpRequest, *, party: roles.Party, invitation_model: type[Invitation], url: str
+    request: HttpRequest,
+    *,
+    party: roles.Party,
+    invitation_model: type[Invitation],
+    url: str,
+    sign_in_url: str = "",
 ) -> HttpResponse:
     """The party's members and pending invitations; its forms invite, revoke an invitation or remove a member."""
     form = InvitationForm(request.POST if request.POST.get("action") == "invite" else None)
@@ -123,6 +139,7 @@ def _members_page(
             ),
             "form": form,
             "url": url,
+            "sign_in_url": sign_in_url,
         },
     )
 
@@ -235,3 +252,43 @@ def invitation_accept(request: HttpRequest, key: str) -> HttpResponse:
                 return redirect(home)
     context = {"invitation": invitation, "form": form, "has_account": has_account, "errors": errors}
     return render(request, "frontend/members/invitation_accept.html", context)
+
+
+@page_for(roles.is_coordinator, _("Only the hub's coordinators can configure an organization's sign-in."))
+def organization_sign_in_configure(request: HttpRequest, organization_id: int) -> HttpResponse:
+    """An organization's own OpenID Connect provider: its issuer, the client Maillage is, its email domains."""
+    organization = organization_get(organization_id=organization_id)
+    sign_in = getattr(organization, "sign_in", None)
+    initial = (
+        {
+            "issuer": sign_in.issuer,
+            "client_id": sign_in.client_id,
+            "email_domains": " ".join(sign_in.email_domains),
+            "is_enabled": sign_in.is_enabled,
+        }
+        if sign_in is not None
+        else {"is_enabled": True}
+    )
+    form = OrganizationSignInForm(
+        request.POST if request.method == "POST" else None, initial=initial, has_secret=sign_in is not None
+    )
+    if form.is_valid():
+        try:
+            organization_sign_in_configure_service(
+                organization=organization, user=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(organization)s's sign-in is saved.") % {"organization": organization.name},
+            )
+            return redirect("frontend:organization_sign_in_configure", organization_id=organization.pk)
+    callback = None
+    if sign_in is not None:
+        callback = settings.SITE_URL + reverse(
+            "openid_connect_callback", kwargs={"provider_id": sign_in.provider_id}
+        )
+    context = {"organization": organization, "sign_in": sign_in, "form": form, "callback": callback}
+    return render(request, "frontend/members/organization_sign_in.html", context)
