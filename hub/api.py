@@ -44,7 +44,8 @@ PAGE_PARAMETERS = [
 
 
 class TokenCreateApi(APIView):
-    """A new token for a username and password, valid API_TOKEN_LIFETIME_DAYS; refused with 429 while signing
+    """A new token for a username and password (and the current two-factor code, for an account that has one),
+    valid API_TOKEN_LIFETIME_DAYS; refused with 429 while signing
     in is paused for this username from this address (hub/security.py)."""
 
     permission_classes = [AllowAny]
@@ -62,9 +63,29 @@ class TokenCreateApi(APIView):
             # This failure may be the one that locked it.
             _refuse_if_locked_out(request=request, username=username)
             raise AuthenticationFailed(_("The username or password is incorrect."))
+        if security.two_factor_enabled(user):
+            _second_factor_check(request=request, user=user, code=serializer.validated_data["code"])
         token, key = services.api_token_create(user=user, label=serializer.validated_data["label"])
         token.key = key  # Returned this once: only its digest is stored.
         return Response(TokenCreateOutputSerializer(token).data)
+
+
+def _second_factor_check(*, request: Request, user, code: str) -> None:
+    """A password is not enough for an account with two-factor authentication: the token endpoint asks its
+    code too, counted by the same lockout as the sign-in's code step."""
+    if not code:
+        raise AuthenticationFailed(
+            _(
+                "This account signs in with two-factor authentication: send the code your authenticator app "
+                "shows now (or an unused recovery code) as “code”."
+            )
+        )
+    try:
+        valid = security.two_factor_code_check(request=request._request, user=user, code=code)
+    except security.LoginLockedOut as locked:
+        raise Throttled(wait=locked.retry_after, detail=locked.message) from None
+    if not valid:
+        raise AuthenticationFailed(_("The two-factor authentication code is incorrect or expired."))
 
 
 class TokenListApi(APIView):

@@ -164,11 +164,7 @@ def user_has_second_factor(*, username: str) -> bool:
 def two_factor_missing(user) -> bool:
     """A coordinator or administrator who has not set up two-factor sign-in (TOTP) yet, and may do nothing
     else until then (hub.middleware.TwoFactorRequiredMiddleware, hub.authentication)."""
-    from allauth.mfa.models import Authenticator
-
-    if not user.is_authenticated or not user.is_coordinator:
-        return False
-    return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return bool(user.is_authenticated and user.is_coordinator and not two_factor_enabled(user))
 
 
 def two_factor_missing_message() -> str:
@@ -225,12 +221,18 @@ def login_lockout_check(*, request: HttpRequest | None, username: str) -> None:
         raise LoginLockedOut(retry_after=remaining, from_new_address=True)
 
 
-def login_failure_record(*, request: HttpRequest | None, username: str) -> None:
+def login_failure_record(*, request: HttpRequest | None, username: str, second_factor: bool = False) -> None:
     """Count a failed sign-in; the failure that reaches a limit within the window locks for a whole window
-    (the username-wide refusal: longer each time it trips within a day)."""
+    (the username-wide refusal: longer each time it trips within a day). A wrong second-factor code
+    (`second_factor`) counts against the address like a wrong password, and against the account's own count of
+    wrong codes, which a correct password does not clear (two_factor_lockout_check)."""
     window = settings.LOGIN_LOCKOUT_MINUTES * 60
     account = _account(username)
-    counters = [(f"username:{account}", settings.LOGIN_FAILURES_PER_USERNAME)]
+    counters = [
+        (f"code:{account}", settings.LOGIN_FAILURES_PER_USERNAME)
+        if second_factor
+        else (f"username:{account}", settings.LOGIN_FAILURES_PER_USERNAME)
+    ]
     if request is not None:
         address = client_address(request)
         counters += [
@@ -252,6 +254,58 @@ def login_failure_record(*, request: HttpRequest | None, username: str) -> None:
                 _lock(subject, window)
     except CACHE_OUTAGE_ERRORS as error:
         logger.warning("Failed sign-in not counted, the cache is unavailable: %s", error)
+
+
+def two_factor_lockout_check(*, request: HttpRequest | None, user) -> None:
+    """Raise LoginLockedOut while this account's second-factor codes are refused: after too many wrong codes
+    (from anywhere: a code has only a million values), or while this address may not sign in to it.
+
+    allauth.mfa counts wrong codes with its "login_failed" rate limit, which is off (settings.py): this is
+    the one count, for the sign-in's code step (frontend/forms/signin.py) and the API's token endpoint."""
+    account = _account(user.get_username())
+    try:
+        remaining = _remaining_lock(f"code:{account}")
+        if request is not None:
+            address = client_address(request)
+            remaining = max(
+                remaining, _remaining_lock(f"pair:{account}:{address}"), _remaining_lock(f"address:{address}")
+            )
+    except CACHE_OUTAGE_ERRORS as error:
+        logger.warning("Second-factor lockout not checked, the cache is unavailable: %s", error)
+        return
+    if remaining:
+        raise LoginLockedOut(retry_after=remaining)
+
+
+def two_factor_enabled(user) -> bool:
+    """Whether the account signs in with a second factor (a TOTP authenticator, allauth.mfa)."""
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def two_factor_code_check(*, request: HttpRequest | None, user, code: str) -> bool:
+    """Whether `code` is the account's current TOTP code or one of its unused recovery codes (then used up),
+    behind the lockout; a wrong code is counted."""
+    from allauth.mfa.models import Authenticator
+
+    two_factor_lockout_check(request=request, user=user)
+    authenticators = Authenticator.objects.filter(
+        user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES]
+    )
+    if code and any(authenticator.wrap().validate_code(code) for authenticator in authenticators):
+        two_factor_success_record(user=user)
+        return True
+    login_failure_record(request=request, username=user.get_username(), second_factor=True)
+    return False
+
+
+def two_factor_success_record(*, user) -> None:
+    """The owner typed a right code: forget the account's wrong codes (the address's counts stay)."""
+    try:
+        cache.delete(f"login-failures:code:{_account(user.get_username())}")
+    except CACHE_OUTAGE_ERRORS as error:
+        logger.warning("Right second-factor code not recorded, the cache is unavailable: %s", error)
 
 
 def login_success_record(*, request: HttpRequest | None, username: str) -> None:

@@ -16,6 +16,16 @@ class UserOutputSerializer(serializers.ModelSerializer):
 class TokenInputSerializer(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    code = serializers.CharField(
+        max_length=64,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text=_(
+            "For an account with two-factor authentication: the code its authenticator app shows now, or one "
+            "of its unused recovery codes."
+        ),
+    )
     label = serializers.CharField(
         max_length=ApiToken._meta.get_field("label").max_length,
         required=False,

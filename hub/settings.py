@@ -159,6 +159,11 @@ ACCOUNT_RATE_LIMITS = {"login_failed": None}
 # (hub.middleware.TwoFactorRequiredMiddleware).
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Maillage"
+# Wrong codes count in our lockout too (allauth's own count is its "login_failed" limit, off above).
+MFA_FORMS = {
+    "authenticate": "frontend.forms.signin.TwoFactorAuthenticateForm",
+    "reauthenticate": "frontend.forms.signin.TwoFactorReauthenticateForm",
+}
 # Social sign-in is only an organization's own OpenID Connect provider (marketplace.OrganizationSignIn, its
 # allauth SocialApp kept in step by marketplace.services.organization_sign_in_configure). The adapter refuses
 # everything else: connecting a provider to an existing account, unverified or foreign addresses.

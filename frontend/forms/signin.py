@@ -2,6 +2,8 @@
 to the terms of use."""
 
 from allauth.account import forms as allauth_forms
+from allauth.core import context as allauth_context
+from allauth.mfa.base import forms as mfa_forms
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,7 +12,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from hub.models import Consent, User
-from hub.security import login_lockout_message
+from hub.security import (
+    LoginLockedOut,
+    login_failure_record,
+    login_lockout_message,
+    two_factor_lockout_check,
+    two_factor_success_record,
+)
 from hub.services import consent_record
 
 
@@ -38,6 +46,33 @@ class LoginForm(allauth_forms.LoginForm):
         message = login_lockout_message(request=self.request, login=login)
         if message is not None:
             raise ValidationError(message, code="locked_out")
+
+
+class _TwoFactorLockoutMixin:
+    """allauth.mfa's code step behind our lockout (hub.security.two_factor_lockout_check): wrong codes are
+    counted, and once too many, refused with when to retry, before the code is even checked."""
+
+    def clean_code(self) -> str:
+        request = allauth_context.request
+        try:
+            two_factor_lockout_check(request=request, user=self.user)
+        except LoginLockedOut as locked:
+            raise ValidationError(locked.message, code="locked_out") from None
+        try:
+            code = super().clean_code()
+        except ValidationError:
+            login_failure_record(request=request, username=self.user.get_username(), second_factor=True)
+            raise
+        two_factor_success_record(user=self.user)
+        return code
+
+
+class TwoFactorAuthenticateForm(_TwoFactorLockoutMixin, mfa_forms.AuthenticateForm):
+    """The code asked after the password (MFA_FORMS["authenticate"])."""
+
+
+class TwoFactorReauthenticateForm(_TwoFactorLockoutMixin, mfa_forms.ReauthenticateForm):
+    """The code asked again before a sensitive change (MFA_FORMS["reauthenticate"])."""
 
 
 class SignupForm(allauth_forms.SignupForm):

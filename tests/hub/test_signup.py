@@ -298,3 +298,65 @@ def test_the_account_page_links_to_two_factor_authentication(client, vendor_memb
 
     assert 'href="/fr/accounts/2fa/"' in content
     assert "Authentification à deux facteurs" in content
+
+
+def test_too_many_wrong_codes_pause_the_code_step_even_for_the_right_code(client, coordinator, settings):
+    settings.LOGIN_FAILURES_PER_USERNAME = 3
+    client.post("/fr/login/", {"login": coordinator.username, "password": PASSWORD})
+    for _ in range(3):
+        client.post("/fr/accounts/2fa/authenticate/", {"code": "000000"})
+    # A right password again does not clear the count of wrong codes.
+    client.post("/fr/login/", {"login": coordinator.username, "password": PASSWORD})
+
+    response = client.post("/fr/accounts/2fa/authenticate/", {"code": totp_code(TOTP_SECRET)})
+
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert "Trop de tentatives de connexion infructueuses" in page_text(response)
+
+
+# The API's token endpoint asks the second factor too (refusals are 403: the endpoint takes no credentials
+# scheme a 401 could name)
+
+
+def token_request(api_client, user, **fields):
+    return api_client.post(
+        "/api/v1/auth/token/",
+        {"username": user.username, "password": PASSWORD, **fields},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+
+
+def test_the_token_endpoint_asks_an_account_with_totp_for_its_code(api_client, coordinator):
+    response = token_request(api_client, coordinator)
+
+    assert response.status_code == 403
+    assert "authentification à deux facteurs" in response.json()["detail"]
+    assert not coordinator.api_tokens.exists()
+
+
+def test_the_token_endpoint_refuses_a_wrong_code_and_counts_it(api_client, coordinator, settings):
+    settings.LOGIN_FAILURES_PER_USERNAME = 2
+    wrong = [token_request(api_client, coordinator, code="000000") for _ in range(2)]
+    locked = token_request(api_client, coordinator, code=totp_code(TOTP_SECRET))
+
+    assert [response.status_code for response in wrong] == [403, 403]
+    assert locked.status_code == 429
+    assert not coordinator.api_tokens.exists()
+
+
+def test_the_token_endpoint_accepts_the_current_code_or_a_recovery_code_once(api_client, coordinator):
+    recovery_code = RecoveryCodes.activate(coordinator).get_unused_codes()[0]
+
+    with_totp = token_request(api_client, coordinator, code=totp_code(TOTP_SECRET))
+    with_recovery_code = token_request(api_client, coordinator, code=recovery_code)
+    recovery_code_again = token_request(api_client, coordinator, code=recovery_code)
+
+    assert (with_totp.status_code, with_recovery_code.status_code) == (200, 200)
+    assert recovery_code_again.status_code == 403
+    assert coordinator.api_tokens.count() == 2
+
+
+def test_the_token_endpoint_asks_no_code_of_an_account_without_a_second_factor(api_client, vendor_member):
+    assert token_request(api_client, vendor_member).status_code == 200
