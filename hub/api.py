@@ -284,9 +284,7 @@ class MeDeleteApi(APIView):
         serializer = UserDeleteInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         _refuse_if_locked_out(request=request, username=request.user.get_username())
-        services.user_delete(
-            user=request.user, password=serializer.validated_data["password"], request=request._request
-        )
+        services.user_delete(user=request.user, **serializer.validated_data, request=request._request)
         logout(request._request)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -277,6 +277,17 @@ def two_factor_lockout_check(*, request: HttpRequest | None, user) -> None:
         raise LoginLockedOut(retry_after=remaining)
 
 
+def signed_in_recently(*, request: HttpRequest, user) -> bool:
+    """Whether this session signed the user in (by any method: password, code, organization's provider) within
+    allauth's re-authentication timeout: what an account without a password gives instead of one before a
+    change that cannot be undone."""
+    from allauth.account import app_settings as account_settings
+    from allauth.account.internal.flows.login import get_authentication_records
+
+    records = get_authentication_records(request, user)
+    return bool(records) and time.time() - records[-1]["at"] < account_settings.REAUTHENTICATION_TIMEOUT
+
+
 def two_factor_enabled(user) -> bool:
     """Whether the account signs in with a second factor (a TOTP authenticator, allauth.mfa)."""
     from allauth.mfa.models import Authenticator

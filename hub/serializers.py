@@ -141,7 +141,18 @@ class UserDeleteInputSerializer(serializers.Serializer):
     password = serializers.CharField(
         style={"input_type": "password"},
         trim_whitespace=False,
+        required=False,
+        default="",
         help_text=_("The current password, to confirm."),
+    )
+    email = serializers.CharField(
+        required=False,
+        default="",
+        max_length=254,
+        help_text=_(
+            "For an account without a password (it signs in through its organization): its email address, to "
+            "confirm, in a session signed in within the last minutes."
+        ),
     )
 
 

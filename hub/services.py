@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 # allauth's own flow, pinned in pyproject.toml: the rate-limited sending that add_new_email also uses.
+from allauth.account import app_settings as allauth_account_settings
 from allauth.account.internal.flows.email_verification import send_verification_email_to_address
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.core import context as allauth_context
@@ -29,7 +30,7 @@ from django.utils.translation import ngettext
 from hub import roles, selectors
 from hub.links import page_url
 from hub.models import ApiToken, AuditEntry, Consent, Invitation, Notification, OrganizationInvitation, User
-from hub.security import login_failure_record
+from hub.security import login_failure_record, signed_in_recently
 from hub.signals import personal_data_erase_requested
 from hub.tasks import notification_digest_send_task, notification_email_task
 
@@ -499,6 +500,28 @@ def consent_record(*, user: User, kind: str, granted: bool, version: str | None 
     return consent
 
 
+def _user_delete_without_password_check(*, user: User, email: str, request: HttpRequest | None) -> None:
+    if email.strip().casefold() != user.email.casefold():
+        raise ValidationError(
+            {
+                "email": _("Type your account's email address, %(email)s, to confirm the deletion.")
+                % {"email": user.email}
+            },
+            code="wrong_email",
+        )
+    if request is None or not signed_in_recently(request=request, user=user):
+        raise ValidationError(
+            {
+                "email": _(
+                    "For your security, sign out, sign in again with your organization's account, then confirm "
+                    "the deletion within %(minutes)s minutes."
+                )
+                % {"minutes": allauth_account_settings.REAUTHENTICATION_TIMEOUT // 60}
+            },
+            code="signed_in_too_long_ago",
+        )
+
+
 def user_pseudonym(*, user: User) -> str:
     """The stable pseudonym that replaces an anonymized user's name: always the same for one account.
 
@@ -508,8 +531,12 @@ def user_pseudonym(*, user: User) -> str:
 
 
 @transaction.atomic
-def user_delete(*, user: User, password: str, request: HttpRequest | None = None) -> str:
+def user_delete(
+    *, user: User, password: str = "", email: str = "", request: HttpRequest | None = None
+) -> str:
     """Delete the user's personal information at their request, confirmed by their password; return the pseudonym.
+    An account without a password (members who sign in only through their organization's provider) confirms
+    by typing its email address, in a session that signed in within the last minutes.
 
     The account row stays, anonymized, so that what the user did keeps its author in the workflow
     and the audit log: username replaced by the pseudonym, names and email cleared, password
@@ -521,7 +548,9 @@ def user_delete(*, user: User, password: str, request: HttpRequest | None = None
 
     A wrong password counts as a failed sign-in from the request's address (hub.security), so that a stolen
     session cannot be used to guess the password here either."""
-    if not user.check_password(password):
+    if not user.has_usable_password():
+        _user_delete_without_password_check(user=user, email=email, request=request)
+    elif not user.check_password(password):
         login_failure_record(request=request, username=user.get_username())
         raise ValidationError(
             {

@@ -61,12 +61,27 @@ class AccountForm(forms.Form):
 
 
 class AccountDeleteForm(forms.Form):
+    """The password confirms the deletion; an account without one (signed in through its organization's
+    provider) types its email address instead (hub.services.user_delete)."""
+
     password = forms.CharField(
         label=_("Your password"),
         strip=False,
         help_text=_("To confirm that you are the one asking."),
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+    email = forms.EmailField(
+        label=_("Your account's email address"),
+        help_text=_(
+            "To confirm that you are the one asking. Your account signs in through your organization: if you "
+            "signed in more than a few minutes ago, sign out and in again first."
+        ),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["email" if user.has_usable_password() else "password"]
 
 
 class ConsentForm(forms.Form):

@@ -149,14 +149,19 @@ def account_data(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def account_delete(request: HttpRequest) -> HttpResponse:
-    form = AccountDeleteForm(request.POST if request.method == "POST" else None)
+    form = AccountDeleteForm(request.POST if request.method == "POST" else None, user=request.user)
     if form.is_valid():
         try:
             # As the API does: a locked-out username cannot keep guessing here.
             security.login_lockout_check(request=request, username=request.user.get_username())
-            user_delete(user=request.user, password=form.cleaned_data["password"], request=request)
+            user_delete(
+                user=request.user,
+                password=form.cleaned_data.get("password", ""),
+                email=form.cleaned_data.get("email", ""),
+                request=request,
+            )
         except security.LoginLockedOut as locked:
-            form.add_error("password", locked.message)
+            form.add_error("password" if "password" in form.fields else None, locked.message)
         except ValidationError as error:
             add_service_error(form, error)
         else:

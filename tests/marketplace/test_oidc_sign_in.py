@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils import translation
 
 from hub.models import AuditEntry, Notification, User
-from hub.services import user_delete
 from marketplace.models import OrganizationSignIn
 from marketplace.services import organization_sign_in_configure
 from tests.factories import OrganizationFactory, UserFactory
@@ -371,15 +370,35 @@ def test_organization_sign_in_admin_never_shows_the_secret(admin_client, sign_in
     )  # allauth's, which shows it.
 
 
-def test_organization_sign_in_link_is_erased_with_the_account(client, sign_in, oidc_provider):
+def test_a_member_without_a_password_deletes_their_account_by_typing_its_address(
+    client, sign_in, oidc_provider
+):
     _sign_in_with_provider(client, oidc_provider, login=f"nadia.belanger@{DOMAIN}")
     user = User.objects.get(email=f"nadia.belanger@{DOMAIN}")
-    user.set_password("Un-mot-de-passe-solide-42")
-    user.save()
 
-    user_delete(user=user, password="Un-mot-de-passe-solide-42")
+    page = client.get("/fr/account/delete/").content.decode()
+    wrong = client.post("/fr/account/delete/", {"email": f"quelqu.un@{DOMAIN}"})
+    response = client.post("/fr/account/delete/", {"email": f"Nadia.Belanger@{DOMAIN}"})
 
+    assert 'name="email"' in page and 'name="password"' not in page
+    assert wrong.status_code == 200 and "Tapez l" in wrong.content.decode()
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert (user.email, user.is_active) == ("", False)
     assert not SocialAccount.objects.filter(user=user).exists()
+
+
+def test_a_member_without_a_password_signed_in_long_ago_signs_in_again_to_delete(
+    client, sign_in, oidc_provider, settings
+):
+    settings.ACCOUNT_REAUTHENTICATION_TIMEOUT = 0
+    _sign_in_with_provider(client, oidc_provider, login=f"nadia.belanger@{DOMAIN}")
+
+    response = client.post("/fr/account/delete/", {"email": f"nadia.belanger@{DOMAIN}"})
+
+    assert response.status_code == 200
+    assert "connectez-vous de nouveau" in response.content.decode()
+    assert User.objects.get(email=f"nadia.belanger@{DOMAIN}").is_active
 
 
 def test_organization_sign_in_admin_saves_through_the_service(admin_client, organization):
