@@ -452,10 +452,15 @@ class Run:
         )
 
     def users(self) -> dict[str, str]:
+        from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
         from hub.models import Organization, User
         from hub.services import api_token_create
 
         coordinator = User.objects.create_user(username="bench-coordinator", role=User.Role.COORDINATOR)
+        TOTP.activate(
+            coordinator, generate_totp_secret()
+        )  # Coordinators may use nothing without a second factor.
         member = User.objects.create_user(username="bench-ministry", role=User.Role.MINISTRY_MEMBER)
         Organization.objects.order_by("key").first().members.add(member)
         return {

@@ -267,6 +267,9 @@ SPECTACULAR_SETTINGS = {
         "ConsentKindEnum": "hub.models.Consent.Kind",
         # Delivery languages and required languages are the same choice set: one name for both.
         "LanguageEnum": "marketplace.models.Language",
+        # Two different "decision" fields: a verification's outcome, and the answer to a request to join.
+        "VerificationDecisionEnum": "marketplace.models.VendorVerification.Decision",
+        "JoinRequestDecisionEnum": "marketplace.serializers.JoinRequestDecideInputSerializer.DECISIONS",
     },
 }
 

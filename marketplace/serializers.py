@@ -272,7 +272,9 @@ class JoinRequestCreateInputSerializer(serializers.Serializer):
 
 
 class JoinRequestDecideInputSerializer(serializers.Serializer):
-    decision = serializers.ChoiceField(choices=[("accept", _("Accept")), ("refuse", _("Refuse"))])
+    DECISIONS = [("accept", _("Accept")), ("refuse", _("Refuse"))]
+
+    decision = serializers.ChoiceField(choices=DECISIONS)
     reason = serializers.CharField(
         max_length=1000,
         required=False,
