@@ -116,9 +116,9 @@ def _anyone(*fields: str) -> dict[str, tuple[str, ...]]:
 
 REQUEST_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
     # Accounts
-    "TokenInput": _anyone("username", "password", "label"),
+    "TokenInput": _anyone("username", "password", "code", "label"),
     "ConsentCreateInput": _anyone("kind", "granted", "version"),
-    "UserDeleteInput": _anyone("password"),
+    "UserDeleteInput": _anyone("password", "email"),
     "UserPreferencesUpdateInput": _anyone("email_frequency", "preferred_language"),
     # Catalogue
     "OrganizationInput": _anyone("name", "kind", "region"),
