@@ -257,6 +257,15 @@ class VendorReference(models.Model):
         return f"{self.client} — {self.title}"
 
 
+class AwardMode(models.TextChoices):
+    """The award modes of Quebec's public-contract rules (docs/evaluation.md)."""
+
+    PRICE = "price", _("Lowest price")
+    QUALITY_THEN_PRICE = "quality_then_price", _("Minimum quality, then lowest price")
+    ADJUSTED_PRICE = "adjusted_price", _("Lowest adjusted price (quality–price ratio)")
+    QUALITY = "quality", _("Quality only")
+
+
 class Challenge(models.Model):
     """A digital-transformation need posted by a public organization."""
 
@@ -276,6 +285,8 @@ class Challenge(models.Model):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted for publication")
         PUBLISHED = "published", _("Published")
+        # The deadline passed with proposals received: they are opened and the committee evaluates them.
+        EVALUATION = "evaluation", _("Under evaluation")
         CLOSED = "closed", _("Closed")
         AWARDED = "awarded", _("Awarded")
         CANCELLED = "cancelled", _("Cancelled")
@@ -312,6 +323,17 @@ class Challenge(models.Model):
         _("SME ceiling (employees)"), null=True, blank=True, help_text=_("Empty means no ceiling.")
     )
     on_site = models.BooleanField(_("on-site work"), default=False)
+    # How proposals are compared (docs/evaluation.md); empty until the organization chooses, and a challenge
+    # takes no proposal before it has. Where quality counts, the criteria are the challenge's `criteria`.
+    award_mode = models.CharField(_("award mode"), max_length=24, choices=AwardMode.choices, blank=True)
+    k_factor = models.PositiveSmallIntegerField(
+        _("K factor (%)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "For the lowest adjusted price only: how much more, in percent, a better proposal may cost."
+        ),
+    )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     awarded_vendor = models.ForeignKey(
         Vendor,
@@ -322,6 +344,8 @@ class Challenge(models.Model):
         related_name="+",
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # When the deadline's closing opened the sealed proposals; before it, nobody at the organization sees one.
+    proposals_opened_at = models.DateTimeField(_("proposals opened at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -356,6 +380,62 @@ class Challenge(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+
+class EvaluationCriterion(models.Model):
+    """One criterion of a challenge's evaluation grid, scored 0–100 by the selection committee."""
+
+    challenge = models.ForeignKey(
+        Challenge, verbose_name=_("challenge"), on_delete=models.CASCADE, related_name="criteria"
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    title = models.CharField(_("criterion"), max_length=255)
+    description = models.TextField(_("what the committee looks for"), blank=True)
+    weight = models.PositiveSmallIntegerField(
+        _("weight (%)"), validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    # A proposal scoring under the acceptable level (70) on such a criterion is rejected, whatever its total.
+    has_minimum = models.BooleanField(_("minimum of 70 required"), default=False)
+
+    class Meta:
+        ordering = ["challenge", "position", "id"]
+        verbose_name = _("evaluation criterion")
+        verbose_name_plural = _("evaluation criteria")
+        constraints = [
+            models.UniqueConstraint(fields=["challenge", "position"], name="criterion_unique_position"),
+            models.CheckConstraint(
+                condition=models.Q(weight__gte=1) & models.Q(weight__lte=100), name="criterion_weight_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.weight} %)"
+
+
+class ChallengeAddendum(models.Model):
+    """A change to a published challenge's award mode or grid, told to every introduced firm."""
+
+    challenge = models.ForeignKey(
+        Challenge, verbose_name=_("challenge"), on_delete=models.CASCADE, related_name="addenda"
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    summary = models.TextField(_("what changed and why"))
+    # The award mode, K factor and criteria before and after, as the public saw them.
+    grid_before = models.JSONField(_("grid before"), default=dict)
+    grid_after = models.JSONField(_("grid after"), default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["challenge", "number"]
+        verbose_name = _("addendum")
+        verbose_name_plural = _("addenda")
+        constraints = [models.UniqueConstraint(fields=["challenge", "number"], name="addendum_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{self.challenge} — {self.number}"
 
 
 class RelevanceJudgment(models.Model):

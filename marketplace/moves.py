@@ -51,9 +51,13 @@ CHALLENGE_MOVES: dict[str, Move] = {
     Status.SUBMITTED: Move(frozenset({Status.DRAFT}), Party.ORGANIZATION),
     Status.PUBLISHED: Move(frozenset({Status.SUBMITTED}), Party.COORDINATORS),
     Status.DRAFT: Move(frozenset({Status.SUBMITTED}), Party.ORGANIZATION),
+    # The deadline's closing: to evaluation when proposals were received (closed otherwise).
+    Status.EVALUATION: Move(frozenset({Status.PUBLISHED}), Party.SYSTEM),
     Status.CLOSED: Move(frozenset({Status.PUBLISHED}), Party.ORGANIZATION),
-    Status.AWARDED: Move(frozenset({Status.PUBLISHED, Status.CLOSED}), Party.ORGANIZATION),
-    Status.CANCELLED: Move(frozenset({Status.DRAFT, Status.SUBMITTED, Status.PUBLISHED}), Party.ORGANIZATION),
+    Status.AWARDED: Move(frozenset({Status.PUBLISHED, Status.CLOSED, Status.EVALUATION}), Party.ORGANIZATION),
+    Status.CANCELLED: Move(
+        frozenset({Status.DRAFT, Status.SUBMITTED, Status.PUBLISHED, Status.EVALUATION}), Party.ORGANIZATION
+    ),
 }
 # The organization changes its challenge until it is published; coordinators change it in any state.
 EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.SUBMITTED})

@@ -2,7 +2,7 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import MD5, Lower, Trim
 from django.utils.translation import gettext_lazy as _
@@ -235,6 +235,232 @@ class Clarification(models.Model):
         return self.PUBLISHED if self.answered_at else self.ASKED
 
 
+class Submission(models.Model):
+    """An introduced firm's proposal for a challenge: sealed until the challenge's deadline.
+
+    Before the deadline only the firm sees it (and may edit or withdraw it); at the deadline the submitted
+    ones are opened to the organization's selection committee (Challenge.proposals_opened_at)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    challenge = models.ForeignKey(
+        "marketplace.Challenge",
+        verbose_name=_("challenge"),
+        on_delete=models.CASCADE,
+        related_name="submissions",
+    )
+    vendor = models.ForeignKey(
+        "marketplace.Vendor", verbose_name=_("vendor"), on_delete=models.CASCADE, related_name="submissions"
+    )
+    introduction = models.OneToOneField(Introduction, on_delete=models.PROTECT, related_name="submission")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    approach = models.TextField(_("approach"), blank=True)
+    # [{"role": "...", "name": "..."}]: roles, and only the names the firm chooses to give.
+    team = models.JSONField(_("team"), default=list, blank=True)
+    # [{"title": "...", "week": 6, "amount": "25000.00"}]: deliverables, the week after the start each is due,
+    # and its share of the price; the engagement's milestones are pre-filled from it.
+    schedule = models.JSONField(_("schedule"), default=list, blank=True)
+    # Before taxes; GST and QST are computed and shown apart.
+    price = models.DecimalField(
+        _("price before taxes (CAD)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["challenge", "submitted_at", "id"]
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        constraints = [
+            models.UniqueConstraint(fields=["challenge", "vendor"], name="submission_unique_pair"),
+            models.CheckConstraint(
+                condition=models.Q(price__isnull=True) | models.Q(price__gt=0),
+                name="submission_price_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.challenge} — {self.vendor}"
+
+
+class SubmissionAnswer(models.Model):
+    """The firm's answer to one criterion of the challenge's grid."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="answers")
+    criterion = models.ForeignKey(
+        "marketplace.EvaluationCriterion", on_delete=models.CASCADE, related_name="answers"
+    )
+    text = models.TextField(_("answer"))
+
+    class Meta:
+        ordering = ["criterion__position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "criterion"], name="answer_unique_criterion")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission} — {self.criterion}"
+
+
+class SubmissionAttachment(models.Model):
+    """A PDF joined to a proposal, kept through Django's storage API (files, or S3 through django-storages)."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to="submissions/%Y/%m/")
+    name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CommitteeMember(models.Model):
+    """A member of a challenge's selection committee: members score, the secretary records the consensus."""
+
+    class Role(models.TextChoices):
+        MEMBER = "member", _("Member")
+        SECRETARY = "secretary", _("Secretary")
+
+    challenge = models.ForeignKey(
+        "marketplace.Challenge",
+        verbose_name=_("challenge"),
+        on_delete=models.CASCADE,
+        related_name="committee",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="committees"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["challenge", "role", "id"]
+        verbose_name = _("committee member")
+        verbose_name_plural = _("committee members")
+        constraints = [
+            models.UniqueConstraint(fields=["challenge", "user"], name="committee_unique_member"),
+            models.UniqueConstraint(
+                fields=["challenge"], condition=models.Q(role="secretary"), name="committee_one_secretary"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.challenge} — {self.user} ({self.role})"
+
+
+class ScoreSheet(models.Model):
+    """One committee member's scores for one proposal; the others' stay hidden from them until it is submitted."""
+
+    member = models.ForeignKey(CommitteeMember, on_delete=models.PROTECT, related_name="sheets")
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="sheets")
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["submission", "member", "id"]
+        constraints = [models.UniqueConstraint(fields=["member", "submission"], name="sheet_unique_member")]
+
+    def __str__(self) -> str:
+        return f"{self.member} — {self.submission}"
+
+
+SCORE_RANGE = models.Q(score__gte=0) & models.Q(score__lte=100)
+
+
+class Score(models.Model):
+    """A member's score (0–100, 70 is the acceptable level) for one criterion, with their comment."""
+
+    sheet = models.ForeignKey(ScoreSheet, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(
+        "marketplace.EvaluationCriterion", on_delete=models.CASCADE, related_name="+"
+    )
+    score = models.PositiveSmallIntegerField(_("score"), validators=[MaxValueValidator(100)])
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["criterion__position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["sheet", "criterion"], name="score_unique_criterion"),
+            models.CheckConstraint(condition=SCORE_RANGE, name="score_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.score}"
+
+
+class ConsensusScore(models.Model):
+    """The committee's agreed score for one criterion of a proposal, recorded by the secretary.
+
+    `comment` is meant for the firm: its debrief shows it."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="consensus")
+    criterion = models.ForeignKey(
+        "marketplace.EvaluationCriterion", on_delete=models.CASCADE, related_name="+"
+    )
+    score = models.PositiveSmallIntegerField(_("score"), validators=[MaxValueValidator(100)])
+    comment = models.TextField(_("comment for the firm"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
+
+    class Meta:
+        ordering = ["submission", "criterion__position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "criterion"], name="consensus_unique_criterion"),
+            models.CheckConstraint(condition=SCORE_RANGE, name="consensus_score_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission} — {self.criterion}: {self.score}"
+
+
+class AwardDecision(models.Model):
+    """The reasoned award: the winning proposal, its price, the rationale, and the ranking as computed then."""
+
+    challenge = models.OneToOneField(
+        "marketplace.Challenge",
+        verbose_name=_("challenge"),
+        on_delete=models.PROTECT,
+        related_name="award_decision",
+    )
+    submission = models.OneToOneField(Submission, on_delete=models.PROTECT, related_name="award_decision")
+    price = models.DecimalField(_("awarded price before taxes (CAD)"), max_digits=12, decimal_places=2)
+    rationale = models.TextField(_("rationale"))
+    # Every proposal's final quality score, rejection, adjusted price and rank, frozen at the award.
+    ranking = models.JSONField(_("ranking"), default=list)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("award decision")
+        verbose_name_plural = _("award decisions")
+
+    def __str__(self) -> str:
+        return f"{self.challenge} — {self.submission.vendor}"
+
+
 class Engagement(models.Model):
     """The pilot contract that follows an award."""
 
@@ -252,6 +478,15 @@ class Engagement(models.Model):
         "marketplace.Vendor", verbose_name=_("vendor"), on_delete=models.PROTECT, related_name="engagements"
     )
     introduction = models.OneToOneField(Introduction, on_delete=models.PROTECT, related_name="engagement")
+    # From the winning proposal; empty for engagements awarded before proposals existed.
+    submission = models.OneToOneField(
+        Submission, null=True, blank=True, on_delete=models.PROTECT, related_name="engagement"
+    )
+    price = models.DecimalField(
+        _("price before taxes (CAD)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

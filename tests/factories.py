@@ -27,8 +27,11 @@ from hub.models import (
     User,
 )
 from marketplace.models import (
+    AwardMode,
     Challenge,
+    ChallengeAddendum,
     EnterpriseRegisterEntry,
+    EvaluationCriterion,
     Expertise,
     OrganizationSignIn,
     Region,
@@ -40,7 +43,10 @@ from marketplace.models import (
     VendorVerification,
 )
 from matching.models import (
+    AwardDecision,
     Clarification,
+    CommitteeMember,
+    ConsensusScore,
     Engagement,
     Introduction,
     MatchProposal,
@@ -48,6 +54,11 @@ from matching.models import (
     OutboxEntry,
     Payout,
     SavedSearch,
+    Score,
+    ScoreSheet,
+    Submission,
+    SubmissionAnswer,
+    SubmissionAttachment,
     VendorExposure,
 )
 
@@ -343,6 +354,9 @@ class ChallengeFactory(factory.django.DjangoModelFactory):
     class Params:
         submitted = factory.Trait(status=Challenge.Status.SUBMITTED)
         published = factory.Trait(status=Challenge.Status.PUBLISHED)
+        evaluation = factory.Trait(
+            status=Challenge.Status.EVALUATION, proposals_opened_at=factory.LazyFunction(timezone.now)
+        )
         closed = factory.Trait(status=Challenge.Status.CLOSED)
         awarded = factory.Trait(status=Challenge.Status.AWARDED)
         cancelled = factory.Trait(status=Challenge.Status.CANCELLED)
@@ -370,6 +384,40 @@ class ChallengeFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def expertise(self, create, extracted, **kwargs):
         self.expertise.set(extracted if extracted is not None else [ExpertiseFactory()])
+
+
+class EvaluationCriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EvaluationCriterion
+
+    challenge = factory.SubFactory(ChallengeFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Critère {n}")
+    description = "Ce que le comité évalue."
+    weight = 40
+    has_minimum = False
+
+
+class ChallengeAddendumFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChallengeAddendum
+
+    challenge = factory.SubFactory(ChallengeFactory, published=True)
+    number = factory.Sequence(lambda n: n + 1)
+    summary = "Le critère 2 est précisé."
+
+
+def grid_create(
+    challenge: Challenge, *, weights: tuple[int, ...] = (40, 30, 30), mode: str = AwardMode.ADJUSTED_PRICE
+) -> list[EvaluationCriterion]:
+    """Give the challenge an award mode (K = 30 % for the adjusted price) and one criterion per weight."""
+    challenge.award_mode = mode
+    challenge.k_factor = 30 if mode == AwardMode.ADJUSTED_PRICE else None
+    challenge.save(update_fields=["award_mode", "k_factor"])
+    return [
+        EvaluationCriterionFactory(challenge=challenge, position=position, weight=weight)
+        for position, weight in enumerate(weights, start=1)
+    ]
 
 
 class RelevanceJudgmentFactory(factory.django.DjangoModelFactory):
@@ -505,6 +553,116 @@ class EngagementFactory(factory.django.DjangoModelFactory):
     challenge = factory.SelfAttribute("introduction.challenge")
     vendor = factory.SelfAttribute("introduction.vendor")
     status = Engagement.Status.ACTIVE
+
+
+class SubmissionFactory(factory.django.DjangoModelFactory):
+    """A draft proposal of an introduced firm; `submitted=True` for later."""
+
+    class Meta:
+        model = Submission
+
+    class Params:
+        submitted = factory.Trait(
+            status=Submission.Status.SUBMITTED, submitted_at=factory.LazyFunction(timezone.now)
+        )
+
+    introduction = factory.SubFactory(IntroductionFactory)
+    challenge = factory.SelfAttribute("introduction.challenge")
+    vendor = factory.SelfAttribute("introduction.vendor")
+    approach = "Une démarche agile, par itérations de deux semaines."
+    team = factory.LazyFunction(lambda: [{"role": "Chargée de projet", "name": ""}])
+    schedule = factory.LazyFunction(lambda: [{"title": "Prototype", "week": 6, "amount": "40000.00"}])
+    price = Decimal("100000.00")
+
+
+class SubmissionAnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SubmissionAnswer
+
+    submission = factory.SubFactory(SubmissionFactory)
+    criterion = factory.SubFactory(
+        EvaluationCriterionFactory, challenge=factory.SelfAttribute("..submission.challenge")
+    )
+    text = "Notre réponse à ce critère."
+
+
+class SubmissionAttachmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SubmissionAttachment
+
+    submission = factory.SubFactory(SubmissionFactory)
+    file = factory.django.FileField(filename="offre.pdf", data=b"%PDF-1.4\n%%EOF\n")
+    name = "offre.pdf"
+    size = 15
+    sha256 = "0" * 64
+
+
+class CommitteeMemberFactory(factory.django.DjangoModelFactory):
+    """A scoring member of the challenge's committee, made a member of its organization; `secretary=True`."""
+
+    class Meta:
+        model = CommitteeMember
+        skip_postgeneration_save = True
+
+    class Params:
+        secretary = factory.Trait(role=CommitteeMember.Role.SECRETARY)
+
+    challenge = factory.SubFactory(ChallengeFactory, evaluation=True)
+    user = factory.SubFactory(UserFactory, role=User.Role.MINISTRY_MEMBER)
+    role = CommitteeMember.Role.MEMBER
+
+    @factory.post_generation
+    def organization_membership(self, create, extracted, **kwargs):
+        if create:
+            self.challenge.organization.members.add(self.user)
+
+
+class ScoreSheetFactory(factory.django.DjangoModelFactory):
+    """A member's sheet for a submitted proposal of the same challenge, not submitted yet."""
+
+    class Meta:
+        model = ScoreSheet
+
+    member = factory.SubFactory(CommitteeMemberFactory)
+    submission = factory.SubFactory(
+        SubmissionFactory,
+        submitted=True,
+        introduction__proposal__challenge=factory.SelfAttribute("....member.challenge"),
+    )
+
+
+class ScoreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Score
+
+    sheet = factory.SubFactory(ScoreSheetFactory)
+    criterion = factory.SubFactory(
+        EvaluationCriterionFactory, challenge=factory.SelfAttribute("..sheet.submission.challenge")
+    )
+    score = 75
+    comment = "Solide."
+
+
+class ConsensusScoreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConsensusScore
+
+    submission = factory.SubFactory(SubmissionFactory, submitted=True)
+    criterion = factory.SubFactory(
+        EvaluationCriterionFactory, challenge=factory.SelfAttribute("..submission.challenge")
+    )
+    score = 75
+    comment = "Une démarche claire."
+
+
+class AwardDecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AwardDecision
+
+    submission = factory.SubFactory(SubmissionFactory, submitted=True)
+    challenge = factory.SelfAttribute("submission.challenge")
+    price = factory.SelfAttribute("submission.price")
+    rationale = "La soumission au prix ajusté le plus bas."
 
 
 # The dates a milestone's moves set (matching.services.engagements).
