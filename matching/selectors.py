@@ -443,11 +443,17 @@ def submission_list(*, user: User, challenge: Challenge | None = None) -> QueryS
     )
 
 
-def submission_list_read(*, user: User, challenge: Challenge | None = None) -> list[Submission]:
-    """submission_list, read now, with the openings by people outside the firms audited."""
+def submission_list_read(
+    *, user: User, challenge: Challenge | None = None, challenge_id: int | None = None
+) -> list[Submission]:
+    """submission_list (of one challenge, given it or its id), read now, with the openings by people outside the
+    firms audited."""
     from matching.services.submissions import submission_openings_record
 
-    submissions = list(submission_list(user=user, challenge=challenge))
+    submissions = submission_list(user=user, challenge=challenge)
+    if challenge_id is not None:
+        submissions = submissions.filter(challenge_id=challenge_id)
+    submissions = list(submissions)
     outside = [submission for submission in submissions if not roles.is_member_of(user, submission.vendor)]
     submission_openings_record(user=user, submissions=outside)
     return submissions
