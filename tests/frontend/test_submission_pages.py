@@ -50,7 +50,7 @@ def test_vendor_submission_shows_the_countdown_and_each_criterion(client, introd
     content = response.content.decode()
     assert response.status_code == 200
     assert "dans 3 jours" in content
-    assert "23:59" in content
+    assert "23\u00a0h\u00a059" in content
     for criterion in introduction.challenge.criteria.all():
         assert criterion.title in content
 
