@@ -473,10 +473,16 @@ def submission_get(*, user: User, submission_id: int) -> Submission:
 
 
 def submission_for_introduction(*, user: User, introduction: Introduction) -> Submission | None:
-    """The firm's own proposal for this introduction, if it started one (its members' form)."""
-    return (
+    """The firm's own proposal for this introduction, if it started one (its members' form; a coordinator's
+    read for the firm is audited like any read from outside it)."""
+    from matching.services.submissions import submission_openings_record
+
+    submission = (
         submission_list(user=user, challenge=introduction.challenge).filter(introduction=introduction).first()
     )
+    if submission is not None and not roles.is_member_of(user, submission.vendor):
+        submission_openings_record(user=user, submissions=[submission])
+    return submission
 
 
 def submission_attachment_get(*, user: User, attachment_id: int) -> SubmissionAttachment:

@@ -634,14 +634,14 @@ class SubmissionOutputSerializer(serializers.ModelSerializer):
     def _taxes(self, submission) -> tuple[Decimal, Decimal] | None:
         return taxes(submission.price) if submission.price is not None else None
 
-    def get_gst(self, submission) -> Decimal | None:
+    def get_gst(self, submission) -> str | None:
         amounts = self._taxes(submission)
         return str(amounts[0]) if amounts else None
 
-    def get_qst(self, submission) -> Decimal | None:
+    def get_qst(self, submission) -> str | None:
         amounts = self._taxes(submission)
         return str(amounts[1]) if amounts else None
 
-    def get_total(self, submission) -> Decimal | None:
+    def get_total(self, submission) -> str | None:
         amounts = self._taxes(submission)
         return str(submission.price + sum(amounts)) if amounts else None

@@ -485,3 +485,12 @@ def test_challenges_deadline_close_task_closes_every_due_challenge_only():
     assert closed == 1
     assert Challenge.objects.get(pk=due.pk).status == Challenge.Status.CLOSED
     assert Challenge.objects.get(pk=later.pk).status == Challenge.Status.PUBLISHED
+
+
+def test_beat_schedule_runs_the_deadline_closing_task(settings):
+    from hub.celery import app
+
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+
+    assert "matching.challenges_deadline_close" in scheduled
+    assert "matching.challenges_deadline_close" in app.tasks
