@@ -402,7 +402,9 @@ def challenge_list_without_proposals(
 # that a late beat worker neither opens proposals early nor keeps them sealed after their deadline.
 
 
-def _deadlines_check(*, user: User, challenge: Challenge | None) -> None:
+def challenge_deadlines_check(*, user: User, challenge: Challenge | None = None) -> None:
+    """Close the challenges whose deadline passed: this one, or all those of the user's organizations and
+    firms (every one, for coordinators)."""
     from matching.services.submissions import challenge_deadline_close_if_due, challenges_deadline_due
 
     if challenge is not None:
@@ -426,7 +428,7 @@ def submission_list(*, user: User, challenge: Challenge | None = None) -> QueryS
     ).prefetch_related("answers__criterion", "attachments")
     if not user.is_authenticated:
         return submissions.none()
-    _deadlines_check(user=user, challenge=challenge)
+    challenge_deadlines_check(user=user, challenge=challenge)
     if challenge is not None:
         submissions = submissions.filter(challenge=challenge)
     if user.is_coordinator:

@@ -60,6 +60,7 @@ STATUS_ORDER = [
     Status.DRAFT,
     Status.SUBMITTED,
     Status.PUBLISHED,
+    Status.EVALUATION,
     Status.CLOSED,
     Status.AWARDED,
     Status.CANCELLED,
@@ -182,6 +183,7 @@ def _next_steps(challenge: Challenge, user: User) -> list[dict]:
 @organization_member_required
 @require_GET
 def ministry_dashboard(request: HttpRequest) -> HttpResponse:
+    matching_selectors.challenge_deadlines_check(user=request.user)  # Shown as they now are.
     by_status: dict[str, list[dict]] = {status: [] for status in STATUS_ORDER}
     for challenge in challenge_list_for_member(user=request.user):
         by_status[challenge.status].append(

@@ -117,3 +117,18 @@ def test_organization_proposals_shows_nothing_before_the_deadline_then_the_propo
     assert introduction.vendor.name not in before.content.decode()
     assert introduction.vendor.name in after.content.decode()
     assert AuditEntry.objects.filter(actor=ministry, action="open").count() == 1
+
+
+def test_ministry_dashboard_lists_a_challenge_whose_deadline_closed_it(client, introduction):
+    client.force_login(introduction.vendor.members.get())
+    client.post(_url(introduction), _form(introduction) | {"action": "submit"})
+    ministry = UserFactory(role=User.Role.MINISTRY_MEMBER)
+    introduction.challenge.organization.members.add(ministry)
+    introduction.challenge.deadline = timezone.localdate() - datetime.timedelta(days=1)
+    introduction.challenge.save(update_fields=["deadline"])
+    client.force_login(ministry)
+
+    response = client.get(reverse("frontend:ministry_dashboard"))
+
+    assert response.status_code == 200
+    assert "En évaluation" in response.content.decode()
