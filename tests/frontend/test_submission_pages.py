@@ -132,3 +132,37 @@ def test_ministry_dashboard_lists_a_challenge_whose_deadline_closed_it(client, i
 
     assert response.status_code == 200
     assert "En évaluation" in response.content.decode()
+
+
+@pytest.mark.search
+def test_challenge_preview_warns_about_a_past_deadline(client):
+    ministry = UserFactory(role=User.Role.MINISTRY_MEMBER)
+    challenge = ChallengeFactory(deadline=timezone.localdate() - datetime.timedelta(days=2))
+    challenge.organization.members.add(ministry)
+    client.force_login(ministry)
+
+    response = client.get(reverse("frontend:challenge_preview", kwargs={"challenge_id": challenge.pk}))
+
+    content = response.content.decode()
+    assert "est déjà passée" in content
+    assert "Soumettre pour publication" not in content
+
+
+def test_publication_requests_warn_about_a_past_deadline(coordinator_client):
+    ChallengeFactory(submitted=True, deadline=timezone.localdate() - datetime.timedelta(days=2))
+
+    response = coordinator_client.get(reverse("frontend:coordinator_publication_requests"))
+
+    assert "ne peut pas être publié" in response.content.decode()
+
+
+def test_vendor_submission_read_by_a_coordinator_is_audited_as_a_sealed_opening(client, introduction):
+    client.force_login(introduction.vendor.members.get())
+    client.post(_url(introduction), _form(introduction) | {"action": "save"})
+    coordinator = UserFactory(role=User.Role.COORDINATOR)
+    client.force_login(coordinator)
+
+    client.get(_url(introduction))
+
+    entry = AuditEntry.objects.get(actor=coordinator, action="open")
+    assert entry.from_state == "sealed"
