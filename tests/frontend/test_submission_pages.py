@@ -166,3 +166,15 @@ def test_vendor_submission_read_by_a_coordinator_is_audited_as_a_sealed_opening(
 
     entry = AuditEntry.objects.get(actor=coordinator, action="open")
     assert entry.from_state == "sealed"
+
+
+def test_vendor_submission_offers_a_live_countdown_to_the_end_of_the_deadline_day(client, introduction):
+    client.force_login(introduction.vendor.members.get())
+
+    response = client.get(_url(introduction))
+
+    content = response.content.decode()
+    closes_at = timezone.localtime(response.context["closes_at"])
+    assert (closes_at.date(), closes_at.hour) == (introduction.challenge.deadline + datetime.timedelta(days=1), 0)
+    assert 'role="timer"' in content
+    assert "Temps restant\u00a0: {days}\u00a0j" in content
