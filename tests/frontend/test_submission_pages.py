@@ -175,6 +175,9 @@ def test_vendor_submission_offers_a_live_countdown_to_the_end_of_the_deadline_da
 
     content = response.content.decode()
     closes_at = timezone.localtime(response.context["closes_at"])
-    assert (closes_at.date(), closes_at.hour) == (introduction.challenge.deadline + datetime.timedelta(days=1), 0)
+    assert (closes_at.date(), closes_at.hour) == (
+        introduction.challenge.deadline + datetime.timedelta(days=1),
+        0,
+    )
     assert 'role="timer"' in content
     assert "Temps restant\u00a0: {days}\u00a0j" in content
