@@ -7,7 +7,7 @@ what may change, and when."""
 import datetime
 import hashlib
 import uuid
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -52,10 +52,10 @@ PDF_TAIL_BYTES = 1024
 
 
 def taxes(price: Decimal) -> tuple[Decimal, Decimal]:
-    """The GST (5 %) and the QST (9.975 %) on a price before taxes, each rounded to the cent."""
+    """The GST (5 %) and the QST (9.975 %) on a price before taxes, each rounded to the cent (half up)."""
     return (
-        (price * GST_RATE).quantize(CENT),
-        (price * QST_RATE).quantize(CENT),
+        (price * GST_RATE).quantize(CENT, rounding=ROUND_HALF_UP),
+        (price * QST_RATE).quantize(CENT, rounding=ROUND_HALF_UP),
     )
 
 

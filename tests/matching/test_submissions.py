@@ -494,3 +494,7 @@ def test_beat_schedule_runs_the_deadline_closing_task(settings):
 
     assert "matching.challenges_deadline_close" in scheduled
     assert "matching.challenges_deadline_close" in app.tasks
+
+
+def test_taxes_round_half_a_cent_up():
+    assert taxes(Decimal("0.10")) == (Decimal("0.01"), Decimal("0.01"))
