@@ -36,7 +36,10 @@ RUN pip install --no-deps -e . \
     && DJANGO_SECRET_KEY=build-only-not-a-secret python manage.py compilemessages \
     && DJANGO_SECRET_KEY=build-only-not-a-secret python manage.py collectstatic --noinput
 
-RUN useradd --system --uid 10001 --user-group --no-create-home --home-dir /app app
+RUN useradd --system --uid 10001 --user-group --no-create-home --home-dir /app app \
+    && mkdir -p /var/lib/maillage/media && chown app:app /var/lib/maillage/media
+# Uploaded files (proposals' attachments) when no S3 bucket is set: docker-compose.yml mounts a volume here.
+ENV DJANGO_MEDIA_ROOT=/var/lib/maillage/media
 USER app
 
 EXPOSE 8000

@@ -60,6 +60,16 @@ urlpatterns = [
         name="vendor_introduction_detail",
     ),
     path("sme/engagements/<int:engagement_id>/", vendor.vendor_engagement, name="vendor_engagement"),
+    path(
+        "sme/introductions/<int:introduction_id>/proposal/",
+        vendor.vendor_submission,
+        name="vendor_submission",
+    ),
+    path(
+        "sme/proposal-documents/<int:attachment_id>/",
+        vendor.vendor_submission_attachment,
+        name="vendor_submission_attachment",
+    ),
     # Coordinators
     path("coordination/", coordinator.queue, name="coordinator_queue"),
     path(
@@ -119,6 +129,16 @@ urlpatterns = [
     path("organization/challenges/reach/", ministry.challenge_reach, name="challenge_reach"),
     path("organization/challenges/<int:challenge_id>/", ministry.challenge_manage, name="challenge_manage"),
     path("organization/challenges/<int:challenge_id>/edit/", ministry.challenge_edit, name="challenge_edit"),
+    path(
+        "organization/challenges/<int:challenge_id>/proposals/",
+        ministry.challenge_proposals,
+        name="ministry_proposals",
+    ),
+    path(
+        "organization/proposal-documents/<int:attachment_id>/",
+        ministry.proposal_attachment,
+        name="ministry_proposal_attachment",
+    ),
     path(
         "organization/challenges/<int:challenge_id>/preview/",
         ministry.challenge_preview,

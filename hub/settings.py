@@ -206,8 +206,35 @@ STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"
 # Dockerfile too), and its dist/ folder is served under static/sdg/. hub/checks.py stops the site without it.
 DESIGN_SYSTEM_DIR = BASE_DIR / ".var" / "design-system" / "qc-trousse-sdg" / "dist"
 STATICFILES_DIRS = [("sdg", DESIGN_SYSTEM_DIR)]
+# Uploaded files (the PDF attachments of proposals) go through Django's storage API: the filesystem under
+# MEDIA_ROOT by default, or any S3-compatible store (AWS S3, MinIO, Ceph...) through django-storages once
+# STORAGE_S3_BUCKET is set (README, "Stored files"). They are never served from a public URL: a view streams each
+# file after checking who asks (there is no MEDIA_URL route).
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
+STORAGE_S3_BUCKET = os.environ.get("STORAGE_S3_BUCKET", "")
+DEFAULT_FILE_STORAGE_CONFIG = (
+    {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": STORAGE_S3_BUCKET,
+            # Empty for AWS itself; the address of the store otherwise (http://minio:9000).
+            "endpoint_url": os.environ.get("STORAGE_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("STORAGE_S3_REGION") or None,
+            # Empty: boto3 finds credentials itself (instance role, AWS_* variables).
+            "access_key": os.environ.get("STORAGE_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("STORAGE_S3_SECRET_KEY") or None,
+            "location": os.environ.get("STORAGE_S3_PREFIX", ""),
+            # "path" for MinIO and most self-hosted stores; "virtual" (or empty) for AWS.
+            "addressing_style": os.environ.get("STORAGE_S3_ADDRESSING_STYLE") or None,
+            "default_acl": "private",
+            "file_overwrite": False,
+        },
+    }
+    if STORAGE_S3_BUCKET
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_FILE_STORAGE_CONFIG,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -295,6 +322,8 @@ CELERY_BEAT_SCHEDULE = {
     # Work whose task could not be queued (broker down at commit) or gave up: see docs/reliability.md.
     "requeue-overdue-emails": {"task": "hub.notifications_email_requeue", "schedule": 600.0},
     "requeue-publication-followups": {"task": "matching.publication_followups_requeue", "schedule": 600.0},
+    # Challenges whose deadline passed stop taking proposals and open them (the reads check too).
+    "close-passed-deadlines": {"task": "matching.challenges_deadline_close", "schedule": 300.0},
 }
 
 # The cache holds the API throttles' and the sign-in lockout's counters, which every web process must
@@ -314,6 +343,12 @@ if REDIS_CACHE_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# A proposal's PDF attachments: the largest file taken, and how many per proposal.
+SUBMISSION_ATTACHMENT_MAX_BYTES = int(
+    os.environ.get("SUBMISSION_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))
+)
+SUBMISSION_ATTACHMENTS_MAX = int(os.environ.get("SUBMISSION_ATTACHMENTS_MAX", "10"))
 
 # How many vendors the matcher proposes to coordinators when a challenge is published.
 PROPOSALS_PER_CHALLENGE = int(os.environ.get("PROPOSALS_PER_CHALLENGE", "10"))

@@ -8,6 +8,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 
+from django.utils import timezone
+
 from hub import roles
 from hub.models import User
 from marketplace.models import Challenge
@@ -63,6 +65,13 @@ CHALLENGE_MOVES: dict[str, Move] = {
 EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.SUBMITTED})
 # Only a draft is deleted; anything vendors may have seen is cancelled instead.
 DELETABLE_STATUSES = frozenset({Status.DRAFT})
+# Submitting a challenge for publication, and publishing it, need a deadline firms can still meet.
+DEADLINE_CHECKED_STATUSES = frozenset({Status.SUBMITTED, Status.PUBLISHED})
+
+
+def deadline_passed(challenge: Challenge) -> bool:
+    """Whether the challenge's deadline day is over in the site's time zone (it closes at 23:59, Quebec time)."""
+    return timezone.localdate() > challenge.deadline
 
 
 def challenge_is_party(*, challenge: Challenge, user: User, party: Party) -> bool:
@@ -85,6 +94,8 @@ def allowed_moves(challenge: Challenge, user: User) -> set[str]:
         state=challenge.status,
         is_party=lambda party: challenge_is_party(challenge=challenge, user=user, party=party),
     )
+    if deadline_passed(challenge):
+        moves -= DEADLINE_CHECKED_STATUSES
     if challenge_editable(challenge=challenge, user=user):
         moves.add("edit")
     if challenge.status in DELETABLE_STATUSES:

@@ -37,7 +37,14 @@ from marketplace.models import (
     domain_validator,
     neq_validator,
 )
-from marketplace.moves import CHALLENGE_MOVES, DELETABLE_STATUSES, Party, challenge_editable
+from marketplace.moves import (
+    CHALLENGE_MOVES,
+    DEADLINE_CHECKED_STATUSES,
+    DELETABLE_STATUSES,
+    Party,
+    challenge_editable,
+    deadline_passed,
+)
 from marketplace.notifications import BehalfEvent, send, send_behalf
 from marketplace.selectors import (
     register_evidence,
@@ -782,6 +789,17 @@ def challenge_transition(
         raise PermissionDenied(_("Only a hub coordinator can publish a challenge."))
     if not roles.is_organization_member(user, challenge.organization):
         raise PermissionDenied(_("You can only manage your own organization's challenges."))
+    if to_status in DEADLINE_CHECKED_STATUSES and deadline_passed(challenge):
+        raise ValidationError(
+            {
+                "deadline": _(
+                    "The deadline, %(deadline)s, is already past: no firm could answer. Set a later deadline, "
+                    "then try again."
+                )
+                % {"deadline": long_date(challenge.deadline)}
+            },
+            code="deadline_past",
+        )
     # A coordinator's own move is nobody's behalf; an organization's move made by a coordinator is.
     behalf = (
         None

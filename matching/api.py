@@ -3,11 +3,13 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,7 +20,7 @@ from hub.permissions import IsCoordinator, IsOrganizationMember, IsVendorMember
 from marketplace.selectors import challenge_get, expertise_labels, vendor_get_for_member
 from marketplace.visibility import ProfileVisibility
 from matching import payments, selectors, services
-from matching.models import VendorExposure
+from matching.models import SubmissionAttachment, VendorExposure
 from matching.search import people
 from matching.search.client import engine_errors
 from matching.search.documents import MAX_RESULT_WINDOW
@@ -50,6 +52,11 @@ from matching.serializers import (
     ProposalRejectInputSerializer,
     SavedSearchCreateInputSerializer,
     SavedSearchOutputSerializer,
+    SubmissionAttachmentAddInputSerializer,
+    SubmissionAttachmentOutputSerializer,
+    SubmissionMoveInputSerializer,
+    SubmissionOutputSerializer,
+    SubmissionSaveInputSerializer,
     VendorMatchPageOutputSerializer,
     VendorSearchInputSerializer,
     VendorSearchOutputSerializer,
@@ -492,6 +499,145 @@ class MilestoneAcceptApi(APIView):
             milestone=milestone, user=request.user, **serializer.validated_data
         )
         return Response(MilestoneOutputSerializer(milestone).data)
+
+
+# Proposals, sealed until the deadline (the selectors decide who reads one, and audit the openings)
+
+
+class SubmissionSaveApi(APIView):
+    """Create the firm's proposal for this introduction, or change it: only the fields sent change. A submitted
+    proposal stays submitted."""
+
+    permission_classes = [IsVendorMember]
+
+    @extend_schema(request=SubmissionSaveInputSerializer, responses=SubmissionOutputSerializer)
+    def post(self, request: Request, introduction_id: int) -> Response:
+        introduction = selectors.introduction_get(user=request.user, introduction_id=introduction_id)
+        serializer = SubmissionSaveInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        reason = data.pop("reason", "")
+        submission = services.submission_save(
+            introduction=introduction, user=request.user, data=data, reason=reason
+        )
+        return Response(SubmissionOutputSerializer(submission).data)
+
+
+class SubmissionListApi(APIView):
+    """The firm's own proposals; an organization's, once its challenges' deadlines opened them."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("challenge", OpenApiTypes.INT, description="Only this challenge's.")],
+        responses=SubmissionOutputSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        challenge_id = None
+        if request.query_params.get("challenge"):
+            try:
+                challenge_id = int(request.query_params["challenge"])
+            except ValueError:
+                raise ValidationError({"challenge": _("Give a challenge's number.")}) from None
+        submissions = selectors.submission_list_read(user=request.user, challenge_id=challenge_id)
+        return paginated_response(request, self, submissions, SubmissionOutputSerializer)
+
+
+class SubmissionDetailApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=SubmissionOutputSerializer)
+    def get(self, request: Request, submission_id: int) -> Response:
+        submission = selectors.submission_get(user=request.user, submission_id=submission_id)
+        return Response(SubmissionOutputSerializer(submission).data)
+
+
+class SubmissionSubmitApi(APIView):
+    """Submit a complete proposal (400 with what is missing otherwise)."""
+
+    permission_classes = [IsVendorMember]
+
+    @extend_schema(request=SubmissionMoveInputSerializer, responses=SubmissionOutputSerializer)
+    def post(self, request: Request, submission_id: int) -> Response:
+        submission = selectors.submission_get(user=request.user, submission_id=submission_id)
+        serializer = SubmissionMoveInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        submission = services.submission_submit(
+            submission=submission, user=request.user, **serializer.validated_data
+        )
+        return Response(SubmissionOutputSerializer(submission).data)
+
+
+class SubmissionWithdrawApi(APIView):
+    permission_classes = [IsVendorMember]
+
+    @extend_schema(request=SubmissionMoveInputSerializer, responses=SubmissionOutputSerializer)
+    def post(self, request: Request, submission_id: int) -> Response:
+        submission = selectors.submission_get(user=request.user, submission_id=submission_id)
+        serializer = SubmissionMoveInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        submission = services.submission_withdraw(
+            submission=submission, user=request.user, **serializer.validated_data
+        )
+        return Response(SubmissionOutputSerializer(submission).data)
+
+
+class SubmissionAttachmentAddApi(APIView):
+    """Join a PDF (multipart/form-data), checked by its content and its size."""
+
+    permission_classes = [IsVendorMember]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        request={"multipart/form-data": SubmissionAttachmentAddInputSerializer},
+        responses={201: SubmissionAttachmentOutputSerializer},
+    )
+    def post(self, request: Request, submission_id: int) -> Response:
+        submission = selectors.submission_get(user=request.user, submission_id=submission_id)
+        serializer = SubmissionAttachmentAddInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        attachment = services.submission_attachment_add(
+            submission=submission, user=request.user, **serializer.validated_data
+        )
+        return Response(SubmissionAttachmentOutputSerializer(attachment).data, status=status.HTTP_201_CREATED)
+
+
+class SubmissionAttachmentRemoveApi(APIView):
+    permission_classes = [IsVendorMember]
+
+    @extend_schema(request=SubmissionMoveInputSerializer, responses={204: None})
+    def delete(self, request: Request, attachment_id: int) -> Response:
+        attachment = selectors.submission_attachment_get(user=request.user, attachment_id=attachment_id)
+        serializer = SubmissionMoveInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.submission_attachment_remove(
+            attachment=attachment, user=request.user, **serializer.validated_data
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SubmissionAttachmentDownloadApi(APIView):
+    """The PDF itself, streamed through the storage API to whoever may read the proposal (never a public URL)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    def get(self, request: Request, attachment_id: int) -> FileResponse:
+        attachment = selectors.submission_attachment_get(user=request.user, attachment_id=attachment_id)
+        return attachment_response(attachment)
+
+
+def attachment_response(attachment: SubmissionAttachment) -> FileResponse:
+    """A proposal's PDF as a download, whatever the storage (the pages use it too)."""
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # Payments

@@ -10,12 +10,13 @@ from hub import roles
 from hub.models import User
 from marketplace import moves as challenge_moves
 from marketplace.models import Challenge, Vendor
-from marketplace.moves import Move, Party, moves_from
-from matching.models import Clarification, Engagement, Introduction, MatchProposal, Milestone
+from marketplace.moves import Move, Party, deadline_passed, moves_from
+from matching.models import Clarification, Engagement, Introduction, MatchProposal, Milestone, Submission
 
 ProposalStatus = MatchProposal.Status
 IntroductionStatus = Introduction.Status
 MilestoneStatus = Milestone.Status
+SubmissionStatus = Submission.Status
 
 PROPOSAL_MOVES: dict[str, Move] = {
     ProposalStatus.APPROVED: Move(
@@ -69,6 +70,26 @@ MILESTONE_MOVES: dict[str, Move] = {
 }
 
 
+# A firm's proposal, sealed until the deadline: the firm saves (edits) it, submits it, withdraws it and may
+# submit it again, all only while the challenge takes proposals (services/submissions.py says when).
+SUBMISSION_MOVES: dict[str, Move] = {
+    "save": Move(
+        frozenset({SubmissionStatus.DRAFT, SubmissionStatus.SUBMITTED, SubmissionStatus.WITHDRAWN}),
+        Party.VENDOR,
+    ),
+    SubmissionStatus.SUBMITTED: Move(
+        frozenset({SubmissionStatus.DRAFT, SubmissionStatus.WITHDRAWN}), Party.VENDOR, "submit"
+    ),
+    SubmissionStatus.WITHDRAWN: Move(frozenset({SubmissionStatus.SUBMITTED}), Party.VENDOR, "withdraw"),
+}
+
+
+def submission_accepting(challenge: Challenge) -> bool:
+    """Whether the challenge takes proposals: published, its award mode chosen, its deadline not passed (the
+    end of the deadline day, in the site's time zone)."""
+    return challenge.is_open and bool(challenge.award_mode) and not deadline_passed(challenge)
+
+
 def _is_party(*, user: User, party: Party, challenge: Challenge, vendor: Vendor | None) -> bool:
     if party is Party.COORDINATORS:
         return user.is_coordinator
@@ -96,6 +117,7 @@ _TABLES = {
     Introduction: (INTRODUCTION_MOVES, lambda introduction: (introduction.challenge, introduction.vendor)),
     Clarification: (CLARIFICATION_MOVES, lambda clarification: (clarification.challenge, None)),
     Engagement: (ENGAGEMENT_MOVES, lambda engagement: (engagement.challenge, engagement.vendor)),
+    Submission: (SUBMISSION_MOVES, lambda submission: (submission.challenge, submission.vendor)),
     Milestone: (
         MILESTONE_MOVES,
         lambda milestone: (milestone.engagement.challenge, milestone.engagement.vendor),
@@ -104,7 +126,8 @@ _TABLES = {
 
 
 def allowed_moves(
-    obj: Challenge | MatchProposal | Introduction | Clarification | Engagement | Milestone, user: User
+    obj: Challenge | MatchProposal | Introduction | Clarification | Engagement | Milestone | Submission,
+    user: User,
 ) -> set[str]:
     """The states (or named actions) this user may take the object to from its current state; empty for
     anonymous visitors. The services still decide: a page drawn from this can be stale."""
@@ -121,4 +144,8 @@ def allowed_moves(
     )
     if isinstance(obj, Clarification) and not challenge.is_open:
         moves.discard(Clarification.PUBLISHED)
+    if isinstance(obj, Submission) and not (
+        submission_accepting(challenge) and obj.introduction.status in INTRODUCTIONS_IN_THE_RUNNING
+    ):
+        return set()
     return _introduction_conditions(obj, user, moves) if isinstance(obj, Introduction) else moves

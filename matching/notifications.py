@@ -161,6 +161,58 @@ CLARIFICATION_PUBLISHED = Event(
 )
 
 
+# The deadline's closing (services/submissions.py)
+
+
+def _proposals_received(*, challenge: Challenge, count: int) -> tuple[str, str]:
+    if not count:
+        return (
+            _("No proposal received: %(title)s") % {"title": challenge.title},
+            _(
+                "The deadline of “%(title)s” passed on %(deadline)s without any proposal. The challenge is "
+                "closed."
+            )
+            % {"title": challenge.title, "deadline": long_date(challenge.deadline)},
+        )
+    return (
+        _("Proposals received: %(title)s") % {"title": challenge.title},
+        ngettext(
+            "The deadline of “%(title)s” passed on %(deadline)s: your organization received %(count)s "
+            "proposal. It is open to your selection committee.",
+            "The deadline of “%(title)s” passed on %(deadline)s: your organization received %(count)s "
+            "proposals. They are open to your selection committee.",
+            count,
+        )
+        % {"title": challenge.title, "deadline": long_date(challenge.deadline), "count": count},
+    )
+
+
+def _deadline_passed(*, challenge: Challenge, introduction: Introduction, submitted: bool) -> tuple[str, str]:
+    values = {"title": challenge.title, "deadline": long_date(challenge.deadline)}
+    return (
+        _("Deadline passed: %(title)s") % values,
+        _(
+            "The deadline of “%(title)s” passed on %(deadline)s and the challenge takes no more proposals. "
+            "Your firm's proposal was received; you will hear the outcome of the evaluation."
+        )
+        % values
+        if submitted
+        else _(
+            "The deadline of “%(title)s” passed on %(deadline)s and the challenge takes no more proposals. "
+            "Your firm did not submit one."
+        )
+        % values,
+    )
+
+
+PROPOSALS_RECEIVED = Event(
+    Notification.Kind.PROPOSALS_RECEIVED, "proposals-received:{challenge.pk}", _proposals_received
+)
+DEADLINE_PASSED = Event(
+    Notification.Kind.DEADLINE_PASSED, "deadline-passed:{introduction.pk}", _deadline_passed
+)
+
+
 # Milestones
 
 

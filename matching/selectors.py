@@ -19,6 +19,8 @@ from matching.models import (
     MatchProposal,
     Milestone,
     SavedSearch,
+    Submission,
+    SubmissionAttachment,
     VendorExposure,
 )
 
@@ -394,3 +396,101 @@ def challenge_list_without_proposals(
         .exclude(pk__in=MatchProposal.objects.values("challenge_id"))
         .order_by("published_at", "id")
     )
+
+
+# Proposals (matching.models.Submission), sealed until the deadline. Every read first runs the deadline's check, so
+# that a late beat worker neither opens proposals early nor keeps them sealed after their deadline.
+
+
+def challenge_deadlines_check(*, user: User, challenge: Challenge | None = None) -> None:
+    """Close the challenges whose deadline passed: this one, or all those of the user's organizations and
+    firms (every one, for coordinators)."""
+    from matching.services.submissions import challenge_deadline_close_if_due, challenges_deadline_due
+
+    if challenge is not None:
+        challenge_deadline_close_if_due(challenge)
+        challenge.refresh_from_db(fields=["status", "proposals_opened_at"])
+        return
+    due = challenges_deadline_due()
+    if not user.is_coordinator:
+        due = due.filter(Q(organization__members=user) | Q(submissions__vendor__members=user)).distinct()
+    for due_challenge in due:
+        challenge_deadline_close_if_due(due_challenge)
+
+
+def submission_list(*, user: User, challenge: Challenge | None = None) -> QuerySet[Submission]:
+    """The proposals this user may read. A firm's members read their own, in every state. A public
+    organization's members read none before the deadline opened them (Challenge.proposals_opened_at), then
+    only the submitted ones: drafts and withdrawn proposals are never opened. Coordinators read them all (the
+    hub acts for firms); every read by someone outside the firm is audited (submission_openings_record)."""
+    submissions = Submission.objects.select_related(
+        "challenge", "challenge__organization", "vendor", "introduction"
+    ).prefetch_related("answers__criterion", "attachments")
+    if not user.is_authenticated:
+        return submissions.none()
+    challenge_deadlines_check(user=user, challenge=challenge)
+    if challenge is not None:
+        submissions = submissions.filter(challenge=challenge)
+    if user.is_coordinator:
+        return submissions.order_by("challenge_id", "submitted_at", "id")
+    opened = Q(
+        challenge__organization__members=user,
+        challenge__proposals_opened_at__isnull=False,
+        status=Submission.Status.SUBMITTED,
+    )
+    return (
+        submissions.filter(Q(vendor__members=user) | opened)
+        .distinct()
+        .order_by("challenge_id", "submitted_at", "id")
+    )
+
+
+def submission_list_read(
+    *, user: User, challenge: Challenge | None = None, challenge_id: int | None = None
+) -> list[Submission]:
+    """submission_list (of one challenge, given it or its id), read now, with the openings by people outside the
+    firms audited."""
+    from matching.services.submissions import submission_openings_record
+
+    submissions = submission_list(user=user, challenge=challenge)
+    if challenge_id is not None:
+        submissions = submissions.filter(challenge_id=challenge_id)
+    submissions = list(submissions)
+    outside = [submission for submission in submissions if not roles.is_member_of(user, submission.vendor)]
+    submission_openings_record(user=user, submissions=outside)
+    return submissions
+
+
+def submission_get(*, user: User, submission_id: int) -> Submission:
+    """One proposal the user may read (Http404 otherwise, sealed or not), its opening audited."""
+    from matching.services.submissions import submission_openings_record
+
+    found = Submission.objects.select_related("challenge").filter(pk=submission_id).first()
+    submission = get_object_or_404(
+        submission_list(user=user, challenge=found.challenge if found else None), pk=submission_id
+    )
+    if not roles.is_member_of(user, submission.vendor):
+        submission_openings_record(user=user, submissions=[submission])
+    return submission
+
+
+def submission_for_introduction(*, user: User, introduction: Introduction) -> Submission | None:
+    """The firm's own proposal for this introduction, if it started one (its members' form; a coordinator's
+    read for the firm is audited like any read from outside it)."""
+    from matching.services.submissions import submission_openings_record
+
+    submission = (
+        submission_list(user=user, challenge=introduction.challenge).filter(introduction=introduction).first()
+    )
+    if submission is not None and not roles.is_member_of(user, submission.vendor):
+        submission_openings_record(user=user, submissions=[submission])
+    return submission
+
+
+def submission_attachment_get(*, user: User, attachment_id: int) -> SubmissionAttachment:
+    """An attachment of a proposal the user may read; Http404 otherwise."""
+    attachment = get_object_or_404(
+        SubmissionAttachment.objects.select_related("submission"), pk=attachment_id
+    )
+    submission_get(user=user, submission_id=attachment.submission_id)
+    return attachment

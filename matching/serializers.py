@@ -15,6 +15,8 @@ from matching.models import (
     MatchProposal,
     Milestone,
     SavedSearch,
+    Submission,
+    SubmissionAttachment,
     VendorExposure,
 )
 from matching.search.explain import explanation_gaps, explanation_reasons
@@ -26,6 +28,7 @@ from matching.search.queries import (
     VendorSize,
     VendorSort,
 )
+from matching.services.submissions import deadline_closes_at, taxes
 
 MAX_FACET_VALUES = 50
 
@@ -512,3 +515,133 @@ class EngagementOutputSerializer(serializers.ModelSerializer):
 
     def get_vendor(self, engagement) -> dict:
         return {"id": engagement.vendor_id, "name": engagement.vendor.name}
+
+
+# Proposals (a firm's answer to a challenge), sealed until the deadline
+
+
+class SubmissionTeamRowSerializer(serializers.Serializer):
+    role = serializers.CharField(max_length=200, allow_blank=True)
+    name = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=gettext_lazy("Optional: only the names the firm chooses to give."),
+    )
+
+
+class SubmissionScheduleRowSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=255, allow_blank=True)
+    week = serializers.IntegerField(
+        min_value=1, max_value=520, help_text=gettext_lazy("The week it is due, counted from the start.")
+    )
+    amount = serializers.CharField(
+        max_length=32,
+        help_text=gettext_lazy("Its share of the price, in CAD before taxes, such as 25000.00."),
+    )
+
+
+class SubmissionSaveInputSerializer(serializers.Serializer):
+    """Only the fields sent change; answers are keyed by the criterion's id (an empty text removes the answer)."""
+
+    approach = serializers.CharField(max_length=20000, required=False, allow_blank=True)
+    team = SubmissionTeamRowSerializer(many=True, required=False, max_length=50)
+    schedule = SubmissionScheduleRowSerializer(many=True, required=False, max_length=50)
+    price = serializers.CharField(
+        max_length=32,
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text=gettext_lazy(
+            "In CAD before taxes, greater than zero, at most two decimals, such as 125000.00."
+        ),
+    )
+    answers = serializers.DictField(
+        child=serializers.CharField(max_length=20000, allow_blank=True), required=False
+    )
+    reason = behalf_reason_field()
+
+
+class SubmissionMoveInputSerializer(serializers.Serializer):
+    """Submitting or withdrawing: only a coordinator acting for the firm says something (why)."""
+
+    reason = behalf_reason_field()
+
+
+class SubmissionAttachmentAddInputSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text=gettext_lazy("A PDF document."))
+    reason = behalf_reason_field()
+
+
+class SubmissionAttachmentOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SubmissionAttachment
+        fields = ["id", "name", "size", "sha256", "created_at"]
+
+
+class SubmissionAnswerOutputSerializer(serializers.Serializer):
+    criterion = serializers.IntegerField(source="criterion_id")
+    title = serializers.CharField(source="criterion.title")
+    weight = serializers.IntegerField(source="criterion.weight")
+    text = serializers.CharField()
+
+
+class SubmissionOutputSerializer(serializers.ModelSerializer):
+    challenge = serializers.SerializerMethodField()
+    vendor = serializers.SerializerMethodField()
+    gst = serializers.SerializerMethodField()
+    qst = serializers.SerializerMethodField()
+    total = serializers.SerializerMethodField()
+    answers = SubmissionAnswerOutputSerializer(many=True, read_only=True)
+    attachments = SubmissionAttachmentOutputSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Submission
+        fields = [
+            "id",
+            "challenge",
+            "vendor",
+            "introduction",
+            "status",
+            "approach",
+            "team",
+            "schedule",
+            "price",
+            "gst",
+            "qst",
+            "total",
+            "answers",
+            "attachments",
+            "submitted_at",
+            "withdrawn_at",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_challenge(self, submission) -> dict:
+        challenge = submission.challenge
+        return {
+            "id": challenge.pk,
+            "title": challenge.title,
+            "deadline": challenge.deadline.isoformat(),
+            "closes_at": deadline_closes_at(challenge).isoformat(),
+        }
+
+    def get_vendor(self, submission) -> dict:
+        return {"id": submission.vendor_id, "name": submission.vendor.name}
+
+    def _taxes(self, submission) -> tuple[Decimal, Decimal] | None:
+        return taxes(submission.price) if submission.price is not None else None
+
+    def get_gst(self, submission) -> str | None:
+        amounts = self._taxes(submission)
+        return str(amounts[0]) if amounts else None
+
+    def get_qst(self, submission) -> str | None:
+        amounts = self._taxes(submission)
+        return str(amounts[1]) if amounts else None
+
+    def get_total(self, submission) -> str | None:
+        amounts = self._taxes(submission)
+        return str(submission.price + sum(amounts)) if amounts else None

@@ -114,3 +114,12 @@ def publication_followups_requeue_task() -> int:
 
     # Not retried: it runs every few minutes anyway, and what it queues is safe to repeat.
     return publication_followups_requeue(now=timezone.now())
+
+
+@shared_task(name="matching.challenges_deadline_close")
+def challenges_deadline_close_task() -> int:
+    from matching.services import challenges_deadline_close
+
+    return (
+        challenges_deadline_close()
+    )  # Each closing locks its challenge and checks its state: safe to repeat.

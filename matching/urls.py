@@ -68,5 +68,35 @@ urlpatterns: list = [
         "milestones/<int:milestone_id>/deliver/", api.MilestoneDeliverApi.as_view(), name="milestone-deliver"
     ),
     path("milestones/<int:milestone_id>/accept/", api.MilestoneAcceptApi.as_view(), name="milestone-accept"),
+    path(
+        "introductions/<int:introduction_id>/submission/",
+        api.SubmissionSaveApi.as_view(),
+        name="submission-save",
+    ),
+    path("submissions/", api.SubmissionListApi.as_view(), name="submission-list"),
+    path("submissions/<int:submission_id>/", api.SubmissionDetailApi.as_view(), name="submission-detail"),
+    path(
+        "submissions/<int:submission_id>/submit/", api.SubmissionSubmitApi.as_view(), name="submission-submit"
+    ),
+    path(
+        "submissions/<int:submission_id>/withdraw/",
+        api.SubmissionWithdrawApi.as_view(),
+        name="submission-withdraw",
+    ),
+    path(
+        "submissions/<int:submission_id>/attachments/",
+        api.SubmissionAttachmentAddApi.as_view(),
+        name="submission-attachment-add",
+    ),
+    path(
+        "submission-attachments/<int:attachment_id>/",
+        api.SubmissionAttachmentRemoveApi.as_view(),
+        name="submission-attachment-remove",
+    ),
+    path(
+        "submission-attachments/<int:attachment_id>/download/",
+        api.SubmissionAttachmentDownloadApi.as_view(),
+        name="submission-attachment-download",
+    ),
     path("payments/webhook/", api.PaymentWebhookApi.as_view(), name="payment-webhook"),
 ]

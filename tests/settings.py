@@ -26,4 +26,6 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0
 DATABASES["default"]["TEST"] = {"NAME": f"test_maillage_{RUN_ID}"}
 STATIC_ROOT = VAR_DIR / "test-static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Uploaded files (proposals' attachments) of this run only, never in the working tree.
+MEDIA_ROOT = VAR_DIR / "test-media" / RUN_ID
 PAYMENT_PROVIDER = "sandbox"

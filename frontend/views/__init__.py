@@ -9,7 +9,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 
 from hub.roles import AnyUser, Party
 from hub.selectors import user_acts_on_behalf
@@ -45,3 +45,17 @@ def acting_for(request: HttpRequest, party: Party) -> str | None:
 def behalf_reason(request: HttpRequest) -> str:
     """The coordinator's reason for acting on the party's behalf (behalf_reason.html); empty otherwise."""
     return request.POST.get("reason", "")
+
+
+def attachment_file_response(attachment) -> FileResponse:
+    """A proposal's PDF (matching.models.SubmissionAttachment) as a download, read through the storage API: the
+    caller has checked that the user may read the proposal (the selectors); files never have a public URL."""
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

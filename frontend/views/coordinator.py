@@ -53,7 +53,7 @@ from marketplace.services import challenge_transition
 from marketplace.services import vendor_verification_decide as vendor_verification_decide_service
 from matching import services
 from matching.models import MatchProposal
-from matching.moves import allowed_moves
+from matching.moves import allowed_moves, deadline_passed
 from matching.search.explain import (
     explanation_from_data,
     explanation_gaps,
@@ -361,6 +361,8 @@ def proposals_bulk_approve(request: HttpRequest) -> HttpResponse:
 class PublicationRequest:
     challenge: Challenge
     return_form: ChallengeReturnForm
+    # Publishing is refused then (marketplace.services.challenge_transition): the page says so first.
+    deadline_past: bool = False
 
 
 def _return_auto_id(challenge: Challenge) -> str:
@@ -378,6 +380,7 @@ def _publication_page(
                 if invalid_id == challenge.pk
                 else ChallengeReturnForm(auto_id=_return_auto_id(challenge))
             ),
+            deadline_past=deadline_passed(challenge),
         )
         for challenge in challenge_list_submitted(user=request.user)
     ]

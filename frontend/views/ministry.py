@@ -23,8 +23,8 @@ from frontend.forms.ministry import (
 )
 from frontend.templatetags.frontend_tags import without_final_period
 from frontend.views import acting_for as _acting_for
+from frontend.views import attachment_file_response, page_for
 from frontend.views import behalf_reason as _reason
-from frontend.views import page_for
 from hub.exceptions import Conflict, SearchUnavailable
 from hub.models import User
 from hub.roles import is_coordinator, is_organization_member
@@ -40,8 +40,8 @@ from marketplace.selectors import (
 from marketplace.visibility import ProfileVisibility
 from matching import selectors as matching_selectors
 from matching import services as matching_services
-from matching.models import Clarification, Engagement, Introduction, Milestone
-from matching.moves import INTRODUCTIONS_IN_THE_RUNNING, allowed_moves
+from matching.models import Clarification, Engagement, Introduction, Milestone, Submission
+from matching.moves import INTRODUCTIONS_IN_THE_RUNNING, allowed_moves, deadline_passed
 from matching.search.explain import (
     explanation_from_data,
     explanation_gaps,
@@ -60,6 +60,7 @@ STATUS_ORDER = [
     Status.DRAFT,
     Status.SUBMITTED,
     Status.PUBLISHED,
+    Status.EVALUATION,
     Status.CLOSED,
     Status.AWARDED,
     Status.CANCELLED,
@@ -182,6 +183,7 @@ def _next_steps(challenge: Challenge, user: User) -> list[dict]:
 @organization_member_required
 @require_GET
 def ministry_dashboard(request: HttpRequest) -> HttpResponse:
+    matching_selectors.challenge_deadlines_check(user=request.user)  # Shown as they now are.
     by_status: dict[str, list[dict]] = {status: [] for status in STATUS_ORDER}
     for challenge in challenge_list_for_member(user=request.user):
         by_status[challenge.status].append(
@@ -328,6 +330,7 @@ def challenge_preview(request: HttpRequest, challenge_id: int) -> HttpResponse:
             "reach": _reach(request, profile),
             "can_edit": "edit" in moves,
             "can_submit": Status.SUBMITTED in moves,
+            "deadline_past": deadline_passed(challenge),
             "acting_for": _acting_for(request, challenge.organization),
         },
     )
@@ -437,6 +440,7 @@ def _render_manage(
             "can_withdraw": Status.DRAFT in moves,
             "can_close": Status.CLOSED in moves,
             "can_cancel": Status.CANCELLED in moves,
+            "deadline_past": deadline_passed(challenge),
             "acting_for": _acting_for(request, challenge.organization),
         },
     )
@@ -550,6 +554,8 @@ MANAGE_ACTIONS: dict[str, Callable[[HttpRequest, Challenge], HttpResponse]] = {
 @require_http_methods(["GET", "POST"])
 def challenge_manage(request: HttpRequest, challenge_id: int) -> HttpResponse:
     challenge = challenge_get_for_member(user=request.user, challenge_id=challenge_id)
+    # A deadline passed since the last beat run: the page shows the challenge as it now is.
+    challenge = matching_services.challenge_deadline_close_if_due(challenge)
     if request.method == "POST":
         action = MANAGE_ACTIONS.get(request.POST.get("action", ""))
         if action is None:
@@ -741,3 +747,36 @@ def engagement_manage(request: HttpRequest, engagement_id: int) -> HttpResponse:
             "reason_typed": _reason(request),
         },
     )
+
+
+# Proposals received, sealed until the deadline
+
+
+@organization_member_required
+@require_GET
+def challenge_proposals(request: HttpRequest, challenge_id: int) -> HttpResponse:
+    """The proposals the challenge received, once its deadline opened them; before, nothing (not even a count)."""
+    challenge = challenge_get_for_member(user=request.user, challenge_id=challenge_id)
+    challenge = matching_services.challenge_deadline_close_if_due(challenge)
+    rows = []
+    if challenge.proposals_opened_at is not None:
+        for submission in matching_selectors.submission_list_read(user=request.user, challenge=challenge):
+            if submission.status != Submission.Status.SUBMITTED:
+                continue  # Coordinators read drafts for the firms they help; the organization never does.
+            gst, qst = matching_services.taxes(submission.price)
+            rows.append(
+                {"submission": submission, "gst": gst, "qst": qst, "total": submission.price + gst + qst}
+            )
+    return render(
+        request,
+        "frontend/ministry/challenge_proposals.html",
+        {"challenge": challenge, "rows": rows, "opened": challenge.proposals_opened_at is not None},
+    )
+
+
+@organization_member_required
+@require_GET
+def proposal_attachment(request: HttpRequest, attachment_id: int) -> HttpResponse:
+    """A PDF of an opened proposal, streamed after the same check as the API's (its opening audited)."""
+    attachment = matching_selectors.submission_attachment_get(user=request.user, attachment_id=attachment_id)
+    return attachment_file_response(attachment)

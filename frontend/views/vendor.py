@@ -12,12 +12,14 @@ from decimal import Decimal
 from functools import wraps
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,7 +34,7 @@ from frontend.forms.vendor import (
     SavedSearchForm,
     VendorProfileForms,
 )
-from frontend.views import acting_for, behalf_reason, page_for
+from frontend.views import acting_for, attachment_file_response, behalf_reason, page_for
 from hub.exceptions import Conflict, SearchUnavailable
 from hub.models import User
 from hub.roles import is_coordinator, is_member_of, is_vendor_member
@@ -52,8 +54,8 @@ from marketplace.selectors import (
     vendor_verification_refusal,
 )
 from marketplace.services import join_request_create, join_request_withdraw, vendor_create, vendor_update
-from matching.models import Introduction, Milestone
-from matching.moves import allowed_moves
+from matching.models import Introduction, Milestone, Submission
+from matching.moves import INTRODUCTIONS_IN_THE_RUNNING, allowed_moves, submission_accepting
 from matching.search.documents import MAX_RESULT_WINDOW
 from matching.search.explain import explanation_gaps, explanation_reasons
 from matching.search.ranking import RankedHit, challenge_ranking
@@ -68,14 +70,24 @@ from matching.selectors import (
     saved_search_alert_list,
     saved_search_get,
     saved_search_list,
+    submission_attachment_get,
+    submission_for_introduction,
 )
 from matching.services import (
     clarification_ask,
+    deadline_closes_at,
     introduction_decline,
     introduction_express_interest,
     milestone_deliver,
     saved_search_create,
     saved_search_delete,
+    submission_attachment_add,
+    submission_attachment_remove,
+    submission_missing,
+    submission_save,
+    submission_submit,
+    submission_withdraw,
+    taxes,
 )
 
 VENDOR_PARAMETER = "vendor"
@@ -640,3 +652,157 @@ def vendor_engagement(request: HttpRequest, engagement_id: int) -> HttpResponse:
     )
     template = "_milestones.html" if request.htmx and request.method == "POST" else "engagement.html"
     return render(request, f"frontend/vendor/{template}", context, status=_status(request, outcome))
+
+
+# The firm's proposal for a challenge (sealed until the deadline)
+
+TEAM_ROWS_SHOWN = 3  # Empty rows offered beyond those filled: no script needed to add one.
+SCHEDULE_ROWS_SHOWN = 3
+
+
+def _posted_rows(request: HttpRequest, prefix: str, fields: tuple[str, ...]) -> list[dict]:
+    """The rows of a repeated group of the proposal form (team_role_0, team_name_0…), leaving out empty rows."""
+    rows = []
+    index = 0
+    while any(f"{prefix}_{field}_{index}" in request.POST for field in fields):
+        row = {field: request.POST.get(f"{prefix}_{field}_{index}", "").strip() for field in fields}
+        if any(row.values()):
+            rows.append(row)
+        index += 1
+    return rows
+
+
+def _posted_proposal(request: HttpRequest, criteria: list) -> dict:
+    schedule = _posted_rows(request, "schedule", ("title", "week", "amount"))
+    for row in schedule:
+        row["week"] = int(row["week"]) if row["week"].isdigit() else row["week"]
+    return {
+        "approach": request.POST.get("approach", ""),
+        "team": _posted_rows(request, "team", ("role", "name")),
+        "schedule": schedule,
+        "price": request.POST.get("price", "").strip() or None,
+        "answers": {
+            str(criterion.pk): request.POST.get(f"answer_{criterion.pk}", "") for criterion in criteria
+        },
+    }
+
+
+def _proposal_done(action: str) -> str:
+    return {
+        "save": _(
+            "Your proposal is saved. It stays sealed: the organization sees nothing before the deadline."
+        ),
+        "submit": _(
+            "Your proposal is submitted. You may still change it or withdraw it until the deadline; the "
+            "organization opens it only then."
+        ),
+        "withdraw": _("Your proposal is withdrawn. You may submit it again until the deadline."),
+        "attach": _("The document is added to your proposal."),
+        "detach": _("The document is removed from your proposal."),
+    }[action]
+
+
+def _proposal_act(action: str, *, request: HttpRequest, introduction: Introduction, submission, data: dict):
+    reason = behalf_reason(request)
+    if action in ("save", "submit"):
+        submission = submission_save(introduction=introduction, user=request.user, data=data, reason=reason)
+        if action == "submit" and submission.status != Submission.Status.SUBMITTED:
+            submission_submit(submission=submission, user=request.user, reason=reason)
+        return
+    if submission is None:
+        raise Http404
+    if action == "withdraw":
+        submission_withdraw(submission=submission, user=request.user, reason=reason)
+    elif action == "attach":
+        submission_attachment_add(
+            submission=submission, user=request.user, file=request.FILES.get("file"), reason=reason
+        )
+    elif action == "detach":
+        attachment = submission.attachments.filter(pk=_posted_id(request, "attachment")).first()
+        if attachment is None:
+            raise Http404
+        submission_attachment_remove(attachment=attachment, user=request.user, reason=reason)
+
+
+@vendor_member_required
+def vendor_submission(request: HttpRequest, introduction_id: int) -> HttpResponse:
+    """The firm's proposal: draft, submit, change, withdraw, attach PDFs, until the deadline; read-only after."""
+    introduction = introduction_get(user=request.user, introduction_id=introduction_id)
+    context = _firm_context(request, vendor=introduction.vendor)
+    challenge = introduction.challenge
+    criteria = list(challenge.criteria.all())
+    submission = submission_for_introduction(user=request.user, introduction=introduction)
+    action = request.POST.get("action") if request.method == "POST" else None
+    errors: list[str] = []
+    posted = None
+    conflict = False
+    if action in ("save", "submit", "withdraw", "attach", "detach"):
+        posted = _posted_proposal(request, criteria) if action in ("save", "submit") else None
+        try:
+            _proposal_act(
+                action, request=request, introduction=introduction, submission=submission, data=posted
+            )
+        except Conflict as error:
+            conflict = True
+            messages.error(request, " ".join(error.messages))
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(request, _proposal_done(action))
+            return redirect(
+                reverse("frontend:vendor_submission", kwargs={"introduction_id": introduction.pk})
+            )
+        submission = submission_for_introduction(user=request.user, introduction=introduction)
+    moves = allowed_moves(submission, request.user) if submission is not None else set()
+    accepting = submission_accepting(challenge) and introduction.status in INTRODUCTIONS_IN_THE_RUNNING
+    editable = accepting and (submission is None or "save" in moves)
+    values = posted or {
+        "approach": submission.approach if submission else "",
+        "team": submission.team if submission else [],
+        "schedule": submission.schedule if submission else [],
+        "price": submission.price if submission else None,
+        "answers": {str(answer.criterion_id): answer.text for answer in submission.answers.all()}
+        if submission
+        else {},
+    }
+    price = _price_or_none(values["price"])
+    gst, qst = taxes(price) if price is not None else (None, None)
+    closes_at = deadline_closes_at(challenge)
+    context.update(
+        introduction=introduction,
+        challenge=challenge,
+        submission=submission,
+        editable=editable,
+        can_submit=editable and (submission is None or Submission.Status.SUBMITTED in moves),
+        can_withdraw=Submission.Status.WITHDRAWN in moves,
+        errors=errors,
+        values=values,
+        team_rows=list(values["team"]) + [{}] * TEAM_ROWS_SHOWN,
+        schedule_rows=list(values["schedule"]) + [{}] * SCHEDULE_ROWS_SHOWN,
+        criteria=[(criterion, values["answers"].get(str(criterion.pk), "")) for criterion in criteria],
+        price=price,
+        gst=gst,
+        qst=qst,
+        total=price + gst + qst if price is not None else None,
+        closes_at=closes_at,
+        days_left=(challenge.deadline - timezone.localdate()).days,
+        attachment_max=settings.SUBMISSION_ATTACHMENT_MAX_BYTES,
+        missing=submission_missing(submission) if submission is not None and editable else [],
+    )
+    status = 409 if conflict else 400 if errors else 200
+    return render(request, "frontend/vendor/submission.html", context, status=status)
+
+
+def _price_or_none(value: object) -> Decimal | None:
+    try:
+        price = Decimal(str(value))
+    except (ArithmeticError, ValueError):
+        return None
+    return price.quantize(Decimal("0.01")) if price.is_finite() and price > 0 else None
+
+
+@vendor_member_required
+def vendor_submission_attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
+    """A PDF of the firm's proposal, streamed through the storage API after the same check as the API's."""
+    attachment = submission_attachment_get(user=request.user, attachment_id=attachment_id)
+    return attachment_file_response(attachment)

@@ -1,7 +1,9 @@
+import datetime
 import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from hub.models import AuditEntry, Notification, User
 from marketplace.models import MAX_CERTIFICATIONS, MAX_REQUIRED_CERTIFICATIONS, Challenge, Vendor
@@ -208,6 +210,43 @@ def test_challenge_transition_refuses_an_impossible_move(api_client, coordinator
 
     assert response.status_code == 400
     assert "cannot become published" in response.data["non_field_errors"][0]
+
+
+def test_challenge_submit_refuses_a_past_deadline(api_client, ministry_member):
+    challenge = factories.ChallengeFactory(
+        organization=ministry_member.organizations.get(),
+        deadline=timezone.localdate() - datetime.timedelta(days=1),
+    )
+    api_client.force_authenticate(ministry_member)
+
+    response = api_client.post(reverse("challenge-submit", args=[challenge.id]), HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 400
+    assert "already past" in response.data["deadline"][0]
+    challenge.refresh_from_db()
+    assert challenge.status == Challenge.Status.DRAFT
+
+
+def test_challenge_publish_refuses_a_past_deadline(api_client, coordinator):
+    challenge = factories.ChallengeFactory(
+        submitted=True, deadline=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    api_client.force_authenticate(coordinator)
+
+    response = api_client.post(reverse("challenge-publish", args=[challenge.id]))
+
+    assert response.status_code == 400
+    challenge.refresh_from_db()
+    assert challenge.status == Challenge.Status.SUBMITTED
+
+
+def test_challenge_publish_accepts_a_deadline_of_today(api_client, coordinator):
+    challenge = factories.ChallengeFactory(submitted=True, deadline=timezone.localdate())
+    api_client.force_authenticate(coordinator)
+
+    response = api_client.post(reverse("challenge-publish", args=[challenge.id]))
+
+    assert response.status_code == 200
 
 
 def test_challenge_update_refuses_a_published_challenge_for_its_members(api_client, ministry_member):

@@ -18,7 +18,7 @@ from rest_framework.test import APIClient
 
 from hub.models import Notification, User
 from hub.services import api_token_create
-from marketplace.models import Challenge
+from marketplace.models import AwardMode, Challenge
 from matching.models import Introduction, MatchProposal, Milestone
 from matching.search import indexing
 from matching.search.kinds import INDEXED_KINDS
@@ -65,8 +65,9 @@ def build_world() -> SimpleNamespace:
 
     w.draft_a = _challenge(w.organization_a, Challenge.Status.DRAFT, title="Brouillon confidentiel A")
     w.submitted_a = _challenge(w.organization_a, Challenge.Status.SUBMITTED)
-    w.published_a = _challenge(w.organization_a, Challenge.Status.PUBLISHED)
-    w.shortlisting_a = _challenge(w.organization_a, Challenge.Status.PUBLISHED)
+    # Published challenges take proposals once their award mode is chosen (price only: no grid to answer).
+    w.published_a = _challenge(w.organization_a, Challenge.Status.PUBLISHED, award_mode=AwardMode.PRICE)
+    w.shortlisting_a = _challenge(w.organization_a, Challenge.Status.PUBLISHED, award_mode=AwardMode.PRICE)
     w.awarded_a = _challenge(w.organization_a, Challenge.Status.AWARDED)
     w.draft_b = _challenge(w.organization_b, Challenge.Status.DRAFT, title="Brouillon confidentiel B")
     w.published_b = _challenge(w.organization_b, Challenge.Status.PUBLISHED)
@@ -78,6 +79,10 @@ def build_world() -> SimpleNamespace:
     w.introduction = _introduction(w.published_a, w.vendor_a, Introduction.Status.INTRODUCED)
     w.interested_introduction = _introduction(w.shortlisting_a, w.vendor_a, Introduction.Status.INTERESTED)
     w.introduction_b = _introduction(w.published_b, w.vendor_b, Introduction.Status.INTRODUCED)
+    # Side A's firm's proposals, sealed: a submitted one (with a PDF) and a complete draft.
+    w.submission = factories.SubmissionFactory(introduction=w.introduction, submitted=True)
+    w.attachment = factories.SubmissionAttachmentFactory(submission=w.submission)
+    w.draft_submission = factories.SubmissionFactory(introduction=w.interested_introduction)
     w.clarification = factories.ClarificationFactory(
         challenge=w.published_a, asked_by=users["vendor"], question="Le code source sera-t-il ouvert ?"
     )

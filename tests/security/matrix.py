@@ -95,6 +95,16 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("milestone-create", "POST"):               (403,    403,   403,    201,     404,    201,  201),
     ("milestone-deliver", "POST"):              (403,    200,   404,    403,     403,    200,  200),
     ("milestone-accept", "POST"):               (403,    403,   403,    200,     404,    200,  200),
+    # Proposals: the firm's own, sealed from the organization until the deadline (aimed at side A's firm's)
+    ("submission-save", "POST"):                (403,    200,   404,    403,     403,    200,  200),
+    ("submission-list", "GET"):                 (403,    200,   200,    200,     200,    200,  200),
+    ("submission-detail", "GET"):               (403,    200,   404,    404,     404,    200,  200),
+    ("submission-submit", "POST"):              (403,    200,   404,    403,     403,    200,  200),
+    ("submission-withdraw", "POST"):            (403,    200,   404,    403,     403,    200,  200),
+    # Multipart only: the JSON body the matrix sends is refused as such (415) once through.
+    ("submission-attachment-add", "POST"):      (403,    415,   404,    403,     403,    415,  415),
+    ("submission-attachment-remove", "DELETE"): (403,    204,   404,    403,     403,    204,  204),
+    ("submission-attachment-download", "GET"):  (403,    200,   404,    404,     404,    200,  200),
     ("payment-webhook", "POST"):                (400,    400,   400,    400,     400,    400,  400),
 }
 # fmt: on
@@ -181,6 +191,8 @@ REQUEST_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
     "ChallengeAwardInput": _anyone("introduction", "reason"),
     "MilestoneInput": _anyone("title", "amount", "due_date", "reason"),
     "MilestoneMoveInput": _anyone("reason"),
+    "SubmissionSaveInput": _anyone("approach", "team", "schedule", "price", "answers", "reason"),
+    "SubmissionMoveInput": _anyone("reason"),
 }
 
 # A value each privileged field is sent with (any value: sending the field at all is refused).

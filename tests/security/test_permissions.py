@@ -61,6 +61,13 @@ TARGETS = {
     "milestone-create": lambda w: {"engagement_id": w.engagement.pk},
     "milestone-deliver": lambda w: {"milestone_id": w.planned_milestone.pk},
     "milestone-accept": lambda w: {"milestone_id": w.delivered_milestone.pk},
+    "submission-save": lambda w: {"introduction_id": w.introduction.pk},
+    "submission-detail": lambda w: {"submission_id": w.submission.pk},
+    "submission-submit": lambda w: {"submission_id": w.draft_submission.pk},
+    "submission-withdraw": lambda w: {"submission_id": w.submission.pk},
+    "submission-attachment-add": lambda w: {"submission_id": w.submission.pk},
+    "submission-attachment-remove": lambda w: {"attachment_id": w.attachment.pk},
+    "submission-attachment-download": lambda w: {"attachment_id": w.attachment.pk},
 }
 
 # Why a coordinator acts for the firm or the organization (tests/security/test_on_behalf.py); members may send it.
@@ -123,6 +130,10 @@ BODIES = {
     },
     ("milestone-deliver", "POST"): lambda w: {"reason": BEHALF},
     ("milestone-accept", "POST"): lambda w: {"reason": BEHALF},
+    ("submission-save", "POST"): lambda w: {"price": "95000.00", "reason": BEHALF},
+    ("submission-submit", "POST"): lambda w: {"reason": BEHALF},
+    ("submission-withdraw", "POST"): lambda w: {"reason": BEHALF},
+    ("submission-attachment-remove", "DELETE"): lambda w: {"reason": BEHALF},
     ("vendor-verification", "POST"): lambda w: {"decision": "refused", "reason": "Absente du registre."},
     ("organization-invitation-list", "POST"): lambda w: {"email": "collegue@example.qc.ca"},
     ("vendor-invitation-list", "POST"): lambda w: {"email": "collegue@example.qc.ca"},
@@ -281,6 +292,7 @@ LISTS = {
     "engagement-list": lambda w: w.engagement.pk,
     "notification-list": lambda w: w.notification.pk,
     "saved-search-list": lambda w: w.saved_search.pk,
+    "submission-list": lambda w: w.submission.pk,
 }
 
 
@@ -301,11 +313,23 @@ def test_clarifications_of_a_challenge_are_hidden_from_those_not_introduced(worl
     assert response.status_code == 403 or response.data["results"] == []
 
 
+def test_proposals_are_sealed_from_their_own_organization_before_the_deadline(world):
+    response = _request(world, "ministry", "submission-list", "GET")
+
+    assert response.data["results"] == []
+
+
 @pytest.mark.parametrize("role", ["vendor", "ministry", "coordinator"])
 def test_lists_show_the_owners_their_objects(world, role):
     """The other side of the leak tests: the same lists do hold the objects for those who may see them."""
     visible = {
-        "vendor": ["introduction-list", "engagement-list", "notification-list", "saved-search-list"],
+        "vendor": [
+            "introduction-list",
+            "engagement-list",
+            "notification-list",
+            "saved-search-list",
+            "submission-list",
+        ],
         "ministry": ["challenge-list", "introduction-list", "engagement-list"],
         "coordinator": ["challenge-list", "introduction-list", "engagement-list"],
     }[role]

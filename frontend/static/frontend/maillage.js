@@ -138,6 +138,38 @@
     Array.prototype.forEach.call(document.querySelectorAll("[data-formset]"), setUpFormset);
   });
 
+  // A live countdown to a deadline (the proposal form): the server's sentence stays; this adds the time left,
+  // updated every minute. role="timer" is not announced on each change: screen readers read it when asked.
+  function setUpCountdown(timer) {
+    var closesAt = Date.parse(timer.getAttribute("data-closes-at"));
+    var template = timer.getAttribute("data-template");
+    var closed = timer.getAttribute("data-closed");
+    if (isNaN(closesAt) || !template) {
+      return;
+    }
+    function render() {
+      var left = Math.max(0, closesAt - Date.now());
+      var minutes = Math.floor(left / 60000);
+      timer.textContent = left === 0 ? closed : template
+        .replace("{days}", String(Math.floor(minutes / 1440)))
+        .replace("{hours}", String(Math.floor((minutes % 1440) / 60)))
+        .replace("{minutes}", String(minutes % 60));
+      return left;
+    }
+    timer.hidden = false;
+    if (render() > 0) {
+      var interval = window.setInterval(function () {
+        if (render() === 0) {
+          window.clearInterval(interval);
+        }
+      }, 30000);
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-countdown]"), setUpCountdown);
+  });
+
   // After an htmx swap: to the error summary if the form came back with errors; otherwise to an element
   // that asks for it (the confirmation that replaces a button that was just used and is now gone).
   document.addEventListener("htmx:afterSettle", function (event) {
