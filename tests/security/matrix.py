@@ -89,12 +89,16 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("clarification-list", "POST"):             (403,    201,   403,    201,     403,    201,  201),
     ("clarification-answer", "POST"):           (403,    403,   403,    200,     404,    200,  200),
     ("challenge-award", "POST"):                (403,    403,   403,    201,     404,    201,  201),
-    # Engagements, milestones and payouts (payouts have no endpoint but the provider's signed webhook)
+    # Engagements, milestones and payouts (coordinators amend engagements and retry or cancel failed payouts;
+    # the provider's news comes through its signed webhook)
     ("engagement-list", "GET"):                 (403,    200,   200,    200,     200,    200,  200),
     ("engagement-detail", "GET"):               (403,    200,   404,    200,     404,    200,  200),
     ("milestone-create", "POST"):               (403,    403,   403,    201,     404,    201,  201),
     ("milestone-deliver", "POST"):              (403,    200,   404,    403,     403,    200,  200),
     ("milestone-accept", "POST"):               (403,    403,   403,    200,     404,    200,  200),
+    ("engagement-amend", "POST"):               (403,    403,   403,    403,     403,    201,  201),
+    ("payout-retry", "POST"):                   (403,    403,   403,    403,     403,    200,  200),
+    ("payout-cancel", "POST"):                  (403,    403,   403,    403,     403,    200,  200),
     ("payment-webhook", "POST"):                (400,    400,   400,    400,     400,    400,  400),
 }
 # fmt: on
@@ -181,6 +185,8 @@ REQUEST_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
     "ChallengeAwardInput": _anyone("introduction", "reason"),
     "MilestoneInput": _anyone("title", "amount", "due_date", "reason"),
     "MilestoneMoveInput": _anyone("reason"),
+    "EngagementAmendInput": _anyone("reason", "price", "ends_on"),
+    "PayoutCancelInput": _anyone("reason"),
 }
 
 # A value each privileged field is sent with (any value: sending the field at all is refused).

@@ -61,6 +61,9 @@ TARGETS = {
     "milestone-create": lambda w: {"engagement_id": w.engagement.pk},
     "milestone-deliver": lambda w: {"milestone_id": w.planned_milestone.pk},
     "milestone-accept": lambda w: {"milestone_id": w.delivered_milestone.pk},
+    "engagement-amend": lambda w: {"engagement_id": w.engagement.pk},
+    "payout-retry": lambda w: {"payout_id": w.failed_payout.pk},
+    "payout-cancel": lambda w: {"payout_id": w.failed_payout.pk},
 }
 
 # Why a coordinator acts for the firm or the organization (tests/security/test_on_behalf.py); members may send it.
@@ -123,6 +126,8 @@ BODIES = {
     },
     ("milestone-deliver", "POST"): lambda w: {"reason": BEHALF},
     ("milestone-accept", "POST"): lambda w: {"reason": BEHALF},
+    ("engagement-amend", "POST"): lambda w: {"reason": "Travaux supplémentaires.", "price": "500000"},
+    ("payout-cancel", "POST"): lambda w: {"reason": "Payé par chèque."},
     ("vendor-verification", "POST"): lambda w: {"decision": "refused", "reason": "Absente du registre."},
     ("organization-invitation-list", "POST"): lambda w: {"email": "collegue@example.qc.ca"},
     ("vendor-invitation-list", "POST"): lambda w: {"email": "collegue@example.qc.ca"},
