@@ -137,6 +137,22 @@ CHALLENGE_PUBLISHED = Event(
 )
 
 
+def _challenge_returned(*, challenge: Challenge, note: str) -> tuple[str, str]:
+    return (
+        _("Returned to draft: %(title)s") % {"title": challenge.title},
+        _(
+            "A hub coordinator returned your challenge to draft instead of publishing it. Their note: %(note)s "
+            "Change the challenge, then submit it again."
+        )
+        % {"note": note},
+    )
+
+
+CHALLENGE_RETURNED = Event(
+    Notification.Kind.CHALLENGE_RETURNED, "challenge-returned:{challenge.pk}:{stamp}", _challenge_returned
+)
+
+
 # Requests to join a firm
 
 

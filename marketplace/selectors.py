@@ -476,6 +476,24 @@ def vendor_unverified_entry(*, vendor: Vendor) -> AuditEntry | None:
     )
 
 
+def challenge_return_entry(*, challenge: Challenge) -> AuditEntry | None:
+    """While a challenge is a draft again because a hub coordinator returned it, the audit entry of that return:
+    its reason is the coordinator's note, which heads the organization's page of the challenge."""
+    if challenge.status != Challenge.Status.DRAFT:
+        return None
+    return (
+        AuditEntry.objects.filter(
+            object_type=Challenge._meta.model_name,
+            object_id=challenge.pk,
+            action=Challenge.Status.DRAFT,
+            from_state=Challenge.Status.SUBMITTED,
+        )
+        .exclude(on_behalf_of="")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
 def organization_sign_in_for_email(*, email: str) -> OrganizationSignIn | None:
     """The enabled sign-in of the organization whose allowed domains include the address's domain."""
     domain = email.strip().rpartition("@")[2].lower()

@@ -54,7 +54,7 @@ from marketplace.selectors import (
     vendor_verification_last,
     vendor_verification_pending,
 )
-from marketplace.signals import challenge_published, searchable_changed
+from marketplace.signals import challenge_ended, challenge_published, searchable_changed
 
 VENDOR_RELATIONS = ("regions", "expertise")
 CHALLENGE_RELATIONS = ("regions", "expertise")
@@ -828,14 +828,27 @@ def challenge_transition(
     challenge.status = to_status
     challenge.save(update_fields=["status", "awarded_vendor", "published_at", "updated_at"])
     _notify_search("challenge", challenge.pk)
-    send_behalf(
-        notifications.BEHALF_CHALLENGE_MOVE,
-        behalf=behalf,
-        actor=user,
-        url=challenge_url(challenge),
-        challenge=challenge,
-        stamp=challenge.updated_at.isoformat(),
-    )
+    if to_status == Challenge.Status.DRAFT and behalf is not None:
+        # A coordinator sent it back: the organization hears why (the note also heads its page).
+        send(
+            notifications.CHALLENGE_RETURNED,
+            users=challenge.organization.members.all(),
+            url=challenge_url(challenge),
+            challenge=challenge,
+            note=note,
+            stamp=challenge.updated_at.isoformat(),
+        )
+    else:
+        send_behalf(
+            notifications.BEHALF_CHALLENGE_MOVE,
+            behalf=behalf,
+            actor=user,
+            url=challenge_url(challenge),
+            challenge=challenge,
+            stamp=challenge.updated_at.isoformat(),
+        )
+    if to_status in (Challenge.Status.CLOSED, Challenge.Status.CANCELLED):
+        challenge_ended.send(sender=Challenge, challenge_id=challenge.pk, note=note)
     if to_status == Challenge.Status.PUBLISHED:
         challenge_published.send(sender=Challenge, challenge_id=challenge.pk)
         send(

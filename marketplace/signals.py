@@ -9,6 +9,9 @@ searchable_changed = Signal()
 catalog_imported = Signal()
 # Sent inside the transaction that publishes a challenge. kwargs: challenge_id (int).
 challenge_published = Signal()
+# Sent inside the transaction that closes or cancels a challenge (challenge_transition).
+# kwargs: challenge_id (int), note (str: the reason given, possibly empty).
+challenge_ended = Signal()
 # Sent to learn whose whole profile a user may see beyond their own firms' (marketplace.visibility).
 # kwargs: user. Each receiver answers a queryset of vendor ids.
 full_profile_granted = Signal()

@@ -33,6 +33,8 @@ from matching.serializers import (
     ClarificationAnswerInputSerializer,
     ClarificationInputSerializer,
     ClarificationOutputSerializer,
+    EngagementAmendInputSerializer,
+    EngagementAmendmentOutputSerializer,
     EngagementOutputSerializer,
     ExposureSummaryInputSerializer,
     ExposureSummaryOutputSerializer,
@@ -43,6 +45,8 @@ from matching.serializers import (
     MilestoneInputSerializer,
     MilestoneMoveInputSerializer,
     MilestoneOutputSerializer,
+    PayoutCancelInputSerializer,
+    PayoutOutputSerializer,
     ProposalBulkApproveInputSerializer,
     ProposalBulkApproveOutputSerializer,
     ProposalCreateInputSerializer,
@@ -459,6 +463,24 @@ class EngagementDetailApi(APIView):
         return Response(EngagementOutputSerializer(engagement).data)
 
 
+class EngagementAmendApi(APIView):
+    """A hub coordinator records an amendment (« avenant »): a new price ceiling, a new end date, or both."""
+
+    permission_classes = [IsCoordinator]
+
+    @extend_schema(
+        request=EngagementAmendInputSerializer, responses={201: EngagementAmendmentOutputSerializer}
+    )
+    def post(self, request: Request, engagement_id: int) -> Response:
+        engagement = selectors.engagement_get(user=request.user, engagement_id=engagement_id)
+        serializer = EngagementAmendInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        amendment = services.engagement_amend(
+            engagement=engagement, user=request.user, **serializer.validated_data
+        )
+        return Response(EngagementAmendmentOutputSerializer(amendment).data, status=status.HTTP_201_CREATED)
+
+
 class MilestoneCreateApi(APIView):
     permission_classes = [IsOrganizationMember]
 
@@ -641,6 +663,33 @@ def attachment_response(attachment: SubmissionAttachment) -> FileResponse:
 
 
 # Payments
+
+
+class PayoutRetryApi(APIView):
+    """A hub coordinator sends a failed payout again, under the same idempotency key."""
+
+    permission_classes = [IsCoordinator]
+
+    @extend_schema(request=None, responses=PayoutOutputSerializer)
+    def post(self, request: Request, payout_id: int) -> Response:
+        payout = selectors.payout_get(user=request.user, payout_id=payout_id)
+        payout = services.payout_retry(payout=payout, user=request.user)
+        return Response(PayoutOutputSerializer(payout).data)
+
+
+class PayoutCancelApi(APIView):
+    """A hub coordinator gives up on a failed payout, with the reason; the milestone stays accepted."""
+
+    permission_classes = [IsCoordinator]
+
+    @extend_schema(request=PayoutCancelInputSerializer, responses=PayoutOutputSerializer)
+    def post(self, request: Request, payout_id: int) -> Response:
+        payout = selectors.payout_get(user=request.user, payout_id=payout_id)
+        serializer = PayoutCancelInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        payout = services.payout_cancel(payout=payout, user=request.user, **serializer.validated_data)
+        return Response(PayoutOutputSerializer(payout).data)
+
 
 webhook_logger = logging.getLogger(__name__)
 

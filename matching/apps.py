@@ -10,6 +10,7 @@ class MatchingConfig(AppConfig):
         from hub.signals import personal_data_erase_requested, personal_data_requested
         from marketplace.signals import (
             catalog_imported,
+            challenge_ended,
             challenge_published,
             full_profile_granted,
             searchable_changed,
@@ -25,6 +26,10 @@ class MatchingConfig(AppConfig):
         )
         challenge_published.connect(
             services.proposals_generate_queue, dispatch_uid="matching.proposals_generate_queue"
+        )
+        challenge_ended.connect(
+            services.introductions_tell_challenge_ended,
+            dispatch_uid="matching.introductions_tell_challenge_ended",
         )
         personal_data_requested.connect(
             selectors.matching_personal_data, dispatch_uid="matching.personal_data"

@@ -499,6 +499,45 @@ class Engagement(models.Model):
         return f"{self.challenge} — {self.vendor}"
 
 
+class EngagementAmendment(models.Model):
+    """An amendment (« avenant ») to an engagement, recorded by a hub coordinator with its reason: a new price
+    ceiling, a new end date, or both. The latest amendment that sets one of them is the one in force."""
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="amendments")
+    reason = models.TextField(_("reason"))
+    price = models.DecimalField(
+        _("new price before taxes (CAD)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    ends_on = models.DateField(_("new end date"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("amendment")
+        verbose_name_plural = _("amendments")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(price__isnull=False) | models.Q(ends_on__isnull=False),
+                name="amendment_changes_something",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(price__isnull=True) | models.Q(price__gt=0),
+                name="amendment_price_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.engagement} — {self.created_at:%Y-%m-%d}"
+
+
 class Milestone(models.Model):
     """A deliverable of an engagement, paid to the vendor once the organization accepts it."""
 
@@ -543,6 +582,8 @@ class Payout(models.Model):
         SUBMITTED = "submitted", _("Sent to the payment provider")
         PAID = "paid", _("Paid")
         FAILED = "failed", _("Failed")
+        # A coordinator gave up on a failed payout, with a reason; the milestone stays accepted, unpaid.
+        CANCELLED = "cancelled", _("Cancelled")
 
     milestone = models.OneToOneField(
         Milestone, verbose_name=_("milestone"), on_delete=models.PROTECT, related_name="payout"
@@ -555,6 +596,7 @@ class Payout(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(_("attempts to send"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
     # The provider's time of the last change applied: an older event arriving late is ignored.
     last_event_at = models.DateTimeField(_("last event at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

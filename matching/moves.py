@@ -4,14 +4,23 @@ introductions, engagements and milestones. A challenge's own moves are in market
 Each table is keyed by the state a move leads to, or by the name of an action that changes no state
 ("ask", "add_milestone"). The services check a move's starting states against these tables; the pages
 call `allowed_moves(obj, user)` to decide which buttons to show, so the two never disagree. Payouts
-are moved by the payment provider's news, not by people: their order is in services/payouts.py."""
+are moved forward by the payment provider's news (their order is in services/payouts.py); people only
+decide what becomes of a failed one (PAYOUT_MOVES)."""
 
 from hub import roles
 from hub.models import User
 from marketplace import moves as challenge_moves
 from marketplace.models import Challenge, Vendor
 from marketplace.moves import Move, Party, deadline_passed, moves_from
-from matching.models import Clarification, Engagement, Introduction, MatchProposal, Milestone, Submission
+from matching.models import (
+    Clarification,
+    Engagement,
+    Introduction,
+    MatchProposal,
+    Milestone,
+    Payout,
+    Submission,
+)
 
 ProposalStatus = MatchProposal.Status
 IntroductionStatus = Introduction.Status
@@ -90,6 +99,13 @@ def submission_accepting(challenge: Challenge) -> bool:
     return challenge.is_open and bool(challenge.award_mode) and not deadline_passed(challenge)
 
 
+# A failed payout waits for a coordinator: sent again under the same key, or given up with a reason.
+PAYOUT_MOVES: dict[str, Move] = {
+    Payout.Status.PENDING: Move(frozenset({Payout.Status.FAILED}), Party.COORDINATORS, "retry"),
+    Payout.Status.CANCELLED: Move(frozenset({Payout.Status.FAILED}), Party.COORDINATORS, "cancel"),
+}
+
+
 def _is_party(*, user: User, party: Party, challenge: Challenge, vendor: Vendor | None) -> bool:
     if party is Party.COORDINATORS:
         return user.is_coordinator
@@ -122,11 +138,22 @@ _TABLES = {
         MILESTONE_MOVES,
         lambda milestone: (milestone.engagement.challenge, milestone.engagement.vendor),
     ),
+    Payout: (
+        PAYOUT_MOVES,
+        lambda payout: (payout.milestone.engagement.challenge, payout.milestone.engagement.vendor),
+    ),
 }
 
 
 def allowed_moves(
-    obj: Challenge | MatchProposal | Introduction | Clarification | Engagement | Milestone | Submission,
+    obj: Challenge
+    | MatchProposal
+    | Introduction
+    | Clarification
+    | Engagement
+    | Milestone
+    | Payout
+    | Submission,
     user: User,
 ) -> set[str]:
     """The states (or named actions) this user may take the object to from its current state; empty for

@@ -16,7 +16,7 @@ from hub.services import Behalf
 from marketplace.models import Challenge, Vendor
 from marketplace.notifications import BehalfEvent, Event, send, send_behalf
 from marketplace.services import challenge_url
-from matching.models import Clarification, Introduction, Milestone, Payout
+from matching.models import Clarification, EngagementAmendment, Introduction, Milestone, Payout
 
 
 def tell(
@@ -137,6 +137,43 @@ NOT_SELECTED = Event(Notification.Kind.NOT_SELECTED, "not-selected:{introduction
 AWARDED = Event(Notification.Kind.AWARDED, "awarded:{introduction.pk}", _awarded)
 
 
+def _challenge_ended_body(sentence: str, note: str) -> str:
+    if not note:
+        return sentence
+    return f"{sentence} " + _("Their note: %(note)s") % {"note": note}
+
+
+def _challenge_closed(*, challenge: Challenge, note: str) -> tuple[str, str]:
+    return (
+        _("Closed: %(title)s") % {"title": challenge.title},
+        _challenge_ended_body(
+            _("%(organization)s closed “%(title)s”: it takes no more proposals.")
+            % {"organization": challenge.organization.name, "title": challenge.title},
+            note,
+        ),
+    )
+
+
+def _challenge_cancelled(*, challenge: Challenge, note: str) -> tuple[str, str]:
+    return (
+        _("Cancelled: %(title)s") % {"title": challenge.title},
+        _challenge_ended_body(
+            _("%(organization)s cancelled “%(title)s”: it will not be awarded.")
+            % {"organization": challenge.organization.name, "title": challenge.title},
+            note,
+        ),
+    )
+
+
+# To every firm introduced to the challenge (but those that declined).
+CHALLENGE_CLOSED = Event(
+    Notification.Kind.CHALLENGE_CLOSED, "challenge-closed:{challenge.pk}", _challenge_closed
+)
+CHALLENGE_CANCELLED = Event(
+    Notification.Kind.CHALLENGE_CANCELLED, "challenge-cancelled:{challenge.pk}", _challenge_cancelled
+)
+
+
 # Clarifications
 
 
@@ -244,6 +281,33 @@ MILESTONE_ACCEPTED = Event(
 )
 
 
+# Engagements
+
+
+def _engagement_amended(*, challenge: Challenge, amendment: EngagementAmendment) -> tuple[str, str]:
+    changes = []
+    if amendment.price is not None:
+        changes.append(_("The price is now %(price)s.") % {"price": money(amendment.price)})
+    if amendment.ends_on is not None:
+        changes.append(_("The engagement now ends on %(date)s.") % {"date": long_date(amendment.ends_on)})
+    return (
+        _("Engagement amended: %(title)s") % {"title": challenge.title},
+        " ".join(
+            [
+                _("A hub coordinator recorded an amendment to the engagement for “%(title)s”.")
+                % {"title": challenge.title},
+                *changes,
+                _("Reason given: %(reason)s") % {"reason": amendment.reason},
+            ]
+        ),
+    )
+
+
+ENGAGEMENT_AMENDED = Event(
+    Notification.Kind.ENGAGEMENT_AMENDED, "engagement-amended:{amendment.pk}", _engagement_amended
+)
+
+
 # Payouts and saved-search alerts (written per user by their services, in the user's language)
 
 
@@ -275,6 +339,29 @@ def payout_texts(payout: Payout) -> tuple[str, str]:
         )
         % values,
     )
+
+
+def _payout_cancelled(*, challenge: Challenge, payout: Payout) -> tuple[str, str]:
+    milestone = payout.milestone
+    return (
+        _("Payment cancelled: %(title)s") % {"title": milestone.title},
+        _(
+            "The hub cancelled the payment of %(amount)s to %(vendor)s for the milestone “%(title)s” of the "
+            "challenge “%(challenge)s”. The milestone stays accepted. Reason given: %(reason)s"
+        )
+        % {
+            "amount": money(payout.amount),
+            "vendor": milestone.engagement.vendor.name,
+            "title": milestone.title,
+            "challenge": challenge.title,
+            "reason": payout.cancel_reason,
+        },
+    )
+
+
+PAYOUT_CANCELLED = Event(
+    Notification.Kind.PAYOUT_CANCELLED, "payout-cancelled:{payout.pk}", _payout_cancelled
+)
 
 
 def challenge_match_texts(*, challenge: Challenge, search_names: list[str]) -> tuple[str, str]:

@@ -1,6 +1,7 @@
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.db.models import Count, DateField, F, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncWeek
@@ -15,9 +16,11 @@ from marketplace.selectors import PUBLIC_CHALLENGE_STATUSES
 from matching.models import (
     Clarification,
     Engagement,
+    EngagementAmendment,
     Introduction,
     MatchProposal,
     Milestone,
+    Payout,
     SavedSearch,
     Submission,
     SubmissionAttachment,
@@ -174,6 +177,24 @@ def milestone_get(*, user: User, milestone_id: int) -> Milestone:
     return milestone
 
 
+def payout_get(*, user: User, payout_id: int) -> Payout:
+    payout = get_object_or_404(
+        Payout.objects.select_related("milestone__engagement__challenge", "milestone__engagement__vendor"),
+        pk=payout_id,
+    )
+    engagement_get(user=user, engagement_id=payout.milestone.engagement_id)  # 404 unless the user may see it.
+    return payout
+
+
+def payout_list_failed() -> QuerySet[Payout]:
+    """The payouts that failed and wait for a coordinator (sent again or cancelled), oldest first."""
+    return (
+        Payout.objects.filter(status=Payout.Status.FAILED)
+        .select_related("milestone__engagement__challenge__organization", "milestone__engagement__vendor")
+        .order_by("updated_at", "id")
+    )
+
+
 def introduction_list_for_vendor(
     *, user: User, vendor: Vendor, status: str | None = None
 ) -> QuerySet[Introduction]:
@@ -186,6 +207,47 @@ def introduction_list_for_vendor(
 
 def engagement_list_for_vendor(*, user: User, vendor: Vendor) -> QuerySet[Engagement]:
     return engagement_list(user=user).filter(vendor=vendor)
+
+
+@dataclass(frozen=True)
+class EngagementTerms:
+    """What an engagement's milestones must fit in: its price and dates as the latest amendments left them."""
+
+    price: Decimal
+    starts_on: date
+    ends_on: date | None  # None: no end was ever set (engagements opened before proposals existed).
+    planned: Decimal  # The sum of every milestone's amount.
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.price - self.planned
+
+
+def engagement_terms(*, engagement: Engagement) -> EngagementTerms:
+    """The price ceiling and the dates in force. An engagement opened before proposals existed has no price
+    or dates of its own: its ceiling is the challenge's maximum budget, and nothing is due before the day it
+    was opened. An amendment's price or end date replaces the one before it."""
+    amendments = list(engagement_amendment_list(engagement=engagement))
+    price = next(
+        (amendment.price for amendment in reversed(amendments) if amendment.price is not None),
+        engagement.price if engagement.price is not None else engagement.challenge.budget_max,
+    )
+    ends_on = next(
+        (amendment.ends_on for amendment in reversed(amendments) if amendment.ends_on is not None),
+        engagement.ends_on,
+    )
+    planned = engagement.milestones.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    return EngagementTerms(
+        price=price,
+        starts_on=engagement.starts_on or timezone.localdate(engagement.created_at),
+        ends_on=ends_on,
+        planned=planned,
+    )
+
+
+def engagement_amendment_list(*, engagement: Engagement) -> QuerySet[EngagementAmendment]:
+    """An engagement's amendments, oldest first."""
+    return EngagementAmendment.objects.filter(engagement=engagement).select_related("created_by")
 
 
 def milestone_list(*, engagement: Engagement) -> QuerySet[Milestone]:

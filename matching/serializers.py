@@ -11,9 +11,11 @@ from marketplace.serializers import CodeRelatedField, behalf_reason_field
 from matching.models import (
     Clarification,
     Engagement,
+    EngagementAmendment,
     Introduction,
     MatchProposal,
     Milestone,
+    Payout,
     SavedSearch,
     Submission,
     SubmissionAttachment,
@@ -28,6 +30,7 @@ from matching.search.queries import (
     VendorSize,
     VendorSort,
 )
+from matching.selectors import engagement_terms
 from matching.services.submissions import deadline_closes_at, taxes
 
 MAX_FACET_VALUES = 50
@@ -501,14 +504,56 @@ class MilestoneOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "amount", "due_date", "status", "delivered_at", "accepted_at", "created_at"]
 
 
+class EngagementAmendInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=2000, help_text=gettext_lazy("Why the engagement is amended; both parties are told.")
+    )
+    price = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=gettext_lazy("The new price ceiling before taxes (CAD), if it changes."),
+    )
+    ends_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=gettext_lazy("The new end date, if it changes."),
+    )
+
+
+class EngagementAmendmentOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EngagementAmendment
+        fields = ["id", "reason", "price", "ends_on", "created_at"]
+
+
+class EngagementTermsOutputSerializer(serializers.Serializer):
+    """The price and dates in force (after the amendments), and how much of the price the milestones take."""
+
+    price = serializers.DecimalField(max_digits=12, decimal_places=2)
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField(allow_null=True)
+    planned = serializers.DecimalField(max_digits=12, decimal_places=2)
+    remaining = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
 class EngagementOutputSerializer(serializers.ModelSerializer):
     challenge = serializers.SerializerMethodField()
     vendor = serializers.SerializerMethodField()
     milestones = MilestoneOutputSerializer(many=True, read_only=True)
+    terms = serializers.SerializerMethodField()
+    amendments = EngagementAmendmentOutputSerializer(many=True, read_only=True)
 
     class Meta:
         model = Engagement
-        fields = ["id", "challenge", "vendor", "status", "milestones", "created_at"]
+        fields = ["id", "challenge", "vendor", "status", "terms", "amendments", "milestones", "created_at"]
+
+    def get_terms(self, engagement) -> EngagementTermsOutputSerializer:
+        return EngagementTermsOutputSerializer(engagement_terms(engagement=engagement)).data
 
     def get_challenge(self, engagement) -> dict:
         return {"id": engagement.challenge_id, "title": engagement.challenge.title}
@@ -645,3 +690,27 @@ class SubmissionOutputSerializer(serializers.ModelSerializer):
     def get_total(self, submission) -> str | None:
         amounts = self._taxes(submission)
         return str(submission.price + sum(amounts)) if amounts else None
+
+
+class PayoutCancelInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=2000,
+        help_text=gettext_lazy("Why the payment is cancelled; the firm and the organization are told."),
+    )
+
+
+class PayoutOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Payout
+        fields = [
+            "id",
+            "milestone",
+            "amount",
+            "currency",
+            "status",
+            "attempts",
+            "last_error",
+            "cancel_reason",
+            "created_at",
+            "updated_at",
+        ]

@@ -65,6 +65,11 @@ urlpatterns: list = [
         name="milestone-create",
     ),
     path(
+        "engagements/<int:engagement_id>/amendments/",
+        api.EngagementAmendApi.as_view(),
+        name="engagement-amend",
+    ),
+    path(
         "milestones/<int:milestone_id>/deliver/", api.MilestoneDeliverApi.as_view(), name="milestone-deliver"
     ),
     path("milestones/<int:milestone_id>/accept/", api.MilestoneAcceptApi.as_view(), name="milestone-accept"),
@@ -98,5 +103,7 @@ urlpatterns: list = [
         api.SubmissionAttachmentDownloadApi.as_view(),
         name="submission-attachment-download",
     ),
+    path("payouts/<int:payout_id>/retry/", api.PayoutRetryApi.as_view(), name="payout-retry"),
+    path("payouts/<int:payout_id>/cancel/", api.PayoutCancelApi.as_view(), name="payout-cancel"),
     path("payments/webhook/", api.PaymentWebhookApi.as_view(), name="payment-webhook"),
 ]

@@ -21,7 +21,9 @@ from matching.search.queries import ChallengeProfile
 from matching.serializers import (
     ClarificationAnswerInputSerializer,
     ClarificationInputSerializer,
+    EngagementAmendInputSerializer,
     MilestoneInputSerializer,
+    PayoutCancelInputSerializer,
 )
 
 # Spaces people type between thousands ("150 000"), including the no-break ones French text uses.
@@ -272,4 +274,39 @@ class MilestoneForm(SerializerCheckedForm):
         label=_("Due date"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d"],
+    )
+
+
+class EngagementAmendForm(SerializerCheckedForm):
+    """A hub coordinator's amendment (« avenant ») to an engagement."""
+
+    serializer_class = EngagementAmendInputSerializer
+    check_all_at_once = True
+
+    price = AmountField(
+        label=_("New price before taxes (CAD)"),
+        required=False,
+        help_text=_("Leave empty to keep the price. The milestones may add up to this amount."),
+    )
+    ends_on = forms.DateField(
+        label=_("New end date"),
+        required=False,
+        help_text=_("Leave empty to keep the end date."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d"],
+    )
+    reason = forms.CharField(
+        label=_("Reason for the amendment"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept with the amendment; the organization and the firm are told."),
+    )
+
+
+class PayoutCancelForm(SerializerCheckedForm):
+    serializer_class = PayoutCancelInputSerializer
+
+    reason = forms.CharField(
+        label=_("Reason for cancelling"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The firm and the organization are told."),
     )

@@ -65,6 +65,7 @@ from matching.selectors import (
     dashboard_first_introduction_delays,
     dashboard_proposals_by_expertise,
     dashboard_proposals_by_week,
+    payout_list_failed,
     proposal_get,
     proposal_list_for_queue,
     vendor_exposure_summary,
@@ -726,6 +727,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request,
         "frontend/coordinator/dashboard.html",
         {
+            "failed_payouts": payout_list_failed(),
             "week_rows": week_rows,
             "week_charts": week_charts,
             "statuses": MatchProposal.Status.choices,

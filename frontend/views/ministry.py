@@ -18,7 +18,9 @@ from frontend.forms.ministry import (
     ChallengeForm,
     ClarificationAnswerForm,
     ClarificationPublishForm,
+    EngagementAmendForm,
     MilestoneForm,
+    PayoutCancelForm,
     TransitionNoteForm,
 )
 from frontend.templatetags.frontend_tags import without_final_period
@@ -34,13 +36,14 @@ from marketplace.models import Challenge
 from marketplace.selectors import (
     challenge_get_for_member,
     challenge_list_for_member,
+    challenge_return_entry,
     expertise_labels,
     organization_list_for_member,
 )
 from marketplace.visibility import ProfileVisibility
 from matching import selectors as matching_selectors
 from matching import services as matching_services
-from matching.models import Clarification, Engagement, Introduction, Milestone, Submission
+from matching.models import Clarification, Engagement, Introduction, Milestone, Payout, Submission
 from matching.moves import INTRODUCTIONS_IN_THE_RUNNING, allowed_moves, deadline_passed
 from matching.search.explain import (
     explanation_from_data,
@@ -428,6 +431,7 @@ def _render_manage(
         "frontend/ministry/challenge_manage.html",
         {
             "challenge": challenge,
+            "returned": challenge_return_entry(challenge=challenge),
             "error_form": next(iter(answer_forms.values()), None) or clarify_form,
             "history": _history(challenge),
             "introductions": _introduction_rows(request, challenge),
@@ -687,6 +691,46 @@ def _milestones_url(engagement: Engagement) -> str:
     return reverse("frontend:engagement_manage", kwargs={"engagement_id": engagement.pk}) + "#milestones"
 
 
+def _payout_of(request: HttpRequest, engagement: Engagement) -> Payout:
+    payout = matching_selectors.payout_get(user=request.user, payout_id=_posted_id(request, "payout"))
+    if payout.milestone.engagement_id != engagement.pk:
+        raise Http404
+    return payout
+
+
+def _payout_retry(request: HttpRequest, engagement: Engagement) -> None:
+    payout = _payout_of(request, engagement)
+    try:
+        matching_services.payout_retry(payout=payout, user=request.user)
+    except ValidationError as error:
+        _refusal(request, error)
+    else:
+        messages.success(
+            request,
+            _("The payment for “%(title)s” is sent again, under the same key: it cannot be paid twice.")
+            % {"title": payout.milestone.title},
+        )
+
+
+def _payout_cancel(request: HttpRequest, engagement: Engagement) -> PayoutCancelForm | None:
+    """Cancel the posted failed payout; the form again, with its errors, when the reason is missing."""
+    payout = _payout_of(request, engagement)
+    form = PayoutCancelForm(request.POST, prefix=f"cancel-{payout.pk}")
+    if not form.is_valid():
+        return form
+    try:
+        matching_services.payout_cancel(payout=payout, user=request.user, **form.validated_data)
+    except ValidationError as error:
+        _refusal(request, error)
+    else:
+        messages.success(
+            request,
+            _("The payment for “%(title)s” is cancelled. The firm and the organization are told.")
+            % {"title": payout.milestone.title},
+        )
+    return None
+
+
 @organization_member_required
 @require_http_methods(["GET", "POST"])
 def engagement_manage(request: HttpRequest, engagement_id: int) -> HttpResponse:
@@ -694,43 +738,91 @@ def engagement_manage(request: HttpRequest, engagement_id: int) -> HttpResponse:
     if not is_organization_member(request.user, engagement.challenge.organization):
         raise Http404  # The vendor's own members follow it from their pages.
     form = MilestoneForm(prefix="milestone")
+    amend_form = EngagementAmendForm(prefix="amend") if request.user.is_coordinator else None
+    cancel_forms: dict[int, PayoutCancelForm] = {}
     if request.method == "POST":
         action = request.POST.get("action", "")
         if action == "accept":
             _accept(request, engagement)
             return redirect(_milestones_url(engagement))
-        if action != "add_milestone":
-            raise Http404
-        form = MilestoneForm(request.POST, prefix="milestone")
-        if form.is_valid():
-            try:
-                milestone = matching_services.milestone_create(
-                    engagement=engagement, user=request.user, **form.validated_data, reason=_reason(request)
-                )
-            except Conflict as error:
-                _refusal(request, error)
-                return redirect("frontend:engagement_manage", engagement_id=engagement.pk)
-            except ValidationError as error:
-                add_service_error(form, error)
-            else:
-                messages.success(request, _("Milestone “%(title)s” added.") % {"title": milestone.title})
+        if action == "payout_retry":
+            _payout_retry(request, engagement)
+            return redirect(_milestones_url(engagement))
+        if action == "payout_cancel":
+            cancel_form = _payout_cancel(request, engagement)
+            if cancel_form is None:
                 return redirect(_milestones_url(engagement))
+            cancel_forms[_posted_id(request, "payout")] = cancel_form
+        elif action == "amend" and amend_form is not None:
+            amend_form = EngagementAmendForm(request.POST, prefix="amend")
+            if amend_form.is_valid():
+                try:
+                    matching_services.engagement_amend(
+                        engagement=engagement, user=request.user, **amend_form.validated_data
+                    )
+                except Conflict as error:
+                    _refusal(request, error)
+                    return redirect("frontend:engagement_manage", engagement_id=engagement.pk)
+                except ValidationError as error:
+                    add_service_error(amend_form, error)
+                else:
+                    messages.success(
+                        request, _("Amendment recorded. The organization and the firm are told.")
+                    )
+                    return redirect(
+                        reverse("frontend:engagement_manage", kwargs={"engagement_id": engagement.pk})
+                        + "#amendments"
+                    )
+        elif action != "add_milestone":
+            raise Http404
+        else:
+            form = MilestoneForm(request.POST, prefix="milestone")
+            if form.is_valid():
+                try:
+                    milestone = matching_services.milestone_create(
+                        engagement=engagement,
+                        user=request.user,
+                        **form.validated_data,
+                        reason=_reason(request),
+                    )
+                except Conflict as error:
+                    _refusal(request, error)
+                    return redirect("frontend:engagement_manage", engagement_id=engagement.pk)
+                except ValidationError as error:
+                    add_service_error(form, error)
+                else:
+                    messages.success(request, _("Milestone “%(title)s” added.") % {"title": milestone.title})
+                    return redirect(_milestones_url(engagement))
     milestones = list(engagement.milestones.all())  # Prefetched by the selector, soonest due first.
-    # A milestone has a payout once accepted; getattr, because a missing one-to-one raises.
-    rows = [
-        {
-            "milestone": milestone,
-            "payout": getattr(milestone, "payout", None),
-            "can_accept": Milestone.Status.ACCEPTED in allowed_moves(milestone, request.user),
-        }
-        for milestone in milestones
-    ]
+    rows = []
+    for milestone in milestones:
+        # A milestone has a payout once accepted; getattr, because a missing one-to-one raises.
+        payout = getattr(milestone, "payout", None)
+        payout_moves = allowed_moves(payout, request.user) if payout is not None else set()
+        rows.append(
+            {
+                "milestone": milestone,
+                "payout": payout,
+                "can_accept": Milestone.Status.ACCEPTED in allowed_moves(milestone, request.user),
+                "can_retry": Payout.Status.PENDING in payout_moves,
+                "can_cancel": Payout.Status.CANCELLED in payout_moves,
+                "cancel_form": cancel_forms.get(payout.pk if payout else None)
+                or PayoutCancelForm(prefix=f"cancel-{payout.pk if payout else 0}"),
+            }
+        )
     return render(
         request,
         "frontend/ministry/engagement_manage.html",
         {
             "engagement": engagement,
             "challenge": engagement.challenge,
+            "terms": matching_selectors.engagement_terms(engagement=engagement),
+            "amendments": matching_selectors.engagement_amendment_list(engagement=engagement),
+            "amend_form": amend_form,
+            "can_amend": amend_form is not None and engagement.status == Engagement.Status.ACTIVE,
+            "error_form": next(iter(cancel_forms.values()), None)
+            or (amend_form if amend_form is not None and amend_form.errors else None)
+            or form,
             "rows": rows,
             "form": form,
             "can_add": "add_milestone" in allowed_moves(engagement, request.user),

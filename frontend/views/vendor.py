@@ -61,8 +61,10 @@ from matching.search.explain import explanation_gaps, explanation_reasons
 from matching.search.ranking import RankedHit, challenge_ranking
 from matching.selectors import (
     clarification_list,
+    engagement_amendment_list,
     engagement_get,
     engagement_list_for_vendor,
+    engagement_terms,
     introduction_get,
     introduction_list_for_vendor,
     milestone_get,
@@ -641,6 +643,8 @@ def vendor_engagement(request: HttpRequest, engagement_id: int) -> HttpResponse:
     context.update(
         engagement=engagement,
         challenge=engagement.challenge,
+        terms=engagement_terms(engagement=engagement),
+        amendments=engagement_amendment_list(engagement=engagement),
         milestones=[
             {
                 "milestone": milestone,

@@ -1,7 +1,12 @@
 """Every write of the matching app, one module per aggregate; re-exported here so callers say
 `from matching.services import proposal_approve` whatever module holds it."""
 
-from matching.services.engagements import milestone_accept, milestone_create, milestone_deliver
+from matching.services.engagements import (
+    engagement_amend,
+    milestone_accept,
+    milestone_create,
+    milestone_deliver,
+)
 from matching.services.exposure import vendor_exposure_record, vendor_search_exposure_record
 from matching.services.introductions import (
     challenge_award,
@@ -10,11 +15,14 @@ from matching.services.introductions import (
     introduction_decline,
     introduction_express_interest,
     introduction_shortlist,
+    introductions_tell_challenge_ended,
 )
 from matching.services.payouts import (
     PAYOUT_RECONCILE_AFTER,
     payout_apply_event,
+    payout_cancel,
     payout_request,
+    payout_retry,
     payout_submit,
     payouts_reconcile,
 )
@@ -69,14 +77,18 @@ __all__ = [
     "deadline_closes_at",
     "clarification_answer",
     "clarification_ask",
+    "engagement_amend",
     "introduction_decline",
     "introduction_express_interest",
     "introduction_shortlist",
+    "introductions_tell_challenge_ended",
     "milestone_accept",
     "milestone_create",
     "milestone_deliver",
     "payout_apply_event",
+    "payout_cancel",
     "payout_request",
+    "payout_retry",
     "payout_submit",
     "payouts_reconcile",
     "proposal_add_manual",

@@ -1,11 +1,13 @@
 from datetime import date
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hub.exceptions import Conflict
+from hub.formats import long_date, money
 from hub.models import User
 from hub.services import Behalf, audit_record
 from marketplace.services import (
@@ -16,12 +18,16 @@ from marketplace.services import (
 from matching import notifications
 from matching.models import (
     Engagement,
+    EngagementAmendment,
     Milestone,
 )
 from matching.moves import ENGAGEMENT_MOVES, MILESTONE_MOVES
 from matching.notifications import tell, tell_behalf
+from matching.selectors import engagement_terms
 from matching.services.common import (
+    locked,
     move_locked,
+    organization_members,
     other_party_members,
     require_challenge_member,
     require_vendor_member,
@@ -43,6 +49,8 @@ def milestone_create(
     )
     milestone = Milestone(engagement=engagement, title=title, amount=amount, due_date=due_date)
     milestone.full_clean()
+    # Locked, so that two milestones planned at once cannot together exceed the price.
+    _milestone_check_terms(engagement=locked(engagement), amount=amount, due_date=due_date)
     milestone.save()
     audit_record(actor=user, obj=milestone, action="plan", to_state=milestone.status, **behalf_audit(behalf))
     tell_behalf(
@@ -53,6 +61,113 @@ def milestone_create(
         milestone=milestone,
     )
     return milestone
+
+
+def _milestone_check_terms(*, engagement: Engagement, amount: Decimal, due_date: date) -> None:
+    """A milestone fits the engagement's price (with the others) and dates, as the latest amendment left them."""
+    terms = engagement_terms(engagement=engagement)
+    errors = {}
+    if amount is not None and amount > terms.remaining:
+        errors["amount"] = ValidationError(
+            _(
+                "%(remaining)s remains to be planned on this engagement's price of %(price)s; this milestone "
+                "asks for %(amount)s. Lower its amount, or ask a hub coordinator to record an amendment "
+                "that raises the price."
+            )
+            % {
+                "remaining": money(max(terms.remaining, Decimal("0"))),
+                "price": money(terms.price),
+                "amount": money(amount),
+            },
+            code="milestone_over_price",
+        )
+    if due_date is not None and due_date < terms.starts_on:
+        errors["due_date"] = ValidationError(
+            _("The engagement starts on %(start)s; a milestone cannot be due before. Choose a later date.")
+            % {"start": long_date(terms.starts_on)},
+            code="milestone_before_start",
+        )
+    elif due_date is not None and terms.ends_on is not None and due_date > terms.ends_on:
+        errors["due_date"] = ValidationError(
+            _(
+                "The engagement ends on %(end)s; a milestone cannot be due after. Choose an earlier date, or "
+                "ask a hub coordinator to record an amendment that extends the engagement."
+            )
+            % {"end": long_date(terms.ends_on)},
+            code="milestone_after_end",
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def engagement_amend(
+    *,
+    engagement: Engagement,
+    user: User,
+    reason: str,
+    price: Decimal | None = None,
+    ends_on: date | None = None,
+) -> EngagementAmendment:
+    """Record an amendment (« avenant ») that raises or lowers the price ceiling, moves the end date, or both;
+    audited, and both parties are told. Only a hub coordinator records one, with its reason."""
+    if not user.is_coordinator:
+        raise PermissionDenied(_("Only a hub coordinator can record an amendment to an engagement."))
+    reason = reason.strip()
+    errors = {}
+    if not reason:
+        errors["reason"] = ValidationError(
+            _("Say why the engagement is amended: the reason is kept with the amendment."),
+            code="amendment_reason_required",
+        )
+    if price is None and ends_on is None:
+        errors["price"] = ValidationError(
+            _("An amendment changes the price, the end date or both. Enter a new price or a new end date."),
+            code="amendment_empty",
+        )
+    if errors:
+        raise ValidationError(errors)
+    engagement = locked(engagement)
+    if engagement.status != Engagement.Status.ACTIVE:
+        raise Conflict(_("This engagement is completed; it cannot be amended."), code="engagement_closed")
+    terms = engagement_terms(engagement=engagement)
+    if price is not None and price < terms.planned:
+        raise ValidationError(
+            {
+                "price": ValidationError(
+                    _(
+                        "The milestones already planned add up to %(planned)s. Enter a price of at least that "
+                        "amount."
+                    )
+                    % {"planned": money(terms.planned)},
+                    code="amendment_price_below_planned",
+                )
+            }
+        )
+    if ends_on is not None and ends_on < terms.starts_on:
+        raise ValidationError(
+            {
+                "ends_on": ValidationError(
+                    _("The engagement starts on %(start)s. Enter an end date on or after it.")
+                    % {"start": long_date(terms.starts_on)},
+                    code="amendment_end_before_start",
+                )
+            }
+        )
+    amendment = EngagementAmendment(
+        engagement=engagement, reason=reason, price=price, ends_on=ends_on, created_by=user
+    )
+    amendment.full_clean()
+    amendment.save()
+    audit_record(actor=user, obj=amendment, action="amend", reason=reason)
+    challenge = engagement.challenge
+    tell(
+        notifications.ENGAGEMENT_AMENDED,
+        users=[*organization_members(challenge), *engagement.vendor.members.filter(is_active=True)],
+        challenge=challenge,
+        amendment=amendment,
+    )
+    return amendment
 
 
 def _milestone_move(

@@ -301,3 +301,23 @@ def challenge_award(
         introduction=introduction,
     )
     return engagement
+
+
+def introductions_tell_challenge_ended(*, challenge_id: int, note: str = "", **signal_kwargs) -> int:
+    """Receiver of `challenge_ended`: tell every firm introduced to the challenge (except those that declined)
+    that it was closed or cancelled, with the organization's note; return how many people were told."""
+    challenge = Challenge.objects.select_related("organization").get(pk=challenge_id)
+    event = (
+        notifications.CHALLENGE_CANCELLED
+        if challenge.status == Challenge.Status.CANCELLED
+        else notifications.CHALLENGE_CLOSED
+    )
+    introductions = (
+        Introduction.objects.filter(challenge=challenge)
+        .exclude(status=Introduction.Status.DECLINED)
+        .select_related("vendor")
+    )
+    return sum(
+        tell(event, users=vendor_members(introduction.vendor), challenge=challenge, note=note)
+        for introduction in introductions
+    )

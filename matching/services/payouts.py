@@ -1,13 +1,14 @@
 import logging
 from datetime import datetime, timedelta
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from hub.models import Notification
+from hub.exceptions import Conflict
+from hub.models import Notification, User
 from hub.selectors import coordinator_list
 from hub.services import audit_record, notification_create
 from marketplace.services import (
@@ -18,19 +19,23 @@ from matching.models import (
     Milestone,
     Payout,
 )
-from matching.moves import MILESTONE_MOVES
+from matching.moves import MILESTONE_MOVES, PAYOUT_MOVES
+from matching.services.common import move_locked, organization_members, vendor_members
 
 # Paying accepted milestones through the payment provider (matching/payments.py).
 
 PAYOUT_RECONCILE_AFTER = timedelta(minutes=15)
 
 # How far along each status is. A payout only moves forward, so a late, replayed or duplicated
-# event announcing the status it has, or an earlier one, changes nothing. Paid and failed are final.
+# event announcing the status it has, or an earlier one, changes nothing. Paid and failed are final for the
+# provider's news; only a coordinator takes a failed payout further (PAYOUT_MOVES: retried, or cancelled,
+# after which the provider's news changes nothing).
 _PAYOUT_PROGRESS = {
     Payout.Status.PENDING: 0,
     Payout.Status.SUBMITTED: 1,
     Payout.Status.PAID: 2,
     Payout.Status.FAILED: 2,
+    Payout.Status.CANCELLED: 3,
 }
 # The provider's "pending" means it holds the payout: for us, submitted.
 _PAYOUT_STATUS_FROM_PROVIDER = {
@@ -103,6 +108,79 @@ def payout_submit(*, payout: Payout) -> Payout:
         provider_id=answer.id,
         error=answer.failure_message,
     )
+
+
+def _payout_refused(payout: Payout, to_status: str) -> Conflict:
+    return Conflict(
+        _(
+            "This payout is %(status)s; only a failed payout can be sent again or cancelled. Follow it on the "
+            "engagement's page."
+        )
+        % {"status": payout.get_status_display().lower()},
+        code="payout_not_failed",
+    )
+
+
+def _require_coordinator(user: User) -> None:
+    if not user.is_coordinator:
+        raise PermissionDenied(_("Only a hub coordinator can send a failed payout again or cancel it."))
+
+
+@transaction.atomic
+def payout_retry(*, payout: Payout, user: User) -> Payout:
+    """Send a failed payout again, under the same idempotency key (so the provider can never pay it twice),
+    once the cause is fixed (the firm's bank details, our account). Audited; the provider's answer moves it on
+    as for the first send, after commit."""
+    from matching.tasks import payout_submit_task
+
+    _require_coordinator(user)
+    payout = move_locked(
+        payout,
+        table=PAYOUT_MOVES,
+        to_status=Payout.Status.PENDING,
+        user=user,
+        refused=_payout_refused,
+        changes={"last_error": ""},
+    )
+    transaction.on_commit(payout_submit_task.si(payout.pk).delay, robust=True)
+    return payout
+
+
+@transaction.atomic
+def payout_cancel(*, payout: Payout, user: User, reason: str) -> Payout:
+    """Give up on a failed payout, with the reason; the milestone stays accepted and unpaid. Audited; the firm
+    and the organization are told."""
+    _require_coordinator(user)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(
+            {
+                "reason": ValidationError(
+                    _("Say why the payment is cancelled: the firm and the organization are told."),
+                    code="payout_cancel_reason_required",
+                )
+            }
+        )
+    payout = move_locked(
+        payout,
+        table=PAYOUT_MOVES,
+        to_status=Payout.Status.CANCELLED,
+        user=user,
+        refused=_payout_refused,
+        changes={"cancel_reason": reason},
+        audit={"reason": reason},
+    )
+    payout = Payout.objects.select_related(
+        "milestone__engagement__vendor", "milestone__engagement__challenge__organization"
+    ).get(pk=payout.pk)
+    engagement = payout.milestone.engagement
+    notifications.tell(
+        notifications.PAYOUT_CANCELLED,
+        users=[*vendor_members(engagement.vendor), *organization_members(engagement.challenge)],
+        challenge=engagement.challenge,
+        payout=payout,
+    )
+    return payout
 
 
 def payout_apply_event(
@@ -210,7 +288,13 @@ def _payout_move(
             payout.last_event_at = occurred_at
             update_fields.append("last_event_at")
     if not is_news:
-        if to_status != from_status and _PAYOUT_PROGRESS[from_status] == _PAYOUT_PROGRESS[to_status] == 2:
+        if from_status == Payout.Status.CANCELLED and to_status != from_status:
+            payout_logger.error(
+                "Payout %s was cancelled by a coordinator, but the provider now says %s: check it with the provider.",
+                payout.pk,
+                to_status,
+            )
+        elif to_status != from_status and _PAYOUT_PROGRESS[from_status] == _PAYOUT_PROGRESS[to_status] == 2:
             payout_logger.error(
                 "Payout %s is %s, but the provider now says %s: check it with the provider.",
                 payout.pk,
@@ -269,7 +353,8 @@ def _payout_notify(*, payout: Payout) -> None:
         kind, dedupe_key = Notification.Kind.PAYOUT_PAID, f"payout-paid:{payout.pk}"
     else:
         users = coordinator_list()
-        kind, dedupe_key = Notification.Kind.PAYOUT_FAILED, f"payout-failed:{payout.pk}"
+        # Once per attempt: a payout sent again by a coordinator may fail again.
+        kind, dedupe_key = Notification.Kind.PAYOUT_FAILED, f"payout-failed:{payout.pk}:{payout.attempts}"
     for user in users:
         with translation.override(user.preferred_language):
             title, body = notifications.payout_texts(payout)

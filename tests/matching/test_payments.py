@@ -8,7 +8,7 @@ import hypothesis
 import pytest
 import requests
 import responses
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from hypothesis import strategies as st
 
@@ -667,3 +667,179 @@ def test_payout_paid_notification_and_email_write_the_amount_in_the_members_lang
     [email] = [message for message in mailoutbox if message.to == [vendor_user.email]]
     assert amount in notification.body
     assert amount in email.body and amount in email.alternatives[0][0]
+
+
+# A failed payout: a coordinator sends it again or cancels it
+
+
+@pytest.fixture
+def failed_payout(provider, milestone) -> Payout:
+    """Refused by the provider on its first send (the firm's bank details were wrong)."""
+    payout = factories.PayoutFactory(milestone=milestone)
+    provider.add(responses.POST, PAYOUTS_URL, status=422, json={"error": {"message": "Unknown destination."}})
+    services.payout_submit(payout=payout)
+    payout.refresh_from_db()
+    assert payout.status == Payout.Status.FAILED
+    return payout
+
+
+def test_payout_retry_sends_the_payout_again_under_the_same_idempotency_key(
+    provider, failed_payout, coordinator, django_capture_on_commit_callbacks
+):
+    provider.add(responses.POST, PAYOUTS_URL, json=provider_payout("po_2"), status=201)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.payout_retry(payout=failed_payout, user=coordinator)
+
+    keys = [call.request.headers["Idempotency-Key"] for call in provider.calls]
+    assert keys == [str(failed_payout.idempotency_key)] * 2
+    failed_payout.refresh_from_db()
+    assert (failed_payout.status, failed_payout.provider_id, failed_payout.attempts) == (
+        Payout.Status.SUBMITTED,
+        "po_2",
+        2,
+    )
+    assert payout_audit(failed_payout)[-2:] == [
+        ("retry", "failed", "pending"),
+        ("submitted", "pending", "submitted"),
+    ]
+
+
+def test_payout_retry_that_fails_again_tells_the_coordinators_again(
+    provider, failed_payout, coordinator, django_capture_on_commit_callbacks
+):
+    provider.add(responses.POST, PAYOUTS_URL, status=422, json={"error": {"message": "Still unknown."}})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.payout_retry(payout=failed_payout, user=coordinator)
+
+    failed_payout.refresh_from_db()
+    assert failed_payout.status == Payout.Status.FAILED
+    assert Notification.objects.filter(user=coordinator, kind=Notification.Kind.PAYOUT_FAILED).count() == 2
+
+
+def test_payout_retry_refuses_a_payout_that_has_not_failed(provider, submitted_payout, coordinator):
+    with pytest.raises(ValidationError) as error:
+        services.payout_retry(payout=submitted_payout, user=coordinator)
+
+    assert error.value.code == "payout_not_failed"
+    submitted_payout.refresh_from_db()
+    assert submitted_payout.status == Payout.Status.SUBMITTED
+    assert len(provider.calls) == 0
+
+
+def test_payout_retry_refuses_anyone_but_a_coordinator(failed_payout):
+    ministry_member = failed_payout.milestone.engagement.challenge.organization.members.first() or (
+        factories.UserFactory(role=User.Role.MINISTRY_MEMBER)
+    )
+
+    with pytest.raises(PermissionDenied):
+        services.payout_retry(payout=failed_payout, user=ministry_member)
+
+    failed_payout.refresh_from_db()
+    assert failed_payout.status == Payout.Status.FAILED
+
+
+def test_payout_cancel_keeps_the_milestone_accepted_and_tells_both_parties(
+    failed_payout, coordinator, vendor_user
+):
+    ministry_member = factories.UserFactory(role=User.Role.MINISTRY_MEMBER)
+    failed_payout.milestone.engagement.challenge.organization.members.add(ministry_member)
+
+    services.payout_cancel(payout=failed_payout, user=coordinator, reason="Payé par chèque hors plateforme.")
+
+    failed_payout.refresh_from_db()
+    assert (failed_payout.status, failed_payout.cancel_reason) == (
+        Payout.Status.CANCELLED,
+        "Payé par chèque hors plateforme.",
+    )
+    assert Milestone.objects.get(pk=failed_payout.milestone_id).status == Milestone.Status.ACCEPTED
+    entry = AuditEntry.objects.filter(object_type="payout", object_id=failed_payout.pk).order_by("id").last()
+    assert (entry.action, entry.actor, entry.reason) == (
+        "cancel",
+        coordinator,
+        "Payé par chèque hors plateforme.",
+    )
+    told = Notification.objects.filter(kind=Notification.Kind.PAYOUT_CANCELLED)
+    assert set(told.values_list("user", flat=True)) == {vendor_user.pk, ministry_member.pk}
+    assert "Payment cancelled" in told.get(user=vendor_user).title  # In the firm member's language.
+
+
+def test_payout_cancel_refuses_a_missing_reason(failed_payout, coordinator):
+    with pytest.raises(ValidationError) as error:
+        services.payout_cancel(payout=failed_payout, user=coordinator, reason=" ")
+
+    assert error.value.error_dict["reason"][0].code == "payout_cancel_reason_required"
+    failed_payout.refresh_from_db()
+    assert failed_payout.status == Payout.Status.FAILED
+
+
+def test_payout_cancel_refuses_a_payout_that_has_not_failed(submitted_payout, coordinator):
+    with pytest.raises(ValidationError) as error:
+        services.payout_cancel(payout=submitted_payout, user=coordinator, reason="Erreur.")
+
+    assert error.value.code == "payout_not_failed"
+    submitted_payout.refresh_from_db()
+    assert submitted_payout.status == Payout.Status.SUBMITTED
+
+
+def test_payment_webhook_leaves_a_cancelled_payout_cancelled(api_client, failed_payout, coordinator, caplog):
+    failed_payout.provider_id = "po_123"
+    failed_payout.save(update_fields=["provider_id"])
+    services.payout_cancel(payout=failed_payout, user=coordinator, reason="Payé autrement.")
+
+    response = post_webhook(api_client, event_body("po_123", "paid"))
+
+    assert response.status_code == 200
+    failed_payout.refresh_from_db()
+    assert failed_payout.status == Payout.Status.CANCELLED
+    assert "was cancelled by a coordinator" in caplog.text
+
+
+def test_payout_retry_api_sends_it_again(
+    api_client, provider, failed_payout, coordinator, django_capture_on_commit_callbacks
+):
+    provider.add(responses.POST, PAYOUTS_URL, json=provider_payout("po_2"), status=201)
+    api_client.force_authenticate(coordinator)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_client.post(f"/api/v1/payouts/{failed_payout.pk}/retry/")
+
+    assert response.status_code == 200
+    assert response.data["status"] == Payout.Status.PENDING  # The provider's answer comes after commit.
+    failed_payout.refresh_from_db()
+    assert failed_payout.status == Payout.Status.SUBMITTED
+
+
+def test_payout_retry_api_refuses_a_payout_that_has_not_failed(api_client, submitted_payout, coordinator):
+    api_client.force_authenticate(coordinator)
+
+    response = api_client.post(f"/api/v1/payouts/{submitted_payout.pk}/retry/")
+
+    assert response.status_code == 409
+
+
+def test_payout_cancel_api_refuses_a_missing_reason(api_client, failed_payout, coordinator):
+    api_client.force_authenticate(coordinator)
+
+    response = api_client.post(f"/api/v1/payouts/{failed_payout.pk}/cancel/", {})
+
+    assert response.status_code == 400
+    assert "reason" in response.data
+
+
+def test_payout_cancel_api_cancels_with_the_reason(api_client, failed_payout, coordinator):
+    api_client.force_authenticate(coordinator)
+
+    response = api_client.post(f"/api/v1/payouts/{failed_payout.pk}/cancel/", {"reason": "Payé autrement."})
+
+    assert response.status_code == 200
+    assert (response.data["status"], response.data["cancel_reason"]) == ("cancelled", "Payé autrement.")
+
+
+def test_payout_cancel_api_refuses_a_firm_member(api_client, failed_payout, vendor_user):
+    api_client.force_authenticate(vendor_user)
+
+    response = api_client.post(f"/api/v1/payouts/{failed_payout.pk}/cancel/", {"reason": "Non."})
+
+    assert response.status_code == 403

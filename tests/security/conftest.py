@@ -96,6 +96,10 @@ def build_world() -> SimpleNamespace:
     w.payout = factories.PayoutFactory(
         milestone=factories.MilestoneFactory(engagement=w.engagement, status=Milestone.Status.ACCEPTED)
     )
+    w.failed_payout = factories.PayoutFactory(
+        milestone=factories.MilestoneFactory(engagement=w.engagement, status=Milestone.Status.ACCEPTED),
+        failed=True,
+    )
     w.saved_search = factories.SavedSearchFactory(
         user=users["vendor"], vendor=w.vendor_a, name="Infonuagique"
     )

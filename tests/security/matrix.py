@@ -89,7 +89,8 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("clarification-list", "POST"):             (403,    201,   403,    201,     403,    201,  201),
     ("clarification-answer", "POST"):           (403,    403,   403,    200,     404,    200,  200),
     ("challenge-award", "POST"):                (403,    403,   403,    201,     404,    201,  201),
-    # Engagements, milestones and payouts (payouts have no endpoint but the provider's signed webhook)
+    # Engagements, milestones and payouts (coordinators amend engagements and retry or cancel failed payouts;
+    # the provider's news comes through its signed webhook)
     ("engagement-list", "GET"):                 (403,    200,   200,    200,     200,    200,  200),
     ("engagement-detail", "GET"):               (403,    200,   404,    200,     404,    200,  200),
     ("milestone-create", "POST"):               (403,    403,   403,    201,     404,    201,  201),
@@ -105,6 +106,9 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("submission-attachment-add", "POST"):      (403,    415,   404,    403,     403,    415,  415),
     ("submission-attachment-remove", "DELETE"): (403,    204,   404,    403,     403,    204,  204),
     ("submission-attachment-download", "GET"):  (403,    200,   404,    404,     404,    200,  200),
+    ("engagement-amend", "POST"):               (403,    403,   403,    403,     403,    201,  201),
+    ("payout-retry", "POST"):                   (403,    403,   403,    403,     403,    200,  200),
+    ("payout-cancel", "POST"):                  (403,    403,   403,    403,     403,    200,  200),
     ("payment-webhook", "POST"):                (400,    400,   400,    400,     400,    400,  400),
 }
 # fmt: on
@@ -193,6 +197,8 @@ REQUEST_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
     "MilestoneMoveInput": _anyone("reason"),
     "SubmissionSaveInput": _anyone("approach", "team", "schedule", "price", "answers", "reason"),
     "SubmissionMoveInput": _anyone("reason"),
+    "EngagementAmendInput": _anyone("reason", "price", "ends_on"),
+    "PayoutCancelInput": _anyone("reason"),
 }
 
 # A value each privileged field is sent with (any value: sending the field at all is refused).

@@ -68,6 +68,9 @@ TARGETS = {
     "submission-attachment-add": lambda w: {"submission_id": w.submission.pk},
     "submission-attachment-remove": lambda w: {"attachment_id": w.attachment.pk},
     "submission-attachment-download": lambda w: {"attachment_id": w.attachment.pk},
+    "engagement-amend": lambda w: {"engagement_id": w.engagement.pk},
+    "payout-retry": lambda w: {"payout_id": w.failed_payout.pk},
+    "payout-cancel": lambda w: {"payout_id": w.failed_payout.pk},
 }
 
 # Why a coordinator acts for the firm or the organization (tests/security/test_on_behalf.py); members may send it.
@@ -134,6 +137,8 @@ BODIES = {
     ("submission-submit", "POST"): lambda w: {"reason": BEHALF},
     ("submission-withdraw", "POST"): lambda w: {"reason": BEHALF},
     ("submission-attachment-remove", "DELETE"): lambda w: {"reason": BEHALF},
+    ("engagement-amend", "POST"): lambda w: {"reason": "Travaux supplémentaires.", "price": "500000"},
+    ("payout-cancel", "POST"): lambda w: {"reason": "Payé par chèque."},
     ("vendor-verification", "POST"): lambda w: {"decision": "refused", "reason": "Absente du registre."},
     ("organization-invitation-list", "POST"): lambda w: {"email": "collegue@example.qc.ca"},
     ("vendor-invitation-list", "POST"): lambda w: {"email": "collegue@example.qc.ca"},
