@@ -48,6 +48,7 @@ from matching.models import (
     CommitteeMember,
     ConsensusScore,
     Engagement,
+    EngagementAmendment,
     Introduction,
     MatchProposal,
     Milestone,
@@ -663,6 +664,17 @@ class AwardDecisionFactory(factory.django.DjangoModelFactory):
     challenge = factory.SelfAttribute("submission.challenge")
     price = factory.SelfAttribute("submission.price")
     rationale = "La soumission au prix ajusté le plus bas."
+
+
+class EngagementAmendmentFactory(factory.django.DjangoModelFactory):
+    """A coordinator's amendment raising the engagement's price."""
+
+    class Meta:
+        model = EngagementAmendment
+
+    engagement = factory.SubFactory(EngagementFactory)
+    reason = "Travaux supplémentaires demandés par l'organisme."
+    price = Decimal("200000.00")
 
 
 # The dates a milestone's moves set (matching.services.engagements).
