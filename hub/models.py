@@ -126,6 +126,7 @@ class Notification(models.Model):
         JOIN_REQUEST = "join_request", _("Request to join your firm")
         JOIN_REQUEST_DECIDED = "join_request_decided", _("Answer to your request to join a firm")
         VENDOR_VERIFICATION = "vendor_verification", _("Verification of your firm")
+        GRID_AMENDED = "grid_amended", _("Evaluation grid changed (addendum)")
 
     user = models.ForeignKey(
         User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications"

@@ -88,40 +88,58 @@ def _mode_names() -> str:
 
 def grid_errors(*, mode: str, k_factor: int | None, criteria: list[CriterionSpec]) -> list[str]:
     """What is wrong with an award mode, K factor and criteria, as translated sentences; empty when valid."""
+    by_field = grid_field_errors(mode=mode, k_factor=k_factor, criteria=criteria)
+    return [message for messages in by_field.values() for message in messages]
+
+
+def grid_field_errors(
+    *, mode: str, k_factor: int | None, criteria: list[CriterionSpec]
+) -> dict[str, list[str]]:
+    """`grid_errors` by the field each is about ("award_mode", "k_factor", "criteria"), for forms and the API."""
+    errors: dict[str, list[str]] = {}
     if not mode:
-        return [_("Choose an award mode: %(modes)s.") % {"modes": _mode_names()}]
+        errors["award_mode"] = [_("Choose an award mode: %(modes)s.") % {"modes": _mode_names()}]
+        return errors
     if mode not in AwardMode.values:
-        return [
+        errors["award_mode"] = [
             _("“%(mode)s” is not an award mode. Choose one of: %(modes)s.")
             % {"mode": mode, "modes": _mode_names()}
         ]
-    errors = []
+        return errors
     if mode == AwardMode.ADJUSTED_PRICE:
         if k_factor is None:
-            errors.append(
+            errors["k_factor"] = [
                 _("Give the K factor of the lowest adjusted price, from %(min)s to %(max)s%%.")
                 % {"min": K_MIN, "max": K_MAX}
-            )
+            ]
         elif not K_MIN <= k_factor <= K_MAX:
-            errors.append(
+            errors["k_factor"] = [
                 _(
                     "The K factor is %(k)s%%; the regulation allows %(min)s to %(max)s%%. Choose a value in that range."
                 )
                 % {"k": k_factor, "min": K_MIN, "max": K_MAX}
-            )
+            ]
     elif k_factor is not None:
-        errors.append(
+        errors["k_factor"] = [
             _("The K factor applies only to the lowest adjusted price: leave it empty for this mode.")
-        )
+        ]
+    problems = _criteria_errors(mode=mode, criteria=criteria)
+    if problems:
+        errors["criteria"] = problems
+    return errors
+
+
+def _criteria_errors(*, mode: str, criteria: list[CriterionSpec]) -> list[str]:
     if mode == AwardMode.PRICE:
         if criteria:
-            errors.append(
+            return [
                 _(
                     "The lowest-price mode takes no evaluation criteria: remove them, or choose a mode where "
                     "quality counts."
                 )
-            )
-        return errors
+            ]
+        return []
+    errors = []
     if len(criteria) < MIN_CRITERIA:
         errors.append(
             ngettext(
