@@ -120,6 +120,11 @@ urlpatterns = [
     path("organization/challenges/<int:challenge_id>/", ministry.challenge_manage, name="challenge_manage"),
     path("organization/challenges/<int:challenge_id>/edit/", ministry.challenge_edit, name="challenge_edit"),
     path(
+        "organization/challenges/<int:challenge_id>/grid/",
+        ministry.challenge_grid_amend,
+        name="challenge_grid_amend",
+    ),
+    path(
         "organization/challenges/<int:challenge_id>/preview/",
         ministry.challenge_preview,
         name="challenge_preview",

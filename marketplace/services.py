@@ -924,7 +924,7 @@ def _criteria_replace(*, challenge: Challenge, criteria: list[dict]) -> list[str
     if duplicates:
         raise ValidationError(
             {
-                "criteria": _("Two criteria have the same title, « %(title)s »: give each criterion its own.")
+                "criteria": _("Two criteria have the same title, “%(title)s”: give each criterion its own.")
                 % {"title": duplicates[0]}
             },
             code="criterion_duplicate_title",
@@ -978,6 +978,32 @@ def challenge_grid_check(*, challenge: Challenge) -> None:
 def _deadline_passed(challenge: Challenge) -> bool:
     # Proposals are taken until the end of the deadline's day, Quebec time (the project's time zone).
     return timezone.localdate() > challenge.deadline
+
+
+def challenge_grid_amendable(challenge: Challenge) -> bool:
+    """Whether the challenge's state still lets its grid change by an addendum (who may is asked apart)."""
+    return challenge.status == Challenge.Status.PUBLISHED and not _deadline_passed(challenge)
+
+
+@transaction.atomic
+def challenge_grid_seed(
+    *, challenge: Challenge, award_mode: str, k_factor: int | None, criteria: list[dict]
+) -> None:
+    """Give a challenge that has no award mode yet a valid grid, in any state and without an addendum (the demo's
+    published catalogue challenges, imported without one); audited as done by the system."""
+    if challenge.award_mode:
+        raise ValidationError(
+            _("This challenge already has an award mode: change its grid by editing it or by an addendum."),
+            code="grid_already_set",
+        )
+    errors = grid_field_errors(mode=award_mode, k_factor=k_factor, criteria=grid_specs(criteria))
+    if errors:
+        raise ValidationError(errors, code="grid_invalid")
+    challenge.award_mode = award_mode
+    challenge.k_factor = k_factor
+    challenge.save(update_fields=["award_mode", "k_factor", "updated_at"])
+    _criteria_replace(challenge=challenge, criteria=criteria)
+    audit_record(actor=None, obj=challenge, action="grid_seed")
 
 
 @transaction.atomic
