@@ -13,6 +13,7 @@ from marketplace.models import AwardMode, Challenge, ChallengeAddendum
 from marketplace.services import (
     challenge_create,
     challenge_grid_amend,
+    challenge_grid_seed,
     challenge_transition,
     challenge_update,
 )
@@ -321,6 +322,32 @@ def test_challenge_grid_amend_asks_for_a_summary(member):
         _amend(challenge, member, summary="  ")
 
     assert "summary" in refusal.value.message_dict
+
+
+# The demo's published challenges, imported without a grid
+
+
+def test_challenge_grid_seed_gives_a_published_challenge_its_first_grid_without_an_addendum(member):
+    challenge = _challenge(member, published=True)
+
+    challenge_grid_seed(
+        challenge=challenge, award_mode=AwardMode.ADJUSTED_PRICE, k_factor=20, criteria=CRITERIA
+    )
+
+    assert challenge.criteria.count() == 3
+    assert not ChallengeAddendum.objects.exists()
+    assert AuditEntry.objects.filter(object_id=challenge.pk, action="grid_seed", actor=None).exists()
+
+
+def test_challenge_grid_seed_refuses_a_challenge_that_has_a_mode(member):
+    challenge = _published(member)
+
+    with pytest.raises(ValidationError) as refusal:
+        challenge_grid_seed(
+            challenge=challenge, award_mode=AwardMode.QUALITY, k_factor=None, criteria=CRITERIA
+        )
+
+    assert refusal.value.code == "grid_already_set"
 
 
 # API
