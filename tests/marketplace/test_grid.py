@@ -5,11 +5,12 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from hub.models import AuditEntry, Notification, User
-from marketplace.models import AwardMode, Challenge, ChallengeAddendum
+from marketplace.models import AwardMode, Challenge, ChallengeAddendum, EvaluationCriterion
 from marketplace.services import (
     challenge_create,
     challenge_grid_amend,
@@ -18,6 +19,7 @@ from marketplace.services import (
     challenge_update,
 )
 from tests import factories
+from tests.marketplace.test_catalog import DEV_CATALOG
 
 pytestmark = pytest.mark.django_db
 
@@ -422,3 +424,13 @@ def test_api_challenge_grid_amend_creates_an_addendum(api_client, member):
 
     assert response.status_code == 201, response.data
     assert response.data["number"] == 1
+
+
+# The catalogue
+
+
+def test_import_catalog_leaves_the_award_mode_to_the_organization():
+    call_command("import_catalog", str(DEV_CATALOG))
+
+    assert set(Challenge.objects.values_list("award_mode", flat=True)) == {""}
+    assert not EvaluationCriterion.objects.exists()
