@@ -140,6 +140,11 @@ urlpatterns = [
         name="ministry_proposal_attachment",
     ),
     path(
+        "organization/challenges/<int:challenge_id>/grid/",
+        ministry.challenge_grid_amend,
+        name="challenge_grid_amend",
+    ),
+    path(
         "organization/challenges/<int:challenge_id>/preview/",
         ministry.challenge_preview,
         name="challenge_preview",

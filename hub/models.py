@@ -133,6 +133,7 @@ class Notification(models.Model):
         VENDOR_VERIFICATION = "vendor_verification", _("Verification of your firm")
         PROPOSALS_RECEIVED = "proposals_received", _("Proposals received at the deadline")
         DEADLINE_PASSED = "deadline_passed", _("Deadline passed")
+        GRID_AMENDED = "grid_amended", _("Evaluation grid changed (addendum)")
 
     user = models.ForeignKey(
         User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications"

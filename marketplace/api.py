@@ -20,7 +20,9 @@ from marketplace import selectors, services
 from marketplace.filters import ChallengeFilter, VendorFilter
 from marketplace.models import Challenge, VendorInvitation
 from marketplace.serializers import (
+    ChallengeAddendumOutputSerializer,
     ChallengeDeleteInputSerializer,
+    ChallengeGridAmendInputSerializer,
     ChallengeInputSerializer,
     ChallengeOutputSerializer,
     ChallengeTransitionInputSerializer,
@@ -256,6 +258,24 @@ class ChallengeTransitionApi(APIView):
                 selectors.challenge_get(user=request.user, challenge_id=challenge_id)
             ).data
         )
+
+
+class ChallengeGridAmendApi(APIView):
+    """An addendum: the published challenge's new award mode, K factor and criteria, told to introduced firms."""
+
+    permission_classes = [IsOrganizationMember]
+
+    @extend_schema(
+        request=ChallengeGridAmendInputSerializer, responses={201: ChallengeAddendumOutputSerializer}
+    )
+    def post(self, request: Request, challenge_id: int) -> Response:
+        challenge = selectors.challenge_get(user=request.user, challenge_id=challenge_id)
+        serializer = ChallengeGridAmendInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        addendum = services.challenge_grid_amend(
+            challenge=challenge, user=request.user, **serializer.validated_data
+        )
+        return Response(ChallengeAddendumOutputSerializer(addendum).data, status=status.HTTP_201_CREATED)
 
 
 class ChallengeSubmitApi(ChallengeTransitionApi):

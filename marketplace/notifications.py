@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from hub.models import Notification, User
 from hub.services import Behalf, behalf_notify, notify
-from marketplace.models import Challenge, Vendor, VendorJoinRequest, VendorVerification
+from marketplace.models import Challenge, ChallengeAddendum, Vendor, VendorJoinRequest, VendorVerification
 
 
 @dataclass(frozen=True)
@@ -151,6 +151,24 @@ def _challenge_returned(*, challenge: Challenge, note: str) -> tuple[str, str]:
 CHALLENGE_RETURNED = Event(
     Notification.Kind.CHALLENGE_RETURNED, "challenge-returned:{challenge.pk}:{stamp}", _challenge_returned
 )
+# To the firms introduced to a challenge
+
+
+def _grid_amended(
+    *, challenge: Challenge, addendum: ChallengeAddendum, removed: list[str]
+) -> tuple[str, str]:
+    body = _(
+        "Addendum %(number)s changes how proposals to “%(title)s” are evaluated: %(summary)s Read the new "
+        "grid on the challenge's page and review your proposal before the deadline."
+    ) % {"number": addendum.number, "title": challenge.title, "summary": addendum.summary.rstrip(".") + "."}
+    if removed:
+        body = f"{body} " + _(
+            "Answers to the criteria removed (%(criteria)s) are deleted: answer the new criteria instead."
+        ) % {"criteria": ", ".join(f"“{title}”" for title in removed)}
+    return _("Addendum %(number)s: %(title)s") % {"number": addendum.number, "title": challenge.title}, body
+
+
+GRID_AMENDED = Event(Notification.Kind.GRID_AMENDED, "grid-amended:{addendum.pk}", _grid_amended)
 
 
 # Requests to join a firm
@@ -211,6 +229,13 @@ BEHALF_CHALLENGE_UPDATE = BehalfEvent(
 BEHALF_CHALLENGE_DELETE = BehalfEvent(
     "on-behalf:challenge-delete:{challenge_id}",
     lambda *, title, challenge_id: _("They deleted the draft “%(title)s”.") % {"title": title},
+)
+BEHALF_GRID_AMEND = BehalfEvent(
+    "on-behalf:grid-amend:{addendum.pk}",
+    lambda *, challenge, addendum: (
+        _("They published addendum %(number)s to “%(title)s”, which changes its evaluation grid.")
+        % {"number": addendum.number, "title": challenge.title}
+    ),
 )
 BEHALF_CHALLENGE_MOVE = BehalfEvent(
     "on-behalf:challenge-{challenge.status}:{challenge.pk}:{stamp}",

@@ -72,7 +72,7 @@ def organization_list_for_member(*, user: User) -> QuerySet[Organization]:
 def challenge_list(*, user: User) -> QuerySet[Challenge]:
     """Challenges this user may see: public ones, plus their organization's drafts (all, for coordinators)."""
     challenges = Challenge.objects.select_related("organization", "organization__region").prefetch_related(
-        "expertise", "regions"
+        "expertise", "regions", "criteria", "addenda"
     )
     if not roles.is_coordinator(user):
         visible = Q(status__in=PUBLIC_CHALLENGE_STATUSES)

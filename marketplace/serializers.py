@@ -8,7 +8,10 @@ from marketplace.models import (
     MAX_REFERENCES,
     MAX_REGIONS,
     MAX_REQUIRED_CERTIFICATIONS,
+    AwardMode,
     Challenge,
+    ChallengeAddendum,
+    EvaluationCriterion,
     Expertise,
     Language,
     ProfileSection,
@@ -186,8 +189,26 @@ class VendorInputSerializer(serializers.Serializer):
         return value
 
 
+# More than enough for any grid (public bodies use 3 to 10 criteria); a cap like every list input.
+MAX_CRITERIA = 20
+
+
+class EvaluationCriterionOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EvaluationCriterion
+        fields = ["position", "title", "description", "weight", "has_minimum"]
+
+
+class ChallengeAddendumOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ChallengeAddendum
+        fields = ["number", "summary", "grid_before", "grid_after", "created_at"]
+
+
 class ChallengeOutputSerializer(serializers.ModelSerializer):
     organization = OrganizationOutputSerializer(read_only=True)
+    criteria = EvaluationCriterionOutputSerializer(many=True, read_only=True)
+    addenda = ChallengeAddendumOutputSerializer(many=True, read_only=True)
     regions = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     expertise = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     awarded_vendor = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
@@ -211,12 +232,55 @@ class ChallengeOutputSerializer(serializers.ModelSerializer):
             "required_certifications",
             "max_employees",
             "on_site",
+            "award_mode",
+            "k_factor",
+            "criteria",
+            "addenda",
             "status",
             "awarded_vendor",
             "published_at",
             "created_at",
             "updated_at",
         ]
+
+
+class CriterionInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=255)
+    description = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    weight = serializers.IntegerField(
+        min_value=1, max_value=100, help_text=_("Percent; the weights add up to 100.")
+    )
+    has_minimum = serializers.BooleanField(
+        required=False, default=False, help_text=_("A score under 70 on this criterion rejects the proposal.")
+    )
+
+
+def award_mode_field(**kwargs) -> serializers.ChoiceField:
+    return serializers.ChoiceField(
+        choices=AwardMode.choices,
+        help_text=_("How proposals are compared (docs/evaluation.md)."),
+        **kwargs,
+    )
+
+
+def k_factor_field(**kwargs) -> serializers.IntegerField:
+    return serializers.IntegerField(
+        min_value=0,
+        max_value=100,
+        allow_null=True,
+        required=False,
+        help_text=_("Lowest adjusted price only: from 15 to 30 (percent)."),
+        **kwargs,
+    )
+
+
+def criteria_field(**kwargs) -> serializers.ListField:
+    return capped_list(
+        child=CriterionInputSerializer(),
+        max_length=MAX_CRITERIA,
+        help_text=_("The whole grid, in order: it replaces the criteria there were."),
+        **kwargs,
+    )
 
 
 class ChallengeInputSerializer(serializers.Serializer):
@@ -239,6 +303,10 @@ class ChallengeInputSerializer(serializers.Serializer):
     )
     max_employees = serializers.IntegerField(min_value=1, allow_null=True, required=False)
     on_site = serializers.BooleanField(required=False)
+    # A draft may leave the grid incomplete; submitting and publishing check it (docs/evaluation.md).
+    award_mode = award_mode_field(required=False, allow_blank=True)
+    k_factor = k_factor_field()
+    criteria = criteria_field(required=False)
     reason = behalf_reason_field()
 
     def validate(self, attrs: dict) -> dict:
@@ -249,6 +317,16 @@ class ChallengeInputSerializer(serializers.Serializer):
                 {"budget_max": _("The maximum budget must be greater than or equal to the minimum budget.")}
             )
         return attrs
+
+
+class ChallengeGridAmendInputSerializer(serializers.Serializer):
+    award_mode = award_mode_field()
+    k_factor = k_factor_field(default=None)
+    criteria = criteria_field(required=False, default=list)
+    summary = serializers.CharField(
+        max_length=2000, help_text=_("What changes and why, as the introduced firms will read it.")
+    )
+    reason = behalf_reason_field()
 
 
 class ChallengeDeleteInputSerializer(serializers.Serializer):

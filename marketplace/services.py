@@ -25,9 +25,12 @@ from hub.services import (
     notify,
 )
 from marketplace import notifications
+from marketplace.award_rules import CriterionSpec, grid_field_errors
 from marketplace.models import (
     Challenge,
+    ChallengeAddendum,
     EnterpriseRegisterEntry,
+    EvaluationCriterion,
     OrganizationSignIn,
     Vendor,
     VendorInvitation,
@@ -41,6 +44,7 @@ from marketplace.moves import (
     CHALLENGE_MOVES,
     DEADLINE_CHECKED_STATUSES,
     DELETABLE_STATUSES,
+    EDITABLE_STATUSES,
     Party,
     challenge_editable,
     deadline_passed,
@@ -58,6 +62,8 @@ from marketplace.signals import challenge_ended, challenge_published, searchable
 
 VENDOR_RELATIONS = ("regions", "expertise")
 CHALLENGE_RELATIONS = ("regions", "expertise")
+# The award mode, K factor and criteria: set while the challenge is written, changed by an addendum once published.
+GRID_FIELDS = ("award_mode", "k_factor", "criteria")
 
 
 def _new_key(prefix: str) -> str:
@@ -706,6 +712,7 @@ def challenge_create(*, user: User, organization: Organization, data: dict) -> C
         raise PermissionDenied(_("You can only post challenges for your own organization."))
     data = dict(data)
     behalf = organization_behalf_check(organization=organization, user=user, reason=data.pop("reason", ""))
+    criteria = data.pop("criteria", None)
     challenge = Challenge(
         key=data.pop("key", None) or _new_key("c"),
         organization=organization,
@@ -713,6 +720,8 @@ def challenge_create(*, user: User, organization: Organization, data: dict) -> C
         status=Challenge.Status.DRAFT,
     )
     _save_validated(challenge, _assign(challenge, data, relations=CHALLENGE_RELATIONS))
+    if criteria is not None:
+        _criteria_replace(challenge=challenge, criteria=criteria)
     behalf_record(
         notifications.BEHALF_CHALLENGE_CREATE,
         behalf=behalf,
@@ -737,7 +746,19 @@ def challenge_update(*, challenge: Challenge, user: User, data: dict) -> Challen
     behalf = organization_behalf_check(
         organization=challenge.organization, user=user, reason=data.pop("reason", "")
     )
+    if challenge.status not in EDITABLE_STATUSES and _grid_changes(challenge=challenge, data=data):
+        raise ValidationError(
+            _(
+                "The award mode and the grid of a challenge that is %(status)s change only by an addendum, "
+                "which every introduced firm is told about: use “Change the grid”."
+            )
+            % {"status": challenge.get_status_display().lower()},
+            code="grid_needs_addendum",
+        )
+    criteria = data.pop("criteria", None)
     _save_validated(challenge, _assign(challenge, data, relations=CHALLENGE_RELATIONS))
+    if criteria is not None:
+        _criteria_replace(challenge=challenge, criteria=criteria)
     behalf_record(
         notifications.BEHALF_CHALLENGE_UPDATE,
         behalf=behalf,
@@ -808,6 +829,8 @@ def challenge_transition(
             organization=challenge.organization, user=user, reason=note, reason_field="note"
         )
     )
+    if to_status in (Challenge.Status.SUBMITTED, Challenge.Status.PUBLISHED):
+        challenge_grid_check(challenge=challenge)
     if to_status == Challenge.Status.AWARDED:
         if awarded_vendor is None:
             raise ValidationError(
@@ -858,6 +881,243 @@ def challenge_transition(
             challenge=challenge,
         )
     return challenge
+
+
+# The evaluation grid (docs/evaluation.md)
+
+
+def challenge_grid(challenge: Challenge) -> dict:
+    """The award mode, K factor and criteria as the public sees them (an addendum keeps them before and after)."""
+    return {
+        "award_mode": challenge.award_mode,
+        "k_factor": challenge.k_factor,
+        "criteria": [
+            {
+                "title": criterion.title,
+                "description": criterion.description,
+                "weight": criterion.weight,
+                "has_minimum": criterion.has_minimum,
+            }
+            for criterion in challenge.criteria.order_by("position", "id")
+        ],
+    }
+
+
+def grid_specs(criteria: list[dict]) -> list[CriterionSpec]:
+    """The criteria as award_rules takes them, keyed by their position (1, 2, 3…), as pages number them."""
+    return [
+        CriterionSpec(
+            key=str(position), weight=criterion["weight"], has_minimum=criterion.get("has_minimum", False)
+        )
+        for position, criterion in enumerate(criteria, start=1)
+    ]
+
+
+def _grid_changes(*, challenge: Challenge, data: dict) -> bool:
+    current = challenge_grid(challenge)
+    for field in GRID_FIELDS:
+        if field not in data:
+            continue
+        value = data[field]
+        if field == "criteria":
+            value = [
+                {
+                    "title": item["title"],
+                    "description": item.get("description", ""),
+                    "weight": item["weight"],
+                    "has_minimum": item.get("has_minimum", False),
+                }
+                for item in value
+            ]
+        if value != current[field]:
+            return True
+    return False
+
+
+def _title_key(title: str) -> str:
+    return " ".join(title.split()).casefold()
+
+
+def _criteria_replace(*, challenge: Challenge, criteria: list[dict]) -> list[str]:
+    """Make the challenge's criteria these, in this order; return the titles of those removed.
+
+    A criterion keeps its row (and the proposals' answers to it) when a new one has the same title, whatever
+    else changes; a removed criterion's answers go with it (docs/evaluation.md)."""
+    titles = [_title_key(item["title"]) for item in criteria]
+    duplicates = sorted(
+        {item["title"].strip() for item in criteria if titles.count(_title_key(item["title"])) > 1}
+    )
+    if duplicates:
+        raise ValidationError(
+            {
+                "criteria": _("Two criteria have the same title, “%(title)s”: give each criterion its own.")
+                % {"title": duplicates[0]}
+            },
+            code="criterion_duplicate_title",
+        )
+    existing = {_title_key(criterion.title): criterion for criterion in challenge.criteria.all()}
+    removed = [criterion for key, criterion in existing.items() if key not in titles]
+    for criterion in removed:
+        criterion.delete()
+    # Positions are unique per challenge: move the kept rows out of the way before numbering them again.
+    kept = [existing[key] for key in titles if key in existing]
+    for offset, criterion in enumerate(kept, start=1000):
+        criterion.position = offset
+        criterion.save(update_fields=["position"])
+    for position, item in enumerate(criteria, start=1):
+        criterion = existing.get(_title_key(item["title"])) or EvaluationCriterion(challenge=challenge)
+        criterion.position = position
+        criterion.title = item["title"].strip()
+        criterion.description = item.get("description", "")
+        criterion.weight = item["weight"]
+        criterion.has_minimum = item.get("has_minimum", False)
+        criterion.full_clean(exclude=["challenge"], validate_unique=False, validate_constraints=False)
+        criterion.save()
+    return [criterion.title for criterion in removed]
+
+
+def challenge_grid_errors(challenge: Challenge) -> dict[str, list[str]]:
+    """What keeps the challenge's grid from being submitted or published, by field; empty when it is valid."""
+    grid = challenge_grid(challenge)
+    return grid_field_errors(
+        mode=grid["award_mode"], k_factor=grid["k_factor"], criteria=grid_specs(grid["criteria"])
+    )
+
+
+def challenge_grid_check(*, challenge: Challenge) -> None:
+    """Refuse a challenge whose award mode, K factor or criteria break the rules (submitting and publishing)."""
+    errors = challenge_grid_errors(challenge)
+    if errors:
+        raise ValidationError(
+            {
+                field: [
+                    _("The evaluation grid is not complete: %(problem)s Edit the challenge to complete it.")
+                    % {"problem": message}
+                    for message in messages
+                ]
+                for field, messages in errors.items()
+            },
+            code="grid_invalid",
+        )
+
+
+def _deadline_passed(challenge: Challenge) -> bool:
+    # Proposals are taken until the end of the deadline's day, Quebec time (the project's time zone).
+    return timezone.localdate() > challenge.deadline
+
+
+def challenge_grid_amendable(challenge: Challenge) -> bool:
+    """Whether the challenge's state still lets its grid change by an addendum (who may is asked apart)."""
+    return challenge.status == Challenge.Status.PUBLISHED and not _deadline_passed(challenge)
+
+
+@transaction.atomic
+def challenge_grid_seed(
+    *, challenge: Challenge, award_mode: str, k_factor: int | None, criteria: list[dict]
+) -> None:
+    """Give a challenge that has no award mode yet a valid grid, in any state and without an addendum (the demo's
+    published catalogue challenges, imported without one); audited as done by the system."""
+    if challenge.award_mode:
+        raise ValidationError(
+            _("This challenge already has an award mode: change its grid by editing it or by an addendum."),
+            code="grid_already_set",
+        )
+    errors = grid_field_errors(mode=award_mode, k_factor=k_factor, criteria=grid_specs(criteria))
+    if errors:
+        raise ValidationError(errors, code="grid_invalid")
+    challenge.award_mode = award_mode
+    challenge.k_factor = k_factor
+    challenge.save(update_fields=["award_mode", "k_factor", "updated_at"])
+    _criteria_replace(challenge=challenge, criteria=criteria)
+    audit_record(actor=None, obj=challenge, action="grid_seed")
+
+
+@transaction.atomic
+def challenge_grid_amend(
+    *,
+    challenge: Challenge,
+    user: User,
+    award_mode: str,
+    k_factor: int | None,
+    criteria: list[dict],
+    summary: str,
+    reason: str = "",
+) -> ChallengeAddendum:
+    """Change a published challenge's award mode or grid before its deadline, as a numbered addendum: audited,
+    and every member of every firm introduced to the challenge is told, in their language."""
+    if not roles.is_organization_member(user, challenge.organization):
+        raise PermissionDenied(_("You can only change your own organization's challenges."))
+    challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
+    behalf = organization_behalf_check(organization=challenge.organization, user=user, reason=reason)
+    if challenge.status != Challenge.Status.PUBLISHED:
+        raise ValidationError(
+            _(
+                "Only a published challenge's grid changes by an addendum; this one is %(status)s. "
+                "Before publication, edit the challenge instead."
+            )
+            % {"status": challenge.get_status_display().lower()},
+            code="challenge_not_published",
+        )
+    if _deadline_passed(challenge):
+        raise ValidationError(
+            _("The deadline has passed: the grid the proposals were written for can no longer change."),
+            code="deadline_passed",
+        )
+    summary = summary.strip()
+    if not summary:
+        raise ValidationError(
+            {"summary": _("Say what changes and why: the introduced firms read it.")}, code="required"
+        )
+    specs = grid_specs(criteria)
+    errors = grid_field_errors(mode=award_mode, k_factor=k_factor, criteria=specs)
+    if errors:
+        raise ValidationError(errors, code="grid_invalid")
+    data = {"award_mode": award_mode, "k_factor": k_factor, "criteria": criteria}
+    if not _grid_changes(challenge=challenge, data=data):
+        raise ValidationError(
+            _(
+                "The grid is the same as the published one: change the mode, the K factor or a criterion first."
+            ),
+            code="grid_unchanged",
+        )
+    before = challenge_grid(challenge)
+    challenge.award_mode = award_mode
+    challenge.k_factor = k_factor
+    challenge.save(update_fields=["award_mode", "k_factor", "updated_at"])
+    removed = _criteria_replace(challenge=challenge, criteria=criteria)
+    last = challenge.addenda.order_by("-number").values_list("number", flat=True).first() or 0
+    addendum = ChallengeAddendum.objects.create(
+        challenge=challenge,
+        number=last + 1,
+        summary=summary,
+        grid_before=before,
+        grid_after=challenge_grid(challenge),
+        created_by=user,
+    )
+    # The addendum keeps what changed; the log says who, when, and (for a coordinator) for whom and why.
+    audit_record(
+        actor=user,
+        obj=challenge,
+        action="grid_amend",
+        **(behalf_audit(behalf) or {"reason": f"{addendum.number}: {summary}"}),
+    )
+    send(
+        notifications.GRID_AMENDED,
+        users=User.objects.filter(vendors__introductions__challenge=challenge).distinct(),
+        url=challenge_url(challenge),
+        challenge=challenge,
+        addendum=addendum,
+        removed=removed,
+    )
+    send_behalf(
+        notifications.BEHALF_GRID_AMEND,
+        behalf=behalf,
+        actor=user,
+        url=challenge_url(challenge),
+        challenge=challenge,
+        addendum=addendum,
+    )
+    return addendum
 
 
 # Privacy (Quebec's Law 25)

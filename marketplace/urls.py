@@ -66,5 +66,10 @@ urlpatterns = [
         "challenges/<int:challenge_id>/publish/", api.ChallengePublishApi.as_view(), name="challenge-publish"
     ),
     path("challenges/<int:challenge_id>/close/", api.ChallengeCloseApi.as_view(), name="challenge-close"),
+    path(
+        "challenges/<int:challenge_id>/grid-amend/",
+        api.ChallengeGridAmendApi.as_view(),
+        name="challenge-grid-amend",
+    ),
     path("challenges/<int:challenge_id>/cancel/", api.ChallengeCancelApi.as_view(), name="challenge-cancel"),
 ]

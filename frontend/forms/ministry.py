@@ -10,13 +10,21 @@ from decimal import Decimal
 
 from django import forms
 from django.db.models import QuerySet
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.utils.formats import get_format
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from frontend.forms import SerializerCheckedForm, expertise_choices, region_choices
 from hub.models import Organization
-from marketplace.models import SME_MAX_EMPLOYEES, Challenge, Language
-from marketplace.serializers import ChallengeInputSerializer, ChallengeTransitionInputSerializer
+from marketplace.award_rules import K_MAX, K_MIN
+from marketplace.models import SME_MAX_EMPLOYEES, AwardMode, Challenge, Language
+from marketplace.serializers import (
+    MAX_CRITERIA,
+    ChallengeGridAmendInputSerializer,
+    ChallengeInputSerializer,
+    ChallengeTransitionInputSerializer,
+)
 from matching.search.queries import ChallengeProfile
 from matching.serializers import (
     ClarificationAnswerInputSerializer,
@@ -69,8 +77,147 @@ class LinesField(forms.CharField):
         return value
 
 
-class ChallengeForm(SerializerCheckedForm):
-    """The guided challenge form, in the four steps its template shows; checked like POST /api/v1/challenges/."""
+# One line each, beside the award mode's name (docs/evaluation.md).
+AWARD_MODE_EXPLANATIONS = {
+    AwardMode.PRICE: _("No quality evaluation: the lowest price wins."),
+    AwardMode.QUALITY_THEN_PRICE: _(
+        "Every criterion must reach 70 out of 100; the lowest price among those proposals wins."
+    ),
+    AwardMode.ADJUSTED_PRICE: _(
+        "Each acceptable proposal's price is divided by a factor that grows with its quality score, up to 1 + K: "
+        "the lowest adjusted price wins."
+    ),
+    AwardMode.QUALITY: _("The highest final quality score wins; price does not compete."),
+}
+
+
+def award_mode_choices() -> list[tuple[str, str]]:
+    return [
+        (
+            mode.value,
+            format_lazy(
+                "{label} — {explanation}", label=mode.label, explanation=AWARD_MODE_EXPLANATIONS[mode]
+            ),
+        )
+        for mode in AwardMode
+    ]
+
+
+class CriterionForm(forms.Form):
+    title = forms.CharField(label=_("Criterion"), max_length=255)
+    description = forms.CharField(
+        label=_("What the committee looks for"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("What an acceptable answer (70 out of 100) shows."),
+    )
+    weight = forms.IntegerField(
+        label=_("Weight (%)"),
+        min_value=1,
+        max_value=100,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "data-weight": ""}),
+    )
+    has_minimum = forms.BooleanField(
+        label=_("A score under 70 on this criterion rejects the proposal"), required=False
+    )
+
+
+# The rows typed so far plus one blank; the page adds and removes rows in place (maillage.js). Without
+# JavaScript, each row has its "Remove" box, a blank row is left out, and saving gives a new blank row.
+class BaseCriterionFormSet(forms.BaseFormSet):
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        form.fields[DELETION_FIELD_NAME].label = _("Remove this criterion")
+
+    def kept(self) -> list[dict]:
+        """The criteria as the API takes them: rows changed and not removed, in order."""
+        return [
+            {name: form.cleaned_data.get(name) for name in CriterionForm.base_fields}
+            for form in self.forms
+            if form.has_changed() and not form.cleaned_data.get(DELETION_FIELD_NAME)
+        ]
+
+    def weights_total(self) -> int:
+        """The total of the weights typed in the rows kept (shown beside the rows; the rules want 100)."""
+        total = 0
+        for form in self.forms:
+            if self.is_bound:
+                deleted = form[DELETION_FIELD_NAME].value()
+                weight = form["weight"].value()
+            else:
+                deleted, weight = False, form.initial.get("weight")
+            if deleted:
+                continue
+            try:
+                total += int(weight or 0)
+            except (TypeError, ValueError):
+                continue
+        return total
+
+
+CriterionFormSet = forms.formset_factory(
+    CriterionForm, formset=BaseCriterionFormSet, extra=1, can_delete=True, max_num=MAX_CRITERIA
+)
+CRITERIA_PREFIX = "criteria"
+
+
+class GridFormMixin:
+    """The award mode, K factor and criteria rows of a form (the challenge form and the addendum form)."""
+
+    def _grid_init(self, data, criteria: list[dict] | None) -> None:
+        # Sent only by pages that show the rows: a request without them leaves the criteria as they are.
+        self.criteria_sent = data is not None and f"{CRITERIA_PREFIX}-TOTAL_FORMS" in data
+        self.criteria = CriterionFormSet(
+            data if self.criteria_sent else None, initial=criteria, prefix=CRITERIA_PREFIX
+        )
+
+    def _grid_input(self, cleaned: dict) -> dict:
+        grid = {}
+        if "award_mode" in self.data or not self.is_bound:
+            grid["award_mode"] = cleaned.get("award_mode") or ""
+        if "k_factor" in self.data:
+            # K belongs to the adjusted price only: a value left in the field under another mode is dropped.
+            adjusted = cleaned.get("award_mode") == AwardMode.ADJUSTED_PRICE
+            grid["k_factor"] = cleaned.get("k_factor") if adjusted else None
+        if self.criteria_sent and self.criteria.is_valid():
+            grid["criteria"] = self.criteria.kept()
+        return grid
+
+    def grid_is_valid(self) -> bool:
+        return not self.criteria_sent or self.criteria.is_valid()
+
+
+def award_mode_field(*, required: bool) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("Award mode"),
+        choices=award_mode_choices,
+        widget=forms.RadioSelect,
+        required=required,
+        help_text=_(
+            "How proposals are compared, as Quebec's public bodies do. The grid is public once published."
+        ),
+    )
+
+
+def k_factor_field() -> forms.IntegerField:
+    return forms.IntegerField(
+        label=_("K factor (%)"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        help_text=format_lazy(
+            _(
+                "Lowest adjusted price only: how much more, from {min} to {max}%, you would pay for a proposal scoring 100 rather than 70."
+            ),
+            min=K_MIN,
+            max=K_MAX,
+        ),
+    )
+
+
+class ChallengeForm(GridFormMixin, SerializerCheckedForm):
+    """The guided challenge form, in the five steps its template shows; checked like POST /api/v1/challenges/."""
 
     serializer_class = ChallengeInputSerializer
     check_all_at_once = True
@@ -83,6 +230,7 @@ class ChallengeForm(SerializerCheckedForm):
             _("Requirements"),
             ["required_languages", "required_certifications", "max_employees", "on_site"],
         ),
+        ("grid", _("How proposals are evaluated"), ["award_mode", "k_factor"]),
     ]
 
     organization = forms.ModelChoiceField(
@@ -146,9 +294,18 @@ class ChallengeForm(SerializerCheckedForm):
         help_text=_("Only firms with at most this many employees are proposed. Leave empty for no ceiling."),
     )
     on_site = forms.BooleanField(label=_("The work must be done on site"), required=False)
+    award_mode = award_mode_field(required=False)
+    k_factor = k_factor_field()
 
-    def __init__(self, *args, organizations: QuerySet[Organization] | None = None, **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        organizations: QuerySet[Organization] | None = None,
+        criteria: list[dict] | None = None,
+        **kwargs,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self._grid_init(self.data if self.is_bound else None, criteria)
         self.organizations = list(organizations or [])
         # Asked only of members of several organizations; a challenge never moves to another one.
         if len(self.organizations) > 1:
@@ -176,8 +333,10 @@ class ChallengeForm(SerializerCheckedForm):
             "required_certifications": challenge.required_certifications,
             "max_employees": challenge.max_employees,
             "on_site": challenge.on_site,
+            "award_mode": challenge.award_mode,
+            "k_factor": challenge.k_factor,
         }
-        return cls(data, initial=initial)
+        return cls(data, initial=initial, criteria=criteria_initial(challenge))
 
     def steps(self) -> list[dict]:
         steps = []
@@ -188,8 +347,17 @@ class ChallengeForm(SerializerCheckedForm):
             )
         return steps
 
+    def is_valid(self) -> bool:
+        # Both, always: each reports its own errors.
+        return all([super().is_valid(), self.grid_is_valid()])
+
     def serializer_input(self) -> dict:
-        return {name: value for name, value in self.cleaned_data.items() if name != "organization"}
+        data = {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name not in ("organization", "award_mode", "k_factor")
+        }
+        return {**data, **self._grid_input(self.cleaned_data)}
 
     def chosen_organization(self) -> Organization:
         return self.cleaned_data.get("organization") or self.organizations[0]
@@ -217,6 +385,41 @@ class ChallengeForm(SerializerCheckedForm):
             max_employees=max_employees if max_employees and max_employees > 0 else None,
             on_site=bool(data.get("on_site")),
         )
+
+
+def criteria_initial(challenge: Challenge) -> list[dict]:
+    return [
+        {name: getattr(criterion, name) for name in CriterionForm.base_fields}
+        for criterion in challenge.criteria.order_by("position", "id")
+    ]
+
+
+class GridAmendForm(GridFormMixin, SerializerCheckedForm):
+    """An addendum to a published challenge's grid; checked like POST /api/v1/challenges/<id>/grid-amend/."""
+
+    serializer_class = ChallengeGridAmendInputSerializer
+    check_all_at_once = True
+
+    award_mode = award_mode_field(required=True)
+    k_factor = k_factor_field()
+    summary = forms.CharField(
+        label=_("What changes and why"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text=_("Every firm introduced to the challenge receives it with a link to the new grid."),
+    )
+
+    def __init__(self, data=None, *, challenge: Challenge) -> None:
+        initial = {"award_mode": challenge.award_mode, "k_factor": challenge.k_factor}
+        super().__init__(data, initial=initial)
+        self._grid_init(data, criteria_initial(challenge))
+
+    def is_valid(self) -> bool:
+        return all([super().is_valid(), self.grid_is_valid()])
+
+    def serializer_input(self) -> dict:
+        grid = self._grid_input(self.cleaned_data)
+        return {"summary": self.cleaned_data.get("summary", ""), "criteria": [], **grid}
 
 
 class TransitionNoteForm(SerializerCheckedForm):

@@ -19,6 +19,7 @@ from frontend.forms.ministry import (
     ClarificationAnswerForm,
     ClarificationPublishForm,
     EngagementAmendForm,
+    GridAmendForm,
     MilestoneForm,
     PayoutCancelForm,
     TransitionNoteForm,
@@ -27,6 +28,7 @@ from frontend.templatetags.frontend_tags import without_final_period
 from frontend.views import acting_for as _acting_for
 from frontend.views import attachment_file_response, page_for
 from frontend.views import behalf_reason as _reason
+from frontend.views.public import challenge_grid_context
 from hub.exceptions import Conflict, SearchUnavailable
 from hub.models import User
 from hub.roles import is_coordinator, is_organization_member
@@ -334,6 +336,12 @@ def challenge_preview(request: HttpRequest, challenge_id: int) -> HttpResponse:
             "can_edit": "edit" in moves,
             "can_submit": Status.SUBMITTED in moves,
             "deadline_past": deadline_passed(challenge),
+            "grid": challenge_grid_context(challenge),
+            "grid_problems": [
+                problem
+                for problems in marketplace_services.challenge_grid_errors(challenge).values()
+                for problem in problems
+            ],
             "acting_for": _acting_for(request, challenge.organization),
         },
     )
@@ -445,6 +453,8 @@ def _render_manage(
             "can_close": Status.CLOSED in moves,
             "can_cancel": Status.CANCELLED in moves,
             "deadline_past": deadline_passed(challenge),
+            "can_amend_grid": bool(moves) and marketplace_services.challenge_grid_amendable(challenge),
+            "grid": challenge_grid_context(challenge),
             "acting_for": _acting_for(request, challenge.organization),
         },
     )
@@ -667,6 +677,48 @@ def challenge_cancel(request: HttpRequest, challenge_id: int) -> HttpResponse:
 
 
 # The engagement
+
+
+@organization_member_required
+@require_http_methods(["GET", "POST"])
+def challenge_grid_amend(request: HttpRequest, challenge_id: int) -> HttpResponse:
+    """An addendum to a published challenge's grid: the new mode, K and criteria, and what changes and why."""
+    challenge = challenge_get_for_member(user=request.user, challenge_id=challenge_id)
+    if not marketplace_services.challenge_grid_amendable(challenge):
+        messages.error(
+            request,
+            _(
+                "The grid changes by an addendum only while the challenge is published and before its deadline. "
+                "Before publication, edit the challenge instead."
+            ),
+        )
+        return redirect("frontend:challenge_manage", challenge_id=challenge.pk)
+    form = GridAmendForm(request.POST if request.method == "POST" else None, challenge=challenge)
+    if request.method == "POST" and form.is_valid():
+        try:
+            addendum = marketplace_services.challenge_grid_amend(
+                challenge=challenge, user=request.user, **{**form.validated_data, "reason": _reason(request)}
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Addendum %(number)s is published; every introduced firm is told.")
+                % {"number": addendum.number},
+            )
+            return redirect("frontend:challenge_manage", challenge_id=challenge.pk)
+    return render(
+        request,
+        "frontend/ministry/challenge_grid_amend.html",
+        {
+            "challenge": challenge,
+            "form": form,
+            "grid": challenge_grid_context(challenge),
+            "acting_for": _acting_for(request, challenge.organization),
+            "reason_typed": _reason(request),
+        },
+    )
 
 
 def _accept(request: HttpRequest, engagement: Engagement) -> None:

@@ -15,10 +15,12 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from frontend.forms.ministry import AWARD_MODE_EXPLANATIONS
 from frontend.forms.public import ChallengeSearchForm, SearchForm, VendorSearchForm
 from hub.exceptions import SearchUnavailable
 from hub.roles import AnyUser, is_coordinator, is_organization_member, is_vendor_member
-from marketplace.models import Challenge
+from marketplace.award_rules import QUALITY_MODES
+from marketplace.models import AwardMode, Challenge
 from marketplace.selectors import (
     challenge_get,
     challenge_list_latest_published,
@@ -96,12 +98,36 @@ def _next_step(user: AnyUser) -> NextStep | None:
     return None
 
 
+RULES_URL = "https://www.legisquebec.gouv.qc.ca/fr/document/rc/C-65.1,%20r.%204"
+
+
+def challenge_grid_context(challenge: Challenge) -> dict:
+    """What frontend/includes/challenge_grid.html shows: the award mode, K, the criteria and the addenda."""
+    mode = challenge.award_mode
+    return {
+        "mode": mode,
+        "mode_label": AwardMode(mode).label if mode else "",
+        "mode_explanation": AWARD_MODE_EXPLANATIONS.get(mode, ""),
+        "k_factor": challenge.k_factor if mode == AwardMode.ADJUSTED_PRICE else None,
+        "criteria": list(challenge.criteria.all()) if mode in QUALITY_MODES else [],
+        # Schedule 1: with a minimum quality, every criterion must reach 70; Schedule 2, s. 7: the final score.
+        "every_criterion_minimum": mode == AwardMode.QUALITY_THEN_PRICE,
+        "minimum_final": mode in (AwardMode.ADJUSTED_PRICE, AwardMode.QUALITY),
+        "addenda": list(challenge.addenda.all()),
+        "rules_url": RULES_URL,
+    }
+
+
 def challenge_detail(request: HttpRequest, challenge_id: int) -> HttpResponse:
     challenge = challenge_get(user=request.user, challenge_id=challenge_id)
     return render(
         request,
         "frontend/public/challenge_detail.html",
-        {"challenge": challenge, "status_badge": STATUS_BADGES.get(challenge.status, "")},
+        {
+            "challenge": challenge,
+            "status_badge": STATUS_BADGES.get(challenge.status, ""),
+            "grid": challenge_grid_context(challenge),
+        },
     )
 
 

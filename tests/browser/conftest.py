@@ -1,11 +1,13 @@
 """Browser tests: Playwright driving Debian's Chromium against the live server and the real services."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.test import Client
+from playwright.sync_api import expect
 
 from tests.browser import language
 from tests.browser.checks import DESKTOP, PHONE, layout_problems
@@ -118,6 +120,27 @@ def sign_in(live_server):
         )
 
     return sign_in
+
+
+@pytest.fixture
+def fill_grid():
+    """`fill_grid(page)`: the challenge form's evaluation step as a person fills it (in English): the lowest
+    adjusted price, K = 20 %, three criteria weighing 100 %, the second row and the third added with the button."""
+
+    def fill_grid(page) -> None:
+        page.get_by_label(re.compile(r"Lowest adjusted price")).check()
+        page.get_by_label("K factor (%)").fill("20")
+        for number, (title, weight) in enumerate(
+            [("Démarche", "40"), ("Équipe", "30"), ("Échéancier", "30")], start=1
+        ):
+            if number > 1:
+                page.get_by_role("button", name="Add a criterion").click()
+            row = page.get_by_role("group", name=f"Criterion {number}", exact=True)
+            row.get_by_label("Criterion", exact=True).fill(title)
+            row.get_by_label("Weight (%)").fill(weight)
+        expect(page.locator("[data-weights-total-value]")).to_have_text("100")
+
+    return fill_grid
 
 
 @pytest.fixture

@@ -94,6 +94,7 @@ def test_the_publication_requests_page_publishes_a_challenge(
     live_server, page, check_page, coordinator_user, sign_in
 ):
     challenge = factories.ChallengeFactory(title="Portail de rendez-vous en ligne", submitted=True)
+    factories.grid_create(challenge)
     sign_in(page, coordinator_user)
 
     page.goto(f"{live_server.url}/fr/coordination/publication/")

@@ -49,7 +49,7 @@ def world(db, indexed):
 
 
 def test_from_a_ministrys_need_to_an_award_through_the_pages(
-    live_server, browser, check_page, world, sign_in
+    live_server, browser, check_page, world, sign_in, fill_grid
 ):
     url = live_server.url
     ministry = signed_in_page(browser, sign_in, world["ministry"])
@@ -64,6 +64,7 @@ def test_from_a_ministrys_need_to_an_award_through_the_pages(
     ministry.get_by_label("Minimum budget (CAD)").fill("100 000")
     ministry.get_by_label("Maximum budget (CAD)").fill("400 000")
     ministry.get_by_label("Deadline", exact=True).fill("2031-03-31")
+    fill_grid(ministry)
     expect(ministry.locator("#reach-count strong")).to_have_text("2")
     check_page(ministry, "journey-challenge-form")
     ministry.get_by_role("button", name="Save the draft and preview it").click()

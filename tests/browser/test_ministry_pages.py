@@ -79,7 +79,7 @@ def publish_and_introduce(challenge: Challenge, coordinator: User) -> list[Intro
 
 
 def test_a_lead_writes_submits_then_awards_a_challenge(
-    live_server, page, check_page, lead, catalogue, coordinator, sign_in
+    live_server, page, check_page, lead, catalogue, coordinator, sign_in, fill_grid
 ):
     factories.ChallengeFactory(
         organization=lead.organizations.get(),
@@ -109,6 +109,7 @@ def test_a_lead_writes_submits_then_awards_a_challenge(
     page.get_by_label("Deadline", exact=True).fill("2031-03-31")
     page.get_by_role("group", name="Required delivery languages").get_by_label("English").check()
     page.get_by_label("Required certifications").fill("ISO 27001")
+    fill_grid(page)
     check_page(page, "challenge-form")
 
     # A maximum below the minimum: the summary takes the focus and links to the field; nothing typed is lost.

@@ -558,6 +558,7 @@ def test_publication_requests_list_submitted_challenges_only(coordinator_client)
 
 def test_publish_publishes_the_challenge(coordinator_client, coordinator):
     challenge = factories.ChallengeFactory(title="Demande soumise", submitted=True)
+    factories.grid_create(challenge)
 
     response = coordinator_client.post(
         url("coordinator_challenge_publish", challenge_id=challenge.pk), follow=True

@@ -41,7 +41,10 @@ def challenge_for(organization, **fields) -> Challenge:
 
 
 def draft_for(organization, **fields) -> Challenge:
-    return factories.ChallengeFactory(organization=organization, **fields)
+    """A draft with a valid evaluation grid, ready to be submitted."""
+    challenge = factories.ChallengeFactory(organization=organization, **fields)
+    factories.grid_create(challenge)
+    return challenge
 
 
 def introduce(

@@ -176,6 +176,7 @@ def test_challenge_create_names_an_unknown_expertise_code(api_client, ministry_m
 
 def test_challenge_lifecycle_records_who_did_each_transition(api_client, ministry_member, coordinator):
     challenge = factories.ChallengeFactory(organization=ministry_member.organizations.get())
+    factories.grid_create(challenge)
 
     api_client.force_authenticate(ministry_member)
     assert api_client.post(reverse("challenge-submit", args=[challenge.id])).status_code == 200

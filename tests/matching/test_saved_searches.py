@@ -48,6 +48,9 @@ def stored_ids() -> set[int]:
 
 
 def publish(challenge: Challenge, *, by: User) -> None:
+    """Publish the challenge, with a valid evaluation grid (publishing requires one)."""
+    if not challenge.award_mode:
+        factories.grid_create(challenge)
     marketplace_services.challenge_transition(
         challenge=challenge, user=by, to_status=Challenge.Status.PUBLISHED
     )
@@ -238,6 +241,7 @@ def test_saved_search_alert_skips_a_user_who_left_the_firm(vendor_member, coordi
 def test_saved_search_alert_is_not_sent_for_other_transitions(vendor_member, coordinator):
     save(vendor_member, name="Tout")
     challenge = factories.ChallengeFactory()
+    factories.grid_create(challenge)
 
     marketplace_services.challenge_transition(challenge=challenge, user=coordinator, to_status="submitted")
 

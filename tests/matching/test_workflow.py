@@ -40,6 +40,7 @@ def people(coordinator, indexed):
     vendors = [factories.VendorFactory(description=TEXT, members=[user]) for user in vendor_users]
     indexed(*vendors)
     challenge = factories.ChallengeFactory(organization=organization, description=TEXT, submitted=True)
+    factories.grid_create(challenge)
     return {
         "coordinator": coordinator,
         "ministry": ministry,

@@ -28,7 +28,10 @@ ROLES = ("anonymous", "vendor", "other_vendor", "ministry", "other_ministry", "c
 
 
 def _challenge(organization, status: str, **fields) -> Challenge:
-    return factories.ChallengeFactory(organization=organization, status=status, **fields)
+    """A challenge with a valid evaluation grid, so that it may be submitted and published."""
+    challenge = factories.ChallengeFactory(organization=organization, status=status, **fields)
+    factories.grid_create(challenge)
+    return challenge
 
 
 def _introduction(challenge: Challenge, vendor, status: str) -> Introduction:

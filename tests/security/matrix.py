@@ -63,6 +63,7 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("challenge-publish", "POST"):              (403,    403,   403,    403,     403,    200,  200),
     ("challenge-close", "POST"):                (403,    403,   403,    200,     403,    200,  200),
     ("challenge-cancel", "POST"):               (403,    403,   403,    200,     403,    200,  200),
+    ("challenge-grid-amend", "POST"):           (403,    403,   403,    201,     403,    201,  201),
     # Search and the matcher
     ("challenge-search", "GET"):                (200,    200,   200,    200,     200,    200,  200),
     ("vendor-search", "GET"):                   (200,    200,   200,    200,     200,    200,  200),
@@ -173,9 +174,13 @@ REQUEST_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "required_certifications",
         "max_employees",
         "on_site",
+        "award_mode",
+        "k_factor",
+        "criteria",
         "reason",
     ),
     "ChallengeTransitionInput": _anyone("note"),
+    "ChallengeGridAmendInput": _anyone("award_mode", "k_factor", "criteria", "summary", "reason"),
     "VendorVerificationInput": _anyone("decision", "reason"),
     "InvitationCreateInput": _anyone("email"),
     # Search

@@ -24,6 +24,7 @@ ON_BEHALF = {
     ("challenge-withdraw", "POST"): ("ministry", "note"),
     ("challenge-close", "POST"): ("ministry", "note"),
     ("challenge-cancel", "POST"): ("ministry", "note"),
+    ("challenge-grid-amend", "POST"): ("ministry", "reason"),
     ("introduction-shortlist", "POST"): ("ministry", "reason"),
     ("clarification-answer", "POST"): ("ministry", "reason"),
     ("challenge-award", "POST"): ("ministry", "reason"),

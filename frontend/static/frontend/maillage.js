@@ -134,8 +134,37 @@
     });
   }
 
+  // The total of a grid's weights (data-weights-total), kept up to date as criteria are typed, added or
+  // removed; the server writes the same total when it renders the page.
+  function setUpWeightsTotal(formset) {
+    var value = formset.querySelector("[data-weights-total-value]");
+    if (!value) {
+      return;
+    }
+    function refresh() {
+      var total = 0;
+      Array.prototype.forEach.call(formset.querySelectorAll("[data-formset-form]"), function (form) {
+        var removed = form.querySelector("[data-formset-delete] input[type=checkbox]");
+        if (form.hidden || (removed && removed.checked)) {
+          return;
+        }
+        var weight = form.querySelector("input[data-weight]");
+        var number = weight ? parseInt(weight.value, 10) : NaN;
+        if (!isNaN(number)) {
+          total += number;
+        }
+      });
+      value.textContent = String(total);
+    }
+    formset.addEventListener("input", refresh);
+    formset.addEventListener("click", function () {
+      window.setTimeout(refresh, 0);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     Array.prototype.forEach.call(document.querySelectorAll("[data-formset]"), setUpFormset);
+    Array.prototype.forEach.call(document.querySelectorAll("[data-formset]"), setUpWeightsTotal);
   });
 
   // A live countdown to a deadline (the proposal form): the server's sentence stays; this adds the time left,

@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from hub.models import Organization, User
 from marketplace.catalog import catalog_import, catalog_load
-from marketplace.models import Vendor
+from marketplace.models import AwardMode, Challenge, Vendor
 from marketplace.register import register_import_file
+from marketplace.services import challenge_grid_seed
 from matching.search.outbox import outbox_drain
 
 DEMO_PASSWORD = "Maillage-demo-2026"
@@ -30,6 +31,32 @@ DEMO_ACCOUNTS = [
     ("ministere", User.Role.MINISTRY_MEMBER, "org-mcn", None),
     ("pme", User.Role.VENDOR_MEMBER, None, "v-0001"),
 ]
+# The catalogue has no evaluation grid (hub-catalog/1): its published challenges get this one, so that the
+# demo can take proposals. The lowest adjusted price, K = 20 % (docs/evaluation.md).
+DEMO_GRID = {
+    "award_mode": AwardMode.ADJUSTED_PRICE,
+    "k_factor": 20,
+    "criteria": [
+        {
+            "title": "Compréhension du besoin et démarche",
+            "description": "La démarche proposée répond au problème décrit et aux personnes qu'il touche.",
+            "weight": 40,
+            "has_minimum": True,
+        },
+        {
+            "title": "Équipe et expérience",
+            "description": "Les rôles prévus et des réalisations comparables.",
+            "weight": 30,
+            "has_minimum": False,
+        },
+        {
+            "title": "Échéancier et plan de réalisation",
+            "description": "Des étapes réalistes, avec leurs livrables.",
+            "weight": 30,
+            "has_minimum": False,
+        },
+    ],
+}
 
 
 class Command(BaseCommand):
@@ -57,6 +84,11 @@ class Command(BaseCommand):
                 Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).delete()
                 if user.is_coordinator:
                     TOTP.activate(user, DEMO_TOTP_SECRET)
+        graded = 0
+        for challenge in Challenge.objects.filter(status=Challenge.Status.PUBLISHED, award_mode=""):
+            challenge_grid_seed(challenge=challenge, **DEMO_GRID)
+            graded += 1
+        self.stdout.write(f"Evaluation grid given to {graded} published challenges.")
         outbox_drain()
         self.stdout.write("\nDemo accounts (demo only):")
         for username, role, organization_key, vendor_key in DEMO_ACCOUNTS:

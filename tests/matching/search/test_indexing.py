@@ -63,6 +63,7 @@ def test_challenge_enters_the_index_when_published_only(coordinator):
         published_at=None,
         organization=factories.OrganizationFactory(members=[member]),
     )
+    factories.grid_create(challenge)
     indexing.index_sync("challenge", [challenge.id])
     assert indexed_ids("challenge") == set()
 
