@@ -28,3 +28,9 @@ class FrontendConfig(AppConfig):
             lambda *, vendor_id: reverse("frontend:vendor_members", kwargs={"vendor_id": vendor_id}),
         )
         page_register("vendor_register", lambda: reverse("frontend:vendor_register"))
+        page_register(
+            "debrief",
+            lambda *, submission_id: reverse(
+                "frontend:submission_debrief", kwargs={"submission_id": submission_id}
+            ),
+        )

@@ -1,7 +1,7 @@
 from allauth.account import views as allauth_views
 from django.urls import path
 
-from frontend.views import about, account, coordinator, members, ministry, public, vendor
+from frontend.views import about, account, coordinator, evaluation, members, ministry, public, vendor
 
 app_name = "frontend"
 
@@ -60,6 +60,11 @@ urlpatterns = [
         name="vendor_introduction_detail",
     ),
     path("sme/engagements/<int:engagement_id>/", vendor.vendor_engagement, name="vendor_engagement"),
+    path(
+        "sme/submissions/<int:submission_id>/debrief/",
+        evaluation.submission_debrief,
+        name="submission_debrief",
+    ),
     # Coordinators
     path("coordination/", coordinator.queue, name="coordinator_queue"),
     path(

@@ -126,6 +126,8 @@ class Notification(models.Model):
         JOIN_REQUEST = "join_request", _("Request to join your firm")
         JOIN_REQUEST_DECIDED = "join_request_decided", _("Answer to your request to join a firm")
         VENDOR_VERIFICATION = "vendor_verification", _("Verification of your firm")
+        COMMITTEE_NAMED = "committee_named", _("Named to a selection committee")
+        DEBRIEF = "debrief", _("Debrief of an award")
 
     user = models.ForeignKey(
         User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications"

@@ -52,6 +52,10 @@ INTRODUCTION_MOVES: dict[str, Move] = {
     "ask": Move(frozenset(IntroductionStatus.values) - {IntroductionStatus.DECLINED}, Party.VENDOR),
 }
 
+# Awarding on an evaluation: the firm's submitted proposal said it is interested, whether or not it also
+# clicked "interested" (services/evaluations.py).
+AWARD_ON_PROPOSAL = Move(INTRODUCTIONS_IN_THE_RUNNING, Party.ORGANIZATION, "award")
+
 # Answering publishes the answer to every introduced firm; only while the challenge is open, as asking.
 CLARIFICATION_MOVES: dict[str, Move] = {
     Clarification.PUBLISHED: Move(frozenset({Clarification.ASKED}), Party.ORGANIZATION, "answer"),

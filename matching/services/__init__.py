@@ -2,6 +2,13 @@
 `from matching.services import proposal_approve` whatever module holds it."""
 
 from matching.services.engagements import milestone_accept, milestone_create, milestone_deliver
+from matching.services.evaluations import (
+    challenge_award_submission,
+    committee_set,
+    consensus_record,
+    score_sheet_save,
+    score_sheet_submit,
+)
 from matching.services.exposure import vendor_exposure_record, vendor_search_exposure_record
 from matching.services.introductions import (
     challenge_award,
@@ -49,8 +56,11 @@ __all__ = [
     "SAVED_SEARCHES_PER_USER",
     "SAVED_SEARCH_FILTERS",
     "challenge_award",
+    "challenge_award_submission",
     "clarification_answer",
     "clarification_ask",
+    "committee_set",
+    "consensus_record",
     "introduction_decline",
     "introduction_express_interest",
     "introduction_shortlist",
@@ -75,6 +85,8 @@ __all__ = [
     "saved_search_create",
     "saved_search_delete",
     "saved_searches_erase",
+    "score_sheet_save",
+    "score_sheet_submit",
     "vendor_exposure_record",
     "vendor_search_exposure_record",
     "workflow_authorship_erase",
