@@ -604,14 +604,16 @@ def submission_debrief(*, user: User, submission_id: int) -> Debrief:
     own, winner = rows.get(submission.pk, {}), rows.get(decision.submission_id, {})
     # The rank and scores are the award's, as frozen; the reasons are worded again in the reader's language
     # (the consensus no longer changes once the challenge is awarded).
-    reasons = next(
-        (
-            row.rejection_reasons
-            for row in ranking_compute(submission.challenge)
-            if row.key == str(submission.pk)
-        ),
-        own.get("rejection_reasons") or [],
-    )
+    reasons = own.get("rejection_reasons") or []
+    if reasons:
+        reasons = next(
+            (
+                row.rejection_reasons
+                for row in ranking_compute(submission.challenge)
+                if row.key == str(submission.pk)
+            ),
+            reasons,
+        )
     consensus = {score.criterion_id: score for score in submission.consensus.all()}
     is_winner = decision.submission_id == submission.pk
     return Debrief(
@@ -635,4 +637,13 @@ def submission_debrief(*, user: User, submission_id: int) -> Debrief:
         winner_quality=winner.get("quality"),
         winner_price=decision.price,
         engagement=Engagement.objects.filter(submission=submission).first() if is_winner else None,
+    )
+
+
+def committee_candidate_list(*, challenge: Challenge, user: User) -> QuerySet[User]:
+    """Who may sit on the challenge's committee: the organization's active members."""
+    if not _may_evaluate(user, challenge):
+        raise Http404
+    return challenge.organization.members.filter(is_active=True).order_by(
+        "last_name", "first_name", "username"
     )

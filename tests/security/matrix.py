@@ -89,6 +89,17 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("clarification-list", "POST"):             (403,    201,   403,    201,     403,    201,  201),
     ("clarification-answer", "POST"):           (403,    403,   403,    200,     404,    200,  200),
     ("challenge-award", "POST"):                (403,    403,   403,    201,     404,    201,  201),
+    # The evaluation (issue 17): the organization's committee scores, its secretary records the consensus
+    ("committee-detail", "GET"):                (403,    403,   403,    200,     404,    200,  200),
+    ("committee-detail", "PUT"):                (403,    403,   403,    200,     404,    200,  200),
+    ("score-sheet-detail", "GET"):              (403,    403,   403,    200,     404,    200,  200),
+    ("score-sheet-detail", "PUT"):              (403,    403,   403,    200,     404,    403,  403),
+    ("score-sheet-submit", "POST"):             (403,    403,   403,    200,     404,    403,  403),
+    ("consensus-detail", "GET"):                (403,    403,   403,    200,     404,    200,  200),
+    ("consensus-detail", "PUT"):                (403,    403,   403,    200,     404,    403,  403),
+    ("challenge-ranking", "GET"):               (403,    403,   403,    200,     404,    200,  200),
+    ("challenge-award-submission", "POST"):     (403,    403,   403,    201,     404,    201,  201),
+    ("submission-debrief", "GET"):              (403,    200,   404,    403,     403,    200,  200),
     # Engagements, milestones and payouts (payouts have no endpoint but the provider's signed webhook)
     ("engagement-list", "GET"):                 (403,    200,   200,    200,     200,    200,  200),
     ("engagement-detail", "GET"):               (403,    200,   404,    200,     404,    200,  200),
@@ -181,6 +192,12 @@ REQUEST_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
     "ChallengeAwardInput": _anyone("introduction", "reason"),
     "MilestoneInput": _anyone("title", "amount", "due_date", "reason"),
     "MilestoneMoveInput": _anyone("reason"),
+    # The evaluation
+    "CommitteeSetInput": _anyone("members", "secretary", "reason"),
+    "ScoreSheetSaveInput": _anyone("scores"),
+    "ScoreSheetSubmitInput": _anyone("scores"),
+    "ConsensusRecordInput": _anyone("scores"),
+    "ChallengeAwardSubmissionInput": _anyone("submission", "rationale", "reason"),
 }
 
 # A value each privileged field is sent with (any value: sending the field at all is refused).

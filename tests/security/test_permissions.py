@@ -61,10 +61,22 @@ TARGETS = {
     "milestone-create": lambda w: {"engagement_id": w.engagement.pk},
     "milestone-deliver": lambda w: {"milestone_id": w.planned_milestone.pk},
     "milestone-accept": lambda w: {"milestone_id": w.delivered_milestone.pk},
+    "committee-detail": lambda w: {"challenge_id": w.evaluating_a.pk},
+    "score-sheet-detail": lambda w: {"submission_id": w.evaluated_submission.pk},
+    "score-sheet-submit": lambda w: {"submission_id": w.evaluated_submission.pk},
+    "consensus-detail": lambda w: {"submission_id": w.scored_submission.pk},
+    "challenge-ranking": lambda w: {"challenge_id": w.scored_a.pk},
+    "challenge-award-submission": lambda w: {"challenge_id": w.scored_a.pk},
+    "submission-debrief": lambda w: {"submission_id": w.debriefed_submission.pk},
 }
 
 # Why a coordinator acts for the firm or the organization (tests/security/test_on_behalf.py); members may send it.
 BEHALF = "Demandé par la partie, absente cette semaine."
+
+
+def _scores(criteria) -> list[dict]:
+    return [{"criterion": criterion.pk, "score": 80, "comment": "Solide."} for criterion in criteria]
+
 
 # A valid body for each write, so that a role allowed through gets the success status.
 BODIES = {
@@ -123,6 +135,19 @@ BODIES = {
     },
     ("milestone-deliver", "POST"): lambda w: {"reason": BEHALF},
     ("milestone-accept", "POST"): lambda w: {"reason": BEHALF},
+    ("committee-detail", "PUT"): lambda w: {
+        "members": [user.pk for user in w.committee],
+        "secretary": w.colleagues[2].pk,
+        "reason": BEHALF,
+    },
+    ("score-sheet-detail", "PUT"): lambda w: {"scores": _scores(w.evaluating_criteria)},
+    ("score-sheet-submit", "POST"): lambda w: {"scores": _scores(w.evaluating_criteria)},
+    ("consensus-detail", "PUT"): lambda w: {"scores": _scores(w.scored_criteria)},
+    ("challenge-award-submission", "POST"): lambda w: {
+        "submission": w.scored_submission.pk,
+        "rationale": "La seule soumission acceptable.",
+        "reason": BEHALF,
+    },
     ("vendor-verification", "POST"): lambda w: {"decision": "refused", "reason": "Absente du registre."},
     ("organization-invitation-list", "POST"): lambda w: {"email": "collegue@example.qc.ca"},
     ("vendor-invitation-list", "POST"): lambda w: {"email": "collegue@example.qc.ca"},
