@@ -123,6 +123,12 @@ urlpatterns = [
     path("organization/challenges/new/", ministry.challenge_create, name="challenge_create"),
     path("organization/challenges/reach/", ministry.challenge_reach, name="challenge_reach"),
     path("organization/challenges/<int:challenge_id>/", ministry.challenge_manage, name="challenge_manage"),
+    # The evaluation and the award (frontend/views/evaluation.py)
+    path("organization/challenges/<int:challenge_id>/committee/", evaluation.committee, name="committee"),
+    path("organization/challenges/<int:challenge_id>/evaluation/", evaluation.evaluation, name="evaluation"),
+    path("organization/challenges/<int:challenge_id>/ranking/", evaluation.ranking, name="ranking"),
+    path("organization/proposals/<int:submission_id>/score/", evaluation.score_sheet, name="score_sheet"),
+    path("organization/proposals/<int:submission_id>/consensus/", evaluation.consensus, name="consensus"),
     path("organization/challenges/<int:challenge_id>/edit/", ministry.challenge_edit, name="challenge_edit"),
     path(
         "organization/challenges/<int:challenge_id>/preview/",

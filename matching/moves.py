@@ -83,10 +83,12 @@ def _is_party(*, user: User, party: Party, challenge: Challenge, vendor: Vendor 
 
 def _introduction_conditions(introduction: Introduction, user: User, moves: set[str]) -> set[str]:
     """What the challenge's own state rules out: questions once it is not open, an award once it cannot
-    be awarded."""
+    be awarded, or when it is awarded on its evaluation (from its ranking, not an introduction)."""
     challenge = introduction.challenge
     if not challenge.is_open:
         moves.discard("ask")
+    if challenge.award_mode:
+        moves.discard(IntroductionStatus.AWARDED)
     if IntroductionStatus.AWARDED in moves and Challenge.Status.AWARDED not in challenge_moves.allowed_moves(
         challenge, user
     ):

@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 from decimal import Decimal
-from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,66 +30,14 @@ from matching.services import (
     score_sheet_submit,
 )
 from tests import factories
+from tests.conftest import submission_for
 
 pytestmark = pytest.mark.django_db
 
 
-def _submission(challenge: Challenge, *, price: str, language: str = "fr", schedule=None):
-    user = factories.UserFactory(role=User.Role.VENDOR_MEMBER, preferred_language=language)
-    vendor = factories.VendorFactory(members=[user])
-    fields = {"schedule": schedule} if schedule is not None else {}
-    return factories.SubmissionFactory(
-        submitted=True,
-        introduction__proposal__challenge=challenge,
-        introduction__proposal__vendor=vendor,
-        price=Decimal(price),
-        **fields,
-    )
-
-
 @pytest.fixture
-def ev():
-    """A challenge under evaluation (lowest adjusted price, K = 30 %, weights 40/30/30), its committee of three
-    members and a secretary, and two firms' proposals: A (100 000 $) and B (90 000 $, its English-speaking)."""
-    owner = factories.UserFactory(role=User.Role.MINISTRY_MEMBER)
-    challenge = factories.ChallengeFactory(evaluation=True, organization__members=[owner])
-    criteria = factories.grid_create(challenge)
-    seats = [factories.CommitteeMemberFactory(challenge=challenge) for _ in range(3)]
-    secretary = factories.CommitteeMemberFactory(challenge=challenge, secretary=True)
-    a = _submission(
-        challenge,
-        price="100000.00",
-        schedule=[
-            {"title": "Prototype", "week": 4, "amount": "40000.00"},
-            {"title": "Mise en service", "week": 10, "amount": "60000.00"},
-        ],
-    )
-    b = _submission(challenge, price="90000.00", language="en")
-    return SimpleNamespace(
-        owner=owner,
-        challenge=challenge,
-        criteria=criteria,
-        members=[seat.user for seat in seats],
-        secretary=secretary.user,
-        a=a,
-        b=b,
-    )
-
-
-def _scores(ev, *values: int) -> dict:
-    return {
-        criterion.pk: (value, "Commentaire.") for criterion, value in zip(ev.criteria, values, strict=True)
-    }
-
-
-def _score_all(ev, submission, *values: int) -> None:
-    for member in ev.members:
-        score_sheet_submit(submission=submission, user=member, scores=_scores(ev, *values))
-
-
-def _agree(ev, submission, *values: int) -> None:
-    _score_all(ev, submission, *values)
-    consensus_record(submission=submission, user=ev.secretary, scores=_scores(ev, *values))
+def ev(evaluation):
+    return evaluation
 
 
 # The committee
@@ -165,7 +112,7 @@ def test_committee_set_refuses_a_member_of_another_organization():
 
 def test_committee_set_replaces_the_committee_before_scoring(ev):
     newcomer = _colleagues(ev.challenge, 1)[0]
-    score_sheet_save(submission=ev.a, user=ev.members[0], scores=_scores(ev, 80, 80, 80))
+    score_sheet_save(submission=ev.a, user=ev.members[0], scores=ev.scores(80, 80, 80))
 
     committee_set(
         challenge=ev.challenge, user=ev.owner, members=[newcomer, *ev.members[1:]], secretary=ev.members[0]
@@ -177,7 +124,7 @@ def test_committee_set_replaces_the_committee_before_scoring(ev):
 
 
 def test_committee_set_refuses_once_a_sheet_is_submitted(ev):
-    score_sheet_submit(submission=ev.a, user=ev.members[0], scores=_scores(ev, 80, 80, 80))
+    score_sheet_submit(submission=ev.a, user=ev.members[0], scores=ev.scores(80, 80, 80))
     newcomer = _colleagues(ev.challenge, 1)[0]
 
     with pytest.raises(Conflict) as error:
@@ -193,14 +140,14 @@ def test_committee_set_refuses_once_a_sheet_is_submitted(ev):
 
 
 def test_score_sheet_save_keeps_scores_without_submitting(ev):
-    sheet = score_sheet_save(submission=ev.a, user=ev.members[0], scores=_scores(ev, 80, 75, 70))
+    sheet = score_sheet_save(submission=ev.a, user=ev.members[0], scores=ev.scores(80, 75, 70))
 
     assert sheet.submitted_at is None
     assert sorted(sheet.scores.values_list("score", flat=True)) == [70, 75, 80]
 
 
 def test_score_sheet_submit_records_and_audits_every_score(ev):
-    sheet = score_sheet_submit(submission=ev.a, user=ev.members[0], scores=_scores(ev, 80, 75, 70))
+    sheet = score_sheet_submit(submission=ev.a, user=ev.members[0], scores=ev.scores(80, 75, 70))
 
     assert sheet.submitted_at is not None
     entry = AuditEntry.objects.get(object_type="scoresheet", object_id=sheet.pk, action="submit")
@@ -210,7 +157,7 @@ def test_score_sheet_submit_records_and_audits_every_score(ev):
 
 def test_score_sheet_save_refuses_a_score_outside_0_to_100(ev):
     with pytest.raises(ValidationError) as error:
-        score_sheet_save(submission=ev.a, user=ev.members[0], scores=_scores(ev, 80, 101, 70))
+        score_sheet_save(submission=ev.a, user=ev.members[0], scores=ev.scores(80, 101, 70))
 
     assert "de 0 à 100" in str(error.value)
     assert not Score.objects.exists()
@@ -218,13 +165,13 @@ def test_score_sheet_save_refuses_a_score_outside_0_to_100(ev):
 
 def test_score_sheet_save_refuses_a_negative_score(ev):
     with pytest.raises(ValidationError):
-        score_sheet_save(submission=ev.a, user=ev.members[0], scores=_scores(ev, -1, 80, 70))
+        score_sheet_save(submission=ev.a, user=ev.members[0], scores=ev.scores(-1, 80, 70))
 
     assert not Score.objects.exists()
 
 
 def test_score_sheet_submit_refuses_a_missing_criterion(ev):
-    scores = _scores(ev, 80, 80, 80)
+    scores = ev.scores(80, 80, 80)
     scores.pop(ev.criteria[2].pk)
 
     with pytest.raises(ValidationError) as error:
@@ -235,10 +182,10 @@ def test_score_sheet_submit_refuses_a_missing_criterion(ev):
 
 
 def test_score_sheet_submit_refuses_a_second_submission(ev):
-    score_sheet_submit(submission=ev.a, user=ev.members[0], scores=_scores(ev, 80, 80, 80))
+    score_sheet_submit(submission=ev.a, user=ev.members[0], scores=ev.scores(80, 80, 80))
 
     with pytest.raises(Conflict) as error:
-        score_sheet_submit(submission=ev.a, user=ev.members[0], scores=_scores(ev, 90, 90, 90))
+        score_sheet_submit(submission=ev.a, user=ev.members[0], scores=ev.scores(90, 90, 90))
 
     assert error.value.code == "score_sheet_submitted"
     assert set(Score.objects.values_list("score", flat=True)) == {80}
@@ -246,7 +193,7 @@ def test_score_sheet_submit_refuses_a_second_submission(ev):
 
 def test_score_sheet_save_refuses_the_secretary(ev):
     with pytest.raises(PermissionDenied) as error:
-        score_sheet_save(submission=ev.a, user=ev.secretary, scores=_scores(ev, 80, 80, 80))
+        score_sheet_save(submission=ev.a, user=ev.secretary, scores=ev.scores(80, 80, 80))
 
     assert "ne note pas" in str(error.value)
     assert not ScoreSheet.objects.exists()
@@ -254,7 +201,7 @@ def test_score_sheet_save_refuses_the_secretary(ev):
 
 def test_score_sheet_save_refuses_someone_off_the_committee(ev):
     with pytest.raises(PermissionDenied):
-        score_sheet_save(submission=ev.a, user=ev.owner, scores=_scores(ev, 80, 80, 80))
+        score_sheet_save(submission=ev.a, user=ev.owner, scores=ev.scores(80, 80, 80))
 
 
 def test_score_sheet_save_refuses_before_the_proposals_are_opened(ev):
@@ -262,14 +209,14 @@ def test_score_sheet_save_refuses_before_the_proposals_are_opened(ev):
     ev.a.refresh_from_db()
 
     with pytest.raises(Conflict) as error:
-        score_sheet_save(submission=ev.a, user=ev.members[0], scores=_scores(ev, 80, 80, 80))
+        score_sheet_save(submission=ev.a, user=ev.members[0], scores=ev.scores(80, 80, 80))
 
     assert error.value.code == "challenge_not_under_evaluation"
 
 
 def test_score_sheet_list_hides_the_others_until_the_member_submits(ev):
-    score_sheet_submit(submission=ev.a, user=ev.members[1], scores=_scores(ev, 60, 60, 60))
-    score_sheet_save(submission=ev.a, user=ev.members[0], scores=_scores(ev, 80, 80, 80))
+    score_sheet_submit(submission=ev.a, user=ev.members[1], scores=ev.scores(60, 60, 60))
+    score_sheet_save(submission=ev.a, user=ev.members[0], scores=ev.scores(80, 80, 80))
 
     before = list(selectors.score_sheet_list(submission=ev.a, user=ev.members[0]))
     score_sheet_submit(submission=ev.a, user=ev.members[0])
@@ -280,8 +227,8 @@ def test_score_sheet_list_hides_the_others_until_the_member_submits(ev):
 
 
 def test_score_sheet_list_shows_the_secretary_only_submitted_sheets(ev):
-    score_sheet_submit(submission=ev.a, user=ev.members[1], scores=_scores(ev, 60, 60, 60))
-    score_sheet_save(submission=ev.a, user=ev.members[0], scores=_scores(ev, 80, 80, 80))
+    score_sheet_submit(submission=ev.a, user=ev.members[1], scores=ev.scores(60, 60, 60))
+    score_sheet_save(submission=ev.a, user=ev.members[0], scores=ev.scores(80, 80, 80))
 
     sheets = list(selectors.score_sheet_list(submission=ev.a, user=ev.secretary))
 
@@ -292,26 +239,26 @@ def test_score_sheet_list_shows_the_secretary_only_submitted_sheets(ev):
 
 
 def test_consensus_record_refuses_before_every_member_submitted(ev):
-    score_sheet_submit(submission=ev.a, user=ev.members[0], scores=_scores(ev, 80, 80, 80))
+    score_sheet_submit(submission=ev.a, user=ev.members[0], scores=ev.scores(80, 80, 80))
 
     with pytest.raises(Conflict) as error:
-        consensus_record(submission=ev.a, user=ev.secretary, scores=_scores(ev, 80, 80, 80))
+        consensus_record(submission=ev.a, user=ev.secretary, scores=ev.scores(80, 80, 80))
 
     assert error.value.code == "consensus_sheets_missing"
     assert not ConsensusScore.objects.exists()
 
 
 def test_consensus_record_refuses_a_scoring_member(ev):
-    _score_all(ev, ev.a, 80, 80, 80)
+    ev.score_all(ev.a, 80, 80, 80)
 
     with pytest.raises(PermissionDenied):
-        consensus_record(submission=ev.a, user=ev.members[0], scores=_scores(ev, 80, 80, 80))
+        consensus_record(submission=ev.a, user=ev.members[0], scores=ev.scores(80, 80, 80))
 
 
 def test_consensus_record_records_each_criterion_and_may_be_corrected(ev):
-    _agree(ev, ev.a, 80, 80, 80)
+    ev.agree(ev.a, 80, 80, 80)
 
-    consensus_record(submission=ev.a, user=ev.secretary, scores=_scores(ev, 85, 80, 80))
+    consensus_record(submission=ev.a, user=ev.secretary, scores=ev.scores(85, 80, 80))
 
     assert ConsensusScore.objects.get(submission=ev.a, criterion=ev.criteria[0]).score == 85
     assert ConsensusScore.objects.filter(submission=ev.a).count() == 3
@@ -322,10 +269,10 @@ def test_consensus_record_records_each_criterion_and_may_be_corrected(ev):
 
 
 def test_consensus_record_refuses_a_score_outside_0_to_100(ev):
-    _score_all(ev, ev.a, 80, 80, 80)
+    ev.score_all(ev.a, 80, 80, 80)
 
     with pytest.raises(ValidationError):
-        consensus_record(submission=ev.a, user=ev.secretary, scores=_scores(ev, 80, 80, 150))
+        consensus_record(submission=ev.a, user=ev.secretary, scores=ev.scores(80, 80, 150))
 
     assert not ConsensusScore.objects.exists()
 
@@ -334,8 +281,8 @@ def test_consensus_record_refuses_a_score_outside_0_to_100(ev):
 
 
 def test_challenge_ranking_ranks_by_the_award_mode(ev):
-    _agree(ev, ev.a, 90, 90, 90)
-    _agree(ev, ev.b, 70, 70, 70)
+    ev.agree(ev.a, 90, 90, 90)
+    ev.agree(ev.b, 70, 70, 70)
 
     ranking = selectors.challenge_ranking(challenge=ev.challenge, user=ev.owner)
 
@@ -346,7 +293,7 @@ def test_challenge_ranking_ranks_by_the_award_mode(ev):
 
 
 def test_challenge_ranking_refuses_while_a_consensus_is_missing(ev):
-    _agree(ev, ev.a, 90, 90, 90)
+    ev.agree(ev.a, 90, 90, 90)
 
     with pytest.raises(Conflict):
         selectors.challenge_ranking(challenge=ev.challenge, user=ev.owner)
@@ -360,7 +307,7 @@ def test_challenge_ranking_is_hidden_from_another_organization(ev):
 
 
 def test_challenge_award_submission_refuses_before_the_consensus_is_complete(ev):
-    _agree(ev, ev.a, 90, 90, 90)
+    ev.agree(ev.a, 90, 90, 90)
 
     with pytest.raises(ValidationError) as error:
         challenge_award_submission(
@@ -375,8 +322,8 @@ def test_challenge_award_submission_refuses_before_the_consensus_is_complete(ev)
 
 
 def test_challenge_award_submission_refuses_a_proposal_that_is_not_first(ev):
-    _agree(ev, ev.a, 90, 90, 90)
-    _agree(ev, ev.b, 70, 70, 70)
+    ev.agree(ev.a, 90, 90, 90)
+    ev.agree(ev.b, 70, 70, 70)
 
     with pytest.raises(ValidationError) as error:
         challenge_award_submission(
@@ -388,8 +335,8 @@ def test_challenge_award_submission_refuses_a_proposal_that_is_not_first(ev):
 
 
 def test_challenge_award_submission_refuses_without_a_rationale(ev):
-    _agree(ev, ev.a, 90, 90, 90)
-    _agree(ev, ev.b, 70, 70, 70)
+    ev.agree(ev.a, 90, 90, 90)
+    ev.agree(ev.b, 70, 70, 70)
 
     with pytest.raises(ValidationError):
         challenge_award_submission(challenge=ev.challenge, user=ev.owner, submission=ev.a, rationale="  ")
@@ -398,8 +345,8 @@ def test_challenge_award_submission_refuses_without_a_rationale(ev):
 
 
 def test_challenge_award_submission_awards_and_opens_the_engagement(ev):
-    _agree(ev, ev.a, 90, 90, 90)
-    _agree(ev, ev.b, 70, 70, 70)
+    ev.agree(ev.a, 90, 90, 90)
+    ev.agree(ev.b, 70, 70, 70)
 
     decision = challenge_award_submission(
         challenge=ev.challenge, user=ev.owner, submission=ev.a, rationale="Le prix ajusté le plus bas."
@@ -424,8 +371,8 @@ def test_challenge_award_submission_awards_and_opens_the_engagement(ev):
 
 
 def test_challenge_award_submission_sends_the_debrief_in_each_firms_language(ev):
-    _agree(ev, ev.a, 90, 90, 90)
-    _agree(ev, ev.b, 70, 70, 70)
+    ev.agree(ev.a, 90, 90, 90)
+    ev.agree(ev.b, 70, 70, 70)
 
     challenge_award_submission(
         challenge=ev.challenge, user=ev.owner, submission=ev.a, rationale="Le meilleur."
@@ -439,8 +386,8 @@ def test_challenge_award_submission_sends_the_debrief_in_each_firms_language(ev)
 
 
 def test_challenge_award_submission_accepts_either_of_tied_proposals(ev):
-    _agree(ev, ev.a, 80, 80, 80)
-    _agree(ev, ev.b, 80, 80, 80)
+    ev.agree(ev.a, 80, 80, 80)
+    ev.agree(ev.b, 80, 80, 80)
     ev.b.price = ev.a.price
     ev.b.save(update_fields=["price"])
 
@@ -481,8 +428,8 @@ def test_challenge_award_refuses_a_challenge_awarded_on_its_grid(ev):
 
 
 def _awarded(ev) -> None:
-    _agree(ev, ev.a, 90, 90, 90)
-    _agree(ev, ev.b, 70, 70, 70)
+    ev.agree(ev.a, 90, 90, 90)
+    ev.agree(ev.b, 70, 70, 70)
     challenge_award_submission(
         challenge=ev.challenge, user=ev.owner, submission=ev.a, rationale="Le meilleur."
     )
@@ -520,8 +467,8 @@ def test_award_in_price_mode_needs_no_committee():
     challenge = factories.ChallengeFactory(evaluation=True, organization__members=[owner])
     challenge.award_mode = AwardMode.PRICE
     challenge.save(update_fields=["award_mode"])
-    cheap = _submission(challenge, price="50000.00")
-    _submission(challenge, price="60000.00")
+    cheap = submission_for(challenge, price="50000.00")
+    submission_for(challenge, price="60000.00")
 
     challenge_award_submission(
         challenge=challenge, user=owner, submission=cheap, rationale="Le plus bas prix."
