@@ -74,6 +74,16 @@ def test_score_sheet_page_shows_the_answer_beside_the_score_input(client, evalua
     assert 'rel="next"' in page
 
 
+def test_score_sheet_page_lists_the_proposals_documents(client, evaluation):
+    factories.SubmissionAttachmentFactory(submission=evaluation.a, name="offre-technique.pdf")
+
+    response = _client(client, evaluation.members[0]).get(
+        reverse("frontend:score_sheet", kwargs={"submission_id": evaluation.a.pk})
+    )
+
+    assert "offre-technique.pdf" in response.content.decode()
+
+
 def test_score_sheet_page_submits_the_sheet(client, evaluation):
     response = _client(client, evaluation.members[0]).post(
         reverse("frontend:score_sheet", kwargs={"submission_id": evaluation.a.pk}),
