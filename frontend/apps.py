@@ -29,6 +29,10 @@ class FrontendConfig(AppConfig):
         )
         page_register("vendor_register", lambda: reverse("frontend:vendor_register"))
         page_register(
+            "evaluation",
+            lambda *, challenge_id: reverse("frontend:evaluation", kwargs={"challenge_id": challenge_id}),
+        )
+        page_register(
             "debrief",
             lambda *, submission_id: reverse(
                 "frontend:submission_debrief", kwargs={"submission_id": submission_id}

@@ -16,9 +16,11 @@ from django.utils.translation import ngettext
 
 from hub import roles
 from hub.exceptions import Conflict
+from hub.links import page_url
 from hub.models import User
 from hub.services import audit_record
 from marketplace.models import Challenge, EvaluationCriterion
+from marketplace.notifications import send
 from marketplace.services import behalf_audit, organization_behalf_check
 from matching import notifications
 from matching.models import (
@@ -31,7 +33,6 @@ from matching.models import (
     Submission,
 )
 from matching.moves import AWARD_ON_PROPOSAL
-from matching.notifications import tell
 from matching.selectors import ranking_compute, submission_list_without_consensus
 from matching.services.common import locked, require_challenge_member
 from matching.services.introductions import award_introduction
@@ -93,12 +94,13 @@ def committee_set(
         if seat is None or seat.role != role:
             seat = CommitteeMember.objects.create(challenge=challenge, user_id=user_id, role=role)
             audit_record(actor=user, obj=seat, action="committee_name", to_state=role, **audit)
-            tell(
+            send(
                 notifications.COMMITTEE_NAMED,
                 users=[seat.user],
+                url=page_url("evaluation", challenge_id=challenge.pk),
+                stamp=stamp,
                 challenge=challenge,
                 member=seat,
-                stamp=stamp,
             )
         seats.append(seat)
     return seats

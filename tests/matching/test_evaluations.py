@@ -64,6 +64,18 @@ def test_committee_set_names_members_and_secretary_and_tells_them():
     assert AuditEntry.objects.filter(action="committee_name").count() == 4
 
 
+def test_committee_set_leads_each_person_named_to_the_evaluation_page():
+    owner = factories.UserFactory(role=User.Role.MINISTRY_MEMBER)
+    challenge = factories.ChallengeFactory(published=True, organization__members=[owner])
+    *members, secretary = _colleagues(challenge, 4)
+
+    committee_set(challenge=challenge, user=owner, members=members, secretary=secretary)
+
+    notification = Notification.objects.get(user=secretary)
+    assert notification.url.endswith(f"/organization/challenges/{challenge.pk}/evaluation/")
+    assert "vous n'évaluez pas" in notification.body
+
+
 def test_committee_set_refuses_fewer_than_three_scoring_members():
     owner = factories.UserFactory(role=User.Role.MINISTRY_MEMBER)
     challenge = factories.ChallengeFactory(published=True, organization__members=[owner])
