@@ -206,6 +206,21 @@ def test_debrief_page_reads_in_english_for_an_english_firm(client, evaluation):
     assert evaluation.a.vendor.name in page
 
 
+def test_introduction_page_of_a_losing_firm_links_to_its_debrief(client, evaluation):
+    _award(evaluation)
+    reader = evaluation.b.vendor.members.get()
+
+    response = _client(client, reader).get(
+        reverse(
+            "frontend:vendor_introduction_detail", kwargs={"introduction_id": evaluation.b.introduction_id}
+        )
+    )
+
+    assert reverse("frontend:submission_debrief", kwargs={"submission_id": evaluation.b.pk}) in (
+        response.content.decode()
+    )
+
+
 def test_debrief_page_is_hidden_from_another_firm(client, evaluation):
     _award(evaluation)
     other = factories.UserFactory(role=User.Role.VENDOR_MEMBER)
