@@ -28,3 +28,13 @@ class FrontendConfig(AppConfig):
             lambda *, vendor_id: reverse("frontend:vendor_members", kwargs={"vendor_id": vendor_id}),
         )
         page_register("vendor_register", lambda: reverse("frontend:vendor_register"))
+        page_register(
+            "evaluation",
+            lambda *, challenge_id: reverse("frontend:evaluation", kwargs={"challenge_id": challenge_id}),
+        )
+        page_register(
+            "debrief",
+            lambda *, submission_id: reverse(
+                "frontend:submission_debrief", kwargs={"submission_id": submission_id}
+            ),
+        )

@@ -1,7 +1,7 @@
 from allauth.account import views as allauth_views
 from django.urls import path
 
-from frontend.views import about, account, coordinator, members, ministry, public, vendor
+from frontend.views import about, account, coordinator, evaluation, members, ministry, public, vendor
 
 app_name = "frontend"
 
@@ -70,6 +70,11 @@ urlpatterns = [
         vendor.vendor_submission_attachment,
         name="vendor_submission_attachment",
     ),
+    path(
+        "sme/submissions/<int:submission_id>/debrief/",
+        evaluation.submission_debrief,
+        name="submission_debrief",
+    ),
     # Coordinators
     path("coordination/", coordinator.queue, name="coordinator_queue"),
     path(
@@ -128,6 +133,12 @@ urlpatterns = [
     path("organization/challenges/new/", ministry.challenge_create, name="challenge_create"),
     path("organization/challenges/reach/", ministry.challenge_reach, name="challenge_reach"),
     path("organization/challenges/<int:challenge_id>/", ministry.challenge_manage, name="challenge_manage"),
+    # The evaluation and the award (frontend/views/evaluation.py)
+    path("organization/challenges/<int:challenge_id>/committee/", evaluation.committee, name="committee"),
+    path("organization/challenges/<int:challenge_id>/evaluation/", evaluation.evaluation, name="evaluation"),
+    path("organization/challenges/<int:challenge_id>/ranking/", evaluation.ranking, name="ranking"),
+    path("organization/proposals/<int:submission_id>/score/", evaluation.score_sheet, name="score_sheet"),
+    path("organization/proposals/<int:submission_id>/consensus/", evaluation.consensus, name="consensus"),
     path("organization/challenges/<int:challenge_id>/edit/", ministry.challenge_edit, name="challenge_edit"),
     path(
         "organization/challenges/<int:challenge_id>/proposals/",

@@ -134,6 +134,8 @@ class Notification(models.Model):
         PROPOSALS_RECEIVED = "proposals_received", _("Proposals received at the deadline")
         DEADLINE_PASSED = "deadline_passed", _("Deadline passed")
         GRID_AMENDED = "grid_amended", _("Evaluation grid changed (addendum)")
+        COMMITTEE_NAMED = "committee_named", _("Named to a selection committee")
+        DEBRIEF = "debrief", _("Debrief of an award")
 
     user = models.ForeignKey(
         User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications"

@@ -26,13 +26,20 @@ from matching.search.client import engine_errors
 from matching.search.documents import MAX_RESULT_WINDOW
 from matching.search.ranking import challenge_ranking, vendor_ranking
 from matching.serializers import (
+    AwardDecisionOutputSerializer,
     ChallengeAwardInputSerializer,
+    ChallengeAwardSubmissionInputSerializer,
     ChallengeMatchPageOutputSerializer,
     ChallengeSearchInputSerializer,
     ChallengeSearchOutputSerializer,
     ClarificationAnswerInputSerializer,
     ClarificationInputSerializer,
     ClarificationOutputSerializer,
+    CommitteeMemberOutputSerializer,
+    CommitteeSetInputSerializer,
+    ConsensusRecordInputSerializer,
+    ConsensusScoreOutputSerializer,
+    DebriefOutputSerializer,
     EngagementAmendInputSerializer,
     EngagementAmendmentOutputSerializer,
     EngagementOutputSerializer,
@@ -54,8 +61,12 @@ from matching.serializers import (
     ProposalListInputSerializer,
     ProposalOutputSerializer,
     ProposalRejectInputSerializer,
+    RankingRowOutputSerializer,
     SavedSearchCreateInputSerializer,
     SavedSearchOutputSerializer,
+    ScoreSheetOutputSerializer,
+    ScoreSheetSaveInputSerializer,
+    ScoreSheetSubmitInputSerializer,
     SubmissionAttachmentAddInputSerializer,
     SubmissionAttachmentOutputSerializer,
     SubmissionMoveInputSerializer,
@@ -64,6 +75,7 @@ from matching.serializers import (
     VendorMatchPageOutputSerializer,
     VendorSearchInputSerializer,
     VendorSearchOutputSerializer,
+    scores_from,
 )
 
 PAGE_PARAMETERS = [
@@ -737,3 +749,164 @@ class PaymentWebhookApi(APIView):
             webhook_logger.warning("Payment webhook refused: %s", " ".join(error.messages))
             raise
         return Response(status=status.HTTP_200_OK)
+
+
+# The evaluation and the award (services/evaluations.py, docs/evaluation.md)
+
+
+class CommitteeDetailApi(APIView):
+    """A challenge's selection committee: read it, or name it (at least three scoring members and a secretary
+    who does not score, all members of the organization) until a score sheet is submitted."""
+
+    permission_classes = [IsOrganizationMember]
+
+    @extend_schema(responses=CommitteeMemberOutputSerializer(many=True))
+    def get(self, request: Request, challenge_id: int) -> Response:
+        challenge = challenge_get(user=request.user, challenge_id=challenge_id)
+        committee = selectors.committee_list(challenge=challenge, user=request.user)
+        return Response(CommitteeMemberOutputSerializer(committee, many=True).data)
+
+    @extend_schema(request=CommitteeSetInputSerializer, responses=CommitteeMemberOutputSerializer(many=True))
+    def put(self, request: Request, challenge_id: int) -> Response:
+        challenge = challenge_get(user=request.user, challenge_id=challenge_id)
+        serializer = CommitteeSetInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        candidates = {
+            user.pk: user
+            for user in selectors.committee_candidate_list(challenge=challenge, user=request.user)
+        }
+        unknown = [pk for pk in [*data["members"], data["secretary"]] if pk not in candidates]
+        if unknown:
+            raise ValidationError(
+                {
+                    "members": _(
+                        "Users %(ids)s are not active members of the organization: name its members only."
+                    )
+                    % {"ids": ", ".join(str(pk) for pk in unknown)}
+                }
+            )
+        services.committee_set(
+            challenge=challenge,
+            user=request.user,
+            members=[candidates[pk] for pk in data["members"]],
+            secretary=candidates[data["secretary"]],
+            reason=data.get("reason", ""),
+        )
+        committee = selectors.committee_list(challenge=challenge, user=request.user)
+        return Response(CommitteeMemberOutputSerializer(committee, many=True).data)
+
+
+class ScoreSheetDetailApi(APIView):
+    """A proposal's score sheets as the caller may read them (a member sees the others' only once they
+    submitted their own), or save the caller's own scores without submitting them."""
+
+    permission_classes = [IsOrganizationMember]
+
+    @extend_schema(responses=ScoreSheetOutputSerializer(many=True))
+    def get(self, request: Request, submission_id: int) -> Response:
+        submission = selectors.submission_get_opened(user=request.user, submission_id=submission_id)
+        sheets = selectors.score_sheet_list(submission=submission, user=request.user)
+        return Response(ScoreSheetOutputSerializer(sheets, many=True).data)
+
+    @extend_schema(request=ScoreSheetSaveInputSerializer, responses=ScoreSheetOutputSerializer)
+    def put(self, request: Request, submission_id: int) -> Response:
+        submission = selectors.submission_get_opened(user=request.user, submission_id=submission_id)
+        serializer = ScoreSheetSaveInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        sheet = services.score_sheet_save(
+            submission=submission, user=request.user, scores=scores_from(serializer.validated_data["scores"])
+        )
+        return Response(ScoreSheetOutputSerializer(sheet).data)
+
+
+class ScoreSheetSubmitApi(APIView):
+    """Submit the caller's score sheet for a proposal, every criterion scored; it cannot change afterwards."""
+
+    permission_classes = [IsOrganizationMember]
+
+    @extend_schema(request=ScoreSheetSubmitInputSerializer, responses=ScoreSheetOutputSerializer)
+    def post(self, request: Request, submission_id: int) -> Response:
+        submission = selectors.submission_get_opened(user=request.user, submission_id=submission_id)
+        serializer = ScoreSheetSubmitInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        sheet = services.score_sheet_submit(
+            submission=submission, user=request.user, scores=scores_from(serializer.validated_data["scores"])
+        )
+        return Response(ScoreSheetOutputSerializer(sheet).data)
+
+
+class ConsensusDetailApi(APIView):
+    """A proposal's consensus scores, or the secretary's record of them (every criterion, with the comment
+    meant for the firm), once every scoring member submitted their sheet; correctable until the award."""
+
+    permission_classes = [IsOrganizationMember]
+
+    @extend_schema(responses=ConsensusScoreOutputSerializer(many=True))
+    def get(self, request: Request, submission_id: int) -> Response:
+        submission = selectors.submission_get_opened(user=request.user, submission_id=submission_id)
+        consensus = selectors.consensus_list(submission=submission, user=request.user)
+        return Response(ConsensusScoreOutputSerializer(consensus, many=True).data)
+
+    @extend_schema(
+        request=ConsensusRecordInputSerializer, responses=ConsensusScoreOutputSerializer(many=True)
+    )
+    def put(self, request: Request, submission_id: int) -> Response:
+        submission = selectors.submission_get_opened(user=request.user, submission_id=submission_id)
+        serializer = ConsensusRecordInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.consensus_record(
+            submission=submission, user=request.user, scores=scores_from(serializer.validated_data["scores"])
+        )
+        consensus = selectors.consensus_list(submission=submission, user=request.user)
+        return Response(ConsensusScoreOutputSerializer(consensus, many=True).data)
+
+
+class ChallengeRankingApi(APIView):
+    """The proposals ranked by the challenge's award mode, with the computation step by step (409 while a
+    consensus is missing)."""
+
+    permission_classes = [IsOrganizationMember]
+
+    @extend_schema(responses=RankingRowOutputSerializer(many=True))
+    def get(self, request: Request, challenge_id: int) -> Response:
+        challenge = challenge_get(user=request.user, challenge_id=challenge_id)
+        ranking = selectors.challenge_ranking(challenge=challenge, user=request.user)
+        return Response(RankingRowOutputSerializer(ranking, many=True).data)
+
+
+class ChallengeAwardSubmissionApi(APIView):
+    """Award the challenge to its top-ranked proposal, with the rationale: the engagement opens from the
+    proposal's price and schedule, and every other firm is sent its debrief."""
+
+    permission_classes = [IsOrganizationMember]
+
+    @extend_schema(
+        request=ChallengeAwardSubmissionInputSerializer, responses={201: AwardDecisionOutputSerializer}
+    )
+    def post(self, request: Request, challenge_id: int) -> Response:
+        challenge = challenge_get(user=request.user, challenge_id=challenge_id)
+        serializer = ChallengeAwardSubmissionInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        submission = selectors.submission_get_opened(user=request.user, submission_id=data["submission"])
+        decision = services.challenge_award_submission(
+            challenge=challenge,
+            user=request.user,
+            submission=submission,
+            rationale=data["rationale"],
+            reason=data.get("reason", ""),
+        )
+        return Response(AwardDecisionOutputSerializer(decision).data, status=status.HTTP_201_CREATED)
+
+
+class SubmissionDebriefApi(APIView):
+    """A firm's debrief once the challenge is awarded: its scores per criterion, its rank and rejection reasons,
+    the winner's final score and price, and the committee's comments for it."""
+
+    permission_classes = [IsVendorMember]
+
+    @extend_schema(responses=DebriefOutputSerializer)
+    def get(self, request: Request, submission_id: int) -> Response:
+        debrief = selectors.submission_debrief(user=request.user, submission_id=submission_id)
+        return Response(DebriefOutputSerializer(debrief).data)

@@ -62,6 +62,10 @@ INTRODUCTION_MOVES: dict[str, Move] = {
     "ask": Move(frozenset(IntroductionStatus.values) - {IntroductionStatus.DECLINED}, Party.VENDOR),
 }
 
+# Awarding on an evaluation: the firm's submitted proposal said it is interested, whether or not it also
+# clicked "interested" (services/evaluations.py).
+AWARD_ON_PROPOSAL = Move(INTRODUCTIONS_IN_THE_RUNNING, Party.ORGANIZATION, "award")
+
 # Answering publishes the answer to every introduced firm; only while the challenge is open, as asking.
 CLARIFICATION_MOVES: dict[str, Move] = {
     Clarification.PUBLISHED: Move(frozenset({Clarification.ASKED}), Party.ORGANIZATION, "answer"),
@@ -116,10 +120,12 @@ def _is_party(*, user: User, party: Party, challenge: Challenge, vendor: Vendor 
 
 def _introduction_conditions(introduction: Introduction, user: User, moves: set[str]) -> set[str]:
     """What the challenge's own state rules out: questions once it is not open, an award once it cannot
-    be awarded."""
+    be awarded, or when it is awarded on its evaluation (from its ranking, not an introduction)."""
     challenge = introduction.challenge
     if not challenge.is_open:
         moves.discard("ask")
+    if challenge.award_mode:
+        moves.discard(IntroductionStatus.AWARDED)
     if IntroductionStatus.AWARDED in moves and Challenge.Status.AWARDED not in challenge_moves.allowed_moves(
         challenge, user
     ):

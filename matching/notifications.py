@@ -16,7 +16,15 @@ from hub.services import Behalf
 from marketplace.models import Challenge, Vendor
 from marketplace.notifications import BehalfEvent, Event, send, send_behalf
 from marketplace.services import challenge_url
-from matching.models import Clarification, EngagementAmendment, Introduction, Milestone, Payout
+from matching.models import (
+    Clarification,
+    CommitteeMember,
+    EngagementAmendment,
+    Introduction,
+    Milestone,
+    Payout,
+    Submission,
+)
 
 
 def tell(
@@ -447,3 +455,42 @@ MILESTONE_EVENTS: dict[str, Event] = {
     Milestone.Status.DELIVERED: MILESTONE_DELIVERED,
     Milestone.Status.ACCEPTED: MILESTONE_ACCEPTED,
 }
+
+
+# The evaluation (services/evaluations.py)
+
+
+def _committee_named(*, challenge: Challenge, member: CommitteeMember) -> tuple[str, str]:
+    if member.role == CommitteeMember.Role.SECRETARY:
+        body = _(
+            "%(organization)s named you secretary of the selection committee for “%(title)s”. You coordinate "
+            "the committee and record its consensus; you do not score."
+        )
+    else:
+        body = _(
+            "%(organization)s named you to the selection committee for “%(title)s”. Once the proposals are "
+            "opened, score each of them on each criterion, then submit your score sheet."
+        )
+    return (
+        _("Selection committee: %(title)s") % {"title": challenge.title},
+        body % {"organization": challenge.organization.name, "title": challenge.title},
+    )
+
+
+def _debrief(*, challenge: Challenge, submission: Submission) -> tuple[str, str]:
+    return (
+        _("“%(title)s” has been awarded: your debrief") % {"title": challenge.title},
+        _(
+            "Thank you for your proposal. %(organization)s awarded this challenge to another firm. Your "
+            "debrief shows your scores per criterion, your rank, the winning proposal's final score and price, "
+            "and the committee's comments for your firm."
+        )
+        % {"organization": challenge.organization.name},
+    )
+
+
+# The committee may be named again before scoring starts: a person named twice is told each time ({stamp}).
+COMMITTEE_NAMED = Event(
+    Notification.Kind.COMMITTEE_NAMED, "committee:{challenge.pk}:{member.user_id}:{stamp}", _committee_named
+)
+DEBRIEF = Event(Notification.Kind.DEBRIEF, "debrief:{submission.pk}", _debrief)

@@ -5,16 +5,24 @@ from decimal import Decimal
 
 from django.db.models import Count, DateField, F, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncWeek
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from hub import roles
+from hub.exceptions import Conflict
 from hub.models import Notification, User
 from hub.selectors import notification_list
+from marketplace import award_rules
 from marketplace.models import Challenge, Expertise, Region, Vendor
 from marketplace.selectors import PUBLIC_CHALLENGE_STATUSES
 from matching.models import (
+    AwardDecision,
     Clarification,
+    CommitteeMember,
+    ConsensusScore,
     Engagement,
     EngagementAmendment,
     Introduction,
@@ -22,6 +30,7 @@ from matching.models import (
     Milestone,
     Payout,
     SavedSearch,
+    ScoreSheet,
     Submission,
     SubmissionAttachment,
     VendorExposure,
@@ -556,3 +565,245 @@ def submission_attachment_get(*, user: User, attachment_id: int) -> SubmissionAt
     )
     submission_get(user=user, submission_id=attachment.submission_id)
     return attachment
+
+
+# The evaluation (services/evaluations.py, docs/evaluation.md)
+
+
+def _may_evaluate(user: User, challenge: Challenge) -> bool:
+    """The organization's members and the coordinators follow the evaluation of its challenge."""
+    return roles.is_organization_member(user, challenge.organization)
+
+
+def committee_list(*, challenge: Challenge, user: User) -> QuerySet[CommitteeMember]:
+    """The challenge's selection committee, secretary first; the organization's and the coordinators' business."""
+    if not _may_evaluate(user, challenge):
+        raise Http404
+    return challenge.committee.select_related("user").order_by(
+        "-role", "user__last_name", "user__username", "id"
+    )
+
+
+def submission_list_opened(*, challenge: Challenge, user: User) -> QuerySet[Submission]:
+    """The challenge's submitted proposals once opened (never before its deadline's closing opened them),
+    for the organization's members and the coordinators."""
+    if not _may_evaluate(user, challenge) or challenge.proposals_opened_at is None:
+        return Submission.objects.none()
+    return (
+        challenge.submissions.filter(status=Submission.Status.SUBMITTED)
+        .select_related("vendor", "challenge", "challenge__organization", "introduction")
+        .prefetch_related("answers", "attachments")
+        .order_by("submitted_at", "id")
+    )
+
+
+def submission_get_opened(*, user: User, submission_id: int) -> Submission:
+    submission = get_object_or_404(
+        Submission.objects.select_related("challenge__organization"), pk=submission_id
+    )
+    return get_object_or_404(
+        submission_list_opened(challenge=submission.challenge, user=user), pk=submission_id
+    )
+
+
+def committee_seat(*, challenge: Challenge, user: User) -> CommitteeMember | None:
+    """The user's seat on the challenge's committee, if any."""
+    if not user.is_authenticated:
+        return None
+    return challenge.committee.filter(user=user).first()
+
+
+def score_sheet_list(*, submission: Submission, user: User) -> QuerySet[ScoreSheet]:
+    """The score sheets of a proposal the user may read. A scoring member sees their own, and the others'
+    submitted ones only once they submitted theirs (so that nobody scores under influence); the secretary and
+    the coordinators see the submitted ones; other members of the organization see none."""
+    sheets = submission.sheets.select_related("member__user").prefetch_related("scores__criterion")
+    submitted = sheets.filter(submitted_at__isnull=False)
+    seat = committee_seat(challenge=submission.challenge, user=user)
+    if seat is None:
+        return submitted if roles.is_coordinator(user) else sheets.none()
+    if seat.role == CommitteeMember.Role.SECRETARY:
+        return submitted
+    own = sheets.filter(member=seat)
+    if own.filter(submitted_at__isnull=False).exists():
+        return sheets.filter(Q(member=seat) | Q(submitted_at__isnull=False))
+    return own
+
+
+def consensus_list(*, submission: Submission, user: User) -> QuerySet[ConsensusScore]:
+    if not _may_evaluate(user, submission.challenge):
+        raise Http404
+    return submission.consensus.select_related("criterion", "recorded_by").order_by(
+        "criterion__position", "id"
+    )
+
+
+def submission_list_without_consensus(*, challenge: Challenge) -> QuerySet[Submission]:
+    """The submitted proposals the secretary has not recorded a consensus for on every criterion."""
+    criteria = challenge.criteria.count()
+    return (
+        challenge.submissions.filter(status=Submission.Status.SUBMITTED)
+        .annotate(agreed=Count("consensus", distinct=True))
+        .filter(agreed__lt=criteria)
+        .order_by("submitted_at", "id")
+    )
+
+
+def ranking_compute(challenge: Challenge) -> list[award_rules.RankedProposal]:
+    """Every submitted proposal ranked by the challenge's award mode, from its consensus scores and its price:
+    marketplace.award_rules computes it, never a person."""
+    criteria = list(challenge.criteria.order_by("position", "id"))
+    submissions = challenge.submissions.filter(status=Submission.Status.SUBMITTED).prefetch_related(
+        "consensus"
+    )
+    specs = [
+        award_rules.CriterionSpec(
+            key=str(criterion.pk), weight=criterion.weight, has_minimum=criterion.has_minimum
+        )
+        for criterion in criteria
+    ]
+    errors = award_rules.grid_errors(mode=challenge.award_mode, k_factor=challenge.k_factor, criteria=specs)
+    if errors:
+        raise Conflict(
+            _("The challenge's grid is not valid, so nothing can be ranked: %(errors)s")
+            % {"errors": " ".join(errors)},
+            code="grid_invalid",
+        )
+    return award_rules.rank(
+        mode=challenge.award_mode,
+        k_factor=challenge.k_factor,
+        criteria=specs,
+        proposals=[
+            award_rules.Proposal(
+                key=str(submission.pk),
+                price=submission.price,
+                scores={str(score.criterion_id): score.score for score in submission.consensus.all()},
+            )
+            for submission in submissions
+        ],
+    )
+
+
+@dataclass
+class RankingRow:
+    """One line of a challenge's ranking, with its proposal."""
+
+    submission: Submission
+    result: award_rules.RankedProposal
+
+
+def challenge_ranking(*, challenge: Challenge, user: User) -> list[RankingRow]:
+    """The challenge's ranking as it stands, best first, for its organization's members and the coordinators.
+    Refused (Conflict) while a proposal still waits for its consensus: a partial ranking would mislead."""
+    if not _may_evaluate(user, challenge) or challenge.proposals_opened_at is None:
+        raise Http404
+    if not challenge.award_mode:
+        raise Conflict(
+            _("This challenge has no award mode, so no ranking: it is awarded from its introductions."),
+            code="challenge_no_award_mode",
+        )
+    missing = submission_list_without_consensus(challenge=challenge).count()
+    if missing:
+        raise Conflict(
+            ngettext(
+                "The ranking is computed once the consensus is recorded for every proposal; %(count)s still "
+                "waits for it.",
+                "The ranking is computed once the consensus is recorded for every proposal; %(count)s still "
+                "wait for it.",
+                missing,
+            )
+            % {"count": missing},
+            code="consensus_incomplete",
+        )
+    submissions = {
+        str(submission.pk): submission for submission in challenge.submissions.select_related("vendor")
+    }
+    return [RankingRow(submission=submissions[row.key], result=row) for row in ranking_compute(challenge)]
+
+
+@dataclass
+class DebriefCriterion:
+    title: str
+    weight: int
+    score: int | None
+    comment: str
+
+
+@dataclass
+class Debrief:
+    """What a firm learns of the award of a challenge it submitted a proposal for: its own scores and rank
+    against the winner's final score and price; never another firm's."""
+
+    submission: Submission
+    decision: AwardDecision
+    is_winner: bool
+    rank: int | None
+    quality: str | None
+    rejected: bool
+    rejection_reasons: list[str]
+    criteria: list[DebriefCriterion]
+    winner_vendor: str
+    winner_quality: str | None
+    winner_price: Decimal
+    engagement: Engagement | None
+
+
+def submission_debrief(*, user: User, submission_id: int) -> Debrief:
+    """A firm's debrief once its challenge is awarded: for its members and the coordinators (404 otherwise)."""
+    submission = get_object_or_404(
+        Submission.objects.select_related("challenge__organization", "vendor"),
+        pk=submission_id,
+        status=Submission.Status.SUBMITTED,
+    )
+    if not roles.is_vendor_member(user, submission.vendor):
+        raise Http404
+    decision = get_object_or_404(
+        AwardDecision.objects.select_related("submission__vendor"), challenge=submission.challenge
+    )
+    rows = {row["submission"]: row for row in decision.ranking}
+    own, winner = rows.get(submission.pk, {}), rows.get(decision.submission_id, {})
+    # The rank and scores are the award's, as frozen; the reasons are worded again in the reader's language
+    # (the consensus no longer changes once the challenge is awarded).
+    reasons = own.get("rejection_reasons") or []
+    if reasons:
+        reasons = next(
+            (
+                row.rejection_reasons
+                for row in ranking_compute(submission.challenge)
+                if row.key == str(submission.pk)
+            ),
+            reasons,
+        )
+    consensus = {score.criterion_id: score for score in submission.consensus.all()}
+    is_winner = decision.submission_id == submission.pk
+    return Debrief(
+        submission=submission,
+        decision=decision,
+        is_winner=is_winner,
+        rank=own.get("rank"),
+        quality=own.get("quality"),
+        rejected=bool(own.get("rejected")),
+        rejection_reasons=list(reasons),
+        criteria=[
+            DebriefCriterion(
+                title=criterion.title,
+                weight=criterion.weight,
+                score=consensus[criterion.pk].score if criterion.pk in consensus else None,
+                comment=consensus[criterion.pk].comment if criterion.pk in consensus else "",
+            )
+            for criterion in submission.challenge.criteria.order_by("position", "id")
+        ],
+        winner_vendor=decision.submission.vendor.name,
+        winner_quality=winner.get("quality"),
+        winner_price=decision.price,
+        engagement=Engagement.objects.filter(submission=submission).first() if is_winner else None,
+    )
+
+
+def committee_candidate_list(*, challenge: Challenge, user: User) -> QuerySet[User]:
+    """Who may sit on the challenge's committee: the organization's active members."""
+    if not _may_evaluate(user, challenge):
+        raise Http404
+    return challenge.organization.members.filter(is_active=True).order_by(
+        "last_name", "first_name", "username"
+    )

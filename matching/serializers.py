@@ -9,7 +9,10 @@ from hub.models import Organization
 from marketplace.models import Challenge, Expertise, Language, Region, Vendor
 from marketplace.serializers import CodeRelatedField, behalf_reason_field
 from matching.models import (
+    AwardDecision,
     Clarification,
+    CommitteeMember,
+    ConsensusScore,
     Engagement,
     EngagementAmendment,
     Introduction,
@@ -17,6 +20,8 @@ from matching.models import (
     Milestone,
     Payout,
     SavedSearch,
+    Score,
+    ScoreSheet,
     Submission,
     SubmissionAttachment,
     VendorExposure,
@@ -550,7 +555,20 @@ class EngagementOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Engagement
-        fields = ["id", "challenge", "vendor", "status", "terms", "amendments", "milestones", "created_at"]
+        fields = [
+            "id",
+            "challenge",
+            "vendor",
+            "status",
+            "submission",
+            "price",
+            "starts_on",
+            "ends_on",
+            "terms",
+            "amendments",
+            "milestones",
+            "created_at",
+        ]
 
     def get_terms(self, engagement) -> EngagementTermsOutputSerializer:
         return EngagementTermsOutputSerializer(engagement_terms(engagement=engagement)).data
@@ -714,3 +732,183 @@ class PayoutOutputSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
+
+
+# The evaluation and the award (services/evaluations.py)
+
+MAX_COMMITTEE = 30  # Far more than any committee; a cap on one request's work.
+MAX_CRITERIA = 50
+
+
+class CommitteeSetInputSerializer(serializers.Serializer):
+    members = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        max_length=MAX_COMMITTEE,
+        help_text=gettext_lazy("The scoring members' user ids: at least three members of the organization."),
+    )
+    secretary = serializers.IntegerField(
+        min_value=1,
+        help_text=gettext_lazy("The secretary's user id: a member of the organization who does not score."),
+    )
+    reason = behalf_reason_field()
+
+
+class CommitteeMemberOutputSerializer(serializers.ModelSerializer):
+    user = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CommitteeMember
+        fields = ["id", "user", "role", "created_at"]
+
+    def get_user(self, member) -> dict:
+        return {"id": member.user_id, "name": member.user.get_full_name() or member.user.get_username()}
+
+
+class ScoreInputSerializer(serializers.Serializer):
+    criterion = serializers.IntegerField(min_value=1)
+    # Any whole number: the service refuses one outside 0–100 with a message that names the criterion.
+    score = serializers.IntegerField(min_value=-32768, max_value=32767)
+    comment = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+def scores_field(help_text: object) -> serializers.ListField:
+    return serializers.ListField(child=ScoreInputSerializer(), max_length=MAX_CRITERIA, help_text=help_text)
+
+
+class ScoreSheetSaveInputSerializer(serializers.Serializer):
+    scores = scores_field(
+        gettext_lazy("A score from 0 to 100 (70 is acceptable) and a comment for some or all criteria.")
+    )
+
+
+class ScoreSheetSubmitInputSerializer(serializers.Serializer):
+    scores = serializers.ListField(
+        child=ScoreInputSerializer(),
+        max_length=MAX_CRITERIA,
+        required=False,
+        default=list,
+        help_text=gettext_lazy("Scores saved with the submission; every criterion must then have one."),
+    )
+
+
+class ConsensusRecordInputSerializer(serializers.Serializer):
+    scores = scores_field(
+        gettext_lazy("The committee's score for every criterion, with the comment meant for the firm.")
+    )
+
+
+def scores_from(validated: list[dict]) -> dict[int, tuple[int, str]]:
+    """The service's shape: criterion id → (score, comment)."""
+    return {row["criterion"]: (row["score"], row.get("comment", "")) for row in validated}
+
+
+class ScoreOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Score
+        fields = ["criterion", "score", "comment"]
+
+
+class ScoreSheetOutputSerializer(serializers.ModelSerializer):
+    member = serializers.SerializerMethodField()
+    scores = ScoreOutputSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ScoreSheet
+        fields = ["id", "submission", "member", "submitted_at", "scores", "updated_at"]
+
+    def get_member(self, sheet) -> dict:
+        user = sheet.member.user
+        return {"id": user.pk, "name": user.get_full_name() or user.get_username()}
+
+
+class ConsensusScoreOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ConsensusScore
+        fields = ["criterion", "score", "comment", "recorded_at"]
+
+
+class RankingRowOutputSerializer(serializers.Serializer):
+    submission = serializers.IntegerField(source="submission.pk")
+    vendor = serializers.SerializerMethodField()
+    price = serializers.DecimalField(source="result.price", max_digits=12, decimal_places=2)
+    quality = serializers.DecimalField(
+        source="result.quality", max_digits=7, decimal_places=2, allow_null=True
+    )
+    adjusted_price = serializers.DecimalField(
+        source="result.adjusted_price", max_digits=12, decimal_places=2, allow_null=True
+    )
+    rejected = serializers.BooleanField(source="result.rejected")
+    rejection_reasons = serializers.ListField(
+        child=serializers.CharField(), source="result.rejection_reasons"
+    )
+    rank = serializers.IntegerField(source="result.rank", allow_null=True)
+    steps = serializers.ListField(child=serializers.CharField(), source="result.steps")
+
+    def get_vendor(self, row) -> dict:
+        return {"id": row.submission.vendor_id, "name": row.submission.vendor.name}
+
+
+class ChallengeAwardSubmissionInputSerializer(serializers.Serializer):
+    submission = serializers.IntegerField(min_value=1, help_text=gettext_lazy("The top-ranked proposal."))
+    rationale = serializers.CharField(
+        max_length=5000, help_text=gettext_lazy("Why this proposal wins; kept with the decision.")
+    )
+    reason = behalf_reason_field()
+
+
+class AwardDecisionOutputSerializer(serializers.ModelSerializer):
+    vendor = serializers.SerializerMethodField()
+    engagement = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AwardDecision
+        fields = [
+            "id",
+            "challenge",
+            "submission",
+            "vendor",
+            "price",
+            "rationale",
+            "ranking",
+            "engagement",
+            "decided_at",
+        ]
+
+    def get_vendor(self, decision) -> dict:
+        return {"id": decision.submission.vendor_id, "name": decision.submission.vendor.name}
+
+    def get_engagement(self, decision) -> int | None:
+        engagement = Engagement.objects.filter(submission_id=decision.submission_id).only("pk").first()
+        return engagement.pk if engagement else None
+
+
+class DebriefCriterionOutputSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    weight = serializers.IntegerField()
+    score = serializers.IntegerField(allow_null=True)
+    comment = serializers.CharField()
+
+
+class DebriefOutputSerializer(serializers.Serializer):
+    """A firm's debrief: its own scores, rank and rejection reasons, and the winner's final score and price."""
+
+    submission = serializers.IntegerField(source="submission.pk")
+    challenge = serializers.SerializerMethodField()
+    is_winner = serializers.BooleanField()
+    rank = serializers.IntegerField(allow_null=True)
+    quality = serializers.CharField(allow_null=True)
+    rejected = serializers.BooleanField()
+    rejection_reasons = serializers.ListField(child=serializers.CharField())
+    criteria = DebriefCriterionOutputSerializer(many=True)
+    winner_vendor = serializers.CharField()
+    winner_quality = serializers.CharField(allow_null=True)
+    winner_price = serializers.DecimalField(max_digits=12, decimal_places=2)
+    awarded_at = serializers.DateTimeField(source="decision.decided_at")
+    engagement = serializers.SerializerMethodField()
+
+    def get_challenge(self, debrief) -> dict:
+        challenge = debrief.submission.challenge
+        return {"id": challenge.pk, "title": challenge.title}
+
+    def get_engagement(self, debrief) -> int | None:
+        return debrief.engagement.pk if debrief.engagement else None

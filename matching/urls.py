@@ -57,6 +57,37 @@ urlpatterns: list = [
         name="clarification-answer",
     ),
     path("challenges/<int:challenge_id>/award/", api.ChallengeAwardApi.as_view(), name="challenge-award"),
+    path(
+        "challenges/<int:challenge_id>/committee/", api.CommitteeDetailApi.as_view(), name="committee-detail"
+    ),
+    path(
+        "submissions/<int:submission_id>/score-sheet/",
+        api.ScoreSheetDetailApi.as_view(),
+        name="score-sheet-detail",
+    ),
+    path(
+        "submissions/<int:submission_id>/score-sheet/submit/",
+        api.ScoreSheetSubmitApi.as_view(),
+        name="score-sheet-submit",
+    ),
+    path(
+        "submissions/<int:submission_id>/consensus/",
+        api.ConsensusDetailApi.as_view(),
+        name="consensus-detail",
+    ),
+    path(
+        "challenges/<int:challenge_id>/ranking/", api.ChallengeRankingApi.as_view(), name="challenge-ranking"
+    ),
+    path(
+        "challenges/<int:challenge_id>/award-submission/",
+        api.ChallengeAwardSubmissionApi.as_view(),
+        name="challenge-award-submission",
+    ),
+    path(
+        "submissions/<int:submission_id>/debrief/",
+        api.SubmissionDebriefApi.as_view(),
+        name="submission-debrief",
+    ),
     path("engagements/", api.EngagementListApi.as_view(), name="engagement-list"),
     path("engagements/<int:engagement_id>/", api.EngagementDetailApi.as_view(), name="engagement-detail"),
     path(

@@ -2,7 +2,9 @@ import csv
 import datetime
 import io
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
@@ -151,3 +153,71 @@ def oidc_provider():
     provider = OidcProvider()
     yield provider
     provider.stop()
+
+
+class Evaluation(SimpleNamespace):
+    """A challenge under evaluation (the `evaluation` fixture) and the steps that move it on."""
+
+    def scores(self, *values: int) -> dict:
+        """criterion id → (score, comment), one value per criterion of the grid, in order."""
+        return {
+            criterion.pk: (value, "Commentaire.")
+            for criterion, value in zip(self.criteria, values, strict=True)
+        }
+
+    def score_all(self, submission, *values: int) -> None:
+        from matching.services import score_sheet_submit
+
+        for member in self.members:
+            score_sheet_submit(submission=submission, user=member, scores=self.scores(*values))
+
+    def agree(self, submission, *values: int) -> None:
+        """Every member submits these scores, and the secretary records them as the consensus."""
+        from matching.services import consensus_record
+
+        self.score_all(submission, *values)
+        consensus_record(submission=submission, user=self.secretary, scores=self.scores(*values))
+
+
+def submission_for(challenge, *, price: str, language: str = "fr", schedule=None):
+    """A submitted proposal of a new firm (one member, who reads in `language`) for the challenge."""
+    user = factories.UserFactory(role=User.Role.VENDOR_MEMBER, preferred_language=language)
+    vendor = factories.VendorFactory(members=[user])
+    fields = {"schedule": schedule} if schedule is not None else {}
+    return factories.SubmissionFactory(
+        submitted=True,
+        introduction__proposal__challenge=challenge,
+        introduction__proposal__vendor=vendor,
+        price=Decimal(price),
+        **fields,
+    )
+
+
+@pytest.fixture
+def evaluation(db) -> Evaluation:
+    """A challenge under evaluation (lowest adjusted price, K = 30 %, weights 40/30/30), its committee of three
+    members and a secretary, and two firms' proposals: A (100 000 $, two milestones in its schedule) and B
+    (90 000 $, its member reads English)."""
+    owner = factories.UserFactory(role=User.Role.MINISTRY_MEMBER)
+    challenge = factories.ChallengeFactory(evaluation=True, organization__members=[owner])
+    criteria = factories.grid_create(challenge)
+    seats = [factories.CommitteeMemberFactory(challenge=challenge) for _ in range(3)]
+    secretary = factories.CommitteeMemberFactory(challenge=challenge, secretary=True)
+    a = submission_for(
+        challenge,
+        price="100000.00",
+        schedule=[
+            {"title": "Prototype", "week": 4, "amount": "40000.00"},
+            {"title": "Mise en service", "week": 10, "amount": "60000.00"},
+        ],
+    )
+    b = submission_for(challenge, price="90000.00", language="en")
+    return Evaluation(
+        owner=owner,
+        challenge=challenge,
+        criteria=criteria,
+        members=[seat.user for seat in seats],
+        secretary=secretary.user,
+        a=a,
+        b=b,
+    )

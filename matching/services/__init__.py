@@ -7,6 +7,13 @@ from matching.services.engagements import (
     milestone_create,
     milestone_deliver,
 )
+from matching.services.evaluations import (
+    challenge_award_submission,
+    committee_set,
+    consensus_record,
+    score_sheet_save,
+    score_sheet_submit,
+)
 from matching.services.exposure import vendor_exposure_record, vendor_search_exposure_record
 from matching.services.introductions import (
     challenge_award,
@@ -78,6 +85,11 @@ __all__ = [
     "clarification_answer",
     "clarification_ask",
     "engagement_amend",
+    "challenge_award_submission",
+    "clarification_answer",
+    "clarification_ask",
+    "committee_set",
+    "consensus_record",
     "introduction_decline",
     "introduction_express_interest",
     "introduction_shortlist",
@@ -113,6 +125,8 @@ __all__ = [
     "submission_submit",
     "submission_withdraw",
     "taxes",
+    "score_sheet_save",
+    "score_sheet_submit",
     "vendor_exposure_record",
     "vendor_search_exposure_record",
     "workflow_authorship_erase",

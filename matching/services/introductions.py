@@ -6,10 +6,12 @@ from django.utils.translation import gettext as _
 
 from hub import roles
 from hub.exceptions import Conflict
+from hub.links import page_url
 from hub.models import User
 from hub.services import Behalf, audit_record
 from marketplace.models import Challenge
-from marketplace.moves import CHALLENGE_MOVES
+from marketplace.moves import CHALLENGE_MOVES, Move
+from marketplace.notifications import send
 from marketplace.services import (
     behalf_audit,
     challenge_transition,
@@ -22,6 +24,7 @@ from matching.models import (
     Clarification,
     Engagement,
     Introduction,
+    Submission,
 )
 from matching.moves import CLARIFICATION_MOVES, INTRODUCTION_MOVES, INTRODUCTIONS_IN_THE_RUNNING
 from matching.notifications import tell, tell_behalf
@@ -44,12 +47,13 @@ def _introduction_move(
     reason: str = "",
     changes: dict | None = None,
     behalf: Behalf | None = None,
+    table: dict[str, Move] = INTRODUCTION_MOVES,
 ) -> Introduction:
     """Move an introduction along INTRODUCTION_MOVES with `changes` (pitch, decline reason). After a party's
     own move, the party a coordinator acted for and the other party are told (notifications.INTRODUCTION_EVENTS)."""
     introduction = move_locked(
         introduction,
-        table=INTRODUCTION_MOVES,
+        table=table,
         to_status=to_status,
         user=user,
         refused=_introduction_refused,
@@ -245,7 +249,9 @@ def challenge_award(
 ) -> Engagement:
     """Award the challenge to an interested vendor: the others are closed courteously, an engagement opens.
 
-    A coordinator awarding for the organization gives a reason; the organization is told by challenge_transition."""
+    The legacy path, for challenges without an award mode; a challenge with one is awarded on its evaluation
+    (evaluations.challenge_award_submission). A coordinator awarding for the organization gives a reason; the
+    organization is told by challenge_transition."""
     require_challenge_member(challenge, user)
     behalf = organization_behalf_check(organization=challenge.organization, user=user, reason=reason)
     challenge = locked(challenge)
@@ -253,17 +259,47 @@ def challenge_award(
         raise ValidationError(
             {"introduction": _("This introduction belongs to another challenge.")}, code="mismatch"
         )
+    if challenge.award_mode:
+        raise Conflict(
+            _(
+                "This challenge is awarded on its evaluation grid: award it from its ranking, to the "
+                "top-ranked proposal."
+            ),
+            code="challenge_awarded_on_evaluation",
+        )
+    return award_introduction(
+        challenge=challenge, introduction=introduction, user=user, reason=reason, behalf=behalf
+    )
+
+
+def award_introduction(
+    *,
+    challenge: Challenge,
+    introduction: Introduction,
+    user: User,
+    reason: str,
+    behalf: Behalf | None,
+    award_move: Move | None = None,
+    engagement_fields: dict | None = None,
+    debriefs: dict[int, Submission] | None = None,
+) -> Engagement:
+    """The award itself, on a locked challenge the caller checked: the introduction is awarded (along
+    `award_move`, INTRODUCTION_MOVES' by default), the challenge too, an engagement opens with
+    `engagement_fields`, and every other firm in the running is closed courteously. A firm whose proposal
+    is in `debriefs` (by introduction id) is sent its debrief instead of the courteous note."""
     if challenge.status not in CHALLENGE_MOVES[Challenge.Status.AWARDED].sources:
         raise Conflict(
             _("A challenge that is %(status)s cannot be awarded.")
             % {"status": challenge.get_status_display().lower()},
             code="challenge_not_awardable",
         )
+    table = INTRODUCTION_MOVES if award_move is None else {Introduction.Status.AWARDED: award_move}
     introduction = _introduction_move(
         introduction=introduction,
         user=user,
         to_status=Introduction.Status.AWARDED,
         behalf=behalf,
+        table=table,
     )
     challenge_transition(
         challenge=challenge,
@@ -273,7 +309,10 @@ def challenge_award(
         note=reason,
     )
     engagement = Engagement.objects.create(
-        challenge=challenge, vendor=introduction.vendor, introduction=introduction
+        challenge=challenge,
+        vendor=introduction.vendor,
+        introduction=introduction,
+        **(engagement_fields or {}),
     )
     audit_record(
         actor=user, obj=engagement, action="open", to_state=engagement.status, **behalf_audit(behalf)
@@ -288,12 +327,22 @@ def challenge_award(
             to_status=Introduction.Status.NOT_SELECTED,
             behalf=behalf,
         )
-        tell(
-            notifications.NOT_SELECTED,
-            users=vendor_members(other.vendor),
-            challenge=challenge,
-            introduction=other,
-        )
+        submission = (debriefs or {}).get(other.pk)
+        if submission is None:
+            tell(
+                notifications.NOT_SELECTED,
+                users=vendor_members(other.vendor),
+                challenge=challenge,
+                introduction=other,
+            )
+        else:
+            send(
+                notifications.DEBRIEF,
+                users=vendor_members(other.vendor),
+                url=page_url("debrief", submission_id=submission.pk),
+                challenge=challenge,
+                submission=submission,
+            )
     tell(
         notifications.AWARDED,
         users=vendor_members(introduction.vendor),

@@ -112,9 +112,52 @@ def build_world() -> SimpleNamespace:
         title="Présentation",
         dedupe_key="security-test",
     )
+    _evaluation(w)
     w.milestone_due = (timezone.localdate() + datetime.timedelta(days=60)).isoformat()
     w.amount = str(Decimal("1500.00"))
     return w
+
+
+def _evaluation(w: SimpleNamespace) -> None:
+    """The evaluation (issue 17): a challenge under evaluation where `ministry` scores with two colleagues (a
+    third is the secretary); one where `ministry` is the secretary, the sheets and the consensus in; and an
+    awarded challenge whose debrief vendor A reads."""
+    opened = {"proposals_opened_at": timezone.now()}
+    w.colleagues = factories.UserFactory.create_batch(4, role=User.Role.MINISTRY_MEMBER)
+    w.organization_a.members.add(*w.colleagues)
+
+    w.evaluating_a = _challenge(w.organization_a, Challenge.Status.EVALUATION, **opened)
+    w.evaluating_criteria = factories.grid_create(w.evaluating_a)
+    w.committee = [w.users["ministry"], *w.colleagues[:2]]
+    for user in w.committee:
+        factories.CommitteeMemberFactory(challenge=w.evaluating_a, user=user)
+    factories.CommitteeMemberFactory(challenge=w.evaluating_a, user=w.colleagues[2], secretary=True)
+    w.evaluated_submission = factories.SubmissionFactory(
+        submitted=True, introduction=_introduction(w.evaluating_a, w.vendor_a, Introduction.Status.INTERESTED)
+    )
+
+    w.scored_a = _challenge(w.organization_a, Challenge.Status.EVALUATION, **opened)
+    w.scored_criteria = factories.grid_create(w.scored_a)
+    factories.CommitteeMemberFactory(challenge=w.scored_a, user=w.users["ministry"], secretary=True)
+    w.scored_submission = factories.SubmissionFactory(
+        submitted=True, introduction=_introduction(w.scored_a, w.vendor_a, Introduction.Status.INTERESTED)
+    )
+    for user in w.colleagues[:3]:
+        seat = factories.CommitteeMemberFactory(challenge=w.scored_a, user=user)
+        sheet = factories.ScoreSheetFactory(
+            member=seat, submission=w.scored_submission, submitted_at=timezone.now()
+        )
+        for criterion in w.scored_criteria:
+            factories.ScoreFactory(sheet=sheet, criterion=criterion, score=80)
+    for criterion in w.scored_criteria:
+        factories.ConsensusScoreFactory(submission=w.scored_submission, criterion=criterion, score=80)
+
+    w.debriefed_a = _challenge(w.organization_a, Challenge.Status.AWARDED, **opened)
+    factories.grid_create(w.debriefed_a)
+    w.debriefed_submission = factories.SubmissionFactory(
+        submitted=True, introduction=_introduction(w.debriefed_a, w.vendor_a, Introduction.Status.AWARDED)
+    )
+    factories.AwardDecisionFactory(submission=w.debriefed_submission)
 
 
 @pytest.fixture(scope="module")

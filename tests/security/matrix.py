@@ -92,6 +92,18 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("challenge-award", "POST"):                (403,    403,   403,    201,     404,    201,  201),
     # Engagements, milestones and payouts (coordinators amend engagements and retry or cancel failed payouts;
     # the provider's news comes through its signed webhook)
+    # The evaluation (issue 17): the organization's committee scores, its secretary records the consensus
+    ("committee-detail", "GET"):                (403,    403,   403,    200,     404,    200,  200),
+    ("committee-detail", "PUT"):                (403,    403,   403,    200,     404,    200,  200),
+    ("score-sheet-detail", "GET"):              (403,    403,   403,    200,     404,    200,  200),
+    ("score-sheet-detail", "PUT"):              (403,    403,   403,    200,     404,    403,  403),
+    ("score-sheet-submit", "POST"):             (403,    403,   403,    200,     404,    403,  403),
+    ("consensus-detail", "GET"):                (403,    403,   403,    200,     404,    200,  200),
+    ("consensus-detail", "PUT"):                (403,    403,   403,    200,     404,    403,  403),
+    ("challenge-ranking", "GET"):               (403,    403,   403,    200,     404,    200,  200),
+    ("challenge-award-submission", "POST"):     (403,    403,   403,    201,     404,    201,  201),
+    ("submission-debrief", "GET"):              (403,    200,   404,    403,     403,    200,  200),
+    # Engagements, milestones and payouts (payouts have no endpoint but the provider's signed webhook)
     ("engagement-list", "GET"):                 (403,    200,   200,    200,     200,    200,  200),
     ("engagement-detail", "GET"):               (403,    200,   404,    200,     404,    200,  200),
     ("milestone-create", "POST"):               (403,    403,   403,    201,     404,    201,  201),
@@ -204,6 +216,12 @@ REQUEST_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
     "SubmissionMoveInput": _anyone("reason"),
     "EngagementAmendInput": _anyone("reason", "price", "ends_on"),
     "PayoutCancelInput": _anyone("reason"),
+    # The evaluation
+    "CommitteeSetInput": _anyone("members", "secretary", "reason"),
+    "ScoreSheetSaveInput": _anyone("scores"),
+    "ScoreSheetSubmitInput": _anyone("scores"),
+    "ConsensusRecordInput": _anyone("scores"),
+    "ChallengeAwardSubmissionInput": _anyone("submission", "rationale", "reason"),
 }
 
 # A value each privileged field is sent with (any value: sending the field at all is refused).

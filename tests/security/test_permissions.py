@@ -72,10 +72,22 @@ TARGETS = {
     "engagement-amend": lambda w: {"engagement_id": w.engagement.pk},
     "payout-retry": lambda w: {"payout_id": w.failed_payout.pk},
     "payout-cancel": lambda w: {"payout_id": w.failed_payout.pk},
+    "committee-detail": lambda w: {"challenge_id": w.evaluating_a.pk},
+    "score-sheet-detail": lambda w: {"submission_id": w.evaluated_submission.pk},
+    "score-sheet-submit": lambda w: {"submission_id": w.evaluated_submission.pk},
+    "consensus-detail": lambda w: {"submission_id": w.scored_submission.pk},
+    "challenge-ranking": lambda w: {"challenge_id": w.scored_a.pk},
+    "challenge-award-submission": lambda w: {"challenge_id": w.scored_a.pk},
+    "submission-debrief": lambda w: {"submission_id": w.debriefed_submission.pk},
 }
 
 # Why a coordinator acts for the firm or the organization (tests/security/test_on_behalf.py); members may send it.
 BEHALF = "Demandé par la partie, absente cette semaine."
+
+
+def _scores(criteria) -> list[dict]:
+    return [{"criterion": criterion.pk, "score": 80, "comment": "Solide."} for criterion in criteria]
+
 
 # A valid body for each write, so that a role allowed through gets the success status.
 BODIES = {
@@ -150,6 +162,19 @@ BODIES = {
     ("submission-attachment-remove", "DELETE"): lambda w: {"reason": BEHALF},
     ("engagement-amend", "POST"): lambda w: {"reason": "Travaux supplémentaires.", "price": "500000"},
     ("payout-cancel", "POST"): lambda w: {"reason": "Payé par chèque."},
+    ("committee-detail", "PUT"): lambda w: {
+        "members": [user.pk for user in w.committee],
+        "secretary": w.colleagues[2].pk,
+        "reason": BEHALF,
+    },
+    ("score-sheet-detail", "PUT"): lambda w: {"scores": _scores(w.evaluating_criteria)},
+    ("score-sheet-submit", "POST"): lambda w: {"scores": _scores(w.evaluating_criteria)},
+    ("consensus-detail", "PUT"): lambda w: {"scores": _scores(w.scored_criteria)},
+    ("challenge-award-submission", "POST"): lambda w: {
+        "submission": w.scored_submission.pk,
+        "rationale": "La seule soumission acceptable.",
+        "reason": BEHALF,
+    },
     ("vendor-verification", "POST"): lambda w: {"decision": "refused", "reason": "Absente du registre."},
     ("organization-invitation-list", "POST"): lambda w: {"email": "collegue@example.qc.ca"},
     ("vendor-invitation-list", "POST"): lambda w: {"email": "collegue@example.qc.ca"},
