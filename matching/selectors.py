@@ -586,8 +586,12 @@ def committee_list(*, challenge: Challenge, user: User) -> QuerySet[CommitteeMem
 
 def submission_list_opened(*, challenge: Challenge, user: User) -> QuerySet[Submission]:
     """The challenge's submitted proposals once opened (never before its deadline's closing opened them),
-    for the organization's members and the coordinators."""
-    if not _may_evaluate(user, challenge) or challenge.proposals_opened_at is None:
+    for the organization's members and the coordinators. The deadline's check runs first, as on every read
+    of proposals."""
+    if not _may_evaluate(user, challenge):
+        return Submission.objects.none()
+    challenge_deadlines_check(user=user, challenge=challenge)
+    if challenge.proposals_opened_at is None:
         return Submission.objects.none()
     return (
         challenge.submissions.filter(status=Submission.Status.SUBMITTED)
@@ -598,12 +602,17 @@ def submission_list_opened(*, challenge: Challenge, user: User) -> QuerySet[Subm
 
 
 def submission_get_opened(*, user: User, submission_id: int) -> Submission:
+    """One opened proposal, for its evaluation; its opening audited like any read from outside the firm."""
+    from matching.services.submissions import submission_openings_record
+
     submission = get_object_or_404(
         Submission.objects.select_related("challenge__organization"), pk=submission_id
     )
-    return get_object_or_404(
+    submission = get_object_or_404(
         submission_list_opened(challenge=submission.challenge, user=user), pk=submission_id
     )
+    submission_openings_record(user=user, submissions=[submission])
+    return submission
 
 
 def committee_seat(*, challenge: Challenge, user: User) -> CommitteeMember | None:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from hub.models import Organization
+from marketplace.award_rules import taxes
 from marketplace.models import Challenge, Expertise, Language, Region, Vendor
 from marketplace.serializers import CodeRelatedField, behalf_reason_field
 from matching.models import (
@@ -36,7 +37,7 @@ from matching.search.queries import (
     VendorSort,
 )
 from matching.selectors import engagement_terms
-from matching.services.submissions import deadline_closes_at, taxes
+from matching.services.submissions import deadline_closes_at
 
 MAX_FACET_VALUES = 50
 

@@ -34,6 +34,7 @@ from hub.models import User
 from hub.roles import is_coordinator, is_organization_member
 from hub.selectors import audit_entry_list
 from marketplace import services as marketplace_services
+from marketplace.award_rules import taxes
 from marketplace.models import Challenge
 from marketplace.selectors import (
     challenge_get_for_member,
@@ -907,7 +908,7 @@ def challenge_proposals(request: HttpRequest, challenge_id: int) -> HttpResponse
         for submission in matching_selectors.submission_list_read(user=request.user, challenge=challenge):
             if submission.status != Submission.Status.SUBMITTED:
                 continue  # Coordinators read drafts for the firms they help; the organization never does.
-            gst, qst = matching_services.taxes(submission.price)
+            gst, qst = taxes(submission.price)
             rows.append(
                 {"submission": submission, "gst": gst, "qst": qst, "total": submission.price + gst + qst}
             )

@@ -38,6 +38,7 @@ from frontend.views import acting_for, attachment_file_response, behalf_reason, 
 from hub.exceptions import Conflict, SearchUnavailable
 from hub.models import User
 from hub.roles import is_coordinator, is_member_of, is_vendor_member
+from marketplace.award_rules import taxes
 from marketplace.models import Vendor, VendorJoinRequest
 from marketplace.register import NEQ_PATTERN
 from marketplace.selectors import (
@@ -89,7 +90,6 @@ from matching.services import (
     submission_save,
     submission_submit,
     submission_withdraw,
-    taxes,
 )
 
 VENDOR_PARAMETER = "vendor"

@@ -68,7 +68,6 @@ from matching.services.submissions import (
     submission_save,
     submission_submit,
     submission_withdraw,
-    taxes,
 )
 
 __all__ = [
@@ -124,7 +123,6 @@ __all__ = [
     "submission_save",
     "submission_submit",
     "submission_withdraw",
-    "taxes",
     "score_sheet_save",
     "score_sheet_submit",
     "vendor_exposure_record",

@@ -7,7 +7,7 @@ what may change, and when."""
 import datetime
 import hashlib
 import uuid
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,6 +23,7 @@ from hub.exceptions import Conflict
 from hub.formats import long_date, money
 from hub.models import AuditEntry, User
 from hub.services import Behalf, audit_record
+from marketplace.award_rules import CENT
 from marketplace.models import Challenge, EvaluationCriterion
 from marketplace.services import behalf_audit, vendor_behalf_check
 from marketplace.signals import searchable_changed
@@ -37,11 +38,6 @@ from matching.moves import (
 from matching.notifications import tell
 from matching.services.common import locked, organization_members, require_vendor_member, vendor_members
 
-# Quebec's sales taxes on a service, computed apart on the price before taxes (2013 onwards: the QST is no
-# longer charged on the GST).
-GST_RATE = Decimal("0.05")
-QST_RATE = Decimal("0.09975")
-CENT = Decimal("0.01")
 # Submission.price: 12 digits, 2 of them decimals.
 PRICE_MAX = Decimal("9999999999.99")
 TEAM_ROWS_MAX = 50
@@ -49,14 +45,6 @@ SCHEDULE_ROWS_MAX = 50
 PDF_MAGIC = b"%PDF-"
 # A PDF ends with %%EOF, give or take trailing whitespace or a few bytes some producers append.
 PDF_TAIL_BYTES = 1024
-
-
-def taxes(price: Decimal) -> tuple[Decimal, Decimal]:
-    """The GST (5 %) and the QST (9.975 %) on a price before taxes, each rounded to the cent (half up)."""
-    return (
-        (price * GST_RATE).quantize(CENT, rounding=ROUND_HALF_UP),
-        (price * QST_RATE).quantize(CENT, rounding=ROUND_HALF_UP),
-    )
 
 
 def deadline_closes_at(challenge: Challenge) -> datetime.datetime:

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from hub.exceptions import Conflict
 from hub.models import AuditEntry, Notification, User
+from marketplace.award_rules import taxes
 from marketplace.models import AwardMode, Challenge
 from matching.models import Introduction, Submission, SubmissionAttachment
 from matching.moves import allowed_moves
@@ -21,7 +22,6 @@ from matching.services import (
     submission_save,
     submission_submit,
     submission_withdraw,
-    taxes,
 )
 from matching.tasks import challenges_deadline_close_task
 from tests.factories import (
@@ -75,14 +75,6 @@ def _pdf(content: bytes = PDF, name: str = "offre.pdf") -> SimpleUploadedFile:
 
 
 # Taxes and price
-
-
-def test_taxes_computes_gst_and_qst_apart():
-    assert taxes(Decimal("100000.00")) == (Decimal("5000.00"), Decimal("9975.00"))
-
-
-def test_taxes_rounds_each_tax_to_the_cent():
-    assert taxes(Decimal("19.99")) == (Decimal("1.00"), Decimal("1.99"))
 
 
 @pytest.mark.parametrize("price", ["-5", "0", "12.345", "abc", "1e3x", "99999999999", True, "NaN"])
