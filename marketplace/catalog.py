@@ -236,6 +236,8 @@ class _Importer:
             challenge.required_certifications = requirements.get("certifications", [])
             challenge.max_employees = requirements.get("max_employees")
             challenge.on_site = bool(requirements.get("on_site", False))
+            # Optional: a file written before the flag existed makes every requirement a preference.
+            challenge.mandatory_requirements = requirements.get("mandatory", [])
             regions = self.codes(where, item.get("regions", []), self.regions, _("region"))
             expertise = self.codes(where, item["expertise"], self.expertise, _("expertise"))
             self.save(where, challenge)
@@ -335,6 +337,7 @@ def catalog_export() -> dict:
                     "certifications": c.required_certifications,
                     "max_employees": c.max_employees,
                     "on_site": c.on_site,
+                    "mandatory": c.mandatory_requirements,
                 },
             }
             for c in challenges.order_by("key")

@@ -13,6 +13,7 @@ from marketplace.models import (
     Language,
     ProfileSection,
     Region,
+    Requirement,
     Vendor,
     VendorJoinRequest,
     VendorReference,
@@ -210,6 +211,7 @@ class ChallengeOutputSerializer(serializers.ModelSerializer):
             "required_languages",
             "required_certifications",
             "max_employees",
+            "mandatory_requirements",
             "on_site",
             "status",
             "awarded_vendor",
@@ -238,6 +240,16 @@ class ChallengeInputSerializer(serializers.Serializer):
         child=serializers.CharField(max_length=120), required=False, max_length=MAX_REQUIRED_CERTIFICATIONS
     )
     max_employees = serializers.IntegerField(min_value=1, allow_null=True, required=False)
+    mandatory_requirements = capped_list(
+        child=serializers.ChoiceField(choices=Requirement.choices),
+        required=False,
+        max_length=len(Requirement.choices),
+        help_text=_(
+            "The requirements that are filters: a firm that fails one is never proposed and cannot ask to be "
+            "introduced. The others only lower a firm's rank. A new challenge without this field has "
+            '"languages" mandatory.'
+        ),
+    )
     on_site = serializers.BooleanField(required=False)
     reason = behalf_reason_field()
 

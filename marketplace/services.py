@@ -26,6 +26,7 @@ from hub.services import (
 )
 from marketplace import notifications
 from marketplace.models import (
+    DEFAULT_MANDATORY_REQUIREMENTS,
     Challenge,
     EnterpriseRegisterEntry,
     OrganizationSignIn,
@@ -698,6 +699,9 @@ def challenge_create(*, user: User, organization: Organization, data: dict) -> C
     if not roles.is_organization_member(user, organization):
         raise PermissionDenied(_("You can only post challenges for your own organization."))
     data = dict(data)
+    # Unless the ministry relaxes it, delivery in the required languages is a filter (the Charter of the
+    # French language binds the public administration).
+    data.setdefault("mandatory_requirements", list(DEFAULT_MANDATORY_REQUIREMENTS))
     behalf = organization_behalf_check(organization=organization, user=user, reason=data.pop("reason", ""))
     challenge = Challenge(
         key=data.pop("key", None) or _new_key("c"),

@@ -15,7 +15,13 @@ from django.utils.translation import gettext_lazy as _
 
 from frontend.forms import SerializerCheckedForm, expertise_choices, region_choices
 from hub.models import Organization
-from marketplace.models import SME_MAX_EMPLOYEES, Challenge, Language
+from marketplace.models import (
+    DEFAULT_MANDATORY_REQUIREMENTS,
+    SME_MAX_EMPLOYEES,
+    Challenge,
+    Language,
+    Requirement,
+)
 from marketplace.serializers import ChallengeInputSerializer, ChallengeTransitionInputSerializer
 from matching.search.queries import ChallengeProfile
 from matching.serializers import (
@@ -79,7 +85,13 @@ class ChallengeForm(SerializerCheckedForm):
         (
             "requirements",
             _("Requirements"),
-            ["required_languages", "required_certifications", "max_employees", "on_site"],
+            [
+                "required_languages",
+                "required_certifications",
+                "max_employees",
+                "mandatory_requirements",
+                "on_site",
+            ],
         ),
     ]
 
@@ -143,6 +155,18 @@ class ChallengeForm(SerializerCheckedForm):
         required=False,
         help_text=_("Only firms with at most this many employees are proposed. Leave empty for no ceiling."),
     )
+    mandatory_requirements = forms.MultipleChoiceField(
+        label=_("Requirements that are mandatory"),
+        choices=Requirement.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_(
+            "A checked requirement is a filter: a firm that fails it is never proposed and cannot ask to be "
+            "introduced. An unchecked one is only preferred: a firm that misses it ranks lower, and the gap "
+            "is shown. Delivery languages are checked by default, since the Charter of the French language "
+            "binds the public administration; uncheck them only if another language will really do."
+        ),
+    )
     on_site = forms.BooleanField(label=_("The work must be done on site"), required=False)
 
     def __init__(self, *args, organizations: QuerySet[Organization] | None = None, **kwargs) -> None:
@@ -156,7 +180,12 @@ class ChallengeForm(SerializerCheckedForm):
 
     @classmethod
     def for_new(cls, data=None, *, organizations: QuerySet[Organization]) -> "ChallengeForm":
-        initial = {"language": Language.FRENCH, "max_employees": SME_MAX_EMPLOYEES}
+        initial = {
+            "language": Language.FRENCH,
+            "max_employees": SME_MAX_EMPLOYEES,
+            "required_languages": [Language.FRENCH],
+            "mandatory_requirements": list(DEFAULT_MANDATORY_REQUIREMENTS),
+        }
         return cls(data, organizations=organizations, initial=initial)
 
     @classmethod
@@ -173,6 +202,7 @@ class ChallengeForm(SerializerCheckedForm):
             "required_languages": challenge.required_languages,
             "required_certifications": challenge.required_certifications,
             "max_employees": challenge.max_employees,
+            "mandatory_requirements": challenge.mandatory_requirements,
             "on_site": challenge.on_site,
         }
         return cls(data, initial=initial)
@@ -214,6 +244,7 @@ class ChallengeForm(SerializerCheckedForm):
             # A ceiling the API would refuse counts as none.
             max_employees=max_employees if max_employees and max_employees > 0 else None,
             on_site=bool(data.get("on_site")),
+            mandatory=frozenset(data.get("mandatory_requirements") or []),
         )
 
 
