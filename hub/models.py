@@ -126,6 +126,11 @@ class Notification(models.Model):
         JOIN_REQUEST = "join_request", _("Request to join your firm")
         JOIN_REQUEST_DECIDED = "join_request_decided", _("Answer to your request to join a firm")
         VENDOR_VERIFICATION = "vendor_verification", _("Verification of your firm")
+        INTRODUCTION_REQUESTED = "introduction_requested", _("A firm asks to be introduced")
+        INTRODUCTION_REQUEST_REJECTED = (
+            "introduction_request_rejected",
+            _("Request to be introduced declined"),
+        )
 
     user = models.ForeignKey(
         User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications"

@@ -56,6 +56,11 @@ urlpatterns: list = [
         api.ClarificationAnswerApi.as_view(),
         name="clarification-answer",
     ),
+    path(
+        "challenges/<int:challenge_id>/interest/",
+        api.ChallengeInterestApi.as_view(),
+        name="challenge-interest",
+    ),
     path("challenges/<int:challenge_id>/award/", api.ChallengeAwardApi.as_view(), name="challenge-award"),
     path("engagements/", api.EngagementListApi.as_view(), name="engagement-list"),
     path("engagements/<int:engagement_id>/", api.EngagementDetailApi.as_view(), name="engagement-detail"),

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from django.core.paginator import Page, Paginator
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,6 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from frontend.forms.public import ChallengeSearchForm, SearchForm, VendorSearchForm
+from frontend.views.vendor import challenge_interest_panel
 from hub.exceptions import SearchUnavailable
 from hub.roles import AnyUser, is_coordinator, is_organization_member, is_vendor_member
 from marketplace.models import Challenge
@@ -98,10 +100,22 @@ def _next_step(user: AnyUser) -> NextStep | None:
 
 def challenge_detail(request: HttpRequest, challenge_id: int) -> HttpResponse:
     challenge = challenge_get(user=request.user, challenge_id=challenge_id)
+    return challenge_page(request, challenge)
+
+
+def challenge_page(
+    request: HttpRequest, challenge: Challenge, *, interest_form: Form | None = None, status: int = 200
+) -> HttpResponse:
+    """The challenge's page; for a firm's member, with what the firm may do about it (raise its hand)."""
     return render(
         request,
         "frontend/public/challenge_detail.html",
-        {"challenge": challenge, "status_badge": STATUS_BADGES.get(challenge.status, "")},
+        {
+            "challenge": challenge,
+            "status_badge": STATUS_BADGES.get(challenge.status, ""),
+            "interest": challenge_interest_panel(request, challenge, form=interest_form),
+        },
+        status=status,
     )
 
 
