@@ -23,6 +23,22 @@ from marketplace.models import (
 from marketplace.signals import catalog_imported
 
 FORMAT = "hub-catalog/1"
+
+
+def _requirements(challenge: Challenge) -> dict:
+    """A challenge's requirements as the format writes them. `mandatory` only when some requirement is: a file
+    without it means every one is preferred, as files written before the flag existed do."""
+    requirements = {
+        "languages": challenge.required_languages,
+        "certifications": challenge.required_certifications,
+        "max_employees": challenge.max_employees,
+        "on_site": challenge.on_site,
+    }
+    if challenge.mandatory_requirements:
+        requirements["mandatory"] = challenge.mandatory_requirements
+    return requirements
+
+
 SECTIONS = ("taxonomy", "regions", "organizations", "vendors", "challenges", "judgments")
 
 
@@ -332,13 +348,7 @@ def catalog_export() -> dict:
                 "budget_max": _number(c.budget_max),
                 "currency": c.currency,
                 "deadline": c.deadline.isoformat(),
-                "requirements": {
-                    "languages": c.required_languages,
-                    "certifications": c.required_certifications,
-                    "max_employees": c.max_employees,
-                    "on_site": c.on_site,
-                    "mandatory": c.mandatory_requirements,
-                },
+                "requirements": _requirements(c),
             }
             for c in challenges.order_by("key")
         ],

@@ -17,12 +17,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from frontend.forms.public import ChallengeSearchForm, SearchForm, VendorSearchForm
-from frontend.views.vendor import challenge_interest_panel
+from frontend.views.vendor import acting_firm, challenge_interest_panel
 from hub.exceptions import SearchUnavailable
 from hub.roles import AnyUser, is_coordinator, is_organization_member, is_vendor_member
 from marketplace.models import Challenge
 from marketplace.selectors import (
     challenge_get,
+    challenge_ids_ineligible,
     challenge_list_latest_published,
     marketplace_figures,
     vendor_get,
@@ -121,12 +122,26 @@ def challenge_page(
 
 def challenge_search(request: HttpRequest) -> HttpResponse:
     form = ChallengeSearchForm(request.GET, request=request)
+    firm = acting_firm(request)
+    ineligible: set[int] = set()
+
+    def mark_ineligible(results: SearchResults) -> None:
+        # An SME still finds a challenge it cannot answer, marked as such (a mandatory requirement it fails).
+        if firm is not None:
+            ineligible.update(
+                challenge_ids_ineligible(vendor=firm, challenge_ids=[item["id"] for item in results.results])
+            )
+
+    def hit(item: dict, *, labels: Mapping[str, Mapping[str, str]]) -> dict:
+        return {**_challenge_hit(item, labels=labels), "ineligible": item["id"] in ineligible}
+
     return _search_page(
         request,
         form=form,
         run=people.challenge_search,
         legends=CHALLENGE_FACET_LEGENDS,
-        hit=_challenge_hit,
+        hit=hit,
+        on_results=mark_ineligible,
         page=SearchPage(
             heading=_("Opportunities"),
             lead=_(

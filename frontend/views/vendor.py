@@ -58,7 +58,7 @@ from marketplace.services import join_request_create, join_request_withdraw, ven
 from matching.models import Introduction, Milestone
 from matching.moves import allowed_moves
 from matching.search.documents import MAX_RESULT_WINDOW
-from matching.search.explain import explanation_gaps, explanation_reasons
+from matching.search.explain import explanation_gaps, explanation_ineligible, explanation_reasons
 from matching.search.ranking import RankedHit, challenge_ranking
 from matching.selectors import (
     clarification_list,
@@ -148,6 +148,15 @@ def _remembered_firm(request: HttpRequest, firms: list[Vendor]) -> Vendor | None
         except Http404:
             return None  # Deleted since.
     return vendor
+
+
+def acting_firm(request: HttpRequest) -> Vendor | None:
+    """The firm a member acts for on pages that are not about one firm (the session's, or their first); None
+    for anyone who acts for no firm."""
+    if not is_vendor_member(request.user):
+        return None
+    firms = list(vendor_list_for_member(user=request.user))
+    return _remembered_firm(request, firms) or (firms[0] if firms else None)
 
 
 def _about_the_firm(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -374,6 +383,8 @@ def _recommendations(hits: list[RankedHit], *, first_rank: int, passages_shown: 
                 hit.explanation, expertise_labels=labels, passages_shown=passages_shown
             ),
             "gaps": explanation_gaps(hit.explanation),
+            # A gap on a mandatory requirement: listed all the same, marked as one the firm cannot answer.
+            "ineligible": explanation_ineligible(hit.explanation),
             "highlights": [
                 mark_safe(fragment)  # noqa: S308 The engine HTML-escapes the text and adds only <mark>.
                 for name in ("title", "description")
