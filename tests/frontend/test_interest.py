@@ -124,7 +124,9 @@ def test_opportunity_search_does_not_mark_a_challenge_whose_requirement_is_only_
     client, member, indexed
 ):
     factories.VendorFactory(members=[member], languages=["en"])
-    preferred = factories.ChallengeFactory(published=True, required_languages=["fr"], mandatory_requirements=[])
+    preferred = factories.ChallengeFactory(
+        published=True, required_languages=["fr"], mandatory_requirements=[]
+    )
     indexed(preferred)
 
     response = client.get(page("challenge_search", "en"))
