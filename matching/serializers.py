@@ -260,6 +260,13 @@ class MatchExplanationOutputSerializer(serializers.Serializer):
     certifications_missing = serializers.ListField(child=serializers.CharField())
     sme_eligible = serializers.BooleanField(allow_null=True)
     clause_scores = serializers.DictField(child=serializers.FloatField())
+    requirements_missing = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=gettext_lazy(
+            "The challenge's mandatory requirements the firm fails: it cannot ask to be introduced. Always "
+            "empty for a firm ranked for a challenge (the matcher leaves such firms out)."
+        ),
+    )
 
     def get_reasons(self, explanation) -> list[str]:
         return explanation_reasons(explanation, expertise_labels=self.context["expertise_labels"])

@@ -675,16 +675,21 @@ def vendor_challenge_interest(request: HttpRequest, challenge_id: int) -> HttpRe
     if vendor is None:
         return redirect(detail)
     form = ChallengeInterestForm(request.POST, vendor_id=vendor.pk)
-    outcome = _perform(
-        form,
-        lambda: proposal_request(
-            challenge=challenge,
-            vendor=vendor,
-            user=request.user,
-            note=form.validated_data["note"],
-            reason=behalf_reason(request),
-        ),
-    )
+    try:
+        outcome = _perform(
+            form,
+            lambda: proposal_request(
+                challenge=challenge,
+                vendor=vendor,
+                user=request.user,
+                note=form.validated_data["note"],
+                reason=behalf_reason(request),
+            ),
+        )
+    except SearchUnavailable as error:
+        # The matcher's explanation for a new request needs the engine; nothing was written.
+        form.add_error(None, str(error.message))
+        return challenge_page(request, challenge, interest_form=form, status=503)
     if outcome.done:
         messages.success(
             request,

@@ -132,3 +132,15 @@ def test_opportunity_search_does_not_mark_a_challenge_whose_requirement_is_only_
     response = client.get(page("challenge_search", "en"))
 
     assert [hit["ineligible"] for hit in response.context["hits"]] == [False]
+
+
+def test_posting_while_the_engine_is_down_says_so_and_writes_nothing(client, member, challenge, engine_down):
+    factories.VendorFactory(members=[member])
+
+    response = client.post(
+        page("vendor_challenge_interest", "en", challenge_id=challenge.pk), {"note": "Nous sommes prêts."}
+    )
+
+    assert response.status_code == 503
+    assert "temporarily unavailable" in response.content.decode()
+    assert not MatchProposal.objects.exists()

@@ -379,3 +379,13 @@ def test_proposal_list_api_shows_the_firms_request(challenge, vendor, member, co
     item = next(item for item in response.data["results"] if item["vendor"]["id"] == vendor.pk)
     assert (item["request_note"], item["requested_by"]) == (NOTE, member.pk)
     assert item["requested_at"] is not None
+
+
+def test_challenge_interest_api_answers_503_and_writes_nothing_while_the_engine_is_down(
+    challenge, vendor, member, engine_down
+):
+    response = interest(api_for(member), challenge, {"vendor": vendor.pk, "note": NOTE})
+
+    assert response.status_code == 503
+    assert not MatchProposal.objects.exists()
+    assert not Notification.objects.exists()
