@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import override
 from rest_framework.test import APIClient
 
 from hub.exceptions import Conflict
@@ -181,7 +182,7 @@ def test_proposal_request_refuses_an_unverified_firm_and_says_it_must_be_verifie
     vendor.is_verified = False
     vendor.save()
 
-    with pytest.raises(PermissionDenied, match="must be verified"):
+    with override("en"), pytest.raises(PermissionDenied, match="must be verified"):
         request_for(challenge, vendor, member)
 
     assert not MatchProposal.objects.exists()
@@ -191,7 +192,7 @@ def test_proposal_request_refuses_an_inactive_firm(challenge, vendor, member):
     vendor.is_active = False
     vendor.save()
 
-    with pytest.raises(PermissionDenied, match="inactive"):
+    with override("en"), pytest.raises(PermissionDenied, match="inactive"):
         request_for(challenge, vendor, member)
 
 
@@ -343,7 +344,7 @@ def test_challenge_interest_api_answers_409_for_a_firm_already_introduced(challe
     response = interest(api_for(member), challenge, {"vendor": vendor.pk, "note": NOTE})
 
     assert response.status_code == 409
-    assert "already introduced" in str(response.data)
+    assert "déjà présentée" in str(response.data)
 
 
 def test_challenge_interest_api_answers_403_naming_the_missing_requirement(challenge, member):
