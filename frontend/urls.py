@@ -9,6 +9,11 @@ urlpatterns = [
     path("", public.home, name="home"),
     path("opportunities/", public.challenge_search, name="challenge_search"),
     path("challenges/<int:challenge_id>/", public.challenge_detail, name="challenge_detail"),
+    path(
+        "challenges/<int:challenge_id>/interest/",
+        vendor.vendor_challenge_interest,
+        name="vendor_challenge_interest",
+    ),
     path("vendors/", public.vendor_directory, name="vendor_directory"),
     path("vendors/<int:vendor_id>/", public.vendor_detail, name="vendor_detail"),
     # The footer's pages

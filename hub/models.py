@@ -136,6 +136,11 @@ class Notification(models.Model):
         GRID_AMENDED = "grid_amended", _("Evaluation grid changed (addendum)")
         COMMITTEE_NAMED = "committee_named", _("Named to a selection committee")
         DEBRIEF = "debrief", _("Debrief of an award")
+        INTRODUCTION_REQUESTED = "introduction_requested", _("A firm asks to be introduced")
+        INTRODUCTION_REQUEST_REJECTED = (
+            "introduction_request_rejected",
+            _("Request to be introduced declined"),
+        )
 
     user = models.ForeignKey(
         User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications"

@@ -297,6 +297,8 @@ SPECTACULAR_SETTINGS = {
         # Two different "decision" fields: a verification's outcome, and the answer to a request to join.
         "VerificationDecisionEnum": "marketplace.models.VendorVerification.Decision",
         "JoinRequestDecisionEnum": "marketplace.serializers.JoinRequestDecideInputSerializer.DECISIONS",
+        # A proposal's status, in the coordinators' queue and in the firm's own request to be introduced.
+        "ProposalStatusEnum": "matching.models.MatchProposal.Status",
     },
 }
 

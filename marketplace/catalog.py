@@ -23,6 +23,22 @@ from marketplace.models import (
 from marketplace.signals import catalog_imported
 
 FORMAT = "hub-catalog/1"
+
+
+def _requirements(challenge: Challenge) -> dict:
+    """A challenge's requirements as the format writes them. `mandatory` only when some requirement is: a file
+    without it means every one is preferred, as files written before the flag existed do."""
+    requirements = {
+        "languages": challenge.required_languages,
+        "certifications": challenge.required_certifications,
+        "max_employees": challenge.max_employees,
+        "on_site": challenge.on_site,
+    }
+    if challenge.mandatory_requirements:
+        requirements["mandatory"] = challenge.mandatory_requirements
+    return requirements
+
+
 SECTIONS = ("taxonomy", "regions", "organizations", "vendors", "challenges", "judgments")
 
 
@@ -236,6 +252,8 @@ class _Importer:
             challenge.required_certifications = requirements.get("certifications", [])
             challenge.max_employees = requirements.get("max_employees")
             challenge.on_site = bool(requirements.get("on_site", False))
+            # Optional: a file written before the flag existed makes every requirement a preference.
+            challenge.mandatory_requirements = requirements.get("mandatory", [])
             regions = self.codes(where, item.get("regions", []), self.regions, _("region"))
             expertise = self.codes(where, item["expertise"], self.expertise, _("expertise"))
             self.save(where, challenge)
@@ -330,12 +348,7 @@ def catalog_export() -> dict:
                 "budget_max": _number(c.budget_max),
                 "currency": c.currency,
                 "deadline": c.deadline.isoformat(),
-                "requirements": {
-                    "languages": c.required_languages,
-                    "certifications": c.required_certifications,
-                    "max_employees": c.max_employees,
-                    "on_site": c.on_site,
-                },
+                "requirements": _requirements(c),
             }
             for c in challenges.order_by("key")
         ],

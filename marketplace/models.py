@@ -48,6 +48,33 @@ def validate_text_list(value: list) -> None:
         raise ValidationError(_("This must be a list of non-empty texts."), code="invalid_text_list")
 
 
+class Requirement(models.TextChoices):
+    """A challenge's requirements the ministry may make mandatory (a filter) rather than preferred (a gap)."""
+
+    LANGUAGES = "languages", _("Delivery languages")
+    CERTIFICATIONS = "certifications", _("Certifications")
+    REGIONS = "regions", _("Regions")
+    MAX_EMPLOYEES = "max_employees", _("SME ceiling")
+
+
+# A new challenge written through the pages or the API: delivery in the required languages is mandatory
+# unless the ministry relaxes it (the Charter of the French language binds the public administration).
+DEFAULT_MANDATORY_REQUIREMENTS = [Requirement.LANGUAGES.value]
+
+
+def validate_requirements(value: list) -> None:
+    if (
+        not isinstance(value, list)
+        or any(item not in Requirement.values for item in value)
+        or len(set(value)) != len(value)
+    ):
+        raise ValidationError(
+            _("Mandatory requirements must be a list, without repetition, of codes among: %(codes)s.")
+            % {"codes": ", ".join(Requirement.values)},
+            code="invalid_requirements",
+        )
+
+
 class BilingualLabel(models.Model):
     code = models.SlugField(_("code"), max_length=64, unique=True)
     label_fr = models.CharField(_("French label"), max_length=255)
@@ -322,6 +349,12 @@ class Challenge(models.Model):
     max_employees = models.PositiveIntegerField(
         _("SME ceiling (employees)"), null=True, blank=True, help_text=_("Empty means no ceiling.")
     )
+    # The requirements listed here are filters (a firm that fails one is never proposed and cannot ask to be
+    # introduced); the others are preferences that only lower a firm's rank. Empty: every one is preferred,
+    # as a catalogue file without the flag means (marketplace.catalog).
+    mandatory_requirements = models.JSONField(
+        _("mandatory requirements"), default=list, blank=True, validators=[validate_requirements]
+    )
     on_site = models.BooleanField(_("on-site work"), default=False)
     # How proposals are compared (docs/evaluation.md); empty until the organization chooses, and a challenge
     # takes no proposal before it has. Where quality counts, the criteria are the challenge's `criteria`.
@@ -380,6 +413,9 @@ class Challenge(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    def is_mandatory(self, requirement: str) -> bool:
+        return requirement in self.mandatory_requirements
 
 
 class EvaluationCriterion(models.Model):

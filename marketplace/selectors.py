@@ -10,6 +10,7 @@ from hub import roles
 from hub.formats import long_date
 from hub.models import AuditEntry, Invitation, Organization, OrganizationInvitation, User
 from hub.selectors import invitation_find
+from marketplace.eligibility import challenge_requirements_missing
 from marketplace.models import (
     SME_MAX_EMPLOYEES,
     Challenge,
@@ -84,6 +85,16 @@ def challenge_list(*, user: User) -> QuerySet[Challenge]:
 
 def challenge_get(*, user: User, challenge_id: int) -> Challenge:
     return get_object_or_404(challenge_list(user=user), pk=challenge_id)
+
+
+def challenge_ids_ineligible(*, vendor: Vendor, challenge_ids: list[int]) -> set[int]:
+    """Of these challenges, the ones the firm fails a mandatory requirement of (marketplace.eligibility)."""
+    challenges = Challenge.objects.filter(pk__in=challenge_ids).exclude(mandatory_requirements=[])
+    return {
+        challenge.pk
+        for challenge in challenges.prefetch_related("regions")
+        if challenge_requirements_missing(challenge, vendor)
+    }
 
 
 def challenge_list_latest_published(*, limit: int = 6) -> QuerySet[Challenge]:

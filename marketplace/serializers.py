@@ -16,6 +16,7 @@ from marketplace.models import (
     Language,
     ProfileSection,
     Region,
+    Requirement,
     Vendor,
     VendorJoinRequest,
     VendorReference,
@@ -231,6 +232,7 @@ class ChallengeOutputSerializer(serializers.ModelSerializer):
             "required_languages",
             "required_certifications",
             "max_employees",
+            "mandatory_requirements",
             "on_site",
             "award_mode",
             "k_factor",
@@ -302,6 +304,16 @@ class ChallengeInputSerializer(serializers.Serializer):
         child=serializers.CharField(max_length=120), required=False, max_length=MAX_REQUIRED_CERTIFICATIONS
     )
     max_employees = serializers.IntegerField(min_value=1, allow_null=True, required=False)
+    mandatory_requirements = capped_list(
+        child=serializers.ChoiceField(choices=Requirement.choices),
+        required=False,
+        max_length=len(Requirement.choices),
+        help_text=_(
+            "The requirements that are filters: a firm that fails one is never proposed and cannot ask to be "
+            "introduced. The others only lower a firm's rank. A new challenge without this field has "
+            '"languages" mandatory.'
+        ),
+    )
     on_site = serializers.BooleanField(required=False)
     # A draft may leave the grid incomplete; submitting and publishing check it (docs/evaluation.md).
     award_mode = award_mode_field(required=False, allow_blank=True)

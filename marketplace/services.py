@@ -27,6 +27,7 @@ from hub.services import (
 from marketplace import notifications
 from marketplace.award_rules import CriterionSpec, grid_field_errors
 from marketplace.models import (
+    DEFAULT_MANDATORY_REQUIREMENTS,
     Challenge,
     ChallengeAddendum,
     EnterpriseRegisterEntry,
@@ -711,6 +712,9 @@ def challenge_create(*, user: User, organization: Organization, data: dict) -> C
     if not roles.is_organization_member(user, organization):
         raise PermissionDenied(_("You can only post challenges for your own organization."))
     data = dict(data)
+    # Unless the ministry relaxes it, delivery in the required languages is a filter (the Charter of the
+    # French language binds the public administration).
+    data.setdefault("mandatory_requirements", list(DEFAULT_MANDATORY_REQUIREMENTS))
     behalf = organization_behalf_check(organization=organization, user=user, reason=data.pop("reason", ""))
     criteria = data.pop("criteria", None)
     challenge = Challenge(

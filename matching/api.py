@@ -29,6 +29,8 @@ from matching.serializers import (
     AwardDecisionOutputSerializer,
     ChallengeAwardInputSerializer,
     ChallengeAwardSubmissionInputSerializer,
+    ChallengeInterestInputSerializer,
+    ChallengeInterestOutputSerializer,
     ChallengeMatchPageOutputSerializer,
     ChallengeSearchInputSerializer,
     ChallengeSearchOutputSerializer,
@@ -335,6 +337,30 @@ class ProposalBulkApproveApi(APIView):
             )
         approved, refused = services.proposals_bulk_approve(proposals=proposals, user=request.user)
         return Response(ProposalBulkApproveOutputSerializer({"approved": approved, "refused": refused}).data)
+
+
+class ChallengeInterestApi(APIView):
+    """A firm asks to be introduced to an open challenge it is eligible for; coordinators decide."""
+
+    permission_classes = [IsVendorMember]
+
+    @extend_schema(
+        request=ChallengeInterestInputSerializer, responses={201: ChallengeInterestOutputSerializer}
+    )
+    def post(self, request: Request, challenge_id: int) -> Response:
+        challenge = challenge_get(user=request.user, challenge_id=challenge_id)
+        serializer = ChallengeInterestInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        vendor = vendor_get_for_member(user=request.user, vendor_id=data["vendor"])
+        proposal = services.proposal_request(
+            challenge=challenge,
+            vendor=vendor,
+            user=request.user,
+            note=data["note"],
+            reason=data.get("reason", ""),
+        )
+        return Response(ChallengeInterestOutputSerializer(proposal).data, status=status.HTTP_201_CREATED)
 
 
 class IntroductionListApi(APIView):

@@ -105,6 +105,7 @@ class MatchProposal(models.Model):
     class Source(models.TextChoices):
         ENGINE = "engine", _("Proposed by the matcher")
         MANUAL = "manual", _("Added by a coordinator")
+        VENDOR = "vendor", _("Asked by the firm")
 
     challenge = models.ForeignKey(
         "marketplace.Challenge",
@@ -126,6 +127,18 @@ class MatchProposal(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # The firm raised its hand ("Manifester notre intérêt"): on its own proposal (source VENDOR), or on one
+    # the matcher or a coordinator had already made, which keeps its source.
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), null=True, blank=True)
+    request_note = models.TextField(_("the firm's note"), max_length=1000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -137,6 +150,11 @@ class MatchProposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.challenge} ↔ {self.vendor}"
+
+    @property
+    def is_requested(self) -> bool:
+        """Whether the firm asked to be introduced."""
+        return self.requested_at is not None
 
 
 class Introduction(models.Model):

@@ -21,6 +21,7 @@ from matching.models import (
     CommitteeMember,
     EngagementAmendment,
     Introduction,
+    MatchProposal,
     Milestone,
     Payout,
     Submission,
@@ -82,6 +83,31 @@ def _introduced_to_organization(*, challenge: Challenge, introduction: Introduct
         % {"vendor": vendor.name, "title": challenge.title},
     )
 
+
+def _introduction_requested(*, challenge: Challenge, proposal: MatchProposal) -> tuple[str, str]:
+    return (
+        _("A firm asks to be introduced: %(vendor)s") % {"vendor": proposal.vendor.name},
+        _("%(vendor)s asks to be introduced to “%(title)s”: %(note)s")
+        % {"vendor": proposal.vendor.name, "title": challenge.title, "note": proposal.request_note},
+    )
+
+
+def _introduction_request_rejected(*, challenge: Challenge, proposal: MatchProposal) -> tuple[str, str]:
+    return (
+        _("Not introduced: %(title)s") % {"title": challenge.title},
+        _("The hub decided not to introduce your firm to this challenge, for this reason: %(reason)s")
+        % {"reason": proposal.reason},
+    )
+
+
+INTRODUCTION_REQUESTED = Event(
+    Notification.Kind.INTRODUCTION_REQUESTED, "introduction-requested:{proposal.pk}", _introduction_requested
+)
+INTRODUCTION_REQUEST_REJECTED = Event(
+    Notification.Kind.INTRODUCTION_REQUEST_REJECTED,
+    "introduction-request-rejected:{proposal.pk}",
+    _introduction_request_rejected,
+)
 
 INTRODUCED_TO_VENDOR = Event(
     Notification.Kind.INTRODUCTION, "introduction:{introduction.pk}", _introduced_to_vendor
@@ -433,6 +459,11 @@ def _behalf_milestone_move(*, challenge: Challenge, milestone: Milestone) -> str
     }
 
 
+def _behalf_request(*, challenge: Challenge, proposal: MatchProposal) -> str:
+    return _("They asked, for your firm, to be introduced to “%(title)s”.") % {"title": challenge.title}
+
+
+BEHALF_REQUEST = BehalfEvent("on-behalf:request:{proposal.pk}", _behalf_request)
 BEHALF_INTEREST = BehalfEvent("on-behalf:interest:{introduction.pk}", _behalf_interest)
 BEHALF_DECLINE = BehalfEvent("on-behalf:decline:{introduction.pk}", _behalf_decline)
 BEHALF_SHORTLIST = BehalfEvent("on-behalf:shortlist:{introduction.pk}", _behalf_shortlist)

@@ -130,6 +130,16 @@ def proposal_get(*, user: User, proposal_id: int) -> MatchProposal:
     return get_object_or_404(proposal_list(user=user), pk=proposal_id)
 
 
+def proposal_request_get(*, user: User, challenge: Challenge, vendor: Vendor) -> MatchProposal | None:
+    """The firm's own request to be introduced to the challenge, if it made one: for its members and the
+    coordinators. A proposal the firm did not ask for stays the hub's business."""
+    if not roles.is_vendor_member(user, vendor):
+        return None
+    return MatchProposal.objects.filter(
+        challenge=challenge, vendor=vendor, requested_at__isnull=False
+    ).first()
+
+
 def introduction_list(*, user: User) -> QuerySet[Introduction]:
     """Introductions of the user's firm or organization (all of them, for coordinators)."""
     introductions = Introduction.objects.select_related("challenge", "challenge__organization", "vendor")

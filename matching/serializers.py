@@ -272,6 +272,13 @@ class MatchExplanationOutputSerializer(serializers.Serializer):
     certifications_missing = serializers.ListField(child=serializers.CharField())
     sme_eligible = serializers.BooleanField(allow_null=True)
     clause_scores = serializers.DictField(child=serializers.FloatField())
+    requirements_missing = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=gettext_lazy(
+            "The challenge's mandatory requirements the firm fails: it cannot ask to be introduced. Always "
+            "empty for a firm ranked for a challenge (the matcher leaves such firms out)."
+        ),
+    )
 
     def get_reasons(self, explanation) -> list[str]:
         return explanation_reasons(explanation, expertise_labels=self.context["expertise_labels"])
@@ -405,6 +412,9 @@ class ProposalOutputSerializer(serializers.ModelSerializer):
             "reason",
             "decided_by",
             "decided_at",
+            "requested_by",
+            "requested_at",
+            "request_note",
             "created_at",
         ]
 
@@ -417,6 +427,29 @@ class ProposalOutputSerializer(serializers.ModelSerializer):
 
     def get_vendor(self, proposal) -> dict:
         return {"id": proposal.vendor_id, "name": proposal.vendor.name}
+
+
+class ChallengeInterestInputSerializer(serializers.Serializer):
+    vendor = serializers.IntegerField(
+        min_value=1,
+        help_text=gettext_lazy("The firm asking to be introduced: one the caller is a member of."),
+    )
+    note = serializers.CharField(
+        max_length=1000,
+        help_text=gettext_lazy("Why the firm is a good partner for the challenge, in a few lines."),
+    )
+    reason = behalf_reason_field()
+
+
+class ChallengeInterestOutputSerializer(serializers.ModelSerializer):
+    """The firm's own request, as the firm sees it: not the matcher's score or rank, which are the hub's."""
+
+    challenge = serializers.IntegerField(source="challenge_id")
+    vendor = serializers.IntegerField(source="vendor_id")
+
+    class Meta:
+        model = MatchProposal
+        fields = ["id", "challenge", "vendor", "status", "requested_at", "request_note"]
 
 
 class ProposalBulkApproveOutputSerializer(serializers.Serializer):

@@ -56,6 +56,11 @@ urlpatterns: list = [
         api.ClarificationAnswerApi.as_view(),
         name="clarification-answer",
     ),
+    path(
+        "challenges/<int:challenge_id>/interest/",
+        api.ChallengeInterestApi.as_view(),
+        name="challenge-interest",
+    ),
     path("challenges/<int:challenge_id>/award/", api.ChallengeAwardApi.as_view(), name="challenge-award"),
     path(
         "challenges/<int:challenge_id>/committee/", api.CommitteeDetailApi.as_view(), name="committee-detail"

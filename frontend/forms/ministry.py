@@ -18,7 +18,14 @@ from django.utils.translation import gettext_lazy as _
 from frontend.forms import SerializerCheckedForm, expertise_choices, region_choices
 from hub.models import Organization
 from marketplace.award_rules import K_MAX, K_MIN
-from marketplace.models import SME_MAX_EMPLOYEES, AwardMode, Challenge, Language
+from marketplace.models import (
+    DEFAULT_MANDATORY_REQUIREMENTS,
+    SME_MAX_EMPLOYEES,
+    AwardMode,
+    Challenge,
+    Language,
+    Requirement,
+)
 from marketplace.serializers import (
     MAX_CRITERIA,
     ChallengeGridAmendInputSerializer,
@@ -228,7 +235,13 @@ class ChallengeForm(GridFormMixin, SerializerCheckedForm):
         (
             "requirements",
             _("Requirements"),
-            ["required_languages", "required_certifications", "max_employees", "on_site"],
+            [
+                "required_languages",
+                "required_certifications",
+                "max_employees",
+                "mandatory_requirements",
+                "on_site",
+            ],
         ),
         ("grid", _("How proposals are evaluated"), ["award_mode", "k_factor"]),
     ]
@@ -293,6 +306,18 @@ class ChallengeForm(GridFormMixin, SerializerCheckedForm):
         required=False,
         help_text=_("Only firms with at most this many employees are proposed. Leave empty for no ceiling."),
     )
+    mandatory_requirements = forms.MultipleChoiceField(
+        label=_("Requirements that are mandatory"),
+        choices=Requirement.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_(
+            "A checked requirement is a filter: a firm that fails it is never proposed and cannot ask to be "
+            "introduced. An unchecked one is only preferred: a firm that misses it ranks lower, and the gap "
+            "is shown. Delivery languages are checked by default, since the Charter of the French language "
+            "binds the public administration; uncheck them only if another language will really do."
+        ),
+    )
     on_site = forms.BooleanField(label=_("The work must be done on site"), required=False)
     award_mode = award_mode_field(required=False)
     k_factor = k_factor_field()
@@ -315,7 +340,12 @@ class ChallengeForm(GridFormMixin, SerializerCheckedForm):
 
     @classmethod
     def for_new(cls, data=None, *, organizations: QuerySet[Organization]) -> "ChallengeForm":
-        initial = {"language": Language.FRENCH, "max_employees": SME_MAX_EMPLOYEES}
+        initial = {
+            "language": Language.FRENCH,
+            "max_employees": SME_MAX_EMPLOYEES,
+            "required_languages": [Language.FRENCH],
+            "mandatory_requirements": list(DEFAULT_MANDATORY_REQUIREMENTS),
+        }
         return cls(data, organizations=organizations, initial=initial)
 
     @classmethod
@@ -332,6 +362,7 @@ class ChallengeForm(GridFormMixin, SerializerCheckedForm):
             "required_languages": challenge.required_languages,
             "required_certifications": challenge.required_certifications,
             "max_employees": challenge.max_employees,
+            "mandatory_requirements": challenge.mandatory_requirements,
             "on_site": challenge.on_site,
             "award_mode": challenge.award_mode,
             "k_factor": challenge.k_factor,
@@ -384,6 +415,7 @@ class ChallengeForm(GridFormMixin, SerializerCheckedForm):
             # A ceiling the API would refuse counts as none.
             max_employees=max_employees if max_employees and max_employees > 0 else None,
             on_site=bool(data.get("on_site")),
+            mandatory=frozenset(data.get("mandatory_requirements") or []),
         )
 
 

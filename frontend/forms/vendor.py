@@ -35,6 +35,7 @@ from marketplace.models import (
 from marketplace.serializers import VendorInputSerializer
 from matching.search.queries import BudgetRange, DeadlineWindow
 from matching.serializers import (
+    ChallengeInterestInputSerializer,
     ClarificationInputSerializer,
     IntroductionDeclineInputSerializer,
     IntroductionInterestInputSerializer,
@@ -315,6 +316,29 @@ class InterestForm(SerializerCheckedForm):
         help_text=_("In a few sentences, why your firm is a good fit. The organization reads it first."),
         widget=forms.Textarea(attrs={"rows": 5}),
     )
+
+
+class ChallengeInterestForm(SerializerCheckedForm):
+    """« Manifester notre intérêt »: the firm asks to be introduced to an open challenge."""
+
+    serializer_class = ChallengeInterestInputSerializer
+
+    note = forms.CharField(
+        label=_("A note for the hub's coordinators"),
+        max_length=1000,
+        help_text=_(
+            "In a few lines (1,000 characters at most), why your firm is a good partner for this challenge. "
+            "The coordinators read it beside your profile before they decide."
+        ),
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def __init__(self, *args, vendor_id: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.vendor_id = vendor_id
+
+    def serializer_input(self) -> dict:
+        return {**self.cleaned_data, "vendor": self.vendor_id}
 
 
 class DeclineForm(SerializerCheckedForm):

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -57,6 +58,7 @@ from matching.moves import allowed_moves, deadline_passed
 from matching.search.explain import (
     explanation_from_data,
     explanation_gaps,
+    explanation_not_proposed,
     explanation_reasons,
     match_strength,
 )
@@ -111,6 +113,7 @@ class QueueItem:
     reject_form: ProposalRejectForm
     moves: set[str]
     error: str = ""
+    not_proposed: str = ""  # For a firm that asked: why the matcher did not propose it, if it did not.
 
 
 @dataclass
@@ -161,6 +164,9 @@ def _queue_item(
         reject_form=reject_form or ProposalRejectForm(auto_id=_reject_auto_id(proposal)),
         moves=allowed_moves(proposal, user),
         error=error,
+        not_proposed=(
+            explanation_not_proposed(explanation, top=settings.PROPOSALS_PER_CHALLENGE) if explanation else ""
+        ),
     )
 
 

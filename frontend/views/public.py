@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from django.core.paginator import Page, Paginator
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,12 +18,14 @@ from django.utils.translation import gettext_lazy as _
 
 from frontend.forms.ministry import AWARD_MODE_EXPLANATIONS
 from frontend.forms.public import ChallengeSearchForm, SearchForm, VendorSearchForm
+from frontend.views.vendor import acting_firm, challenge_interest_panel
 from hub.exceptions import SearchUnavailable
 from hub.roles import AnyUser, is_coordinator, is_organization_member, is_vendor_member
 from marketplace.award_rules import QUALITY_MODES
 from marketplace.models import AwardMode, Challenge
 from marketplace.selectors import (
     challenge_get,
+    challenge_ids_ineligible,
     challenge_list_latest_published,
     marketplace_figures,
     vendor_get,
@@ -120,6 +123,13 @@ def challenge_grid_context(challenge: Challenge) -> dict:
 
 def challenge_detail(request: HttpRequest, challenge_id: int) -> HttpResponse:
     challenge = challenge_get(user=request.user, challenge_id=challenge_id)
+    return challenge_page(request, challenge)
+
+
+def challenge_page(
+    request: HttpRequest, challenge: Challenge, *, interest_form: Form | None = None, status: int = 200
+) -> HttpResponse:
+    """The challenge's page; for a firm's member, with what the firm may do about it (raise its hand)."""
     return render(
         request,
         "frontend/public/challenge_detail.html",
@@ -127,18 +137,34 @@ def challenge_detail(request: HttpRequest, challenge_id: int) -> HttpResponse:
             "challenge": challenge,
             "status_badge": STATUS_BADGES.get(challenge.status, ""),
             "grid": challenge_grid_context(challenge),
+            "interest": challenge_interest_panel(request, challenge, form=interest_form),
         },
+        status=status,
     )
 
 
 def challenge_search(request: HttpRequest) -> HttpResponse:
     form = ChallengeSearchForm(request.GET, request=request)
+    firm = acting_firm(request)
+    ineligible: set[int] = set()
+
+    def mark_ineligible(results: SearchResults) -> None:
+        # An SME still finds a challenge it cannot answer, marked as such (a mandatory requirement it fails).
+        if firm is not None:
+            ineligible.update(
+                challenge_ids_ineligible(vendor=firm, challenge_ids=[item["id"] for item in results.results])
+            )
+
+    def hit(item: dict, *, labels: Mapping[str, Mapping[str, str]]) -> dict:
+        return {**_challenge_hit(item, labels=labels), "ineligible": item["id"] in ineligible}
+
     return _search_page(
         request,
         form=form,
         run=people.challenge_search,
         legends=CHALLENGE_FACET_LEGENDS,
-        hit=_challenge_hit,
+        hit=hit,
+        on_results=mark_ineligible,
         page=SearchPage(
             heading=_("Opportunities"),
             lead=_(

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from frontend.forms import SerializerCheckedForm, add_service_error
 from frontend.forms.vendor import (
+    ChallengeInterestForm,
     ClarificationForm,
     DeclineForm,
     InterestForm,
@@ -39,11 +40,13 @@ from hub.exceptions import Conflict, SearchUnavailable
 from hub.models import User
 from hub.roles import is_coordinator, is_member_of, is_vendor_member
 from marketplace.award_rules import taxes
-from marketplace.models import Vendor, VendorJoinRequest
+from marketplace.eligibility import challenge_requirements_missing
+from marketplace.models import Challenge, Vendor, VendorJoinRequest
 from marketplace.register import NEQ_PATTERN
 from marketplace.selectors import (
     PROFILE_DESCRIPTION_MIN_LENGTH,
     RegisterEvidence,
+    challenge_get,
     expertise_labels,
     join_request_get_for_requester,
     join_request_list_for_requester,
@@ -58,7 +61,7 @@ from marketplace.services import join_request_create, join_request_withdraw, ven
 from matching.models import Introduction, Milestone, Submission
 from matching.moves import INTRODUCTIONS_IN_THE_RUNNING, allowed_moves, submission_accepting
 from matching.search.documents import MAX_RESULT_WINDOW
-from matching.search.explain import explanation_gaps, explanation_reasons
+from matching.search.explain import explanation_gaps, explanation_ineligible, explanation_reasons
 from matching.search.ranking import RankedHit, challenge_ranking
 from matching.selectors import (
     clarification_list,
@@ -70,6 +73,7 @@ from matching.selectors import (
     introduction_list_for_vendor,
     milestone_get,
     milestone_list,
+    proposal_request_get,
     saved_search_alert_list,
     saved_search_get,
     saved_search_list,
@@ -82,6 +86,8 @@ from matching.services import (
     introduction_decline,
     introduction_express_interest,
     milestone_deliver,
+    proposal_request,
+    proposal_request_refusal,
     saved_search_create,
     saved_search_delete,
     submission_attachment_add,
@@ -156,6 +162,15 @@ def _remembered_firm(request: HttpRequest, firms: list[Vendor]) -> Vendor | None
         except Http404:
             return None  # Deleted since.
     return vendor
+
+
+def acting_firm(request: HttpRequest) -> Vendor | None:
+    """The firm a member acts for on pages that are not about one firm (the session's, or their first); None
+    for anyone who acts for no firm."""
+    if not is_vendor_member(request.user):
+        return None
+    firms = list(vendor_list_for_member(user=request.user))
+    return _remembered_firm(request, firms) or (firms[0] if firms else None)
 
 
 def _about_the_firm(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -382,6 +397,8 @@ def _recommendations(hits: list[RankedHit], *, first_rank: int, passages_shown: 
                 hit.explanation, expertise_labels=labels, passages_shown=passages_shown
             ),
             "gaps": explanation_gaps(hit.explanation),
+            # A gap on a mandatory requirement: listed all the same, marked as one the firm cannot answer.
+            "ineligible": explanation_ineligible(hit.explanation),
             "highlights": [
                 mark_safe(fragment)  # noqa: S308 The engine HTML-escapes the text and adds only <mark>.
                 for name in ("title", "description")
@@ -616,6 +633,89 @@ def vendor_introduction_detail(request: HttpRequest, introduction_id: int) -> Ht
     )
     template = "_introduction_workspace.html" if request.htmx and action else "introduction_detail.html"
     return render(request, f"frontend/vendor/{template}", context, status=_status(request, outcome))
+
+
+# Raising a hand: « Manifester notre intérêt » on an open challenge
+
+
+def challenge_interest_panel(
+    request: HttpRequest, challenge: Challenge, *, form: ChallengeInterestForm | None = None
+) -> dict | None:
+    """What the challenge's page offers the firm the user acts for: its introduction or its request if there is
+    one, why it may not ask (which requirement it misses), or the form. None for anyone but a firm's members
+    (and the coordinators acting for a firm), and for a challenge that is not open."""
+    if not is_vendor_member(request.user) or not challenge.is_open:
+        return None
+    vendor = _firm_context(request)["vendor"]
+    if vendor is None:
+        return None
+    introduction = (
+        introduction_list_for_vendor(user=request.user, vendor=vendor).filter(challenge=challenge).first()
+    )
+    request_made = proposal_request_get(user=request.user, challenge=challenge, vendor=vendor)
+    panel = {
+        "vendor": vendor,
+        "acting_for": acting_for(request, vendor),
+        "introduction": introduction,
+        "request": request_made,
+        "missing": [],
+        "refusal": "",
+        "form": None,
+    }
+    if introduction is not None or request_made is not None:
+        return panel
+    refusal = proposal_request_refusal(challenge=challenge, vendor=vendor)
+    if refusal is not None:
+        panel["missing"] = [item.message for item in challenge_requirements_missing(challenge, vendor)]
+        if not panel["missing"]:
+            panel["refusal"] = (
+                " ".join(refusal.messages) if isinstance(refusal, ValidationError) else str(refusal)
+            )
+        return panel
+    panel["form"] = form or ChallengeInterestForm(vendor_id=vendor.pk)
+    return panel
+
+
+@vendor_member_required
+def vendor_challenge_interest(request: HttpRequest, challenge_id: int) -> HttpResponse:
+    """The firm asks to be introduced (POST); the challenge's page shows the form and what came of it."""
+    from frontend.views.public import challenge_page
+
+    challenge = challenge_get(user=request.user, challenge_id=challenge_id)
+    detail = reverse("frontend:challenge_detail", kwargs={"challenge_id": challenge.pk})
+    if request.method != "POST":
+        return redirect(detail)
+    vendor = _firm_context(request)["vendor"]
+    if vendor is None:
+        return redirect(detail)
+    form = ChallengeInterestForm(request.POST, vendor_id=vendor.pk)
+    try:
+        outcome = _perform(
+            form,
+            lambda: proposal_request(
+                challenge=challenge,
+                vendor=vendor,
+                user=request.user,
+                note=form.validated_data["note"],
+                reason=behalf_reason(request),
+            ),
+        )
+    except SearchUnavailable as error:
+        # The matcher's explanation for a new request needs the engine; nothing was written.
+        form.add_error(None, str(error.message))
+        return challenge_page(request, challenge, interest_form=form, status=503)
+    if outcome.done:
+        messages.success(
+            request,
+            _(
+                "Your request is sent. A hub coordinator will decide whether to introduce your firm; you will be told."
+            ),
+        )
+        return redirect(detail)
+    if outcome.refusal:
+        messages.error(request, outcome.refusal)
+        return redirect(detail)
+    return challenge_page(request, challenge, interest_form=form, status=400)
 
 
 # Engagements

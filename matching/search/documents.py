@@ -224,6 +224,8 @@ class ChallengeDocument(Document):
     required_languages_count = Integer()
     required_certifications_count = Integer()
     max_employees = Integer()
+    # The requirements that are filters (marketplace.models.Requirement); the others are preferences.
+    mandatory_requirements = Keyword()
     on_site = Boolean()
     status = Keyword()
     tiebreak = Long()

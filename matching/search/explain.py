@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from marketplace.models import Language, ProfileSection
+from marketplace.models import Language, ProfileSection, Requirement
 from matching.search.queries import (
     CERTIFICATION_WEIGHT,
     EXPERTISE_WEIGHT,
     LANGUAGE_WEIGHT,
     REGION_WEIGHT,
+    SME_WEIGHT,
     TEXT_WEIGHT,
     ChallengeProfile,
     VendorProfile,
@@ -39,6 +40,19 @@ class Explanation:
     certifications_missing: list[str] = field(default_factory=list)
     sme_eligible: bool | None = True  # None: not told (the firm hides its size).
     clause_scores: dict[str, float] = field(default_factory=dict)
+    # The mandatory requirements (marketplace.models.Requirement) the firm fails: it may not answer.
+    # Always empty for a vendor ranked for a challenge, since the engine filtered those out.
+    requirements_missing: list[str] = field(default_factory=list)
+    # For a firm that asked to be introduced: why the matcher would not have proposed it (NotProposed), or
+    # empty when it would have.
+    not_proposed: str = ""
+
+
+class NotProposed:
+    """Why the matcher would not propose a firm that asked to be introduced."""
+
+    BELOW_TOP = "below_top"  # Ranked, but below the proposals the matcher makes per challenge.
+    UNRELATED = "unrelated"  # Shares neither words of its texts nor an area of expertise with the challenge.
 
 
 # The vendor's profile section each highlighted field of an explanation quotes.
@@ -65,6 +79,7 @@ def explanation_within(explanation: Explanation, *, sections: Iterable[str]) -> 
         hidden_clauses |= {name for name in explanation.clause_scores if name.startswith("certification")}
     if ProfileSection.EMPLOYEES not in visible:
         changes["sme_eligible"] = None
+        hidden_clauses.add("sme")
     changes["clause_scores"] = {
         name: score for name, score in explanation.clause_scores.items() if name not in hidden_clauses
     }
@@ -92,7 +107,7 @@ def explain_vendor_hit(hit: dict, challenge: ChallengeProfile) -> Explanation:
         certifications_missing=[
             c for c in challenge.required_certifications if c not in matched_certifications
         ],
-        # The filter already removed vendors over the ceiling; this states it for the reader.
+        # Over a mandatory ceiling, the filter already removed the vendor; over a preferred one, it is a gap.
         sme_eligible=max_employees is None or source.get("employees", 0) <= max_employees,
         clause_scores=clauses,
     )
@@ -105,20 +120,48 @@ def explain_challenge_hit(hit: dict, vendor: VendorProfile) -> Explanation:
     expertise = source.get("expertise", [])
     required_languages = source.get("required_languages", [])
     required_certifications = source.get("required_certifications", [])
+    max_employees = source.get("max_employees")
+    sme_eligible = max_employees is None or vendor.employees <= max_employees
+    region_fit = ("region" in clauses) if source.get("regions") else None
     return Explanation(
         score=hit["_score"],
         text_score=clauses.get("text", 0.0),
         expertise_matched=[code for code in expertise if f"expertise:{code}" in clauses],
         expertise_missing=[code for code in expertise if f"expertise:{code}" not in clauses],
         highlights=_merge_highlights(hit.get("highlight", {})),
-        region_fit=("region" in clauses) if source.get("regions") else None,
+        region_fit=region_fit,
         languages_matched=[code for code in required_languages if code in vendor.languages],
         languages_missing=[code for code in required_languages if code not in vendor.languages],
         certifications_present=[c for c in required_certifications if c in vendor.certifications],
         certifications_missing=[c for c in required_certifications if c not in vendor.certifications],
-        sme_eligible=True,  # Challenges whose ceiling the vendor exceeds were filtered out.
+        sme_eligible=sme_eligible,  # Over a mandatory ceiling, the challenge was filtered out.
         clause_scores=clauses,
+        requirements_missing=_requirements_missing(
+            mandatory=source.get("mandatory_requirements", []),
+            languages_missing=[code for code in required_languages if code not in vendor.languages],
+            certifications_missing=[c for c in required_certifications if c not in vendor.certifications],
+            region_fit=region_fit,
+            sme_eligible=sme_eligible,
+        ),
     )
+
+
+def _requirements_missing(
+    *,
+    mandatory: list[str],
+    languages_missing: list[str],
+    certifications_missing: list[str],
+    region_fit: bool | None,
+    sme_eligible: bool | None,
+) -> list[str]:
+    """The mandatory requirements a gap falls on, as marketplace.eligibility decides them."""
+    failed = {
+        Requirement.LANGUAGES: bool(languages_missing),
+        Requirement.CERTIFICATIONS: bool(certifications_missing),
+        Requirement.REGIONS: region_fit is False,
+        Requirement.MAX_EMPLOYEES: sme_eligible is False,
+    }
+    return [str(code) for code, fails in failed.items() if fails and code in mandatory]
 
 
 def _merge_highlights(highlight: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -198,6 +241,24 @@ def explanation_gaps(explanation: Explanation) -> list[str]:
     return gaps
 
 
+def explanation_not_proposed(explanation: Explanation, *, top: int) -> str:
+    """Why the matcher did not propose the firm, in one sentence; empty when it would have."""
+    if explanation.not_proposed == NotProposed.BELOW_TOP:
+        return _("Not proposed by the matcher: ranked below its top %(top)s for this challenge.") % {
+            "top": top
+        }
+    if explanation.not_proposed == NotProposed.UNRELATED:
+        return _(
+            "Not proposed by the matcher: the firm's texts and expertise share nothing with the challenge's."
+        )
+    return ""
+
+
+def explanation_ineligible(explanation: Explanation) -> bool:
+    """Whether a gap falls on a mandatory requirement: the firm may not answer the challenge."""
+    return bool(explanation.requirements_missing)
+
+
 # A vendor's strength for a challenge: its score's share of the best score a vendor could reach for that
 # challenge, at least this much for each level (docs/matching.md).
 STRENGTH_LEVELS = [
@@ -216,6 +277,8 @@ def best_vendor_score(explanation: Explanation) -> float:
         + (REGION_WEIGHT if explanation.region_fit is not None else 0.0)
         + LANGUAGE_WEIGHT * len(explanation.languages_matched + explanation.languages_missing)
         + CERTIFICATION_WEIGHT * len(explanation.certifications_present + explanation.certifications_missing)
+        # A challenge with a ceiling scores it for every firm under it (an older explanation has no "sme").
+        + (SME_WEIGHT if "sme" in explanation.clause_scores or explanation.sme_eligible is False else 0.0)
     )
 
 

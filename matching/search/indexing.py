@@ -86,6 +86,7 @@ COLUMNS = {
         "required_languages",
         "required_certifications",
         "max_employees",
+        "mandatory_requirements",
         "on_site",
         "status",
     ),

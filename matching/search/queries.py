@@ -6,9 +6,10 @@ the engine returns, for every hit, which requirements matched and what each cont
 (matching.search.explain).
 
 Score = text relevance (descriptions and references against the other side's text, both languages,
-bilingual synonyms) + expertise overlap + structured fit (region, delivery language, certifications).
-Hard eligibility (active and verified vendor, SME ceiling, open challenge) is a filter; softer gaps
-only lower the rank, so a good partner with a gap still reaches the coordinator.
+bilingual synonyms) + expertise overlap + structured fit (region, delivery language, certifications, SME
+ceiling). Hard eligibility (active and verified vendor, open challenge, and each requirement the ministry
+made mandatory: `Challenge.mandatory_requirements`) is a filter; the requirements it only prefers are gaps
+that lower the rank, so a good partner with a gap still reaches the coordinator.
 
 The people search. Challenge and vendor search answer one page of hits plus facet counts. Each facet
 counts the hits of every *other* active filter but ignores its own, so choosing a value never hides its
@@ -29,7 +30,7 @@ from elasticsearch_dsl import A, Q, Search
 from elasticsearch_dsl.aggs import Agg
 from elasticsearch_dsl.query import Query
 
-from marketplace.models import ProfileSection
+from marketplace.models import ProfileSection, Requirement
 from marketplace.visibility import ProfileVisibility
 
 # The matcher
@@ -44,6 +45,7 @@ EXPERTISE_WEIGHT = 2.0
 REGION_WEIGHT = 0.5
 LANGUAGE_WEIGHT = 0.5
 CERTIFICATION_WEIGHT = 0.5
+SME_WEIGHT = 0.5
 # Vendor → challenges: the vendor's description and references against the challenge's title and description.
 OPPORTUNITY_TEXT_WEIGHT = 1.0
 OPPORTUNITY_TEXT_HALF = 3.0
@@ -83,6 +85,8 @@ class ChallengeProfile:
     required_certifications: list[str]
     max_employees: int | None
     on_site: bool = False
+    # The requirements (marketplace.models.Requirement) that are filters; the others are preferences.
+    mandatory: frozenset[str] = frozenset()
 
     @property
     def text(self) -> str:
@@ -191,12 +195,32 @@ def _ranking_query(filters: list[dict], relevance: list[dict], fit: list[dict]) 
     return {"bool": {"filter": filters, "must": [relevant], "should": fit}}
 
 
-def vendor_eligibility(challenge: ChallengeProfile) -> list[dict]:
-    """The vendors a challenge may be paired with at all: active, verified, under its size ceiling."""
-    filters = [{"term": {"is_active": True}}, {"term": {"is_verified": True}}]
-    if challenge.max_employees is not None:
-        filters.append({"range": {"employees": {"lte": challenge.max_employees}}})
+def vendor_directory_filters() -> list[dict]:
+    """The vendors the directory vouches for: active and verified."""
+    return [{"term": {"is_active": True}}, {"term": {"is_verified": True}}]
+
+
+def ceiling_filter(max_employees: int) -> dict:
+    return {"range": {"employees": {"lte": max_employees}}}
+
+
+def mandatory_requirement_filters(challenge: ChallengeProfile) -> list[dict]:
+    """One filter per mandatory requirement, meaning what marketplace.eligibility means by it."""
+    filters = []
+    if Requirement.LANGUAGES in challenge.mandatory:
+        filters += [{"term": {"languages": code}} for code in challenge.required_languages]
+    if Requirement.CERTIFICATIONS in challenge.mandatory:
+        filters += [{"term": {"certifications": name}} for name in challenge.required_certifications]
+    if Requirement.REGIONS in challenge.mandatory and challenge.regions:
+        filters.append({"terms": {"regions": challenge.regions}})
+    if Requirement.MAX_EMPLOYEES in challenge.mandatory and challenge.max_employees is not None:
+        filters.append(ceiling_filter(challenge.max_employees))
     return filters
+
+
+def vendor_eligibility(challenge: ChallengeProfile) -> list[dict]:
+    """The vendors a challenge may be paired with at all: active, verified, meeting every mandatory requirement."""
+    return [*vendor_directory_filters(), *mandatory_requirement_filters(challenge)]
 
 
 def vendors_for_challenge_query(challenge: ChallengeProfile, *, indexed: int) -> dict:
@@ -218,6 +242,8 @@ def vendors_for_challenge_query(challenge: ChallengeProfile, *, indexed: int) ->
         _constant(f"certification:{name}", {"term": {"certifications": name}}, CERTIFICATION_WEIGHT)
         for name in challenge.required_certifications
     ]
+    if challenge.max_employees is not None:
+        fit.append(_constant("sme", ceiling_filter(challenge.max_employees), SME_WEIGHT))
     return {
         "query": _ranking_query(vendor_eligibility(challenge), relevance, fit),
         "sort": [{"_score": "desc"}, {"tiebreak": "asc"}],
@@ -230,11 +256,17 @@ def challenges_for_vendor_query(vendor: VendorProfile, *, indexed: int) -> dict:
     """The ranking of open challenges for a vendor, out of the `indexed` challenges of the index searched."""
     filters = [
         {"term": {"status": "published"}},
+        # A ceiling filters only where the ministry made it mandatory; elsewhere it is a gap the page shows.
         {
             "bool": {
                 "should": [
                     {"bool": {"must_not": {"exists": {"field": "max_employees"}}}},
                     {"range": {"max_employees": {"gte": vendor.employees}}},
+                    {
+                        "bool": {
+                            "must_not": {"term": {"mandatory_requirements": Requirement.MAX_EMPLOYEES.value}}
+                        }
+                    },
                 ]
             }
         },
@@ -287,6 +319,7 @@ def challenges_for_vendor_query(vendor: VendorProfile, *, indexed: int) -> dict:
             "required_languages",
             "required_certifications",
             "max_employees",
+            "mandatory_requirements",
             "deadline",
             "budget_min",
             "budget_max",

@@ -10,7 +10,12 @@ from time import monotonic
 from marketplace.models import Challenge, Vendor
 from matching.search.client import NAMED_SCORES, engine_count, engine_search
 from matching.search.documents import index_alias
-from matching.search.explain import Explanation, explain_challenge_hit, explain_vendor_hit
+from matching.search.explain import (
+    Explanation,
+    NotProposed,
+    explain_challenge_hit,
+    explain_vendor_hit,
+)
 from matching.search.kinds import SearchKind
 from matching.search.queries import (
     ChallengeProfile,
@@ -41,6 +46,7 @@ def challenge_profile(challenge: Challenge) -> ChallengeProfile:
         required_certifications=list(challenge.required_certifications),
         max_employees=challenge.max_employees,
         on_site=challenge.on_site,
+        mandatory=frozenset(challenge.mandatory_requirements),
     )
 
 
@@ -95,4 +101,35 @@ def challenge_ranking(*, vendor: Vendor, offset: int = 0, size: int = 20) -> tup
     query = challenges_for_vendor_query(profile, indexed=indexed_documents(SearchKind.CHALLENGE))
     return _ranking(
         SearchKind.CHALLENGE, query, lambda hit: explain_challenge_hit(hit, profile), offset=offset, size=size
+    )
+
+
+def vendor_standing(*, challenge: Challenge, vendor: Vendor, top: int) -> tuple[int | None, Explanation]:
+    """Where the matcher ranks one vendor for a challenge, and why: its rank among the `top` best (None
+    below them) and its explanation, which says why the matcher would not propose it if so.
+
+    Two engine requests at most: the top of the ranking, then the same query limited to this vendor."""
+    total, hits = vendor_ranking(challenge=challenge, size=top)
+    for rank, hit in enumerate(hits, start=1):
+        if hit.id == vendor.pk:
+            return rank, hit.explanation
+    profile = challenge_profile(challenge)
+    query = vendors_for_challenge_query(profile, indexed=indexed_documents(SearchKind.VENDOR))
+    query["query"]["bool"]["filter"] = [
+        *query["query"]["bool"]["filter"],
+        {"ids": {"values": [str(vendor.pk)]}},
+    ]
+    _total, own = _ranking(
+        SearchKind.VENDOR, query, lambda hit: explain_vendor_hit(hit, profile), offset=0, size=1
+    )
+    if own:
+        explanation = own[0].explanation
+        explanation.not_proposed = NotProposed.BELOW_TOP
+        return None, explanation
+    # The engine did not match it at all: it shares no word nor expertise (it meets every mandatory
+    # requirement, which the caller checked; the engine's filters are the same).
+    return None, Explanation(
+        score=0.0,
+        expertise_missing=list(profile.expertise),
+        not_proposed=NotProposed.UNRELATED,
     )

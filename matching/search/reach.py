@@ -14,8 +14,9 @@ from matching.search.documents import VendorDocument, index_alias
 from matching.search.queries import (
     ChallengeProfile,
     VendorScope,
+    ceiling_filter,
     keyed_filters,
-    vendor_eligibility,
+    vendor_directory_filters,
     vendor_query,
 )
 
@@ -86,7 +87,10 @@ def challenge_reach(*, profile: ChallengeProfile, visibility: ProfileVisibility)
     those of the firms that say they fit; the matcher itself reads every section."""
     scope = VendorScope.of(visibility)
     requirements = _requirement_clauses(profile, scope)
-    eligibility = _all_of(Q(clause) for clause in vendor_eligibility(profile))
+    # The ceiling counts as the pool's bound whether mandatory or preferred: the draft's author reads how
+    # many SMEs under it the directory holds.
+    ceiling = [ceiling_filter(profile.max_employees)] if profile.max_employees is not None else []
+    eligibility = _all_of(Q(clause) for clause in [*vendor_directory_filters(), *ceiling])
     if profile.max_employees is not None:
         eligibility = scope.within(ProfileSection.EMPLOYEES, eligibility)
     counts = {

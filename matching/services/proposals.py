@@ -10,7 +10,9 @@ from hub.exceptions import Conflict
 from hub.models import User
 from hub.selectors import coordinator_list
 from hub.services import audit_record
+from marketplace.eligibility import challenge_requirements_missing
 from marketplace.models import Challenge, Vendor
+from marketplace.services import behalf_audit, vendor_behalf_check
 from matching import notifications
 from matching.models import (
     Introduction,
@@ -18,11 +20,13 @@ from matching.models import (
     VendorExposure,
 )
 from matching.moves import PROPOSAL_MOVES
-from matching.notifications import tell
+from matching.notifications import tell, tell_behalf
 from matching.search.explain import explanation_data
 from matching.services.common import (
+    locked,
     move_locked,
     organization_members,
+    require_vendor_member,
     vendor_members,
 )
 from matching.services.exposure import vendor_exposure_record
@@ -108,6 +112,151 @@ def proposal_add_manual(*, challenge: Challenge, vendor: Vendor, user: User) -> 
     return proposal
 
 
+# The most a firm writes when it asks to be introduced.
+REQUEST_NOTE_MAX_LENGTH = 1000
+
+
+def proposal_request_refusal(*, challenge: Challenge, vendor: Vendor) -> Exception | None:
+    """Why this firm may not ask to be introduced to this challenge now (the error the service would
+    raise), or None when it may: what the pages show instead of the button."""
+    if not vendor.is_active:
+        return PermissionDenied(
+            _("%(vendor)s is inactive on Maillage and cannot ask to be introduced. Ask a hub coordinator.")
+            % {"vendor": vendor.name}
+        )
+    if not vendor.is_verified:
+        return PermissionDenied(
+            _(
+                "%(vendor)s must be verified by a hub coordinator before it can ask to be introduced. Ask "
+                "for the verification from your firm's profile."
+            )
+            % {"vendor": vendor.name}
+        )
+    if challenge.status != Challenge.Status.PUBLISHED:
+        return Conflict(
+            _("This challenge is not open (it is %(status)s); a firm can no longer ask to be introduced.")
+            % {"status": challenge.get_status_display().lower()},
+            code="challenge_not_published",
+        )
+    if challenge.deadline < timezone.localdate():
+        return Conflict(
+            _("The deadline of this challenge has passed; a firm can no longer ask to be introduced."),
+            code="challenge_deadline_passed",
+        )
+    missing = challenge_requirements_missing(challenge, vendor)
+    if missing:
+        return PermissionDenied(
+            " ".join(
+                [
+                    _("%(vendor)s does not meet a mandatory requirement of this challenge.")
+                    % {"vendor": vendor.name},
+                    *(item.message for item in missing),
+                    _("Update your firm's profile if it is out of date."),
+                ]
+            )
+        )
+    return None
+
+
+def _proposal_requested_refused(proposal: MatchProposal) -> Conflict | None:
+    if proposal.status == MatchProposal.Status.APPROVED:
+        return Conflict(
+            _(
+                "Your firm is already introduced to this challenge: answer the organization from the "
+                "introduction's page."
+            ),
+            code="proposal_already_introduced",
+        )
+    if proposal.status == MatchProposal.Status.REJECTED:
+        return Conflict(
+            _(
+                "A hub coordinator already decided not to introduce your firm to this challenge "
+                "(%(reason)s). Write to the hub if something has changed."
+            )
+            % {"reason": proposal.reason or _("no reason given")},
+            code="proposal_already_rejected",
+        )
+    return None
+
+
+@transaction.atomic
+def proposal_request(
+    *, challenge: Challenge, vendor: Vendor, user: User, note: str, reason: str = ""
+) -> MatchProposal:
+    """The firm asks to be introduced to an open challenge it is eligible for ("Manifester notre intérêt").
+
+    A new pending proposal (source VENDOR) with the matcher's frozen explanation for the pair, or the request
+    recorded on the pending or held proposal already there; coordinators are told and decide it as any other."""
+    from matching.search.ranking import vendor_standing
+
+    require_vendor_member(vendor, user)
+    note = note.strip()
+    if len(note) > REQUEST_NOTE_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "note": _("Keep the note to %(max)s characters; it has %(length)s.")
+                % {"max": REQUEST_NOTE_MAX_LENGTH, "length": len(note)}
+            },
+            code="note_too_long",
+        )
+    if not note:
+        raise ValidationError(
+            {"note": _("Say in a few lines why your firm is a good partner for this challenge.")},
+            code="note_required",
+        )
+    behalf = vendor_behalf_check(vendor=vendor, user=user, reason=reason)
+    challenge = locked(challenge)
+    refusal = proposal_request_refusal(challenge=challenge, vendor=vendor)
+    if refusal is not None:
+        raise refusal
+    proposal = MatchProposal.objects.select_for_update().filter(challenge=challenge, vendor=vendor).first()
+    if proposal is not None and (refused := _proposal_requested_refused(proposal)) is not None:
+        raise refused
+    if proposal is not None and proposal.is_requested:
+        raise Conflict(
+            _(
+                "Your firm already asked to be introduced to this challenge; a hub coordinator will decide soon."
+            ),
+            code="proposal_already_requested",
+        )
+    request = {"requested_by": user, "requested_at": timezone.now(), "request_note": note}
+    if proposal is None:
+        rank, explanation = vendor_standing(
+            challenge=challenge, vendor=vendor, top=settings.PROPOSALS_PER_CHALLENGE
+        )
+        proposal = MatchProposal.objects.create(
+            challenge=challenge,
+            vendor=vendor,
+            source=MatchProposal.Source.VENDOR,
+            rank=rank,
+            score=explanation.score if explanation.score else None,
+            explanation=explanation_data(explanation),
+            **request,
+        )
+        vendor_exposure_record(vendor_ids=[vendor.pk], channel=VendorExposure.Channel.PROPOSAL)
+    else:
+        for field, value in request.items():
+            setattr(proposal, field, value)
+        proposal.save(update_fields=[*request, "updated_at"])
+    audit_record(
+        actor=user,
+        obj=proposal,
+        action="request_introduction",
+        to_state=proposal.status,
+        **behalf_audit(behalf),
+    )
+    tell(
+        notifications.INTRODUCTION_REQUESTED,
+        users=coordinator_list(),
+        challenge=challenge,
+        proposal=proposal,
+    )
+    tell_behalf(
+        notifications.BEHALF_REQUEST, behalf=behalf, actor=user, challenge=challenge, proposal=proposal
+    )
+    return proposal
+
+
 def _proposal_decide(
     *, proposal: MatchProposal, user: User, to_status: str, reason: str = ""
 ) -> MatchProposal:
@@ -159,14 +308,24 @@ def proposal_approve(*, proposal: MatchProposal, user: User) -> MatchProposal:
 
 @transaction.atomic
 def proposal_reject(*, proposal: MatchProposal, user: User, reason: str) -> MatchProposal:
+    """Reject a proposal; a firm that asked to be introduced is told, with the coordinator's reason."""
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the proposal is rejected.")}, code="reason_required")
-    return _proposal_decide(
+    proposal = _proposal_decide(
         proposal=proposal,
         user=user,
         to_status=MatchProposal.Status.REJECTED,
         reason=reason.strip(),
     )
+    # Only a firm that asked hears of it: one the matcher proposed never knew it was considered.
+    if proposal.is_requested:
+        tell(
+            notifications.INTRODUCTION_REQUEST_REJECTED,
+            users=vendor_members(proposal.vendor),
+            challenge=proposal.challenge,
+            proposal=proposal,
+        )
+    return proposal
 
 
 @transaction.atomic

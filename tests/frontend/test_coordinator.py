@@ -751,3 +751,17 @@ def test_dashboard_says_a_challenges_delay_under_a_day_as_less_than_a_day(coordi
 
     assert [days for _challenge, days in response.context["delay_rows"]] == ["Moins d’un jour"]
     assert '<td class="number">Moins d’un jour</td>' in response.content.decode()
+
+
+def test_queue_marks_a_proposal_the_firm_asked_for_with_its_note(coordinator_client):
+    pending_proposal(
+        requested_at=timezone.now(),
+        request_note="Nous avons migré trois ministères.",
+        explanation=explanation(not_proposed="below_top"),
+    )
+
+    content = coordinator_client.get(url("coordinator_queue", "fr")).content.decode()
+
+    assert "Demandé par l'entreprise" in content
+    assert "Nous avons migré trois ministères." in content
+    assert "moteur de jumelage" in content

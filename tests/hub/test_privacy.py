@@ -429,6 +429,20 @@ def test_me_delete_keeps_the_proposals_the_user_decided_without_saying_who_decid
     assert (proposal.decided_by_id, proposal.status, proposal.reason) == (None, "rejected", "Hors sujet.")
 
 
+def test_me_delete_keeps_the_requests_the_user_made_for_their_firm_without_saying_who_asked(api_client):
+    user = factories.UserFactory()
+    proposal = factories.MatchProposalFactory(
+        requested_by=user, requested_at=timezone.now(), request_note="Nous sommes prêts."
+    )
+    api_client.force_authenticate(user)
+
+    api_client.post(reverse("me-delete"), {"password": PASSWORD}, format="json")
+
+    proposal.refresh_from_db()
+    assert (proposal.requested_by_id, proposal.request_note) == (None, "Nous sommes prêts.")
+    assert proposal.is_requested
+
+
 def test_me_delete_keeps_the_record_of_consents(api_client):
     user = factories.UserFactory()
     consent = services.consent_record(user=user, kind="terms", granted=True)

@@ -580,3 +580,47 @@ def test_vendor_update_of_a_verified_firms_name_names_the_change_in_each_coordin
 
     notification = Notification.objects.get(kind=Notification.Kind.VENDOR_TO_VERIFY, user=coordinator)
     assert change.format(old=vendor.name) in notification.body
+
+
+def test_challenge_create_makes_the_delivery_languages_mandatory_by_default(api_client, ministry_member):
+    api_client.force_authenticate(ministry_member)
+
+    response = api_client.post(reverse("challenge-list"), challenge_payload(), format="json")
+
+    assert response.status_code == 201, response.data
+    assert response.data["mandatory_requirements"] == ["languages"]
+
+
+def test_challenge_create_lets_the_ministry_relax_every_requirement(api_client, ministry_member):
+    api_client.force_authenticate(ministry_member)
+
+    response = api_client.post(
+        reverse("challenge-list"), challenge_payload(mandatory_requirements=[]), format="json"
+    )
+
+    assert response.status_code == 201, response.data
+    assert Challenge.objects.get(pk=response.data["id"]).mandatory_requirements == []
+
+
+def test_challenge_create_refuses_an_unknown_requirement_code(api_client, ministry_member):
+    api_client.force_authenticate(ministry_member)
+
+    response = api_client.post(
+        reverse("challenge-list"), challenge_payload(mandatory_requirements=["budget"]), format="json"
+    )
+
+    assert response.status_code == 400
+    assert "mandatory_requirements" in response.data
+
+
+def test_challenge_create_refuses_a_repeated_requirement_code(api_client, ministry_member):
+    api_client.force_authenticate(ministry_member)
+
+    response = api_client.post(
+        reverse("challenge-list"),
+        challenge_payload(mandatory_requirements=["languages", "languages"]),
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert not Challenge.objects.exists()

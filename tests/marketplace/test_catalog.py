@@ -102,6 +102,10 @@ def test_import_catalog_reports_bad_json_with_its_line(tmp_path):
         (lambda d: d["challenges"][0].update(budget_min=900, budget_max=100), r"challenges\[0\].*budget"),
         (lambda d: d["judgments"].append({"challenge": "c-001", "vendor": "v-9999", "grade": 2}), r"v-9999"),
         (lambda d: d.update(format="other/2"), "hub-catalog/1"),
+        (
+            lambda d: d["challenges"][1]["requirements"].update(mandatory=["budget"]),
+            r"challenges\[1\].*mandatory_requirements",
+        ),
     ],
     ids=[
         "unknown-taxonomy-code",
@@ -111,6 +115,7 @@ def test_import_catalog_reports_bad_json_with_its_line(tmp_path):
         "budget-range",
         "dangling-judgment",
         "wrong-format",
+        "unknown-mandatory-requirement",
     ],
 )
 def test_import_catalog_refuses_inconsistent_file_and_writes_nothing(tmp_path, mutate, expected):
@@ -135,3 +140,31 @@ def test_import_catalog_failure_leaves_earlier_data_unchanged(tmp_path):
 
     assert counts() == before
     assert Vendor.objects.get(key="v-0001").employees != 999
+
+
+def test_import_catalog_makes_every_requirement_preferred_without_the_mandatory_flag():
+    call_command("import_catalog", str(DEV_CATALOG))
+
+    assert not Challenge.objects.exclude(mandatory_requirements=[]).exists()
+
+
+def test_import_catalog_reads_the_mandatory_requirements(tmp_path):
+    path = write_catalog(
+        tmp_path, lambda d: d["challenges"][0]["requirements"].update(mandatory=["languages", "regions"])
+    )
+
+    call_command("import_catalog", str(path))
+
+    assert Challenge.objects.get(key="c-001").mandatory_requirements == ["languages", "regions"]
+
+
+def test_export_catalog_writes_the_mandatory_requirements(tmp_path):
+    call_command("import_catalog", str(DEV_CATALOG))
+    Challenge.objects.filter(key="c-001").update(mandatory_requirements=["max_employees"])
+    exported = tmp_path / "exported.json"
+
+    call_command("export_catalog", str(exported))
+
+    challenges = {c["key"]: c for c in json.loads(exported.read_text(encoding="utf-8"))["challenges"]}
+    assert challenges["c-001"]["requirements"]["mandatory"] == ["max_employees"]
+    assert "mandatory" not in challenges["c-002"]["requirements"]

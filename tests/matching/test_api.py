@@ -114,3 +114,21 @@ def test_exposure_summary_refuses_an_impossible_period(api_client, coordinator):
     api_client.force_authenticate(coordinator)
 
     assert api_client.get(reverse("exposure-summary"), {"days": "0"}).status_code == 400
+
+
+def test_vendor_opportunities_mark_a_challenge_whose_mandatory_requirement_the_vendor_misses(
+    api_client, vendor_member, indexed
+):
+    api_client.force_authenticate(vendor_member)
+    vendor = vendor_member.vendors.get()
+    challenge = factories.ChallengeFactory(
+        published=True,
+        description=TEXT,
+        required_certifications=["SOC 2"],
+        mandatory_requirements=["certifications"],
+    )
+    indexed(challenge)
+
+    response = api_client.get(reverse("vendor-opportunities", args=[vendor.id]))
+
+    assert response.data["results"][0]["explanation"]["requirements_missing"] == ["certifications"]

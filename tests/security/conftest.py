@@ -79,6 +79,10 @@ def build_world() -> SimpleNamespace:
     w.proposal = factories.MatchProposalFactory(
         challenge=w.published_a, vendor=w.vendor_b, status=MatchProposal.Status.PENDING
     )
+    # Side A's firm, proposed for side B's open challenge: it may ask to be introduced (no engine needed).
+    w.requestable = factories.MatchProposalFactory(
+        challenge=w.published_b, vendor=w.vendor_a, status=MatchProposal.Status.PENDING
+    )
     w.introduction = _introduction(w.published_a, w.vendor_a, Introduction.Status.INTRODUCED)
     w.interested_introduction = _introduction(w.shortlisting_a, w.vendor_a, Introduction.Status.INTERESTED)
     w.introduction_b = _introduction(w.published_b, w.vendor_b, Introduction.Status.INTRODUCED)

@@ -80,6 +80,8 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("proposal-approve", "POST"):               (403,    403,   403,    403,     403,    200,  200),
     ("proposal-reject", "POST"):                (403,    403,   403,    403,     403,    200,  200),
     ("proposal-hold", "POST"):                  (403,    403,   403,    403,     403,    200,  200),
+    # A firm asks to be introduced (side A's firm, to an open challenge)
+    ("challenge-interest", "POST"):             (403,    201,   404,    403,     403,    201,  201),
     # Introductions, questions, award
     ("introduction-list", "GET"):               (403,    200,   200,    200,     200,    200,  200),
     ("introduction-detail", "GET"):             (403,    200,   404,    200,     404,    200,  200),
@@ -185,6 +187,7 @@ REQUEST_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "required_languages",
         "required_certifications",
         "max_employees",
+        "mandatory_requirements",
         "on_site",
         "award_mode",
         "k_factor",
@@ -204,6 +207,7 @@ REQUEST_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
     "ProposalDecisionInput": _anyone("reason"),
     "ProposalRejectInput": _anyone("reason"),
     "ProposalBulkApproveInput": _anyone("proposals"),
+    "ChallengeInterestInput": _anyone("vendor", "note", "reason"),
     "IntroductionInterestInput": _anyone("pitch", "reason"),
     "IntroductionDeclineInput": _anyone("reason"),
     "IntroductionShortlistInput": _anyone("reason"),

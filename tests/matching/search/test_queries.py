@@ -57,11 +57,32 @@ def relevance_clauses(ranking: dict) -> list[dict]:
 
 
 def test_vendors_for_challenge_query_filters_hard_eligibility():
-    filters = vendors_for_challenge_query(CHALLENGE, indexed=INDEXED)["query"]["bool"]["filter"]
+    challenge = ChallengeProfile(**{**CHALLENGE.__dict__, "mandatory": frozenset({"max_employees"})})
+
+    filters = vendors_for_challenge_query(challenge, indexed=INDEXED)["query"]["bool"]["filter"]
 
     assert {"term": {"is_active": True}} in filters
     assert {"term": {"is_verified": True}} in filters
     assert {"range": {"employees": {"lte": 499}}} in filters
+
+
+def test_vendors_for_challenge_query_filters_every_mandatory_requirement():
+    mandatory = frozenset({"languages", "certifications", "regions", "max_employees"})
+    challenge = ChallengeProfile(**{**CHALLENGE.__dict__, "mandatory": mandatory})
+
+    filters = vendors_for_challenge_query(challenge, indexed=INDEXED)["query"]["bool"]["filter"]
+
+    assert {"term": {"languages": "fr"}} in filters
+    assert {"term": {"certifications": "ISO 27001"}} in filters
+    assert {"term": {"certifications": "Cote de sécurité (fiabilité)"}} in filters
+    assert {"terms": {"regions": ["03"]}} in filters
+    assert {"range": {"employees": {"lte": 499}}} in filters
+
+
+def test_vendors_for_challenge_query_only_prefers_requirements_that_are_not_mandatory():
+    filters = vendors_for_challenge_query(CHALLENGE, indexed=INDEXED)["query"]["bool"]["filter"]
+
+    assert filters == [{"term": {"is_active": True}}, {"term": {"is_verified": True}}]
 
 
 def test_vendors_for_challenge_query_names_one_clause_per_requirement():
@@ -73,6 +94,7 @@ def test_vendors_for_challenge_query_names_one_clause_per_requirement():
         "language:fr",
         "certification:ISO 27001",
         "certification:Cote de sécurité (fiabilité)",
+        "sme",
     }
 
 
@@ -123,6 +145,7 @@ def test_fit_alone_does_not_make_a_match():
             "certifications",
             "certification:ISO 27001",
             "certification:Cote de sécurité (fiabilité)",
+            "sme",
         }
         assert query["must"][0]["bool"]["minimum_should_match"] == 1
         assert clause_names({"query": relevance_clauses(ranking)}) >= {"text", "expertise:identity"}

@@ -30,6 +30,7 @@ def ranked_keys(challenge: Challenge) -> list[str]:
 
 
 def test_vendor_ranking_leaves_out_inactive_unverified_and_oversized_vendors(challenge, indexed):
+    challenge.mandatory_requirements = ["max_employees"]
     eligible = factories.VendorFactory(key="ok", description=CLOUD_TEXT)
     inactive = factories.VendorFactory(key="inactive", description=CLOUD_TEXT)
     unverified = factories.VendorFactory(key="unverified", description=CLOUD_TEXT, is_verified=False)
@@ -135,7 +136,9 @@ def test_challenge_ranking_keeps_only_open_challenges_the_vendor_may_answer(inde
     vendor = factories.VendorFactory(description=CLOUD_TEXT, employees=200)
     open_challenge = factories.ChallengeFactory(published=True, description=CLOUD_TEXT, max_employees=499)
     closed = factories.ChallengeFactory(description=CLOUD_TEXT, status=Challenge.Status.CLOSED)
-    too_small = factories.ChallengeFactory(published=True, description=CLOUD_TEXT, max_employees=50)
+    too_small = factories.ChallengeFactory(
+        published=True, description=CLOUD_TEXT, max_employees=50, mandatory_requirements=["max_employees"]
+    )
     indexed(open_challenge, closed, too_small)
 
     total, hits = challenge_ranking(vendor=vendor)
@@ -174,3 +177,74 @@ def test_rankings_answer_for_texts_far_longer_than_the_engine_accepts_as_clauses
 
     assert [hit.id for hit in vendor_ranking(challenge=challenge)[1]] == [vendor.id]
     assert [hit.id for hit in challenge_ranking(vendor=vendor)[1]] == [challenge.id]
+
+
+def test_vendor_ranking_never_proposes_a_firm_that_cannot_deliver_in_mandatory_french(challenge, indexed):
+    challenge.mandatory_requirements = ["languages"]
+    french = factories.VendorFactory(key="fr", description=CLOUD_TEXT, languages=["fr"])
+    english = factories.VendorFactory(key="en", description=CLOUD_TEXT, languages=["en"])
+    indexed(french, english)
+
+    assert ranked_keys(challenge) == ["fr"]
+
+
+def test_vendor_ranking_ranks_lower_and_shows_the_gap_of_a_firm_missing_preferred_french(challenge, indexed):
+    challenge.mandatory_requirements = []
+    french = factories.VendorFactory(key="fr", description=CLOUD_TEXT, languages=["fr"])
+    english = factories.VendorFactory(key="en", description=CLOUD_TEXT, languages=["en"])
+    indexed(french, english)
+
+    hits = vendor_ranking(challenge=challenge)[1]
+
+    assert [hit.source["key"] for hit in hits] == ["fr", "en"]
+    assert hits[1].explanation.languages_missing == ["fr"]
+
+
+def test_vendor_ranking_ranks_a_firm_over_a_preferred_ceiling_lower_with_the_gap(challenge, indexed):
+    challenge.mandatory_requirements = []
+    small = factories.VendorFactory(key="small", description=CLOUD_TEXT, employees=100)
+    big = factories.VendorFactory(key="big", description=CLOUD_TEXT, employees=101)
+    indexed(small, big)
+
+    hits = vendor_ranking(challenge=challenge)[1]
+
+    assert [hit.source["key"] for hit in hits] == ["small", "big"]
+    assert hits[1].explanation.sme_eligible is False
+
+
+def test_vendor_ranking_never_proposes_a_firm_outside_mandatory_regions(indexed):
+    capitale, montreal = factories.RegionFactory(code="03"), factories.RegionFactory(code="06")
+    challenge = factories.ChallengeFactory(
+        published=True, description=CLOUD_TEXT, regions=[capitale], mandatory_requirements=["regions"]
+    )
+    near = factories.VendorFactory(key="near", description=CLOUD_TEXT, regions=[capitale])
+    far = factories.VendorFactory(key="far", description=CLOUD_TEXT, regions=[montreal])
+    indexed(near, far)
+
+    assert ranked_keys(challenge) == ["near"]
+
+
+def test_challenge_ranking_lists_a_challenge_over_a_preferred_ceiling_with_the_gap(indexed):
+    vendor = factories.VendorFactory(description=CLOUD_TEXT, employees=200)
+    challenge = factories.ChallengeFactory(published=True, description=CLOUD_TEXT, max_employees=50)
+    indexed(challenge)
+
+    explanation = challenge_ranking(vendor=vendor)[1][0].explanation
+
+    assert explanation.sme_eligible is False
+    assert explanation.requirements_missing == []
+
+
+def test_challenge_ranking_marks_a_challenge_whose_mandatory_language_the_vendor_lacks(indexed):
+    vendor = factories.VendorFactory(description=CLOUD_TEXT, languages=["en"])
+    challenge = factories.ChallengeFactory(
+        published=True,
+        description=CLOUD_TEXT,
+        required_languages=["fr"],
+        mandatory_requirements=["languages"],
+    )
+    indexed(challenge)
+
+    explanation = challenge_ranking(vendor=vendor)[1][0].explanation
+
+    assert explanation.requirements_missing == ["languages"]
