@@ -243,6 +243,7 @@ def test_challenge_publish_refuses_a_past_deadline(api_client, coordinator):
 
 def test_challenge_publish_accepts_a_deadline_of_today(api_client, coordinator):
     challenge = factories.ChallengeFactory(submitted=True, deadline=timezone.localdate())
+    factories.grid_create(challenge)
     api_client.force_authenticate(coordinator)
 
     response = api_client.post(reverse("challenge-publish", args=[challenge.id]))

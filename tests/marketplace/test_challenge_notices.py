@@ -138,6 +138,7 @@ def test_challenge_manage_page_hides_the_note_once_submitted_again(
     client, organization, ministry_member, coordinator
 ):
     challenge = factories.ChallengeFactory(organization=organization, submitted=True)
+    factories.grid_create(challenge)
     challenge_transition(
         challenge=challenge, user=coordinator, to_status=Challenge.Status.DRAFT, note="Précisez le budget."
     )

@@ -27,10 +27,13 @@ from tests import factories
 ROLES = ("anonymous", "vendor", "other_vendor", "ministry", "other_ministry", "coordinator", "admin")
 
 
-def _challenge(organization, status: str, **fields) -> Challenge:
-    """A challenge with a valid evaluation grid, so that it may be submitted and published."""
+def _challenge(organization, status: str, award_mode: str = AwardMode.ADJUSTED_PRICE, **fields) -> Challenge:
+    """A challenge with a valid evaluation grid in `award_mode`, so that it may be submitted and published (the
+    lowest price takes no criteria)."""
     challenge = factories.ChallengeFactory(organization=organization, status=status, **fields)
-    factories.grid_create(challenge)
+    factories.grid_create(
+        challenge, mode=award_mode, weights=() if award_mode == AwardMode.PRICE else (40, 30, 30)
+    )
     return challenge
 
 
@@ -131,7 +134,7 @@ def _evaluation(w: SimpleNamespace) -> None:
     w.organization_a.members.add(*w.colleagues)
 
     w.evaluating_a = _challenge(w.organization_a, Challenge.Status.EVALUATION, **opened)
-    w.evaluating_criteria = factories.grid_create(w.evaluating_a)
+    w.evaluating_criteria = list(w.evaluating_a.criteria.all())
     w.committee = [w.users["ministry"], *w.colleagues[:2]]
     for user in w.committee:
         factories.CommitteeMemberFactory(challenge=w.evaluating_a, user=user)
@@ -141,7 +144,7 @@ def _evaluation(w: SimpleNamespace) -> None:
     )
 
     w.scored_a = _challenge(w.organization_a, Challenge.Status.EVALUATION, **opened)
-    w.scored_criteria = factories.grid_create(w.scored_a)
+    w.scored_criteria = list(w.scored_a.criteria.all())
     factories.CommitteeMemberFactory(challenge=w.scored_a, user=w.users["ministry"], secretary=True)
     w.scored_submission = factories.SubmissionFactory(
         submitted=True, introduction=_introduction(w.scored_a, w.vendor_a, Introduction.Status.INTERESTED)
@@ -157,7 +160,6 @@ def _evaluation(w: SimpleNamespace) -> None:
         factories.ConsensusScoreFactory(submission=w.scored_submission, criterion=criterion, score=80)
 
     w.debriefed_a = _challenge(w.organization_a, Challenge.Status.AWARDED, **opened)
-    factories.grid_create(w.debriefed_a)
     w.debriefed_submission = factories.SubmissionFactory(
         submitted=True, introduction=_introduction(w.debriefed_a, w.vendor_a, Introduction.Status.AWARDED)
     )
