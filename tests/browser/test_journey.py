@@ -1,7 +1,8 @@
 """The whole journey in a real browser, three people in three browser contexts, on the real services:
 a ministry posts and submits a challenge; the coordinator publishes it; proposals appear; the
 coordinator approves two; the SME sees the introduction in French, switches to English and says it
-is interested; the ministry shortlists and awards; the coordinator sees it on the dashboard."""
+is interested; the ministry shortlists it; the coordinator sees it on the dashboard. (The award, on the
+proposals' evaluation, is test_answering_a_challenge.py's walk.)"""
 
 import re
 
@@ -103,17 +104,14 @@ def test_from_a_ministrys_need_to_an_award_through_the_pages(
     expect(sme.locator("#introduction-workspace .badge")).to_have_text("Interested")
     check_page(sme, "journey-sme-interested")
 
-    # The ministry shortlists and awards.
-    winner = Introduction.objects.get(challenge=challenge, vendor__members=world["sme"])
+    # The ministry shortlists it. A challenge with an evaluation grid is awarded on its proposals, not here.
+    shortlisted = Introduction.objects.get(challenge=challenge, vendor__members=world["sme"])
     ministry.goto(f"{url}/en/organization/challenges/{challenge.pk}/")
-    card = ministry.locator(f"#introduction-{winner.pk}")
+    card = ministry.locator(f"#introduction-{shortlisted.pk}")
     card.get_by_role("button", name=re.compile("Shortlist")).click()
     expect(card.locator(".badge")).to_have_text("Shortlisted")
+    expect(card.get_by_role("link", name=re.compile("Award"))).to_have_count(0)
     check_page(ministry, "journey-challenge-manage")
-    card.get_by_role("link", name=re.compile("Award")).click()
-    ministry.get_by_role("button", name="Award to Nuage Boréal inc.").click()
-    expect(ministry.get_by_role("heading", name="Pilot with Nuage Boréal inc.")).to_be_visible()
-    assert Challenge.objects.get(pk=challenge.pk).status == Challenge.Status.AWARDED
 
     # The coordinator sees it on the dashboard.
     coordinator.goto(f"{url}/en/coordination/dashboard/")
