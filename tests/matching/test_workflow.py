@@ -58,6 +58,15 @@ def publish(people) -> Challenge:
     return Challenge.objects.get(pk=people["challenge"].id)
 
 
+def publish_without_grid(people) -> Challenge:
+    """Publish, then drop the grid, as a catalogue imports a challenge: awarded to an interested firm rather than on
+    proposals (whose award is tests/matching/test_evaluations.py's)."""
+    challenge = publish(people)
+    challenge.criteria.all().delete()
+    Challenge.objects.filter(pk=challenge.pk).update(award_mode="", k_factor=None)
+    return Challenge.objects.get(pk=challenge.pk)
+
+
 def approve_all(people) -> list[Introduction]:
     coordinator = client_for(people["coordinator"])
     for proposal in MatchProposal.objects.filter(challenge=people["challenge"]):
@@ -332,7 +341,7 @@ def interested_and_shortlisted(people) -> tuple[Introduction, Introduction]:
 
 
 def test_award_opens_an_engagement_and_closes_the_others_courteously(people):
-    publish(people)
+    publish_without_grid(people)
     winner, other = interested_and_shortlisted(people)
 
     response = client_for(people["ministry"]).post(
@@ -350,7 +359,7 @@ def test_award_opens_an_engagement_and_closes_the_others_courteously(people):
 
 
 def test_award_refuses_a_challenge_already_awarded(people):
-    publish(people)
+    publish_without_grid(people)
     winner, other = interested_and_shortlisted(people)
     ministry = client_for(people["ministry"])
     ministry.post(reverse("challenge-award", args=[people["challenge"].id]), {"introduction": winner.id})
@@ -392,7 +401,7 @@ def test_award_is_refused_to_another_organization(people):
 
 @pytest.fixture
 def engagement(people) -> Engagement:
-    publish(people)
+    publish_without_grid(people)
     winner, _other = interested_and_shortlisted(people)
     client_for(people["ministry"]).post(
         reverse("challenge-award", args=[people["challenge"].id]), {"introduction": winner.id}
@@ -445,7 +454,7 @@ def test_the_whole_path_from_publication_to_a_paid_milestone(people, settings, m
     settings.PAYMENT_API_URL = PROVIDER
     settings.PAYMENT_API_KEY = "key"
     settings.PAYMENT_WEBHOOK_SECRET = WEBHOOK_SECRET
-    challenge = publish(people)
+    challenge = publish_without_grid(people)
     first, _second = approve_all(people)
     vendor_member = first.vendor.members.get()
     ministry, vendor = client_for(people["ministry"]), client_for(vendor_member)

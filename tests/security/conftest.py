@@ -29,11 +29,11 @@ ROLES = ("anonymous", "vendor", "other_vendor", "ministry", "other_ministry", "c
 
 def _challenge(organization, status: str, award_mode: str = AwardMode.ADJUSTED_PRICE, **fields) -> Challenge:
     """A challenge with a valid evaluation grid in `award_mode`, so that it may be submitted and published (the
-    lowest price takes no criteria)."""
+    lowest price takes no criteria); none with an empty `award_mode`, as a catalogue imports it."""
     challenge = factories.ChallengeFactory(organization=organization, status=status, **fields)
-    factories.grid_create(
-        challenge, mode=award_mode, weights=() if award_mode == AwardMode.PRICE else (40, 30, 30)
-    )
+    if award_mode:
+        weights = () if award_mode == AwardMode.PRICE else (40, 30, 30)
+        factories.grid_create(challenge, mode=award_mode, weights=weights)
     return challenge
 
 
@@ -75,6 +75,8 @@ def build_world() -> SimpleNamespace:
     w.published_a = _challenge(w.organization_a, Challenge.Status.PUBLISHED, award_mode=AwardMode.PRICE)
     w.shortlisting_a = _challenge(w.organization_a, Challenge.Status.PUBLISHED, award_mode=AwardMode.PRICE)
     w.awarded_a = _challenge(w.organization_a, Challenge.Status.AWARDED)
+    # Without a grid, as a catalogue imports it: awarded to an interested firm, not on proposals.
+    w.legacy_a = _challenge(w.organization_a, Challenge.Status.PUBLISHED, award_mode="")
     w.draft_b = _challenge(w.organization_b, Challenge.Status.DRAFT, title="Brouillon confidentiel B")
     w.published_b = _challenge(w.organization_b, Challenge.Status.PUBLISHED)
 
@@ -88,6 +90,7 @@ def build_world() -> SimpleNamespace:
     )
     w.introduction = _introduction(w.published_a, w.vendor_a, Introduction.Status.INTRODUCED)
     w.interested_introduction = _introduction(w.shortlisting_a, w.vendor_a, Introduction.Status.INTERESTED)
+    w.legacy_interested = _introduction(w.legacy_a, w.vendor_a, Introduction.Status.INTERESTED)
     w.introduction_b = _introduction(w.published_b, w.vendor_b, Introduction.Status.INTRODUCED)
     # Side A's firm's proposals, sealed: a submitted one (with a PDF) and a complete draft.
     w.submission = factories.SubmissionFactory(introduction=w.introduction, submitted=True)
