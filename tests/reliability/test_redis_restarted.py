@@ -35,6 +35,8 @@ def site(coordinator):
     vendors = factories.VendorFactory.create_batch(12)
     indexing.index_sync("vendor", [vendor.id for vendor in vendors])
     challenges = factories.ChallengeFactory.create_batch(4, organization=organization, submitted=True)
+    for challenge in challenges:
+        factories.grid_create(challenge)
     return {"coordinator": coordinator, "vendors": vendors, "challenges": challenges}
 
 

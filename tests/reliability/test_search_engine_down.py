@@ -2,12 +2,14 @@
 answers 503 meanwhile, and the index catches up with the database."""
 
 import collections
+import datetime
 import io
 import time
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from elasticsearch_dsl import connections
 from rest_framework.test import APIClient
 
@@ -83,7 +85,8 @@ def challenge_data(number: int) -> dict:
         "regions": ["03"],
         "budget_min": "10000",
         "budget_max": "90000",
-        "deadline": "2027-06-30",
+        "deadline": (timezone.localdate() + datetime.timedelta(days=90)).isoformat(),
+        "award_mode": "price",  # A grid lets the challenge be submitted; the lowest price needs no criteria.
     }
 
 

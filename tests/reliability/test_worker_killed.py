@@ -65,6 +65,8 @@ def batch_data(coordinator):
         )
         for number in range(CHALLENGES)
     ]
+    for challenge in challenges:
+        factories.grid_create(challenge)
     return {"coordinator": coordinator, "vendors": vendors, "challenges": challenges}
 
 
