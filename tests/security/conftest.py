@@ -131,7 +131,7 @@ def _evaluation(w: SimpleNamespace) -> None:
     w.organization_a.members.add(*w.colleagues)
 
     w.evaluating_a = _challenge(w.organization_a, Challenge.Status.EVALUATION, **opened)
-    w.evaluating_criteria = factories.grid_create(w.evaluating_a)
+    w.evaluating_criteria = list(w.evaluating_a.criteria.order_by("position"))  # _challenge made the grid.
     w.committee = [w.users["ministry"], *w.colleagues[:2]]
     for user in w.committee:
         factories.CommitteeMemberFactory(challenge=w.evaluating_a, user=user)
@@ -141,7 +141,7 @@ def _evaluation(w: SimpleNamespace) -> None:
     )
 
     w.scored_a = _challenge(w.organization_a, Challenge.Status.EVALUATION, **opened)
-    w.scored_criteria = factories.grid_create(w.scored_a)
+    w.scored_criteria = list(w.scored_a.criteria.order_by("position"))
     factories.CommitteeMemberFactory(challenge=w.scored_a, user=w.users["ministry"], secretary=True)
     w.scored_submission = factories.SubmissionFactory(
         submitted=True, introduction=_introduction(w.scored_a, w.vendor_a, Introduction.Status.INTERESTED)
@@ -157,7 +157,6 @@ def _evaluation(w: SimpleNamespace) -> None:
         factories.ConsensusScoreFactory(submission=w.scored_submission, criterion=criterion, score=80)
 
     w.debriefed_a = _challenge(w.organization_a, Challenge.Status.AWARDED, **opened)
-    factories.grid_create(w.debriefed_a)
     w.debriefed_submission = factories.SubmissionFactory(
         submitted=True, introduction=_introduction(w.debriefed_a, w.vendor_a, Introduction.Status.AWARDED)
     )
