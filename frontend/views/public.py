@@ -109,6 +109,7 @@ def challenge_grid_context(challenge: Challenge) -> dict:
     mode = challenge.award_mode
     return {
         "mode": mode,
+        "language": challenge.language,  # The criteria are written in the challenge's language.
         "mode_label": AwardMode(mode).label if mode else "",
         "mode_explanation": AWARD_MODE_EXPLANATIONS.get(mode, ""),
         "k_factor": challenge.k_factor if mode == AwardMode.ADJUSTED_PRICE else None,

@@ -6,6 +6,7 @@ what may change, and when."""
 
 import datetime
 import hashlib
+import re
 import uuid
 from decimal import Decimal, InvalidOperation
 
@@ -45,6 +46,9 @@ SCHEDULE_ROWS_MAX = 50
 PDF_MAGIC = b"%PDF-"
 # A PDF ends with %%EOF, give or take trailing whitespace or a few bytes some producers append.
 PDF_TAIL_BYTES = 1024
+# A decimal comma, as French writes amounts (« 125000,50 », and as the proposal form shows a saved price in French);
+# a comma before three digits ("125,000") is a thousands separator, ambiguous, and stays refused.
+DECIMAL_COMMA = re.compile(r"^(\d+),(\d{1,2})$")
 
 
 def deadline_closes_at(challenge: Challenge) -> datetime.datetime:
@@ -62,7 +66,10 @@ def amount_clean(value: object, *, field: str) -> Decimal:
     if isinstance(value, bool) or value is None or value == "":
         raise ValidationError({field: ValidationError(message, code="amount_invalid")})
     try:
-        amount = Decimal(str(value).strip().replace(" ", "").replace("\u00a0", "").replace("$", ""))
+        typed = (
+            str(value).strip().replace(" ", "").replace("\u00a0", "").replace("\u202f", "").replace("$", "")
+        )
+        amount = Decimal(DECIMAL_COMMA.sub(r"\1.\2", typed))
     except InvalidOperation:
         raise ValidationError({field: ValidationError(message, code="amount_invalid")}) from None
     if not amount.is_finite() or amount <= 0 or amount > PRICE_MAX or amount != amount.quantize(CENT):

@@ -148,6 +148,20 @@ def test_challenge_detail_shows_the_public_grid_and_its_addenda(client, organiza
     assert "Addendum 1" in content and "Le critère 2 est précisé." in content
 
 
+def test_challenge_detail_marks_the_criteria_with_the_challenge_language_on_an_english_page(
+    client, organization
+):
+    """A French challenge's criteria on the English page are French text: marked so, a screen reader says them
+    in French."""
+    challenge = factories.ChallengeFactory(organization=organization, published=True, language="fr")
+    [criterion, *_] = factories.grid_create(challenge)
+
+    content = client.get(f"/en/challenges/{challenge.pk}/").content.decode()
+
+    assert f'<span lang="fr">{criterion.title}</span>' in content
+    assert f'<td lang="fr">{criterion.description}</td>' in content
+
+
 def test_challenge_grid_amend_page_publishes_an_addendum_and_tells_introduced_firms(
     member_client, organization
 ):

@@ -67,6 +67,22 @@ def test_vendor_submission_saves_a_draft_then_submits_it_with_taxes_shown(client
     assert "7\u00a0980,00\u00a0$" in content  # QST
 
 
+def test_vendor_submission_submits_the_price_as_the_french_form_shows_it_after_a_draft(client, introduction):
+    """The saved price comes back in French as « 80000,00 »: posted again unchanged, it is read, not refused."""
+    client.force_login(introduction.vendor.members.get())
+    client.post(_url(introduction), _form(introduction) | {"action": "save"})
+    shown = client.get(_url(introduction)).content.decode()
+    assert 'name="price" value="80000,00"' in shown
+
+    response = client.post(
+        _url(introduction), _form(introduction) | {"price": "80000,00", "action": "submit"}
+    )
+
+    assert response.status_code == 302
+    submission = Submission.objects.get()
+    assert submission.status == Submission.Status.SUBMITTED and str(submission.price) == "80000.00"
+
+
 def test_vendor_submission_refuses_a_price_that_is_not_positive_and_writes_nothing(client, introduction):
     client.force_login(introduction.vendor.members.get())
 

@@ -88,6 +88,25 @@ def test_submission_save_refuses_a_price_that_is_not_a_positive_cad_amount(price
     assert not Submission.objects.exists()
 
 
+@pytest.mark.parametrize("price", ["125000,50", "125 000,5", "125000,50 $"])
+def test_submission_save_reads_a_decimal_comma_as_french_writes_it(price):
+    introduction, member = _introduced()
+
+    submission = submission_save(introduction=introduction, user=member, data={"price": price})
+
+    assert submission.price in (Decimal("125000.50"), Decimal("125000.5"))
+
+
+def test_submission_save_refuses_a_comma_before_three_digits_as_ambiguous():
+    introduction, member = _introduced()
+
+    with pytest.raises(ValidationError) as error:
+        submission_save(introduction=introduction, user=member, data={"price": "125,000"})
+
+    assert "price" in error.value.message_dict
+    assert not Submission.objects.exists()
+
+
 def test_submission_save_creates_a_draft_and_audits_it():
     introduction, member = _introduced()
 
