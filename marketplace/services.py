@@ -1005,14 +1005,9 @@ def challenge_grid_check(*, challenge: Challenge) -> None:
         )
 
 
-def _deadline_passed(challenge: Challenge) -> bool:
-    # Proposals are taken until the end of the deadline's day, Quebec time (the project's time zone).
-    return timezone.localdate() > challenge.deadline
-
-
 def challenge_grid_amendable(challenge: Challenge) -> bool:
     """Whether the challenge's state still lets its grid change by an addendum (who may is asked apart)."""
-    return challenge.status == Challenge.Status.PUBLISHED and not _deadline_passed(challenge)
+    return challenge.status == Challenge.Status.PUBLISHED and not deadline_passed(challenge)
 
 
 @transaction.atomic
@@ -1062,7 +1057,7 @@ def challenge_grid_amend(
             % {"status": challenge.get_status_display().lower()},
             code="challenge_not_published",
         )
-    if _deadline_passed(challenge):
+    if deadline_passed(challenge):
         raise ValidationError(
             _("The deadline has passed: the grid the proposals were written for can no longer change."),
             code="deadline_passed",
